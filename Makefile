@@ -1,0 +1,187 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# ward: one entry point.
+#   make            build/ward and build/rulesc (installs missing build deps first)
+#   make deps       install every Debian package the build and tests need (idempotent)
+#   make test       unit, ASan+UBSan unit, fuzz corpus replay, integration (root), VM tests
+#   make static     build/static/ward, one statically linked binary
+#   make bench      benchmarks, figures go to docs/benchmarks.md by hand
+#   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
+#
+# Generated files checked in on purpose (the build needs them and must not
+# depend on the build host's BTF):
+#   bpf/vmlinux.h   x86_64 kernel types for CO-RE; regenerate: scripts/gen-vmlinux.sh
+# Everything else generated (BPF objects, skeletons, embedded data) goes to build/.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+BUILD   ?= build
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+ARCH    := x86
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	    -Wformat=2 -Wno-unused-parameter -Wvla -Wpointer-arith -Wcast-qual
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
+	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm -fno-strict-aliasing
+ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap
+RULESC_LIBS := -lyaml -ljansson -lcrypto -lseccomp -lcap
+
+# ---- dependencies ---------------------------------------------------------
+# Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
+DEB_PKGS := gcc make clang llvm bpftool pkg-config \
+	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
+	    libcap-dev libssl-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
+	    libclang-rt-14-dev \
+	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq \
+	    ca-certificates
+
+.PHONY: deps
+deps:
+	@scripts/deps.sh $(DEB_PKGS)
+
+# ---- BPF ------------------------------------------------------------------
+BPF_SRCS   := $(wildcard bpf/*.bpf.c) $(wildcard lsm/*.bpf.c)
+BPF_OBJS   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	      -Wno-unused-function -Ibpf -Ilsm -I$(BUILD)
+
+$(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h lsm/*.h) | $(BUILD)/bpf $(BUILD)/lsm
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(BPFTOOL) gen object $@ $@.tmp
+	@rm -f $@.tmp
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/engine $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
+$(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
+	@mkdir -p $@
+
+# ---- rulesc (no libbpf) ---------------------------------------------------
+RULESC_LIB_SRCS := $(filter-out rulesc/main.c,$(wildcard rulesc/*.c))
+RULESC_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RULESC_LIB_SRCS))
+
+$(BUILD)/obj/rulesc/%.o: rulesc/%.c $(wildcard rulesc/*.h) | $(BUILD)/obj/rulesc
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/librulesc.a: $(RULESC_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/rulesc/main.o: rulesc/main.c $(wildcard rulesc/*.h) | $(BUILD)/obj/rulesc
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(RULESC_LIBS)
+
+# ---- engine ----------------------------------------------------------------
+ENGINE_LIB_SRCS := $(filter-out engine/main.c,$(wildcard engine/*.c))
+ENGINE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_LIB_SRCS))
+ENGINE_HDRS     := $(wildcard engine/*.h bpf/*.h lsm/*.h)
+
+$(BUILD)/obj/engine/%.o: engine/%.c $(ENGINE_HDRS) $(BPF_SKELS) | $(BUILD)/obj/engine
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS)
+
+.PHONY: all build
+all: deps build
+build: $(BUILD)/ward $(BUILD)/rulesc
+
+# ---- static ----------------------------------------------------------------
+STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
+	       -l:libcap.a -l:libz.a -l:libzstd.a
+STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
+STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) engine/main.c)
+
+$(BUILD)/static/engine/%.o: engine/%.c $(ENGINE_HDRS) $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -c $< -o $@
+
+$(BUILD)/static/ward: $(STATIC_ENGINE_OBJS)
+	$(CC) -static -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
+
+.PHONY: static
+static: deps $(BUILD)/static/ward
+	@ls -l $(BUILD)/static/ward | awk '{printf "static ward: %d bytes\n", $$5}'
+
+# ---- tests -----------------------------------------------------------------
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS))
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(ENGINE_LIB_SRCS))
+ASAN_RULESC_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(RULESC_LIB_SRCS))
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(BUILD)/libward.a $(BUILD)/librulesc.a \
+		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
+
+$(BUILD)/asan/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -c $< -o $@
+
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS) | $(BUILD)/asan
+	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -Itests/unit $^ -o $@ \
+		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
+
+$(FUZZ_OBJS_DIR)/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm \
+		-fsanitize=fuzzer-no-link,address,undefined -g -O1 -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
+		$(patsubst %.c,$(FUZZ_OBJS_DIR)/%.o,$(ENGINE_LIB_SRCS) $(RULESC_LIB_SRCS)) | $(BUILD)/fuzz
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm $(FUZZ_FLAGS) \
+		$^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
+
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-integration test-vm bench clean
+fuzz: $(FUZZ_BINS)
+
+test-unit: $(UNIT_BINS)
+	@tests/run-unit.sh unit $(UNIT_BINS)
+
+test-asan: $(ASAN_BINS)
+	@tests/run-unit.sh asan $(ASAN_BINS)
+
+test-fuzz: $(FUZZ_BINS)
+	@tests/fuzz/replay.sh $(FUZZ_BINS)
+
+test-rulesc: $(BUILD)/rulesc
+	@tests/rulesc/run.sh
+
+test-integration: build
+	@tests/integration/run.sh
+
+test-vm: $(BUILD)/static/ward
+	@tests/vm/run.sh
+
+# One line per suite in $(BUILD)/test-results, summed at the end.
+test: deps
+	@rm -rf $(BUILD)/test-results
+	@$(MAKE) --no-print-directory -k build test-unit test-asan test-fuzz test-rulesc test-integration test-vm; \
+		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
+
+bench: deps build
+	@tests/bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Resolve a struct file to its path as the current task sees it: walk the
+ * dentries up to the task's root, crossing mounts, writing components
+ * backwards into a per-CPU scratch buffer. Bounded: PATH_MAX_DEPTH
+ * components of at most PATH_NAME_MAX bytes; anything beyond is flagged.
+ */
+#ifndef WARD_PATH_BPF_H
+#define WARD_PATH_BPF_H
+
+#define PATH_SCRATCH 4096  /* power of two: offsets are masked with it */
+#define PATH_NAME_MAX 256  /* power of two: component lengths are masked with it */
+#define PATH_MAX_DEPTH 48
+
+/* Layout of the per-CPU scratch: the path ends at buf[PATH_SCRATCH]. */
+struct path_scratch {
+	char buf[PATH_SCRATCH + PATH_NAME_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} ward_pathbuf SEC(".maps");
+
+static __always_inline struct path_scratch *path_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ward_pathbuf, &zero);
+}
+
+/*
+ * Writes the path of @f into the tail of @ps->buf and returns its start
+ * offset (the path is buf[off, PATH_SCRATCH)). Sets *truncated when the walk
+ * hit a bound before reaching the root.
+ */
+static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, bool *truncated)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct dentry *root_d = BPF_CORE_READ(task, fs, root.dentry);
+	struct vfsmount *root_m = BPF_CORE_READ(task, fs, root.mnt);
+	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
+	struct mount *mnt = container_of(vm, struct mount, mnt);
+	__u32 off = PATH_SCRATCH;
+	bool done = false;
+
+	*truncated = false;
+	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
+		struct dentry *parent, *mnt_root;
+		struct mount *mnt_parent;
+		const unsigned char *name;
+		__u32 len;
+
+		if (d == root_d && vm == root_m) {
+			done = true;
+			break;
+		}
+		mnt_root = BPF_CORE_READ(vm, mnt_root);
+		parent = BPF_CORE_READ(d, d_parent);
+		if (d == mnt_root || d == parent) {
+			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+			if (mnt_parent == mnt) { /* top of the mount tree */
+				done = true;
+				break;
+			}
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = mnt_parent;
+			vm = &mnt_parent->mnt;
+			continue;
+		}
+		len = BPF_CORE_READ(d, d_name.len);
+		name = BPF_CORE_READ(d, d_name.name);
+		if (len >= PATH_NAME_MAX || len + 1 > off) {
+			*truncated = true;
+			break;
+		}
+		off -= len + 1;
+		off &= PATH_SCRATCH - 1;
+		ps->buf[off] = '/';
+		bpf_probe_read_kernel(&ps->buf[off + 1], len & (PATH_NAME_MAX - 1), name);
+		d = parent;
+	}
+	if (!done)
+		*truncated = true;
+	if (off == PATH_SCRATCH) { /* the root itself, or a pseudo file with no name */
+		off = PATH_SCRATCH - 1;
+		ps->buf[off] = '/';
+	}
+	return off;
+}
+
+#endif

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/* syscall tracker: counts every syscall entry per (cgroup, ABI, number). */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "common.bpf.h"
+#include "syscall.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: task is in a 32-bit syscall */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, SYSCALL_MAX_ENTRIES);
+	__type(key, struct ward_sysc_key);
+	__type(value, __u64);
+} ward_sysc SEC(".maps");
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct ward_sysc_key key = {};
+	__u64 one = 1, *cnt;
+
+	if (skip_current(&key.cgroup_id))
+		return 0;
+	key.nr = id;
+	key.abi = BPF_CORE_READ(task, thread_info.status) & TS_COMPAT ? SYSCALL_ABI_I386
+								       : SYSCALL_ABI_X86_64;
+	cnt = bpf_map_lookup_elem(&ward_sysc, &key);
+	if (cnt) {
+		*cnt += 1;
+		return 0;
+	}
+	if (!bpf_map_update_elem(&ward_sysc, &key, &one, BPF_NOEXIST))
+		return 0;
+	cnt = bpf_map_lookup_elem(&ward_sysc, &key); /* lost a race with another CPU */
+	if (cnt)
+		*cnt += 1;
+	else
+		count_drop(WARD_DROP_MAP_FULL);
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* syscall tracker: per container, per syscall counts, drained per interval. */
+#ifndef WARD_SYSCALL_H
+#define WARD_SYSCALL_H
+
+#include "common.h"
+
+#define SYSCALL_MAX_ENTRIES 16384
+
+enum syscall_abi {
+	SYSCALL_ABI_X86_64 = 0,
+	SYSCALL_ABI_I386 = 1, /* compat syscalls of 32-bit tasks (int 0x80 / sysenter) */
+};
+
+/* Key of ward_sysc (per-CPU hash, value: __u64 count). */
+struct ward_sysc_key {
+	__u64 cgroup_id;
+	__u32 nr;
+	__u32 abi; /* enum syscall_abi */
+};
+
+_Static_assert(sizeof(struct ward_sysc_key) == 16, "ward_sysc_key layout");
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Subcommands of the ward CLI, dispatched from main.c's command table. */
+#ifndef WARD_CMD_H
+#define WARD_CMD_H
+
+int cmd_run(int argc, char **argv);
+int cmd_server(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
+
+void help_run(void);
+void help_server(void);
+void help_doctor(void);
+
+#endif

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Container attribution: cgroup v2 id -> container metadata.
+ *
+ * Metadata comes from cgroupfs paths and container runtime state on disk
+ * (runc, crun, containerd, docker, cri-o, podman); no daemon socket is used.
+ * The cache learns new containers on lookup miss and forgets ended ones on
+ * container_cache_gc(), so memory stays bounded by the live cgroups.
+ *
+ * Not thread-safe: one cache belongs to one thread (the event loop).
+ */
+#ifndef WARD_CONTAINER_H
+#define WARD_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONTAINER_ID_MAX 128
+#define CONTAINER_NAME_MAX 256
+#define CONTAINER_IMAGE_MAX 512
+#define CONTAINER_RUNTIME_MAX 32
+
+struct container_label {
+	char *key;
+	char *value;
+};
+
+/*
+ * One resolved cgroup. host == true means "not a container" (and the
+ * container fields are empty strings). A cgroup nested below a container's
+ * cgroup belongs to that container.
+ */
+struct container_info {
+	uint64_t cgroup_id;
+	bool host;
+	char id[CONTAINER_ID_MAX];
+	/* The Kubernetes container name when the annotations carry one, else the
+	 * runtime's name (docker, podman, cri-o), else the id. Never contains '<'. */
+	char name[CONTAINER_NAME_MAX];
+	char image[CONTAINER_IMAGE_MAX];     /* "" when the runtime does not record it */
+	/* "runc", "crun", "containerd", "docker", "cri-o", "podman"; "" when only
+	 * the cgroup path shape identified the container and names no runtime. */
+	char runtime[CONTAINER_RUNTIME_MAX];
+	char *cgroup_path;                   /* relative to the cgroup2 mount, e.g. "/abc";
+					      * "" for a host id whose cgroup was not found */
+	/* Kubernetes identity from OCI annotations, "" when absent. */
+	char k8s_pod[CONTAINER_NAME_MAX];
+	char k8s_namespace[CONTAINER_NAME_MAX];
+	char k8s_container[CONTAINER_NAME_MAX];
+	struct container_label *labels;      /* labels and annotations, sorted by key */
+	size_t n_labels;
+};
+
+/* Where to look; NULL fields take the system defaults. Tests point these
+ * at fixture trees. */
+struct container_cache_opts {
+	const char *cgroup2_root;  /* default: the cgroup2 mount in /proc/self/mountinfo */
+	const char *state_root;    /* prefix for runtime state dirs, default "" (i.e. "/") */
+	/* The cgroup2 mount point as runtimes write it in absolute paths (runc's
+	 * state.json); default: cgroup2_root. */
+	const char *cgroup2_mount;
+};
+
+struct container_cache;
+
+/* Returns NULL and sets errno on failure (ENOENT: no cgroup2 mount found). */
+struct container_cache *container_cache_new(const struct container_cache_opts *opts);
+void container_cache_free(struct container_cache *c);
+
+/*
+ * Resolve a cgroup id; never fails for a valid cache: unknown ids that are not
+ * containers resolve to a host entry. An id never seen before triggers a
+ * rescan; a host entry younger than two seconds is re-checked at most every
+ * 200 ms (a container's cgroup can appear before its state file). The
+ * pointer stays valid until the next container_cache_gc(); later scans may
+ * refresh the fields it points to. Returns 0 or -errno.
+ */
+int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
+			   const struct container_info **ret_info);
+
+/* Rescan runtime state; then drop entries whose cgroup no longer exists. */
+int container_cache_gc(struct container_cache *c);
+
+/*
+ * Cgroup ids of running containers (their own cgroup, not nested ones) whose
+ * name or id equals `query`; when none does, the container whose id starts
+ * with `query` (at least 4 characters). Rescans first. Returns the count
+ * (>= 0), -ENOTUNIQ when the prefix matches several containers, or -errno;
+ * *ret_ids is malloc'd (caller frees).
+ */
+int container_cache_find(struct container_cache *c, const char *query, uint64_t **ret_ids);
+
+/* Iterate over all known running containers (after a scan). */
+int container_cache_scan(struct container_cache *c);
+size_t container_cache_count(const struct container_cache *c);
+const struct container_info *container_cache_at(const struct container_cache *c, size_t i);
+
+/* Name shown in tables: the container name, or "<host>". */
+const char *container_display_name(const struct container_info *ci);
+
+#endif

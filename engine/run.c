@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `ward run TRACKER` and `ward server`: the tracker lifecycle.
+ * parse args -> libbpf_set_print -> open/configure/load/attach each tracker
+ * -> poll ring buffers, flush interval trackers -> clean exit on SIGINT/SIGTERM
+ * or after --duration.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "tracker.h"
+
+#define MAX_TRACKERS 4
+#define TICK_MS 1000 /* container gc and filter refresh */
+
+static volatile sig_atomic_t stop_requested;
+static bool verbose;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
+static int ensure_tracefs(void)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/events", &st) == 0 ||
+	    stat("/sys/kernel/debug/tracing/events", &st) == 0)
+		return 0;
+	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+		return -errno;
+	cli_info("mounted tracefs at /sys/kernel/tracing");
+	return 0;
+}
+
+struct run_opts {
+	long interval_s;
+	long duration_s;
+	const char *container;
+	const char *output;
+	enum out_format fmt;
+};
+
+static void report_drops(struct tracker *t, bool final)
+{
+	uint64_t totals[WARD_DROP__MAX];
+
+	if (tracker_read_drops(t, totals) < 0)
+		return;
+	for (unsigned int r = 0; r < WARD_DROP__MAX; r++) {
+		uint64_t delta = totals[r] - t->drops_seen[r];
+
+		if (!delta && !final)
+			continue;
+		t->drops_seen[r] = totals[r];
+		if (final && !totals[r])
+			continue;
+		if (cli_json_errors) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops",
+					      "tracker", t->ops->name, "reason",
+					      drop_reason_name(r), "delta", (json_int_t)delta,
+					      "total", (json_int_t)totals[r]);
+
+			if (o) {
+				json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+				fputc('\n', stderr);
+				json_decref(o);
+			}
+		} else {
+			fprintf(stderr, "ward: %s: %s: %llu in the kernel (%llu total)\n",
+				t->ops->name, drop_reason_name(r), (unsigned long long)delta,
+				(unsigned long long)totals[r]);
+		}
+	}
+}
+
+static void close_tracker(struct tracker *t)
+{
+	ring_buffer__free(t->rb);
+	if (t->skel)
+		t->ops->destroy(t->skel);
+	out_free(t->out);
+}
+
+static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct session *s)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->ops = ops;
+	t->s = s;
+	t->drops_fd = t->cgfilter_fd = -1;
+	t->out = out_new(s->out, s->fmt, ops->name, ops->cols, ops->n_cols);
+	if (!t->out)
+		return -ENOMEM;
+	err = ops->open(t);
+	if (err)
+		cli_error("%s tracker: cannot load or attach its BPF programs: %s "
+			  "(run 'ward doctor' to see what this kernel allows)",
+			  ops->name, strerror(-err));
+	return err;
+}
+
+static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o)
+{
+	uint64_t start = now_ns(CLOCK_MONOTONIC), next_flush, next_tick, end = UINT64_MAX;
+	uint64_t interval = (uint64_t)o->interval_s * 1000000000ULL;
+	struct epoll_event ev, evs[MAX_TRACKERS];
+	int epfd, err = 0;
+
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		if (!ts[i].rb)
+			continue;
+		ev.events = EPOLLIN;
+		ev.data.u64 = i;
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ts[i].rb), &ev) < 0) {
+			err = -errno;
+			goto out_close;
+		}
+	}
+	next_flush = start + interval;
+	next_tick = start + TICK_MS * 1000000ULL;
+	if (o->duration_s)
+		end = start + (uint64_t)o->duration_s * 1000000000ULL;
+
+	while (!stop_requested) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC), wake = next_flush;
+		int timeout, nev;
+
+		if (now >= end)
+			break;
+		if (next_tick < wake)
+			wake = next_tick;
+		if (end < wake)
+			wake = end;
+		timeout = wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0;
+		nev = epoll_wait(epfd, evs, MAX_TRACKERS, timeout);
+		if (nev < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < nev; i++) {
+			struct tracker *t = &ts[evs[i].data.u64];
+
+			if (ring_buffer__consume(t->rb) < 0 || t->err) {
+				err = t->err ? t->err : -EIO;
+				goto out_close;
+			}
+		}
+		now = now_ns(CLOCK_MONOTONIC);
+		if (now >= next_tick) {
+			next_tick = now + TICK_MS * 1000000ULL;
+			(void)container_cache_gc(s->cc);
+			if (s->filter)
+				(void)cgfilter_refresh(s->filter, s->cc, now);
+			for (size_t i = 0; i < n; i++)
+				report_drops(&ts[i], false);
+		}
+		if (now >= next_flush) {
+			next_flush += interval;
+			for (size_t i = 0; i < n && !err; i++)
+				if (ts[i].ops->flush)
+					err = ts[i].ops->flush(&ts[i], now + s->mono_to_real_ns);
+			if (err)
+				break;
+		}
+	}
+	/* Drain what is left: events already in the ring buffers, and the
+	 * partial last interval. */
+	for (size_t i = 0; i < n && !err; i++) {
+		if (ts[i].rb && ring_buffer__consume(ts[i].rb) < 0)
+			err = -EIO;
+		else if (ts[i].ops->flush)
+			err = ts[i].ops->flush(&ts[i], now_ns(CLOCK_REALTIME));
+		if (!err)
+			err = ts[i].err;
+	}
+out_close:
+	close(epfd);
+	return err;
+}
+
+static int run_trackers(const struct tracker_ops *const *ops, size_t n, const struct run_opts *o)
+{
+	struct tracker ts[MAX_TRACKERS];
+	struct session s = { .fmt = o->fmt, .out = stdout };
+	struct sigaction sa = { .sa_handler = on_signal };
+	size_t opened = 0;
+	int err;
+
+	cli_json_errors = o->fmt == OUT_JSON;
+	libbpf_set_print(libbpf_print);
+	if (geteuid() != 0)
+		cli_info("not running as root: loading BPF programs will likely fail");
+	err = ensure_tracefs();
+	if (err) {
+		cli_error("tracefs is not mounted and mounting it failed: %s "
+			  "(mount -t tracefs tracefs /sys/kernel/tracing)", strerror(-err));
+		return err;
+	}
+	if (o->output) {
+		s.out = fopen(o->output, "we");
+		if (!s.out) {
+			err = -errno;
+			cli_error("--output %s: %s", o->output, strerror(errno));
+			return err;
+		}
+	}
+	s.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+	s.cc = container_cache_new(NULL);
+	if (!s.cc) {
+		err = -errno;
+		cli_error("container metadata: %s", strerror(errno));
+		goto out_close_file;
+	}
+	if (o->container) {
+		int found;
+
+		s.filter = cgfilter_new(o->container);
+		if (!s.filter) {
+			err = -ENOMEM;
+			goto out_free_cache;
+		}
+		(void)container_cache_scan(s.cc);
+		found = cgfilter_refresh(s.filter, s.cc, now_ns(CLOCK_MONOTONIC));
+		if (found == 0)
+			cli_info("no running container matches '%s' yet; waiting for one to start",
+				 o->container);
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (; opened < n; opened++) {
+		err = open_tracker(&ts[opened], ops[opened], &s);
+		if (err) {
+			opened++;
+			goto out_close_trackers;
+		}
+	}
+	err = session_loop(ts, n, &s, o);
+	if (err)
+		cli_error("event loop: %s", strerror(-err));
+
+out_close_trackers:
+	for (size_t i = 0; i < opened; i++) {
+		if (ts[i].drops_fd >= 0)
+			report_drops(&ts[i], true);
+		close_tracker(&ts[i]);
+	}
+	cgfilter_free(s.filter);
+out_free_cache:
+	container_cache_free(s.cc);
+out_close_file:
+	if (s.out != stdout && fclose(s.out) != 0 && !err) {
+		err = -errno;
+		cli_error("--output %s: %s", o->output, strerror(errno));
+	}
+	return err;
+}
+
+static const struct option long_opts[] = {
+	{ "interval", required_argument, NULL, 'i' },
+	{ "container", required_argument, NULL, 'c' },
+	{ "format", required_argument, NULL, 'o' },
+	{ "output", required_argument, NULL, 'O' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+#define OPTIONS_HELP                                                                       \
+	"  -i, --interval SECONDS    interval of the files and syscall tables (default 3)\n"   \
+	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
+	"                            in the kernel; it may start after ward\n"                 \
+	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"    \
+	"      --output FILE         write events to FILE instead of stdout\n"                 \
+	"  -d, --duration SECONDS    stop after SECONDS (default: until SIGINT/SIGTERM)\n"     \
+	"  -v, --verbose             print libbpf's debug messages\n"
+
+void help_run(void)
+{
+	printf("Usage: ward run TRACKER [OPTIONS]\n\nTrackers:\n");
+	for (const char *const *name = (const char *const[]){ "process", "files", "tcp",
+							      "syscall", NULL };
+	     *name; name++)
+		printf("  %-9s %s\n", *name, tracker_find(*name)->summary);
+	printf("\nOptions:\n" OPTIONS_HELP);
+}
+
+void help_server(void)
+{
+	printf("Usage: ward server [OPTIONS]\n\n"
+	       "Runs the process, files and tcp trackers together.\n\nOptions:\n" OPTIONS_HELP);
+}
+
+/* Returns 0, or 1 after printing a usage error, or 2 for --help. */
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	int c;
+
+	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:c:o:d:vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (cli_parse_seconds(optarg, 1, 86400, &o->interval_s) < 0) {
+				cli_error("--interval: '%s' is not a whole number of seconds "
+					  "between 1 and 86400", optarg);
+				return 1;
+			}
+			break;
+		case 'd':
+			if (cli_parse_seconds(optarg, 1, 365L * 86400, &o->duration_s) < 0) {
+				cli_error("--duration: '%s' is not a whole number of seconds >= 1",
+					  optarg);
+				return 1;
+			}
+			break;
+		case 'c':
+			if (!optarg[0]) {
+				cli_error("--container: empty name");
+				return 1;
+			}
+			o->container = optarg;
+			break;
+		case 'o':
+			if (out_parse_format(optarg, &o->fmt) < 0) {
+				cli_error("-o: unknown format '%s' (table, json or csv)", optarg);
+				return 1;
+			}
+			break;
+		case 'O':
+			o->output = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			return 2;
+		default:
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const struct tracker_ops *ops;
+	struct run_opts o;
+	int r;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+			help_run();
+			return 0;
+		}
+		cli_error("run: which tracker? (process, files, tcp or syscall)");
+		return 1;
+	}
+	ops = tracker_find(argv[1]);
+	if (!ops) {
+		cli_error("run: unknown tracker '%s' (process, files, tcp or syscall)", argv[1]);
+		return 1;
+	}
+	r = parse_opts(argc - 1, argv + 1, &o);
+	if (r == 2) {
+		help_run();
+		return 0;
+	}
+	if (r)
+		return 1;
+	if (optind < argc - 1) {
+		cli_error("run: unexpected argument '%s'", argv[optind + 1]);
+		return 1;
+	}
+	return run_trackers(&ops, 1, &o) ? 1 : 0;
+}
+
+int cmd_server(int argc, char **argv)
+{
+	const struct tracker_ops *ops[] = { &process_tracker, &files_tracker, &tcp_tracker };
+	struct run_opts o;
+	int r;
+
+	r = parse_opts(argc, argv, &o);
+	if (r == 2) {
+		help_server();
+		return 0;
+	}
+	if (r)
+		return 1;
+	if (optind < argc) {
+		cli_error("server: unexpected argument '%s'", argv[optind]);
+		return 1;
+	}
+	return run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? 1 : 0;
+}

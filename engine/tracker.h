@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A tracker is one BPF program family plus its user-space formatter. The
+ * session (run.c) owns the shared pieces: container cache, container filter,
+ * output stream, clocks; trackers only decode and render.
+ */
+#ifndef WARD_TRACKER_H
+#define WARD_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "container.h"
+#include "filter.h"
+#include "output.h"
+
+struct session {
+	struct container_cache *cc;
+	struct cgfilter *filter; /* NULL without --container */
+	enum out_format fmt;
+	FILE *out;
+	uint64_t mono_to_real_ns; /* add to CLOCK_MONOTONIC stamps for wall time */
+};
+
+struct tracker;
+
+struct tracker_ops {
+	const char *name;
+	const char *summary;
+	const struct out_col *cols;
+	size_t n_cols;
+	/* Open the skeleton, set its rodata from the session, then call
+	 * tracker_load_attach(). Sets t->rb for event trackers. */
+	int (*open)(struct tracker *t);
+	/* Interval trackers: drain the kernel's tables and print a batch. */
+	int (*flush)(struct tracker *t, uint64_t now_real_ns);
+	void (*destroy)(void *skel);
+};
+
+struct tracker {
+	const struct tracker_ops *ops;
+	struct session *s;
+	struct out *out;
+	void *skel;
+	struct ring_buffer *rb;
+	int drops_fd;
+	int cgfilter_fd;
+	uint64_t drops_seen[WARD_DROP__MAX];
+	int err; /* first error of a ring-buffer callback */
+};
+
+extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
+
+const struct tracker_ops *tracker_find(const char *name);
+
+/* Load and attach an opened skeleton; finds the common maps. */
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk,
+			struct bpf_object *obj);
+
+/* Sum of the per-CPU drop counters, per reason. */
+int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);
+
+/* Resolve a cgroup id and apply --container; returns NULL if the event must
+ * not be shown. */
+const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id);
+
+const char *drop_reason_name(unsigned int reason);
+
+#endif
