@@ -11,6 +11,7 @@
 
 #include "files.h"
 #include "files.skel.h"
+#include "render.h"
 #include "tracker.h"
 
 enum {
@@ -54,6 +55,41 @@ static const char *type_of(uint32_t mode)
 	case S_IFCHR: return "C";
 	default: return "O";
 	}
+}
+
+int files_render(struct out *o, const struct ward_file_key *key, const struct ward_file_stats *st,
+		 const struct container_info *ci, uint64_t now_real_ns)
+{
+	size_t path_len = st->path_len <= FILE_PATH_LEN ? st->path_len : FILE_PATH_LEN;
+	const char *type = type_of(st->mode);
+	union out_val v[C__COUNT] = {};
+	char name[FILE_PATH_LEN + 32], comm[WARD_COMM_LEN];
+
+	memcpy(comm, st->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	if (*type == 'S' || *type == 'P')
+		snprintf(name, sizeof(name), "%s:[%llu]", *type == 'S' ? "socket" : "pipe",
+			 (unsigned long long)key->ino);
+	else
+		snprintf(name, sizeof(name), "%.*s", (int)path_len,
+			 st->path + FILE_PATH_LEN - path_len);
+	v[C_TIME].u = now_real_ns;
+	v[C_PID].u = key->tgid;
+	v[C_CONTAINER].c = ci;
+	v[C_READS].u = st->reads;
+	v[C_WRITES].u = st->writes;
+	v[C_RBYTES].u = st->read_bytes;
+	v[C_WBYTES].u = st->write_bytes;
+	v[C_TYPE].s = type;
+	v[C_COMM].s = comm;
+	v[C_FILENAME].s = name;
+	v[C_TRUNC].u = st->path_truncated;
+	return out_row(o, v, OUT_ALL);
+}
+
+struct out *files_out_new(FILE *f, enum out_format fmt)
+{
+	return out_new(f, fmt, "files", cols, C__COUNT);
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -115,35 +151,10 @@ static int files_flush(struct tracker *t, uint64_t now_real_ns)
 
 	out_interval(t->out);
 	for (size_t i = 0; i < nrows && !err; i++) {
-		struct ward_file_stats *st = rows[i].st;
-		union out_val v[C__COUNT] = {};
-		const struct container_info *ci;
-		const char *type = type_of(st->mode);
-		char name[FILE_PATH_LEN + 32];
-		size_t path_len = st->path_len <= FILE_PATH_LEN ? st->path_len : FILE_PATH_LEN;
+		const struct container_info *ci = tracker_container(t, rows[i].st->cgroup_id);
 
-		ci = tracker_container(t, st->cgroup_id);
-		if (!ci)
-			continue;
-		st->comm[sizeof(st->comm) - 1] = '\0';
-		if (*type == 'S' || *type == 'P')
-			snprintf(name, sizeof(name), "%s:[%llu]", *type == 'S' ? "socket" : "pipe",
-				 (unsigned long long)rows[i].key->ino);
-		else
-			snprintf(name, sizeof(name), "%.*s", (int)path_len,
-				 st->path + FILE_PATH_LEN - path_len);
-		v[C_TIME].u = now_real_ns;
-		v[C_PID].u = rows[i].key->tgid;
-		v[C_CONTAINER].c = ci;
-		v[C_READS].u = st->reads;
-		v[C_WRITES].u = st->writes;
-		v[C_RBYTES].u = st->read_bytes;
-		v[C_WBYTES].u = st->write_bytes;
-		v[C_TYPE].s = type;
-		v[C_COMM].s = st->comm;
-		v[C_FILENAME].s = name;
-		v[C_TRUNC].u = st->path_truncated;
-		err = out_row(t->out, v, OUT_ALL);
+		if (ci)
+			err = files_render(t->out, rows[i].key, rows[i].st, ci, now_real_ns);
 	}
 	free(rows);
 	return err;

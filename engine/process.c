@@ -8,6 +8,7 @@
 
 #include "process.h"
 #include "process.skel.h"
+#include "render.h"
 #include "tracker.h"
 
 enum {
@@ -52,27 +53,18 @@ static size_t split_args(char *args, size_t len, const char **argv, size_t max)
 	return n;
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
+int process_render(struct out *o, const struct ward_proc_event *raw,
+		   const struct container_info *ci, uint64_t mono_to_real_ns)
 {
-	struct tracker *t = ctx;
-	struct ward_proc_event ev, *e = &ev; /* the ring buffer is mapped read-only */
+	struct ward_proc_event ev = *raw, *e = &ev;
 	const char *argv[PROC_ARGS_LEN / 2 + 1];
 	char args[PROC_ARGS_LEN + 1], detail[PROC_ARGS_LEN + 64];
 	union out_val v[C__COUNT] = {};
 	uint64_t present = COMMON_COLS;
-	const struct container_info *ci;
-	int err;
 
-	if (size < sizeof(ev))
-		return 0;
-	memcpy(&ev, data, sizeof(ev));
-	ci = tracker_container(t, e->cgroup_id);
-	if (!ci)
-		return 0;
 	e->comm[sizeof(e->comm) - 1] = '\0';
 	e->filename[sizeof(e->filename) - 1] = '\0';
-
-	v[C_TIME].u = e->ts_ns + t->s->mono_to_real_ns;
+	v[C_TIME].u = e->ts_ns + mono_to_real_ns;
 	v[C_PID].u = e->pid;
 	v[C_PPID].u = e->ppid;
 	v[C_UID].u = e->uid;
@@ -82,6 +74,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 	switch (e->type) {
 	case PROC_EXEC: {
 		size_t len = e->args_len < PROC_ARGS_LEN ? e->args_len : PROC_ARGS_LEN;
+		size_t n = 0;
 
 		memcpy(args, e->args, len);
 		args[len] = '\0';
@@ -92,11 +85,16 @@ static int handle_event(void *ctx, void *data, size_t size)
 		v[C_ARGS_TRUNC].u = e->args_truncated;
 		present |= BIT(C_FILENAME) | BIT(C_ARGV) | BIT(C_ARGS_TRUNC);
 		detail[0] = '\0';
-		for (size_t i = 0, n = 0; argv[i] && n < sizeof(detail) - 4; i++)
-			n += snprintf(detail + n, sizeof(detail) - n, "%s%s", i ? " " : "",
-				      argv[i]);
+		for (size_t i = 0; argv[i] && n < sizeof(detail) - 4; i++) {
+			int w = snprintf(detail + n, sizeof(detail) - 4 - n, "%s%s", i ? " " : "",
+					 argv[i]);
+
+			if (w < 0)
+				break;
+			n += (size_t)w;
+		}
 		if (e->args_truncated)
-			strcat(detail, "...");
+			strcpy(detail + (n < sizeof(detail) - 4 ? n : sizeof(detail) - 4), "...");
 		break;
 	}
 	case PROC_FORK:
@@ -119,10 +117,34 @@ static int handle_event(void *ctx, void *data, size_t size)
 				 (unsigned long long)v[C_EXIT_CODE].u, e->lifetime_ns / 1e9);
 		break;
 	default:
-		return 0; /* a record type this build does not know: ignore */
+		return -EPROTO; /* a record type this build does not know */
 	}
-	err = out_row(t->out, v, present);
-	if (err && !t->err)
+	return out_row(o, v, present);
+}
+
+struct out *process_out_new(FILE *f, enum out_format fmt)
+{
+	return out_new(f, fmt, "process", cols, C__COUNT);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracker *t = ctx;
+	const struct ward_proc_event *e = data; /* read-only mapping: never written */
+	const struct container_info *ci;
+	int err;
+
+	if (size < sizeof(*e)) {
+		t->malformed++;
+		return 0;
+	}
+	ci = tracker_container(t, e->cgroup_id);
+	if (!ci)
+		return 0;
+	err = process_render(t->out, e, ci, t->s->mono_to_real_ns);
+	if (err == -EPROTO)
+		t->malformed++;
+	else if (err && !t->err)
 		t->err = err;
 	return 0;
 }

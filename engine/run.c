@@ -77,6 +77,13 @@ static void report_drops(struct tracker *t, bool final)
 {
 	uint64_t totals[WARD_DROP__MAX];
 
+	if (t->malformed != t->malformed_seen || (final && t->malformed)) {
+		cli_error("%s: %llu kernel records could not be decoded (%llu total); "
+			  "is the BPF object from another build?", t->ops->name,
+			  (unsigned long long)(t->malformed - t->malformed_seen),
+			  (unsigned long long)t->malformed);
+		t->malformed_seen = t->malformed;
+	}
 	if (tracker_read_drops(t, totals) < 0)
 		return;
 	for (unsigned int r = 0; r < WARD_DROP__MAX; r++) {

@@ -9,6 +9,7 @@
 
 #include "tcp.h"
 #include "tcp.skel.h"
+#include "render.h"
 #include "tracker.h"
 
 enum {
@@ -36,32 +37,27 @@ static const struct out_col cols[C__COUNT] = {
 
 #define BIT(c) (1ULL << (c))
 
-static int handle_event(void *ctx, void *data, size_t size)
+int tcp_render(struct out *o, const struct ward_tcp_event *e, const struct container_info *ci,
+	       uint64_t mono_to_real_ns)
 {
-	struct tracker *t = ctx;
-	struct ward_tcp_event ev, *e = &ev; /* the ring buffer is mapped read-only */
 	union out_val v[C__COUNT] = {};
 	uint64_t present = OUT_ALL & ~(BIT(C_LATENCY) | BIT(C_ERROR) | BIT(C_DURATION));
-	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN];
-	const struct container_info *ci;
-	int af, err;
+	char saddr[INET6_ADDRSTRLEN], daddr[INET6_ADDRSTRLEN], comm[WARD_COMM_LEN];
+	int af;
 
-	if (size < sizeof(ev))
-		return 0;
-	memcpy(&ev, data, sizeof(ev));
-	ci = tracker_container(t, e->cgroup_id);
-	if (!ci)
-		return 0;
-	af = e->family == AF_INET6 ? AF_INET6 : AF_INET;
+	if (e->family != AF_INET && e->family != AF_INET6)
+		return -EPROTO;
+	af = e->family;
 	if (!inet_ntop(af, e->saddr, saddr, sizeof(saddr)) ||
 	    !inet_ntop(af, e->daddr, daddr, sizeof(daddr)))
-		return 0;
-	e->comm[sizeof(e->comm) - 1] = '\0';
+		return -EPROTO;
+	memcpy(comm, e->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
 
-	v[C_TIME].u = e->ts_ns + t->s->mono_to_real_ns;
+	v[C_TIME].u = e->ts_ns + mono_to_real_ns;
 	v[C_PID].u = e->pid;
 	v[C_CONTAINER].c = ci;
-	v[C_COMM].s = e->comm;
+	v[C_COMM].s = comm;
 	v[C_FAMILY].u = af == AF_INET6 ? 6 : 4;
 	v[C_SADDR].s = saddr;
 	v[C_SPORT].u = e->sport;
@@ -87,10 +83,34 @@ static int handle_event(void *ctx, void *data, size_t size)
 		present |= BIT(C_DURATION);
 		break;
 	default:
+		return -EPROTO;
+	}
+	return out_row(o, v, present);
+}
+
+struct out *tcp_out_new(FILE *f, enum out_format fmt)
+{
+	return out_new(f, fmt, "tcp", cols, C__COUNT);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracker *t = ctx;
+	const struct ward_tcp_event *e = data; /* read-only mapping: never written */
+	const struct container_info *ci;
+	int err;
+
+	if (size < sizeof(*e)) {
+		t->malformed++;
 		return 0;
 	}
-	err = out_row(t->out, v, present);
-	if (err && !t->err)
+	ci = tracker_container(t, e->cgroup_id);
+	if (!ci)
+		return 0;
+	err = tcp_render(t->out, e, ci, t->s->mono_to_real_ns);
+	if (err == -EPROTO)
+		t->malformed++;
+	else if (err && !t->err)
 		t->err = err;
 	return 0;
 }

@@ -49,6 +49,8 @@ struct tracker {
 	int drops_fd;
 	int cgfilter_fd;
 	uint64_t drops_seen[WARD_DROP__MAX];
+	uint64_t malformed;      /* records user space could not decode */
+	uint64_t malformed_seen;
 	int err; /* first error of a ring-buffer callback */
 };
 

@@ -10,9 +10,9 @@ for bin in "$@"; do
 	"$bin" >"$log" 2>&1
 	brc=$?
 	cat "$log"
-	bp=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-	bf=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-	bs=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	bp=$(sed -n 's/.*\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	bf=$(sed -n 's/.*\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+	bs=$(sed -n 's/.*\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
 	# A crash (sanitizer abort) leaves no cmocka summary: count it as a failure.
 	if [ -z "$bp" ] && [ -z "$bf" ]; then bf=1; fi
 	[ $brc -ne 0 ] && [ "${bf:-0}" -eq 0 ] && bf=1
