@@ -2,6 +2,7 @@
 #
 # ward: one entry point.
 #   make            build/ward and build/rulesc (installs missing build deps first)
+#   make run        build, then run 'ward server' on its defaults (as root)
 #   make deps       install every Debian package the build and tests need (idempotent)
 #   make test       unit, ASan+UBSan unit, fuzz corpus replay, integration (root), VM tests
 #   make static     build/static/ward, one statically linked binary
@@ -38,7 +39,7 @@ DEB_PKGS := gcc make clang llvm bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
 	    libcap-dev libssl-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
 	    libclang-rt-14-dev \
-	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq \
+	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    ca-certificates
 
 .PHONY: deps
@@ -49,6 +50,7 @@ deps:
 BPF_SRCS   := $(wildcard bpf/*.bpf.c) $(wildcard lsm/*.bpf.c)
 BPF_OBJS   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+.SECONDARY: $(BPF_OBJS)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Wno-unused-function -Ibpf -Ilsm -I$(BUILD)
 
@@ -100,6 +102,11 @@ $(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a
 .PHONY: all build
 all: deps build
 build: $(BUILD)/ward $(BUILD)/rulesc
+
+# The quickstart: build, then ward's main job on its embedded defaults.
+.PHONY: run
+run: all
+	$(BUILD)/ward server
 
 # ---- static ----------------------------------------------------------------
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \

@@ -18,6 +18,7 @@ struct out {
 	const struct out_col *cols;
 	size_t n_cols;
 	bool need_header;
+	bool wrote; /* anything written yet */
 };
 
 /* The out that last wrote a table to a stream: when several trackers share
@@ -378,6 +379,7 @@ int out_row(struct out *o, const union out_val *vals, uint64_t present)
 		r = row_json(o, vals, present);
 	else
 		row_text(o, vals, present);
+	o->wrote = true;
 	if (fflush(o->f) != 0 || ferror(o->f))
 		return -EIO;
 	return r;
@@ -385,7 +387,7 @@ int out_row(struct out *o, const union out_val *vals, uint64_t present)
 
 void out_interval(struct out *o)
 {
-	if (o->fmt != OUT_TABLE)
+	if (o->fmt != OUT_TABLE || !o->wrote)
 		return;
 	fputc('\n', o->f);
 	o->need_header = true;

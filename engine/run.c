@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +20,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "probe.h"
 #include "tracker.h"
 
 #define MAX_TRACKERS 4
@@ -49,20 +48,6 @@ static uint64_t now_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
-static int ensure_tracefs(void)
-{
-	struct stat st;
-
-	if (stat("/sys/kernel/tracing/events", &st) == 0 ||
-	    stat("/sys/kernel/debug/tracing/events", &st) == 0)
-		return 0;
-	if (mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
-		return -errno;
-	cli_info("mounted tracefs at /sys/kernel/tracing");
-	return 0;
 }
 
 struct run_opts {
@@ -234,8 +219,11 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 	libbpf_set_print(libbpf_print);
 	if (geteuid() != 0)
 		cli_info("not running as root: loading BPF programs will likely fail");
-	err = ensure_tracefs();
-	if (err) {
+	/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
+	err = probe_mount_tracefs();
+	if (err == 1)
+		cli_info("mounted tracefs at " PROBE_TRACEFS_DIR);
+	if (err < 0) {
 		cli_error("tracefs is not mounted and mounting it failed: %s "
 			  "(mount -t tracefs tracefs /sys/kernel/tracing)", strerror(-err));
 		return err;
