@@ -34,6 +34,9 @@ struct container_label {
 struct container_info {
 	uint64_t cgroup_id;
 	bool host;
+	/* A host verdict that may still change: the cgroup was first seen less
+	 * than 2 s ago and a runtime may not have written its state yet. */
+	bool tentative;
 	char id[CONTAINER_ID_MAX];
 	/* The Kubernetes container name when the annotations carry one, else the
 	 * runtime's name (docker, podman, cri-o), else the id. Never contains '<'. */
@@ -85,7 +88,8 @@ int container_cache_gc(struct container_cache *c);
 /*
  * Cgroup ids of running containers (their own cgroup, not nested ones) whose
  * name or id equals `query`; when none does, the container whose id starts
- * with `query` (at least 4 characters). Rescans first. Returns the count
+ * with `query` (at least 4 characters). Rescans unless a scan ran in the last
+ * 200 ms (e.g. container_cache_gc() just before). Returns the count
  * (>= 0), -ENOTUNIQ when the prefix matches several containers, or -errno;
  * *ret_ids is malloc'd (caller frees).
  */

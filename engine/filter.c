@@ -137,6 +137,11 @@ bool cgfilter_wants(struct cgfilter *f, const struct container_info *ci, uint64_
 	v = find(f, ci->cgroup_id, &pos);
 	if (v)
 		return v->verdict == WARD_CG_WANTED;
+	/* A cgroup that only looks like the host so far (a container's cgroup
+	 * exists before its runtime state) stays unclassified in the kernel, so
+	 * the container's first events are not filtered out. */
+	if (ci->tentative)
+		return false;
 	set_verdict(f, ci->cgroup_id, cgfilter_matches(f, ci) ? WARD_CG_WANTED : WARD_CG_UNWANTED,
 		    now_ns);
 	return cgfilter_matches(f, ci);

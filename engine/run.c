@@ -253,6 +253,12 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		}
 		(void)container_cache_scan(s.cc);
 		found = cgfilter_refresh(s.filter, s.cc, now_ns(CLOCK_MONOTONIC));
+		if (found == -ENOTUNIQ) {
+			cli_error("--container %s: ambiguous id prefix, it matches several "
+				  "containers; give more of the id or the name", o->container);
+			err = -EINVAL;
+			goto out_free_filter;
+		}
 		if (found == 0)
 			cli_info("no running container matches '%s' yet; waiting for one to start",
 				 o->container);
@@ -277,6 +283,7 @@ out_close_trackers:
 			report_drops(&ts[i], true);
 		close_tracker(&ts[i]);
 	}
+out_free_filter:
 	cgfilter_free(s.filter);
 out_free_cache:
 	container_cache_free(s.cc);
