@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * files tracker: per (process, file) counts and bytes of the read/write
- * syscall family. Enter records the struct file behind the fd; exit adds the
- * result to ward_files, which user space drains once per interval.
+ * syscall family, from one raw_tp/sys_exit hook: on x86 the syscall's
+ * arguments are still in pt_regs at exit, so the fd and the result are both
+ * at hand and no per-call state needs to be kept between entry and exit.
+ * User space drains ward_files once per interval.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -15,20 +17,6 @@
 #include "files.h"
 
 char LICENSE[] SEC("license") = "GPL";
-
-/* In-flight syscall of one thread (key: tid). */
-struct fio {
-	__u64 file;  /* struct file * as resolved at syscall entry */
-	__u32 write; /* 1 for the write family */
-	__u32 pad;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct fio);
-} ward_fio SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -56,24 +44,6 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 	fds = BPF_CORE_READ(fdt, fd);
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
-}
-
-static __always_inline int on_enter(long fd, __u32 write)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct fio io = { .write = write };
-	struct file *f;
-	__u64 cgid;
-
-	if (skip_current(&cgid))
-		return 0;
-	f = fd_file((struct task_struct *)bpf_get_current_task(), fd);
-	if (!f)
-		return 0;
-	io.file = (__u64)f;
-	if (bpf_map_update_elem(&ward_fio, &tid, &io, BPF_ANY))
-		count_drop(WARD_DROP_MAP_FULL);
-	return 0;
 }
 
 /* A first record for (process, file): identity, comm and path. */
@@ -116,24 +86,52 @@ static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *k
 	return bpf_map_lookup_elem(&ward_files, key);
 }
 
-static __always_inline int on_exit(long ret)
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: in a 32-bit syscall */
+
+/* Read/write syscalls by number (arch/x86/entry/syscalls/syscall_{64,32}.tbl).
+ * Returns 0 for reads, 1 for writes, -1 for anything else. */
+static __always_inline int rw_kind(long nr, bool compat)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)id;
+	if (!compat) {
+		switch (nr) {
+		case 0: case 17: case 19: case 295: case 327: /* read pread64 readv preadv preadv2 */
+			return 0;
+		case 1: case 18: case 20: case 296: case 328: /* write pwrite64 writev pwritev pwritev2 */
+			return 1;
+		}
+		return -1;
+	}
+	switch (nr) {
+	case 3: case 180: case 145: case 333: case 378: /* read pread64 readv preadv preadv2 */
+		return 0;
+	case 4: case 181: case 146: case 334: case 379: /* write pwrite64 writev pwritev pwritev2 */
+		return 1;
+	}
+	return -1;
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid(), cgid;
 	struct ward_file_key key = {};
 	struct ward_file_stats *st;
 	struct inode *inode;
-	struct fio *iop;
 	struct file *f;
-	__u32 write;
+	bool compat;
+	long fd;
+	int kind;
 
-	iop = bpf_map_lookup_elem(&ward_fio, &tid);
-	if (!iop)
-		return 0;
-	f = (struct file *)iop->file;
-	write = iop->write;
-	bpf_map_delete_elem(&ward_fio, &tid);
 	if (ret < 0)
+		return 0;
+	compat = BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
+	kind = rw_kind(BPF_CORE_READ(regs, orig_ax), compat);
+	if (kind < 0 || skip_current(&cgid))
+		return 0;
+	fd = compat ? (int)BPF_CORE_READ(regs, bx) : (long)BPF_CORE_READ(regs, di);
+	f = fd_file(task, fd);
+	if (!f)
 		return 0;
 
 	inode = BPF_CORE_READ(f, f_inode);
@@ -145,7 +143,7 @@ static __always_inline int on_exit(long ret)
 		st = new_stats(&key, f, BPF_CORE_READ(inode, i_mode));
 	if (!st)
 		return 0;
-	if (write) {
+	if (kind) {
 		__sync_fetch_and_add(&st->writes, 1);
 		__sync_fetch_and_add(&st->write_bytes, ret);
 	} else {
@@ -154,26 +152,3 @@ static __always_inline int on_exit(long ret)
 	}
 	return 0;
 }
-
-#define FILE_SYSCALL(name, write)                                            \
-	SEC("tp/syscalls/sys_enter_" #name)                                  \
-	int enter_##name(struct trace_event_raw_sys_enter *ctx)              \
-	{                                                                    \
-		return on_enter(ctx->args[0], write);                        \
-	}                                                                    \
-	SEC("tp/syscalls/sys_exit_" #name)                                   \
-	int exit_##name(struct trace_event_raw_sys_exit *ctx)                \
-	{                                                                    \
-		return on_exit(ctx->ret);                                    \
-	}
-
-FILE_SYSCALL(read, 0)
-FILE_SYSCALL(pread64, 0)
-FILE_SYSCALL(readv, 0)
-FILE_SYSCALL(preadv, 0)
-FILE_SYSCALL(preadv2, 0)
-FILE_SYSCALL(write, 1)
-FILE_SYSCALL(pwrite64, 1)
-FILE_SYSCALL(writev, 1)
-FILE_SYSCALL(pwritev, 1)
-FILE_SYSCALL(pwritev2, 1)
