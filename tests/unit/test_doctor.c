@@ -154,11 +154,12 @@ static void test_verdict_no_tracefs(void **state)
 		r.event_err[i] = ENOENT;
 	probe_verdict(&r, &v);
 	assert_false(v.trackers[PROBE_TRACKER_PROCESS].usable);
-	assert_false(v.trackers[PROBE_TRACKER_FILES].usable);
 	assert_false(v.trackers[PROBE_TRACKER_TCP].usable);
+	/* raw_tp needs no tracefs */
+	assert_true(v.trackers[PROBE_TRACKER_FILES].usable);
 	assert_true(v.trackers[PROBE_TRACKER_SYSCALL].usable);
 	assert_true(v.can_run);
-	assert_non_null(strstr(v.trackers[PROBE_TRACKER_FILES].reason, "tracefs not mounted"));
+	assert_non_null(strstr(v.trackers[PROBE_TRACKER_TCP].reason, "tracefs not mounted"));
 	/* The tracepoint failure explains the events; they are not listed again. */
 	assert_null(strstr(v.trackers[PROBE_TRACKER_PROCESS].reason, "sched_process_exec"));
 	assert_int_equal(v.enforcement[PROBE_RES_EXEC], PROBE_LEVEL_NONE);
