@@ -29,7 +29,7 @@
 #include "runtime.h"
 
 #define NSEC_PER_MSEC 1000000ull
-#define RESCAN_INTERVAL_NS (1 * NSEC_PER_MSEC) /* re-check of young host entries */
+#define RESCAN_INTERVAL_NS (200 * NSEC_PER_MSEC) /* re-check of young host entries */
 #define HOST_RECHECK_NS (2000 * NSEC_PER_MSEC)   /* how long a host entry counts as young */
 #define WALK_DEPTH_MAX 32
 #define WALK_DIRS_MAX 100000
@@ -785,6 +785,7 @@ static void tree_node_keep(void *node)
 static int scan(struct container_cache *c, uint64_t target)
 {
 	struct scan s = { .c = c, .target = target };
+	uint64_t start = now_ns();
 	int ret;
 
 	s.set = rt_set_new();
@@ -797,7 +798,7 @@ static int scan(struct container_cache *c, uint64_t target)
 		ret = index_paths(&s);
 	if (ret == 0)
 		ret = walk_root(&s);
-	c->last_scan_ns = now_ns();
+	c->last_scan_ns = start; /* the scan saw what existed from then on */
 	tdestroy(s.paths, tree_node_keep);
 	rt_set_free(s.set);
 	return ret;
@@ -902,6 +903,12 @@ void container_cache_free(struct container_cache *c)
 int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
 			   const struct container_info **ret_info)
 {
+	return container_cache_lookup_at(c, cgroup_id, 0, ret_info);
+}
+
+int container_cache_lookup_at(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
+			      const struct container_info **ret_info)
+{
 	struct centry *e;
 	uint64_t now;
 	int ret;
@@ -926,8 +933,10 @@ int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
 	} else if (e->info.host && e->created_ns + HOST_RECHECK_NS > c->last_scan_ns) {
 		/* Young at the last scan, so maybe still young: read the clock. */
 		now = now_ns();
+		/* An event newer than the last scan may come from a container
+		 * whose state appeared since: its exec must not show as host. */
 		if (now - e->created_ns < HOST_RECHECK_NS &&
-		    now - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
+		    (when_ns > c->last_scan_ns || now - c->last_scan_ns >= RESCAN_INTERVAL_NS)) {
 			ret = scan(c, 0);
 			if (ret < 0)
 				return ret;

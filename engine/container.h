@@ -82,6 +82,13 @@ void container_cache_free(struct container_cache *c);
 int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
 			   const struct container_info **ret_info);
 
+/* The same for an event seen at `when_ns` (CLOCK_MONOTONIC, e.g. a BPF
+ * timestamp): a young host entry is re-checked whenever the event is newer
+ * than the last scan, so a container's first exec is never attributed to the
+ * host because its runtime wrote its state a moment before. */
+int container_cache_lookup_at(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
+			      const struct container_info **ret_info);
+
 /* Rescan runtime state; then drop entries whose cgroup no longer exists. */
 int container_cache_gc(struct container_cache *c);
 

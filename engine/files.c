@@ -151,7 +151,7 @@ static int files_flush(struct tracker *t, uint64_t now_real_ns)
 
 	out_interval(t->out);
 	for (size_t i = 0; i < nrows && !err; i++) {
-		const struct container_info *ci = tracker_container(t, rows[i].st->cgroup_id);
+		const struct container_info *ci = tracker_container(t, rows[i].st->cgroup_id, 0);
 
 		if (ci)
 			err = files_render(t->out, rows[i].key, rows[i].st, ci, now_real_ns);

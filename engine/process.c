@@ -138,7 +138,7 @@ static int handle_event(void *ctx, void *data, size_t size)
 		t->malformed++;
 		return 0;
 	}
-	ci = tracker_container(t, e->cgroup_id);
+	ci = tracker_container(t, e->cgroup_id, e->ts_ns);
 	if (!ci)
 		return 0;
 	err = process_render(t->out, e, ci, t->s->mono_to_real_ns);

@@ -92,7 +92,7 @@ static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
 	for (int i = 0; i < n; i++) {
 		struct row *r = &rows[nrows];
 
-		r->ci = tracker_container(t, ss->keys[i].cgroup_id);
+		r->ci = tracker_container(t, ss->keys[i].cgroup_id, 0);
 		if (!r->ci)
 			continue;
 		r->key = ss->keys[i];

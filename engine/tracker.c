@@ -81,12 +81,13 @@ int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__M
 	return 0;
 }
 
-const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id)
+const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id,
+					       uint64_t when_ns)
 {
 	const struct container_info *ci;
 	struct timespec ts;
 
-	if (container_cache_lookup(t->s->cc, cgroup_id, &ci) < 0)
+	if (container_cache_lookup_at(t->s->cc, cgroup_id, when_ns, &ci) < 0)
 		return NULL;
 	if (!t->s->filter)
 		return ci;

@@ -65,9 +65,10 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk,
 /* Sum of the per-CPU drop counters, per reason. */
 int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);
 
-/* Resolve a cgroup id and apply --container; returns NULL if the event must
- * not be shown. */
-const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id);
+/* Resolve a cgroup id for an event seen at when_ns (CLOCK_MONOTONIC, 0 if
+ * unknown) and apply --container; returns NULL if it must not be shown. */
+const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id,
+					       uint64_t when_ns);
 
 const char *drop_reason_name(unsigned int reason);
 

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -458,6 +459,46 @@ static void test_host_recheck(void **state)
 	env_free(e);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The race a container start runs: its cgroup is seen (as host) a moment
+ * before its runtime writes state.json, then its entrypoint execs. An event
+ * newer than the last scan must be re-resolved at once, rate limit or not;
+ * an event older than the last scan is what that scan already answered. */
+static void test_host_recheck_event_time(void **state)
+{
+	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
+	const struct container_info *ci = NULL;
+	uint64_t before_state;
+
+	(void)state;
+	mkdir_p(e->cg, "/late3");
+	before_state = mono_ns(); /* before the scan the next lookup runs */
+	ci = lookup(e, "/late3");
+	assert_host(ci);
+	assert_true(ci->tentative);
+	write_runc_state(e, "late3");
+
+	/* No time given, within the rate limit: still the old answer. */
+	assert_int_equal(container_cache_lookup(e->c, cg_ino(e, "/late3"), &ci), 0);
+	assert_true(ci->host);
+	/* An event from before the last scan: no rescan needed. */
+	assert_int_equal(container_cache_lookup_at(e->c, cg_ino(e, "/late3"), before_state, &ci), 0);
+	assert_true(ci->host);
+	/* An event from now: rescanned at once. */
+	assert_int_equal(container_cache_lookup_at(e->c, cg_ino(e, "/late3"), mono_ns(), &ci), 0);
+	assert_false(ci->host);
+	assert_false(ci->tentative);
+	assert_string_equal(ci->id, "late3");
+	env_free(e);
+}
+
 static void test_gc(void **state)
 {
 	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
@@ -836,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_new_container_on_miss),
 		cmocka_unit_test(test_nested_containers),
 		cmocka_unit_test(test_host_recheck),
+		cmocka_unit_test(test_host_recheck_event_time),
 		cmocka_unit_test(test_gc),
 		cmocka_unit_test(test_rootless_claims),
 		cmocka_unit_test(test_malformed_tree),
