@@ -1,0 +1,261 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# BPF-LSM test VM. Boots Debian's cloud kernel (CONFIG_BPF_LSM=y, bpf in the default LSM list)
+# under qemu/TCG once, with an initramfs holding busybox, the static ward, tests/vm/init,
+# tests/vm/lib.sh and the selected tests/vm/tests/*.sh; the guest runs the tests in order and
+# reports through the serial console (markers documented in docs/testing-vm.md).
+#
+# Usage: tests/vm/run.sh [NAME...]     NAME: a test file name, with or without ".sh"
+# Environment:
+#   WARD_BIN         the static ward to test (default: $BUILD/static/ward)
+#   WARD_VM_CACHE    kernel cache, survives `make clean` (default: /var/cache/ward-vm, or
+#                    ~/.cache/ward-vm when not root)
+#   WARD_VM_TIMEOUT  hard limit for the whole boot in seconds (default: 300)
+#   WARD_VM_SKIP=1   record a skip instead of a failure when qemu or the kernel is unavailable
+#   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
+# Writes "PASSED FAILED SKIPPED" to $BUILD/test-results/vm; exits non-zero on any failure.
+set -u -o pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here/../.." || exit 1
+build=${BUILD:-build}
+results=$build/test-results
+ward_bin=${WARD_BIN:-$build/static/ward}
+if [ "$(id -u)" -eq 0 ]; then
+	cache=${WARD_VM_CACHE:-/var/cache/ward-vm}
+else
+	cache=${WARD_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ward-vm}
+fi
+vm_timeout=${WARD_VM_TIMEOUT:-300}
+# The kernel series under test: Debian bookworm's cloud flavour, which builds BPF-LSM in.
+kernel_re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
+qemu="qemu-system-x86_64"
+
+say() { printf 'vm: %s\n' "$*"; }
+
+record() { # PASSED FAILED SKIPPED
+	mkdir -p "$results"
+	echo "$1 $2 $3" >"$results/vm"
+	say "$1 passed, $2 failed, $3 skipped"
+}
+
+# Something the harness itself needs is broken: every selected test counts as failed.
+setup_fail() {
+	local n=${#tests[@]}
+
+	say "FAIL: $*" >&2
+	record 0 $((n > 0 ? n : 1)) 0
+	exit 1
+}
+
+# qemu or the kernel cannot be had: fail loudly unless skipping was asked for explicitly.
+unavailable() {
+	if [ "${WARD_VM_SKIP:-0}" = 1 ]; then
+		say "SKIP (WARD_VM_SKIP=1): $*" >&2
+		record 0 0 "${#tests[@]}"
+		exit 0
+	fi
+	setup_fail "$* (set WARD_VM_SKIP=1 to record a skip instead)"
+}
+
+# The values of a "# vm-KEY: ..." header line in a test script.
+header() { sed -n "s/^# vm-$2:[[:space:]]*//p" "$1"; }
+
+# ---- test selection -----------------------------------------------------------------------------
+tests=()
+all=()
+for f in "$here"/tests/*.sh; do
+	[ -e "$f" ] && all+=("$f")
+done
+if [ $# -eq 0 ]; then
+	tests=("${all[@]}")
+else
+	for name in "$@"; do
+		f=$here/tests/${name%.sh}.sh
+		if [ ! -f "$f" ]; then
+			setup_fail "no test named '$name' (have: $(cd "$here/tests" && echo *.sh))"
+		fi
+		tests+=("$f")
+	done
+fi
+[ ${#tests[@]} -gt 0 ] || setup_fail "no tests in $here/tests"
+for f in "${tests[@]}"; do
+	[ -x "$f" ] || setup_fail "$f is not executable (chmod +x)"
+done
+
+# ---- kernel: newest matching package, downloaded once into the cache ----------------------------
+command -v "$qemu" >/dev/null || unavailable "$qemu not installed (make deps)"
+
+# Sets pkg and ver to the newest matching package apt can download.
+resolve_kernel() {
+	local name
+
+	pkg='' ver=''
+	for name in $(apt-cache pkgnames linux-image- | grep -E "$kernel_re" | sort -rV); do
+		ver=$(apt-cache show --no-all-versions "$name" 2>/dev/null | sed -n 's/^Version: //p')
+		[ -n "$ver" ] && pkg=$name && return 0
+	done
+	return 1
+}
+
+# Downloads and unpacks pkg=ver into the cache; the cache entry appears complete or not at all.
+download_kernel() {
+	local tmp rel
+
+	say "kernel $pkg $ver: downloading into $cache" >&2
+	tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
+	# apt's _apt sandbox user must be able to write the download directory.
+	chmod 0755 "$tmp"
+	if (cd "$tmp" && apt-get -q download "$pkg=$ver" >download.log 2>&1) &&
+	   mkdir "$tmp/tree" && dpkg-deb -x "$tmp"/*.deb "$tmp/tree" &&
+	   rel=$(cd "$tmp/tree/lib/modules" && echo *) &&
+	   busybox depmod -b "$tmp/tree" "$rel" && touch "$tmp/tree/.complete"; then
+		rm -rf "$cache/${pkg}_$ver"
+		mv "$tmp/tree" "$cache/${pkg}_$ver"
+		rm -rf "$tmp"
+		return 0
+	fi
+	cat "$tmp/download.log" >&2
+	rm -rf "$tmp"
+	return 1
+}
+
+# Prints the directory holding boot/vmlinuz-* and lib/modules/<release>/ (with modules.dep).
+fetch_kernel() {
+	local dir
+
+	resolve_kernel || { apt-get -qq update >&2 && resolve_kernel; }
+	if [ -n "$pkg" ] && [ -f "$cache/${pkg}_$ver/.complete" ]; then
+		say "kernel $pkg $ver (cached in $cache)" >&2
+	elif [ -n "$pkg" ] && { download_kernel ||
+		{ apt-get -qq update >&2 && resolve_kernel && download_kernel; }; }; then
+		# Keep only the newest kernel.
+		find "$cache" -mindepth 1 -maxdepth 1 -name 'linux-image-*' \
+			! -name "${pkg}_$ver" -exec rm -rf {} +
+	else
+		# The archive is out of reach: an older cached kernel still serves.
+		dir=$(find "$cache" -mindepth 2 -maxdepth 2 -name .complete | sort -V | tail -n 1)
+		[ -n "$dir" ] || return 1
+		dir=$(dirname "$dir")
+		say "WARNING: no newer kernel from the archive, using the cached $(basename "$dir")" >&2
+		echo "$dir"
+		return 0
+	fi
+	echo "$cache/${pkg}_$ver"
+}
+
+mkdir -p "$cache" || unavailable "cannot create kernel cache $cache"
+exec 9>"$cache/.lock"
+flock 9
+kdir=$(fetch_kernel) || unavailable "cannot get a kernel matching $kernel_re from the apt archive"
+flock -u 9
+vmlinuz=$(echo "$kdir"/boot/vmlinuz-*)
+krel=$(cd "$kdir/lib/modules" && echo *)
+if [ ! -f "$vmlinuz" ] || [ ! -d "$kdir/lib/modules/$krel" ]; then
+	unavailable "kernel cache $kdir is broken"
+fi
+
+# ---- initramfs ----------------------------------------------------------------------------------
+[ -x "$ward_bin" ] || setup_fail "$ward_bin missing (make static)"
+busybox=$(dpkg -L busybox-static 2>/dev/null | grep -m1 '/bin/busybox$')
+[ -n "$busybox" ] || setup_fail "busybox-static not installed (make deps)"
+
+mkdir -p "$build/vm"
+work=$(mktemp -d "$build/vm/run.XXXXXX") || setup_fail "cannot create a work directory"
+trap 'rm -rf "$work"' EXIT
+stage=$work/root
+
+# Copy a host file to the same path in the guest.
+put() { mkdir -p "$stage$(dirname "$1")" && cp -L "$1" "$stage$1"; }
+
+mkdir -p "$stage"/{dev,proc,sys,tmp,run,root,vm/tests}
+put "$busybox"
+for applet in $("$busybox" --list-full); do
+	[ -e "$stage/$applet" ] && continue
+	mkdir -p "$stage/$(dirname "$applet")"
+	ln -s "$busybox" "$stage/$applet"
+done
+cp "$ward_bin" "$stage/ward"
+cp "$here/init" "$stage/init"
+cp "$here/lib.sh" "$stage/vm/lib.sh"
+cp "${tests[@]}" "$stage/vm/tests/"
+
+for f in "${tests[@]}"; do
+	# Host binaries a test needs, with the shared libraries ldd lists.
+	for b in $(header "$f" binaries); do
+		path=$(command -v "$b") || setup_fail "$(basename "$f") needs '$b', not installed"
+		put "$path" || setup_fail "cannot copy $path"
+		for lib in $(ldd "$path" 2>/dev/null | grep -o '/[^ ]*'); do
+			put "$lib" || setup_fail "cannot copy $lib (needed by $path)"
+		done
+	done
+	# Kernel modules a test needs, with their dependencies from modules.dep.
+	for m in $(header "$f" modules); do
+		re="/${m//[-_]/[-_]}\.ko(\.[a-z]+)?"
+		grep -qE "$re\$" "$kdir/lib/modules/$krel/modules.builtin" && continue
+		line=$(grep -E "$re:" "$kdir/lib/modules/$krel/modules.dep") ||
+			setup_fail "$(basename "$f") needs module '$m', not in $krel"
+		for ko in ${line/:/}; do
+			mkdir -p "$stage/lib/modules/$krel/$(dirname "$ko")"
+			cp "$kdir/lib/modules/$krel/$ko" "$stage/lib/modules/$krel/$ko" ||
+				setup_fail "cannot copy module $ko"
+		done
+	done
+done
+if [ -d "$stage/lib/modules/$krel" ]; then
+	cp "$kdir/lib/modules/$krel"/modules.{dep,alias,symbols,builtin,order} \
+		"$stage/lib/modules/$krel/" 2>/dev/null
+fi
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 \
+	>"$work/initrd.gz" || setup_fail "cannot build the initramfs"
+
+# ---- boot ---------------------------------------------------------------------------------------
+console=$work/console.log
+say "booting $krel under $qemu (TCG), ${#tests[@]} test(s), limit ${vm_timeout}s"
+start=$SECONDS
+timeout -k 5 "$vm_timeout" "$qemu" -accel tcg -cpu max -smp 2 -m 1G -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 ward_vm.verbose=${WARD_VM_VERBOSE:-0}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$console" |
+	sed -u -n 's/^WARD-VM-RESULT \([^ ]*\) \([A-Z]*\)/vm: \2 \1/p'
+qrc=${PIPESTATUS[0]}
+cp "$console" "$build/vm/console.log"
+
+# ---- results ------------------------------------------------------------------------------------
+pass=0 fail=0 skip=0
+for f in "${tests[@]}"; do
+	name=$(basename "$f" .sh)
+	status=$(sed -n "s/^WARD-VM-RESULT $name \([A-Z]*\).*/\1/p" "$console" | tail -n 1)
+	case $status in
+	PASS) pass=$((pass + 1)) ;;
+	SKIP) skip=$((skip + 1)) ;;
+	FAIL) fail=$((fail + 1)) ;;
+	*)
+		fail=$((fail + 1))
+		say "FAIL $name: no result from the guest"
+		continue
+		;;
+	esac
+	if grep -q "^WARD-VM-LOG-BEGIN $name\$" "$console"; then
+		echo "---- guest output of $name ----"
+		sed -n "/^WARD-VM-LOG-BEGIN $name\$/,/^WARD-VM-LOG-END $name\$/p" "$console" |
+			sed '1d;$d'
+		echo "---- end of $name ----"
+	fi
+done
+
+if ! grep -q '^WARD-VM-DONE$' "$console"; then
+	if [ "$qrc" -eq 124 ] || [ "$qrc" -eq 137 ]; then
+		say "FAIL: qemu killed after ${vm_timeout}s (WARD_VM_TIMEOUT)"
+	else
+		say "FAIL: the guest did not finish (qemu exit $qrc)"
+	fi
+	echo "---- last 40 console lines (all: $build/vm/console.log) ----"
+	tail -n 40 "$console"
+	echo "----"
+	[ "$fail" -gt 0 ] || fail=1
+fi
+say "finished in $((SECONDS - start))s"
+record "$pass" "$fail" "$skip"
+[ "$fail" -eq 0 ]
