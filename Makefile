@@ -40,7 +40,7 @@ DEB_PKGS := gcc make clang llvm bpftool pkg-config \
 	    libcap-dev libssl-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    ca-certificates
+	    openssl
 
 .PHONY: deps
 deps:

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * librulesc: load and check policies, compile them into a bundle, read
+ * bundles back, evaluate events against the compiled tables (the same lookup
+ * the kernel programs do), sign and verify bundles. No libbpf, no printing.
+ */
+#ifndef RULESC_RULESC_H
+#define RULESC_RULESC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "diag.h"
+
+struct rc_set;
+struct rc_label;
+
+/* Compile a checked set into bundle bytes. Kernel-limit violations become
+ * errors in d and the call returns -EINVAL (nothing returned); -ENOMEM.
+ * Deterministic: the same set gives the same bytes. */
+int rc_compile(const struct rc_set *s, struct rc_diags *d, uint8_t **ret_buf, size_t *ret_len);
+
+/* Write buf to path atomically (temporary file in the same directory, then
+ * rename), mode 0644. 0 or -errno. */
+int rc_write_file(const char *path, const void *buf, size_t len);
+/* Read a whole file of at most max bytes. 0 or -errno (-EFBIG when larger). */
+int rc_read_file(const char *path, size_t max, uint8_t **ret_buf, size_t *ret_len);
+
+/* ---- events and evaluation ------------------------------------------------- */
+
+enum rc_event_op {
+	RC_EV_EXEC = 1,
+	RC_EV_OPEN,
+	RC_EV_CONNECT,
+	RC_EV_BIND,
+	RC_EV_UNIX_CONNECT,
+	RC_EV_UNIX_BIND,
+	RC_EV_SOCKET,
+	RC_EV_CAP,
+	RC_EV_SYSCALL,
+};
+
+struct rc_event {
+	enum rc_event_op op;
+	const char *path;   /* exec, open, unix sockets: absolute, normalised */
+	const char *parent; /* executable of the acting process, NULL if unknown */
+	uint32_t access;    /* open: one enum ward_access bit */
+	uint8_t addr[16];   /* connect/bind: IPv6 or IPv4-mapped */
+	uint16_t port;
+	uint32_t proto; /* enum ward_proto bit */
+	uint32_t num;	/* socket kind, capability or syscall number */
+};
+
+struct rc_container {
+	bool host;
+	const char *name, *image;
+	const char *const *label_keys, *const *label_values;
+	size_t n_labels;
+};
+
+/* One policy's verdict. */
+struct ward_match {
+	uint32_t policy_id;
+	uint32_t rule;	/* WARD_NONE: the policy's default decided */
+	uint8_t action; /* enum ward_action (NONE: the class is not governed) */
+	uint8_t mode;
+	uint8_t effective; /* ALLOW, ALERT or BLOCK after the mode */
+	uint16_t domain;   /* which table matched (rule != WARD_NONE) */
+	uint16_t kind;
+	uint32_t str_off; /* the matched object (string table), 0 if none */
+	uint32_t cand;	  /* index of the deciding candidate, WARD_NONE if none */
+	uint32_t cidr;	  /* index of the matched CIDR entry, WARD_NONE if none */
+};
+
+struct ward_decision {
+	uint8_t effective; /* enum ward_action: the combined outcome */
+	uint32_t decider;  /* index into m of the deciding policy, WARD_NONE if ungoverned */
+	size_t n;
+	struct ward_match m[WARD_MAX_POLICIES_PER_CGROUP];
+};
+
+/* Policy ids whose selector matches the container, ascending. Returns the
+ * count, or -E2BIG when more than WARD_MAX_POLICIES_PER_CGROUP match. */
+int ward_bundle_select(const struct ward_bundle *b, const struct rc_container *c,
+		       uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP]);
+
+/* Evaluate one event for the given policies. 0, or -EINVAL for a malformed
+ * event (relative path, unknown op). */
+int ward_eval(const struct ward_bundle *b, const uint32_t *ids, size_t n, const struct rc_event *ev,
+	      struct ward_decision *ret);
+
+/* Outcome of an action under a mode: block in audit mode is an alert. */
+uint8_t ward_effective(uint8_t action, uint8_t mode);
+
+/* ---- signatures (Ed25519) ----------------------------------------------------- */
+
+/* Append (or replace) the signature trailer. *ret_buf is malloc'd. 0 or
+ * -errno; *ret_why explains failures (bad key, wrong key type). */
+int ward_bundle_sign(const uint8_t *buf, size_t len, const char *key_pem, uint8_t **ret_buf,
+		     size_t *ret_len, const char **ret_why);
+/* 0 when buf is a well-formed bundle with a valid signature by pub_pem;
+ * -EBADMSG for a missing or bad signature, other -errno otherwise. */
+int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_pem, const char **ret_why);
+
+/* ---- policy tests --------------------------------------------------------------- */
+
+struct rc_case;
+
+struct rc_case_result {
+	const struct rc_case *tc;
+	bool pass;
+	struct ward_decision got;
+	char why[256]; /* on failure: what differed */
+};
+
+/* Run the set's PolicyTest cases against a bundle; results malloc'd. Returns
+ * the number of failures (>= 0) or -errno. */
+int rc_run_tests(const struct rc_set *s, const struct ward_bundle *b, struct rc_case_result **ret,
+		 size_t *ret_n);
+
+/* Shared by explain and tests: build the event of a case. */
+int rc_case_event(const struct rc_case *tc, struct rc_event *ret);
+
+int rc_cap_lookup(const char *name, uint32_t *ret);
+int rc_syscall_lookup(const char *name, uint32_t *ret);
+
+#endif
