@@ -1,0 +1,52 @@
+#!/bin/bash
+# ward benchmarks (make bench). Prints the figures recorded in docs/benchmarks.md.
+#  1. size of the static binary (target <= 4 MB)
+#  2. tracker overhead: CPU time per syscall added by each tracker, measured on
+#     a dd loop doing N one-byte read+write pairs (2N syscalls), median of R
+#     runs. CPU time (user+sys of dd, where the BPF programs run) rather than
+#     wall time, so other load on the machine disturbs the figure less.
+# Extra suites (tests/bench/*.sh other than this file) run afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+N=${WARD_BENCH_N:-1000000}
+R=${WARD_BENCH_RUNS:-5}
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: needs root (loads BPF programs)" >&2; exit 1; }
+make --no-print-directory "$BUILD/static/ward" >/dev/null
+size=$(stat -c %s "$BUILD/static/ward")
+printf 'static ward: %d bytes (%.2f MiB), limit 4 MiB: %s\n' "$size" \
+	"$(echo "$size / 1048576" | bc -l)" "$([ "$size" -le 4194304 ] && echo ok || echo OVER)"
+
+# Median CPU time (user+sys) in ns of R runs of the dd loop.
+dd_median() {
+	local t=()
+	for _ in $(seq "$R"); do
+		local cpu
+		cpu=$( { TIMEFORMAT='%3U %3S'; time dd if=/dev/zero of=/dev/null bs=1 \
+			count="$N" status=none; } 2>&1 )
+		t+=("$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1e9}')")
+	done
+	printf '%s\n' "${t[@]}" | sort -n | sed -n "$(((R + 1) / 2))p"
+}
+
+# Each tracker is measured right after its own baseline, so drift in the
+# machine's load between trackers does not leak into the figures.
+for tracker in files syscall process tcp; do
+	base=$(dd_median)
+	"$BUILD/ward" run "$tracker" -o json --output /dev/null --interval 1 2>/dev/null &
+	pid=$!
+	sleep 2 # loaded and attached
+	t=$(dd_median)
+	kill -INT "$pid"
+	wait "$pid" || true
+	printf '%-8s: baseline %.0f ns/syscall, with tracker %.0f ns/syscall: %+.0f ns (%+.1f%%)\n' \
+		"$tracker" "$(echo "$base / (2 * $N)" | bc -l)" "$(echo "$t / (2 * $N)" | bc -l)" \
+		"$(echo "($t - $base) / (2 * $N)" | bc -l)" "$(echo "($t - $base) * 100 / $base" | bc -l)"
+done
+
+for extra in tests/bench/*.sh; do
+	[ "$extra" = tests/bench/run.sh ] && continue
+	echo "== $extra"
+	"$extra"
+done
