@@ -1,0 +1,405 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+#
+# Helpers for the integration tests (sourced by tests/integration/t-*.sh).
+#
+# A test runs real runc containers from a busybox-static rootfs, runs build/ward
+# against them and asserts on ward's JSON lines with jq. Exit status: 0 pass,
+# 1 fail ("FAIL: reason" is the last line), 77 skip ("SKIP: reason").
+#
+# Environment (set by run.sh; a test run on its own sets up its own):
+#   WARD         the ward binary
+#   WARDIT_DIR   per-run scratch directory holding rootfs/ and spec.json
+#   WARDIT_RUN   per-run token that makes container ids unique
+
+set -u -o pipefail
+
+WARDIT_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WARDIT_ROOT=$(cd "$WARDIT_LIB_DIR/../.." && pwd)
+WARD=${WARD:-$WARDIT_ROOT/${BUILD:-build}/ward}
+T=$(basename "$0" .sh)
+
+declare -a WARDIT_CTRS=()
+declare -A WARD_PID=() WARD_LIVE=()
+WARDIT_OWN_DIR=
+
+# ---- outcome ----------------------------------------------------------------
+
+# Dump what ward and the containers said, so a failure's log shows why.
+wardit_dump() {
+	local n f lines id
+	for id in "${WARDIT_CTRS[@]}"; do
+		echo "--- container $id: $(runc state "$id" 2>&1 | jq -r .status 2>/dev/null)"
+		cat "$TDIR/$id.bundle/log" 2>/dev/null
+	done
+	for n in "${!WARD_PID[@]}"; do
+		for f in "$TDIR/$n.err" "$TDIR/$n.out"; do
+			[ -f "$f" ] || continue
+			lines=$(wc -l <"$f")
+			if [ "$lines" -le 40 ]; then
+				echo "--- $f ($lines lines)"
+				cat "$f"
+				continue
+			fi
+			echo "--- $f ($lines lines; first 15, last 15, 20 naming a test container)"
+			head -n 15 "$f"
+			echo "..."
+			tail -n 15 "$f"
+			echo "... grep wardit-:"
+			grep -m 20 -F "wardit-" "$f"
+		done
+	done
+}
+
+fail() {
+	wardit_dump
+	echo "FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# check DESC CMD...: fail with DESC unless CMD succeeds (its stdout is dropped).
+check() {
+	local desc=$1
+	shift
+	"$@" >/dev/null || fail "$desc"
+	echo "ok: $desc"
+}
+
+# ---- scratch space and the rootfs -------------------------------------------
+
+# Symlinks are relative so they resolve inside the container.
+wardit_build_rootfs() {
+	local dir=$1 bb a
+	bb=$(command -v busybox) || return 1
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,proc,sys,dev,tmp,etc,data} || return 1
+	cp "$bb" "$dir/bin/busybox" || return 1
+	for a in $("$dir/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$dir/bin/$a" || return 1
+	done
+}
+
+# The spec every bundle starts from: runc's own default for a root container.
+wardit_make_spec() {
+	local out=$1 tmp
+	tmp=$(mktemp -d) || return 1
+	(cd "$tmp" && runc spec) && mv "$tmp/config.json" "$out"
+	local rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+wardit_setup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (runc containers, BPF)"
+	command -v runc >/dev/null || skip "runc not installed (make deps)"
+	command -v jq >/dev/null || skip "jq not installed (make deps)"
+	[ -x "$WARD" ] || fail "$WARD missing: run make build first"
+	if [ -z "${WARDIT_DIR:-}" ]; then
+		WARDIT_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wardit.XXXXXX") || fail "mktemp"
+		WARDIT_OWN_DIR=$WARDIT_DIR
+		WARDIT_RUN=$$
+		wardit_build_rootfs "$WARDIT_DIR/rootfs" || skip "cannot build a busybox rootfs"
+		wardit_make_spec "$WARDIT_DIR/spec.json" || fail "runc spec failed"
+	fi
+	WARDIT_T0=$(date +%s)
+	TDIR=$WARDIT_DIR/$T
+	rm -rf "$TDIR"
+	mkdir -p "$TDIR" || fail "mkdir $TDIR"
+	trap wardit_cleanup EXIT
+	trap 'exit 124' TERM INT
+}
+
+wardit_cleanup() {
+	local rc=$? n id i
+	trap - EXIT TERM INT
+	for n in "${!WARD_LIVE[@]}"; do
+		ward_alive "$n" && kill -INT "${WARD_PID[$n]}"
+	done
+	for n in "${!WARD_LIVE[@]}"; do
+		for ((i = 0; i < 30; i++)); do
+			ward_alive "$n" || break
+			sleep 0.1
+		done
+		ward_alive "$n" && kill -KILL "${WARD_PID[$n]}"
+	done
+	for id in "${WARDIT_CTRS[@]}"; do
+		runc delete -f "$id" >/dev/null 2>&1
+	done
+	[ -z "$WARDIT_OWN_DIR" ] || rm -rf "$WARDIT_OWN_DIR"
+	exit $rc
+}
+
+# json_array ARG...: the ARGs as a JSON array of strings (any bytes but NUL).
+json_array() {
+	local arr='[]' a
+	for a in "$@"; do
+		arr=$(jq -c --arg a "$a" '. + [$a]' <<<"$arr") || return 1
+	done
+	echo "$arr"
+}
+
+# ---- containers ---------------------------------------------------------------
+
+# ctr_id TAG: a runc id unique to this run and test.
+ctr_id() {
+	echo "wardit-${WARDIT_RUN}-$T-$1-$RANDOM"
+}
+
+# ctr_start ID [ARG...]: start a detached runc container running ARGs (default:
+# a long sleep) with the shared read-only rootfs, a private tmpfs /tmp and a
+# per-container writable bind mount at /data (host dir $TDIR/ID.data, so the
+# host path of a file differs from the container's path). OCI annotations come
+# from the JSON object in $CTR_ANNOTATIONS. Its own network namespace has lo up.
+ctr_start() {
+	local id=$1 b args ann=${CTR_ANNOTATIONS:-}
+	shift
+	[ -n "$ann" ] || ann='{}'
+	[ $# -gt 0 ] || set -- sleep 600
+	b=$TDIR/$id.bundle
+	mkdir -p "$b" "$TDIR/$id.data" || fail "mkdir $b"
+	args=$(json_array "$@") || fail "jq args"
+	jq --arg root "$WARDIT_DIR/rootfs" --arg data "$TDIR/$id.data" \
+		--argjson args "$args" --argjson ann "$ann" '
+		.process.terminal = false
+		| .process.args = $args
+		| .root = {path: $root, readonly: true}
+		| .hostname = "wardit"
+		| .annotations = $ann
+		| .mounts += [
+			{destination: "/tmp", type: "tmpfs", source: "tmpfs",
+			 options: ["nosuid", "nodev", "mode=1777"]},
+			{destination: "/data", type: "bind", source: $data,
+			 options: ["rbind", "rw"]}]' \
+		"$WARDIT_DIR/spec.json" >"$b/config.json" || fail "writing $b/config.json"
+	WARDIT_CTRS+=("$id")
+	runc run -d --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 ||
+		fail "runc run $id: $(cat "$b/log")"
+	[ "$(runc state "$id" | jq -r .status)" = running ] || fail "container $id is not running"
+	echo "started container $id"
+}
+
+ctr_exec() {
+	local id=$1
+	shift
+	runc exec "$id" "$@" </dev/null
+}
+
+ctr_pid() {
+	runc state "$1" | jq -e .pid
+}
+
+# cgroup v2 id (= the cgroup directory's inode) of a process, as
+# bpf_get_current_cgroup_id() reports it.
+cgroup_id_of_pid() {
+	local rel mnt
+	rel=$(sed -n 's/^0:://p' "/proc/$1/cgroup") || return 1
+	mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$mnt" ] && [ -n "$rel" ] || return 1
+	stat -c %i "$mnt$rel"
+}
+
+ctr_cgroup_id() {
+	local pid
+	pid=$(ctr_pid "$1") || return 1
+	cgroup_id_of_pid "$pid"
+}
+
+# ---- ward ----------------------------------------------------------------------
+
+# ward_start NAME ARG...: run ward in the background; stdout to $(ward_out NAME).
+ward_start() {
+	local n=$1
+	shift
+	"$WARD" "$@" >"$TDIR/$n.out" 2>"$TDIR/$n.err" </dev/null &
+	WARD_PID[$n]=$!
+	WARD_LIVE[$n]=1
+	echo "ward[$n] pid ${WARD_PID[$n]}: $WARD $*"
+}
+
+ward_out() {
+	echo "$TDIR/$1.out"
+}
+
+# ward_alive NAME: ward NAME still runs (a child of this shell: pids get reused).
+ward_alive() {
+	local stat state ppid
+	[ -n "${WARD_LIVE[$1]:-}" ] || return 1
+	stat=$(cat "/proc/${WARD_PID[$1]}/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	read -r state ppid _ <<<"$stat"
+	[ "$ppid" = $$ ] && [ "$state" != Z ]
+}
+
+# ward_wait NAME: wait for ward NAME to exit; its status.
+ward_wait() {
+	local rc
+	wait "${WARD_PID[$1]}"
+	rc=$?
+	unset "WARD_LIVE[$1]"
+	return $rc
+}
+
+# ward_stop NAME: SIGINT, then expect a clean exit (0 or 130) within 5 s.
+ward_stop() {
+	local n=$1 i rc=0
+	ward_alive "$n" || fail "ward[$n] exited before it was stopped"
+	kill -INT "${WARD_PID[$n]}"
+	for ((i = 0; i < 50; i++)); do
+		ward_alive "$n" || break
+		sleep 0.1
+	done
+	ward_alive "$n" && fail "ward[$n] still running 5 s after SIGINT"
+	ward_wait "$n" || rc=$?
+	[ $rc -eq 0 ] || [ $rc -eq 130 ] || fail "ward[$n] exited with status $rc after SIGINT"
+	echo "ward[$n] stopped, status $rc"
+}
+
+# ---- events ---------------------------------------------------------------------
+
+# events FILE FILTER [JQ-OPTION...]: the JSON objects in FILE for which FILTER
+# holds, one per line. Lines that are not JSON are skipped here (check_schema
+# fails on them); a filter that fails on an event is an error (status != 0).
+# Extra options are jq's, e.g. --arg name value.
+events() {
+	local file=$1 filter=$2
+	shift 2
+	jq -cR "$@" "fromjson? | objects | select($filter)" "$file"
+}
+
+# wait_event NAME TIMEOUT FILTER [JQ-OPTION...] [-- PROBE...]: until an event
+# matching FILTER is in ward NAME's output, run PROBE (if any) every half
+# second. Fails if ward exits first. Output must reach the file while ward
+# runs, so this also asserts that ward does not hold events back.
+wait_event() {
+	local n=$1 timeout=$2 filter=$3 deadline
+	local -a opts=()
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	deadline=$((SECONDS + timeout))
+	while :; do
+		[ $# -gt 0 ] && "$@" >/dev/null 2>&1
+		[ -n "$(events "$(ward_out "$n")" "$filter" "${opts[@]}" 2>/dev/null)" ] && return 0
+		ward_alive "$n" || fail "ward[$n] exited before an event matching: $filter"
+		[ $SECONDS -lt $deadline ] ||
+			fail "no event matching '$filter' ${opts[*]} from ward[$n] within ${timeout}s"
+		sleep 0.5
+	done
+}
+
+# assert_some DESC FILE FILTER [JQ-OPTION...]
+assert_some() {
+	local desc=$1 file=$2 filter=$3 found
+	shift 3
+	found=$(events "$file" "$filter" "$@") || fail "$desc: jq failed on $filter"
+	[ -n "$found" ] || fail "$desc: no event in $(basename "$file") matches: $filter $*"
+	echo "ok: $desc"
+}
+
+# assert_none DESC FILE FILTER [JQ-OPTION...]
+assert_none() {
+	local desc=$1 file=$2 filter=$3 bad
+	shift 3
+	bad=$(events "$file" "$filter" "$@") || fail "$desc: jq failed on $filter"
+	[ -z "$bad" ] || fail "$desc: these events in $(basename "$file") match $filter $*:
+$(head -n 5 <<<"$bad")"
+	echo "ok: $desc"
+}
+
+# assert_event DESC EVENT FILTER [JQ-OPTION...]: FILTER holds for the JSON EVENT.
+assert_event() {
+	local desc=$1 ev=$2 filter=$3
+	shift 3
+	[ -n "$ev" ] || fail "$desc: no such event"
+	jq -e "$@" "$filter" <<<"$ev" >/dev/null || fail "$desc: not so in $ev"
+	echo "ok: $desc"
+}
+
+# first_event FILE FILTER [JQ-OPTION...]: the first match (empty if none);
+# status != 0 if jq fails. For use in $(...): it cannot fail the test itself.
+first_event() {
+	local all
+	all=$(events "$@") || return 1
+	head -n 1 <<<"$all"
+}
+
+# The event schema of docs/events.md, version 1, as a jq predicate.
+WARDIT_SCHEMA='
+def str: type == "string";
+def num: type == "number";
+def nat: num and . >= 0 and . == floor;
+def container_ok:
+	type == "object" and
+	if .host == true then . == {host: true}
+	elif .host == false then
+		(.id | str and length > 0) and (.name | str and length > 0) and
+		(.image | str) and (.runtime | str) and (.labels | type == "object") and
+		((has("kubernetes") | not) or
+		 (.kubernetes | type == "object" and (.pod | str) and (.namespace | str) and
+		  (.container | str)))
+	else false end;
+def common_ok:
+	.schema == 1 and
+	(.time | str and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$")) and
+	(.cgroup_id | nat) and (.container | container_ok);
+def process_ok:
+	(.pid | nat) and (.ppid | nat) and (.uid | nat) and (.comm | str) and
+	if .event == "exec" then
+		(.filename | str) and (.argv | type == "array" and all(str)) and
+		(.args_truncated | type == "boolean")
+	elif .event == "fork" then .child_pid | nat
+	elif .event == "exit" then
+		(.exit_code | nat and . <= 255) and (.signal | nat) and (.lifetime_ns | nat)
+	else false end;
+def files_ok:
+	(.pid | nat) and (.comm | str) and (.reads | nat) and (.writes | nat) and
+	(.read_bytes | nat) and (.write_bytes | nat) and
+	(.type | IN("R", "S", "P", "C", "O")) and (.filename | str) and
+	(.filename_truncated | type == "boolean");
+def tcp_ok:
+	(.pid | nat) and (.comm | str) and (.family | IN(4, 6)) and
+	(.saddr | str) and (.daddr | str) and (.sport | nat) and (.dport | nat) and
+	if .event == "connect" then (.latency_us | nat) and ((has("error") | not) or (.error | str))
+	elif .event == "accept" then true
+	elif .event == "close" then .duration_ms | nat
+	else false end;
+def syscall_ok:
+	(.abi | IN("x86_64", "i386")) and (.nr | nat) and (.syscall | str) and (.count | nat);
+def event_ok($trackers):
+	type == "object" and (.tracker | IN($trackers[])) and common_ok and
+	if .tracker == "process" then process_ok
+	elif .tracker == "files" then files_ok
+	elif .tracker == "tcp" then tcp_ok
+	elif .tracker == "syscall" then syscall_ok
+	else false end;
+'
+
+# check_schema FILE TRACKER...: every line of FILE is one JSON object that
+# follows docs/events.md for one of the TRACKERs, with a time during this
+# test (give or take 2 s), and there is at least one.
+check_schema() {
+	local file=$1 trackers bad n
+	shift
+	trackers=$(json_array "$@")
+	n=$(wc -l <"$file")
+	[ "$n" -gt 0 ] || fail "$(basename "$file") is empty"
+	bad=$(jq -nrR --argjson t "$trackers" --argjson from $((WARDIT_T0 - 2)) \
+		--argjson to $(($(date +%s) + 2)) "$WARDIT_SCHEMA"'
+		def when: .time | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601;
+		foreach inputs as $l (0; . + 1;
+			. as $i | $l |
+			if (try (fromjson | event_ok($t) and when >= $from and when <= $to)
+			    catch false) then empty
+			else "line \($i): \($l)" end)' "$file" | head -n 5)
+	[ -z "$bad" ] || fail "$(basename "$file"): lines that are not schema-1 $* events of now:
+$bad"
+	echo "ok: all $n lines of $(basename "$file") are schema-1 JSON events ($*) of now"
+}

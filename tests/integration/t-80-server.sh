@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# ward server: process, files and tcp trackers together in one JSON stream,
+# each attributing a container's activity to it.
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+r=$RANDOM$RANDOM
+A=$(ctr_id a)
+port=$((20000 + RANDOM % 20000))
+
+ctr_start "$A"
+cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
+ward_start w server -o json
+out=$(ward_out w)
+
+activity() {
+	ctr_exec "$A" /bin/busybox echo "ward-srv-$r"
+	ctr_exec "$A" dd if=/dev/zero of="/data/srv-$r.bin" bs=777 count=1
+	ctr_exec "$A" nc 127.0.0.1 $port
+}
+bb_exec='.event == "exec" and .argv[0] == "/bin/busybox" and .argv[-1] == $m'
+wait_event w 30 '.tracker == "process" and '"$bb_exec" --arg m "ward-srv-$r" -- activity
+wait_event w 20 '.tracker == "files" and .filename == $f' --arg f "/data/srv-$r.bin" -- activity
+wait_event w 10 '.tracker == "tcp" and .dport == $p' --argjson p $port -- activity
+ward_stop w
+
+for flt in '.tracker == "process" and '"$bb_exec" \
+	'.tracker == "files" and .filename == $f and .write_bytes == 777' \
+	'.tracker == "tcp" and .event == "connect" and .dport == $p and .daddr == "127.0.0.1"'; do
+	assert_some "server: ${flt%% and *} event of $A" "$out" \
+		"$flt"' and .container.name == $a and .cgroup_id == $cg' \
+		--arg m "ward-srv-$r" --arg f "/data/srv-$r.bin" --argjson p $port \
+		--arg a "$A" --argjson cg "$cga"
+done
+check_schema "$out" process files tcp
+echo "PASS"
