@@ -50,7 +50,8 @@ deps:
 BPF_SRCS   := $(wildcard bpf/*.bpf.c) $(wildcard lsm/*.bpf.c)
 BPF_OBJS   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-.SECONDARY: $(BPF_OBJS)
+# Keep intermediate objects (BPF objects, sanitizer and fuzzer objects) between runs.
+.SECONDARY:
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Wno-unused-function -Ibpf -Ilsm -I$(BUILD)
 

@@ -33,4 +33,11 @@ enum ward_cg_verdict {
 
 #define WARD_CGFILTER_MAX 4096
 
+/* Every ring-buffer record starts with this header, so user space can
+ * attribute a record before decoding the rest (asserted per record type). */
+struct ward_rec_hdr {
+	__u64 ts_ns;     /* CLOCK_MONOTONIC */
+	__u64 cgroup_id;
+};
+
 #endif

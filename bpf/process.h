@@ -34,6 +34,9 @@ struct ward_proc_event {
 	char args[PROC_ARGS_LEN];
 };
 
+_Static_assert(__builtin_offsetof(struct ward_proc_event, cgroup_id) ==
+		       __builtin_offsetof(struct ward_rec_hdr, cgroup_id),
+	       "ward_proc_event starts with ward_rec_hdr");
 _Static_assert(sizeof(struct ward_proc_event) == 72 + PROC_FILENAME_LEN + PROC_ARGS_LEN,
 	       "ward_proc_event layout must match between BPF and user space");
 

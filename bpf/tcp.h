@@ -32,5 +32,8 @@ struct ward_tcp_event {
 };
 
 _Static_assert(sizeof(struct ward_tcp_event) == 104, "ward_tcp_event layout");
+_Static_assert(__builtin_offsetof(struct ward_tcp_event, cgroup_id) ==
+		       __builtin_offsetof(struct ward_rec_hdr, cgroup_id),
+	       "ward_tcp_event starts with ward_rec_hdr");
 
 #endif

@@ -106,32 +106,6 @@ static int cmp_rows(const void *a, const void *b)
 	return 0;
 }
 
-/* Atomically take every entry out of the kernel table. Returns the count. */
-static int drain(struct files_state *fs, int fd)
-{
-	__u32 in = 0, out = 0, count;
-	size_t n = 0;
-	bool first = true;
-	int err;
-
-	for (;;) {
-		count = FILES_MAX_ENTRIES - n;
-		if (!count)
-			break;
-		err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &in, &out, fs->keys + n,
-						      fs->vals + n, &count, NULL);
-		n += count;
-		if (err) {
-			if (errno == ENOENT)
-				break;
-			return -errno;
-		}
-		in = out;
-		first = false;
-	}
-	return (int)n;
-}
-
 static int files_flush(struct tracker *t, uint64_t now_real_ns)
 {
 	struct files_state *fs = t->skel;
@@ -139,7 +113,8 @@ static int files_flush(struct tracker *t, uint64_t now_real_ns)
 	size_t nrows = 0;
 	int n, err = 0;
 
-	n = drain(fs, bpf_map__fd(fs->skel->maps.ward_files));
+	n = tracker_drain(bpf_map__fd(fs->skel->maps.ward_files), fs->keys, sizeof(*fs->keys),
+			  fs->vals, sizeof(*fs->vals), FILES_MAX_ENTRIES);
 	if (n < 0)
 		return n;
 	rows = calloc((size_t)n + 1, sizeof(*rows));

@@ -127,26 +127,15 @@ struct out *process_out_new(FILE *f, enum out_format fmt)
 	return out_new(f, fmt, "process", cols, C__COUNT);
 }
 
+static int render(struct out *o, const void *rec, const struct container_info *ci,
+		  uint64_t mono_to_real_ns)
+{
+	return process_render(o, rec, ci, mono_to_real_ns);
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	struct tracker *t = ctx;
-	const struct ward_proc_event *e = data; /* read-only mapping: never written */
-	const struct container_info *ci;
-	int err;
-
-	if (size < sizeof(*e)) {
-		t->malformed++;
-		return 0;
-	}
-	ci = tracker_container(t, e->cgroup_id, e->ts_ns);
-	if (!ci)
-		return 0;
-	err = process_render(t->out, e, ci, t->s->mono_to_real_ns);
-	if (err == -EPROTO)
-		t->malformed++;
-	else if (err && !t->err)
-		t->err = err;
-	return 0;
+	return tracker_record(ctx, data, size, sizeof(struct ward_proc_event), render);
 }
 
 static int process_open(struct tracker *t)

@@ -51,31 +51,6 @@ static int cmp_rows(const void *a, const void *b)
 	return x->key.nr < y->key.nr ? -1 : x->key.nr > y->key.nr;
 }
 
-static int drain(struct syscall_state *ss, int fd)
-{
-	__u32 in = 0, out = 0, count;
-	size_t n = 0;
-	bool first = true;
-	int err;
-
-	for (;;) {
-		count = SYSCALL_MAX_ENTRIES - n;
-		if (!count)
-			break;
-		err = bpf_map_lookup_and_delete_batch(fd, first ? NULL : &in, &out, ss->keys + n,
-						      ss->vals + n * ss->ncpu, &count, NULL);
-		n += count;
-		if (err) {
-			if (errno == ENOENT)
-				break;
-			return -errno;
-		}
-		in = out;
-		first = false;
-	}
-	return (int)n;
-}
-
 static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
 {
 	struct syscall_state *ss = t->skel;
@@ -83,7 +58,8 @@ static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
 	size_t nrows = 0;
 	int n, err = 0;
 
-	n = drain(ss, bpf_map__fd(ss->skel->maps.ward_sysc));
+	n = tracker_drain(bpf_map__fd(ss->skel->maps.ward_sysc), ss->keys, sizeof(*ss->keys),
+			  ss->vals, ss->ncpu * sizeof(*ss->vals), SYSCALL_MAX_ENTRIES);
 	if (n < 0)
 		return n;
 	rows = calloc((size_t)n + 1, sizeof(*rows));

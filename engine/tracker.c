@@ -96,3 +96,50 @@ const struct container_info *tracker_container(struct tracker *t, uint64_t cgrou
 		return NULL;
 	return ci;
 }
+
+int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
+		   record_render_fn render)
+{
+	const struct ward_rec_hdr *h = data; /* read-only mapping: never written */
+	const struct container_info *ci;
+	int err;
+
+	if (size < rec_size) {
+		t->malformed++;
+		return 0;
+	}
+	ci = tracker_container(t, h->cgroup_id, h->ts_ns);
+	if (!ci)
+		return 0;
+	err = render(t->out, data, ci, t->s->mono_to_real_ns);
+	if (err == -EPROTO)
+		t->malformed++;
+	else if (err && !t->err)
+		t->err = err;
+	return 0;
+}
+
+int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t val_size,
+		  uint32_t max)
+{
+	__u32 in = 0, out = 0, count;
+	uint32_t n = 0;
+	bool first = true;
+
+	while (n < max) {
+		count = max - n;
+		if (bpf_map_lookup_and_delete_batch(map_fd, first ? NULL : &in, &out,
+						    (char *)keys + (size_t)n * key_size,
+						    (char *)vals + (size_t)n * val_size, &count,
+						    NULL)) {
+			n += count;
+			if (errno == ENOENT)
+				break;
+			return -errno;
+		}
+		n += count;
+		in = out;
+		first = false;
+	}
+	return (int)n;
+}

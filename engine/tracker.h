@@ -72,4 +72,18 @@ const struct container_info *tracker_container(struct tracker *t, uint64_t cgrou
 
 const char *drop_reason_name(unsigned int reason);
 
+/* Decode one ring-buffer record (starting with struct ward_rec_hdr) of
+ * rec_size bytes: attribute it, apply --container, render it. A short or
+ * undecodable record is counted in t->malformed, never printed. */
+typedef int (*record_render_fn)(struct out *o, const void *rec, const struct container_info *ci,
+				uint64_t mono_to_real_ns);
+int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
+		   record_render_fn render);
+
+/* Take every entry out of a hash map atomically per bucket
+ * (BPF_MAP_LOOKUP_AND_DELETE_BATCH); vals holds max values of val_size bytes
+ * (per-CPU maps: val_size covers all CPUs). Returns the count or -errno. */
+int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t val_size,
+		  uint32_t max);
+
 #endif
