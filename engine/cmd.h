@@ -6,9 +6,11 @@
 int cmd_run(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
+int cmd_seccomp(int argc, char **argv);
 
 void help_run(void);
 void help_server(void);
 void help_doctor(void);
+void help_seccomp(void);
 
 #endif

@@ -1,0 +1,1099 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Learned profiles: the model, path generalisation, YAML, diff, merge, exports. */
+#include <errno.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <arpa/inet.h>
+#include <seccomp.h>
+#include <sys/capability.h>
+
+#include "bundle_maps.h"
+#include "output.h"
+#include "profile.h"
+#include "seccomp_json.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ENOSYS_SCAN 1024 /* syscall numbers scanned for "newer than the kernel" */
+#define LIST_ITEM_MAX 4096 /* rulesc: bytes per scalar */
+
+static const char *const access_names[] = { "read",  "write", "create", "unlink",
+					    "rename", "chmod", "chown",	 "exec" };
+
+const char *prof_abi_name(uint32_t abi)
+{
+	return abi == PROF_ABI_I386 ? "i386" : "x86_64";
+}
+
+static uint32_t abi_arch(uint32_t abi)
+{
+	return abi == PROF_ABI_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64;
+}
+
+/* ---- model ---------------------------------------------------------------------- */
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int strv_add_unique(char ***v, size_t *n, const char *s)
+{
+	char **nv, *d;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	d = strdup(s);
+	nv = d ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
+	if (!nv) {
+		free(d);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void strv_sort(char **v, size_t n)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_str);
+}
+
+/* Grow an array by one zeroed element; returns it or NULL. */
+static void *grow(void **v, size_t *n, size_t size)
+{
+	char *nv = realloc(*v, (*n + 1) * size);
+
+	if (!nv)
+		return NULL;
+	*v = nv;
+	memset(nv + *n * size, 0, size);
+	return nv + (*n)++ * size;
+}
+
+struct profile *profile_new(const char *name)
+{
+	struct profile *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->name = strdup(name);
+	if (!p->name) {
+		free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static void prov_free(struct prof_provenance *v)
+{
+	free(v->ward);
+	free(v->kernel);
+	free(v->arch);
+	free(v->libseccomp);
+	free(v->runtime);
+	strv_free(v->containers, v->n_containers);
+}
+
+void profile_free(struct profile *p)
+{
+	if (!p)
+		return;
+	free(p->name);
+	strv_free(p->selector, p->n_selector);
+	prov_free(&p->prov);
+	for (size_t i = 0; i < p->n_sys; i++)
+		free(p->sys[i].name);
+	free(p->sys);
+	for (size_t i = 0; i < p->n_exec; i++) {
+		free(p->exec[i].path);
+		strv_free(p->exec[i].parents, p->exec[i].n_parents);
+	}
+	free(p->exec);
+	for (size_t i = 0; i < p->n_files; i++) {
+		free(p->files[i].path);
+		strv_free(p->files[i].covers, p->files[i].n_covers);
+	}
+	free(p->files);
+	free(p->net);
+	for (size_t i = 0; i < p->n_caps; i++)
+		free(p->caps[i].evidence);
+	free(p->caps);
+	free(p);
+}
+
+int profile_add_syscall(struct profile *p, uint32_t abi, const char *name, uint64_t count)
+{
+	struct prof_syscall *s;
+
+	if (abi >= PROF_ABI__MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < p->n_sys; i++)
+		if (p->sys[i].abi == abi && strcmp(p->sys[i].name, name) == 0) {
+			p->sys[i].count += count;
+			return 0;
+		}
+	s = grow((void **)&p->sys, &p->n_sys, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->abi = abi;
+	s->count = count;
+	s->name = strdup(name);
+	if (!s->name) {
+		p->n_sys--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int profile_add_exec(struct profile *p, const char *path, const char *parent, uint64_t count)
+{
+	struct prof_exec *e = NULL;
+
+	for (size_t i = 0; i < p->n_exec && !e; i++)
+		if (strcmp(p->exec[i].path, path) == 0)
+			e = &p->exec[i];
+	if (!e) {
+		e = grow((void **)&p->exec, &p->n_exec, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		e->path = strdup(path);
+		if (!e->path) {
+			p->n_exec--;
+			return -ENOMEM;
+		}
+	}
+	e->count += count;
+	return parent ? (strv_add_unique(&e->parents, &e->n_parents, parent) < 0 ? -ENOMEM : 0)
+		      : 0;
+}
+
+int profile_add_file(struct profile *p, const char *path, uint32_t access)
+{
+	struct prof_file *f;
+
+	if (path[0] != '/' || !access || access & ~(uint32_t)WARD_ACC_ALL)
+		return -EINVAL;
+	for (size_t i = 0; i < p->n_files; i++)
+		if (strcmp(p->files[i].path, path) == 0) {
+			p->files[i].access |= access;
+			return 0;
+		}
+	f = grow((void **)&p->files, &p->n_files, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->access = access;
+	f->path = strdup(path);
+	if (!f->path) {
+		p->n_files--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool net_eq(const struct prof_net *a, const struct prof_net *b)
+{
+	return a->bind == b->bind && a->proto == b->proto && a->port == b->port &&
+	       (a->bind || memcmp(a->addr, b->addr, sizeof(a->addr)) == 0);
+}
+
+int profile_add_net(struct profile *p, const struct prof_net *n)
+{
+	struct prof_net *d;
+
+	if (n->proto != WARD_PROTO_TCP && n->proto != WARD_PROTO_UDP)
+		return -EINVAL;
+	for (size_t i = 0; i < p->n_net; i++)
+		if (net_eq(&p->net[i], n))
+			return 0;
+	d = grow((void **)&p->net, &p->n_net, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	*d = *n;
+	if (d->bind)
+		memset(d->addr, 0, sizeof(d->addr));
+	return 0;
+}
+
+int profile_add_cap(struct profile *p, uint32_t cap, bool inferred, const char *evidence)
+{
+	struct prof_cap *c;
+
+	if (!cap_valid((int)cap))
+		return -EINVAL;
+	for (size_t i = 0; i < p->n_caps; i++)
+		if (p->caps[i].cap == cap) {
+			/* Seen by the kernel once: no longer only inferred. */
+			p->caps[i].inferred &= inferred;
+			return 0;
+		}
+	c = grow((void **)&p->caps, &p->n_caps, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->cap = cap;
+	c->inferred = inferred;
+	c->evidence = strdup(evidence ? evidence : "");
+	if (!c->evidence) {
+		p->n_caps--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int profile_add_container(struct profile *p, const char *name)
+{
+	int r = strv_add_unique(&p->prov.containers, &p->prov.n_containers, name);
+
+	if (r < 0)
+		return r;
+	r = strv_add_unique(&p->selector, &p->n_selector, name);
+	return r < 0 ? r : 0;
+}
+
+/* ---- generalisation ------------------------------------------------------------- */
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The shape of a file name: runs that look generated become '*': digits, hex
+ * runs of 8 or more that contain a digit, and the random suffix mktemp(3)
+ * writes after "tmp." or "tmp" (6 or more letters and digits). Returns true
+ * when anything was replaced.
+ */
+static bool name_shape(const char *name, char *out, size_t size)
+{
+	size_t o = 0, i = 0, n = strlen(name);
+	bool changed = false;
+
+	while (i < n && o + 2 < size) {
+		size_t j = i;
+		bool digit = false;
+
+		while (j < n && isxdigit((unsigned char)name[j])) {
+			digit |= isdigit((unsigned char)name[j]) != 0;
+			j++;
+		}
+		if ((j - i >= 8 && digit) || all_digits(name + i, j - i)) {
+			out[o++] = '*';
+			i = j;
+			changed = true;
+			continue;
+		}
+		if (i >= 3 && strncmp(name + i - 3, "tmp", 3) == 0) {
+			j = i + (name[i] == '.');
+			size_t k = j;
+
+			while (k < n && isalnum((unsigned char)name[k]))
+				k++;
+			if (k - j >= 6) {
+				if (j > i)
+					out[o++] = '.';
+				out[o++] = '*';
+				i = k;
+				changed = true;
+				continue;
+			}
+		}
+		out[o++] = name[i++];
+	}
+	out[o] = '\0';
+	return changed && i == n;
+}
+
+/* A path whose directory part holds a generated component (e.g. a pid in
+ * /proc/1234/stat) becomes the directory prefix before that component. */
+static bool generated_dir_prefix(const char *path, size_t *ret_len)
+{
+	const char *last = strrchr(path, '/');
+
+	for (const char *c = path + 1; c < last;) {
+		const char *e = strchr(c, '/');
+
+		if (all_digits(c, (size_t)(e - c))) {
+			*ret_len = (size_t)(c - path);
+			return true;
+		}
+		c = e + 1;
+	}
+	return false;
+}
+
+static int cover(struct prof_file *f, const char *raw)
+{
+	return strv_add_unique(&f->covers, &f->n_covers, raw) < 0 ? -ENOMEM : 0;
+}
+
+static int cmp_file(const void *a, const void *b)
+{
+	return strcmp(((const struct prof_file *)a)->path, ((const struct prof_file *)b)->path);
+}
+
+/* Replace entries by a pattern entry that covers them. */
+static int fold(struct profile *p, const char *pattern, bool (*belongs)(const char *, const char *,
+									 const void *),
+		const void *arg)
+{
+	struct prof_file *pf = NULL;
+	size_t w = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < p->n_files; i++)
+		if (strcmp(p->files[i].path, pattern) == 0)
+			pf = &p->files[i];
+	for (size_t i = 0; i < p->n_files; i++) {
+		struct prof_file *f = &p->files[i];
+
+		if (f == pf || !belongs(f->path, pattern, arg)) {
+			p->files[w++] = *f;
+			continue;
+		}
+		if (!pf) {
+			/* Reuse this slot for the pattern. */
+			char *pat = strdup(pattern);
+
+			if (!pat)
+				return -ENOMEM;
+			err = cover(f, f->path);
+			free(f->path);
+			f->path = pat;
+			pf = &p->files[w];
+			p->files[w++] = *f;
+			if (err)
+				return err;
+			continue;
+		}
+		pf->access |= f->access;
+		err = cover(pf, f->path);
+		for (size_t c = 0; !err && c < f->n_covers; c++)
+			err = cover(pf, f->covers[c]);
+		free(f->path);
+		strv_free(f->covers, f->n_covers);
+		if (err)
+			return err;
+	}
+	p->n_files = w;
+	return 0;
+}
+
+static bool has_prefix(const char *path, const char *prefix, const void *arg)
+{
+	(void)arg;
+	return strncmp(path, prefix, strlen(prefix)) == 0;
+}
+
+static bool same_shape(const char *path, const char *pattern, const void *arg)
+{
+	const char *slash = strrchr(path, '/'), *pslash = strrchr(pattern, '/');
+	char shape[256];
+
+	(void)arg;
+	if (slash - path != pslash - pattern || strncmp(path, pattern, (size_t)(slash - path)))
+		return false;
+	return name_shape(slash + 1, shape, sizeof(shape)) && strcmp(shape, pslash + 1) == 0;
+}
+
+static int generalise(struct profile *p, size_t threshold)
+{
+	char buf[4096 + 2], shape[256];
+	int err;
+
+	/* Generated directories first: /proc/1234/stat -> /proc/ (a prefix). */
+	for (size_t i = 0; i < p->n_files; i++) {
+		size_t len;
+
+		if (p->files[i].path[strlen(p->files[i].path) - 1] == '/' ||
+		    !generated_dir_prefix(p->files[i].path, &len) || len >= sizeof(buf))
+			continue;
+		memcpy(buf, p->files[i].path, len);
+		buf[len] = '\0';
+		err = fold(p, buf, has_prefix, NULL);
+		if (err)
+			return err;
+		i = 0;
+	}
+	/* Then siblings of one shape, when there are more than threshold. */
+	for (size_t i = 0; i < p->n_files; i++) {
+		const char *path = p->files[i].path, *slash = strrchr(path, '/');
+		size_t n = 0;
+
+		if (p->files[i].n_covers || !name_shape(slash + 1, shape, sizeof(shape)))
+			continue;
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(slash - path), path, shape);
+		for (size_t j = 0; j < p->n_files; j++)
+			n += same_shape(p->files[j].path, buf, NULL);
+		if (n <= threshold)
+			continue;
+		err = fold(p, buf, same_shape, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int cmp_sys(const void *a, const void *b)
+{
+	const struct prof_syscall *x = a, *y = b;
+
+	if (x->abi != y->abi)
+		return x->abi < y->abi ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_exec(const void *a, const void *b)
+{
+	return strcmp(((const struct prof_exec *)a)->path, ((const struct prof_exec *)b)->path);
+}
+
+static int cmp_net(const void *a, const void *b)
+{
+	const struct prof_net *x = a, *y = b;
+	int c;
+
+	if (x->bind != y->bind)
+		return x->bind ? 1 : -1;
+	c = memcmp(x->addr, y->addr, sizeof(x->addr));
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (int)x->proto - (int)y->proto;
+}
+
+static int cmp_cap(const void *a, const void *b)
+{
+	const struct prof_cap *x = a, *y = b;
+
+	return x->cap < y->cap ? -1 : x->cap > y->cap;
+}
+
+int profile_finish(struct profile *p, size_t threshold)
+{
+	int err = generalise(p, threshold);
+
+	if (err)
+		return err;
+	if (p->n_sys)
+		qsort(p->sys, p->n_sys, sizeof(*p->sys), cmp_sys);
+	if (p->n_exec)
+		qsort(p->exec, p->n_exec, sizeof(*p->exec), cmp_exec);
+	for (size_t i = 0; i < p->n_exec; i++)
+		strv_sort(p->exec[i].parents, p->exec[i].n_parents);
+	if (p->n_files)
+		qsort(p->files, p->n_files, sizeof(*p->files), cmp_file);
+	for (size_t i = 0; i < p->n_files; i++)
+		strv_sort(p->files[i].covers, p->files[i].n_covers);
+	if (p->n_net)
+		qsort(p->net, p->n_net, sizeof(*p->net), cmp_net);
+	if (p->n_caps)
+		qsort(p->caps, p->n_caps, sizeof(*p->caps), cmp_cap);
+	strv_sort(p->selector, p->n_selector);
+	strv_sort(p->prov.containers, p->prov.n_containers);
+	return 0;
+}
+
+static int dup_field(char **dst, const char *src)
+{
+	if (*dst && (*dst)[0])
+		return 0;
+	free(*dst);
+	*dst = strdup(src ? src : "");
+	return *dst ? 0 : -ENOMEM;
+}
+
+int profile_merge(struct profile *dst, const struct profile *src)
+{
+	struct prof_provenance *d = &dst->prov;
+	const struct prof_provenance *s = &src->prov;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < src->n_sys; i++)
+		err = profile_add_syscall(dst, src->sys[i].abi, src->sys[i].name, src->sys[i].count);
+	for (size_t i = 0; !err && i < src->n_exec; i++) {
+		err = profile_add_exec(dst, src->exec[i].path, NULL, src->exec[i].count);
+		for (size_t j = 0; !err && j < src->exec[i].n_parents; j++)
+			err = profile_add_exec(dst, src->exec[i].path, src->exec[i].parents[j], 0);
+	}
+	for (size_t i = 0; !err && i < src->n_files; i++) {
+		err = profile_add_file(dst, src->files[i].path, src->files[i].access);
+		for (size_t j = 0; !err && j < src->files[i].n_covers; j++)
+			for (size_t k = 0; k < dst->n_files; k++)
+				if (!strcmp(dst->files[k].path, src->files[i].path))
+					err = cover(&dst->files[k], src->files[i].covers[j]);
+	}
+	for (size_t i = 0; !err && i < src->n_net; i++)
+		err = profile_add_net(dst, &src->net[i]);
+	for (size_t i = 0; !err && i < src->n_caps; i++)
+		err = profile_add_cap(dst, src->caps[i].cap, src->caps[i].inferred,
+				      src->caps[i].evidence);
+	for (size_t i = 0; !err && i < s->n_containers; i++)
+		err = profile_add_container(dst, s->containers[i]);
+	for (size_t i = 0; !err && i < src->n_selector; i++)
+		err = strv_add_unique(&dst->selector, &dst->n_selector, src->selector[i]) < 0
+			      ? -ENOMEM
+			      : 0;
+	if (!err)
+		err = dup_field(&d->ward, s->ward) ?: dup_field(&d->kernel, s->kernel) ?:
+		      dup_field(&d->arch, s->arch) ?: dup_field(&d->libseccomp, s->libseccomp) ?:
+		      dup_field(&d->runtime, s->runtime);
+	if (err)
+		return err;
+	d->events += s->events;
+	if (s->start && (!d->start || s->start < d->start))
+		d->start = s->start;
+	if (s->end > d->end)
+		d->end = s->end;
+	/* Two kernels: "newer than the kernel" must hold for both. */
+	for (int a = 0; a < PROF_ABI__MAX; a++)
+		if (s->syscall_max[a] && (!d->syscall_max[a] || s->syscall_max[a] < d->syscall_max[a]))
+			d->syscall_max[a] = s->syscall_max[a];
+	return profile_finish(dst, SIZE_MAX);
+}
+
+/* ---- YAML ----------------------------------------------------------------------- */
+
+/* A double-quoted YAML scalar (also valid JSON string syntax). */
+static void yq(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void fmt_time(int64_t t, char *buf, size_t size)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "%lld", (long long)t);
+}
+
+static char *stamp(const struct profile *p)
+{
+	const struct prof_provenance *v = &p->prov;
+	char from[32], to[32], *s = NULL;
+
+	fmt_time(v->start, from, sizeof(from));
+	fmt_time(v->end, to, sizeof(to));
+	if (asprintf(&s,
+		     "learned by ward %s on Linux %s %s with libseccomp %s, runtime %s, from %s to "
+		     "%s, %llu events, %zu containers",
+		     v->ward ? v->ward : "", v->kernel ? v->kernel : "", v->arch ? v->arch : "",
+		     v->libseccomp ? v->libseccomp : "",
+		     v->runtime && v->runtime[0] ? v->runtime : "unknown", from, to,
+		     (unsigned long long)v->events, v->n_containers) < 0)
+		return NULL;
+	return s;
+}
+
+/* True when s is valid UTF-8 without NUL: rulesc reads nothing else. */
+static bool utf8_ok(const char *s)
+{
+	char *clean = out_utf8_sanitize(s, strlen(s));
+	bool ok = clean && strcmp(clean, s) == 0;
+
+	free(clean);
+	return ok;
+}
+
+static void write_addr(FILE *f, const uint8_t addr[16])
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	char buf[INET6_ADDRSTRLEN];
+
+	if (memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		inet_ntop(AF_INET, addr + 12, buf, sizeof(buf));
+		fprintf(f, "\"%s/32\"", buf);
+	} else {
+		inet_ntop(AF_INET6, addr, buf, sizeof(buf));
+		fprintf(f, "\"%s/128\"", buf);
+	}
+}
+
+static void write_access(FILE *f, uint32_t access)
+{
+	bool first = true;
+
+	fputc('[', f);
+	for (size_t b = 0; b < ARRAY_SIZE(access_names); b++)
+		if (access & (1u << b)) {
+			fprintf(f, "%s%s", first ? "" : ", ", access_names[b]);
+			first = false;
+		}
+	fputc(']', f);
+}
+
+static char *cap_name(uint32_t cap)
+{
+	char *n = cap_to_name((cap_value_t)cap), *u = NULL;
+
+	if (n && asprintf(&u, "%s", n) >= 0)
+		for (char *c = u; *c; c++)
+			*c = (char)toupper((unsigned char)*c);
+	cap_free(n);
+	return u;
+}
+
+/* One observation as a JSON item of the companion list; items longer than
+ * rulesc accepts are dropped (only raw paths can be that long). */
+static void list_item(FILE *f, json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+	if (s && strlen(s) < LIST_ITEM_MAX && utf8_ok(s)) {
+		fputs("    - ", f);
+		yq(f, s);
+		fputc('\n', f);
+	}
+	free(s);
+	json_decref(o);
+}
+
+int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const char *posture)
+{
+	const struct prof_provenance *v = &p->prov;
+	char from[32], dur[32], *st = stamp(p);
+	bool any = false;
+
+	if (!st)
+		return -ENOMEM;
+	fmt_time(v->start, from, sizeof(from));
+	snprintf(dur, sizeof(dur), "%llds", (long long)(v->end - v->start));
+	fprintf(f, "# %s\n", st);
+	fprintf(f, "# Check: rulesc check FILE; export: ward profile export FILE --format ...\n");
+	fprintf(f, "apiVersion: ward.dev/v1\nkind: Profile\nmetadata:\n  name: ");
+	yq(f, p->name);
+	fprintf(f, "\n  description: ");
+	yq(f, st);
+	free(st);
+	fprintf(f, "\nspec:\n  selector: {containers: [");
+	for (size_t i = 0; i < p->n_selector; i++) {
+		fputs(i ? ", " : "", f);
+		yq(f, p->selector[i]);
+	}
+	fprintf(f, "]}\n  mode: %s\n  posture: %s\n", mode, posture);
+	fprintf(f, "  provenance: {learnedAt: \"%s\", duration: \"%s\", events: %llu, containers: [",
+		from, dur, (unsigned long long)v->events);
+	for (size_t i = 0; i < v->n_containers; i++) {
+		fputs(i ? ", " : "", f);
+		yq(f, v->containers[i]);
+	}
+	fprintf(f, "]}\n");
+
+	for (size_t i = 0; i < p->n_exec; i++) {
+		if (!utf8_ok(p->exec[i].path))
+			continue;
+		fprintf(f, "%s    - {paths: [", any ? "" : "  exec:\n");
+		yq(f, p->exec[i].path);
+		fprintf(f, "]}\n");
+		any = true;
+	}
+	any = false;
+	for (size_t i = 0; i < p->n_files; i++) {
+		const char *path = p->files[i].path;
+		bool dir = path[strlen(path) - 1] == '/';
+
+		if (!utf8_ok(path))
+			continue;
+		fprintf(f, "%s    - {%s: [", any ? "" : "  file:\n", dir ? "dirs" : "paths");
+		yq(f, path);
+		fprintf(f, "], access: ");
+		write_access(f, p->files[i].access);
+		fprintf(f, "}\n");
+		any = true;
+	}
+	for (size_t i = 0; i < p->n_net; i++) {
+		const struct prof_net *n = &p->net[i];
+
+		fprintf(f, "%s    - {%s: {", i ? "" : "  network:\n", n->bind ? "bind" : "connect");
+		if (!n->bind) {
+			fprintf(f, "cidrs: [");
+			write_addr(f, n->addr);
+			fprintf(f, "], ");
+		}
+		fprintf(f, "ports: [%u], protocols: [%s]}}\n", n->port,
+			n->proto == WARD_PROTO_UDP ? "udp" : "tcp");
+	}
+	if (p->n_caps) {
+		fprintf(f, "  capabilities:\n    - {names: [");
+		for (size_t i = 0; i < p->n_caps; i++) {
+			char *n = cap_name(p->caps[i].cap);
+
+			if (!n)
+				return -ENOMEM;
+			fprintf(f, "%s%s", i ? ", " : "", n);
+			free(n);
+		}
+		fprintf(f, "]}\n");
+	}
+	any = false;
+	for (size_t i = 0; i < p->n_sys; i++) {
+		/* rulesc names syscalls by their x86_64 names; the i386 ones are
+		 * in the companion list (and in the seccomp exports). */
+		if (p->sys[i].abi != PROF_ABI_X86_64)
+			continue;
+		fprintf(f, "%s%s", any ? ", " : "  syscalls:\n    - {names: [", p->sys[i].name);
+		any = true;
+	}
+	if (any)
+		fprintf(f, "]}\n");
+
+	/* The companion list: everything the Profile schema has no key for. */
+	fprintf(f, "---\napiVersion: ward.dev/v1\nkind: List\nmetadata:\n  name: ");
+	st = NULL;
+	if (asprintf(&st, "%s.observed", p->name) < 0)
+		return -ENOMEM;
+	yq(f, st);
+	free(st);
+	fprintf(f, "\n  description: \"ward learn: one JSON object per item (docs/profiles.md)\"\n"
+		   "spec:\n  items:\n");
+	list_item(f, json_pack("{s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:{s:I, s:I}}}",
+			       "recording", "ward", v->ward, "kernel", v->kernel, "arch", v->arch,
+			       "libseccomp", v->libseccomp, "runtime", v->runtime, "start",
+			       (json_int_t)v->start, "end", (json_int_t)v->end, "events",
+			       (json_int_t)v->events, "syscallMax", "x86_64",
+			       (json_int_t)v->syscall_max[PROF_ABI_X86_64], "i386",
+			       (json_int_t)v->syscall_max[PROF_ABI_I386]));
+	for (size_t i = 0; i < p->n_sys; i++)
+		list_item(f, json_pack("{s:s, s:s, s:I}", "syscall", p->sys[i].name, "abi",
+				       prof_abi_name(p->sys[i].abi), "count",
+				       (json_int_t)p->sys[i].count));
+	for (size_t i = 0; i < p->n_exec; i++) {
+		list_item(f, json_pack("{s:s, s:I}", "exec", p->exec[i].path, "count",
+				       (json_int_t)p->exec[i].count));
+		for (size_t j = 0; j < p->exec[i].n_parents; j++)
+			list_item(f, json_pack("{s:s, s:s}", "exec", p->exec[i].path, "parent",
+					       p->exec[i].parents[j]));
+	}
+	for (size_t i = 0; i < p->n_files; i++)
+		for (size_t j = 0; j < p->files[i].n_covers; j++)
+			list_item(f, json_pack("{s:s, s:s}", "pattern", p->files[i].path, "covers",
+					       p->files[i].covers[j]));
+	for (size_t i = 0; i < p->n_caps; i++) {
+		char *n = cap_name(p->caps[i].cap);
+
+		if (!n)
+			return -ENOMEM;
+		list_item(f, json_pack("{s:s, s:b, s:s}", "capability", n, "inferred",
+				       p->caps[i].inferred, "evidence", p->caps[i].evidence));
+		free(n);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- diff ----------------------------------------------------------------------- */
+
+static int add_str(json_t *arr, const char *s)
+{
+	return json_array_append_new(arr, json_string(s)) ? -ENOMEM : 0;
+}
+
+/* Keys of a profile's items in one class, as strings. */
+static json_t *class_keys(const struct profile *p, int cls)
+{
+	json_t *a = json_array();
+	char buf[4200];
+
+	for (size_t i = 0; a && cls == 0 && i < p->n_sys; i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", prof_abi_name(p->sys[i].abi), p->sys[i].name);
+		add_str(a, buf);
+	}
+	for (size_t i = 0; a && cls == 1 && i < p->n_exec; i++)
+		add_str(a, p->exec[i].path);
+	for (size_t i = 0; a && cls == 2 && i < p->n_files; i++) {
+		for (size_t b = 0; b < ARRAY_SIZE(access_names); b++) {
+			if (!(p->files[i].access & (1u << b)))
+				continue;
+			snprintf(buf, sizeof(buf), "%s %s", access_names[b], p->files[i].path);
+			add_str(a, buf);
+		}
+	}
+	for (size_t i = 0; a && cls == 3 && i < p->n_net; i++) {
+		const struct prof_net *n = &p->net[i];
+		char addr[INET6_ADDRSTRLEN] = "";
+
+		if (!n->bind)
+			inet_ntop(AF_INET6, n->addr, addr, sizeof(addr));
+		snprintf(buf, sizeof(buf), "%s %s %s%s%u", n->bind ? "bind" : "connect",
+			 n->proto == WARD_PROTO_UDP ? "udp" : "tcp", n->bind ? "" : addr,
+			 n->bind ? "" : " ", n->port);
+		add_str(a, buf);
+	}
+	for (size_t i = 0; a && cls == 4 && i < p->n_caps; i++) {
+		char *n = cap_name(p->caps[i].cap);
+
+		if (n)
+			add_str(a, n);
+		free(n);
+	}
+	return a;
+}
+
+static bool arr_has(json_t *a, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (strcmp(json_string_value(v), s) == 0)
+			return true;
+	return false;
+}
+
+static json_t *minus(json_t *a, json_t *b)
+{
+	json_t *r = json_array();
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(a, i, v)
+		if (r && !arr_has(b, json_string_value(v)) && json_array_append(r, v)) {
+			json_decref(r);
+			return NULL;
+		}
+	return r;
+}
+
+json_t *profile_diff(const struct profile *a, const struct profile *b)
+{
+	static const char *const classes[] = { "syscalls", "exec", "files", "network",
+					       "capabilities" };
+	json_t *o = json_object();
+
+	for (int c = 0; o && c < (int)ARRAY_SIZE(classes); c++) {
+		json_t *ka = class_keys(a, c), *kb = class_keys(b, c);
+		json_t *add = ka && kb ? minus(kb, ka) : NULL, *rem = ka && kb ? minus(ka, kb) : NULL;
+
+		if (!add || !rem ||
+		    json_object_set_new(o, classes[c],
+					json_pack("{s:o, s:o}", "added", add, "removed", rem))) {
+			json_decref(o);
+			o = NULL;
+		}
+		json_decref(ka);
+		json_decref(kb);
+	}
+	return o;
+}
+
+/* ---- exports ------------------------------------------------------------------- */
+
+static const char *const export_names[PROF_EXPORT__MAX] = {
+	[PROF_EXPORT_OCI_SECCOMP] = "oci-seccomp",	 [PROF_EXPORT_DOCKER_SECCOMP] = "docker-seccomp",
+	[PROF_EXPORT_K8S_SECCOMP] = "k8s-seccomp",	 [PROF_EXPORT_OCI_CAPS] = "oci-caps",
+	[PROF_EXPORT_K8S_CAPS] = "k8s-caps",		 [PROF_EXPORT_DOCKER_CAPS] = "docker-caps",
+};
+
+int profile_export_parse(const char *s, enum prof_export *ret)
+{
+	for (int i = 0; i < PROF_EXPORT__MAX; i++)
+		if (strcmp(export_names[i], s) == 0) {
+			*ret = (enum prof_export)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *profile_export_name(enum prof_export e)
+{
+	return e < PROF_EXPORT__MAX ? export_names[e] : NULL;
+}
+
+static bool has_abi(const struct profile *p, uint32_t abi)
+{
+	for (size_t i = 0; i < p->n_sys; i++)
+		if (p->sys[i].abi == abi)
+			return true;
+	return false;
+}
+
+/* The names to allow: every observed syscall name (ABIs united: the OCI
+ * format has no per-architecture rules), sorted, unique. */
+static json_t *allowed_names(const struct profile *p)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < p->n_sys; i++)
+		if (!arr_has(a, p->sys[i].name) && add_str(a, p->sys[i].name)) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* Syscalls libseccomp knows for an ABI above the recording kernel's highest
+ * number: the workload cannot have needed them, and ENOSYS (not EPERM) lets
+ * libraries fall back to the older call, as on that kernel. */
+static json_t *newer_names(const struct profile *p, json_t *allowed)
+{
+	json_t *a = json_array();
+
+	for (uint32_t abi = 0; a && abi < PROF_ABI__MAX; abi++) {
+		if (!p->prov.syscall_max[abi] || (abi != PROF_ABI_X86_64 && !has_abi(p, abi)))
+			continue;
+		for (int nr = (int)p->prov.syscall_max[abi] + 1; nr < ENOSYS_SCAN; nr++) {
+			char *n = seccomp_syscall_resolve_num_arch(abi_arch(abi), nr);
+
+			if (n && !arr_has(allowed, n) && !arr_has(a, n) && add_str(a, n)) {
+				free(n);
+				json_decref(a);
+				return NULL;
+			}
+			free(n);
+		}
+	}
+	return a;
+}
+
+static json_t *seccomp_spec(const struct profile *p, bool comment)
+{
+	json_t *names = allowed_names(p), *newer = names ? newer_names(p, names) : NULL;
+	json_t *arches = json_array(), *sys = json_array(), *o = NULL;
+	uint32_t list[3] = { SCMP_ARCH_X86_64, SCMP_ARCH_X32, SCMP_ARCH_X86 };
+	size_t n_arch = has_abi(p, PROF_ABI_I386) ? 3 : 2;
+	char *st = stamp(p), buf[32];
+
+	if (!names || !newer || !arches || !sys || !st)
+		goto out;
+	for (size_t i = 0; i < n_arch; i++)
+		if (sc_arch_to_oci(list[i], buf, sizeof(buf)) || add_str(arches, buf))
+			goto out;
+	if (json_array_append_new(sys, json_pack("{s:O, s:s, s:s?}", "names", names, "action",
+						 "SCMP_ACT_ALLOW", "comment", comment ? st : NULL)))
+		goto out;
+	if (json_array_size(newer) &&
+	    json_array_append_new(sys, json_pack("{s:O, s:s, s:i, s:s?}", "names", newer,
+						 "action", "SCMP_ACT_ERRNO", "errnoRet", ENOSYS,
+						 "comment",
+						 comment ? "newer than the recording kernel: ENOSYS"
+							 : NULL)))
+		goto out;
+	o = json_pack("{s:s, s:i, s:O, s:O}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet",
+		      EPERM, "architectures", arches, "syscalls", sys);
+out:
+	json_decref(names);
+	json_decref(newer);
+	json_decref(arches);
+	json_decref(sys);
+	free(st);
+	return o;
+}
+
+static json_t *cap_list(const struct profile *p, bool prefix)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < p->n_caps; i++) {
+		char *n = cap_name(p->caps[i].cap);
+		int err = !n || add_str(a, prefix ? n : n + strlen("CAP_"));
+
+		free(n);
+		if (err) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+json_t *profile_export(const struct profile *p, enum prof_export e)
+{
+	char *st = stamp(p), *flag;
+	json_t *o = NULL, *spec, *caps, *flags;
+
+	if (!st) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	switch (e) {
+	case PROF_EXPORT_OCI_SECCOMP:
+	case PROF_EXPORT_DOCKER_SECCOMP:
+		o = seccomp_spec(p, true);
+		break;
+	case PROF_EXPORT_K8S_SECCOMP:
+		spec = seccomp_spec(p, false);
+		if (spec)
+			o = json_pack("{s:s, s:s, s:{s:s, s:{s:s}}, s:o}", "apiVersion",
+				      "security-profiles-operator.x-k8s.io/v1beta1", "kind",
+				      "SeccompProfile", "metadata", "name", p->name, "annotations",
+				      "ward.dev/provenance", st, "spec", spec);
+		break;
+	case PROF_EXPORT_OCI_CAPS:
+		caps = cap_list(p, true);
+		if (caps)
+			o = json_pack("{s:O, s:O, s:O, s:s}", "bounding", caps, "effective", caps,
+				      "permitted", caps, "comment", st);
+		json_decref(caps);
+		break;
+	case PROF_EXPORT_K8S_CAPS:
+		caps = cap_list(p, false);
+		if (caps)
+			o = json_pack("{s:{s:[s], s:o}, s:s}", "capabilities", "drop", "ALL", "add",
+				      caps, "comment", st);
+		break;
+	case PROF_EXPORT_DOCKER_CAPS:
+		caps = cap_list(p, false);
+		flags = json_array();
+		if (caps && flags && !add_str(flags, "--cap-drop=ALL")) {
+			size_t i;
+			json_t *c;
+
+			o = flags;
+			json_array_foreach(caps, i, c) {
+				int err;
+
+				if (asprintf(&flag, "--cap-add=%s", json_string_value(c)) < 0) {
+					o = NULL;
+					break;
+				}
+				err = add_str(flags, flag);
+				free(flag);
+				if (err) {
+					o = NULL;
+					break;
+				}
+			}
+			o = o ? json_pack("{s:O, s:s}", "flags", flags, "comment", st) : NULL;
+		}
+		json_decref(flags);
+		json_decref(caps);
+		break;
+	default:
+		free(st);
+		errno = EINVAL;
+		return NULL;
+	}
+	free(st);
+	if (!o)
+		errno = ENOMEM;
+	return o;
+}
