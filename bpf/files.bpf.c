@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * files tracker: per (process, file) counts and bytes of the read/write
- * syscall family, from one raw_tp/sys_exit hook: on x86 the syscall's
+ * syscall family, from one tp_btf/sys_exit hook: on x86 the syscall's
  * arguments are still in pt_regs at exit, so the fd and the result are both
  * at hand and no per-call state needs to be kept between entry and exit.
  * User space drains ward_files once per interval.
@@ -33,16 +33,16 @@ struct {
 	__type(value, struct ward_file_stats);
 } ward_fstat_tmp SEC(".maps");
 
+/* task is a BTF pointer (tp_btf): its fields are plain loads; only the fd
+ * array slot needs a probe read (no variable offsets on BTF pointers). */
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds;
+	struct fdtable *fdt = task->files->fdt;
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || fd >= fdt->max_fds)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)((unsigned long)fdt->fd + fd * sizeof(f)));
 	return f;
 }
 
@@ -110,10 +110,10 @@ static __always_inline int rw_kind(long nr, bool compat)
 	return -1;
 }
 
-SEC("raw_tp/sys_exit")
+SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid(), cgid;
 	struct ward_file_key key = {};
 	struct ward_file_stats *st;
@@ -125,11 +125,11 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 
 	if (ret < 0)
 		return 0;
-	compat = BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
-	kind = rw_kind(BPF_CORE_READ(regs, orig_ax), compat);
+	compat = task->thread_info.status & TS_COMPAT;
+	kind = rw_kind(regs->orig_ax, compat);
 	if (kind < 0 || skip_current(&cgid))
 		return 0;
-	fd = compat ? (int)BPF_CORE_READ(regs, bx) : (long)BPF_CORE_READ(regs, di);
+	fd = compat ? (int)regs->bx : (long)regs->di;
 	f = fd_file(task, fd);
 	if (!f)
 		return 0;

@@ -85,9 +85,24 @@ static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, 
 	}
 	if (!done)
 		*truncated = true;
-	if (off == PATH_SCRATCH) { /* the root itself, or a pseudo file with no name */
-		off = PATH_SCRATCH - 1;
-		ps->buf[off] = '/';
+	if (off == PATH_SCRATCH) {
+		/* Nothing above the file: the root itself ("/"), or an object of a
+		 * pseudo filesystem (anon inodes such as "[eventfd]"), which is known
+		 * by its dentry name alone. */
+		__u32 len = BPF_CORE_READ(f, f_path.dentry, d_name.len);
+		const unsigned char *name = BPF_CORE_READ(f, f_path.dentry, d_name.name);
+		char first = 0;
+
+		bpf_probe_read_kernel(&first, 1, name);
+		if (len > 0 && len < PATH_NAME_MAX && first != '/') {
+			barrier_var(len); /* keep the bound where the verifier sees it */
+			len &= PATH_NAME_MAX - 1;
+			off = (PATH_SCRATCH - len) & (PATH_SCRATCH - 1);
+			bpf_probe_read_kernel(&ps->buf[off], len, name);
+		} else {
+			off = PATH_SCRATCH - 1;
+			ps->buf[off] = '/';
+		}
 	}
 	return off;
 }

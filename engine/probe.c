@@ -938,12 +938,12 @@ static const struct needs tracker_needs[PROBE_TRACKER_COUNT] = {
 		{ PROBE_TRACEPOINT, PROBE_TP_BTF, PROBE_RINGBUF }, 3,
 		{ PROBE_EV_SCHED_PROCESS_EXEC, PROBE_EV_SCHED_PROCESS_EXIT }, 2,
 	},
-	[PROBE_TRACKER_FILES] = { { PROBE_RAW_TP }, 1, { 0 }, 0 }, /* raw_tp/sys_exit */
+	[PROBE_TRACKER_FILES] = { { PROBE_TP_BTF }, 1, { 0 }, 0 }, /* tp_btf/sys_exit */
 	[PROBE_TRACKER_TCP] = {
 		{ PROBE_TRACEPOINT, PROBE_RINGBUF }, 2,
 		{ PROBE_EV_SYS_ENTER_GETPID, PROBE_EV_INET_SOCK_SET_STATE }, 2,
 	},
-	[PROBE_TRACKER_SYSCALL] = { { PROBE_RAW_TP }, 1, { 0 }, 0 },
+	[PROBE_TRACKER_SYSCALL] = { { PROBE_TP_BTF }, 1, { 0 }, 0 }, /* tp_btf/sys_enter */
 };
 
 static bool check_ok(const struct probe_results *r, enum probe_id id)

@@ -164,7 +164,7 @@ static void test_verdict_no_tracefs(void **state)
 	assert_null(strstr(v.trackers[PROBE_TRACKER_PROCESS].reason, "sched_process_exec"));
 	assert_int_equal(v.enforcement[PROBE_RES_EXEC], PROBE_LEVEL_NONE);
 
-	set_fail(&r, PROBE_RAW_TP, EPERM);
+	set_fail(&r, PROBE_TP_BTF, EPERM);
 	probe_verdict(&r, &v);
 	assert_false(v.can_run);
 	assert_false(v.seccomp_profiles.usable);
@@ -186,12 +186,11 @@ static void test_verdict_missing_event(void **state)
 			       "sched/sched_process_exec (ENOENT)"));
 	assert_non_null(strstr(v.trackers[PROBE_TRACKER_PROCESS].reason, "tp_btf (EINVAL)"));
 	assert_true(v.trackers[PROBE_TRACKER_TCP].usable);
-	assert_true(v.trackers[PROBE_TRACKER_FILES].usable);
+	assert_false(v.trackers[PROBE_TRACKER_FILES].usable); /* tp_btf/sys_exit */
 
 	set_fail(&r, PROBE_RINGBUF, EPERM);
 	probe_verdict(&r, &v);
 	assert_false(v.trackers[PROBE_TRACKER_TCP].usable);
-	assert_true(v.trackers[PROBE_TRACKER_FILES].usable);
 }
 
 static void test_json_shape(void **state)
@@ -355,7 +354,7 @@ static void test_probe_all_live(void **state)
 
 	probe_verdict(&r, &v);
 	assert_int_equal(v.trackers[PROBE_TRACKER_SYSCALL].usable,
-			 r.checks[PROBE_RAW_TP].status == PROBE_OK);
+			 r.checks[PROBE_TP_BTF].status == PROBE_OK);
 }
 
 int main(void)
