@@ -7,7 +7,7 @@
 
 /* Set by user space between open and load. */
 const volatile bool filter_cgroups = false; /* --container given */
-const volatile __u32 self_tgid = 0;          /* ward itself: never traced */
+const volatile __u32 self_tgid = 0;	    /* ward itself: never traced */
 
 /* Per-CPU failure counters, indexed by enum ward_drop. */
 struct {

@@ -36,7 +36,7 @@ enum ward_cg_verdict {
 /* Every ring-buffer record starts with this header, so user space can
  * attribute a record before decoding the rest (asserted per record type). */
 struct ward_rec_hdr {
-	__u64 ts_ns;     /* CLOCK_MONOTONIC */
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 cgroup_id;
 };
 

@@ -47,8 +47,8 @@ static __always_inline struct file *fd_file(struct task_struct *task, long fd)
 }
 
 /* A first record for (process, file): identity, comm and path. */
-static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *key,
-							  struct file *f, __u32 mode)
+static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *key, struct file *f,
+							 __u32 mode)
 {
 	struct ward_file_stats *st;
 	struct path_scratch *ps;
@@ -94,17 +94,33 @@ static __always_inline int rw_kind(long nr, bool compat)
 {
 	if (!compat) {
 		switch (nr) {
-		case 0: case 17: case 19: case 295: case 327: /* read pread64 readv preadv preadv2 */
+		case 0:
+		case 17:
+		case 19:
+		case 295:
+		case 327: /* read pread64 readv preadv preadv2 */
 			return 0;
-		case 1: case 18: case 20: case 296: case 328: /* write pwrite64 writev pwritev pwritev2 */
+		case 1:
+		case 18:
+		case 20:
+		case 296:
+		case 328: /* write pwrite64 writev pwritev pwritev2 */
 			return 1;
 		}
 		return -1;
 	}
 	switch (nr) {
-	case 3: case 180: case 145: case 333: case 378: /* read pread64 readv preadv preadv2 */
+	case 3:
+	case 180:
+	case 145:
+	case 333:
+	case 378: /* read pread64 readv preadv preadv2 */
 		return 0;
-	case 4: case 181: case 146: case 334: case 379: /* write pwrite64 writev pwritev pwritev2 */
+	case 4:
+	case 181:
+	case 146:
+	case 334:
+	case 379: /* write pwrite64 writev pwritev pwritev2 */
 		return 1;
 	}
 	return -1;

@@ -5,13 +5,13 @@
 
 #include "common.h"
 
-#define FILE_PATH_LEN 256 /* tail of the path kept; longer paths are flagged */
+#define FILE_PATH_LEN	  256 /* tail of the path kept; longer paths are flagged */
 #define FILES_MAX_ENTRIES 10240
 
 /* Key of ward_files: one file as used by one process. */
 struct ward_file_key {
 	__u64 ino;
-	__u32 dev;  /* superblock s_dev */
+	__u32 dev; /* superblock s_dev */
 	__u32 tgid;
 };
 
@@ -22,8 +22,8 @@ struct ward_file_stats {
 	__u64 read_bytes;
 	__u64 write_bytes;
 	__u64 cgroup_id;
-	__u32 mode;      /* inode i_mode; user space derives the file type */
-	__u16 path_len;  /* the path is the last path_len bytes of path[], no NUL */
+	__u32 mode;	/* inode i_mode; user space derives the file type */
+	__u16 path_len; /* the path is the last path_len bytes of path[], no NUL */
 	__u8 path_truncated;
 	__u8 pad;
 	char comm[WARD_COMM_LEN];

@@ -8,8 +8,8 @@
 #ifndef WARD_PATH_BPF_H
 #define WARD_PATH_BPF_H
 
-#define PATH_SCRATCH 4096  /* power of two: offsets are masked with it */
-#define PATH_NAME_MAX 256  /* power of two: component lengths are masked with it */
+#define PATH_SCRATCH   4096 /* power of two: offsets are masked with it */
+#define PATH_NAME_MAX  256  /* power of two: component lengths are masked with it */
 #define PATH_MAX_DEPTH 48
 
 /* Layout of the per-CPU scratch: the path ends at buf[PATH_SCRATCH]. */

@@ -16,7 +16,7 @@ struct {
 } ward_proc_rb SEC(".maps");
 
 static __always_inline struct ward_proc_event *reserve(__u32 type, __u64 cgid,
-						   struct task_struct *task)
+						       struct task_struct *task)
 {
 	struct ward_proc_event *e;
 

@@ -6,7 +6,7 @@
 #include "common.h"
 
 #define PROC_FILENAME_LEN 256
-#define PROC_ARGS_LEN 1024 /* argv bytes kept, NUL-separated */
+#define PROC_ARGS_LEN	  1024 /* argv bytes kept, NUL-separated */
 
 enum proc_event_type {
 	PROC_EXEC = 1,
@@ -16,16 +16,16 @@ enum proc_event_type {
 
 /* One ring-buffer record; fields unused by a type are zero. */
 struct ward_proc_event {
-	__u64 ts_ns;       /* CLOCK_MONOTONIC */
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 cgroup_id;
 	__u64 lifetime_ns; /* exit: since the process started */
-	__u32 type;        /* enum proc_event_type */
-	__u32 pid;         /* tgid */
+	__u32 type;	   /* enum proc_event_type */
+	__u32 pid;	   /* tgid */
 	__u32 ppid;
 	__u32 uid;
-	__u32 child_pid;   /* fork: the new process */
-	__u32 exit_code;   /* exit: raw wait status (code << 8 | signal) */
-	__u16 args_len;    /* exec: valid bytes in args */
+	__u32 child_pid; /* fork: the new process */
+	__u32 exit_code; /* exit: raw wait status (code << 8 | signal) */
+	__u16 args_len;	 /* exec: valid bytes in args */
 	__u8 args_truncated;
 	__u8 filename_truncated;
 	__u32 pad;

@@ -14,15 +14,15 @@ enum tcp_event_type {
 /* One ring-buffer record. Addresses are in network byte order; an IPv4
  * address occupies the first 4 bytes. Ports are in host byte order. */
 struct ward_tcp_event {
-	__u64 ts_ns;      /* CLOCK_MONOTONIC */
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
 	__u64 cgroup_id;
-	__u64 latency_ns; /* connect: SYN sent -> established */
-	__u64 duration_ns;/* close: since connect/accept */
-	__u32 type;       /* enum tcp_event_type */
+	__u64 latency_ns;  /* connect: SYN sent -> established */
+	__u64 duration_ns; /* close: since connect/accept */
+	__u32 type;	   /* enum tcp_event_type */
 	__u32 pid;
 	__u32 uid;
-	__s32 error;      /* connect: positive errno when it failed, else 0 */
-	__u16 family;     /* AF_INET or AF_INET6 */
+	__s32 error;  /* connect: positive errno when it failed, else 0 */
+	__u16 family; /* AF_INET or AF_INET6 */
 	__u16 sport;
 	__u16 dport;
 	__u16 pad;

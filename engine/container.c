@@ -28,16 +28,16 @@
 #include "container.h"
 #include "runtime.h"
 
-#define NSEC_PER_MSEC 1000000ull
-#define RESCAN_INTERVAL_NS (200 * NSEC_PER_MSEC) /* re-check of young host entries */
-#define HOST_RECHECK_NS (2000 * NSEC_PER_MSEC)   /* how long a host entry counts as young */
-#define WALK_DEPTH_MAX 32
-#define WALK_DIRS_MAX 100000
-#define SOURCE_FILES_MAX 16384 /* per source, so a user's directory cannot crowd out root's */
-#define FIND_PREFIX_MIN 4
-#define MOUNTINFO_PATH "/proc/self/mountinfo"
-#define MOUNTINFO_MAX (16u << 20) /* more mounts than that: use the first 16 MiB */
-#define HOST_NAME "<host>"
+#define NSEC_PER_MSEC	   1000000ull
+#define RESCAN_INTERVAL_NS (200 * NSEC_PER_MSEC)  /* re-check of young host entries */
+#define HOST_RECHECK_NS	   (2000 * NSEC_PER_MSEC) /* how long a host entry counts as young */
+#define WALK_DEPTH_MAX	   32
+#define WALK_DIRS_MAX	   100000
+#define SOURCE_FILES_MAX   16384 /* per source, so a user's directory cannot crowd out root's */
+#define FIND_PREFIX_MIN	   4
+#define MOUNTINFO_PATH	   "/proc/self/mountinfo"
+#define MOUNTINFO_MAX	   (16u << 20) /* more mounts than that: use the first 16 MiB */
+#define HOST_NAME	   "<host>"
 
 /* Where runtimes keep state, below opts->state_root. `id_depth`: how many
  * directories up from the file the container id directory is (0: in the file).
@@ -60,18 +60,18 @@ static const struct rt_source {
 	  "containerd", RT_RANK_MANAGER, 1 },
 	/* docker: runc root "moby" namespace, and its own container config */
 	{ "run/docker/runtime-runc/*/*/state.json", RT_RUNC_STATE, "docker", RT_RANK_DOCKER, 1 },
-	{ "var/lib/docker/containers/*/config.v2.json", RT_DOCKER_CONFIG, "docker",
-	  RT_RANK_DOCKER, 1 },
+	{ "var/lib/docker/containers/*/config.v2.json", RT_DOCKER_CONFIG, "docker", RT_RANK_DOCKER,
+	  1 },
 	/* containers-storage (cri-o, podman): graph root and run root; the
 	 * runtime comes from the io.container.manager annotation */
 	{ "var/lib/containers/storage/overlay-containers/*/userdata/config.json", RT_OCI_CONFIG,
 	  NULL, RT_RANK_NONE, 2 },
-	{ "run/containers/storage/overlay-containers/*/userdata/config.json", RT_OCI_CONFIG,
-	  NULL, RT_RANK_NONE, 2 },
-	{ "var/lib/containers/storage/overlay-containers/containers.json", RT_STORAGE_LIST,
+	{ "run/containers/storage/overlay-containers/*/userdata/config.json", RT_OCI_CONFIG, NULL,
+	  RT_RANK_NONE, 2 },
+	{ "var/lib/containers/storage/overlay-containers/containers.json", RT_STORAGE_LIST, NULL,
+	  RT_RANK_MANAGER, 0 },
+	{ "var/lib/containers/storage/overlay-containers/volatile-containers.json", RT_STORAGE_LIST,
 	  NULL, RT_RANK_MANAGER, 0 },
-	{ "var/lib/containers/storage/overlay-containers/volatile-containers.json",
-	  RT_STORAGE_LIST, NULL, RT_RANK_MANAGER, 0 },
 	{ "run/containers/storage/overlay-containers/volatile-containers.json", RT_STORAGE_LIST,
 	  NULL, RT_RANK_MANAGER, 0 },
 	/* rootless runc and crun: $XDG_RUNTIME_DIR/{runc,crun} */
@@ -82,7 +82,7 @@ static const struct rt_source {
 
 struct centry {
 	struct container_info info;
-	uint64_t seen_gen;   /* scan generation whose walk last saw the cgroup */
+	uint64_t seen_gen; /* scan generation whose walk last saw the cgroup */
 	uint64_t created_ns;
 };
 
@@ -98,11 +98,11 @@ struct state_file {
 };
 
 struct container_cache {
-	int root_fd;              /* the cgroup2 root, O_PATH */
+	int root_fd; /* the cgroup2 root, O_PATH */
 	char *cgroup2_mount;
-	char *state_glob;         /* opts->state_root, escaped for glob(3) */
+	char *state_glob; /* opts->state_root, escaped for glob(3) */
 
-	struct centry **slots;    /* open addressing by cgroup id, linear probing */
+	struct centry **slots; /* open addressing by cgroup id, linear probing */
 	size_t n_slots, n_entries;
 
 	struct centry **containers; /* own cgroups of the containers of the last scan */
@@ -110,7 +110,7 @@ struct container_cache {
 
 	struct state_file **files;
 	size_t n_files, cap_files;
-	void *file_tree;          /* tsearch over files, by path */
+	void *file_tree; /* tsearch over files, by path */
 
 	uint64_t gen;
 	uint64_t last_scan_ns;
@@ -119,7 +119,7 @@ struct container_cache {
 struct scan {
 	struct container_cache *c;
 	struct rt_set *set;
-	void *paths;              /* tsearch over the set's records, by cgroup path */
+	void *paths; /* tsearch over the set's records, by cgroup path */
 	uint64_t target;
 	size_t dirs;
 	char path[RT_CGROUP_PATH_MAX];

@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONTAINER_ID_MAX 128
-#define CONTAINER_NAME_MAX 256
-#define CONTAINER_IMAGE_MAX 512
+#define CONTAINER_ID_MAX      128
+#define CONTAINER_NAME_MAX    256
+#define CONTAINER_IMAGE_MAX   512
 #define CONTAINER_RUNTIME_MAX 32
 
 struct container_label {
@@ -41,25 +41,25 @@ struct container_info {
 	/* The Kubernetes container name when the annotations carry one, else the
 	 * runtime's name (docker, podman, cri-o), else the id. Never contains '<'. */
 	char name[CONTAINER_NAME_MAX];
-	char image[CONTAINER_IMAGE_MAX];     /* "" when the runtime does not record it */
+	char image[CONTAINER_IMAGE_MAX]; /* "" when the runtime does not record it */
 	/* "runc", "crun", "containerd", "docker", "cri-o", "podman"; "" when only
 	 * the cgroup path shape identified the container and names no runtime. */
 	char runtime[CONTAINER_RUNTIME_MAX];
-	char *cgroup_path;                   /* relative to the cgroup2 mount, e.g. "/abc";
+	char *cgroup_path; /* relative to the cgroup2 mount, e.g. "/abc";
 					      * "" for a host id whose cgroup was not found */
 	/* Kubernetes identity from OCI annotations, "" when absent. */
 	char k8s_pod[CONTAINER_NAME_MAX];
 	char k8s_namespace[CONTAINER_NAME_MAX];
 	char k8s_container[CONTAINER_NAME_MAX];
-	struct container_label *labels;      /* labels and annotations, sorted by key */
+	struct container_label *labels; /* labels and annotations, sorted by key */
 	size_t n_labels;
 };
 
 /* Where to look; NULL fields take the system defaults. Tests point these
  * at fixture trees. */
 struct container_cache_opts {
-	const char *cgroup2_root;  /* default: the cgroup2 mount in /proc/self/mountinfo */
-	const char *state_root;    /* prefix for runtime state dirs, default "" (i.e. "/") */
+	const char *cgroup2_root; /* default: the cgroup2 mount in /proc/self/mountinfo */
+	const char *state_root;	  /* prefix for runtime state dirs, default "" (i.e. "/") */
 	/* The cgroup2 mount point as runtimes write it in absolute paths (runc's
 	 * state.json); default: cgroup2_root. */
 	const char *cgroup2_mount;

@@ -49,7 +49,8 @@ void help_doctor(void)
 	       "                       when they are missing, before probing\n"
 	       "  -h, --help           show this help\n"
 	       "\n"
-	       "Exit status: %d when at least one tracker can run, %d when ward cannot run at all,\n"
+	       "Exit status: %d when at least one tracker can run, %d when ward cannot run at "
+	       "all,\n"
 	       "%d on a usage error.\n",
 	       PROBE_TRACEFS_DIR, PROBE_BPFFS_DIR, EXIT_CAN_RUN, EXIT_CANNOT_RUN, EXIT_USAGE);
 }
@@ -111,7 +112,8 @@ static void print_text(const struct probe_results *r, const struct probe_verdict
 	missing_mount = r->checks[PROBE_TRACEFS].status == PROBE_WARN ||
 			r->checks[PROBE_BPFFS].status == PROBE_WARN;
 	if (missing_mount && !fix)
-		printf("hint: `ward doctor --fix` mounts tracefs and bpffs where they are missing\n");
+		printf("hint: `ward doctor --fix` mounts tracefs and bpffs where they are "
+		       "missing\n");
 }
 
 static int print_json(const struct probe_results *r, const struct probe_verdict *v,
@@ -137,8 +139,7 @@ static int print_json(const struct probe_results *r, const struct probe_verdict 
 				goto out_free_root;
 		}
 	}
-	ret = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ? -EIO
-											   : 0;
+	ret = json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF ? -EIO : 0;
 out_free_root:
 	json_decref(root);
 	return ret;

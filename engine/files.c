@@ -15,8 +15,17 @@
 #include "tracker.h"
 
 enum {
-	C_TIME, C_PID, C_CONTAINER, C_READS, C_WRITES, C_RBYTES, C_WBYTES, C_TYPE, C_COMM,
-	C_FILENAME, C_TRUNC,
+	C_TIME,
+	C_PID,
+	C_CONTAINER,
+	C_READS,
+	C_WRITES,
+	C_RBYTES,
+	C_WBYTES,
+	C_TYPE,
+	C_COMM,
+	C_FILENAME,
+	C_TRUNC,
 	C__COUNT,
 };
 
@@ -49,11 +58,16 @@ struct row {
 static const char *type_of(uint32_t mode)
 {
 	switch (mode & S_IFMT) {
-	case S_IFREG: return "R";
-	case S_IFSOCK: return "S";
-	case S_IFIFO: return "P";
-	case S_IFCHR: return "C";
-	default: return "O";
+	case S_IFREG:
+		return "R";
+	case S_IFSOCK:
+		return "S";
+	case S_IFIFO:
+		return "P";
+	case S_IFCHR:
+		return "C";
+	default:
+		return "O";
 	}
 }
 

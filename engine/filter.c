@@ -10,7 +10,7 @@
 #include "filter.h"
 
 #define UNWANTED_TTL_NS (60ULL * 1000000000ULL) /* re-check old "no" verdicts */
-#define ID_PREFIX_MIN 4
+#define ID_PREFIX_MIN	4
 
 struct verdict {
 	uint64_t cgroup_id;

@@ -41,8 +41,8 @@ int out_parse_format(const char *s, enum out_format *ret_fmt)
 	return -EINVAL;
 }
 
-struct out *out_new(FILE *f, enum out_format fmt, const char *tracker,
-		    const struct out_col *cols, size_t n_cols)
+struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
+		    size_t n_cols)
 {
 	struct out *o = calloc(1, sizeof(*o));
 

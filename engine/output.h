@@ -16,17 +16,17 @@
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
 
 enum out_type {
-	OUT_STR,       /* const char * (bytes, escaped as needed; invalid UTF-8 -> U+FFFD in JSON) */
+	OUT_STR, /* const char * (bytes, escaped as needed; invalid UTF-8 -> U+FFFD in JSON) */
 	OUT_U64,
 	OUT_S64,
 	OUT_CONTAINER, /* const struct container_info * */
-	OUT_STRV,      /* argv-style: const char *const *, NULL-terminated; joined by ' ' in table */
-	OUT_TIME,      /* uint64_t ns since the epoch: RFC 3339 UTC (us) in JSON/CSV, local HH:MM:SS in tables */
-	OUT_BOOL,      /* .u != 0 */
+	OUT_STRV, /* argv-style: const char *const *, NULL-terminated; joined by ' ' in table */
+	OUT_TIME, /* uint64_t ns since the epoch: RFC 3339 UTC (us) in JSON/CSV, local HH:MM:SS in tables */
+	OUT_BOOL, /* .u != 0 */
 };
 
 enum out_col_flags {
-	OUT_F_RIGHT = 1 << 0,      /* table: right-align (numbers) */
+	OUT_F_RIGHT = 1 << 0,	   /* table: right-align (numbers) */
 	OUT_F_TABLE_ONLY = 1 << 1, /* a human summary of other columns: not in JSON/CSV */
 	OUT_F_NO_TABLE = 1 << 2,   /* JSON/CSV only */
 };
@@ -55,8 +55,8 @@ struct out;
 int out_parse_format(const char *s, enum out_format *ret_fmt);
 
 /* `tracker` is written as "tracker" in JSON; cols is borrowed. */
-struct out *out_new(FILE *f, enum out_format fmt, const char *tracker,
-		    const struct out_col *cols, size_t n_cols);
+struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
+		    size_t n_cols);
 void out_free(struct out *o);
 #define OUT_ALL UINT64_MAX
 

@@ -37,28 +37,28 @@
 
 #define PROBE_PROG_NAME "ward_probe"
 /* LSM programs must be GPL-compatible; the others do not care. */
-#define PROBE_LICENSE	  "GPL"
-#define VERIFIER_LOG_SIZE 4096
+#define PROBE_LICENSE	      "GPL"
+#define VERIFIER_LOG_SIZE     4096
 #define VERIFIER_STATS_PREFIX "processed "
 
 /* What the probes attach to: kernel symbols and hooks ward itself uses. */
-#define RAW_TP_NAME	 "sys_enter"
-#define TP_BTF_TYPEDEF	 "btf_trace_sched_process_fork"
-#define LSM_HOOK_FUNC	 "bpf_lsm_bprm_check_security"
-#define FENTRY_FUNC	 "vfs_read"
-#define BPF_LSM_NAME	 "bpf"
-#define LSM_LIST_FILE	 "lsm"
-#define MOUNTS_FILE	 "/proc/self/mounts"
-#define CGROUP_TMP_NAME	 PROBE_TMP_CGROUP_PREFIX "XXXXXX"
-#define FS_TRACEFS	 "tracefs"
-#define FS_BPF		 "bpf"
-#define FS_SECURITYFS	 "securityfs"
-#define FS_CGROUP2	 "cgroup2"
-#define FS_CGROUP1	 "cgroup"
-#define MOUNT_FLAGS	 (MS_NOSUID | MS_NODEV | MS_NOEXEC)
-#define BPFFS_OPTIONS	 "mode=700"
+#define RAW_TP_NAME	"sys_enter"
+#define TP_BTF_TYPEDEF	"btf_trace_sched_process_fork"
+#define LSM_HOOK_FUNC	"bpf_lsm_bprm_check_security"
+#define FENTRY_FUNC	"vfs_read"
+#define BPF_LSM_NAME	"bpf"
+#define LSM_LIST_FILE	"lsm"
+#define MOUNTS_FILE	"/proc/self/mounts"
+#define CGROUP_TMP_NAME PROBE_TMP_CGROUP_PREFIX "XXXXXX"
+#define FS_TRACEFS	"tracefs"
+#define FS_BPF		"bpf"
+#define FS_SECURITYFS	"securityfs"
+#define FS_CGROUP2	"cgroup2"
+#define FS_CGROUP1	"cgroup"
+#define MOUNT_FLAGS	(MS_NOSUID | MS_NODEV | MS_NOEXEC)
+#define BPFFS_OPTIONS	"mode=700"
 /* Room for one /proc/self/mounts line; longer ones only lose their options. */
-#define MOUNT_LINE_MAX	 (2 * PATH_MAX)
+#define MOUNT_LINE_MAX (2 * PATH_MAX)
 
 static const char *const probe_names[PROBE_COUNT] = {
 	[PROBE_BTF] = "btf",
@@ -170,7 +170,7 @@ __attribute__((format(printf, 3, 4))) static void appendf(char *buf, size_t size
 static char libbpf_msg[PROBE_LINE_MAX];
 
 __attribute__((format(printf, 2, 0))) static int capture_libbpf(enum libbpf_print_level level,
-								 const char *fmt, va_list ap)
+								const char *fmt, va_list ap)
 {
 	size_t len;
 
@@ -185,9 +185,8 @@ __attribute__((format(printf, 2, 0))) static int capture_libbpf(enum libbpf_prin
 
 /* ---- check results -------------------------------------------------------- */
 
-__attribute__((format(printf, 4, 5))) static void check_set(struct probe_check *c,
-							    enum probe_status status, int err,
-							    const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+check_set(struct probe_check *c, enum probe_status status, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -277,9 +276,8 @@ void probe_verifier_last_line(const char *log, char *buf, size_t size)
 
 /* Returns the program's fd, or -errno with the verifier's last line in
  * c->verifier_log. */
-static int load_insns(struct probe_check *c, enum bpf_prog_type type,
-		      enum bpf_attach_type attach, __u32 btf_id, const struct bpf_insn *insns,
-		      size_t n_insns)
+static int load_insns(struct probe_check *c, enum bpf_prog_type type, enum bpf_attach_type attach,
+		      __u32 btf_id, const struct bpf_insn *insns, size_t n_insns)
 {
 	char log[VERIFIER_LOG_SIZE] = "";
 	/* log_level 0 with a buffer: libbpf retries a failed load with level 1. */
@@ -567,19 +565,28 @@ struct btf_prog {
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
 	const char *target; /* BTF name of what it attaches to */
-	__u32 kind;         /* BTF kind of target */
+	__u32 kind;	    /* BTF kind of target */
 };
 
 static const struct btf_prog tp_btf_prog = {
-	BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, TP_BTF_TYPEDEF, BTF_KIND_TYPEDEF,
+	BPF_PROG_TYPE_TRACING,
+	BPF_TRACE_RAW_TP,
+	TP_BTF_TYPEDEF,
+	BTF_KIND_TYPEDEF,
 };
 /* Returns 0, so it never changes an exec's outcome while attached: an LSM
  * program's non-zero return ends the chain before later programs run. */
 static const struct btf_prog lsm_prog = {
-	BPF_PROG_TYPE_LSM, BPF_LSM_MAC, LSM_HOOK_FUNC, BTF_KIND_FUNC,
+	BPF_PROG_TYPE_LSM,
+	BPF_LSM_MAC,
+	LSM_HOOK_FUNC,
+	BTF_KIND_FUNC,
 };
 static const struct btf_prog fentry_prog = {
-	BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, FENTRY_FUNC, BTF_KIND_FUNC,
+	BPF_PROG_TYPE_TRACING,
+	BPF_TRACE_FENTRY,
+	FENTRY_FUNC,
+	BTF_KIND_FUNC,
 };
 
 /* Loads and attaches p, then detaches; 0 or -errno with c filled in either way. */
@@ -638,9 +645,10 @@ static int read_lsm_list_private(const char *path, char *buf, size_t size)
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-		    mount(FS_SECURITYFS, PROBE_SECURITYFS_DIR, FS_SECURITYFS, MOUNT_FLAGS | MS_RDONLY,
-			  NULL) < 0)
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(FS_SECURITYFS, PROBE_SECURITYFS_DIR, FS_SECURITYFS,
+			  MOUNT_FLAGS | MS_RDONLY, NULL) < 0)
 			_exit(errno);
 		n = read_text(path, buf, size);
 		if (n < 0)
@@ -984,14 +992,14 @@ static void tracker_verdict(const struct probe_results *r, const struct needs *n
 		const char *name = event_names[n->events[i]];
 
 		if (err)
-			appendf(missing, sizeof(missing), "%s%s (%s)", missing[0] ? ", " : "",
-				name, errno_name(err));
+			appendf(missing, sizeof(missing), "%s%s (%s)", missing[0] ? ", " : "", name,
+				errno_name(err));
 		else
 			appendf(works, sizeof(works), ", %s", name);
 	}
 	ret->usable = !missing[0];
-	(void)snprintf(ret->reason, sizeof(ret->reason), "%s: %s",
-		       ret->usable ? "works" : "needs", ret->usable ? works : missing);
+	(void)snprintf(ret->reason, sizeof(ret->reason), "%s: %s", ret->usable ? "works" : "needs",
+		       ret->usable ? works : missing);
 }
 
 static void enforcement_verdict(const struct probe_results *r, struct probe_verdict *v)
@@ -1020,7 +1028,7 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 			} else {
 				add_cause(missing, sizeof(missing), r,
 					  check_ok(r, PROBE_TRACEPOINT) ? PROBE_SEND_SIGNAL
-								  : PROBE_TRACEPOINT);
+									: PROBE_TRACEPOINT);
 			}
 			break;
 		case PROBE_RES_NETWORK:
@@ -1092,7 +1100,8 @@ static json_t *check_json(const struct probe_results *r, enum probe_id id)
 		goto out_free;
 	if (id == PROBE_BPF_LSM &&
 	    json_object_set_new(o, "bpf_in_lsm_list",
-				r->lsm_list_known ? json_boolean(r->bpf_in_lsm_list) : json_null()) < 0)
+				r->lsm_list_known ? json_boolean(r->bpf_in_lsm_list)
+						  : json_null()) < 0)
 		goto out_free;
 	return o;
 out_free:
@@ -1134,7 +1143,8 @@ json_t *probe_to_json(const struct probe_results *r, const struct probe_verdict 
 			goto out_free;
 	}
 	for (size_t t = 0; t < PROBE_TRACKER_COUNT; t++)
-		if (json_object_set_new(trackers, tracker_names[t], usable_json(&v->trackers[t])) < 0)
+		if (json_object_set_new(trackers, tracker_names[t], usable_json(&v->trackers[t])) <
+		    0)
 			goto out_free;
 	for (size_t res = 0; res < PROBE_RES_COUNT; res++) {
 		if (json_object_set_new(levels, resource_names[res],

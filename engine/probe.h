@@ -27,9 +27,9 @@
 /* Name prefix of the empty cgroup the cgroup_sock_addr probe creates and removes. */
 #define PROBE_TMP_CGROUP_PREFIX "ward-doctor-"
 
-#define PROBE_JSON_SCHEMA 1
-#define PROBE_DETAIL_MAX  320
-#define PROBE_LINE_MAX	  160
+#define PROBE_JSON_SCHEMA  1
+#define PROBE_DETAIL_MAX   320
+#define PROBE_LINE_MAX	   160
 #define PROBE_LSM_LIST_MAX 256
 
 /* One entry per check, in report order. */
@@ -57,8 +57,8 @@ enum probe_status { PROBE_OK, PROBE_WARN, PROBE_FAIL };
 
 struct probe_check {
 	enum probe_status status;
-	int err;                           /* errno of the step that failed, 0 if none */
-	char detail[PROBE_DETAIL_MAX];     /* what was tried and what the kernel said */
+	int err;			   /* errno of the step that failed, 0 if none */
+	char detail[PROBE_DETAIL_MAX];	   /* what was tried and what the kernel said */
 	char verifier_log[PROBE_LINE_MAX]; /* last line of the verifier log, "" if empty */
 };
 
@@ -75,11 +75,11 @@ struct probe_results {
 	char kernel[sizeof(((struct utsname *)0)->release)];
 	struct probe_check checks[PROBE_COUNT];
 	int event_err[PROBE_EV_COUNT]; /* 0: a program attached to it; else the errno */
-	bool lsm_list_known;           /* lsm_list was read from securityfs */
+	bool lsm_list_known;	       /* lsm_list was read from securityfs */
 	bool bpf_in_lsm_list;
 	char lsm_list[PROBE_LSM_LIST_MAX]; /* active LSMs, e.g. "lockdown,capability,bpf" */
-	char tracefs_dir[PATH_MAX];    /* "" when tracefs is not mounted */
-	char cgroup2_dir[PATH_MAX];    /* "" when no cgroup2 is mounted */
+	char tracefs_dir[PATH_MAX];	   /* "" when tracefs is not mounted */
+	char cgroup2_dir[PATH_MAX];	   /* "" when no cgroup2 is mounted */
 };
 
 enum probe_tracker {
@@ -90,8 +90,13 @@ enum probe_tracker {
 	PROBE_TRACKER_COUNT
 };
 
-enum probe_resource { PROBE_RES_EXEC, PROBE_RES_FILE, PROBE_RES_NETWORK, PROBE_RES_CAPABILITIES,
-		      PROBE_RES_COUNT };
+enum probe_resource {
+	PROBE_RES_EXEC,
+	PROBE_RES_FILE,
+	PROBE_RES_NETWORK,
+	PROBE_RES_CAPABILITIES,
+	PROBE_RES_COUNT
+};
 
 /* Strongest first: lsm refuses the operation, cgroup refuses a connect from
  * a cgroup program, sigkill kills the process from a tracepoint. */
@@ -107,7 +112,7 @@ struct probe_verdict {
 	enum probe_level enforcement[PROBE_RES_COUNT];
 	char enforcement_reason[PROBE_RES_COUNT][PROBE_DETAIL_MAX];
 	struct probe_usable seccomp_profiles; /* generating profiles from observed syscalls */
-	bool can_run;                         /* at least one tracker is usable */
+	bool can_run;			      /* at least one tracker is usable */
 };
 
 const char *probe_name(enum probe_id id);

@@ -12,8 +12,21 @@
 #include "tracker.h"
 
 enum {
-	C_TIME, C_EVENT, C_PID, C_PPID, C_UID, C_CONTAINER, C_COMM, C_DETAIL,
-	C_FILENAME, C_ARGV, C_ARGS_TRUNC, C_CHILD, C_EXIT_CODE, C_SIGNAL, C_LIFETIME,
+	C_TIME,
+	C_EVENT,
+	C_PID,
+	C_PPID,
+	C_UID,
+	C_CONTAINER,
+	C_COMM,
+	C_DETAIL,
+	C_FILENAME,
+	C_ARGV,
+	C_ARGS_TRUNC,
+	C_CHILD,
+	C_EXIT_CODE,
+	C_SIGNAL,
+	C_LIFETIME,
 	C__COUNT,
 };
 
@@ -36,9 +49,9 @@ static const struct out_col cols[C__COUNT] = {
 };
 
 #define BIT(c) (1ULL << (c))
-#define COMMON_COLS                                                                  \
-	(BIT(C_TIME) | BIT(C_EVENT) | BIT(C_PID) | BIT(C_PPID) | BIT(C_UID) |        \
-	 BIT(C_CONTAINER) | BIT(C_COMM) | BIT(C_DETAIL))
+#define COMMON_COLS                                                                              \
+	(BIT(C_TIME) | BIT(C_EVENT) | BIT(C_PID) | BIT(C_PPID) | BIT(C_UID) | BIT(C_CONTAINER) | \
+	 BIT(C_COMM) | BIT(C_DETAIL))
 
 /* Split the NUL-separated argv area into a NULL-terminated vector. */
 static size_t split_args(char *args, size_t len, const char **argv, size_t max)

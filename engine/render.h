@@ -17,8 +17,8 @@
 #include "tcp.h"
 
 struct out *process_out_new(FILE *f, enum out_format fmt);
-int process_render(struct out *o, const struct ward_proc_event *e,
-		   const struct container_info *ci, uint64_t mono_to_real_ns);
+int process_render(struct out *o, const struct ward_proc_event *e, const struct container_info *ci,
+		   uint64_t mono_to_real_ns);
 
 struct out *files_out_new(FILE *f, enum out_format fmt);
 int files_render(struct out *o, const struct ward_file_key *key, const struct ward_file_stats *st,

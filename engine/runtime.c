@@ -32,21 +32,29 @@ struct rt_set {
 
 /* Annotations (OCI) and labels (docker, CRI) that carry well-known fields. */
 static const char *const k8s_pod_keys[] = {
-	"io.kubernetes.pod.name", "io.kubernetes.cri.sandbox-name", NULL,
+	"io.kubernetes.pod.name",
+	"io.kubernetes.cri.sandbox-name",
+	NULL,
 };
 static const char *const k8s_namespace_keys[] = {
-	"io.kubernetes.pod.namespace", "io.kubernetes.cri.sandbox-namespace", NULL,
+	"io.kubernetes.pod.namespace",
+	"io.kubernetes.cri.sandbox-namespace",
+	NULL,
 };
 static const char *const k8s_container_keys[] = {
-	"io.kubernetes.container.name", "io.kubernetes.cri.container-name", NULL,
+	"io.kubernetes.container.name",
+	"io.kubernetes.cri.container-name",
+	NULL,
 };
 static const char *const image_keys[] = {
-	"io.kubernetes.cri.image-name", "io.kubernetes.cri-o.ImageName",
-	"org.opencontainers.image.ref.name", NULL,
+	"io.kubernetes.cri.image-name",
+	"io.kubernetes.cri-o.ImageName",
+	"org.opencontainers.image.ref.name",
+	NULL,
 };
-#define MANAGER_KEY "io.container.manager"        /* set by cri-o and podman */
+#define MANAGER_KEY	   "io.container.manager" /* set by cri-o and podman */
 #define CRI_CONTAINERD_KEY "io.kubernetes.cri.container-type"
-#define RUNC_BUNDLE_LABEL "bundle"                /* runc's own, not an annotation */
+#define RUNC_BUNDLE_LABEL  "bundle" /* runc's own, not an annotation */
 
 static const struct {
 	const char *value;
@@ -65,11 +73,11 @@ static const struct {
 	{ "crio-", "cri-o" },
 	{ "libpod-", "podman" },
 };
-#define SCOPE_SUFFIX ".scope"
+#define SCOPE_SUFFIX	       ".scope"
 #define DOCKER_CGROUPFS_PARENT "docker" /* "/docker/<id>" */
-#define SHAPE_ID_LEN 64
-#define SLICE_SUFFIX ".slice"
-#define SYSTEMD_DEFAULT_SLICE "system.slice" /* runc and crun, for an empty slice */
+#define SHAPE_ID_LEN	       64
+#define SLICE_SUFFIX	       ".slice"
+#define SYSTEMD_DEFAULT_SLICE  "system.slice" /* runc and crun, for an empty slice */
 
 static bool is_alnum(unsigned char ch)
 {
@@ -374,8 +382,7 @@ static const char *label_first(const struct rt_record *r, const char *const *key
 	return NULL;
 }
 
-static void copy_label(char *dst, size_t size, const struct rt_record *r,
-		       const char *const *keys)
+static void copy_label(char *dst, size_t size, const struct rt_record *r, const char *const *keys)
 {
 	const char *v = label_first(r, keys, valid_name);
 
@@ -436,7 +443,8 @@ static int add_label_object(struct rt_record *r, json_t *obj)
 
 	if (!json_is_object(obj))
 		return 0;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		if (!json_is_string(v))
 			continue;
 		ret = add_label(r, key, json_string_value(v));
@@ -505,7 +513,8 @@ static int parse_runc_state(struct rt_set *s, const struct rt_ctx *ctx, json_t *
 	/* runc keeps the bundle's annotations as "key=value" labels. */
 	if (!json_is_array(labels))
 		return 0;
-	json_array_foreach(labels, i, v) {
+	json_array_foreach(labels, i, v)
+	{
 		str = json_string_value(v);
 		eq = str ? strchr(str, '=') : NULL;
 		if (!eq || (size_t)(eq - str) > RT_LABEL_KEY_MAX)
@@ -568,8 +577,8 @@ static int parse_docker_config(struct rt_set *s, const struct rt_ctx *ctx, json_
 	if (name && name[0] == '/')
 		name++;
 	claim_str(r->name, sizeof(r->name), &r->name_rank, name, ctx->rank, valid_name);
-	claim_str(r->image, sizeof(r->image), &r->image_rank, obj_str(config, "Image"),
-		  ctx->rank, valid_image);
+	claim_str(r->image, sizeof(r->image), &r->image_rank, obj_str(config, "Image"), ctx->rank,
+		  valid_image);
 	return add_label_object(r, json_object_get(config, "Labels"));
 }
 
@@ -583,7 +592,8 @@ static int parse_storage_list(struct rt_set *s, const struct rt_ctx *ctx, json_t
 
 	if (!json_is_array(root))
 		return -EINVAL;
-	json_array_foreach(root, i, c) {
+	json_array_foreach(root, i, c)
+	{
 		r = rt_set_get(s, ctx->uid, obj_str(c, "id"));
 		if (!r) {
 			if (errno == EINVAL)
@@ -683,9 +693,11 @@ int rt_cgroup_shape(const char *path, char ret_id[CONTAINER_ID_MAX], const char 
 		}
 		if (!id && is_hex_id(comp, len)) {
 			id = comp;
-			runtime = parent && parent_len == strlen(DOCKER_CGROUPFS_PARENT) &&
-					  !memcmp(parent, DOCKER_CGROUPFS_PARENT, parent_len) ?
-				  "docker" : "";
+			runtime =
+				parent && parent_len == strlen(DOCKER_CGROUPFS_PARENT) &&
+						!memcmp(parent, DOCKER_CGROUPFS_PARENT, parent_len)
+					? "docker"
+					: "";
 		}
 		parent = comp;
 		parent_len = len;
@@ -715,8 +727,7 @@ static int expand_slice(const char *slice, size_t slen, char *buf, size_t size, 
 	size_t base = slen - strlen(SLICE_SUFFIX), i;
 
 	if (slen <= strlen(SLICE_SUFFIX) ||
-	    memcmp(slice + base, SLICE_SUFFIX, strlen(SLICE_SUFFIX)) ||
-	    memchr(slice, '/', slen))
+	    memcmp(slice + base, SLICE_SUFFIX, strlen(SLICE_SUFFIX)) || memchr(slice, '/', slen))
 		return -EINVAL;
 	if (base == 1 && slice[0] == '-')
 		return 0; /* "-.slice" is the root */

@@ -18,17 +18,17 @@
 
 #include "container.h"
 
-#define RT_FILE_MAX (4u << 20)    /* largest state file read */
-#define RT_RECORDS_MAX 65536      /* records per set */
-#define RT_LABELS_MAX 256         /* labels per record; more are dropped */
-#define RT_LABEL_KEY_MAX 256      /* longer keys are dropped */
-#define RT_LABEL_VALUE_MAX 4096   /* longer values are dropped */
+#define RT_FILE_MAX	   (4u << 20) /* largest state file read */
+#define RT_RECORDS_MAX	   65536      /* records per set */
+#define RT_LABELS_MAX	   256	      /* labels per record; more are dropped */
+#define RT_LABEL_KEY_MAX   256	      /* longer keys are dropped */
+#define RT_LABEL_VALUE_MAX 4096	      /* longer values are dropped */
 #define RT_CGROUP_PATH_MAX 4096
 
 enum rt_format {
-	RT_RUNC_STATE,    /* runc <root>/<id>/state.json */
-	RT_CRUN_STATUS,   /* crun <root>/<id>/status */
-	RT_OCI_CONFIG,    /* OCI config.json: crun state, containerd task, cri-o/podman userdata */
+	RT_RUNC_STATE,	  /* runc <root>/<id>/state.json */
+	RT_CRUN_STATUS,	  /* crun <root>/<id>/status */
+	RT_OCI_CONFIG,	  /* OCI config.json: crun state, containerd task, cri-o/podman userdata */
 	RT_DOCKER_CONFIG, /* docker containers/<id>/config.v2.json */
 	RT_STORAGE_LIST,  /* containers-storage (cri-o, podman) containers.json */
 	RT_FORMAT_COUNT,
@@ -36,35 +36,35 @@ enum rt_format {
 
 enum rt_rank {
 	RT_RANK_NONE,
-	RT_RANK_GUESS,   /* cgroup path shape, OCI cgroupsPath, annotation fallbacks */
+	RT_RANK_GUESS,	 /* cgroup path shape, OCI cgroupsPath, annotation fallbacks */
 	RT_RANK_RUNTIME, /* low-level runtime state: runc, crun */
 	RT_RANK_MANAGER, /* containerd, cri-o, podman */
-	RT_RANK_DOCKER,  /* docker's own config */
+	RT_RANK_DOCKER,	 /* docker's own config */
 };
 
 struct rt_record {
-	uid_t uid;                          /* owner of the state files (key with id) */
+	uid_t uid; /* owner of the state files (key with id) */
 	char id[CONTAINER_ID_MAX];
 	char name[CONTAINER_NAME_MAX];
 	char image[CONTAINER_IMAGE_MAX];
 	char runtime[CONTAINER_RUNTIME_MAX];
 	int name_rank, image_rank, runtime_rank, path_rank;
-	char *cgroup_path;                  /* relative to the cgroup2 mount, NULL if unknown */
-	char k8s_pod[CONTAINER_NAME_MAX];   /* the k8s_* fields are set by rt_record_finalize() */
+	char *cgroup_path;		  /* relative to the cgroup2 mount, NULL if unknown */
+	char k8s_pod[CONTAINER_NAME_MAX]; /* the k8s_* fields are set by rt_record_finalize() */
 	char k8s_namespace[CONTAINER_NAME_MAX];
 	char k8s_container[CONTAINER_NAME_MAX];
-	struct container_label *labels;     /* sorted by key after rt_record_finalize() */
+	struct container_label *labels; /* sorted by key after rt_record_finalize() */
 	size_t n_labels, cap_labels;
-	bool live;                          /* for container.c: its cgroup was found */
+	bool live; /* for container.c: its cgroup was found */
 };
 
 /* Where a state file came from. */
 struct rt_ctx {
 	enum rt_format format;
-	const char *dir_id;        /* container id taken from the file's directory, or NULL */
-	const char *runtime;       /* runtime owning the directory, or NULL */
-	int rank;                  /* rank of this source's runtime/name/image claims */
-	uid_t uid;                 /* owner of the file */
+	const char *dir_id;	   /* container id taken from the file's directory, or NULL */
+	const char *runtime;	   /* runtime owning the directory, or NULL */
+	int rank;		   /* rank of this source's runtime/name/image claims */
+	uid_t uid;		   /* owner of the file */
 	const char *cgroup2_mount; /* prefix stripped from absolute cgroup paths */
 };
 

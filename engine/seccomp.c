@@ -29,10 +29,10 @@
 #include "seccomp_json.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define SC_MAX_ARGS 6
-#define SC_ERRNO_MAX 4095    /* errno values a filter may return */
-#define SC_NR_SCAN 1024	     /* syscall numbers scanned per architecture */
-#define BPF_INSN_SIZE 8	     /* bytes of one struct sock_filter */
+#define SC_MAX_ARGS   6
+#define SC_ERRNO_MAX  4095 /* errno values a filter may return */
+#define SC_NR_SCAN    1024 /* syscall numbers scanned per architecture */
+#define BPF_INSN_SIZE 8	   /* bytes of one struct sock_filter */
 
 /* ---- vocabulary ----------------------------------------------------------------- */
 
@@ -102,7 +102,7 @@ int sc_arch_to_oci(uint32_t arch, char *buf, size_t size)
 	o = (size_t)snprintf(buf, size, "SCMP_ARCH_");
 	for (size_t i = 0; a->name[i] && o + 1 < size; i++)
 		buf[o++] = (char)(a->name[i] >= 'a' && a->name[i] <= 'z' ? a->name[i] - 32
-									    : a->name[i]);
+									 : a->name[i]);
 	if (o >= size)
 		return -ENAMETOOLONG;
 	buf[o] = '\0';
@@ -192,9 +192,9 @@ static const char *const essentials[] = { "exit", "exit_group", "rt_sigreturn" }
  * calls (sched_yield, nanosleep, tgkill, rt_sigprocmask, sigaltstack) and the
  * heap's (mmap, munmap, madvise). */
 static const char *const runtime_essentials[] = {
-	"close",	  "epoll_ctl", "execve",  "fstatfs", "getdents64",	"getpid",
-	"openat",	  "write",     "futex",	  "madvise", "mmap",		"munmap",
-	"nanosleep",	  "rt_sigprocmask", "sched_yield", "sigaltstack", "tgkill",
+	"close",     "epoll_ctl",      "execve",      "fstatfs",     "getdents64", "getpid",
+	"openat",    "write",	       "futex",	      "madvise",     "mmap",	   "munmap",
+	"nanosleep", "rt_sigprocmask", "sched_yield", "sigaltstack", "tgkill",
 };
 
 /*
@@ -207,66 +207,362 @@ static const char *const runtime_essentials[] = {
  * and chroot (CAP_SYS_CHROOT is a default capability).
  */
 static const char *const docker_allow[] = {
-	"accept", "accept4", "access", "adjtimex", "alarm", "bind", "brk", "capget", "capset",
-	"chdir", "chmod", "chown", "chown32", "clock_adjtime", "clock_adjtime64", "clock_getres",
-	"clock_getres_time64", "clock_gettime", "clock_gettime64", "clock_nanosleep",
-	"clock_nanosleep_time64", "close", "close_range", "connect", "copy_file_range", "creat",
-	"dup", "dup2", "dup3", "epoll_create", "epoll_create1", "epoll_ctl", "epoll_ctl_old",
-	"epoll_pwait", "epoll_pwait2", "epoll_wait", "epoll_wait_old", "eventfd", "eventfd2",
-	"execve", "execveat", "exit", "exit_group", "faccessat", "faccessat2", "fadvise64",
-	"fadvise64_64", "fallocate", "fanotify_mark", "fchdir", "fchmod", "fchmodat", "fchown",
-	"fchown32", "fchownat", "fcntl", "fcntl64", "fdatasync", "fgetxattr", "flistxattr", "flock",
-	"fork", "fremovexattr", "fsetxattr", "fstat", "fstat64", "fstatat64", "fstatfs",
-	"fstatfs64", "fsync", "ftruncate", "ftruncate64", "futex", "futex_time64", "futex_waitv",
-	"futimesat", "getcpu", "getcwd", "getdents", "getdents64", "getegid", "getegid32",
-	"geteuid", "geteuid32", "getgid", "getgid32", "getgroups", "getgroups32", "getitimer",
-	"getpeername", "getpgid", "getpgrp", "getpid", "getppid", "getpriority", "getrandom",
-	"getresgid", "getresgid32", "getresuid", "getresuid32", "getrlimit", "get_robust_list",
-	"getrusage", "getsid", "getsockname", "getsockopt", "get_thread_area", "gettid",
-	"gettimeofday", "getuid", "getuid32", "getxattr", "inotify_add_watch", "inotify_init",
-	"inotify_init1", "inotify_rm_watch", "io_cancel", "ioctl", "io_destroy", "io_getevents",
-	"io_pgetevents", "io_pgetevents_time64", "ioprio_get", "ioprio_set", "io_setup",
-	"io_submit", "io_uring_enter", "io_uring_register", "io_uring_setup", "ipc", "kill",
-	"landlock_add_rule", "landlock_create_ruleset", "landlock_restrict_self", "lchown",
-	"lchown32", "lgetxattr", "link", "linkat", "listen", "listxattr", "llistxattr", "_llseek",
-	"lremovexattr", "lseek", "lsetxattr", "lstat", "lstat64", "madvise", "membarrier",
-	"memfd_create", "memfd_secret", "mincore", "mkdir", "mkdirat", "mknod", "mknodat", "mlock",
-	"mlock2", "mlockall", "mmap", "mmap2", "mprotect", "mq_getsetattr", "mq_notify", "mq_open",
-	"mq_timedreceive", "mq_timedreceive_time64", "mq_timedsend", "mq_timedsend_time64",
-	"mq_unlink", "mremap", "msgctl", "msgget", "msgrcv", "msgsnd", "msync", "munlock",
-	"munlockall", "munmap", "name_to_handle_at", "nanosleep", "newfstatat", "_newselect",
-	"open", "openat", "openat2", "pause", "pidfd_open", "pidfd_send_signal", "pipe", "pipe2",
-	"pkey_alloc", "pkey_free", "pkey_mprotect", "poll", "ppoll", "ppoll_time64", "prctl",
-	"pread64", "preadv", "preadv2", "prlimit64", "process_mrelease", "pselect6",
-	"pselect6_time64", "pwrite64", "pwritev", "pwritev2", "read", "readahead", "readlink",
-	"readlinkat", "readv", "recv", "recvfrom", "recvmmsg", "recvmmsg_time64", "recvmsg",
-	"remap_file_pages", "removexattr", "rename", "renameat", "renameat2", "restart_syscall",
-	"rmdir", "rseq", "rt_sigaction", "rt_sigpending", "rt_sigprocmask", "rt_sigqueueinfo",
-	"rt_sigreturn", "rt_sigsuspend", "rt_sigtimedwait", "rt_sigtimedwait_time64",
-	"rt_tgsigqueueinfo", "sched_getaffinity", "sched_getattr", "sched_getparam",
-	"sched_get_priority_max", "sched_get_priority_min", "sched_getscheduler",
-	"sched_rr_get_interval", "sched_rr_get_interval_time64", "sched_setaffinity",
-	"sched_setattr", "sched_setparam", "sched_setscheduler", "sched_yield", "seccomp",
-	"select", "semctl", "semget", "semop", "semtimedop", "semtimedop_time64", "send",
-	"sendfile", "sendfile64", "sendmmsg", "sendmsg", "sendto", "setfsgid", "setfsgid32",
-	"setfsuid", "setfsuid32", "setgid", "setgid32", "setgroups", "setgroups32", "setitimer",
-	"setpgid", "setpriority", "setregid", "setregid32", "setresgid", "setresgid32",
-	"setresuid", "setresuid32", "setreuid", "setreuid32", "setrlimit", "set_robust_list",
-	"setsid", "setsockopt", "set_thread_area", "set_tid_address", "setuid", "setuid32",
-	"setxattr", "shmat", "shmctl", "shmdt", "shmget", "shutdown", "sigaltstack", "signalfd",
-	"signalfd4", "sigprocmask", "sigreturn", "socketcall", "socketpair", "splice", "stat",
-	"stat64", "statfs", "statfs64", "statx", "symlink", "symlinkat", "sync",
-	"sync_file_range", "syncfs", "sysinfo", "tee", "tgkill", "time", "timer_create",
-	"timer_delete", "timer_getoverrun", "timer_gettime", "timer_gettime64", "timer_settime",
-	"timer_settime64", "timerfd_create", "timerfd_gettime", "timerfd_gettime64",
-	"timerfd_settime", "timerfd_settime64", "times", "tkill", "truncate", "truncate64",
-	"ugetrlimit", "umask", "uname", "unlink", "unlinkat", "utime", "utimensat",
-	"utimensat_time64", "utimes", "vfork", "vmsplice", "wait4", "waitid", "waitpid", "write",
+	"accept",
+	"accept4",
+	"access",
+	"adjtimex",
+	"alarm",
+	"bind",
+	"brk",
+	"capget",
+	"capset",
+	"chdir",
+	"chmod",
+	"chown",
+	"chown32",
+	"clock_adjtime",
+	"clock_adjtime64",
+	"clock_getres",
+	"clock_getres_time64",
+	"clock_gettime",
+	"clock_gettime64",
+	"clock_nanosleep",
+	"clock_nanosleep_time64",
+	"close",
+	"close_range",
+	"connect",
+	"copy_file_range",
+	"creat",
+	"dup",
+	"dup2",
+	"dup3",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_ctl_old",
+	"epoll_pwait",
+	"epoll_pwait2",
+	"epoll_wait",
+	"epoll_wait_old",
+	"eventfd",
+	"eventfd2",
+	"execve",
+	"execveat",
+	"exit",
+	"exit_group",
+	"faccessat",
+	"faccessat2",
+	"fadvise64",
+	"fadvise64_64",
+	"fallocate",
+	"fanotify_mark",
+	"fchdir",
+	"fchmod",
+	"fchmodat",
+	"fchown",
+	"fchown32",
+	"fchownat",
+	"fcntl",
+	"fcntl64",
+	"fdatasync",
+	"fgetxattr",
+	"flistxattr",
+	"flock",
+	"fork",
+	"fremovexattr",
+	"fsetxattr",
+	"fstat",
+	"fstat64",
+	"fstatat64",
+	"fstatfs",
+	"fstatfs64",
+	"fsync",
+	"ftruncate",
+	"ftruncate64",
+	"futex",
+	"futex_time64",
+	"futex_waitv",
+	"futimesat",
+	"getcpu",
+	"getcwd",
+	"getdents",
+	"getdents64",
+	"getegid",
+	"getegid32",
+	"geteuid",
+	"geteuid32",
+	"getgid",
+	"getgid32",
+	"getgroups",
+	"getgroups32",
+	"getitimer",
+	"getpeername",
+	"getpgid",
+	"getpgrp",
+	"getpid",
+	"getppid",
+	"getpriority",
+	"getrandom",
+	"getresgid",
+	"getresgid32",
+	"getresuid",
+	"getresuid32",
+	"getrlimit",
+	"get_robust_list",
+	"getrusage",
+	"getsid",
+	"getsockname",
+	"getsockopt",
+	"get_thread_area",
+	"gettid",
+	"gettimeofday",
+	"getuid",
+	"getuid32",
+	"getxattr",
+	"inotify_add_watch",
+	"inotify_init",
+	"inotify_init1",
+	"inotify_rm_watch",
+	"io_cancel",
+	"ioctl",
+	"io_destroy",
+	"io_getevents",
+	"io_pgetevents",
+	"io_pgetevents_time64",
+	"ioprio_get",
+	"ioprio_set",
+	"io_setup",
+	"io_submit",
+	"io_uring_enter",
+	"io_uring_register",
+	"io_uring_setup",
+	"ipc",
+	"kill",
+	"landlock_add_rule",
+	"landlock_create_ruleset",
+	"landlock_restrict_self",
+	"lchown",
+	"lchown32",
+	"lgetxattr",
+	"link",
+	"linkat",
+	"listen",
+	"listxattr",
+	"llistxattr",
+	"_llseek",
+	"lremovexattr",
+	"lseek",
+	"lsetxattr",
+	"lstat",
+	"lstat64",
+	"madvise",
+	"membarrier",
+	"memfd_create",
+	"memfd_secret",
+	"mincore",
+	"mkdir",
+	"mkdirat",
+	"mknod",
+	"mknodat",
+	"mlock",
+	"mlock2",
+	"mlockall",
+	"mmap",
+	"mmap2",
+	"mprotect",
+	"mq_getsetattr",
+	"mq_notify",
+	"mq_open",
+	"mq_timedreceive",
+	"mq_timedreceive_time64",
+	"mq_timedsend",
+	"mq_timedsend_time64",
+	"mq_unlink",
+	"mremap",
+	"msgctl",
+	"msgget",
+	"msgrcv",
+	"msgsnd",
+	"msync",
+	"munlock",
+	"munlockall",
+	"munmap",
+	"name_to_handle_at",
+	"nanosleep",
+	"newfstatat",
+	"_newselect",
+	"open",
+	"openat",
+	"openat2",
+	"pause",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pipe",
+	"pipe2",
+	"pkey_alloc",
+	"pkey_free",
+	"pkey_mprotect",
+	"poll",
+	"ppoll",
+	"ppoll_time64",
+	"prctl",
+	"pread64",
+	"preadv",
+	"preadv2",
+	"prlimit64",
+	"process_mrelease",
+	"pselect6",
+	"pselect6_time64",
+	"pwrite64",
+	"pwritev",
+	"pwritev2",
+	"read",
+	"readahead",
+	"readlink",
+	"readlinkat",
+	"readv",
+	"recv",
+	"recvfrom",
+	"recvmmsg",
+	"recvmmsg_time64",
+	"recvmsg",
+	"remap_file_pages",
+	"removexattr",
+	"rename",
+	"renameat",
+	"renameat2",
+	"restart_syscall",
+	"rmdir",
+	"rseq",
+	"rt_sigaction",
+	"rt_sigpending",
+	"rt_sigprocmask",
+	"rt_sigqueueinfo",
+	"rt_sigreturn",
+	"rt_sigsuspend",
+	"rt_sigtimedwait",
+	"rt_sigtimedwait_time64",
+	"rt_tgsigqueueinfo",
+	"sched_getaffinity",
+	"sched_getattr",
+	"sched_getparam",
+	"sched_get_priority_max",
+	"sched_get_priority_min",
+	"sched_getscheduler",
+	"sched_rr_get_interval",
+	"sched_rr_get_interval_time64",
+	"sched_setaffinity",
+	"sched_setattr",
+	"sched_setparam",
+	"sched_setscheduler",
+	"sched_yield",
+	"seccomp",
+	"select",
+	"semctl",
+	"semget",
+	"semop",
+	"semtimedop",
+	"semtimedop_time64",
+	"send",
+	"sendfile",
+	"sendfile64",
+	"sendmmsg",
+	"sendmsg",
+	"sendto",
+	"setfsgid",
+	"setfsgid32",
+	"setfsuid",
+	"setfsuid32",
+	"setgid",
+	"setgid32",
+	"setgroups",
+	"setgroups32",
+	"setitimer",
+	"setpgid",
+	"setpriority",
+	"setregid",
+	"setregid32",
+	"setresgid",
+	"setresgid32",
+	"setresuid",
+	"setresuid32",
+	"setreuid",
+	"setreuid32",
+	"setrlimit",
+	"set_robust_list",
+	"setsid",
+	"setsockopt",
+	"set_thread_area",
+	"set_tid_address",
+	"setuid",
+	"setuid32",
+	"setxattr",
+	"shmat",
+	"shmctl",
+	"shmdt",
+	"shmget",
+	"shutdown",
+	"sigaltstack",
+	"signalfd",
+	"signalfd4",
+	"sigprocmask",
+	"sigreturn",
+	"socketcall",
+	"socketpair",
+	"splice",
+	"stat",
+	"stat64",
+	"statfs",
+	"statfs64",
+	"statx",
+	"symlink",
+	"symlinkat",
+	"sync",
+	"sync_file_range",
+	"syncfs",
+	"sysinfo",
+	"tee",
+	"tgkill",
+	"time",
+	"timer_create",
+	"timer_delete",
+	"timer_getoverrun",
+	"timer_gettime",
+	"timer_gettime64",
+	"timer_settime",
+	"timer_settime64",
+	"timerfd_create",
+	"timerfd_gettime",
+	"timerfd_gettime64",
+	"timerfd_settime",
+	"timerfd_settime64",
+	"times",
+	"tkill",
+	"truncate",
+	"truncate64",
+	"ugetrlimit",
+	"umask",
+	"uname",
+	"unlink",
+	"unlinkat",
+	"utime",
+	"utimensat",
+	"utimensat_time64",
+	"utimes",
+	"vfork",
+	"vmsplice",
+	"wait4",
+	"waitid",
+	"waitpid",
+	"write",
 	"writev",
 	/* minKernel 4.8 */
-	"process_vm_readv", "process_vm_writev", "ptrace",
+	"process_vm_readv",
+	"process_vm_writev",
+	"ptrace",
 	/* includes.arches amd64 */
-	"arch_prctl", "modify_ldt",
+	"arch_prctl",
+	"modify_ldt",
 	/* includes.caps CAP_SYS_CHROOT, a default capability */
 	"chroot",
 };
@@ -276,9 +572,10 @@ static const char *const docker_conditional[] = { "clone", "personality", "socke
 
 /* Docker's default capability set (moby oci/caps/defaults.go). */
 static const char *const docker_caps[] = {
-	"CAP_CHOWN",	"CAP_DAC_OVERRIDE",	"CAP_FSETID",	"CAP_FOWNER",	  "CAP_MKNOD",
-	"CAP_NET_RAW",	"CAP_SETGID",		"CAP_SETUID",	"CAP_SETFCAP",	  "CAP_SETPCAP",
-	"CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",	"CAP_AUDIT_WRITE",
+	"CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",	   "CAP_FOWNER",
+	"CAP_MKNOD",   "CAP_NET_RAW",	   "CAP_SETGID",	   "CAP_SETUID",
+	"CAP_SETFCAP", "CAP_SETPCAP",	   "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+	"CAP_KILL",    "CAP_AUDIT_WRITE",
 };
 
 static bool in_list(const char *const *v, size_t n, const char *s)
@@ -337,9 +634,8 @@ static void vdiag(struct ctx *c, enum sc_severity sev, const char *code, const c
 	r->n_diags++;
 }
 
-__attribute__((format(printf, 5, 6))) static void cdiag(struct ctx *c, enum sc_severity sev,
-							 const char *code, const char *hint,
-							 const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void
+cdiag(struct ctx *c, enum sc_severity sev, const char *code, const char *hint, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -387,9 +683,12 @@ static const struct {
 };
 
 static const char *const op_names[] = {
-	[SCMP_CMP_NE] = "SCMP_CMP_NE",		[SCMP_CMP_LT] = "SCMP_CMP_LT",
-	[SCMP_CMP_LE] = "SCMP_CMP_LE",		[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-	[SCMP_CMP_GE] = "SCMP_CMP_GE",		[SCMP_CMP_GT] = "SCMP_CMP_GT",
+	[SCMP_CMP_NE] = "SCMP_CMP_NE",
+	[SCMP_CMP_LT] = "SCMP_CMP_LT",
+	[SCMP_CMP_LE] = "SCMP_CMP_LE",
+	[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+	[SCMP_CMP_GE] = "SCMP_CMP_GE",
+	[SCMP_CMP_GT] = "SCMP_CMP_GT",
 	[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
@@ -420,7 +719,8 @@ static int parse_action(struct ctx *c, json_t *obj, const char *akey, const char
 			break;
 	if (i == ARRAY_SIZE(actions)) {
 		cdiag(c, SC_ERROR, "unknown-action",
-		      "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, "
+		      "SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL_PROCESS, "
+		      "SCMP_ACT_KILL_THREAD, "
 		      "SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG or SCMP_ACT_NOTIFY",
 		      "unknown action '%s'", json_string_value(a));
 		return -EINVAL;
@@ -459,11 +759,13 @@ static bool check_keys(struct ctx *c, json_t *obj, const char *const *keys, size
 	json_t *v;
 	bool ok = true;
 
-	json_object_foreach(obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		(void)v;
 		if (!in_list(keys, n, k)) {
-			cdiag(c, SC_WARNING, "unknown-key", "runtimes ignore it; check the spelling",
-			      "unknown key '%s' in %s", k, what);
+			cdiag(c, SC_WARNING, "unknown-key",
+			      "runtimes ignore it; check the spelling", "unknown key '%s' in %s", k,
+			      what);
 			ok = false;
 		}
 	}
@@ -500,7 +802,8 @@ static int parse_args(struct ctx *c, json_t *args, struct rule *ru)
 		      "%zu argument conditions", json_array_size(args));
 		return -EINVAL;
 	}
-	json_array_foreach(args, i, a) {
+	json_array_foreach(args, i, a)
+	{
 		static const char *const keys[] = { "index", "value", "valueTwo", "op" };
 		json_t *idx = json_object_get(a, "index"), *val = json_object_get(a, "value");
 		json_t *two = json_object_get(a, "valueTwo"), *op = json_object_get(a, "op");
@@ -509,7 +812,8 @@ static int parse_args(struct ctx *c, json_t *args, struct rule *ru)
 		snprintf(where, sizeof(where), "syscalls[%zu].args[%zu]", ru->idx, i);
 		c->where = where;
 		if (!json_is_object(a)) {
-			cdiag(c, SC_ERROR, "wrong-type", NULL, "an argument condition is an object");
+			cdiag(c, SC_ERROR, "wrong-type", NULL,
+			      "an argument condition is an object");
 			goto out_err;
 		}
 		check_keys(c, a, keys, ARRAY_SIZE(keys), "an argument condition");
@@ -569,9 +873,8 @@ static bool any_in(json_t *arr, const char *const *v, size_t n)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(arr, i, e)
-		if (json_is_string(e) && in_list(v, n, json_string_value(e)))
-			return true;
+	json_array_foreach(arr, i, e) if (json_is_string(e) &&
+					  in_list(v, n, json_string_value(e))) return true;
 	return false;
 }
 
@@ -601,11 +904,11 @@ static bool docker_filter(struct ctx *c, json_t *obj, bool include, const char *
 	return !(hit_caps || hit_arch || (mk && hit_kernel));
 }
 
-static int parse_rule(struct ctx *c, json_t *e, size_t idx, uint32_t def_act,
-		      const char *host_arch, struct rule *ru)
+static int parse_rule(struct ctx *c, json_t *e, size_t idx, uint32_t def_act, const char *host_arch,
+		      struct rule *ru)
 {
-	static const char *const keys[] = { "names",	"name",	    "action",	"errnoRet", "args",
-					    "comment", "includes", "excludes" };
+	static const char *const keys[] = { "names", "name",	"action",   "errnoRet",
+					    "args",  "comment", "includes", "excludes" };
 	json_t *names = json_object_get(e, "names"), *name = json_object_get(e, "name");
 	json_t *args = json_object_get(e, "args");
 	size_t i;
@@ -638,14 +941,15 @@ static int parse_rule(struct ctx *c, json_t *e, size_t idx, uint32_t def_act,
 	} else {
 		ru->names = json_incref(names);
 	}
-	json_array_foreach(ru->names, i, n) {
+	json_array_foreach(ru->names, i, n)
+	{
 		if (!json_is_string(n)) {
 			cdiag(c, SC_ERROR, "wrong-type", NULL, "names[%zu] is not a string", i);
 			return -EINVAL;
 		}
 	}
-	if (parse_action(c, e, "action", "errnoRet", &ru->act, ru->act_desc,
-			 sizeof(ru->act_desc)) < 0)
+	if (parse_action(c, e, "action", "errnoRet", &ru->act, ru->act_desc, sizeof(ru->act_desc)) <
+	    0)
 		return -EINVAL;
 	if (args && parse_args(c, args, ru) < 0)
 		return -EINVAL;
@@ -654,7 +958,8 @@ static int parse_rule(struct ctx *c, json_t *e, size_t idx, uint32_t def_act,
 	if (ru->act == def_act)
 		cdiag(c, SC_WARNING, "same-as-default", "remove the rule",
 		      "the action %s is the default action: this rule changes nothing (runc "
-		      "skips it)", ru->act_desc);
+		      "skips it)",
+		      ru->act_desc);
 	ru->valid = true;
 	return 0;
 }
@@ -663,8 +968,8 @@ static int parse_rule(struct ctx *c, json_t *e, size_t idx, uint32_t def_act,
  * entry of the host's architecture (Docker), else the native one. */
 static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_n)
 {
-	json_t *list = json_object_get(root, "architectures"), *map = json_object_get(root,
-										   "archMap");
+	json_t *list = json_object_get(root, "architectures"),
+	       *map = json_object_get(root, "archMap");
 	uint32_t native = seccomp_arch_native();
 	char where[64];
 	size_t n = 0, i;
@@ -683,7 +988,8 @@ static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_
 			return -EINVAL;
 		}
 		list = NULL;
-		json_array_foreach(map, i, e) {
+		json_array_foreach(map, i, e)
+		{
 			json_t *a = json_object_get(e, "architecture");
 			json_t *subs = json_object_get(e, "subArchitectures");
 			json_t *s;
@@ -694,16 +1000,16 @@ static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_
 			list = json_array();
 			if (!list || json_array_append(list, a) < 0)
 				goto out_oom;
-			json_array_foreach(subs, j, s)
-				if (json_array_append(list, s) < 0)
-					goto out_oom;
+			json_array_foreach(subs, j,
+					   s) if (json_array_append(list, s) < 0) goto out_oom;
 			break;
 		}
 		if (!list) {
 			cdiag(c, SC_WARNING, "no-native-arch",
 			      "add an entry for this host's architecture",
 			      "archMap has no entry for this host's architecture (%s): "
-			      "compiled for it alone", arch_by_num(native)->name);
+			      "compiled for it alone",
+			      arch_by_num(native)->name);
 		}
 	} else if (list) {
 		json_incref(list);
@@ -727,7 +1033,8 @@ static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_
 		json_decref(list);
 		return -EINVAL;
 	}
-	json_array_foreach(list, i, e) {
+	json_array_foreach(list, i, e)
+	{
 		uint32_t a = json_is_string(e) ? sc_arch_from_oci(json_string_value(e)) : 0;
 		bool dup = false;
 
@@ -735,9 +1042,10 @@ static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_
 		c->where = where;
 		if (!a) {
 			cdiag(c, SC_ERROR, "unknown-arch",
-			      "SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64, ...",
-			      "unknown architecture %s", json_is_string(e) ? json_string_value(e)
-									: "(not a string)");
+			      "SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64, "
+			      "...",
+			      "unknown architecture %s",
+			      json_is_string(e) ? json_string_value(e) : "(not a string)");
 			continue;
 		}
 		for (size_t j = 0; j < n; j++)
@@ -818,13 +1126,14 @@ static void compile_arch(struct ctx *c, uint32_t def_act, struct rule *rules, si
 			k += ru->names ? json_array_size(ru->names) : 0;
 			continue;
 		}
-		json_array_foreach(ru->names, j, n) {
+		json_array_foreach(ru->names, j, n)
+		{
 			/* Like runc: the native (or pseudo) number, which libseccomp
 			 * translates to the filter's architecture. */
 			int nr = seccomp_syscall_resolve_name(json_string_value(n));
 
-			if (nr == __NR_SCMP_ERROR ||
-			    seccomp_syscall_resolve_name_arch(res->arch, json_string_value(n)) < 0) {
+			if (nr == __NR_SCMP_ERROR || seccomp_syscall_resolve_name_arch(
+							     res->arch, json_string_value(n)) < 0) {
 				k++;
 				continue;
 			}
@@ -833,7 +1142,8 @@ static void compile_arch(struct ctx *c, uint32_t def_act, struct rule *rules, si
 				continue;
 			err = add_rule(f, ru, nr);
 			if (err) {
-				snprintf(where, sizeof(where), "syscalls[%zu].names[%zu]", ru->idx, j);
+				snprintf(where, sizeof(where), "syscalls[%zu].names[%zu]", ru->idx,
+					 j);
 				c->where = where;
 				cdiag(c, SC_ERROR, "compile",
 				      "a rule for this syscall with another action or overlapping "
@@ -869,7 +1179,8 @@ static enum verdict name_verdict(const struct rule *rules, size_t n, uint32_t de
 
 		if (!ru->valid || !ru->applies)
 			continue;
-		json_array_foreach(ru->names, j, e) {
+		json_array_foreach(ru->names, j, e)
+		{
 			if (strcmp(json_string_value(e), name) != 0)
 				continue;
 			if (!ru->n_args)
@@ -906,7 +1217,8 @@ static void check_names(struct ctx *c, const struct rule *rules, size_t n_rules,
 
 		if (!ru->names)
 			continue;
-		json_array_foreach(ru->names, j, e) {
+		json_array_foreach(ru->names, j, e)
+		{
 			const char *name = json_is_string(e) ? json_string_value(e) : NULL;
 			const char *other;
 
@@ -919,15 +1231,17 @@ static void check_names(struct ctx *c, const struct rule *rules, size_t n_rules,
 				/* Docker gates other architectures' names with includes. */
 				if (!ru->applies)
 					continue;
-				snprintf(hint, sizeof(hint),
-					 "it is a syscall on %s; harmless, but it does nothing here",
-					 other);
+				snprintf(
+					hint, sizeof(hint),
+					"it is a syscall on %s; harmless, but it does nothing here",
+					other);
 				cdiag(c, SC_INFO, "not-on-arch", hint,
 				      "'%s' is not a syscall on %s", name, arches);
 			} else {
 				snprintf(hint, sizeof(hint),
 					 "a typo, or newer than libseccomp %s (runc skips names it "
-					 "does not know)", sc_libseccomp_version());
+					 "does not know)",
+					 sc_libseccomp_version());
 				cdiag(c, SC_WARNING, "unknown-syscall", hint,
 				      "unknown syscall '%s'", name);
 			}
@@ -948,7 +1262,8 @@ static void check_conflicts(struct ctx *c, const struct rule *rules, size_t n_ru
 
 		if (!ru->valid || !ru->applies || ru->n_args)
 			continue;
-		json_array_foreach(ru->names, j, e) {
+		json_array_foreach(ru->names, j, e)
+		{
 			for (size_t p = 0; p < i; p++) {
 				const struct rule *q = &rules[p];
 				size_t k;
@@ -956,7 +1271,8 @@ static void check_conflicts(struct ctx *c, const struct rule *rules, size_t n_ru
 
 				if (!q->valid || !q->applies || q->n_args || q->act == ru->act)
 					continue;
-				json_array_foreach(q->names, k, f) {
+				json_array_foreach(q->names, k, f)
+				{
 					if (strcmp(json_string_value(e), json_string_value(f)))
 						continue;
 					snprintf(where, sizeof(where), "syscalls[%zu].names[%zu]",
@@ -965,12 +1281,13 @@ static void check_conflicts(struct ctx *c, const struct rule *rules, size_t n_ru
 					cdiag(c, SC_WARNING, "conflict",
 					      "remove one of the two rules",
 					      "'%s' already has %s at syscalls[%zu]: this %s is "
-					      "ignored", json_string_value(e), q->act_desc, q->idx,
+					      "ignored",
+					      json_string_value(e), q->act_desc, q->idx,
 					      ru->act_desc);
 					goto next_name;
 				}
 			}
-next_name:;
+		next_name:;
 		}
 	}
 }
@@ -983,8 +1300,7 @@ static bool on_any_arch(const struct sc_report *r, const char *name)
 	return false;
 }
 
-static void check_dangers(struct ctx *c, const struct rule *rules, size_t n_rules,
-			  uint32_t def_act)
+static void check_dangers(struct ctx *c, const struct rule *rules, size_t n_rules, uint32_t def_act)
 {
 	char where[96];
 
@@ -1006,7 +1322,8 @@ static void check_dangers(struct ctx *c, const struct rule *rules, size_t n_rule
 
 		if (!ru->valid || !ru->applies || !is_allow(ru->act))
 			continue;
-		json_array_foreach(ru->names, j, e) {
+		json_array_foreach(ru->names, j, e)
+		{
 			const char *why = sc_danger_reason(json_string_value(e));
 
 			if (!why)
@@ -1026,10 +1343,11 @@ static void check_essentials(struct ctx *c, const struct rule *rules, size_t n_r
 	c->where = "syscalls";
 	for (size_t i = 0; i < ARRAY_SIZE(essentials) + ARRAY_SIZE(runtime_essentials); i++) {
 		bool runtime = i >= ARRAY_SIZE(essentials);
-		const char *name = runtime ? runtime_essentials[i - ARRAY_SIZE(essentials)]
-					   : essentials[i];
+		const char *name =
+			runtime ? runtime_essentials[i - ARRAY_SIZE(essentials)] : essentials[i];
 
-		if (!on_any_arch(r, name) || name_verdict(rules, n_rules, def_act, name) == V_ALLOWED)
+		if (!on_any_arch(r, name) ||
+		    name_verdict(rules, n_rules, def_act, name) == V_ALLOWED)
 			continue;
 		if (runtime)
 			cdiag(c, SC_ERROR, "missing-essential",
@@ -1089,10 +1407,10 @@ static int docker_diff(const struct rule *rules, size_t n_rules, uint32_t def_ac
 
 int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 {
-	static const char *const top_keys[] = { "defaultAction",  "defaultErrnoRet",
-						 "architectures",  "archMap",
-						 "flags",	   "listenerPath",
-						 "listenerMetadata", "syscalls" };
+	static const char *const top_keys[] = {
+		"defaultAction", "defaultErrnoRet", "architectures",	"archMap",
+		"flags",	 "listenerPath",    "listenerMetadata", "syscalls"
+	};
 	struct sc_report *r = calloc(1, sizeof(*r));
 	struct ctx c = { .r = r };
 	uint32_t arches[SC_MAX_ARCHES], def_act;
@@ -1165,8 +1483,9 @@ int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 		compile_arch(&c, def_act, rules, n_rules, res, name_ok);
 		if (res->err) {
 			c.where = "";
-			cdiag(&c, SC_ERROR, "compile", NULL, "libseccomp cannot build the %s filter: %s",
-			      res->name, strerror(-res->err));
+			cdiag(&c, SC_ERROR, "compile", NULL,
+			      "libseccomp cannot build the %s filter: %s", res->name,
+			      strerror(-res->err));
 		}
 	}
 	check_names(&c, rules, n_rules, name_ok, r);
@@ -1268,10 +1587,10 @@ out_err_o:
 
 /* ---- CLI ------------------------------------------------------------------------- */
 
-#define EXIT_OK 0
+#define EXIT_OK	      0
 #define EXIT_FINDINGS 1
-#define EXIT_USAGE 2
-#define EXIT_SYSTEM 3
+#define EXIT_USAGE    2
+#define EXIT_SYSTEM   3
 
 void help_seccomp(void)
 {

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#define SC_FILE_MAX (4u << 20) /* bytes of a profile we read */
+#define SC_FILE_MAX   (4u << 20) /* bytes of a profile we read */
 #define SC_MAX_ARCHES 16
 
 enum sc_severity { SC_INFO, SC_WARNING, SC_ERROR };
@@ -28,16 +28,16 @@ struct sc_diag {
 };
 
 struct sc_arch_result {
-	uint32_t arch;	 /* SCMP_ARCH_* */
+	uint32_t arch;	  /* SCMP_ARCH_* */
 	const char *name; /* libseccomp's name, e.g. "x86_64" (static) */
-	int err;	 /* 0, or the -errno libseccomp returned while building/exporting */
-	size_t insns;	 /* BPF instructions of the compiled filter */
-	size_t n_rules;	 /* rules added for this architecture */
+	int err;	  /* 0, or the -errno libseccomp returned while building/exporting */
+	size_t insns;	  /* BPF instructions of the compiled filter */
+	size_t n_rules;	  /* rules added for this architecture */
 };
 
 /* Diff of the native architecture's allowances against Docker's default. */
 struct sc_docker_diff {
-	char **more;  /* allowed here (unconditionally), not by Docker's default */
+	char **more; /* allowed here (unconditionally), not by Docker's default */
 	size_t n_more;
 	char **fewer; /* allowed by Docker's default, not here */
 	size_t n_fewer;

@@ -37,8 +37,7 @@ const char *drop_reason_name(unsigned int reason)
 	return reason < WARD_DROP__MAX ? names[reason] : "unknown";
 }
 
-int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk,
-			struct bpf_object *obj)
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj)
 {
 	int err;
 
@@ -128,10 +127,9 @@ int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t va
 
 	while (n < max) {
 		count = max - n;
-		if (bpf_map_lookup_and_delete_batch(map_fd, first ? NULL : &in, &out,
-						    (char *)keys + (size_t)n * key_size,
-						    (char *)vals + (size_t)n * val_size, &count,
-						    NULL)) {
+		if (bpf_map_lookup_and_delete_batch(
+			    map_fd, first ? NULL : &in, &out, (char *)keys + (size_t)n * key_size,
+			    (char *)vals + (size_t)n * val_size, &count, NULL)) {
 			n += count;
 			if (errno == ENOENT)
 				break;

@@ -49,7 +49,7 @@ struct tracker {
 	int drops_fd;
 	int cgfilter_fd;
 	uint64_t drops_seen[WARD_DROP__MAX];
-	uint64_t malformed;      /* records user space could not decode */
+	uint64_t malformed; /* records user space could not decode */
 	uint64_t malformed_seen;
 	int err; /* first error of a ring-buffer callback */
 };
@@ -59,8 +59,7 @@ extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, sys
 const struct tracker_ops *tracker_find(const char *name);
 
 /* Load and attach an opened skeleton; finds the common maps. */
-int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk,
-			struct bpf_object *obj);
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj);
 
 /* Sum of the per-CPU drop counters, per reason. */
 int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);

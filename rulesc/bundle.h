@@ -16,11 +16,11 @@
 #include "bundle_maps.h"
 #include "match.h"
 
-#define WB_MAGIC "WARDBNDL"
+#define WB_MAGIC	  "WARDBNDL"
 #define WB_FORMAT_VERSION 1
-#define WB_MAX_SIZE (256u << 20)
-#define WB_SIG_MAGIC "WARDSIG1"
-#define WB_SIG_ED25519 1
+#define WB_MAX_SIZE	  (256u << 20)
+#define WB_SIG_MAGIC	  "WARDSIG1"
+#define WB_SIG_ED25519	  1
 
 enum wb_section_type {
 	WB_SEC_STRTAB = 1, /* NUL-terminated strings; offset 0 is "" */

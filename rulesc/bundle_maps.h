@@ -41,24 +41,24 @@ typedef uint64_t ward_u64;
 
 /* Limits the kernel programs are written against; rulesc refuses policies
  * that exceed them and says which one. */
-#define WARD_PATH_MAX 256	/* bytes of a path the kernel walks */
-#define WARD_PATH_DEPTH 32	/* '/' boundaries the kernel looks up */
-#define WARD_GLOB_MAX 64	/* bytes of a glob pattern incl. NUL */
-#define WARD_MAX_CANDIDATES 16	/* candidates scanned per key */
-#define WARD_MAX_SOURCE_SETS 32 /* fromSource sets per policy (bits of a u32) */
+#define WARD_PATH_MAX		     256 /* bytes of a path the kernel walks */
+#define WARD_PATH_DEPTH		     32	 /* '/' boundaries the kernel looks up */
+#define WARD_GLOB_MAX		     64	 /* bytes of a glob pattern incl. NUL */
+#define WARD_MAX_CANDIDATES	     16	 /* candidates scanned per key */
+#define WARD_MAX_SOURCE_SETS	     32	 /* fromSource sets per policy (bits of a u32) */
 #define WARD_MAX_POLICIES_PER_CGROUP 8
-#define WARD_MAX_POLICIES 4096
-#define WARD_MAX_RULES 65536
-#define WARD_MAX_OBJECTS 262144 /* entries of the object hash map */
-#define WARD_MAX_CIDRS 65536	/* entries of the LPM trie */
-#define WARD_MAX_CANDS 1048576	/* entries of the candidate array */
-#define WARD_MAX_GLOBS 16384
-#define WARD_MAX_PORTSETS 1024
-#define WARD_NONE 0xffffffffu /* "no rule / no pattern / any port" */
+#define WARD_MAX_POLICIES	     4096
+#define WARD_MAX_RULES		     65536
+#define WARD_MAX_OBJECTS	     262144  /* entries of the object hash map */
+#define WARD_MAX_CIDRS		     65536   /* entries of the LPM trie */
+#define WARD_MAX_CANDS		     1048576 /* entries of the candidate array */
+#define WARD_MAX_GLOBS		     16384
+#define WARD_MAX_PORTSETS	     1024
+#define WARD_NONE		     0xffffffffu /* "no rule / no pattern / any port" */
 
 /* FNV-1a 64: the hash of path objects, computed incrementally by the kernel. */
 #define WARD_FNV_OFFSET 0xcbf29ce484222325ull
-#define WARD_FNV_PRIME 0x100000001b3ull
+#define WARD_FNV_PRIME	0x100000001b3ull
 
 /* Resource classes; a policy states a default posture for each it governs. */
 enum ward_class {

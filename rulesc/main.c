@@ -19,8 +19,8 @@
 #define WARD_VERSION "unknown"
 #endif
 
-#define EXIT_INPUT 1
-#define EXIT_USAGE 2
+#define EXIT_INPUT  1
+#define EXIT_USAGE  2
 #define EXIT_SYSTEM 3
 
 static bool json_out;

@@ -18,8 +18,8 @@
 #include "model.h"
 #include "rulesc.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define RC_NAME_MAX 63
+#define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
+#define RC_NAME_MAX    63
 #define RC_API_VERSION "ward.dev/v1"
 
 struct rc_block {
@@ -1115,8 +1115,7 @@ static bool parse_selector(struct pctx *c, const struct ynode *n, struct rc_sele
 	if ((v = ynode_get(n, "containers")) &&
 	    !get_strv(c, v, "containers", &sel->containers, &sel->n_containers))
 		return false;
-	if ((v = ynode_get(n, "images")) &&
-	    !get_strv(c, v, "images", &sel->images, &sel->n_images))
+	if ((v = ynode_get(n, "images")) && !get_strv(c, v, "images", &sel->images, &sel->n_images))
 		return false;
 	if ((v = ynode_get(n, "labels")) && !parse_labels(c, v, &sel->labels, &sel->n_labels))
 		return false;

@@ -18,7 +18,8 @@ static EVP_PKEY *load_key(const char *path, bool private, const char **ret_why)
 		*ret_why = "cannot open the key file";
 		return NULL;
 	}
-	k = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	k = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
+		    : PEM_read_PUBKEY(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!k) {
 		*ret_why = private ? "not a PEM private key" : "not a PEM public key";

@@ -14,11 +14,11 @@
 
 #include "diag.h"
 
-#define RC_FILE_MAX (4u << 20) /* bytes per input file */
-#define RC_DEPTH_MAX 32	       /* nesting of mappings and sequences */
-#define RC_NODES_MAX 500000    /* nodes per file */
-#define RC_SCALAR_MAX 4096     /* bytes per scalar */
-#define RC_MAP_KEYS_MAX 1024   /* keys per mapping */
+#define RC_FILE_MAX	(4u << 20) /* bytes per input file */
+#define RC_DEPTH_MAX	32	   /* nesting of mappings and sequences */
+#define RC_NODES_MAX	500000	   /* nodes per file */
+#define RC_SCALAR_MAX	4096	   /* bytes per scalar */
+#define RC_MAP_KEYS_MAX 1024	   /* keys per mapping */
 
 enum yn_type { YN_SCALAR, YN_SEQ, YN_MAP };
 

@@ -14,8 +14,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct container_label label = { "app", "x" };
-static struct container_info ci = { .cgroup_id = 7, .id = "abcd", .name = "c",
-				    .labels = &label, .n_labels = 1 };
+static struct container_info ci = {
+	.cgroup_id = 7, .id = "abcd", .name = "c", .labels = &label, .n_labels = 1
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -26,27 +26,29 @@
 #include "runtime.h"
 
 /* Ids in tests/data/containers/node. */
-#define DOCKER_ID "d0c4ad548c5b83fa61d8e3bd86ad42a7ffea9b7c86e3f9d8095c1577d3e1270b"
-#define CTRD_ID "c1b5a7ba240ec1c914a20822c7c5896311e38d0394149f015393021cfcf077b5"
-#define SANDBOX_ID "c202b63cda513324555da0754beaf665d8b585aabf0ccf9520ba84527c9ec312"
-#define CRIO_ID "e59d5128d60fc8700442dedc0ff1aee26728830447b2144dc9851f3f6b1c9695"
-#define PODMAN_ID "9af1de1ee7d501603cd01aae382a0d01c4b986ea58f6c8f3826bddc5d0902160"
+#define DOCKER_ID	"d0c4ad548c5b83fa61d8e3bd86ad42a7ffea9b7c86e3f9d8095c1577d3e1270b"
+#define CTRD_ID		"c1b5a7ba240ec1c914a20822c7c5896311e38d0394149f015393021cfcf077b5"
+#define SANDBOX_ID	"c202b63cda513324555da0754beaf665d8b585aabf0ccf9520ba84527c9ec312"
+#define CRIO_ID		"e59d5128d60fc8700442dedc0ff1aee26728830447b2144dc9851f3f6b1c9695"
+#define PODMAN_ID	"9af1de1ee7d501603cd01aae382a0d01c4b986ea58f6c8f3826bddc5d0902160"
 #define SHAPE_DOCKER_ID "d0c4bb2ff58b6dce4e7d8f77825d84fee2b9c80a3fd12fb12d62e7582ee6db10"
-#define SHAPE_KUBE_ID "6ba65d326f4725dc0fe3bf8f64c44918a7ea40d01a593fe7903039ba1724afd9"
-#define POD_DIR "/kubepods.slice/kubepods-burstable.slice/" \
-		"kubepods-burstable-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice"
-#define POD2_DIR "/kubepods.slice/kubepods-besteffort.slice/" \
-		 "kubepods-besteffort-pod7a6b5c4d_3e2f_1a0b_9c8d_7e6f5a4b3c2d.slice"
-#define POD3_DIR "/kubepods/besteffort/pod5e4d3c2b-1a09-8f7e-6d5c-4b3a29180706"
-#define NODE_MOUNT "/sys/fs/cgroup"
-#define HYBRID_MOUNT "/sys/fs/cgroup/unified"
+#define SHAPE_KUBE_ID	"6ba65d326f4725dc0fe3bf8f64c44918a7ea40d01a593fe7903039ba1724afd9"
+#define POD_DIR                                     \
+	"/kubepods.slice/kubepods-burstable.slice/" \
+	"kubepods-burstable-pod0f1e2d3c_4b5a_6978_8796_a5b4c3d2e1f0.slice"
+#define POD2_DIR                                     \
+	"/kubepods.slice/kubepods-besteffort.slice/" \
+	"kubepods-besteffort-pod7a6b5c4d_3e2f_1a0b_9c8d_7e6f5a4b3c2d.slice"
+#define POD3_DIR       "/kubepods/besteffort/pod5e4d3c2b-1a09-8f7e-6d5c-4b3a29180706"
+#define NODE_MOUNT     "/sys/fs/cgroup"
+#define HYBRID_MOUNT   "/sys/fs/cgroup/unified"
 #define RESCAN_WAIT_US 300000 /* longer than the cache's 200 ms re-check interval */
 
 static char data_dir[PATH_MAX]; /* tests/data/containers */
 
 struct env {
-	char dir[64];    /* temporary directory */
-	char cg[128];    /* <dir>/cg: the fake cgroup2 root */
+	char dir[64];	 /* temporary directory */
+	char cg[128];	 /* <dir>/cg: the fake cgroup2 root */
 	char state[128]; /* <dir>/state: a state root tests write */
 	struct container_cache *c;
 };
@@ -254,8 +256,8 @@ static void test_node_layouts(void **state)
 		ci = container_cache_at(e->c, i);
 		assert_non_null(ci);
 		assert_false(ci->host);
-		assert_string_not_equal(ci->cgroup_path, "/machine.slice/libpod-" PODMAN_ID
-						       ".scope/container");
+		assert_string_not_equal(ci->cgroup_path,
+					"/machine.slice/libpod-" PODMAN_ID ".scope/container");
 		assert_string_not_equal(ci->id, "old1");
 	}
 	assert_null(container_cache_at(e->c, i));
@@ -429,7 +431,8 @@ static void test_nested_containers(void **state)
 	(void)state;
 	write_runc_state(e, "outer");
 	snprintf(rel, sizeof(rel), "/run/runc/inner/state.json");
-	n = snprintf(json, sizeof(json), "{\"id\": \"inner\", \"cgroup_paths\": "
+	n = snprintf(json, sizeof(json),
+		     "{\"id\": \"inner\", \"cgroup_paths\": "
 		     "{\"\": \"" NODE_MOUNT "/outer/inner\"}}");
 	write_file(e->state, rel, json, n);
 	assert_string_equal(lookup(e, "/outer")->id, "outer");
@@ -489,7 +492,8 @@ static void test_host_recheck_event_time(void **state)
 	assert_int_equal(container_cache_lookup(e->c, cg_ino(e, "/late3"), &ci), 0);
 	assert_true(ci->host);
 	/* An event from before the last scan: no rescan needed. */
-	assert_int_equal(container_cache_lookup_at(e->c, cg_ino(e, "/late3"), before_state, &ci), 0);
+	assert_int_equal(container_cache_lookup_at(e->c, cg_ino(e, "/late3"), before_state, &ci),
+			 0);
 	assert_true(ci->host);
 	/* An event from now: rescanned at once. */
 	assert_int_equal(container_cache_lookup_at(e->c, cg_ino(e, "/late3"), mono_ns(), &ci), 0);
@@ -586,7 +590,7 @@ static void test_malformed_tree(void **state)
 	assert_host(lookup(e, "/bad1")); /* truncated JSON */
 	assert_host(lookup(e, "/bad3")); /* id "../../etc" */
 	assert_host(lookup(e, "/bad6")); /* crun status is an array */
-	assert_host(lookup(e, ""));      /* bad5 claims the root */
+	assert_host(lookup(e, ""));	 /* bad5 claims the root */
 	/* bad4's path climbs out of the mount */
 	assert_int_equal(container_cache_find(e->c, "bad4", &ids), 0);
 	free(ids);
@@ -719,8 +723,14 @@ static void test_merge_ranks(void **state)
 static void test_parse_rejects(void **state)
 {
 	static const char *const bad[] = {
-		"", "null", "42", "\"str\"", "[]", "{",
-		"{\"id\": \"a/b\"}", "{\"id\": \".hidden\"}",
+		"",
+		"null",
+		"42",
+		"\"str\"",
+		"[]",
+		"{",
+		"{\"id\": \"a/b\"}",
+		"{\"id\": \".hidden\"}",
 	};
 	const struct rt_ctx ctx = { .format = RT_RUNC_STATE, .cgroup2_mount = NODE_MOUNT };
 	struct rt_set *s = rt_set_new();
@@ -817,8 +827,7 @@ static void test_cgroups_path(void **state)
 		assert_int_equal(rt_cgroups_path(cases[i].spec, buf, sizeof(buf)), 0);
 		assert_string_equal(buf, cases[i].path);
 	}
-	assert_int_equal(rt_cgroups_path("system.slice:docker:abc", small, sizeof(small)),
-			 -EINVAL);
+	assert_int_equal(rt_cgroups_path("system.slice:docker:abc", small, sizeof(small)), -EINVAL);
 }
 
 static void test_mountinfo(void **state)
@@ -835,10 +844,9 @@ static void test_mountinfo(void **state)
 		"50 40 0:38 /kubepods /host/cg rw - cgroup2 cgroup2 rw\n"
 		"51 40 0:38 / /sys/fs/my\\040cgroup rw - cgroup2 cgroup2 rw\n";
 	static const char only_nested[] = "50 40 0:38 /kubepods /host/cg rw - cgroup2 cgroup2 rw\n";
-	static const char none[] =
-		"32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
-		"garbage line without separator cgroup2\n"
-		"1 2 3 - cgroup2\n";
+	static const char none[] = "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
+				   "garbage line without separator cgroup2\n"
+				   "1 2 3 - cgroup2\n";
 	char buf[RT_CGROUP_PATH_MAX], small[8];
 
 	(void)state;

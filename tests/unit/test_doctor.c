@@ -122,7 +122,8 @@ static void test_verdict_fallbacks(void **state)
 	for (size_t res = 0; res < PROBE_RES_COUNT; res++)
 		assert_int_equal(v.enforcement[res], PROBE_LEVEL_NONE);
 	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_EXEC], "send_signal"));
-	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_NETWORK], "cgroup_sock_addr (EPERM)"));
+	assert_non_null(
+		strstr(v.enforcement_reason[PROBE_RES_NETWORK], "cgroup_sock_addr (EPERM)"));
 }
 
 static void test_verdict_lsm_not_listed(void **state)
@@ -196,9 +197,9 @@ static void test_verdict_missing_event(void **state)
 static void test_json_shape(void **state)
 {
 	static const char *const names[] = {
-		"btf",	  "bpf_syscall", "ringbuf", "tracefs", "bpffs",	       "cgroup2",
-		"tracepoint", "raw_tp",	     "tp_btf",	"bpf_lsm", "fentry", "cgroup_sock_addr",
-		"send_signal", "seccomp",    "privileges",
+		"btf",	   "bpf_syscall",      "ringbuf",     "tracefs", "bpffs",
+		"cgroup2", "tracepoint",       "raw_tp",      "tp_btf",	 "bpf_lsm",
+		"fentry",  "cgroup_sock_addr", "send_signal", "seccomp", "privileges",
 	};
 	struct probe_results r;
 	struct probe_verdict v;
@@ -255,29 +256,29 @@ static void test_json_shape(void **state)
 			    "last verifier line");
 
 	for (size_t t = 0; t < PROBE_TRACKER_COUNT; t++) {
-		json_t *tr = json_object_get(json_object_get(doc, "trackers"),
-					     probe_tracker_name(t));
+		json_t *tr =
+			json_object_get(json_object_get(doc, "trackers"), probe_tracker_name(t));
 
 		assert_true(json_is_true(json_object_get(tr, "usable")));
 		assert_true(json_is_string(json_object_get(tr, "reason")));
 	}
 	assert_int_equal(json_array_size(json_object_get(doc, "tracepoints")), PROBE_EV_COUNT);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "enforcement"),
-							      "exec")),
-			    "sigkill");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "enforcement"),
-							      "file")),
-			    "sigkill");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "enforcement"),
-							      "network")),
-			    "cgroup");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "enforcement"), "exec")),
+		"sigkill");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "enforcement"), "file")),
+		"sigkill");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(doc, "enforcement"), "network")),
+		"cgroup");
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "enforcement"),
 							      "capabilities")),
 			    "none");
-	assert_true(json_is_string(json_object_get(json_object_get(doc, "enforcement_reasons"),
-						   "capabilities")));
-	assert_true(json_is_true(json_object_get(json_object_get(doc, "seccomp_profiles"),
-						 "usable")));
+	assert_true(json_is_string(
+		json_object_get(json_object_get(doc, "enforcement_reasons"), "capabilities")));
+	assert_true(
+		json_is_true(json_object_get(json_object_get(doc, "seccomp_profiles"), "usable")));
 	json_decref(doc);
 }
 

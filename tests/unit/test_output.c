@@ -95,8 +95,11 @@ static void test_utf8_sanitize(void **state)
 	s = out_utf8_sanitize("caf\xc3\xa9", 5);
 	assert_string_equal(s, "caf\xc3\xa9");
 	free(s);
-	s = out_utf8_sanitize("a\xff" "b", 3); /* stray byte */
-	assert_string_equal(s, "a\xef\xbf\xbd" "b");
+	s = out_utf8_sanitize("a\xff"
+			      "b",
+			      3); /* stray byte */
+	assert_string_equal(s, "a\xef\xbf\xbd"
+			       "b");
 	free(s);
 	s = out_utf8_sanitize("\xc0\xaf", 2); /* overlong '/' */
 	assert_string_equal(s, "\xef\xbf\xbd\xef\xbf\xbd");
@@ -146,16 +149,19 @@ static void test_exec_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(ctr, "image")), "nginx:1.25");
 	assert_string_equal(
 		json_string_value(json_object_get(json_object_get(ctr, "labels"), "app")), "web");
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(ctr, "kubernetes"), "namespace")),
-			    "shop");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(ctr, "kubernetes"), "namespace")),
+		"shop");
 	json_decref(j);
 	free(c.buf);
 }
 
 static void test_exit_table_host(void **state)
 {
-	struct ward_proc_event e = { .type = PROC_EXIT, .pid = 7, .ppid = 1, .exit_code = 3 << 8,
+	struct ward_proc_event e = { .type = PROC_EXIT,
+				     .pid = 7,
+				     .ppid = 1,
+				     .exit_code = 3 << 8,
 				     .lifetime_ns = 1500000000ULL };
 	struct capture c;
 	struct out *o;
@@ -196,8 +202,11 @@ static void test_unknown_record_rejected(void **state)
 static void test_files_table_header_exact(void **state)
 {
 	struct ward_file_key key = { .ino = 12, .dev = 3, .tgid = 555 };
-	struct ward_file_stats st = { .reads = 1, .writes = 2, .read_bytes = 10,
-				      .write_bytes = 4096, .mode = S_IFREG | 0644 };
+	struct ward_file_stats st = { .reads = 1,
+				      .writes = 2,
+				      .read_bytes = 10,
+				      .write_bytes = 4096,
+				      .mode = S_IFREG | 0644 };
 	const char *path = "/tmp/data.bin";
 	struct capture c;
 	struct out *o;
@@ -216,15 +225,15 @@ static void test_files_table_header_exact(void **state)
 	assert_non_null(nl);
 	*nl = '\0';
 	/* collapse the padding: the columns and their order are the contract */
-	for (char *r = c.buf, *w = c.buf; ; r++) {
+	for (char *r = c.buf, *w = c.buf;; r++) {
 		if (*r == ' ' && (w == c.buf || w[-1] == ' '))
 			continue;
 		*w++ = *r;
 		if (!*r)
 			break;
 	}
-	assert_string_equal(c.buf,
-			    "pid container_name reads writes read_bytes write_bytes type comm filename");
+	assert_string_equal(
+		c.buf, "pid container_name reads writes read_bytes write_bytes type comm filename");
 	assert_non_null(strstr(nl + 1, "/tmp/data.bin"));
 	assert_non_null(strstr(nl + 1, " web "));
 	assert_non_null(strstr(nl + 1, " 4096 R "));
@@ -269,8 +278,12 @@ static void test_table_escapes_control_chars(void **state)
 
 static void test_tcp_json_v6_error(void **state)
 {
-	struct ward_tcp_event t = { .type = TCP_EV_CONNECT, .family = 10, .sport = 40000,
-				    .dport = 443, .error = 111, .latency_ns = 2500000 };
+	struct ward_tcp_event t = { .type = TCP_EV_CONNECT,
+				    .family = 10,
+				    .sport = 40000,
+				    .dport = 443,
+				    .error = 111,
+				    .latency_ns = 2500000 };
 	struct capture c;
 	struct out *o;
 	json_t *j;

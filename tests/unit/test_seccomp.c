@@ -180,9 +180,14 @@ static void test_json(void **state)
 
 static void test_inputs(void **state)
 {
-	static const char *const bad[] = { "", "[]", "{}", "{\"defaultAction\": 1}",
-					   "{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
-					   "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"a\": 1, \"a\": 2}" };
+	static const char *const bad[] = {
+		"",
+		"[]",
+		"{}",
+		"{\"defaultAction\": 1}",
+		"{\"defaultAction\": \"SCMP_ACT_NOTIFY\"}",
+		"{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"a\": 1, \"a\": 2}"
+	};
 	struct sc_report *r;
 
 	(void)state;
