@@ -40,7 +40,7 @@ DEB_PKGS := gcc make clang llvm bpftool pkg-config \
 	    libcap-dev libssl-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl
+	    openssl python3-jsonschema
 
 .PHONY: deps
 deps:
@@ -53,9 +53,9 @@ BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 # Keep intermediate objects (BPF objects, sanitizer and fuzzer objects) between runs.
 .SECONDARY:
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	      -Wno-unused-function -Ibpf -Ilsm -I$(BUILD)
+	      -Wno-unused-function -Ibpf -Ilsm -Irulesc -I$(BUILD)
 
-$(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h lsm/*.h) | $(BUILD)/bpf $(BUILD)/lsm
+$(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h lsm/*.h) rulesc/bundle_maps.h | $(BUILD)/bpf $(BUILD)/lsm
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(BPFTOOL) gen object $@ $@.tmp
 	@rm -f $@.tmp
@@ -97,8 +97,9 @@ $(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS)
+# The engine compiles and enforces policies: it links librulesc.
+$(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a $(BUILD)/librulesc.a
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: all build
 all: deps build
@@ -111,15 +112,20 @@ run: all
 
 # ---- static ----------------------------------------------------------------
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
-	       -l:libcap.a -l:libz.a -l:libzstd.a
+	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libcrypto.a
 STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) engine/main.c)
+STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))
+
+$(BUILD)/static/rulesc/%.o: rulesc/%.c $(wildcard rulesc/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -c $< -o $@
 
 $(BUILD)/static/engine/%.o: engine/%.c $(ENGINE_HDRS) $(BPF_SKELS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -c $< -o $@
 
-$(BUILD)/static/ward: $(STATIC_ENGINE_OBJS)
+$(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(STATIC_RULESC_OBJS)
 	$(CC) -static -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
 
 .PHONY: static

@@ -7,10 +7,12 @@ int cmd_run(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_seccomp(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 void help_run(void);
 void help_server(void);
 void help_doctor(void);
 void help_seccomp(void);
+void help_status(void);
 
 #endif

@@ -20,6 +20,7 @@ static const struct cmd cmds[] = {
 	{ "server", cmd_server, help_server, "run the process, files and tcp trackers together" },
 	{ "run", cmd_run, help_run, "run one tracker: process, files, tcp or syscall" },
 	{ "doctor", cmd_doctor, help_doctor, "check what this kernel and host allow ward to do" },
+	{ "status", cmd_status, help_status, "what the kernel enforces now: generation, levels, counters" },
 	{ "seccomp", cmd_seccomp, help_seccomp, "check a seccomp profile (OCI or Docker JSON)" },
 	{ "version", cmd_version, NULL, "print the version" },
 	{ "help", cmd_help, NULL, "show help for a command" },

@@ -18,21 +18,29 @@
 
 #include <jansson.h>
 
+#include "alert.h"
 #include "cli.h"
 #include "cmd.h"
+#include "enforce_session.h"
 #include "probe.h"
 #include "tracker.h"
 
-#define MAX_TRACKERS 4
+#define MAX_TRACKERS 5 /* four trackers and the alert stream */
 #define TICK_MS 1000 /* container gc and filter refresh */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 static bool verbose;
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -56,6 +64,9 @@ struct run_opts {
 	const char *container;
 	const char *output;
 	enum out_format fmt;
+	const char *policy;      /* server --policy */
+	const char *trusted_key; /* server --trusted-key */
+	bool unpin_on_exit;
 };
 
 static void report_drops(struct tracker *t, bool final)
@@ -125,7 +136,39 @@ static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct
 	return err;
 }
 
-static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o)
+/* SIGHUP: load the policy again; a rejected one leaves the live generation. */
+static void enforce_reload(struct enforce_session *es)
+{
+	char why[ENFORCE_WHY_MAX];
+	struct es_report rep;
+	int err;
+
+	reload_requested = 0;
+	err = es_reload(es, &rep, why, sizeof(why));
+	if (!err && why[0])
+		cli_error("reload: %s", why);
+	if (err)
+		cli_error("reload rejected, generation %u stays in force: %s", rep.generation,
+			  why[0] ? why : strerror(-err));
+	else
+		cli_info("reload: policy generation %u in force, %zu containers targeted",
+			 rep.generation, rep.targets);
+}
+
+static void enforce_tick(struct enforce_session *es)
+{
+	struct es_report rep;
+	int r = es_tick(es, &rep);
+
+	if (r < 0)
+		cli_error("policy targets: %s", strerror(-r));
+	else if (r > 0)
+		cli_info("policy generation %u: %zu containers targeted now", rep.generation,
+			 rep.targets);
+}
+
+static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
+			struct enforce_session *es)
 {
 	uint64_t start = now_ns(CLOCK_MONOTONIC), next_flush, next_tick, end = UINT64_MAX;
 	uint64_t interval = (uint64_t)o->interval_s * 1000000000ULL;
@@ -175,9 +218,13 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 			}
 		}
 		now = now_ns(CLOCK_MONOTONIC);
+		if (es && reload_requested)
+			enforce_reload(es);
 		if (now >= next_tick) {
 			next_tick = now + TICK_MS * 1000000ULL;
 			(void)container_cache_gc(s->cc);
+			if (es)
+				enforce_tick(es);
 			if (s->filter)
 				(void)cgfilter_refresh(s->filter, s->cc, now);
 			for (size_t i = 0; i < n; i++)
@@ -211,7 +258,8 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 {
 	struct tracker ts[MAX_TRACKERS];
 	struct session s = { .fmt = o->fmt, .out = stdout };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal }, hup = { .sa_handler = on_hup };
+	struct enforce_session *es = NULL;
 	size_t opened = 0;
 	int err;
 
@@ -264,6 +312,33 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 				 o->container);
 	}
 
+	if (o->policy) {
+		struct es_opts eo = { .policy = o->policy, .trusted_key = o->trusted_key };
+		char why[ENFORCE_WHY_MAX];
+		struct es_report rep;
+
+		err = es_start(&eo, s.cc, &es, &rep, why, sizeof(why));
+		if (err) {
+			cli_error("--policy %s: %s", o->policy, why[0] ? why : strerror(-err));
+			goto out_free_filter;
+		}
+		if (why[0])
+			cli_error("--policy %s: %s", o->policy, why);
+		if (rep.adopted)
+			cli_info("adopted the pinned enforcement state (generation %u)",
+				 rep.adopted);
+		cli_info("policy generation %u in force from %s, %zu containers targeted; "
+			 "enforcement: exec %s, file %s, network %s, capabilities %s",
+			 rep.generation, o->policy, rep.targets,
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_EXEC)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_FILE)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_NET)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_CAP)));
+		if (rep.skipped)
+			cli_error("%zu containers are selected by more than %d policies and are "
+				  "not covered", rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
+		sigaction(SIGHUP, &hup, NULL);
+	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	for (; opened < n; opened++) {
@@ -273,7 +348,16 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 			goto out_close_trackers;
 		}
 	}
-	err = session_loop(ts, n, &s, o);
+	if (es) {
+		err = alert_tracker_init(&ts[opened], &s, es);
+		opened++;
+		if (err) {
+			cli_error("alert stream: %s", strerror(-err));
+			goto out_close_trackers;
+		}
+		n = opened;
+	}
+	err = session_loop(ts, n, &s, o, es);
 	if (err)
 		cli_error("event loop: %s", strerror(-err));
 
@@ -284,6 +368,7 @@ out_close_trackers:
 		close_tracker(&ts[i]);
 	}
 out_free_filter:
+	es_free(es, o->unpin_on_exit);
 	cgfilter_free(s.filter);
 out_free_cache:
 	container_cache_free(s.cc);
@@ -302,6 +387,9 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'O' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "policy", required_argument, NULL, 'P' },
+	{ "trusted-key", required_argument, NULL, 'K' },
+	{ "unpin-on-exit", no_argument, NULL, 'U' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -328,7 +416,14 @@ void help_run(void)
 void help_server(void)
 {
 	printf("Usage: ward server [OPTIONS]\n\n"
-	       "Runs the process, files and tcp trackers together.\n\nOptions:\n" OPTIONS_HELP);
+	       "Runs the process, files and tcp trackers together and, with --policy, enforces\n"
+	       "a policy on the containers it selects (alerts join the event stream; SIGHUP\n"
+	       "loads the policy again).\n\nOptions:\n" OPTIONS_HELP
+	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
+	       "                            this bundle (rulesc compile)\n"
+	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
+	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
+	       "                            enforcement ends with ward (default: it stays)\n");
 }
 
 /* Returns 0, or 1 after printing a usage error, or 2 for --help. */
@@ -338,7 +433,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 
 	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:o:d:vh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:o:d:vhP:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cli_parse_seconds(optarg, 1, 86400, &o->interval_s) < 0) {
@@ -372,6 +467,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'v':
 			verbose = true;
+			break;
+		case 'P':
+			o->policy = optarg;
+			break;
+		case 'K':
+			o->trusted_key = optarg;
+			break;
+		case 'U':
+			o->unpin_on_exit = true;
 			break;
 		case 'h':
 			return 2;
@@ -412,6 +516,10 @@ int cmd_run(int argc, char **argv)
 		cli_error("run: unexpected argument '%s'", argv[optind + 1]);
 		return 1;
 	}
+	if (o.policy || o.trusted_key || o.unpin_on_exit) {
+		cli_error("run: --policy, --trusted-key and --unpin-on-exit belong to 'ward server'");
+		return 1;
+	}
 	return run_trackers(&ops, 1, &o) ? 1 : 0;
 }
 
@@ -430,6 +538,10 @@ int cmd_server(int argc, char **argv)
 		return 1;
 	if (optind < argc) {
 		cli_error("server: unexpected argument '%s'", argv[optind]);
+		return 1;
+	}
+	if ((o.trusted_key || o.unpin_on_exit) && !o.policy) {
+		cli_error("server: --trusted-key and --unpin-on-exit need --policy");
 		return 1;
 	}
 	return run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? 1 : 0;

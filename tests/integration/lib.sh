@@ -403,3 +403,32 @@ check_schema() {
 $bad"
 	echo "ok: all $n lines of $(basename "$file") are schema-1 JSON events ($*) of now"
 }
+
+# check_alert_schema FILE: every "tracker": "alert" line of FILE validates
+# against docs/alert.schema.json (python3-jsonschema), and there is one.
+check_alert_schema() {
+	local file=$1 res
+	res=$(python3 - "$WARDIT_ROOT/docs/alert.schema.json" "$file" <<'PY'
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema)
+n = 0
+for i, line in enumerate(open(sys.argv[2]), 1):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if not isinstance(o, dict) or o.get("tracker") != "alert":
+        continue
+    n += 1
+    errs = list(v.iter_errors(o))
+    if errs:
+        print("line %d: %s: %s" % (i, errs[0].message, line.strip()))
+        sys.exit(1)
+print(n)
+PY
+	) || fail "$(basename "$file"): alert not valid against docs/alert.schema.json: $res"
+	[ "$res" -gt 0 ] || fail "$(basename "$file"): no alert lines to validate"
+	echo "ok: $res alert lines of $(basename "$file") validate against docs/alert.schema.json"
+}

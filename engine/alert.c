@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Alert records -> rows (table / JSON lines / CSV). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "alert.h"
+#include "enforce.h"
+#include "enforce_session.h"
+#include "model.h"
+#include "tracker.h"
+
+enum {
+	C_TIME, C_ACTION, C_MODE, C_LEVEL, C_CONTAINER, C_OP, C_OBJECT, C_RULE, C_POLICY,
+	C_SEVERITY, C_PID, C_PPID, C_UID, C_COMM, C_EXE, C_RULE_INDEX, C_POLICY_ID,
+	C_GENERATION, C_ACCESS, C_PROTOCOL, C_PORT, C_CAP, C_ORIGIN, C_MESSAGE, C_TRUNC,
+	C__COUNT,
+};
+
+static const struct out_col cols[C__COUNT] = {
+	[C_TIME] = { "time", OUT_TIME, 8, 0 },
+	[C_ACTION] = { "action", OUT_STR, 5, 0 },
+	[C_MODE] = { "mode", OUT_STR, 7, 0 },
+	[C_LEVEL] = { "level", OUT_STR, 7, 0 },
+	[C_CONTAINER] = { "container_name", OUT_CONTAINER, 16, 0 },
+	[C_OP] = { "op", OUT_STR, 7, 0 },
+	[C_OBJECT] = { "object", OUT_STR, 24, 0 },
+	[C_RULE] = { "rule", OUT_STR, 16, 0 },
+	[C_POLICY] = { "policy", OUT_STR, 12, 0 },
+	[C_SEVERITY] = { "severity", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_PID] = { "pid", OUT_U64, 7, OUT_F_RIGHT },
+	[C_PPID] = { "ppid", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_UID] = { "uid", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_COMM] = { "comm", OUT_STR, 16, 0 },
+	[C_EXE] = { "exe", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_RULE_INDEX] = { "rule_index", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_POLICY_ID] = { "policy_id", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_GENERATION] = { "generation", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_ACCESS] = { "access", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_PROTOCOL] = { "protocol", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_PORT] = { "port", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_CAP] = { "capability", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_ORIGIN] = { "origin", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_MESSAGE] = { "message", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_TRUNC] = { "truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
+};
+
+#define BIT(c) (1ULL << (c))
+
+struct out *alert_out_new(FILE *f, enum out_format fmt)
+{
+	return out_new(f, fmt, "alert", cols, C__COUNT);
+}
+
+static const char *op_name(unsigned int op)
+{
+	static const char *const names[WARD_OP__MAX] = {
+		[WARD_OP_EXEC] = "exec",       [WARD_OP_OPEN] = "open",
+		[WARD_OP_CONNECT] = "connect", [WARD_OP_BIND] = "bind",
+		[WARD_OP_LISTEN] = "listen",   [WARD_OP_SENDMSG] = "sendmsg",
+		[WARD_OP_CAPABLE] = "capable",
+	};
+
+	return op < WARD_OP__MAX ? names[op] : NULL;
+}
+
+static void access_names(uint32_t bits, char *buf, size_t size)
+{
+	static const char *const names[] = { "read",   "write", "create", "unlink",
+					     "rename", "chmod", "chown",  "exec" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
+
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static void addr_text(const struct ward_alert *a, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN];
+
+	if (a->family == 4)
+		inet_ntop(AF_INET, &a->addr[12], ip, sizeof(ip));
+	else
+		inet_ntop(AF_INET6, a->addr, ip, sizeof(ip));
+	(void)snprintf(buf, size, a->family == 4 ? "%s:%u" : "[%s]:%u", ip, a->port);
+}
+
+int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
+		 const struct container_info *ci, uint64_t mono_to_real_ns)
+{
+	struct ward_alert a;
+	union out_val v[C__COUNT] = {};
+	uint64_t present = BIT(C_TIME) | BIT(C_ACTION) | BIT(C_MODE) | BIT(C_LEVEL) |
+			   BIT(C_CONTAINER) | BIT(C_OP) | BIT(C_OBJECT) | BIT(C_RULE) |
+			   BIT(C_POLICY) | BIT(C_PID) | BIT(C_PPID) | BIT(C_UID) | BIT(C_COMM) |
+			   BIT(C_EXE) | BIT(C_POLICY_ID) | BIT(C_GENERATION) | BIT(C_TRUNC);
+	char object[WARD_ALERT_PATH + 64], rule[64], policy[64], access[64];
+
+	if (size < sizeof(a))
+		return -EPROTO;
+	memcpy(&a, data, sizeof(a));
+	if (!op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
+	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
+	    a.level > WARD_LEVEL_LSM || !a.policy_id)
+		return -EPROTO;
+	a.comm[sizeof(a.comm) - 1] = '\0';
+	a.exe[sizeof(a.exe) - 1] = '\0';
+	a.object[sizeof(a.object) - 1] = '\0';
+
+	v[C_TIME].u = a.ts_ns + mono_to_real_ns;
+	/* What happened: an enforce-mode block that no program could stop is
+	 * reported as an alert with level none, never as a block. */
+	v[C_ACTION].s = a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE ? "block"
+										      : "alert";
+	v[C_MODE].s = a.mode == WARD_MODE_ENFORCE ? "enforce" : "audit";
+	v[C_LEVEL].s = ward_level_name(a.level);
+	v[C_CONTAINER].c = ci;
+	v[C_OP].s = op_name(a.op);
+	v[C_PID].u = a.pid;
+	v[C_PPID].u = a.ppid;
+	v[C_UID].u = a.uid;
+	v[C_COMM].s = a.comm;
+	v[C_EXE].s = a.exe;
+	v[C_POLICY_ID].u = a.policy_id;
+	v[C_GENERATION].u = a.generation;
+	v[C_TRUNC].u = !!(a.flags & (WARD_ALERT_OBJ_TRUNC | WARD_ALERT_EXE_TRUNC));
+	if (a.flags & WARD_ALERT_EXE_UNKNOWN)
+		present &= ~BIT(C_EXE);
+
+	switch (a.op) {
+	case WARD_OP_EXEC:
+	case WARD_OP_OPEN:
+		v[C_OBJECT].s = a.object;
+		if (a.op == WARD_OP_OPEN) {
+			access_names(a.access, access, sizeof(access));
+			v[C_ACCESS].s = access;
+			present |= BIT(C_ACCESS);
+		}
+		break;
+	case WARD_OP_CAPABLE:
+		(void)snprintf(object, sizeof(object), "capability %u", a.num);
+		v[C_OBJECT].s = object;
+		v[C_CAP].u = a.num;
+		present |= BIT(C_CAP);
+		break;
+	default:
+		addr_text(&a, object, sizeof(object));
+		v[C_OBJECT].s = object;
+		v[C_PROTOCOL].s = a.access == WARD_PROTO_UDP ? "udp" : "tcp";
+		v[C_PORT].u = a.port;
+		present |= BIT(C_PROTOCOL) | BIT(C_PORT);
+		break;
+	}
+
+	if (b && a.policy_id <= b->n_policies) {
+		v[C_POLICY].s = ward_bundle_str(b, b->policies[a.policy_id - 1].name_off);
+	} else {
+		(void)snprintf(policy, sizeof(policy), "#%u", a.policy_id);
+		v[C_POLICY].s = policy;
+	}
+	if (a.rule == WARD_NONE) {
+		v[C_RULE].s = "default";
+	} else if (b && a.rule < b->n_rules) {
+		const struct wb_rule *r = &b->rules[a.rule];
+
+		v[C_RULE].s = ward_bundle_str(b, r->name_off);
+		v[C_SEVERITY].s = rc_severity_name(r->k.severity);
+		v[C_ORIGIN].s = ward_bundle_str(b, r->origin_off);
+		v[C_MESSAGE].s = ward_bundle_str(b, r->msg_off);
+		present |= BIT(C_SEVERITY) | BIT(C_ORIGIN);
+		if (r->msg_off)
+			present |= BIT(C_MESSAGE);
+	} else {
+		(void)snprintf(rule, sizeof(rule), "#%u", a.rule);
+		v[C_RULE].s = rule;
+	}
+	if (a.rule != WARD_NONE) {
+		v[C_RULE_INDEX].u = a.rule;
+		present |= BIT(C_RULE_INDEX);
+	}
+	return out_row(o, v, present);
+}
+
+static int on_alert(void *ctx, void *data, size_t size)
+{
+	struct tracker *t = ctx;
+	struct enforce_session *es = t->skel;
+	const struct ward_alert *a = data;
+	const struct container_info *ci;
+	int err;
+
+	if (size < sizeof(*a)) {
+		t->malformed++;
+		return 0;
+	}
+	ci = tracker_container(t, a->cgroup_id, a->ts_ns);
+	if (!ci)
+		return 0;
+	err = alert_render(t->out, data, size, es_bundle(es, a->generation), ci,
+			   t->s->mono_to_real_ns);
+	if (err == -EPROTO) {
+		t->malformed++;
+		return 0;
+	}
+	if (err && !t->err)
+		t->err = err;
+	return 0;
+}
+
+static void alert_destroy(void *skel)
+{
+	(void)skel; /* the enforce session is freed by its owner */
+}
+
+static const struct tracker_ops alert_ops = {
+	.name = "alert",
+	.summary = "policy decisions other than allow",
+	.cols = cols,
+	.n_cols = C__COUNT,
+	.destroy = alert_destroy,
+};
+
+int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es)
+{
+	memset(t, 0, sizeof(*t));
+	t->ops = &alert_ops;
+	t->s = s;
+	t->skel = es;
+	t->cgfilter_fd = -1;
+	t->drops_fd = enforcer_drops_fd(es_enforcer(es));
+	t->out = alert_out_new(s->out, s->fmt);
+	if (!t->out)
+		return -ENOMEM;
+	t->rb = ring_buffer__new(enforcer_alerts_fd(es_enforcer(es)), on_alert, t, NULL);
+	if (!t->rb)
+		return -errno;
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Alerts of the enforcement programs: decoding of struct ward_alert into
+ * output rows (docs/alerts.md, docs/alert.schema.json) and the ring-buffer
+ * consumer the server runs beside its trackers.
+ */
+#ifndef WARD_ALERT_H
+#define WARD_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bundle.h"
+#include "container.h"
+#include "enforce_abi.h"
+#include "output.h"
+
+struct tracker;
+struct session;
+struct enforce_session;
+
+struct out *alert_out_new(FILE *f, enum out_format fmt);
+
+/* Render one record; b is the bundle of the alert's generation (NULL when
+ * unknown: rule and policy are then given by index). -EPROTO for a
+ * malformed record (nothing printed). */
+int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
+		 const struct container_info *ci, uint64_t mono_to_real_ns);
+
+/* A tracker slot that consumes the alert ring buffer of es. */
+int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es);
+
+#endif

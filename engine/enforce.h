@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Enforcement in the kernel: loads lsm/enforce.bpf.c with the strongest
+ * variant the running kernel allows per resource (BPF-LSM, else the
+ * tracepoint / cgroup fallbacks), pins maps and links under a bpffs
+ * directory so enforcement outlives the daemon, adopts what an earlier
+ * daemon pinned, and switches whole policy generations with one map write.
+ * docs/enforcement.md. Nothing here prints.
+ */
+#ifndef WARD_ENFORCE_H
+#define WARD_ENFORCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "enforce_abi.h"
+#include "probe.h"
+
+#define ENFORCE_PIN_DIR PROBE_BPFFS_DIR "/ward"
+#define ENFORCE_STATE_DIR "/run/ward" /* copies of the live bundle, for `ward status` */
+#define ENFORCE_WHY_MAX 512
+
+/* One targeted container: its cgroup and the policy ids that select it. */
+struct enforce_target {
+	uint64_t cgroup_id;
+	char *cgroup_dir; /* absolute cgroup2 directory (cgroup fallback attaches there) */
+	struct ward_cgroup_policies pols;
+};
+
+void enforce_targets_free(struct enforce_target *t, size_t n);
+
+struct enforcer;
+
+/*
+ * Open, configure and load the programs for what `v` says the kernel allows,
+ * reusing maps pinned in pin_dir by an earlier daemon (its generation stays
+ * live until enforcer_apply()), attach, pin. NULL + errno on failure, with
+ * the reason in why.
+ */
+struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
+			       size_t why_size);
+/* Close; pinned maps and links stay (enforcement continues). NULL ok. */
+void enforcer_free(struct enforcer *e);
+/* Remove every pin (fail-open once the daemon exits). 0 or -errno. */
+int enforcer_unpin(struct enforcer *e);
+
+/* Build a new generation from the bundle and targets aside, then make it live
+ * with one write. On failure the running generation is untouched. */
+int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
+		   size_t n, char *why, size_t why_size);
+/* Bring the live generation's cgroup map (and cgroup attachments) to exactly
+ * these targets; entries are replaced one by one (a container is either
+ * covered by its policies or not). 0 or -errno. */
+int enforcer_set_targets(struct enforcer *e, const struct enforce_target *t, size_t n);
+
+uint32_t enforcer_generation(const struct enforcer *e);
+/* Generation that was live when this daemon adopted the pins, 0 if none. */
+uint32_t enforcer_adopted(const struct enforcer *e);
+enum ward_level enforcer_level(const struct enforcer *e, enum ward_res res);
+const char *enforcer_level_reason(const struct enforcer *e, enum ward_res res);
+int enforcer_alerts_fd(const struct enforcer *e);
+int enforcer_drops_fd(const struct enforcer *e);
+
+const char *ward_level_name(unsigned int level);
+const char *ward_res_name(unsigned int res);
+
+#endif

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Loading the enforced policy and resolving its selectors to cgroups. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "model.h"
+#include "policy.h"
+#include "rulesc.h"
+
+#define KEY_FILE_MAX (64u << 10)
+
+void policy_free(struct policy *p)
+{
+	if (!p)
+		return;
+	ward_bundle_free(p->b);
+	free(p->buf);
+	free(p);
+}
+
+/* YAML -> bundle bytes, as `rulesc compile` does it. */
+static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, char *why,
+		   size_t why_size)
+{
+	const char *paths[] = { path };
+	struct rc_set *s = NULL;
+	struct rc_diags d;
+	int err;
+
+	rc_diags_init(&d);
+	err = rc_set_load(paths, 1, &d, &s);
+	if (!err) {
+		rc_analyze(s, &d);
+		if (!d.n_errors) {
+			err = rc_compile(s, &d, ret_buf, ret_len);
+			if (err == -EINVAL && !d.n_errors)
+				(void)snprintf(why, why_size, "%s: does not compile", path);
+		}
+	}
+	if (d.n_errors) {
+		rc_diags_sort(&d);
+		for (size_t i = 0; i < d.n; i++) {
+			const struct rc_diag *g = &d.v[i];
+
+			if (g->severity != RC_ERROR)
+				continue;
+			(void)snprintf(why, why_size, "%s:%u:%u: %s (%zu error%s; rulesc check %s)",
+				       g->file ? g->file : path, g->line, g->col, g->message,
+				       d.n_errors, d.n_errors == 1 ? "" : "s", path);
+			break;
+		}
+		err = -EINVAL;
+	} else if (err && !why[0]) {
+		(void)snprintf(why, why_size, "%s: %s", path, strerror(-err));
+	}
+	rc_set_free(s);
+	rc_diags_free(&d);
+	return err;
+}
+
+static bool is_bundle(const uint8_t *buf, size_t len)
+{
+	return len >= sizeof(WB_MAGIC) - 1 && !memcmp(buf, WB_MAGIC, sizeof(WB_MAGIC) - 1);
+}
+
+int policy_load(const char *path, const char *trusted_key, struct policy **ret, char *why,
+		size_t why_size)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+	const char *reason = NULL;
+	uint8_t *key = NULL;
+	size_t key_len;
+	struct stat st;
+	int err;
+
+	why[0] = '\0';
+	if (!p)
+		return -ENOMEM;
+	if (stat(path, &st) < 0) {
+		err = -errno;
+		(void)snprintf(why, why_size, "%s: %s", path, strerror(errno));
+		goto out_free;
+	}
+	if (S_ISREG(st.st_mode)) {
+		err = rc_read_file(path, WB_MAX_SIZE, &p->buf, &p->len);
+		if (err) {
+			(void)snprintf(why, why_size, "%s: %s", path, strerror(-err));
+			goto out_free;
+		}
+	}
+	if (!p->buf || !is_bundle(p->buf, p->len)) {
+		free(p->buf);
+		p->buf = NULL;
+		if (trusted_key) {
+			err = -EPERM;
+			(void)snprintf(why, why_size,
+				       "%s: --trusted-key accepts only signed bundles, not YAML "
+				       "(rulesc compile, then rulesc sign)",
+				       path);
+			goto out_free;
+		}
+		err = compile(path, &p->buf, &p->len, why, why_size);
+		if (err)
+			goto out_free;
+		p->compiled = true;
+	}
+	if (trusted_key) {
+		err = rc_read_file(trusted_key, KEY_FILE_MAX, &key, &key_len);
+		if (err) {
+			(void)snprintf(why, why_size, "--trusted-key %s: %s", trusted_key,
+				       strerror(-err));
+			goto out_free;
+		}
+		/* PEM text: NUL-terminate the copy. */
+		uint8_t *z = realloc(key, key_len + 1);
+		if (!z) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+		key = z;
+		key[key_len] = '\0';
+		err = ward_bundle_verify(p->buf, p->len, (const char *)key, &reason);
+		if (err) {
+			(void)snprintf(why, why_size, "%s: signature not accepted: %s", path,
+				       reason ? reason : strerror(-err));
+			goto out_free;
+		}
+	}
+	err = ward_bundle_open(p->buf, p->len, &p->b, &reason);
+	if (err) {
+		(void)snprintf(why, why_size, "%s: not a valid bundle: %s", path,
+			       reason ? reason : strerror(-err));
+		goto out_free;
+	}
+	free(key);
+	*ret = p;
+	return 0;
+
+out_free:
+	free(key);
+	policy_free(p);
+	return err;
+}
+
+int policy_select(const struct ward_bundle *b, const struct container_info *ci,
+		  uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP])
+{
+	const char **keys = NULL, **vals = NULL;
+	struct rc_container c = { .host = ci->host, .name = ci->name, .image = ci->image };
+	int n;
+
+	if (ci->host) /* host processes span many cgroups: not targeted here */
+		return 0;
+	if (ci->n_labels) {
+		keys = calloc(ci->n_labels, sizeof(*keys));
+		vals = calloc(ci->n_labels, sizeof(*vals));
+		if (!keys || !vals) {
+			free(keys);
+			free(vals);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < ci->n_labels; i++) {
+			keys[i] = ci->labels[i].key;
+			vals[i] = ci->labels[i].value;
+		}
+	}
+	c.label_keys = keys;
+	c.label_values = vals;
+	c.n_labels = ci->n_labels;
+	n = ward_bundle_select(b, &c, ids);
+	free(keys);
+	free(vals);
+	return n;
+}
+
+int policy_targets(const struct ward_bundle *b, struct container_cache *cc,
+		   const char *cgroup2_root, struct enforce_target **ret, size_t *ret_n,
+		   size_t *ret_skipped)
+{
+	struct enforce_target *t = NULL;
+	size_t n = 0, skipped = 0, total;
+	int err;
+
+	err = container_cache_scan(cc);
+	if (err < 0)
+		return err;
+	total = container_cache_count(cc);
+	if (total) {
+		t = calloc(total, sizeof(*t));
+		if (!t)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < total; i++) {
+		const struct container_info *ci = container_cache_at(cc, i);
+		struct enforce_target *x = &t[n];
+		char dir[PATH_MAX];
+		int k;
+
+		k = policy_select(b, ci, x->pols.ids);
+		if (k == -E2BIG) {
+			skipped++;
+			continue;
+		}
+		if (k < 0) {
+			err = k;
+			goto out_free;
+		}
+		if (k == 0)
+			continue;
+		x->pols.count = (uint32_t)k;
+		x->cgroup_id = ci->cgroup_id;
+		(void)snprintf(dir, sizeof(dir), "%s%s", cgroup2_root,
+			       ci->cgroup_path ? ci->cgroup_path : "");
+		x->cgroup_dir = strdup(dir);
+		if (!x->cgroup_dir) {
+			err = -ENOMEM;
+			goto out_free;
+		}
+		n++;
+	}
+	*ret = t;
+	*ret_n = n;
+	*ret_skipped = skipped;
+	return 0;
+
+out_free:
+	enforce_targets_free(t, n);
+	return err;
+}

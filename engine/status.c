@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `ward status`: what the kernel enforces right now, read from the maps
+ * pinned under ENFORCE_PIN_DIR (so it works while the daemon is down):
+ * generation, enforcement level per resource, targeted containers and the
+ * per-rule, per-container counters (matches, blocks, would-block).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd.h"
+#include "container.h"
+#include "enforce.h"
+#include "output.h"
+#include "rulesc.h"
+
+struct status_row {
+	struct ward_counter_key k;
+	struct ward_counter_val v;
+};
+
+static int pinned(const char *name)
+{
+	char path[PATH_MAX];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", ENFORCE_PIN_DIR, name);
+	return bpf_obj_get(path);
+}
+
+static int read_counters(int fd, uint32_t gen, struct status_row **ret, size_t *ret_n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct ward_counter_key k, next, *prev = NULL;
+	struct ward_counter_val *vals;
+	struct status_row *rows = NULL;
+	size_t n = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		if (k.generation != gen || bpf_map_lookup_elem(fd, &k, vals) < 0)
+			continue;
+		struct status_row *grown = realloc(rows, (n + 1) * sizeof(*rows));
+		if (!grown) {
+			free(rows);
+			free(vals);
+			return -ENOMEM;
+		}
+		rows = grown;
+		rows[n] = (struct status_row){ .k = k };
+		for (int c = 0; c < ncpu; c++) {
+			rows[n].v.matches += vals[c].matches;
+			rows[n].v.blocks += vals[c].blocks;
+			rows[n].v.would_block += vals[c].would_block;
+		}
+		n++;
+	}
+	free(vals);
+	*ret = rows;
+	*ret_n = n;
+	return 0;
+}
+
+static struct ward_bundle *state_bundle(uint32_t gen)
+{
+	struct ward_bundle *b = NULL;
+	const char *why;
+	char path[PATH_MAX];
+	uint8_t *buf;
+	size_t len;
+
+	(void)snprintf(path, sizeof(path), "%s/generation-%u.bundle", ENFORCE_STATE_DIR, gen);
+	if (rc_read_file(path, WB_MAX_SIZE, &buf, &len) < 0)
+		return NULL;
+	(void)ward_bundle_open(buf, len, &b, &why);
+	free(buf);
+	return b;
+}
+
+static const char *policy_name(const struct ward_bundle *b, uint32_t id, char *buf, size_t size)
+{
+	if (b && id && id <= b->n_policies)
+		return ward_bundle_str(b, b->policies[id - 1].name_off);
+	(void)snprintf(buf, size, "#%u", id);
+	return buf;
+}
+
+static const char *rule_name(const struct ward_bundle *b, uint32_t rule, char *buf, size_t size)
+{
+	if (rule == WARD_NONE)
+		return "default";
+	if (b && rule < b->n_rules)
+		return ward_bundle_str(b, b->rules[rule].name_off);
+	(void)snprintf(buf, size, "#%u", rule);
+	return buf;
+}
+
+static const char *ctr_name(struct container_cache *cc, uint64_t cgid)
+{
+	const struct container_info *ci;
+
+	if (!cc || container_cache_lookup(cc, cgid, &ci) < 0)
+		return "?";
+	return container_display_name(ci);
+}
+
+static const struct option status_opts[] = {
+	{ "format", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+void help_status(void)
+{
+	printf("Usage: ward status [-o table|json]\n\n"
+	       "What the kernel enforces now, from the state pinned in " ENFORCE_PIN_DIR ":\n"
+	       "the policy generation, the enforcement level per resource, the targeted\n"
+	       "containers and, per rule and container, matches, blocks and would-block\n"
+	       "(blocks in audit mode). Works while the daemon is down.\n");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1;
+	enum out_format fmt = OUT_TABLE;
+	struct container_cache *cc = NULL;
+	struct ward_bundle *b = NULL;
+	struct status_row *rows = NULL;
+	struct ward_active a = { 0 };
+	uint32_t levels[WARD_RES_COUNT] = { 0 }, zero = 0, inner_id;
+	uint64_t *cgids = NULL, key, *prev = NULL;
+	size_t n_rows = 0, n_cg = 0;
+	json_t *root = NULL;
+	char b1[32], b2[32];
+	int c, rc = 1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", status_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (out_parse_format(optarg, &fmt) < 0 || fmt == OUT_CSV) {
+				cli_error("-o: unknown format '%s' (table or json)", optarg);
+				return 1;
+			}
+			break;
+		case 'h':
+			help_status();
+			return 0;
+		default:
+			return 1;
+		}
+	}
+	cli_json_errors = fmt == OUT_JSON;
+	fd_active = pinned("ward_active");
+	if (fd_active < 0) {
+		cli_error("no enforcement state in %s (%s): 'ward server --policy' has not run, or "
+			  "exited with --unpin-on-exit", ENFORCE_PIN_DIR, strerror(errno));
+		return 1;
+	}
+	fd_levels = pinned("ward_levels");
+	fd_cg = pinned("ward_cgroups");
+	fd_cnt = pinned("ward_counters");
+	if (fd_levels < 0 || fd_cg < 0 || fd_cnt < 0) {
+		cli_error("%s is incomplete: %s", ENFORCE_PIN_DIR, strerror(errno));
+		goto out;
+	}
+	if (bpf_map_lookup_elem(fd_active, &zero, &a) < 0 && errno != ENOENT) {
+		cli_error("reading ward_active: %s", strerror(errno));
+		goto out;
+	}
+	for (uint32_t r = 0; r < WARD_RES_COUNT; r++)
+		(void)bpf_map_lookup_elem(fd_levels, &r, &levels[r]);
+	if (a.generation && bpf_map_lookup_elem(fd_cg, &a.slot, &inner_id) == 0)
+		fd_inner = bpf_map_get_fd_by_id(inner_id);
+	while (fd_inner >= 0 && bpf_map_get_next_key(fd_inner, prev, &key) == 0) {
+		uint64_t *grown = realloc(cgids, (n_cg + 1) * sizeof(*cgids));
+
+		if (!grown)
+			goto out;
+		cgids = grown;
+		cgids[n_cg++] = key;
+		prev = &cgids[n_cg - 1];
+	}
+	if (read_counters(fd_cnt, a.generation, &rows, &n_rows) < 0) {
+		cli_error("reading ward_counters: %s", strerror(errno));
+		goto out;
+	}
+	b = state_bundle(a.generation);
+	cc = container_cache_new(NULL);
+
+	if (fmt == OUT_JSON) {
+		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
+
+		root = json_pack("{s:i, s:I, s:o, s:o, s:o}", "schema", 1, "generation",
+				 (json_int_t)a.generation, "enforcement", lv, "containers", cs,
+				 "counters", cnt);
+		if (!root)
+			goto out;
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			json_object_set_new(lv, ward_res_name(r),
+					    json_string(ward_level_name(levels[r])));
+		for (size_t i = 0; i < n_cg; i++)
+			json_array_append_new(cs, json_pack("{s:I, s:s}", "cgroup_id",
+							    (json_int_t)cgids[i], "name",
+							    ctr_name(cc, cgids[i])));
+		for (size_t i = 0; i < n_rows; i++) {
+			const struct status_row *s = &rows[i];
+
+			json_array_append_new(
+				cnt, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "cgroup_id",
+					       (json_int_t)s->k.cgroup_id, "container",
+					       ctr_name(cc, s->k.cgroup_id), "policy",
+					       policy_name(b, s->k.policy_id, b1, sizeof(b1)),
+					       "rule", rule_name(b, s->k.rule, b2, sizeof(b2)),
+					       "matches", (json_int_t)s->v.matches, "blocks",
+					       (json_int_t)s->v.blocks, "would_block",
+					       (json_int_t)s->v.would_block));
+		}
+		json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		printf("generation: %u%s\n", a.generation, a.generation ? "" : " (no policy)");
+		printf("enforcement:");
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			printf(" %s=%s", ward_res_name(r), ward_level_name(levels[r]));
+		printf("\ncontainers targeted: %zu\n", n_cg);
+		for (size_t i = 0; i < n_cg; i++)
+			printf("  %-20llu %s\n", (unsigned long long)cgids[i],
+			       ctr_name(cc, cgids[i]));
+		printf("\n%-24s %-16s %-20s %10s %10s %12s\n", "CONTAINER", "POLICY", "RULE",
+		       "MATCHES", "BLOCKS", "WOULD_BLOCK");
+		for (size_t i = 0; i < n_rows; i++) {
+			const struct status_row *s = &rows[i];
+
+			printf("%-24s %-16s %-20s %10llu %10llu %12llu\n",
+			       ctr_name(cc, s->k.cgroup_id),
+			       policy_name(b, s->k.policy_id, b1, sizeof(b1)),
+			       rule_name(b, s->k.rule, b2, sizeof(b2)),
+			       (unsigned long long)s->v.matches, (unsigned long long)s->v.blocks,
+			       (unsigned long long)s->v.would_block);
+		}
+	}
+	rc = fflush(stdout) == 0 ? 0 : 1;
+out:
+	json_decref(root);
+	container_cache_free(cc);
+	ward_bundle_free(b);
+	free(rows);
+	free(cgids);
+	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_inner, -2 }; *fd != -2;
+	     fd++)
+		if (*fd >= 0)
+			close(*fd);
+	return rc;
+}

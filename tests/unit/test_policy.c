@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Policy loading (bundle / YAML / signatures), selector resolution and alert rendering. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "alert.h"
+#include "policy.h"
+#include "rulesc.h"
+
+static const char yaml_ok[] = "apiVersion: ward.dev/v1\n"
+			      "kind: Policy\n"
+			      "metadata: {name: p1}\n"
+			      "spec:\n"
+			      "  selector: {containers: [\"web-*\"]}\n"
+			      "  mode: enforce\n"
+			      "  defaults: {exec: allow}\n"
+			      "  rules:\n"
+			      "    - name: no-sh\n"
+			      "      exec: {paths: [/bin/sh]}\n"
+			      "      action: block\n"
+			      "      severity: high\n";
+
+static char *write_tmp(const char *text)
+{
+	char *path = strdup("/tmp/ward-test-policy-XXXXXX.yaml");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static void test_load_yaml(void **state)
+{
+	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX];
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	assert_true(p->compiled);
+	assert_int_equal(p->b->n_policies, 1);
+	assert_int_equal(p->b->n_rules, 1);
+	policy_free(p);
+	unlink(path);
+	free(path);
+}
+
+static void test_load_bundle_and_key(void **state)
+{
+	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX], bpath[] = "/tmp/ward-test-bundle-XXXXXX";
+	struct policy *p = NULL, *q = NULL;
+	int fd;
+
+	(void)state;
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	fd = mkstemp(bpath);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p->buf, p->len), (ssize_t)p->len);
+	close(fd);
+	assert_int_equal(policy_load(bpath, NULL, &q, why, sizeof(why)), 0);
+	assert_false(q->compiled);
+	assert_int_equal(q->b->n_rules, 1);
+	policy_free(q);
+	/* A trusted key accepts signed bundles only: YAML is refused up front. */
+	assert_int_equal(policy_load(path, bpath, &q, why, sizeof(why)), -EPERM);
+	assert_non_null(strstr(why, "signed bundles"));
+	/* An unsigned bundle does not pass a key check (the key file is no key). */
+	assert_true(policy_load(bpath, path, &q, why, sizeof(why)) < 0);
+	assert_non_null(strstr(why, "signature"));
+	policy_free(p);
+	unlink(path);
+	unlink(bpath);
+	free(path);
+}
+
+static void test_load_errors(void **state)
+{
+	char *path = write_tmp("apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: x}\n"
+			       "spec: {bogus: 1}\n"),
+	     why[ENFORCE_WHY_MAX];
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, path)); /* file:line:col of the first error */
+	assert_int_equal(policy_load("/nonexistent/ward", NULL, &p, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, "/nonexistent/ward"));
+	unlink(path);
+	free(path);
+}
+
+static void test_select(void **state)
+{
+	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX];
+	struct container_info web = { .cgroup_id = 7 }, db = { .cgroup_id = 8 },
+			      host = { .host = true };
+	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	struct policy *p = NULL;
+
+	(void)state;
+	strcpy(web.name, "web-1");
+	strcpy(db.name, "db-1");
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	assert_int_equal(policy_select(p->b, &web, ids), 1);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(policy_select(p->b, &db, ids), 0);
+	assert_int_equal(policy_select(p->b, &host, ids), 0);
+	policy_free(p);
+	unlink(path);
+	free(path);
+}
+
+static void test_alert_render(void **state)
+{
+	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX], *buf = NULL;
+	struct container_info ci = { .cgroup_id = 42, .labels = NULL };
+	struct ward_alert a = { .cgroup_id = 42, .generation = 3, .policy_id = 1, .rule = 0,
+				.pid = 10, .ppid = 1, .op = WARD_OP_EXEC,
+				.action = WARD_ACT_BLOCK, .mode = WARD_MODE_ENFORCE,
+				.level = WARD_LEVEL_LSM };
+	struct policy *p = NULL;
+	json_error_t jerr;
+	json_t *o;
+	size_t len = 0;
+	FILE *f;
+	struct out *out;
+
+	(void)state;
+	strcpy(ci.name, "web-1");
+	strcpy(ci.id, "abc");
+	strcpy(a.comm, "sh");
+	strcpy(a.object, "/bin/sh");
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	out = alert_out_new(f, OUT_JSON);
+	assert_non_null(out);
+	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), 0);
+	/* Malformed records print nothing. */
+	a.op = 99;
+	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), -EPROTO);
+	assert_int_equal(alert_render(out, &a, sizeof(a) - 1, p->b, &ci, 0), -EPROTO);
+	out_free(out);
+	fclose(f);
+	o = json_loads(buf, 0, &jerr);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "tracker")), "alert");
+	assert_string_equal(json_string_value(json_object_get(o, "rule")), "no-sh");
+	assert_string_equal(json_string_value(json_object_get(o, "policy")), "p1");
+	assert_string_equal(json_string_value(json_object_get(o, "action")), "block");
+	assert_string_equal(json_string_value(json_object_get(o, "level")), "lsm");
+	assert_string_equal(json_string_value(json_object_get(o, "severity")), "high");
+	assert_string_equal(json_string_value(json_object_get(o, "object")), "/bin/sh");
+	assert_int_equal(json_integer_value(json_object_get(o, "generation")), 3);
+	json_decref(o);
+	free(buf);
+	policy_free(p);
+	unlink(path);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_load_yaml),   cmocka_unit_test(test_load_bundle_and_key),
+		cmocka_unit_test(test_load_errors), cmocka_unit_test(test_select),
+		cmocka_unit_test(test_alert_render),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

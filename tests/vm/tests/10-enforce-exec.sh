@@ -1,0 +1,111 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# BPF-LSM exec enforcement with a real runc container: audit mode alerts and lets the program
+# run; enforce mode (SIGHUP reload) refuses the exec with EPERM (the shell reports 126) and the
+# alert says level "lsm"; a second container and the host are untouched; after SIGKILL of the
+# daemon the pinned programs keep enforcing, and a restarted daemon adopts them.
+# vm-binaries: jq runc
+# vm-timeout: 150
+# shellcheck source=SCRIPTDIR/../lib.sh
+. /vm/lib.sh
+
+token=$(vm_token)
+A=wa-$token
+B=wb-$token
+out=$VM_TMP/ward.out
+err=$VM_TMP/ward.err
+pol=$VM_TMP/policy.yaml
+ward_pid=
+
+cleanup() {
+	rc=$?
+	[ -n "$ward_pid" ] && kill -KILL "$ward_pid" 2>/dev/null
+	runc delete --force "$A" 2>/dev/null
+	runc delete --force "$B" 2>/dev/null
+	rm -rf /sys/fs/bpf/ward
+	if [ "$rc" -ne 0 ]; then
+		echo "--- ward stderr ---"
+		cat "$err" 2>/dev/null
+		echo "--- alerts ---"
+		grep '"tracker":"alert"' "$out" 2>/dev/null | tail -n 20
+	fi
+}
+trap cleanup EXIT
+
+write_policy() { # MODE
+	cat >"$pol" <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: vm-exec}
+spec:
+  selector: {containers: ["$A"]}
+  mode: $1
+  defaults: {exec: allow}
+  rules:
+    - name: no-tool
+      exec: {paths: [/data/echo]}
+      action: block
+YAML
+}
+
+# Two busybox containers; /data/echo is a copy of busybox (echo applet by name).
+start_ctr() { # ID
+	b=$VM_TMP/$1
+	mkdir -p "$b/rootfs/bin" "$b/rootfs/data"
+	cp /bin/busybox "$b/rootfs/bin/busybox"
+	cp /bin/busybox "$b/rootfs/data/echo"
+	ln -s busybox "$b/rootfs/bin/sh"
+	vm_run runc spec --bundle "$b"
+	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
+		.root.readonly = false' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
+	runc run -d --no-pivot --bundle "$b" "$1" >"$b/log" 2>&1 </dev/null ||
+		vm_fail "runc run $1: $(cat "$b/log")"
+}
+start_ctr "$A"
+start_ctr "$B"
+
+alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
+has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
+tool() { runc exec "$1" /bin/sh -c "/data/echo ok-$token 2>/dev/null; echo rc=\$?"; }
+
+write_policy audit
+"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+ward_pid=$!
+vm_wait_for 60 "audit alert for $A" sh -c "runc exec $A /data/echo x >/dev/null 2>&1;
+	grep '\"tracker\":\"alert\"' $out | grep -q '\"object\":\"/data/echo\"'"
+ev=$(alerts '.object == "/data/echo"' | head -n 1)
+echo "audit alert: $ev"
+vm_assert_eq "$(echo "$ev" | jq -r '.action + " " + .mode + " " + .level')" "alert audit none" \
+	"audit alert action/mode/level"
+vm_assert_eq "$(echo "$ev" | jq -r .container.name)" "$A" "audit alert container"
+vm_assert_eq "$(tool "$A" | head -n 1)" "ok-$token" "audit mode lets /data/echo run"
+
+write_policy enforce
+kill -HUP "$ward_pid"
+vm_wait_for 30 "reload to generation 2" grep -q "generation 2 in force" "$err"
+vm_assert_eq "$(tool "$A" | tail -n 1)" "rc=126" "enforce: the shell sees exit 126 (EPERM)"
+runc exec "$A" /bin/sh -c /data/echo 2>&1 | grep -q "Operation not permitted" ||
+	vm_fail "enforce: no EPERM message"
+vm_wait_for 20 "block alert" has_alert '.action == "block"'
+ev=$(alerts '.action == "block"' | head -n 1)
+echo "block alert: $ev"
+vm_assert_eq "$(echo "$ev" | jq -r '.mode + " " + .level + " " + .rule')" "enforce lsm no-tool" \
+	"block alert mode/level/rule"
+vm_assert_eq "$(tool "$B" | head -n 1)" "ok-$token" "container B untouched"
+vm_assert_eq "$(/bin/busybox echo host-$token)" "host-$token" "host untouched"
+vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"
+
+# SIGKILL: the pins keep the programs and the policy in the kernel.
+kill -KILL "$ward_pid"
+wait "$ward_pid" 2>/dev/null
+ward_pid=
+vm_assert_eq "$(tool "$A" | tail -n 1)" "rc=126" "enforcement survives SIGKILL of ward"
+"$WARD" server -o json --policy "$pol" --unpin-on-exit >"$out.2" 2>"$err.2" &
+ward_pid=$!
+vm_wait_for 60 "restarted ward adopts generation 2" grep -q "adopted the pinned enforcement state (generation 2)" "$err.2"
+vm_wait_for 20 "restarted ward in force" grep -q "generation 3 in force" "$err.2"
+vm_assert_eq "$(tool "$A" | tail -n 1)" "rc=126" "restarted ward still blocks"
+kill -INT "$ward_pid"
+wait "$ward_pid"
+ward_pid=
+vm_assert_eq "$(tool "$A" | head -n 1)" "ok-$token" "--unpin-on-exit: enforcement ends with ward"
