@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <openssl/evp.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,11 +40,11 @@ static const uint64_t max_counts[WB_SEC_COUNT + 1] = {
 	[WB_SEC_PORTRANGES] = 65536,
 };
 
-static int sha256(const uint8_t *p, size_t n, uint8_t out[32])
+int wb_sha256(const uint8_t *p, size_t n, uint8_t out[32])
 {
-	unsigned int len = 32;
-
-	return EVP_Digest(p, n, out, &len, EVP_sha256(), NULL) == 1 ? 0 : -EIO;
+	if (sodium_init() < 0)
+		return -EIO;
+	return crypto_hash_sha256(out, p, n) == 0 ? 0 : -EIO;
 }
 
 int wb_serialize(const struct wb_image *img, const char *compiler, uint8_t **ret_buf,
@@ -89,7 +89,7 @@ int wb_serialize(const struct wb_image *img, const char *compiler, uint8_t **ret
 		if (bytes)
 			memcpy(buf + secs[t - 1].offset, src, bytes);
 	}
-	if (sha256(buf + sizeof(*h), off - sizeof(*h), h->sha256) < 0) {
+	if (wb_sha256(buf + sizeof(*h), off - sizeof(*h), h->sha256) < 0) {
 		free(buf);
 		return -EIO;
 	}
@@ -328,7 +328,7 @@ int ward_bundle_open(const uint8_t *buf, size_t len, struct ward_bundle **ret, c
 		*ret_why = "bundle is truncated";
 		goto out_free;
 	}
-	if (sha256(b->buf + sizeof(*h), b->len - sizeof(*h), digest) < 0) {
+	if (wb_sha256(b->buf + sizeof(*h), b->len - sizeof(*h), digest) < 0) {
 		r = -EIO;
 		*ret_why = "SHA-256 failed";
 		goto out_free;

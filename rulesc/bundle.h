@@ -185,4 +185,7 @@ struct wb_image {
 int wb_serialize(const struct wb_image *img, const char *compiler, uint8_t **ret_buf,
 		 size_t *ret_len);
 
+/* SHA-256 (libsodium): the content digest and signing key ids. 0 or -EIO. */
+int wb_sha256(const uint8_t *p, size_t n, uint8_t out[32]);
+
 #endif
