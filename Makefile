@@ -12,7 +12,8 @@
 # Generated files checked in on purpose (the build needs them and must not
 # depend on the build host's BTF):
 #   bpf/vmlinux.h   x86_64 kernel types for CO-RE; regenerate: scripts/gen-vmlinux.sh
-# Everything else generated (BPF objects, skeletons, embedded data) goes to build/.
+# Everything else generated (BPF objects, skeletons, the default pack bundle
+# embedded in ward) goes to build/.
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -29,7 +30,9 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wformat=2 -Wno-unused-parameter -Wvla -Wpointer-arith -Wcast-qual
 CFLAGS  ?= -O2 -g
+DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
+	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
 	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm -fno-strict-aliasing
 ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
@@ -87,6 +90,13 @@ $(BUILD)/obj/rulesc/main.o: rulesc/main.c $(wildcard rulesc/*.h) | $(BUILD)/obj/
 
 $(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(RULESC_LIBS)
+
+# ---- the default pack (policies/), compiled and embedded in ward ----------
+$(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
+	$(BUILD)/rulesc compile -o $@ policies
+
+$(BUILD)/obj/engine/default_pack.o $(BUILD)/static/engine/default_pack.o \
+$(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(DEFAULT_PACK)
 
 # ---- engine ----------------------------------------------------------------
 ENGINE_LIB_SRCS := $(filter-out engine/main.c,$(wildcard engine/*.c))
@@ -168,7 +178,8 @@ FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
 
 $(FUZZ_OBJS_DIR)/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
+		-isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm \
 		-fsanitize=fuzzer-no-link,address,undefined -g -O1 -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \

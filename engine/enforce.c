@@ -420,7 +420,7 @@ static int fill(int fd, const void *keys, size_t key_stride, const void *vals, s
 }
 
 static int build_gen(struct gen *g, const struct ward_bundle *b, const struct enforce_target *t,
-		     size_t n)
+		     size_t n, bool audit_only)
 {
 	int err;
 
@@ -456,16 +456,24 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 				   WARD_ENF_CGROUPS, 0);
 	if (err)
 		return err;
+	/* audit_only: every policy and rule reports instead of blocking,
+	 * whatever the bundle says (staging, and the embedded default pack). */
 	for (size_t i = 0; i < b->n_policies && !err; i++) {
+		struct ward_policy_kern k = b->policies[i].k;
 		uint32_t id = (uint32_t)i + 1;
 
-		if (bpf_map_update_elem(g->fd[TBL_POLICIES], &id, &b->policies[i].k, 0) < 0)
+		if (audit_only)
+			k.mode = WARD_MODE_AUDIT;
+		if (bpf_map_update_elem(g->fd[TBL_POLICIES], &id, &k, 0) < 0)
 			err = -errno;
 	}
 	for (size_t i = 0; i < b->n_rules && !err; i++) {
+		struct ward_rule_kern k = b->rules[i].k;
 		uint32_t idx = (uint32_t)i;
 
-		if (bpf_map_update_elem(g->fd[TBL_RULES], &idx, &b->rules[i].k, 0) < 0)
+		if (audit_only)
+			k.mode = WARD_MODE_AUDIT;
+		if (bpf_map_update_elem(g->fd[TBL_RULES], &idx, &k, 0) < 0)
 			err = -errno;
 	}
 	for (size_t i = 0; i < b->n_objects && !err; i++)
@@ -510,7 +518,7 @@ static void prune_counters(struct enforcer *e, uint32_t keep_from)
 static int sync_cgroup_links(struct enforcer *e, const struct enforce_target *t, size_t n);
 
 int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
-		   size_t n, char *why, size_t why_size)
+		   size_t n, bool audit_only, char *why, size_t why_size)
 {
 	struct ward_active live, next;
 	struct gen g;
@@ -527,7 +535,7 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	next.generation = live.generation + 1;
 	g.slot = next.slot;
 	g.generation = next.generation;
-	err = build_gen(&g, b, t, n);
+	err = build_gen(&g, b, t, n, audit_only);
 	if (err) {
 		(void)snprintf(why, why_size, "building generation %u: %s", g.generation,
 			       strerror(-err));

@@ -47,9 +47,10 @@ void enforcer_free(struct enforcer *e);
 int enforcer_unpin(struct enforcer *e);
 
 /* Build a new generation from the bundle and targets aside, then make it live
- * with one write. On failure the running generation is untouched. */
+ * with one write. On failure the running generation is untouched. With
+ * audit_only every policy and rule is in audit mode whatever the bundle says. */
 int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
-		   size_t n, char *why, size_t why_size);
+		   size_t n, bool audit_only, char *why, size_t why_size);
 /* Bring the live generation's cgroup map (and cgroup attachments) to exactly
  * these targets; entries are replaced one by one (a container is either
  * covered by its policies or not). 0 or -errno. */

@@ -90,7 +90,7 @@ static int make_live(struct enforce_session *es, struct policy *p, char *why, si
 		return err;
 	}
 	before = enforcer_generation(es->e);
-	err = enforcer_apply(es->e, p->b, t, n, why, why_size);
+	err = enforcer_apply(es->e, p->b, t, n, es->o.audit_only, why, why_size);
 	if (enforcer_generation(es->e) == before) /* not switched: the live one stays */
 		goto out_free;
 	es->skipped = skipped;

@@ -17,7 +17,8 @@
 #include "policy.h"
 
 struct es_opts {
-	const char *policy;	 /* DIR|FILE of YAML, or a bundle */
+	const char *policy;	 /* DIR|FILE of YAML, or a bundle; NULL: the embedded default */
+	bool audit_only;	 /* every rule audits, whatever the policy says */
 	const char *trusted_key; /* PEM public key: only bundles it signed */
 	const char *pin_dir;	 /* default ENFORCE_PIN_DIR */
 	const char *state_dir;	 /* default ENFORCE_STATE_DIR */

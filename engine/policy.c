@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "default_pack.h"
 #include "model.h"
 #include "policy.h"
 #include "rulesc.h"
@@ -67,6 +68,40 @@ static bool is_bundle(const uint8_t *buf, size_t len)
 	return len >= sizeof(WB_MAGIC) - 1 && !memcmp(buf, WB_MAGIC, sizeof(WB_MAGIC) - 1);
 }
 
+/* The pack embedded at build time: a bundle compiled from policies/. */
+static int load_default(struct policy *p, const char *trusted_key, struct policy **ret,
+			char *why, size_t why_size)
+{
+	const char *reason = NULL;
+	int err;
+
+	if (trusted_key) {
+		(void)snprintf(why, why_size, "the embedded default pack is not signed: give "
+			       "--policy with a bundle signed by the trusted key");
+		err = -EPERM;
+		goto out_free;
+	}
+	p->len = (size_t)(ward_default_pack_end - ward_default_pack);
+	p->buf = malloc(p->len);
+	if (!p->buf) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	memcpy(p->buf, ward_default_pack, p->len);
+	err = ward_bundle_open(p->buf, p->len, &p->b, &reason);
+	if (err) {
+		(void)snprintf(why, why_size, "the embedded default pack: %s",
+			       reason ? reason : strerror(-err));
+		goto out_free;
+	}
+	*ret = p;
+	return 0;
+
+out_free:
+	policy_free(p);
+	return err;
+}
+
 int policy_load(const char *path, const char *trusted_key, struct policy **ret, char *why,
 		size_t why_size)
 {
@@ -80,6 +115,8 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 	why[0] = '\0';
 	if (!p)
 		return -ENOMEM;
+	if (!path)
+		return load_default(p, trusted_key, ret, why, why_size);
 	if (stat(path, &st) < 0) {
 		err = -errno;
 		(void)snprintf(why, why_size, "%s: %s", path, strerror(errno));

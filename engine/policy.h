@@ -27,7 +27,8 @@ struct policy {
  * Load PATH: a bundle file (magic WARDBNDL) or a YAML file or directory,
  * compiled like `rulesc compile`. With trusted_key (a PEM public key file)
  * only a bundle signed by that key is accepted. 0 or -errno; *why says
- * what is wrong (first compiler error, signature, format).
+ * what is wrong (first compiler error, signature, format). A NULL path is the
+ * default pack embedded in the binary (policies/, compiled at build time).
  */
 int policy_load(const char *path, const char *trusted_key, struct policy **ret, char *why,
 		size_t why_size);

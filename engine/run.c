@@ -64,8 +64,10 @@ struct run_opts {
 	const char *container;
 	const char *output;
 	enum out_format fmt;
-	const char *policy;      /* server --policy */
+	bool enforce;            /* server: a policy is in force (default: the embedded pack) */
+	const char *policy;      /* server --policy; NULL: the embedded default pack */
 	const char *trusted_key; /* server --trusted-key */
+	bool audit_only;         /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
 };
 
@@ -312,24 +314,44 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 				 o->container);
 	}
 
-	if (o->policy) {
-		struct es_opts eo = { .policy = o->policy, .trusted_key = o->trusted_key };
+	if (o->enforce && !o->policy && access(ENFORCE_PIN_DIR "/ward_active", F_OK) == 0) {
+		/* Never let the zero-configuration run replace (and, on exit, unpin) a
+		 * policy an operator left in force. */
+		cli_error("a policy pinned in " ENFORCE_PIN_DIR " is in force (an earlier 'ward "
+			  "server --policy'); the default pack does not replace it: running the "
+			  "trackers only (give --policy to replace it, 'ward status' to see it)");
+		goto trackers;
+	}
+	if (o->enforce) {
+		struct es_opts eo = { .policy = o->policy,
+				      .trusted_key = o->trusted_key,
+				      .audit_only = o->audit_only };
+		const char *what = o->policy ? o->policy : "the embedded default pack";
 		char why[ENFORCE_WHY_MAX];
 		struct es_report rep;
 
 		err = es_start(&eo, s.cc, &es, &rep, why, sizeof(why));
+		if (err && !o->policy) {
+			/* Zero-configuration run: without enforcement ward still traces. */
+			cli_error("%s: %s; running the trackers without a policy", what,
+				  why[0] ? why : strerror(-err));
+			es = NULL;
+			err = 0;
+			goto trackers;
+		}
 		if (err) {
-			cli_error("--policy %s: %s", o->policy, why[0] ? why : strerror(-err));
+			cli_error("--policy %s: %s", what, why[0] ? why : strerror(-err));
 			goto out_free_filter;
 		}
 		if (why[0])
-			cli_error("--policy %s: %s", o->policy, why);
+			cli_error("%s: %s", what, why);
 		if (rep.adopted)
 			cli_info("adopted the pinned enforcement state (generation %u)",
 				 rep.adopted);
-		cli_info("policy generation %u in force from %s, %zu containers targeted; "
+		cli_info("policy generation %u in force from %s%s, %zu containers targeted; "
 			 "enforcement: exec %s, file %s, network %s, capabilities %s",
-			 rep.generation, o->policy, rep.targets,
+			 rep.generation, what, o->audit_only ? " (audit only: nothing is blocked)" : "",
+			 rep.targets,
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_EXEC)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_FILE)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_NET)),
@@ -339,6 +361,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 				  "not covered", rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
 		sigaction(SIGHUP, &hup, NULL);
 	}
+trackers:
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	for (; opened < n; opened++) {
@@ -390,6 +413,8 @@ static const struct option long_opts[] = {
 	{ "policy", required_argument, NULL, 'P' },
 	{ "trusted-key", required_argument, NULL, 'K' },
 	{ "unpin-on-exit", no_argument, NULL, 'U' },
+	{ "audit", no_argument, NULL, 'A' },
+	{ "no-policy", no_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -416,11 +441,14 @@ void help_run(void)
 void help_server(void)
 {
 	printf("Usage: ward server [OPTIONS]\n\n"
-	       "Runs the process, files and tcp trackers together and, with --policy, enforces\n"
-	       "a policy on the containers it selects (alerts join the event stream; SIGHUP\n"
-	       "loads the policy again).\n\nOptions:\n" OPTIONS_HELP
+	       "Runs the process, files and tcp trackers together and puts a policy in force on\n"
+	       "the containers it selects; alerts join the event stream and SIGHUP loads the\n"
+	       "policy again. Without --policy: the default pack built into ward (policies/),\n"
+	       "audit only, removed from the kernel when ward exits.\n\nOptions:\n" OPTIONS_HELP
 	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
 	       "                            this bundle (rulesc compile)\n"
+	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
+	       "      --no-policy           the trackers only, no policy\n"
 	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
 	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
 	       "                            enforcement ends with ward (default: it stays)\n");
@@ -431,7 +459,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	int c;
 
-	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE };
+	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "i:c:o:d:vhP:", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -477,6 +505,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'U':
 			o->unpin_on_exit = true;
 			break;
+		case 'A':
+			o->audit_only = true;
+			break;
+		case 'N':
+			o->enforce = false;
+			break;
 		case 'h':
 			return 2;
 		default:
@@ -516,10 +550,12 @@ int cmd_run(int argc, char **argv)
 		cli_error("run: unexpected argument '%s'", argv[optind + 1]);
 		return 1;
 	}
-	if (o.policy || o.trusted_key || o.unpin_on_exit) {
-		cli_error("run: --policy, --trusted-key and --unpin-on-exit belong to 'ward server'");
+	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce) {
+		cli_error("run: --policy, --trusted-key, --audit, --no-policy and --unpin-on-exit "
+			  "belong to 'ward server'");
 		return 1;
 	}
+	o.enforce = false;
 	return run_trackers(&ops, 1, &o) ? 1 : 0;
 }
 
@@ -540,9 +576,21 @@ int cmd_server(int argc, char **argv)
 		cli_error("server: unexpected argument '%s'", argv[optind]);
 		return 1;
 	}
-	if ((o.trusted_key || o.unpin_on_exit) && !o.policy) {
-		cli_error("server: --trusted-key and --unpin-on-exit need --policy");
+	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
+		cli_error("server: --no-policy excludes --policy, --trusted-key, --audit and "
+			  "--unpin-on-exit");
 		return 1;
+	}
+	if (o.enforce && !o.policy) {
+		/* The embedded default pack: a first run that only reports, and whose
+		 * programs do not outlive it. */
+		if (o.trusted_key) {
+			cli_error("server: --trusted-key needs --policy with a signed bundle (the "
+				  "embedded default pack is not signed)");
+			return 1;
+		}
+		o.audit_only = true;
+		o.unpin_on_exit = true;
 	}
 	return run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? 1 : 0;
 }

@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# `ward server` with no --policy: the default pack built into the binary
+# (policies/) is in force in audit mode. A shell run in a container raises
+# the pack's shell alert and still runs (nothing blocked, level none); the
+# pack targets containers only, never the host; its pins are gone once ward
+# exits (a first run leaves nothing in the kernel), and it never replaces a
+# policy an operator left pinned.
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+A=$(ctr_id a)
+ctr_start "$A"
+cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
+ward_start w server -o json
+out=$(ward_out w)
+
+r=$RANDOM
+run_shell() { ctr_exec "$A" /bin/sh -c "echo shell-$r"; }
+alert='.tracker == "alert" and .op == "exec" and .rule == "shell-in-container"'
+wait_event w 60 "$alert"' and .cgroup_id == $cg' --argjson cg "$cga" -- run_shell
+ev=$(first_event "$out" "$alert"' and .cgroup_id == $cg' --argjson cg "$cga")
+assert_event "the default pack's shell alert, audit only" "$ev" \
+	'.policy == "container-baseline" and .action == "alert" and .mode == "audit" and
+	 .level == "none" and .container.name == $a and (.origin | startswith("policies/"))' \
+	--arg a "$A"
+[ "$(run_shell)" = "shell-$r" ] || fail "audit mode must let the shell run in $A"
+echo "ok: the shell ran"
+/bin/sh -c "true host-shell-$r"
+grep -q "embedded default pack (audit only" "$TDIR/w.err" || fail "no startup message naming the pack"
+ward_stop w
+assert_none "the host is never targeted" "$out" '.tracker == "alert" and .container.host'
+[ ! -e /sys/fs/bpf/ward/ward_active ] || fail "the default pack left pins behind"
+echo "ok: no pins left"
+check_alert_schema "$out"
+
+# A policy left in force by `ward server --policy` (pinned, no --unpin-on-exit)
+# is neither replaced nor unpinned by a zero-configuration run.
+pol=$TDIR/policy.yaml
+cat >"$pol" <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: it-pinned}
+spec:
+  selector: {containers: ["$A"]}
+  mode: audit
+  defaults: {exec: allow}
+  rules:
+    - {name: tool, exec: {paths: [/data/tool]}, action: alert}
+YAML
+ward_start p server -o json --policy "$pol"
+wait_event p 60 '.tracker == "process"' -- true
+ward_stop p
+[ -e /sys/fs/bpf/ward/ward_active ] || fail "ward server --policy left no pins"
+gen=$("$WARD" status -o json | jq '.generation')
+ward_start d server -o json
+wait_event d 60 '.tracker == "process"' -- true
+ward_stop d
+grep -q "the default pack does not replace it" "$TDIR/d.err" || fail "no message about the pinned policy"
+[ -e /sys/fs/bpf/ward/ward_active ] || fail "the default run removed the pinned policy"
+[ "$("$WARD" status -o json | jq '.generation')" = "$gen" ] || fail "the pinned generation changed"
+echo "ok: the pinned policy stays in force"
+ward_start c server -o json --policy "$pol" --unpin-on-exit
+wait_event c 60 '.tracker == "process"' -- true
+ward_stop c
+[ ! -e /sys/fs/bpf/ward/ward_active ] || fail "cleanup left pins behind"
+echo "PASS"
