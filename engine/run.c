@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +59,28 @@ static uint64_t now_ns(clockid_t clk)
 
 	clock_gettime(clk, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+#define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
+
+/* flock(2) on SERVER_LOCK: the fd to keep open, or -EWOULDBLOCK when another
+ * daemon holds it (the kernel drops the lock when its holder dies). */
+static int take_server_lock(void)
+{
+	int fd;
+
+	if (mkdir(ENFORCE_STATE_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(SERVER_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 struct run_opts {
@@ -262,6 +287,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 	struct session s = { .fmt = o->fmt, .out = stdout };
 	struct sigaction sa = { .sa_handler = on_signal }, hup = { .sa_handler = on_hup };
 	struct enforce_session *es = NULL;
+	int lock_fd = -1;
 	size_t opened = 0;
 	int err;
 
@@ -314,6 +340,21 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 				 o->container);
 	}
 
+	if (o->enforce) {
+		/* One daemon owns the pinned enforcement state at a time. */
+		lock_fd = take_server_lock();
+		if (lock_fd < 0 && !o->policy) {
+			cli_error("another ward server holds " SERVER_LOCK " (%s): the default pack "
+				  "is not loaded, running the trackers only", strerror(-lock_fd));
+			goto trackers;
+		}
+		if (lock_fd < 0) {
+			err = lock_fd;
+			cli_error("another ward server holds " SERVER_LOCK " (%s): two daemons "
+				  "would fight over the pinned policy", strerror(-err));
+			goto out_free_filter;
+		}
+	}
 	if (o->enforce && !o->policy && access(ENFORCE_PIN_DIR "/ward_active", F_OK) == 0) {
 		/* Never let the zero-configuration run replace (and, on exit, unpin) a
 		 * policy an operator left in force. */
@@ -392,6 +433,8 @@ out_close_trackers:
 	}
 out_free_filter:
 	es_free(es, o->unpin_on_exit);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	cgfilter_free(s.filter);
 out_free_cache:
 	container_cache_free(s.cc);
