@@ -178,7 +178,7 @@ FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
 
 $(FUZZ_OBJS_DIR)/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' -DWARD_VERSION='"$(VERSION)"' \
 		-isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm \
 		-fsanitize=fuzzer-no-link,address,undefined -g -O1 -c $< -o $@
 

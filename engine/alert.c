@@ -17,8 +17,8 @@
 enum {
 	C_TIME, C_ACTION, C_MODE, C_LEVEL, C_CONTAINER, C_OP, C_OBJECT, C_RULE, C_POLICY,
 	C_SEVERITY, C_PID, C_PPID, C_UID, C_COMM, C_EXE, C_RULE_INDEX, C_POLICY_ID,
-	C_GENERATION, C_ACCESS, C_PROTOCOL, C_PORT, C_CAP, C_ORIGIN, C_MESSAGE, C_TRUNC,
-	C__COUNT,
+	C_GENERATION, C_ACCESS, C_PROTOCOL, C_PORT, C_CAP, C_ORIGIN, C_MESSAGE, C_MESSAGE_TMPL,
+	C_TRUNC, C__COUNT,
 };
 
 static const struct out_col cols[C__COUNT] = {
@@ -46,10 +46,13 @@ static const struct out_col cols[C__COUNT] = {
 	[C_CAP] = { "capability", OUT_U64, 0, OUT_F_NO_TABLE },
 	[C_ORIGIN] = { "origin", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_MESSAGE] = { "message", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_MESSAGE_TMPL] = { "message_template", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_TRUNC] = { "truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
 };
 
 #define BIT(c) (1ULL << (c))
+
+_Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
 
 struct out *alert_out_new(FILE *f, enum out_format fmt)
 {
@@ -97,6 +100,88 @@ static void addr_text(const struct ward_alert *a, char *buf, size_t size)
 	(void)snprintf(buf, size, a->family == 4 ? "%s:%u" : "[%s]:%u", ip, a->port);
 }
 
+/* The placeholders rulesc accepts in a rule's message (rulesc/parse.c). */
+enum msg_var {
+	V_EXE, V_PID, V_UID, V_PARENT_EXE, V_CNAME, V_CIMAGE, V_CID, V_OBJECT, V_RULE, V_POLICY,
+	V__COUNT,
+};
+
+static const char *const msg_vars[V__COUNT] = {
+	[V_EXE] = "process.exe",      [V_PID] = "process.pid",
+	[V_UID] = "process.uid",      [V_PARENT_EXE] = "process.parent_exe",
+	[V_CNAME] = "container.name", [V_CIMAGE] = "container.image",
+	[V_CID] = "container.id",     [V_OBJECT] = "object",
+	[V_RULE] = "rule.name",	      [V_POLICY] = "policy.name",
+};
+
+#define MSG_CUT "..."
+
+/* A message being rendered: at most ALERT_MESSAGE_MAX bytes, cut at a
+ * character boundary and ended with MSG_CUT when longer. */
+struct msg_buf {
+	char s[ALERT_MESSAGE_MAX + 1];
+	size_t len;
+	bool cut;
+};
+
+/* Append n bytes of s; in a substituted value (the acting process, the
+ * container and the object are the monitored side's to choose) control
+ * characters become '?' so a value cannot forge lines or drive a terminal. */
+static void msg_put(struct msg_buf *m, const char *s, size_t n, bool value)
+{
+	size_t limit = ALERT_MESSAGE_MAX - (sizeof(MSG_CUT) - 1);
+
+	if (m->cut)
+		return;
+	if (n > limit - m->len) {
+		n = limit - m->len;
+		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n--; /* not inside a UTF-8 sequence */
+		m->cut = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		m->s[m->len++] = value && (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	if (m->cut) {
+		memcpy(m->s + m->len, MSG_CUT, sizeof(MSG_CUT) - 1);
+		m->len += sizeof(MSG_CUT) - 1;
+	}
+	m->s[m->len] = '\0';
+}
+
+/* Expand tmpl into m. The bundle may not come from rulesc: an unknown or
+ * unterminated placeholder is copied as written. */
+static void msg_expand(struct msg_buf *m, const char *tmpl, const char *const val[V__COUNT])
+{
+	const char *p = tmpl, *open, *close;
+
+	m->len = 0;
+	m->cut = false;
+	m->s[0] = '\0';
+	while ((open = strchr(p, '{')) && (close = strchr(open + 1, '}'))) {
+		size_t n = (size_t)(close - open - 1), i;
+
+		for (i = 0; i < V__COUNT; i++)
+			if (strlen(msg_vars[i]) == n && !memcmp(open + 1, msg_vars[i], n))
+				break;
+		if (i == V__COUNT) {
+			msg_put(m, p, (size_t)(close + 1 - p), false);
+		} else {
+			msg_put(m, p, (size_t)(open - p), false);
+			msg_put(m, val[i], strlen(val[i]), true);
+		}
+		p = close + 1;
+	}
+	msg_put(m, p, strlen(p), false);
+}
+
+static const char *or_unknown(const char *s)
+{
+	return s[0] ? s : ALERT_UNKNOWN;
+}
+
 int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
 		 const struct container_info *ci, uint64_t mono_to_real_ns)
 {
@@ -106,7 +191,9 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 			   BIT(C_CONTAINER) | BIT(C_OP) | BIT(C_OBJECT) | BIT(C_RULE) |
 			   BIT(C_POLICY) | BIT(C_PID) | BIT(C_PPID) | BIT(C_UID) | BIT(C_COMM) |
 			   BIT(C_EXE) | BIT(C_POLICY_ID) | BIT(C_GENERATION) | BIT(C_TRUNC);
-	char object[WARD_ALERT_PATH + 64], rule[64], policy[64], access[64];
+	char object[WARD_ALERT_PATH + 64], rule[64], policy[64], access[64], pid[16], uid[16];
+	const char *exe;
+	struct msg_buf msg;
 
 	if (size < sizeof(a))
 		return -EPROTO;
@@ -115,6 +202,10 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
 	    a.level > WARD_LEVEL_LSM || !a.policy_id)
 		return -EPROTO;
+	/* Only an enforce-mode block can have been stopped by something. */
+	if (a.level != WARD_LEVEL_NONE &&
+	    (a.action != WARD_ACT_BLOCK || a.mode != WARD_MODE_ENFORCE))
+		return -EPROTO;
 	a.comm[sizeof(a.comm) - 1] = '\0';
 	a.exe[sizeof(a.exe) - 1] = '\0';
 	a.object[sizeof(a.object) - 1] = '\0';
@@ -122,8 +213,10 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TIME].u = a.ts_ns + mono_to_real_ns;
 	/* What happened: an enforce-mode block that no program could stop is
 	 * reported as an alert with level none, never as a block. */
-	v[C_ACTION].s = a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE ? "block"
-										      : "alert";
+	v[C_ACTION].s = a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE &&
+					a.level != WARD_LEVEL_NONE
+				? "block"
+				: "alert";
 	v[C_MODE].s = a.mode == WARD_MODE_ENFORCE ? "enforce" : "audit";
 	v[C_LEVEL].s = ward_level_name(a.level);
 	v[C_CONTAINER].c = ci;
@@ -138,6 +231,9 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TRUNC].u = !!(a.flags & (WARD_ALERT_OBJ_TRUNC | WARD_ALERT_EXE_TRUNC));
 	if (a.flags & WARD_ALERT_EXE_UNKNOWN)
 		present &= ~BIT(C_EXE);
+	exe = a.flags & WARD_ALERT_EXE_UNKNOWN ? ALERT_UNKNOWN : or_unknown(a.exe);
+	(void)snprintf(pid, sizeof(pid), "%u", a.pid);
+	(void)snprintf(uid, sizeof(uid), "%u", a.uid);
 
 	switch (a.op) {
 	case WARD_OP_EXEC:
@@ -178,10 +274,28 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		v[C_RULE].s = ward_bundle_str(b, r->name_off);
 		v[C_SEVERITY].s = rc_severity_name(r->k.severity);
 		v[C_ORIGIN].s = ward_bundle_str(b, r->origin_off);
-		v[C_MESSAGE].s = ward_bundle_str(b, r->msg_off);
 		present |= BIT(C_SEVERITY) | BIT(C_ORIGIN);
-		if (r->msg_off)
-			present |= BIT(C_MESSAGE);
+		if (r->msg_off) {
+			const char *val[V__COUNT] = {
+				[V_EXE] = exe,
+				[V_PID] = pid,
+				[V_UID] = uid,
+				/* exec: the program that called exec (what
+				 * fromSource matches); otherwise not recorded */
+				[V_PARENT_EXE] = a.op == WARD_OP_EXEC ? exe : ALERT_UNKNOWN,
+				[V_CNAME] = container_display_name(ci),
+				[V_CIMAGE] = or_unknown(ci->image),
+				[V_CID] = or_unknown(ci->id),
+				[V_OBJECT] = v[C_OBJECT].s,
+				[V_RULE] = v[C_RULE].s,
+				[V_POLICY] = v[C_POLICY].s,
+			};
+
+			v[C_MESSAGE_TMPL].s = ward_bundle_str(b, r->msg_off);
+			msg_expand(&msg, v[C_MESSAGE_TMPL].s, val);
+			v[C_MESSAGE].s = msg.s;
+			present |= BIT(C_MESSAGE) | BIT(C_MESSAGE_TMPL);
+		}
 	} else {
 		(void)snprintf(rule, sizeof(rule), "#%u", a.rule);
 		v[C_RULE].s = rule;

@@ -20,6 +20,10 @@ struct tracker;
 struct session;
 struct enforce_session;
 
+/* `message`: the rule's template with its placeholders expanded (docs/alerts.md). */
+#define ALERT_MESSAGE_MAX 4096	      /* bytes; longer messages are cut and end with "..." */
+#define ALERT_UNKNOWN	  "<unknown>" /* a placeholder whose value the alert does not carry */
+
 struct out *alert_out_new(FILE *f, enum out_format fmt);
 
 /* Render one record; b is the bundle of the alert's generation (NULL when

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Enforcement hooks: average run time per call of the enforcement programs
+# that run on this kernel, from the kernel's own BPF statistics
+# (kernel.bpf_stats_enabled=1: run_time_ns and run_cnt of `bpftool prog show`),
+# with a policy of 10 rules and one of 10,000 rules, on a fixed workload in a
+# runc container: N execs (sched_process_exec fallback, or bprm_check_security
+# with BPF-LSM) and N TCP connects (cgroup/connect4, or socket_connect). The
+# workload matches no rule, so every event does the full lookup. Fails when the
+# cost per call grows with the rule count (a linear scan): more than
+# FLAT_RATIO x the 10-rule figure plus FLAT_SLACK_NS.
+#
+#   tests/bench/enforce.sh          (root; run by `make bench`)
+# Environment: BUILD (default build), WARD_BENCH_ENF_N (default 2000).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+WARD=$BUILD/ward
+N=${WARD_BENCH_ENF_N:-2000}
+FLAT_RATIO=1.5
+FLAT_SLACK_NS=150
+PORT=7777 # nothing listens there: each connect is refused at once
+
+[ "$(id -u)" -eq 0 ] || { echo "bench enforce: needs root" >&2; exit 1; }
+for tool in runc jq bpftool busybox bc; do
+	command -v "$tool" >/dev/null || { echo "bench enforce: $tool missing (make deps)" >&2; exit 1; }
+done
+for bin in "$WARD" "$BUILD/rulesc"; do
+	[ -x "$bin" ] || { echo "bench enforce: $bin missing (make build)" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/ward-bench-enf.XXXXXX")
+id=ward-bench-$$
+old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+ward_pid=
+cleanup() {
+	if [ -n "$ward_pid" ] && kill -0 "$ward_pid" 2>/dev/null; then
+		kill -INT "$ward_pid"
+		wait "$ward_pid" || true
+	fi
+	runc delete -f "$id" >/dev/null 2>&1 || true
+	sysctl -q -w kernel.bpf_stats_enabled="$old_stats"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# policy FILE N: one policy for the bench container with N rules that the
+# workload never matches: exact exec paths and IPv4 networks (same port set).
+policy() {
+	local i
+	{
+		printf 'apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: bench}\nspec:\n'
+		printf '  selector: {containers: ["%s"]}\n  mode: enforce\n' "$id"
+		printf '  defaults: {exec: allow, network: allow}\n  rules:\n'
+		for ((i = 0; i < $2; i++)); do
+			if ((i % 2 == 0)); then
+				printf '    - name: exec-%d\n      exec: {paths: [/opt/bench/%d/tool]}\n' \
+					"$i" "$i"
+			else
+				printf '    - name: net-%d\n      network: {connect: {cidrs: [10.%d.%d.0/24], ports: [443]}}\n' \
+					"$i" $((i >> 8 & 255)) $((i & 255))
+			fi
+			printf '      action: block\n'
+		done
+	} >"$1"
+}
+
+rootfs=$work/bundle/rootfs
+mkdir -p "$rootfs"/{bin,proc,sys,dev,tmp,etc}
+cp "$(command -v busybox)" "$rootfs/bin/busybox"
+for a in $("$rootfs/bin/busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$rootfs/bin/$a"
+done
+(cd "$work/bundle" && runc spec)
+jq '.process.terminal = false | .process.args = ["sleep", "3600"] | .root.readonly = true' \
+	"$work/bundle/config.json" >"$work/config.tmp" && mv "$work/config.tmp" "$work/bundle/config.json"
+runc run -d --bundle "$work/bundle" "$id" </dev/null >"$work/runc.log" 2>&1 ||
+	{ cat "$work/runc.log" >&2; exit 1; }
+
+# prog_stats ID: "run_time_ns run_cnt" of one program.
+prog_stats() {
+	bpftool prog show id "$1" -j | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"'
+}
+
+# The enforcement program of one hook that this ward process loaded (its BPF
+# program fds show in /proc/PID/fdinfo; bpftool names programs by their BTF
+# name): the BPF-LSM hook if loaded, else the fallback. Prints "ID HOOK".
+hook_prog() { # LSM-NAME LSM-HOOK FALLBACK-NAME FALLBACK-HOOK
+	local ids
+	ids=$(cat "/proc/$ward_pid/fdinfo/"* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' |
+		sort -un | jq -sc .)
+	bpftool prog show -j | jq -r --argjson ids "$ids" --arg l "$1" --arg lh "$2" \
+		--arg f "$3" --arg fh "$4" '
+		[.[] | select(.id as $i | $ids | index($i)) | select(.name == $l or .name == $f)
+		 | {id, hook: (if .name == $l then $lh else $fh end)}]
+		| sort_by(.hook != $lh) | first // empty | "\(.id) \(.hook)"'
+}
+
+# measure RULES: prints "EXEC_NS CONNECT_NS EXEC_RUNS CONNECT_RUNS EXEC_HOOK CONNECT_HOOK".
+measure() {
+	local rules=$1 pol=$work/policy-$1.yaml bundle=$work/policy-$1.bundle i e c e0 e1 c0 c1
+	policy "$pol" "$rules"
+	"$BUILD/rulesc" compile -o "$bundle" "$pol" >/dev/null
+	: >"$work/ward-$rules.log"
+	"$WARD" server --policy "$bundle" --unpin-on-exit -o json --output /dev/null \
+		2>"$work/ward-$rules.log" </dev/null &
+	ward_pid=$!
+	for ((i = 0; i < 150; i++)); do
+		grep -q "policy generation 1 in force" "$work/ward-$rules.log" && break
+		kill -0 "$ward_pid" 2>/dev/null || { cat "$work/ward-$rules.log" >&2; exit 1; }
+		sleep 0.2
+	done
+	grep -q "policy generation 1 in force.*, 1 containers targeted" "$work/ward-$rules.log" ||
+		{ echo "bench enforce: the container is not targeted" >&2; cat "$work/ward-$rules.log" >&2; exit 1; }
+	read -r e ehook < <(hook_prog ward_bprm_check lsm/bprm_check_security ward_tp_exec \
+		tp/sched/sched_process_exec) || true
+	read -r c chook < <(hook_prog ward_sock_connect lsm/socket_connect ward_cg_connect4 \
+		cgroup/connect4) || true
+	[ -n "${e:-}" ] && [ -n "${c:-}" ] ||
+		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not found" >&2; exit 1; }
+	read -r e0 ec0 < <(prog_stats "$e")
+	read -r c0 cc0 < <(prog_stats "$c")
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i + 1)); done"
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do nc -w 1 127.0.0.1 $PORT </dev/null \
+		2>/dev/null; i=\$((i + 1)); done" || true
+	read -r e1 ec1 < <(prog_stats "$e")
+	read -r c1 cc1 < <(prog_stats "$c")
+	kill -INT "$ward_pid"
+	wait "$ward_pid" || true
+	ward_pid=
+	[ $((ec1 - ec0)) -gt 0 ] && [ $((cc1 - cc0)) -gt 0 ] ||
+		{ echo "bench enforce: the programs did not run" >&2; exit 1; }
+	echo "$(((e1 - e0) / (ec1 - ec0))) $(((c1 - c0) / (cc1 - cc0))) $((ec1 - ec0)) $((cc1 - cc0)) $ehook $chook"
+}
+
+sysctl -q -w kernel.bpf_stats_enabled=1
+# In this shell, not a subshell: cleanup must know ward's pid.
+measure 10 >"$work/r10"
+measure 10000 >"$work/r10k"
+read -r e10 c10 en10 cn10 ehook chook <"$work/r10"
+read -r e10k c10k en10k cn10k _ _ <"$work/r10k"
+
+verdict=flat
+flat() { # SMALL LARGE
+	[ "$(echo "$2 <= $1 * $FLAT_RATIO + $FLAT_SLACK_NS" | bc)" = 1 ]
+}
+printf 'enforcement hooks, %d execs and %d connects in a runc container, ns per run (runs):\n' "$N" "$N"
+printf '  %-36s %10s %10s\n' hook "10 rules" "10k rules"
+printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" "$en10" "$en10k"
+printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "connect ($chook)" "$c10" "$c10k" "$cn10" "$cn10k"
+flat "$e10" "$e10k" || verdict="NOT FLAT (exec)"
+flat "$c10" "$c10k" || verdict="NOT FLAT (connect)"
+echo "cost from 10 to 10,000 rules: $verdict (limit: ${FLAT_RATIO}x + ${FLAT_SLACK_NS} ns)"
+[ "$verdict" = flat ]
