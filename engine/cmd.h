@@ -8,11 +8,15 @@ int cmd_server(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_seccomp(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_profile(int argc, char **argv);
+int cmd_learn(int argc, char **argv);
 
 void help_run(void);
 void help_server(void);
 void help_doctor(void);
 void help_seccomp(void);
 void help_status(void);
+void help_profile(void);
+void help_learn(void);
 
 #endif

@@ -22,6 +22,8 @@ static const struct cmd cmds[] = {
 	{ "doctor", cmd_doctor, help_doctor, "check what this kernel and host allow ward to do" },
 	{ "status", cmd_status, help_status, "what the kernel enforces now: generation, levels, counters" },
 	{ "seccomp", cmd_seccomp, help_seccomp, "check a seccomp profile (OCI or Docker JSON)" },
+	{ "learn", cmd_learn, help_learn, "record what containers do into a profile" },
+	{ "profile", cmd_profile, help_profile, "merge, diff and export learned profiles" },
 	{ "version", cmd_version, NULL, "print the version" },
 	{ "help", cmd_help, NULL, "show help for a command" },
 };

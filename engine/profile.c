@@ -13,14 +13,16 @@
 #include "bundle_maps.h"
 #include "output.h"
 #include "profile.h"
+#include "profile_int.h"
 #include "seccomp_json.h"
+#include "ytree.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ENOSYS_SCAN 1024 /* syscall numbers scanned for "newer than the kernel" */
-#define LIST_ITEM_MAX 4096 /* rulesc: bytes per scalar */
+#define ENOSYS_SCAN   1024 /* syscall numbers scanned for "newer than the kernel" */
 
-static const char *const access_names[] = { "read",  "write", "create", "unlink",
-					    "rename", "chmod", "chown",	 "exec" };
+const char *const prof_access_names[] = { "read",   "write", "create", "unlink",
+					  "rename", "chmod", "chown",  "exec" };
+const size_t prof_n_access = ARRAY_SIZE(prof_access_names);
 
 const char *prof_abi_name(uint32_t abi)
 {
@@ -41,7 +43,7 @@ static void strv_free(char **v, size_t n)
 	free(v);
 }
 
-static int strv_add_unique(char ***v, size_t *n, const char *s)
+int prof_strv_add(char ***v, size_t *n, const char *s)
 {
 	char **nv, *d;
 
@@ -112,6 +114,8 @@ void profile_free(struct profile *p)
 	if (!p)
 		return;
 	free(p->name);
+	free(p->mode);
+	free(p->posture);
 	strv_free(p->selector, p->n_selector);
 	prov_free(&p->prov);
 	for (size_t i = 0; i < p->n_sys; i++)
@@ -158,9 +162,27 @@ int profile_add_syscall(struct profile *p, uint32_t abi, const char *name, uint6
 	return 0;
 }
 
+/* What a policy can name: absolute, within the kernel's path limits. */
+static int path_ok(const char *path)
+{
+	size_t depth = 0;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	if (strlen(path) >= WARD_PATH_MAX)
+		return -ENAMETOOLONG;
+	for (const char *c = path; *c; c++)
+		depth += *c == '/';
+	return depth > WARD_PATH_DEPTH ? -ENAMETOOLONG : 0;
+}
+
 int profile_add_exec(struct profile *p, const char *path, const char *parent, uint64_t count)
 {
 	struct prof_exec *e = NULL;
+	int err = path_ok(path);
+
+	if (err)
+		return err;
 
 	for (size_t i = 0; i < p->n_exec && !e; i++)
 		if (strcmp(p->exec[i].path, path) == 0)
@@ -176,15 +198,17 @@ int profile_add_exec(struct profile *p, const char *path, const char *parent, ui
 		}
 	}
 	e->count += count;
-	return parent ? (strv_add_unique(&e->parents, &e->n_parents, parent) < 0 ? -ENOMEM : 0)
-		      : 0;
+	return parent ? (prof_strv_add(&e->parents, &e->n_parents, parent) < 0 ? -ENOMEM : 0) : 0;
 }
 
 int profile_add_file(struct profile *p, const char *path, uint32_t access)
 {
 	struct prof_file *f;
+	int err = path_ok(path);
 
-	if (path[0] != '/' || !access || access & ~(uint32_t)WARD_ACC_ALL)
+	if (err)
+		return err;
+	if (!access || access & ~(uint32_t)WARD_ACC_ALL)
 		return -EINVAL;
 	for (size_t i = 0; i < p->n_files; i++)
 		if (strcmp(p->files[i].path, path) == 0) {
@@ -254,12 +278,97 @@ int profile_add_cap(struct profile *p, uint32_t cap, bool inferred, const char *
 
 int profile_add_container(struct profile *p, const char *name)
 {
-	int r = strv_add_unique(&p->prov.containers, &p->prov.n_containers, name);
+	int r = prof_strv_add(&p->prov.containers, &p->prov.n_containers, name);
 
 	if (r < 0)
 		return r;
-	r = strv_add_unique(&p->selector, &p->n_selector, name);
+	r = prof_strv_add(&p->selector, &p->n_selector, name);
 	return r < 0 ? r : 0;
+}
+
+/* Syscalls that do their work only with a capability (capabilities(7)); some
+ * also succeed without one in some cases, hence "inferred". */
+static const struct {
+	const char *syscall;
+	uint32_t cap;
+} cap_syscalls[] = {
+	{ "chroot", CAP_SYS_CHROOT },
+	{ "mknod", CAP_MKNOD },
+	{ "mknodat", CAP_MKNOD },
+	{ "setuid", CAP_SETUID },
+	{ "setreuid", CAP_SETUID },
+	{ "setresuid", CAP_SETUID },
+	{ "setfsuid", CAP_SETUID },
+	{ "setgid", CAP_SETGID },
+	{ "setregid", CAP_SETGID },
+	{ "setresgid", CAP_SETGID },
+	{ "setfsgid", CAP_SETGID },
+	{ "setgroups", CAP_SETGID },
+	{ "mount", CAP_SYS_ADMIN },
+	{ "umount2", CAP_SYS_ADMIN },
+	{ "pivot_root", CAP_SYS_ADMIN },
+	{ "unshare", CAP_SYS_ADMIN },
+	{ "setns", CAP_SYS_ADMIN },
+	{ "sethostname", CAP_SYS_ADMIN },
+	{ "setdomainname", CAP_SYS_ADMIN },
+	{ "swapon", CAP_SYS_ADMIN },
+	{ "swapoff", CAP_SYS_ADMIN },
+	{ "fsopen", CAP_SYS_ADMIN },
+	{ "settimeofday", CAP_SYS_TIME },
+	{ "clock_settime", CAP_SYS_TIME },
+	{ "adjtimex", CAP_SYS_TIME },
+	{ "clock_adjtime", CAP_SYS_TIME },
+	{ "reboot", CAP_SYS_BOOT },
+	{ "kexec_load", CAP_SYS_BOOT },
+	{ "init_module", CAP_SYS_MODULE },
+	{ "finit_module", CAP_SYS_MODULE },
+	{ "delete_module", CAP_SYS_MODULE },
+	{ "iopl", CAP_SYS_RAWIO },
+	{ "ioperm", CAP_SYS_RAWIO },
+	{ "acct", CAP_SYS_PACCT },
+	{ "vhangup", CAP_SYS_TTY_CONFIG },
+	{ "ptrace", CAP_SYS_PTRACE },
+	/* the i386 ABI's names for the same */
+	{ "setuid32", CAP_SETUID },
+	{ "setreuid32", CAP_SETUID },
+	{ "setresuid32", CAP_SETUID },
+	{ "setfsuid32", CAP_SETUID },
+	{ "setgid32", CAP_SETGID },
+	{ "setregid32", CAP_SETGID },
+	{ "setresgid32", CAP_SETGID },
+	{ "setfsgid32", CAP_SETGID },
+	{ "setgroups32", CAP_SETGID },
+	{ "chown32", CAP_CHOWN },
+	{ "lchown32", CAP_CHOWN },
+	{ "fchown32", CAP_CHOWN },
+};
+
+int profile_infer_caps(struct profile *p, uint16_t unpriv_port_start)
+{
+	char why[WARD_PATH_MAX + 64];
+	int err = 0;
+
+	for (size_t i = 0; !err && i < p->n_net; i++) {
+		if (!p->net[i].bind || p->net[i].port >= unpriv_port_start)
+			continue;
+		snprintf(why, sizeof(why), "bind to port %u", p->net[i].port);
+		err = profile_add_cap(p, CAP_NET_BIND_SERVICE, true, why);
+	}
+	for (size_t i = 0; !err && i < p->n_files; i++) {
+		if (!(p->files[i].access & WARD_ACC_CHOWN))
+			continue;
+		snprintf(why, sizeof(why), "chown of %s", p->files[i].path);
+		err = profile_add_cap(p, CAP_CHOWN, true, why);
+	}
+	for (size_t i = 0; !err && i < p->n_sys; i++)
+		for (size_t k = 0; !err && k < ARRAY_SIZE(cap_syscalls); k++) {
+			if (strcmp(p->sys[i].name, cap_syscalls[k].syscall))
+				continue;
+			snprintf(why, sizeof(why), "syscall %s (%s)", p->sys[i].name,
+				 prof_abi_name(p->sys[i].abi));
+			err = profile_add_cap(p, cap_syscalls[k].cap, true, why);
+		}
+	return err;
 }
 
 /* ---- generalisation ------------------------------------------------------------- */
@@ -320,27 +429,25 @@ static bool name_shape(const char *name, char *out, size_t size)
 	return changed && i == n;
 }
 
-/* A path whose directory part holds a generated component (e.g. a pid in
- * /proc/1234/stat) becomes the directory prefix before that component. */
+/* A path with a component made of digits (a pid: /proc/1234/stat, or the
+ * directory /proc/1234 itself) becomes the directory prefix before it. */
 static bool generated_dir_prefix(const char *path, size_t *ret_len)
 {
-	const char *last = strrchr(path, '/');
-
-	for (const char *c = path + 1; c < last;) {
-		const char *e = strchr(c, '/');
+	for (const char *c = path + 1; *c;) {
+		const char *e = strchrnul(c, '/');
 
 		if (all_digits(c, (size_t)(e - c))) {
 			*ret_len = (size_t)(c - path);
 			return true;
 		}
-		c = e + 1;
+		c = *e ? e + 1 : e;
 	}
 	return false;
 }
 
-static int cover(struct prof_file *f, const char *raw)
+int prof_file_cover(struct prof_file *f, const char *raw)
 {
-	return strv_add_unique(&f->covers, &f->n_covers, raw) < 0 ? -ENOMEM : 0;
+	return prof_strv_add(&f->covers, &f->n_covers, raw) < 0 ? -ENOMEM : 0;
 }
 
 static int cmp_file(const void *a, const void *b)
@@ -349,9 +456,8 @@ static int cmp_file(const void *a, const void *b)
 }
 
 /* Replace entries by a pattern entry that covers them. */
-static int fold(struct profile *p, const char *pattern, bool (*belongs)(const char *, const char *,
-									 const void *),
-		const void *arg)
+static int fold(struct profile *p, const char *pattern,
+		bool (*belongs)(const char *, const char *, const void *), const void *arg)
 {
 	struct prof_file *pf = NULL;
 	size_t w = 0;
@@ -373,7 +479,7 @@ static int fold(struct profile *p, const char *pattern, bool (*belongs)(const ch
 
 			if (!pat)
 				return -ENOMEM;
-			err = cover(f, f->path);
+			err = prof_file_cover(f, f->path);
 			free(f->path);
 			f->path = pat;
 			pf = &p->files[w];
@@ -383,9 +489,9 @@ static int fold(struct profile *p, const char *pattern, bool (*belongs)(const ch
 			continue;
 		}
 		pf->access |= f->access;
-		err = cover(pf, f->path);
+		err = prof_file_cover(pf, f->path);
 		for (size_t c = 0; !err && c < f->n_covers; c++)
-			err = cover(pf, f->covers[c]);
+			err = prof_file_cover(pf, f->covers[c]);
 		free(f->path);
 		strv_free(f->covers, f->n_covers);
 		if (err)
@@ -486,12 +592,8 @@ static int cmp_cap(const void *a, const void *b)
 	return x->cap < y->cap ? -1 : x->cap > y->cap;
 }
 
-int profile_finish(struct profile *p, size_t threshold)
+void profile_sort(struct profile *p)
 {
-	int err = generalise(p, threshold);
-
-	if (err)
-		return err;
 	if (p->n_sys)
 		qsort(p->sys, p->n_sys, sizeof(*p->sys), cmp_sys);
 	if (p->n_exec)
@@ -508,6 +610,15 @@ int profile_finish(struct profile *p, size_t threshold)
 		qsort(p->caps, p->n_caps, sizeof(*p->caps), cmp_cap);
 	strv_sort(p->selector, p->n_selector);
 	strv_sort(p->prov.containers, p->prov.n_containers);
+}
+
+int profile_finish(struct profile *p, size_t threshold)
+{
+	int err = generalise(p, threshold);
+
+	if (err)
+		return err;
+	profile_sort(p);
 	return 0;
 }
 
@@ -527,7 +638,8 @@ int profile_merge(struct profile *dst, const struct profile *src)
 	int err = 0;
 
 	for (size_t i = 0; !err && i < src->n_sys; i++)
-		err = profile_add_syscall(dst, src->sys[i].abi, src->sys[i].name, src->sys[i].count);
+		err = profile_add_syscall(dst, src->sys[i].abi, src->sys[i].name,
+					  src->sys[i].count);
 	for (size_t i = 0; !err && i < src->n_exec; i++) {
 		err = profile_add_exec(dst, src->exec[i].path, NULL, src->exec[i].count);
 		for (size_t j = 0; !err && j < src->exec[i].n_parents; j++)
@@ -538,7 +650,8 @@ int profile_merge(struct profile *dst, const struct profile *src)
 		for (size_t j = 0; !err && j < src->files[i].n_covers; j++)
 			for (size_t k = 0; k < dst->n_files; k++)
 				if (!strcmp(dst->files[k].path, src->files[i].path))
-					err = cover(&dst->files[k], src->files[i].covers[j]);
+					err = prof_file_cover(&dst->files[k],
+							      src->files[i].covers[j]);
 	}
 	for (size_t i = 0; !err && i < src->n_net; i++)
 		err = profile_add_net(dst, &src->net[i]);
@@ -548,7 +661,7 @@ int profile_merge(struct profile *dst, const struct profile *src)
 	for (size_t i = 0; !err && i < s->n_containers; i++)
 		err = profile_add_container(dst, s->containers[i]);
 	for (size_t i = 0; !err && i < src->n_selector; i++)
-		err = strv_add_unique(&dst->selector, &dst->n_selector, src->selector[i]) < 0
+		err = prof_strv_add(&dst->selector, &dst->n_selector, src->selector[i]) < 0
 			      ? -ENOMEM
 			      : 0;
 	if (!err)
@@ -564,9 +677,11 @@ int profile_merge(struct profile *dst, const struct profile *src)
 		d->end = s->end;
 	/* Two kernels: "newer than the kernel" must hold for both. */
 	for (int a = 0; a < PROF_ABI__MAX; a++)
-		if (s->syscall_max[a] && (!d->syscall_max[a] || s->syscall_max[a] < d->syscall_max[a]))
+		if (s->syscall_max[a] &&
+		    (!d->syscall_max[a] || s->syscall_max[a] < d->syscall_max[a]))
 			d->syscall_max[a] = s->syscall_max[a];
-	return profile_finish(dst, SIZE_MAX);
+	profile_sort(dst);
+	return 0;
 }
 
 /* ---- YAML ----------------------------------------------------------------------- */
@@ -597,6 +712,11 @@ static void fmt_time(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "%lld", (long long)t);
 }
 
+static const char *known(const char *s)
+{
+	return s && s[0] ? s : "unknown";
+}
+
 static char *stamp(const struct profile *p)
 {
 	const struct prof_provenance *v = &p->prov;
@@ -607,10 +727,9 @@ static char *stamp(const struct profile *p)
 	if (asprintf(&s,
 		     "learned by ward %s on Linux %s %s with libseccomp %s, runtime %s, from %s to "
 		     "%s, %llu events, %zu containers",
-		     v->ward ? v->ward : "", v->kernel ? v->kernel : "", v->arch ? v->arch : "",
-		     v->libseccomp ? v->libseccomp : "",
-		     v->runtime && v->runtime[0] ? v->runtime : "unknown", from, to,
-		     (unsigned long long)v->events, v->n_containers) < 0)
+		     known(v->ward), known(v->kernel), known(v->arch), known(v->libseccomp),
+		     known(v->runtime), from, to, (unsigned long long)v->events,
+		     v->n_containers) < 0)
 		return NULL;
 	return s;
 }
@@ -644,15 +763,15 @@ static void write_access(FILE *f, uint32_t access)
 	bool first = true;
 
 	fputc('[', f);
-	for (size_t b = 0; b < ARRAY_SIZE(access_names); b++)
+	for (size_t b = 0; b < ARRAY_SIZE(prof_access_names); b++)
 		if (access & (1u << b)) {
-			fprintf(f, "%s%s", first ? "" : ", ", access_names[b]);
+			fprintf(f, "%s%s", first ? "" : ", ", prof_access_names[b]);
 			first = false;
 		}
 	fputc(']', f);
 }
 
-static char *cap_name(uint32_t cap)
+char *prof_cap_name(uint32_t cap)
 {
 	char *n = cap_to_name((cap_value_t)cap), *u = NULL;
 
@@ -669,7 +788,7 @@ static void list_item(FILE *f, json_t *o)
 {
 	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 
-	if (s && strlen(s) < LIST_ITEM_MAX && utf8_ok(s)) {
+	if (s && strlen(s) < RC_SCALAR_MAX && utf8_ok(s)) {
 		fputs("    - ", f);
 		yq(f, s);
 		fputc('\n', f);
@@ -701,7 +820,8 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 		yq(f, p->selector[i]);
 	}
 	fprintf(f, "]}\n  mode: %s\n  posture: %s\n", mode, posture);
-	fprintf(f, "  provenance: {learnedAt: \"%s\", duration: \"%s\", events: %llu, containers: [",
+	fprintf(f,
+		"  provenance: {learnedAt: \"%s\", duration: \"%s\", events: %llu, containers: [",
 		from, dur, (unsigned long long)v->events);
 	for (size_t i = 0; i < v->n_containers; i++) {
 		fputs(i ? ", " : "", f);
@@ -746,7 +866,7 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 	if (p->n_caps) {
 		fprintf(f, "  capabilities:\n    - {names: [");
 		for (size_t i = 0; i < p->n_caps; i++) {
-			char *n = cap_name(p->caps[i].cap);
+			char *n = prof_cap_name(p->caps[i].cap);
 
 			if (!n)
 				return -ENOMEM;
@@ -776,7 +896,7 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 	free(st);
 	fprintf(f, "\n  description: \"ward learn: one JSON object per item (docs/profiles.md)\"\n"
 		   "spec:\n  items:\n");
-	list_item(f, json_pack("{s:{s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I, s:I, s:{s:I, s:I}}}",
+	list_item(f, json_pack("{s:{s:s*, s:s*, s:s*, s:s*, s:s*, s:I, s:I, s:I, s:{s:I, s:I}}}",
 			       "recording", "ward", v->ward, "kernel", v->kernel, "arch", v->arch,
 			       "libseccomp", v->libseccomp, "runtime", v->runtime, "start",
 			       (json_int_t)v->start, "end", (json_int_t)v->end, "events",
@@ -799,7 +919,7 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 			list_item(f, json_pack("{s:s, s:s}", "pattern", p->files[i].path, "covers",
 					       p->files[i].covers[j]));
 	for (size_t i = 0; i < p->n_caps; i++) {
-		char *n = cap_name(p->caps[i].cap);
+		char *n = prof_cap_name(p->caps[i].cap);
 
 		if (!n)
 			return -ENOMEM;
@@ -830,10 +950,10 @@ static json_t *class_keys(const struct profile *p, int cls)
 	for (size_t i = 0; a && cls == 1 && i < p->n_exec; i++)
 		add_str(a, p->exec[i].path);
 	for (size_t i = 0; a && cls == 2 && i < p->n_files; i++) {
-		for (size_t b = 0; b < ARRAY_SIZE(access_names); b++) {
+		for (size_t b = 0; b < ARRAY_SIZE(prof_access_names); b++) {
 			if (!(p->files[i].access & (1u << b)))
 				continue;
-			snprintf(buf, sizeof(buf), "%s %s", access_names[b], p->files[i].path);
+			snprintf(buf, sizeof(buf), "%s %s", prof_access_names[b], p->files[i].path);
 			add_str(a, buf);
 		}
 	}
@@ -849,7 +969,7 @@ static json_t *class_keys(const struct profile *p, int cls)
 		add_str(a, buf);
 	}
 	for (size_t i = 0; a && cls == 4 && i < p->n_caps; i++) {
-		char *n = cap_name(p->caps[i].cap);
+		char *n = prof_cap_name(p->caps[i].cap);
 
 		if (n)
 			add_str(a, n);
@@ -860,11 +980,8 @@ static json_t *class_keys(const struct profile *p, int cls)
 
 static bool arr_has(json_t *a, const char *s)
 {
-	size_t i;
-	json_t *v;
-
-	json_array_foreach(a, i, v)
-		if (strcmp(json_string_value(v), s) == 0)
+	for (size_t i = 0; i < json_array_size(a); i++)
+		if (strcmp(json_string_value(json_array_get(a, i)), s) == 0)
 			return true;
 	return false;
 }
@@ -872,14 +989,15 @@ static bool arr_has(json_t *a, const char *s)
 static json_t *minus(json_t *a, json_t *b)
 {
 	json_t *r = json_array();
-	size_t i;
-	json_t *v;
 
-	json_array_foreach(a, i, v)
-		if (r && !arr_has(b, json_string_value(v)) && json_array_append(r, v)) {
+	for (size_t i = 0; r && i < json_array_size(a); i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!arr_has(b, json_string_value(v)) && json_array_append(r, v)) {
 			json_decref(r);
 			return NULL;
 		}
+	}
 	return r;
 }
 
@@ -891,7 +1009,8 @@ json_t *profile_diff(const struct profile *a, const struct profile *b)
 
 	for (int c = 0; o && c < (int)ARRAY_SIZE(classes); c++) {
 		json_t *ka = class_keys(a, c), *kb = class_keys(b, c);
-		json_t *add = ka && kb ? minus(kb, ka) : NULL, *rem = ka && kb ? minus(ka, kb) : NULL;
+		json_t *add = ka && kb ? minus(kb, ka) : NULL,
+		       *rem = ka && kb ? minus(ka, kb) : NULL;
 
 		if (!add || !rem ||
 		    json_object_set_new(o, classes[c],
@@ -908,9 +1027,9 @@ json_t *profile_diff(const struct profile *a, const struct profile *b)
 /* ---- exports ------------------------------------------------------------------- */
 
 static const char *const export_names[PROF_EXPORT__MAX] = {
-	[PROF_EXPORT_OCI_SECCOMP] = "oci-seccomp",	 [PROF_EXPORT_DOCKER_SECCOMP] = "docker-seccomp",
-	[PROF_EXPORT_K8S_SECCOMP] = "k8s-seccomp",	 [PROF_EXPORT_OCI_CAPS] = "oci-caps",
-	[PROF_EXPORT_K8S_CAPS] = "k8s-caps",		 [PROF_EXPORT_DOCKER_CAPS] = "docker-caps",
+	[PROF_EXPORT_OCI_SECCOMP] = "oci-seccomp", [PROF_EXPORT_DOCKER_SECCOMP] = "docker-seccomp",
+	[PROF_EXPORT_K8S_SECCOMP] = "k8s-seccomp", [PROF_EXPORT_OCI_CAPS] = "oci-caps",
+	[PROF_EXPORT_K8S_CAPS] = "k8s-caps",	   [PROF_EXPORT_DOCKER_CAPS] = "docker-caps",
 };
 
 int profile_export_parse(const char *s, enum prof_export *ret)
@@ -991,11 +1110,10 @@ static json_t *seccomp_spec(const struct profile *p, bool comment)
 						 "SCMP_ACT_ALLOW", "comment", comment ? st : NULL)))
 		goto out;
 	if (json_array_size(newer) &&
-	    json_array_append_new(sys, json_pack("{s:O, s:s, s:i, s:s?}", "names", newer,
-						 "action", "SCMP_ACT_ERRNO", "errnoRet", ENOSYS,
-						 "comment",
-						 comment ? "newer than the recording kernel: ENOSYS"
-							 : NULL)))
+	    json_array_append_new(
+		    sys, json_pack("{s:O, s:s, s:i, s:s?}", "names", newer, "action",
+				   "SCMP_ACT_ERRNO", "errnoRet", ENOSYS, "comment",
+				   comment ? "newer than the recording kernel: ENOSYS" : NULL)))
 		goto out;
 	o = json_pack("{s:s, s:i, s:O, s:O}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet",
 		      EPERM, "architectures", arches, "syscalls", sys);
@@ -1013,7 +1131,7 @@ static json_t *cap_list(const struct profile *p, bool prefix)
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < p->n_caps; i++) {
-		char *n = cap_name(p->caps[i].cap);
+		char *n = prof_cap_name(p->caps[i].cap);
 		int err = !n || add_str(a, prefix ? n : n + strlen("CAP_"));
 
 		free(n);
@@ -1064,11 +1182,9 @@ json_t *profile_export(const struct profile *p, enum prof_export e)
 		caps = cap_list(p, false);
 		flags = json_array();
 		if (caps && flags && !add_str(flags, "--cap-drop=ALL")) {
-			size_t i;
-			json_t *c;
-
 			o = flags;
-			json_array_foreach(caps, i, c) {
+			for (size_t i = 0; i < json_array_size(caps); i++) {
+				json_t *c = json_array_get(caps, i);
 				int err;
 
 				if (asprintf(&flag, "--cap-add=%s", json_string_value(c)) < 0) {

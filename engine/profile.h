@@ -59,11 +59,11 @@ struct prof_cap {
 };
 
 struct prof_provenance {
-	char *ward;	  /* ward's version */
-	char *kernel;	  /* uname -r of the recording host */
-	char *arch;	  /* uname -m */
-	char *libseccomp; /* version used for names */
-	char *runtime;	  /* e.g. "runc 1.1.5" ("" if unknown) */
+	char *ward;	    /* ward's version */
+	char *kernel;	    /* uname -r of the recording host */
+	char *arch;	    /* uname -m */
+	char *libseccomp;   /* version used for names */
+	char *runtime;	    /* e.g. "runc 1.1.5" ("" if unknown) */
 	int64_t start, end; /* the window, seconds since the epoch (UTC) */
 	uint64_t events;
 	char **containers;
@@ -74,7 +74,9 @@ struct prof_provenance {
 };
 
 struct profile {
-	char *name; /* metadata.name */
+	char *name;	 /* metadata.name */
+	char *mode;	 /* spec.mode of a profile read back ("audit", "enforce"), else NULL */
+	char *posture;	 /* spec.posture of a profile read back ("alert", "block"), else NULL */
 	char **selector; /* container name globs */
 	size_t n_selector;
 	struct prof_provenance prov;
@@ -94,13 +96,21 @@ struct profile {
 struct profile *profile_new(const char *name);
 void profile_free(struct profile *p);
 
-/* Recording: each call adds or counts one observation; 0 or -errno. */
+/* Recording: each call adds or counts one observation; 0 or -errno (paths:
+ * -EINVAL when relative, -ENAMETOOLONG beyond what a policy can name,
+ * WARD_PATH_MAX bytes or WARD_PATH_DEPTH components). */
 int profile_add_syscall(struct profile *p, uint32_t abi, const char *name, uint64_t count);
 int profile_add_exec(struct profile *p, const char *path, const char *parent, uint64_t count);
 int profile_add_file(struct profile *p, const char *path, uint32_t access);
 int profile_add_net(struct profile *p, const struct prof_net *n);
 int profile_add_cap(struct profile *p, uint32_t cap, bool inferred, const char *evidence);
 int profile_add_container(struct profile *p, const char *name);
+
+/* Where the kernel cannot say which capabilities were used: infer them from
+ * what was recorded (binds below unpriv_port_start, chown accesses, and
+ * syscalls that need a capability such as mknod, chroot, setuid, mount) and
+ * add each as inferred, with its evidence. 0 or -ENOMEM. */
+int profile_infer_caps(struct profile *p, uint16_t unpriv_port_start);
 
 /* Sort everything and merge duplicates; generalise high-cardinality paths
  * (more than `threshold` siblings whose names differ only in digits, hex or
@@ -115,6 +125,21 @@ int profile_merge(struct profile *dst, const struct profile *src);
 /* Write the `kind: Profile` document (and its companion `kind: List` of
  * observations rulesc's schema has no keys for). 0 or -errno. */
 int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const char *posture);
+
+/* Read a profile file back: the `kind: Profile` document and its companion
+ * `NAME.observed` list (optional). The Profile is authoritative: observations
+ * of syscalls (x86_64), binaries, patterns or capabilities it does not list
+ * are dropped, so a profile edited by hand stays as edited. Returns 0 and *ret,
+ * or -EINVAL with *ret_error ("file:line:column: message", malloc'd) for
+ * input that is not such a profile, or -ENOMEM. */
+int profile_read_buffer(const char *name, const char *buf, size_t len, struct profile **ret,
+			char **ret_error);
+/* The same for a file (at most RC_FILE_MAX bytes); I/O errors are -errno with
+ * *ret_error "file: reason". */
+int profile_read_file(const char *path, struct profile **ret, char **ret_error);
+
+/* "90", "90s", "15m", "24h", "7d" or sums such as "1h30m" in seconds; -EINVAL. */
+int profile_parse_duration(const char *s, int64_t *ret);
 
 /* ---- comparison ---------------------------------------------------------------- */
 

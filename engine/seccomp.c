@@ -197,6 +197,17 @@ static const char *const runtime_essentials[] = {
 	"nanosleep", "rt_sigprocmask", "sched_yield", "sigaltstack", "tgkill",
 };
 
+size_t sc_essential_names(const char *name_buf[], size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(essentials) && n < max; i++)
+		name_buf[n++] = essentials[i];
+	for (size_t i = 0; i < ARRAY_SIZE(runtime_essentials) && n < max; i++)
+		name_buf[n++] = runtime_essentials[i];
+	return n;
+}
+
 /*
  * Docker's default profile (moby/moby profiles/seccomp/default.json,
  * Apache-2.0, Copyright Docker, Inc.; the copy in

@@ -59,6 +59,12 @@ struct sc_report {
 /* Check a profile held in buf. Returns 0 with *ret even when the report has
  * errors (check n_errors); -ENOMEM otherwise. */
 int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret);
+
+/* The syscalls every profile must allow (exit, exit_group, rt_sigreturn, and
+ * what runc calls between installing the filter and the entrypoint exec):
+ * writes up to max names into name_buf, returns how many. */
+#define SC_ESSENTIALS_MAX 32
+size_t sc_essential_names(const char *name_buf[], size_t max);
 void sc_report_free(struct sc_report *r);
 /* The report as a JSON object (new reference), NULL on ENOMEM. */
 json_t *sc_report_json(const struct sc_report *r);

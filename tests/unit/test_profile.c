@@ -2,9 +2,14 @@
 /*
  * Learned profiles: recording, path generalisation, the YAML rulesc must
  * accept (checked with librulesc), merge, diff and the runtime exports
- * (checked with `ward seccomp check`'s compiler).
+ * (checked with `ward seccomp check`'s compiler), and reading profiles back:
+ * every tests/data/profiles/NNNN-*.yaml against its .expected file (the
+ * profile written back, or the one error).
  */
+#include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,10 +29,10 @@
 #include "seccomp_json.h"
 
 static const char *const runc_and_exit[] = {
-	"close",  "epoll_ctl", "execve",	 "fstatfs",	"getdents64",	  "getpid",
-	"openat", "write",     "futex",		 "madvise",	"mmap",		  "munmap",
-	"nanosleep", "rt_sigprocmask", "sched_yield", "sigaltstack", "tgkill", "exit",
-	"exit_group", "rt_sigreturn",
+	"close",       "epoll_ctl", "execve",	 "fstatfs",	   "getdents64",
+	"getpid",      "openat",    "write",	 "futex",	   "madvise",
+	"mmap",	       "munmap",    "nanosleep", "rt_sigprocmask", "sched_yield",
+	"sigaltstack", "tgkill",    "exit",	 "exit_group",	   "rt_sigreturn",
 };
 
 static struct profile *sample(const char *name, const char *ctr)
@@ -196,11 +201,12 @@ static void test_exports(void **state)
 		if (i == PROF_EXPORT_K8S_SECCOMP) {
 			assert_string_equal(json_string_value(json_object_get(o, "kind")),
 					    "SeccompProfile");
-			assert_non_null(strstr(
-				json_string_value(json_object_get(
-					json_object_get(json_object_get(o, "metadata"), "annotations"),
-					"ward.dev/provenance")),
-				"libseccomp"));
+			assert_non_null(
+				strstr(json_string_value(json_object_get(
+					       json_object_get(json_object_get(o, "metadata"),
+							       "annotations"),
+					       "ward.dev/provenance")),
+				       "libseccomp"));
 			spec = json_object_get(o, "spec");
 		}
 		if (i <= PROF_EXPORT_K8S_SECCOMP) {
@@ -217,9 +223,9 @@ static void test_exports(void **state)
 				assert_string_not_equal(r->diags[k].code, "dangerous");
 			sc_report_free(r);
 			free(s);
-			assert_int_equal(json_array_size(json_object_get(json_array_get(sys, 0),
-									 "names")),
-					 22);
+			assert_int_equal(
+				json_array_size(json_object_get(json_array_get(sys, 0), "names")),
+				22);
 			enosys = json_array_get(sys, 1);
 			assert_int_equal(json_integer_value(json_object_get(enosys, "errnoRet")),
 					 ENOSYS);
@@ -239,23 +245,206 @@ static void test_exports(void **state)
 				    "--cap-add=NET_BIND_SERVICE");
 		json_decref(o);
 		o = profile_export(p, PROF_EXPORT_OCI_CAPS);
-		assert_string_equal(json_string_value(json_array_get(json_object_get(o, "bounding"),
-								     0)),
-				    "CAP_NET_BIND_SERVICE");
+		assert_string_equal(
+			json_string_value(json_array_get(json_object_get(o, "bounding"), 0)),
+			"CAP_NET_BIND_SERVICE");
 		json_decref(o);
 	}
 	assert_int_equal(profile_export_parse("nope", &e), -EINVAL);
 	profile_free(p);
 }
 
+static char data_dir[PATH_MAX]; /* tests/data/profiles */
+
+static char *slurp(const char *path, size_t *ret_len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	size_t len;
+
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	buf = malloc(1 << 20);
+	assert_non_null(buf);
+	len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	*ret_len = len;
+	return buf;
+}
+
+/* Read back, written again: the same bytes, and the same profile. */
+static void test_read_roundtrip(void **state)
+{
+	struct profile *p = sample("web", "web-1"), *q = NULL;
+	char *y1, *y2, *err = NULL;
+	size_t l1, l2;
+
+	(void)state;
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_I386, "socketcall", 4), 0);
+	assert_int_equal(profile_finish(p, 3), 0);
+	y1 = to_yaml(p, &l1);
+	if (profile_read_buffer("web.yaml", y1, l1, &q, &err))
+		fail_msg("cannot read what was written: %s\n%s", err, y1);
+	y2 = to_yaml(q, &l2);
+	assert_string_equal(y1, y2);
+	assert_string_equal(q->mode, "audit");
+	assert_string_equal(q->posture, "alert");
+	assert_int_equal(q->n_sys, p->n_sys);
+	for (size_t i = 0; i < q->n_sys; i++) {
+		assert_int_equal(q->sys[i].abi, p->sys[i].abi);
+		assert_string_equal(q->sys[i].name, p->sys[i].name);
+		assert_int_equal(q->sys[i].count, p->sys[i].count);
+	}
+	assert_int_equal(q->n_exec, 1);
+	assert_int_equal(q->exec[0].count, 3);
+	assert_int_equal(q->exec[0].n_parents, 2);
+	assert_string_equal(q->exec[0].parents[0], "");
+	assert_int_equal(q->n_files, p->n_files);
+	for (size_t i = 0; i < q->n_files; i++) {
+		assert_string_equal(q->files[i].path, p->files[i].path);
+		assert_int_equal(q->files[i].access, p->files[i].access);
+		assert_int_equal(q->files[i].n_covers, p->files[i].n_covers);
+	}
+	assert_int_equal(q->n_net, 2);
+	assert_memory_equal(q->net, p->net, 2 * sizeof(*q->net));
+	assert_int_equal(q->n_caps, 1);
+	assert_true(q->caps[0].inferred);
+	assert_string_equal(q->caps[0].evidence, "bind to port 80");
+	assert_int_equal(q->prov.start, p->prov.start);
+	assert_int_equal(q->prov.end, p->prov.end);
+	assert_int_equal(q->prov.events, p->prov.events);
+	assert_int_equal(q->prov.syscall_max[PROF_ABI_X86_64], 334);
+	assert_string_equal(q->prov.runtime, "runc 1.1.5");
+	free(y1);
+	free(y2);
+	profile_free(p);
+	profile_free(q);
+}
+
+/* The Profile decides: a syscall, binary, pattern or capability removed from
+ * it by hand is not brought back by its observations. */
+static void test_read_authoritative(void **state)
+{
+	struct profile *p = sample("web", "web-1"), *q = NULL;
+	char *y, *cut, *err = NULL;
+	size_t len;
+
+	(void)state;
+	y = to_yaml(p, &len);
+	cut = strstr(y, ", read,");
+	assert_non_null(cut);
+	memmove(cut, cut + strlen(", read"), strlen(cut + strlen(", read")) + 1);
+	cut = strstr(y, "  capabilities:\n");
+	assert_non_null(cut);
+	memmove(cut, strstr(cut, "  syscalls:"), strlen(strstr(cut, "  syscalls:")) + 1);
+	if (profile_read_buffer("web.yaml", y, strlen(y), &q, &err))
+		fail_msg("%s", err);
+	assert_int_equal(q->n_sys, p->n_sys - 1);
+	for (size_t i = 0; i < q->n_sys; i++)
+		assert_string_not_equal(q->sys[i].name, "read");
+	assert_int_equal(q->n_caps, 0);
+	free(y);
+	profile_free(p);
+	profile_free(q);
+}
+
+static void test_read_cases(void **state)
+{
+	struct dirent **ents;
+	int n, cases = 0;
+
+	(void)state;
+	n = scandir(data_dir, &ents, NULL, alphasort);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		size_t nl = strlen(name), len, got_len = 0;
+		char path[PATH_MAX * 2], *buf, *expected, *got = NULL, *err = NULL;
+		struct profile *p = NULL;
+		FILE *f;
+
+		if (name[0] < '0' || name[0] > '9' || nl < 5 || strcmp(name + nl - 5, ".yaml")) {
+			free(ents[i]);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", data_dir, name);
+		buf = slurp(path, &len);
+		f = open_memstream(&got, &got_len);
+		assert_non_null(f);
+		if (profile_read_buffer(name, buf, len, &p, &err) == 0) {
+			char *why = NULL;
+
+			assert_int_equal(profile_write_yaml(p, f, p->mode, p->posture), 0);
+			fflush(f);
+			if (profile_check_yaml(name, got, got_len, &why))
+				fail_msg("%s: rulesc rejects it written back: %s", name, why);
+		} else {
+			assert_non_null(err);
+			fprintf(f, "%s\n", err);
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "%s/%.*s.expected", data_dir, (int)(nl - 5), name);
+		expected = slurp(path, &len);
+		if (strcmp(expected, got) != 0)
+			fail_msg("%s: differs\n--- expected\n%s--- got\n%s", name, expected, got);
+		free(expected);
+		free(got);
+		free(err);
+		free(buf);
+		profile_free(p);
+		free(ents[i]);
+		cases++;
+	}
+	free(ents);
+	assert_true(cases >= 20);
+}
+
+static void test_duration_and_limits(void **state)
+{
+	struct profile *p = profile_new("x"), *q = NULL;
+	char path[WARD_PATH_MAX + 2], *err = NULL;
+	int64_t d;
+
+	(void)state;
+	assert_int_equal(profile_parse_duration("90", &d), 0);
+	assert_int_equal(d, 90);
+	assert_int_equal(profile_parse_duration("1h30m", &d), 0);
+	assert_int_equal(d, 5400);
+	assert_int_equal(profile_parse_duration("7d", &d), 0);
+	assert_int_equal(d, 7 * 86400);
+	assert_int_equal(profile_parse_duration("", &d), -EINVAL);
+	assert_int_equal(profile_parse_duration("5x", &d), -EINVAL);
+	assert_int_equal(profile_parse_duration("1h30", &d), -EINVAL);
+	assert_int_equal(profile_parse_duration("99999999999999999999s", &d), -EINVAL);
+	/* What rulesc cannot compile is refused when recorded. */
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	assert_int_equal(profile_add_file(p, path, WARD_ACC_READ), -ENAMETOOLONG);
+	assert_int_equal(profile_add_exec(p, path, NULL, 1), -ENAMETOOLONG);
+	for (int i = 0; i <= WARD_PATH_DEPTH; i++)
+		memcpy(path + 2 * i, "/a", 2);
+	path[2 * (WARD_PATH_DEPTH + 1)] = '\0';
+	assert_int_equal(profile_add_file(p, path, WARD_ACC_READ), -ENAMETOOLONG);
+	assert_int_equal(profile_read_file("/nonexistent/x.yaml", &q, &err), -ENOENT);
+	assert_null(q);
+	assert_non_null(strstr(err, "/nonexistent/x.yaml"));
+	free(err);
+	profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record),
-		cmocka_unit_test(test_yaml_rulesc),
-		cmocka_unit_test(test_merge_diff),
-		cmocka_unit_test(test_exports),
+		cmocka_unit_test(test_record),	       cmocka_unit_test(test_yaml_rulesc),
+		cmocka_unit_test(test_merge_diff),     cmocka_unit_test(test_exports),
+		cmocka_unit_test(test_read_roundtrip), cmocka_unit_test(test_read_authoritative),
+		cmocka_unit_test(test_read_cases),     cmocka_unit_test(test_duration_and_limits),
 	};
+	char self[] = __FILE__;
 
+	/* tests/unit/test_profile.c -> tests/data/profiles */
+	snprintf(data_dir, sizeof(data_dir), "%s/../data/profiles", dirname(self));
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

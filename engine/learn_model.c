@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: Apache-2.0
+/* ward learn: selection of containers and the kernel's records as profile entries. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include <seccomp.h>
+#include <sys/capability.h>
+
+#include "bundle_maps.h"
+#include "learn_model.h"
+#include "seccomp_json.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ID_PREFIX_MIN 4
+
+/* ---- selection ----------------------------------------------------------------- */
+
+int learn_sel_add(struct learn_sel *s, bool image, const char *pattern)
+{
+	char ***v = image ? &s->images : &s->names;
+	size_t *n = image ? &s->n_images : &s->n_names;
+	char **nv, *d = strdup(pattern);
+
+	nv = d ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
+	if (!nv) {
+		free(d);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = d;
+	*v = nv;
+	return 0;
+}
+
+void learn_sel_clear(struct learn_sel *s)
+{
+	for (size_t i = 0; i < s->n_names; i++)
+		free(s->names[i]);
+	for (size_t i = 0; i < s->n_images; i++)
+		free(s->images[i]);
+	free(s->names);
+	free(s->images);
+	*s = (struct learn_sel){ 0 };
+}
+
+bool learn_sel_matches(const struct learn_sel *s, const struct container_info *ci)
+{
+	if (ci->host)
+		return false;
+	for (size_t i = 0; i < s->n_names; i++) {
+		const char *q = s->names[i];
+		size_t qlen = strlen(q);
+
+		if (!strcmp(ci->name, q) || !strcmp(ci->id, q) || !fnmatch(q, ci->name, 0) ||
+		    (qlen >= ID_PREFIX_MIN && !strncmp(ci->id, q, qlen)))
+			return true;
+	}
+	for (size_t i = 0; i < s->n_images; i++)
+		if (ci->image[0] && !fnmatch(s->images[i], ci->image, 0))
+			return true;
+	return false;
+}
+
+/* ---- paths ------------------------------------------------------------------------ */
+
+/* Append the components of s[0, len) to out (at *o), resolving "." and "..". */
+static int push_components(const char *s, size_t len, char *out, size_t size, size_t *o)
+{
+	for (size_t i = 0; i < len;) {
+		size_t j = i;
+
+		while (j < len && s[j] != '/')
+			j++;
+		if ((j - i == 1 && s[i] == '.') || j == i) {
+			/* "." or an empty component */
+		} else if (j - i == 2 && s[i] == '.' && s[i + 1] == '.') {
+			while (*o > 1 && out[*o - 1] != '/')
+				(*o)--;
+			if (*o > 1)
+				(*o)--; /* the '/' before the dropped component */
+		} else {
+			size_t need = (*o > 1 ? 1 : 0) + (j - i);
+
+			if (*o + need + 1 > size)
+				return -ENAMETOOLONG;
+			if (*o > 1)
+				out[(*o)++] = '/';
+			memcpy(out + *o, s + i, j - i);
+			*o += j - i;
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+int learn_path_resolve(const char *base, size_t base_len, const char *name, size_t name_len,
+		       char *out, size_t size)
+{
+	bool absolute = name_len && name[0] == '/';
+	size_t o = 1;
+	int err = 0;
+
+	if (size < 2)
+		return -ENAMETOOLONG;
+	if (!absolute && (!base_len || base[0] != '/'))
+		return -EINVAL;
+	out[0] = '/';
+	if (!absolute)
+		err = push_components(base, base_len, out, size, &o);
+	if (!err)
+		err = push_components(name, name_len, out, size, &o);
+	if (err)
+		return err;
+	out[o] = '\0';
+	return 0;
+}
+
+/* ---- records ------------------------------------------------------------------------ */
+
+static int apply_file(struct profile *p, const struct ward_learn_event *e)
+{
+	int skipped = 0;
+
+	if (e->n_paths < 1 || e->n_paths > ARRAY_SIZE(e->path) || !e->access ||
+	    e->access & ~(uint32_t)WARD_ACC_ALL)
+		return -EPROTO;
+	for (size_t i = 0; i < e->n_paths; i++) {
+		const struct learn_path *lp = &e->path[i];
+		char path[LEARN_PATH_LEN * 2 + 2];
+		int err;
+
+		if (lp->base_len > LEARN_PATH_LEN || lp->name_len >= LEARN_PATH_LEN)
+			return -EPROTO;
+		if (lp->truncated ||
+		    learn_path_resolve(lp->base + LEARN_PATH_LEN - lp->base_len, lp->base_len,
+				       lp->name, lp->name_len, path, sizeof(path))) {
+			skipped = 1;
+			continue;
+		}
+		err = profile_add_file(p, path, e->access);
+		if (err == -ENOMEM)
+			return err;
+		if (err)
+			skipped = 1;
+	}
+	return skipped;
+}
+
+static int apply_net(struct profile *p, const struct ward_learn_event *e)
+{
+	struct prof_net n = {
+		.bind = e->type == LEARN_EV_BIND,
+		.proto = e->proto,
+		.port = e->port,
+	};
+	int err;
+
+	if (e->proto != WARD_PROTO_TCP && e->proto != WARD_PROTO_UDP)
+		return -EPROTO;
+	if (!e->port)
+		return 1; /* a port the kernel picks: nothing to allow */
+	memcpy(n.addr, e->addr, sizeof(n.addr));
+	err = profile_add_net(p, &n);
+	return err == -ENOMEM ? err : err ? 1 : 0;
+}
+
+int learn_apply_event(struct profile *p, const struct ward_learn_event *e)
+{
+	switch (e->type) {
+	case LEARN_EV_FILE:
+		return apply_file(p, e);
+	case LEARN_EV_BIND:
+	case LEARN_EV_CONNECT:
+		return apply_net(p, e);
+	case LEARN_EV_CAP:
+		if (!cap_valid((int)e->access))
+			return -EPROTO;
+		return profile_add_cap(p, e->access, false,
+				       "a capability check the kernel granted");
+	default:
+		return -EPROTO;
+	}
+}
+
+int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e)
+{
+	struct prof_net n = { .proto = WARD_PROTO_TCP, .port = e->dport };
+	int err;
+
+	if (e->type != TCP_EV_CONNECT || e->error || !e->dport)
+		return 0; /* accepts and closes: the bind is what counts; failed connects */
+	if (e->family == AF_INET) {
+		n.addr[10] = n.addr[11] = 0xff;
+		memcpy(&n.addr[12], e->daddr, 4);
+	} else if (e->family == AF_INET6) {
+		memcpy(n.addr, e->daddr, sizeof(n.addr));
+	} else {
+		return -EPROTO;
+	}
+	err = profile_add_net(p, &n);
+	return err == -ENOMEM ? err : err ? 1 : 0;
+}
+
+/* ---- which syscalls mean what ----------------------------------------------------------- */
+
+#define CWD LEARN_AT_CWD
+#define OPEN                          \
+	{                             \
+		.kind = LEARN_OP_OPEN \
+	}
+#define PATH(d, p, acc)                                                                   \
+	{                                                                                 \
+		.kind = LEARN_OP_PATH, .n_paths = 1, .dfd = { d, CWD }, .path = { p, 0 }, \
+		.access = WARD_ACC_##acc                                                  \
+	}
+#define PATH2(d0, p0, d1, p1, acc)                                                          \
+	{                                                                                   \
+		.kind = LEARN_OP_PATH, .n_paths = 2, .dfd = { d0, d1 }, .path = { p0, p1 }, \
+		.access = WARD_ACC_##acc                                                    \
+	}
+#define FD(i, acc)                                                                            \
+	{                                                                                     \
+		.kind = LEARN_OP_FD, .n_paths = 1, .path = { i, 0 }, .access = WARD_ACC_##acc \
+	}
+
+/* By name, so one table serves both ABIs; argument positions from the man
+ * pages (link, symlink: the new name is the one created). */
+static const struct {
+	const char *name;
+	struct learn_op op;
+} op_table[] = {
+	{ "open", OPEN },
+	{ "creat", OPEN },
+	{ "openat", OPEN },
+	{ "openat2", OPEN },
+	{ "unlink", PATH(CWD, 0, UNLINK) },
+	{ "unlinkat", PATH(0, 1, UNLINK) },
+	{ "rmdir", PATH(CWD, 0, UNLINK) },
+	{ "rename", PATH2(CWD, 0, CWD, 1, RENAME) },
+	{ "renameat", PATH2(0, 1, 2, 3, RENAME) },
+	{ "renameat2", PATH2(0, 1, 2, 3, RENAME) },
+	{ "mkdir", PATH(CWD, 0, CREATE) },
+	{ "mkdirat", PATH(0, 1, CREATE) },
+	{ "mknod", PATH(CWD, 0, CREATE) },
+	{ "mknodat", PATH(0, 1, CREATE) },
+	{ "link", PATH(CWD, 1, CREATE) },
+	{ "linkat", PATH(2, 3, CREATE) },
+	{ "symlink", PATH(CWD, 1, CREATE) },
+	{ "symlinkat", PATH(1, 2, CREATE) },
+	{ "truncate", PATH(CWD, 0, WRITE) },
+	{ "truncate64", PATH(CWD, 0, WRITE) },
+	{ "chmod", PATH(CWD, 0, CHMOD) },
+	{ "fchmodat", PATH(0, 1, CHMOD) },
+	{ "fchmodat2", PATH(0, 1, CHMOD) },
+	{ "fchmod", FD(0, CHMOD) },
+	{ "chown", PATH(CWD, 0, CHOWN) },
+	{ "lchown", PATH(CWD, 0, CHOWN) },
+	{ "chown32", PATH(CWD, 0, CHOWN) },
+	{ "lchown32", PATH(CWD, 0, CHOWN) },
+	{ "fchownat", PATH(0, 1, CHOWN) },
+	{ "fchown", FD(0, CHOWN) },
+	{ "fchown32", FD(0, CHOWN) },
+	{ "bind", { .kind = LEARN_OP_BIND } },
+	{ "connect", { .kind = LEARN_OP_CONNECT } },
+	{ "seccomp", { .kind = LEARN_OP_GATE, .n_want = 1, .want = { SECCOMP_SET_MODE_FILTER } } },
+	{ "prctl",
+	  { .kind = LEARN_OP_GATE, .n_want = 2, .want = { PR_SET_SECCOMP, SECCOMP_MODE_FILTER } } },
+};
+
+size_t learn_ops_fill(uint32_t arch, struct learn_op *ops, size_t n)
+{
+	size_t filled = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(op_table); i++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch, op_table[i].name);
+
+		if (nr < 0 || (size_t)nr >= n)
+			continue; /* not on this ABI */
+		ops[nr] = op_table[i].op;
+		filled++;
+	}
+	return filled;
+}
+
+/* ---- essentials and counting -------------------------------------------------------- */
+
+/*
+ * What `ward seccomp check` requires (engine/seccomp.c: exit, exit_group,
+ * rt_sigreturn, and what runc 1.1.5 calls after installing the filter,
+ * measured as docs/seccomp.md describes). A learning run sees those calls
+ * only when the container had a seccomp filter (learn.bpf.c opens the gate
+ * when one is installed), so they are always added; and restart_syscall, with
+ * which the kernel resumes a sleep interrupted by a stop signal, which a
+ * learning run sees only by chance.
+ */
+int learn_add_essentials(struct profile *p)
+{
+	const char *names[SC_ESSENTIALS_MAX + 1];
+	size_t n = sc_essential_names(names, SC_ESSENTIALS_MAX);
+
+	names[n++] = "restart_syscall";
+	for (size_t i = 0; i < n; i++) {
+		int err = profile_add_syscall(p, PROF_ABI_X86_64, names[i], 0);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+size_t learn_profile_items(const struct profile *p)
+{
+	size_t n = p->n_sys + p->n_exec + p->n_net + p->n_caps;
+
+	for (size_t i = 0; i < p->n_exec; i++)
+		n += p->exec[i].n_parents;
+	for (size_t i = 0; i < p->n_files; i++)
+		n += (size_t)__builtin_popcount(p->files[i].access);
+	return n;
+}

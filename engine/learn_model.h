@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ward learn: which containers are learned, and how the kernel's records
+ * become profile entries (learn_model.c, no BPF, unit-tested); the session
+ * that loads the programs and runs the loop is learn.c. No printing.
+ */
+#ifndef WARD_LEARN_MODEL_H
+#define WARD_LEARN_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "learn.h"
+#include "profile.h"
+#include "tcp.h"
+
+/* --container and --image: which containers are learned together. */
+struct learn_sel {
+	char **names; /* a name, an id, an id prefix (>= 4 characters) or a name glob */
+	size_t n_names;
+	char **images; /* image globs */
+	size_t n_images;
+};
+
+int learn_sel_add(struct learn_sel *s, bool image, const char *pattern);
+void learn_sel_clear(struct learn_sel *s);
+/* A container (never the host) matching any name pattern or image glob. */
+bool learn_sel_matches(const struct learn_sel *s, const struct container_info *ci);
+
+/* The path a process named: name when absolute, base when name is empty,
+ * else base/name; "//", "." and ".." resolved lexically. 0, or -EINVAL (not
+ * absolute), -ENAMETOOLONG (does not fit size). */
+int learn_path_resolve(const char *base, size_t base_len, const char *name, size_t name_len,
+		       char *out, size_t size);
+
+/* One record of learn.bpf.c into the profile. Returns 0, 1 when it names no
+ * path a policy can hold (truncated, too long: skipped), -EPROTO for a record
+ * this build does not know, -ENOMEM. */
+int learn_apply_event(struct profile *p, const struct ward_learn_event *e);
+/* A TCP connect of the tcp tracker; accepts, closes and failed connects add
+ * nothing (0). */
+int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e);
+
+/* learn.bpf.c's learn_ops[] for one ABI (libseccomp's SCMP_ARCH_*): what
+ * each syscall of ops[0..n) by number means for a profile. Returns how many
+ * were described (names the ABI lacks are skipped). */
+size_t learn_ops_fill(uint32_t arch, struct learn_op *ops, size_t n);
+
+/* The syscalls no process can do without and what runc calls between
+ * installing a seccomp filter and executing the entrypoint (docs/seccomp.md):
+ * a learning run without a filter cannot see them, a profile without them
+ * cannot start. Added with count 0. */
+int learn_add_essentials(struct profile *p);
+
+/* Entries a profile holds (syscalls, binaries and their parents, files by
+ * access kind, endpoints, capabilities): what "new items" counts. */
+size_t learn_profile_items(const struct profile *p);
+
+#endif

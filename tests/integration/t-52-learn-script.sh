@@ -1,0 +1,188 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# ward learn on a shell script doing file and network I/O: it writes five
+# numbered parts in a scratch directory, joins, renames, chmods and deletes
+# files, and passes a line through a TCP listener of its own. The profile
+# names the files by access kind (the parts as one glob that lists the raw
+# paths it covers), the endpoints, the binaries with their parents, and no
+# syscall of runc's setup. Under its seccomp and capability exports the script
+# runs again to the same result; a variant that calls unshare and mount gets
+# EPERM from the filter and otherwise finishes; a variant that chowns a file
+# needs CAP_CHOWN, which the capability export dropped, and is refused. Then
+# the profile as an audit policy of `ward server`: a connect it does not hold
+# raises an alert naming it, the one it holds none.
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+[ "$(uname -m)" = x86_64 ] || skip "the profiles name x86_64 syscalls"
+BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
+DOCKER_CAPS='["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID",
+	"CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID",
+	"CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"]'
+mkdir -p "$TDIR/job" || fail "mkdir job"
+cat >"$TDIR/job/job.sh" <<'EOF'
+#!/bin/sh
+# EXTRA runs first: the variants' additions.
+eval "$EXTRA"
+set -e
+mkdir -p /tmp/work
+for i in 1 2 3 4 5; do
+	echo "part $i" >"/tmp/work/part-$i.txt"
+done
+cat /tmp/work/part-*.txt >/data/joined.txt
+mv /data/joined.txt /data/result.txt
+chmod 640 /data/result.txt
+rm -r /tmp/work
+# The listener's stdin stays open (at EOF it would stop), and a job still
+# runs when wait starts in every run: the shell then always blocks in
+# rt_sigsuspend, so learning sees what the replays do.
+sleep 4 | nc -l -p 9000 >/data/received.txt &
+for i in 1 2 3 4 5; do # until the listener listens
+	sleep 1
+	echo "through tcp" | nc -w 2 127.0.0.1 9000 && break
+done
+wait
+echo "job done: $(wc -l </data/result.txt) parts, received: $(cat /data/received.txt)"
+EOF
+
+# job ID EXTRA [BUNDLE-OPTION...]: run the script in the foreground; its
+# output in $TDIR/ID.out, its /data in $TDIR/ID.data.
+job() {
+	local id=$1 extra=$2 b=$TDIR/$1.bundle
+	shift 2
+	mkdir -p "$TDIR/$id.data"
+	"$BUNDLE" "$b" "$WARDIT_DIR/rootfs" --bind-ro "$TDIR/job:/job" \
+		--bind "$TDIR/$id.data:/data" "$@" -- env "EXTRA=$extra" sh /job/job.sh ||
+		fail "bundle $id"
+	WARDIT_CTRS+=("$id")
+	timeout -k 5 30 runc run --bundle "$b" "$id" </dev/null >"$TDIR/$id.out" 2>&1
+}
+RESULT="job done: 5 parts, received: through tcp"
+
+# ---- learn ------------------------------------------------------------------------
+learned=$(ctr_id job)
+ward_start learn learn --container "$learned" --duration 60 --converge 3 -o "$TDIR/job.yaml"
+for ((i = 0; i < 100; i++)); do
+	grep -q "no running container matches" "$TDIR/learn.err" && break
+	ward_alive learn || fail "ward learn exited early: $(cat "$TDIR/learn.err")"
+	sleep 0.2
+done
+[ $i -lt 100 ] || fail "ward learn did not get ready in 20 s"
+job "$learned" "" --caps-list "$DOCKER_CAPS" || fail "the job failed: $(cat "$TDIR/$learned.out")"
+check "the job ran while learning" grep -qxF "$RESULT" "$TDIR/$learned.out"
+for ((i = 0; i < 40; i++)); do
+	grep -q "converged" "$TDIR/learn.err" && break
+	sleep 0.5
+done
+check "ward says the profile converged (3 s without anything new)" grep -q \
+	"learn: 1 container, .* events, [0-9]* new in the last minute, converged" "$TDIR/learn.err"
+ward_stop learn
+check "ward learned the container" grep -q "learning container $learned" "$TDIR/learn.err"
+
+# ---- the profile --------------------------------------------------------------------
+if [ -x "$(dirname "$WARD")/rulesc" ]; then
+	check "rulesc accepts the learned profile" "$(dirname "$WARD")/rulesc" check "$TDIR/job.yaml"
+fi
+cat >"$TDIR/empty.yaml" <<'EOF'
+apiVersion: ward.dev/v1
+kind: Profile
+metadata: {name: empty}
+spec:
+  selector: {containers: [none]}
+  mode: audit
+  posture: alert
+  provenance: {learnedAt: "2025-01-01T00:00:00Z", duration: 0s, events: 0, containers: [none]}
+EOF
+"$WARD" profile diff -o json "$TDIR/empty.yaml" "$TDIR/job.yaml" >"$TDIR/job.diff"
+[ $? -eq 1 ] || fail "ward profile diff cannot read the learned profile: $(cat "$TDIR/job.diff")"
+has() { # has CLASS ITEM: the profile holds ITEM
+	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$TDIR/job.diff" >/dev/null
+}
+check "the entrypoint, started by the runtime" grep -qF '{\"exec\":\"/bin/env\",\"parent\":\"\"}' "$TDIR/job.yaml"
+check "the script's shell, started by env" grep -qF '\"parent\":\"/bin/env\"}' "$TDIR/job.yaml"
+check "the script read" has files "read /job/job.sh"
+for a in write create; do
+	check "the parts as one glob ($a)" has files "$a /tmp/work/part-*.txt"
+done
+check "  ... covering the five raw paths" [ "$(grep -cF '{\"pattern\":\"/tmp/work/part-*.txt\",\"covers\":' "$TDIR/job.yaml")" -eq 5 ]
+check "the parts deleted" has files "unlink /tmp/work/part-*.txt"
+check "the scratch directory created" has files "create /tmp/work"
+check "  ... and removed" has files "unlink /tmp/work"
+check "the joined file written" has files "write /data/joined.txt"
+check "  ... and renamed" has files "rename /data/joined.txt"
+check "the result renamed to" has files "rename /data/result.txt"
+check "  ... and chmod'ed" has files "chmod /data/result.txt"
+check "the listener's bind" has network "bind tcp 9000"
+check "the connect" has network "connect tcp ::ffff:127.0.0.1 9000"
+check "no syscall of the runtime's setup" jq -e '.syscalls.added | . - (. - ["x86_64/mount",
+	"x86_64/pivot_root", "x86_64/unshare", "x86_64/sethostname", "x86_64/setns"]) == []' \
+	"$TDIR/job.diff"
+check "no capability the job does not use" jq -e '.capabilities.added == []' "$TDIR/job.diff"
+
+# ---- the exports, and the job under them ----------------------------------------------
+"$WARD" profile export --format oci-seccomp "$TDIR/job.yaml" >"$TDIR/sc.json" ||
+	fail "export oci-seccomp"
+"$WARD" profile export --format oci-caps "$TDIR/job.yaml" >"$TDIR/caps.json" ||
+	fail "export oci-caps"
+"$WARD" seccomp check -o json "$TDIR/sc.json" >"$TDIR/sc.check" ||
+	fail "the exported seccomp profile has errors: $(cat "$TDIR/sc.check")"
+check "the seccomp export checks clean" jq -e '.errors == 0 and
+	([.diagnostics[] | select(.code == "dangerous")] | length) == 0' "$TDIR/sc.check"
+PROFILE=(--seccomp "$TDIR/sc.json" --caps "$TDIR/caps.json")
+again=$(ctr_id again)
+job "$again" "" "${PROFILE[@]}" || fail "the job fails under its profile: $(cat "$TDIR/$again.out")"
+check "under the learned profiles the job gets the same result" grep -qxF "$RESULT" "$TDIR/$again.out"
+check "  ... and the same files" cmp "$TDIR/$learned.data/result.txt" "$TDIR/$again.data/result.txt"
+
+# ---- syscalls outside the profile -------------------------------------------------------
+NS='unshare -m true; echo unshare=$?; mount -t tmpfs none /tmp; echo mount=$?'
+ns=$(ctr_id ns)
+job "$ns" "$NS" "${PROFILE[@]}" --add-cap CAP_SYS_ADMIN ||
+	fail "the variant failed: $(cat "$TDIR/$ns.out")"
+check "unshare outside the profile: EPERM" grep -q "unshare(.*): Operation not permitted" "$TDIR/$ns.out"
+check "  ... it failed" grep -qx "unshare=1" "$TDIR/$ns.out"
+check "mount outside the profile fails" grep -qE "^mount=[1-9]" "$TDIR/$ns.out"
+check "  ... and the job otherwise works" grep -qxF "$RESULT" "$TDIR/$ns.out"
+nsc=$(ctr_id nsc)
+job "$nsc" "$NS" --caps "$TDIR/caps.json" --add-cap CAP_SYS_ADMIN ||
+	fail "the control failed: $(cat "$TDIR/$nsc.out")"
+check "control: without the seccomp profile both work" \
+	grep -qzE "unshare=0.*mount=0" "$TDIR/$nsc.out"
+
+# ---- a capability the profile dropped -----------------------------------------------------
+# The learned seccomp profile has no chown syscall either: test the
+# capability set alone.
+CHOWN='touch /data/owned; chown 1000 /data/owned; echo chown=$?'
+ch=$(ctr_id chown)
+job "$ch" "$CHOWN" --caps "$TDIR/caps.json" || fail "the variant failed: $(cat "$TDIR/$ch.out")"
+check "chown without CAP_CHOWN: refused" grep -q "chown: /data/owned: Operation not permitted" "$TDIR/$ch.out"
+check "  ... it failed" grep -qx "chown=1" "$TDIR/$ch.out"
+chc=$(ctr_id chownc)
+job "$chc" "$CHOWN" --caps-list "$DOCKER_CAPS" ||
+	fail "the control failed: $(cat "$TDIR/$chc.out")"
+check "control: with CAP_CHOWN chown works" \
+	grep -qx "chown=0" "$TDIR/$chc.out"
+# ---- the profile as an audit policy -----------------------------------------------------
+# The learned container's id again, so the profile's selector matches; the
+# deviation (a connect to a port it never used) waits for ward to target it.
+ward_start pol server -o json --policy "$TDIR/job.yaml" --unpin-on-exit
+for ((i = 0; i < 100; i++)); do
+	grep -q "policy generation [0-9]* in force" "$TDIR/pol.err" && break
+	ward_alive pol || fail "ward server rejects the learned profile: $(cat "$TDIR/pol.err")"
+	sleep 0.2
+done
+[ $i -lt 100 ] || fail "ward server did not put the profile in force in 20 s"
+DEV='sleep 3; echo probe | nc -w 1 127.0.0.1 9001; echo deviation=$?'
+job "$learned" "$DEV" --caps-list "$DOCKER_CAPS" || fail "the deviating job failed: $(cat "$TDIR/$learned.out")"
+check "audit mode: the deviating job still runs" grep -qxF "$RESULT" "$TDIR/$learned.out"
+alert='.tracker == "alert" and .op == "connect" and .container.name == $c'
+wait_event pol 20 "$alert"' and .object == "127.0.0.1:9001"' --arg c "$learned"
+ev=$(first_event "$(ward_out pol)" "$alert"' and .object == "127.0.0.1:9001"' --arg c "$learned")
+assert_event "the alert names the deviation, the profile and audit mode" "$ev" \
+	'.action == "alert" and .mode == "audit" and .port == 9001 and .protocol == "tcp" and
+	 .policy == $p' --arg p "$(sed -n 's/^  name: "\(.*\)"$/\1/p' "$TDIR/job.yaml" | head -n 1)"
+assert_none "no alert for the connect the profile holds" "$(ward_out pol)" \
+	"$alert"' and .object == "127.0.0.1:9000"' --arg c "$learned"
+ward_stop pol
+check_alert_schema "$(ward_out pol)"
+echo "PASS"

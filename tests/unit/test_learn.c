@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * ward learn without the kernel: which containers are selected, how paths
+ * the kernel reports are resolved, how records become profile entries, the
+ * essentials every learned profile carries (checked with `ward seccomp
+ * check`'s compiler) and capabilities inferred where the kernel cannot say.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+#include <cmocka.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+
+#include "bundle_maps.h"
+#include "learn_model.h"
+#include "seccomp_json.h"
+
+static void resolve_ok(const char *base, const char *name, const char *want)
+{
+	char out[512];
+
+	assert_int_equal(
+		learn_path_resolve(base, strlen(base), name, strlen(name), out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+}
+
+static void test_path_resolve(void **state)
+{
+	char out[8];
+
+	(void)state;
+	resolve_ok("/tmp/d", "rel", "/tmp/d/rel");
+	resolve_ok("/tmp/d", "", "/tmp/d");
+	resolve_ok("/ignored", "/etc//passwd", "/etc/passwd");
+	resolve_ok("/a/b/c", "../../x/./y", "/a/x/y");
+	resolve_ok("/", "../../..", "/");
+	resolve_ok("/a", "b/", "/a/b");
+	resolve_ok("/", "", "/");
+	assert_int_equal(learn_path_resolve("", 0, "rel", 3, out, sizeof(out)), -EINVAL);
+	assert_int_equal(learn_path_resolve("rel", 3, "x", 1, out, sizeof(out)), -EINVAL);
+	assert_int_equal(learn_path_resolve("/", 1, "/abcdefgh", 9, out, sizeof(out)),
+			 -ENAMETOOLONG);
+	assert_int_equal(learn_path_resolve("/", 1, "/abcdef", 7, out, sizeof(out)), 0);
+}
+
+static struct container_info ctr(const char *id, const char *name, const char *image)
+{
+	struct container_info ci = { .cgroup_id = 42 };
+
+	snprintf(ci.id, sizeof(ci.id), "%s", id);
+	snprintf(ci.name, sizeof(ci.name), "%s", name);
+	snprintf(ci.image, sizeof(ci.image), "%s", image);
+	return ci;
+}
+
+static void test_selection(void **state)
+{
+	struct container_info web1 = ctr("0123456789abcdef", "web-1", "nginx:1.25");
+	struct container_info db = ctr("fedcba9876543210", "db", "postgres:16");
+	struct container_info host = { .host = true };
+	struct learn_sel s = { 0 };
+
+	(void)state;
+	assert_false(learn_sel_matches(&s, &web1));
+	assert_int_equal(learn_sel_add(&s, false, "web-*"), 0);
+	assert_true(learn_sel_matches(&s, &web1));
+	assert_false(learn_sel_matches(&s, &db));
+	assert_false(learn_sel_matches(&s, &host));
+	learn_sel_clear(&s);
+	assert_int_equal(learn_sel_add(&s, false, "fedc"), 0); /* an id prefix */
+	assert_true(learn_sel_matches(&s, &db));
+	learn_sel_clear(&s);
+	assert_int_equal(learn_sel_add(&s, false, "fed"), 0); /* too short for a prefix */
+	assert_false(learn_sel_matches(&s, &db));
+	assert_int_equal(learn_sel_add(&s, false, "0123456789abcdef"), 0);
+	assert_true(learn_sel_matches(&s, &web1));
+	learn_sel_clear(&s);
+	assert_int_equal(learn_sel_add(&s, true, "nginx:*"), 0);
+	assert_true(learn_sel_matches(&s, &web1));
+	assert_false(learn_sel_matches(&s, &db));
+	learn_sel_clear(&s);
+	learn_sel_clear(&s);
+}
+
+static void set_path(struct learn_path *lp, const char *base, const char *name)
+{
+	size_t bl = strlen(base);
+
+	memset(lp, 0, sizeof(*lp));
+	lp->base_len = (uint16_t)bl;
+	memcpy(lp->base + LEARN_PATH_LEN - bl, base, bl); /* the tail of base[] */
+	lp->name_len = (uint16_t)strlen(name);
+	memcpy(lp->name, name, lp->name_len);
+}
+
+static const struct prof_file *find_file(const struct profile *p, const char *path)
+{
+	for (size_t i = 0; i < p->n_files; i++)
+		if (!strcmp(p->files[i].path, path))
+			return &p->files[i];
+	return NULL;
+}
+
+static void test_records(void **state)
+{
+	struct profile *p = profile_new("t");
+	struct ward_learn_event e = { .type = LEARN_EV_FILE, .n_paths = 1 };
+	struct ward_tcp_event t = { .type = TCP_EV_CONNECT, .family = AF_INET, .dport = 443 };
+
+	(void)state;
+	assert_non_null(p);
+	/* an open: the file's own path */
+	e.access = WARD_ACC_READ | WARD_ACC_WRITE;
+	set_path(&e.path[0], "/data/log.txt", "");
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	/* a relative unlink: cwd + name */
+	e.access = WARD_ACC_UNLINK;
+	set_path(&e.path[0], "/tmp/d", "b");
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	/* a rename: both names */
+	e.access = WARD_ACC_RENAME;
+	e.n_paths = 2;
+	set_path(&e.path[0], "/", "/tmp/a");
+	set_path(&e.path[1], "/tmp", "../tmp/c");
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	assert_non_null(find_file(p, "/data/log.txt"));
+	assert_int_equal(find_file(p, "/data/log.txt")->access, WARD_ACC_READ | WARD_ACC_WRITE);
+	assert_int_equal(find_file(p, "/tmp/d/b")->access, WARD_ACC_UNLINK);
+	assert_int_equal(find_file(p, "/tmp/a")->access, WARD_ACC_RENAME);
+	assert_int_equal(find_file(p, "/tmp/c")->access, WARD_ACC_RENAME);
+	/* a path the kernel could not resolve is skipped, not guessed */
+	e.n_paths = 1;
+	set_path(&e.path[0], "", "");
+	e.path[0].truncated = 1;
+	assert_int_equal(learn_apply_event(p, &e), 1);
+	/* malformed records */
+	e.path[0].truncated = 0;
+	e.path[0].base_len = LEARN_PATH_LEN + 1;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
+	e.n_paths = 3;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
+	e.type = 99;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
+	assert_int_equal(p->n_files, 4);
+
+	/* bind: the port; port 0 (picked by the kernel) adds nothing */
+	memset(&e, 0, sizeof(e));
+	e.type = LEARN_EV_BIND;
+	e.proto = WARD_PROTO_TCP;
+	assert_int_equal(learn_apply_event(p, &e), 1);
+	e.port = 8080;
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	/* a UDP connect */
+	e.type = LEARN_EV_CONNECT;
+	e.proto = WARD_PROTO_UDP;
+	e.port = 53;
+	inet_pton(AF_INET6, "::ffff:10.0.0.53", e.addr);
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	e.proto = 0;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
+	/* a TCP connect of the tcp tracker; a failed one adds nothing */
+	inet_pton(AF_INET, "192.0.2.7", t.daddr);
+	assert_int_equal(learn_apply_tcp(p, &t), 0);
+	t.error = 111;
+	t.dport = 444;
+	assert_int_equal(learn_apply_tcp(p, &t), 0);
+	assert_int_equal(p->n_net, 3);
+	assert_true(p->net[0].bind && p->net[0].port == 8080);
+	assert_int_equal(p->net[1].proto, WARD_PROTO_UDP);
+	assert_int_equal(p->net[2].port, 443);
+	assert_int_equal(p->net[2].addr[10], 0xff);
+	assert_int_equal(p->net[2].addr[12], 192);
+
+	/* a granted capability check */
+	memset(&e, 0, sizeof(e));
+	e.type = LEARN_EV_CAP;
+	e.access = CAP_NET_RAW;
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	assert_int_equal(p->n_caps, 1);
+	assert_false(p->caps[0].inferred);
+	e.access = 4096;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
+	assert_int_equal(learn_profile_items(p), 4 + 1 + 3 + 1);
+	profile_free(p);
+}
+
+/* The essentials learn adds are exactly what `ward seccomp check` requires:
+ * a profile of nothing else checks without errors. */
+static void test_essentials(void **state)
+{
+	struct profile *p = profile_new("e");
+	struct sc_report *r = NULL;
+	json_t *o;
+	char *s;
+
+	(void)state;
+	assert_int_equal(learn_add_essentials(p), 0);
+	assert_int_equal(profile_finish(p, 3), 0);
+	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP);
+	assert_non_null(o);
+	s = json_dumps(o, 0);
+	assert_int_equal(sc_check_buffer(s, strlen(s), &r), 0);
+	for (size_t i = 0; i < r->n_diags; i++)
+		if (r->diags[i].severity == SC_ERROR)
+			fail_msg("%s: %s", r->diags[i].code, r->diags[i].message);
+	assert_int_equal(r->n_errors, 0);
+	sc_report_free(r);
+	free(s);
+	json_decref(o);
+	/* and one fewer is an error */
+	for (size_t i = 0; i < p->n_sys; i++)
+		if (!strcmp(p->sys[i].name, "getdents64"))
+			strcpy(p->sys[i].name, "getdents");
+	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP);
+	s = json_dumps(o, 0);
+	assert_int_equal(sc_check_buffer(s, strlen(s), &r), 0);
+	assert_int_equal(r->n_errors, 1);
+	sc_report_free(r);
+	free(s);
+	json_decref(o);
+	profile_free(p);
+}
+
+static const struct prof_cap *find_cap(const struct profile *p, uint32_t cap)
+{
+	for (size_t i = 0; i < p->n_caps; i++)
+		if (p->caps[i].cap == cap)
+			return &p->caps[i];
+	return NULL;
+}
+
+static void test_infer_caps(void **state)
+{
+	struct profile *p = profile_new("i");
+	struct prof_net n = { .bind = true, .proto = WARD_PROTO_TCP, .port = 80 };
+
+	(void)state;
+	assert_int_equal(profile_add_net(p, &n), 0);
+	n.port = 8080;
+	assert_int_equal(profile_add_net(p, &n), 0);
+	assert_int_equal(profile_add_file(p, "/data/f", WARD_ACC_CHOWN), 0);
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_X86_64, "chroot", 1), 0);
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_I386, "setuid32", 1), 0);
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_X86_64, "read", 1), 0);
+	/* seen by the kernel already: stays observed */
+	assert_int_equal(profile_add_cap(p, CAP_SYS_CHROOT, false, "granted"), 0);
+	assert_int_equal(profile_infer_caps(p, 1024), 0);
+	assert_int_equal(p->n_caps, 4);
+	assert_true(find_cap(p, CAP_NET_BIND_SERVICE)->inferred);
+	assert_string_equal(find_cap(p, CAP_NET_BIND_SERVICE)->evidence, "bind to port 80");
+	assert_true(find_cap(p, CAP_CHOWN)->inferred);
+	assert_string_equal(find_cap(p, CAP_CHOWN)->evidence, "chown of /data/f");
+	assert_false(find_cap(p, CAP_SYS_CHROOT)->inferred);
+	assert_string_equal(find_cap(p, CAP_SETUID)->evidence, "syscall setuid32 (i386)");
+	assert_null(find_cap(p, CAP_SETGID));
+	/* a host that lets anyone bind low ports: nothing to infer from binds */
+	profile_free(p);
+	p = profile_new("j");
+	n.port = 80;
+	assert_int_equal(profile_add_net(p, &n), 0);
+	assert_int_equal(profile_infer_caps(p, 0), 0);
+	assert_int_equal(p->n_caps, 0);
+	profile_free(p);
+}
+
+static const struct learn_op *op_of(const struct learn_op *ops, uint32_t arch, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(arch, name);
+
+	assert_true(nr >= 0 && nr < LEARN_NR_MAX);
+	return &ops[nr];
+}
+
+/* What learn.bpf.c is told about each syscall, by name through libseccomp. */
+static void test_ops(void **state)
+{
+	struct learn_op x64[LEARN_NR_MAX] = { 0 }, x86[LEARN_NR_MAX] = { 0 };
+	const struct learn_op *op;
+	size_t n64, n86;
+
+	(void)state;
+	n64 = learn_ops_fill(SCMP_ARCH_X86_64, x64, LEARN_NR_MAX);
+	n86 = learn_ops_fill(SCMP_ARCH_X86, x86, LEARN_NR_MAX);
+	assert_true(n64 > 30);
+	assert_true(n86 > n64); /* the i386 ABI also has chown32 & co. */
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "openat")->kind, LEARN_OP_OPEN);
+	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "open")->kind, LEARN_OP_OPEN);
+	op = op_of(x64, SCMP_ARCH_X86_64, "renameat2");
+	assert_int_equal(op->kind, LEARN_OP_PATH);
+	assert_int_equal(op->n_paths, 2);
+	assert_int_equal(op->dfd[1], 2);
+	assert_int_equal(op->path[1], 3);
+	assert_int_equal(op->access, WARD_ACC_RENAME);
+	op = op_of(x64, SCMP_ARCH_X86_64, "unlink");
+	assert_int_equal(op->dfd[0], LEARN_AT_CWD);
+	assert_int_equal(op->access, WARD_ACC_UNLINK);
+	op = op_of(x64, SCMP_ARCH_X86_64, "symlinkat"); /* the new name is created */
+	assert_int_equal(op->dfd[0], 1);
+	assert_int_equal(op->path[0], 2);
+	assert_int_equal(op->access, WARD_ACC_CREATE);
+	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->access, WARD_ACC_CHOWN);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "fchmod")->kind, LEARN_OP_FD);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "bind")->kind, LEARN_OP_BIND);
+	op = op_of(x64, SCMP_ARCH_X86_64, "seccomp");
+	assert_int_equal(op->kind, LEARN_OP_GATE);
+	assert_int_equal(op->n_want, 1);
+	assert_int_equal(op->want[0], SECCOMP_SET_MODE_FILTER);
+	op = op_of(x86, SCMP_ARCH_X86, "prctl");
+	assert_int_equal(op->n_want, 2);
+	assert_int_equal(op->want[0], PR_SET_SECCOMP);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "read")->kind, LEARN_OP_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_selection),
+		cmocka_unit_test(test_records),	     cmocka_unit_test(test_essentials),
+		cmocka_unit_test(test_infer_caps),   cmocka_unit_test(test_ops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
