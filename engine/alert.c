@@ -15,10 +15,33 @@
 #include "tracker.h"
 
 enum {
-	C_TIME, C_ACTION, C_MODE, C_LEVEL, C_CONTAINER, C_OP, C_OBJECT, C_RULE, C_POLICY,
-	C_SEVERITY, C_PID, C_PPID, C_UID, C_COMM, C_EXE, C_RULE_INDEX, C_POLICY_ID,
-	C_GENERATION, C_ACCESS, C_PROTOCOL, C_PORT, C_CAP, C_ORIGIN, C_MESSAGE, C_MESSAGE_TMPL,
-	C_TRUNC, C__COUNT,
+	C_TIME,
+	C_ACTION,
+	C_MODE,
+	C_LEVEL,
+	C_CONTAINER,
+	C_OP,
+	C_OBJECT,
+	C_RULE,
+	C_POLICY,
+	C_SEVERITY,
+	C_PID,
+	C_PPID,
+	C_UID,
+	C_COMM,
+	C_EXE,
+	C_RULE_INDEX,
+	C_POLICY_ID,
+	C_GENERATION,
+	C_ACCESS,
+	C_PROTOCOL,
+	C_PORT,
+	C_CAP,
+	C_ORIGIN,
+	C_MESSAGE,
+	C_MESSAGE_TMPL,
+	C_TRUNC,
+	C__COUNT,
 };
 
 static const struct out_col cols[C__COUNT] = {
@@ -102,7 +125,16 @@ static void addr_text(const struct ward_alert *a, char *buf, size_t size)
 
 /* The placeholders rulesc accepts in a rule's message (rulesc/parse.c). */
 enum msg_var {
-	V_EXE, V_PID, V_UID, V_PARENT_EXE, V_CNAME, V_CIMAGE, V_CID, V_OBJECT, V_RULE, V_POLICY,
+	V_EXE,
+	V_PID,
+	V_UID,
+	V_PARENT_EXE,
+	V_CNAME,
+	V_CIMAGE,
+	V_CID,
+	V_OBJECT,
+	V_RULE,
+	V_POLICY,
 	V__COUNT,
 };
 

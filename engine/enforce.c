@@ -127,8 +127,7 @@ static void choose_levels(struct enforcer *e, const struct probe_verdict *v)
 
 	for (int r = 0; r < WARD_RES_COUNT; r++) {
 		e->level[r] = WARD_LEVEL_NONE;
-		(void)snprintf(e->reason[r], sizeof(e->reason[r]), "%s",
-			       v->enforcement_reason[r]);
+		(void)snprintf(e->reason[r], sizeof(e->reason[r]), "%s", v->enforcement_reason[r]);
 	}
 	if (lsm) {
 		for (int r = 0; r < WARD_RES_COUNT; r++)
@@ -269,8 +268,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	e->skel = enforce_bpf__open();
 	if (!e->skel) {
 		err = -errno;
-		(void)snprintf(why, why_size, "opening the enforcement object: %s",
-			       strerror(-err));
+		(void)snprintf(why, why_size, "opening the enforcement object: %s", strerror(-err));
 		goto out_free;
 	}
 	e->skel->rodata->tp_exec_kill = e->level[WARD_RES_EXEC] == WARD_LEVEL_SIGKILL;
@@ -378,9 +376,8 @@ int enforcer_unpin(struct enforcer *e)
 		for (int j = 0; j < CG_PROGS; j++)
 			if (e->att[i].links[j])
 				(void)bpf_link__unpin(e->att[i].links[j]);
-	bpf_object__for_each_map(m, e->skel->obj)
-		if (bpf_map__is_pinned(m) && bpf_map__unpin(m, NULL) && !err)
-			err = -errno;
+	bpf_object__for_each_map(m, e->skel->obj) if (bpf_map__is_pinned(m) &&
+						      bpf_map__unpin(m, NULL) && !err) err = -errno;
 	/* Links of cgroups this daemon never saw. */
 	d = opendir(e->pin_dir);
 	if (d) {
@@ -410,8 +407,8 @@ static int fill(int fd, const void *keys, size_t key_stride, const void *vals, s
 {
 	for (size_t i = 0; i < n; i++) {
 		uint32_t idx = first_index + (uint32_t)i;
-		const void *k = index_keys ? (const void *)&idx
-					   : (const char *)keys + i * key_stride;
+		const void *k =
+			index_keys ? (const void *)&idx : (const char *)keys + i * key_stride;
 
 		if (bpf_map_update_elem(fd, k, (const char *)vals + i * val_stride, 0) < 0)
 			return -errno;
@@ -451,9 +448,8 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 				   sizeof(uint32_t), sizeof(struct ward_portset), b->n_portsets,
 				   BPF_F_INNER_MAP);
 	if (!err)
-		err = create_inner(g, TBL_CGROUPS, BPF_MAP_TYPE_HASH, "ward_g_cg",
-				   sizeof(uint64_t), sizeof(struct ward_cgroup_policies),
-				   WARD_ENF_CGROUPS, 0);
+		err = create_inner(g, TBL_CGROUPS, BPF_MAP_TYPE_HASH, "ward_g_cg", sizeof(uint64_t),
+				   sizeof(struct ward_cgroup_policies), WARD_ENF_CGROUPS, 0);
 	if (err)
 		return err;
 	/* audit_only: every policy and rule reports instead of blocking,
@@ -477,19 +473,19 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 			err = -errno;
 	}
 	for (size_t i = 0; i < b->n_objects && !err; i++)
-		if (bpf_map_update_elem(g->fd[TBL_OBJECTS], &b->objects[i].key,
-					&b->objects[i].val, 0) < 0)
+		if (bpf_map_update_elem(g->fd[TBL_OBJECTS], &b->objects[i].key, &b->objects[i].val,
+					0) < 0)
 			err = -errno;
 	for (size_t i = 0; i < b->n_cidrs && !err; i++)
 		if (bpf_map_update_elem(g->fd[TBL_CIDRS], &b->cidrs[i].key, &b->cidrs[i].val, 0) <
 		    0)
 			err = -errno;
 	if (!err)
-		err = fill(g->fd[TBL_CANDS], NULL, 0, b->cands, sizeof(*b->cands), b->n_cands,
-			   true, 0);
+		err = fill(g->fd[TBL_CANDS], NULL, 0, b->cands, sizeof(*b->cands), b->n_cands, true,
+			   0);
 	if (!err)
-		err = fill(g->fd[TBL_GLOBS], NULL, 0, b->globs, sizeof(*b->globs), b->n_globs,
-			   true, 0);
+		err = fill(g->fd[TBL_GLOBS], NULL, 0, b->globs, sizeof(*b->globs), b->n_globs, true,
+			   0);
 	if (!err)
 		err = fill(g->fd[TBL_PORTSETS], NULL, 0, b->bitmaps, sizeof(*b->bitmaps),
 			   b->n_portsets, true, 0);
@@ -545,8 +541,8 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	for (int i = 0; i < TBL__COUNT; i++) {
 		if (bpf_map_update_elem(e->outer_fd[i], &g.slot, &g.fd[i], 0) < 0) {
 			err = -errno;
-			(void)snprintf(why, why_size, "installing generation %u: %s",
-				       g.generation, strerror(-err));
+			(void)snprintf(why, why_size, "installing generation %u: %s", g.generation,
+				       strerror(-err));
 			goto out_close;
 		}
 	}

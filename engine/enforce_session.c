@@ -102,16 +102,18 @@ static int make_live(struct enforce_session *es, struct policy *p, char *why, si
 	es->cur_gen = enforcer_generation(es->e);
 	save_state(es, p, es->cur_gen);
 	if (err) /* live, but a cgroup attachment failed: a warning in why */
-		(void)snprintf(why, why_size, "generation %u is in force, but attaching to a "
-			       "container's cgroup failed: %s", es->cur_gen, strerror(-err));
+		(void)snprintf(why, why_size,
+			       "generation %u is in force, but attaching to a "
+			       "container's cgroup failed: %s",
+			       es->cur_gen, strerror(-err));
 	err = 0;
 out_free:
 	enforce_targets_free(t, n);
 	return err;
 }
 
-int es_start(const struct es_opts *o, struct container_cache *cc,
-	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size)
+int es_start(const struct es_opts *o, struct container_cache *cc, struct enforce_session **ret,
+	     struct es_report *rep, char *why, size_t why_size)
 {
 	struct enforce_session *es = calloc(1, sizeof(*es));
 	struct probe_results *pr = calloc(1, sizeof(*pr));

@@ -24,8 +24,7 @@ void policy_free(struct policy *p)
 }
 
 /* YAML -> bundle bytes, as `rulesc compile` does it. */
-static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, char *why,
-		   size_t why_size)
+static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, char *why, size_t why_size)
 {
 	const char *paths[] = { path };
 	struct rc_set *s = NULL;
@@ -69,14 +68,15 @@ static bool is_bundle(const uint8_t *buf, size_t len)
 }
 
 /* The pack embedded at build time: a bundle compiled from policies/. */
-static int load_default(struct policy *p, const char *trusted_key, struct policy **ret,
-			char *why, size_t why_size)
+static int load_default(struct policy *p, const char *trusted_key, struct policy **ret, char *why,
+			size_t why_size)
 {
 	const char *reason = NULL;
 	int err;
 
 	if (trusted_key) {
-		(void)snprintf(why, why_size, "the embedded default pack is not signed: give "
+		(void)snprintf(why, why_size,
+			       "the embedded default pack is not signed: give "
 			       "--policy with a bundle signed by the trusted key");
 		err = -EPERM;
 		goto out_free;

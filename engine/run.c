@@ -28,8 +28,8 @@
 #include "probe.h"
 #include "tracker.h"
 
-#define MAX_TRACKERS 5 /* four trackers and the alert stream */
-#define TICK_MS 1000 /* container gc and filter refresh */
+#define MAX_TRACKERS 5	  /* four trackers and the alert stream */
+#define TICK_MS	     1000 /* container gc and filter refresh */
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 static bool verbose;
@@ -89,10 +89,10 @@ struct run_opts {
 	const char *container;
 	const char *output;
 	enum out_format fmt;
-	bool enforce;            /* server: a policy is in force (default: the embedded pack) */
-	const char *policy;      /* server --policy; NULL: the embedded default pack */
+	bool enforce;		 /* server: a policy is in force (default: the embedded pack) */
+	const char *policy;	 /* server --policy; NULL: the embedded default pack */
 	const char *trusted_key; /* server --trusted-key */
-	bool audit_only;         /* server --audit, and always for the embedded pack */
+	bool audit_only;	 /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
 };
 
@@ -102,8 +102,8 @@ static void report_drops(struct tracker *t, bool final)
 
 	if (t->malformed != t->malformed_seen || (final && t->malformed)) {
 		cli_error("%s: %llu kernel records could not be decoded (%llu total); "
-			  "is the BPF object from another build?", t->ops->name,
-			  (unsigned long long)(t->malformed - t->malformed_seen),
+			  "is the BPF object from another build?",
+			  t->ops->name, (unsigned long long)(t->malformed - t->malformed_seen),
 			  (unsigned long long)t->malformed);
 		t->malformed_seen = t->malformed;
 	}
@@ -118,10 +118,10 @@ static void report_drops(struct tracker *t, bool final)
 		if (final && !totals[r])
 			continue;
 		if (cli_json_errors) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops",
-					      "tracker", t->ops->name, "reason",
-					      drop_reason_name(r), "delta", (json_int_t)delta,
-					      "total", (json_int_t)totals[r]);
+			json_t *o =
+				json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops", "tracker",
+					  t->ops->name, "reason", drop_reason_name(r), "delta",
+					  (json_int_t)delta, "total", (json_int_t)totals[r]);
 
 			if (o) {
 				json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -301,7 +301,8 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		cli_info("mounted tracefs at " PROBE_TRACEFS_DIR);
 	if (err < 0) {
 		cli_error("tracefs is not mounted and mounting it failed: %s "
-			  "(mount -t tracefs tracefs /sys/kernel/tracing)", strerror(-err));
+			  "(mount -t tracefs tracefs /sys/kernel/tracing)",
+			  strerror(-err));
 		return err;
 	}
 	if (o->output) {
@@ -331,7 +332,8 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		found = cgfilter_refresh(s.filter, s.cc, now_ns(CLOCK_MONOTONIC));
 		if (found == -ENOTUNIQ) {
 			cli_error("--container %s: ambiguous id prefix, it matches several "
-				  "containers; give more of the id or the name", o->container);
+				  "containers; give more of the id or the name",
+				  o->container);
 			err = -EINVAL;
 			goto out_free_filter;
 		}
@@ -344,14 +346,17 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		/* One daemon owns the pinned enforcement state at a time. */
 		lock_fd = take_server_lock();
 		if (lock_fd < 0 && !o->policy) {
-			cli_error("another ward server holds " SERVER_LOCK " (%s): the default pack "
-				  "is not loaded, running the trackers only", strerror(-lock_fd));
+			cli_error("another ward server holds " SERVER_LOCK
+				  " (%s): the default pack "
+				  "is not loaded, running the trackers only",
+				  strerror(-lock_fd));
 			goto trackers;
 		}
 		if (lock_fd < 0) {
 			err = lock_fd;
 			cli_error("another ward server holds " SERVER_LOCK " (%s): two daemons "
-				  "would fight over the pinned policy", strerror(-err));
+				  "would fight over the pinned policy",
+				  strerror(-err));
 			goto out_free_filter;
 		}
 	}
@@ -391,15 +396,16 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 				 rep.adopted);
 		cli_info("policy generation %u in force from %s%s, %zu containers targeted; "
 			 "enforcement: exec %s, file %s, network %s, capabilities %s",
-			 rep.generation, what, o->audit_only ? " (audit only: nothing is blocked)" : "",
-			 rep.targets,
+			 rep.generation, what,
+			 o->audit_only ? " (audit only: nothing is blocked)" : "", rep.targets,
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_EXEC)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_FILE)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_NET)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_CAP)));
 		if (rep.skipped)
 			cli_error("%zu containers are selected by more than %d policies and are "
-				  "not covered", rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
+				  "not covered",
+				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
 		sigaction(SIGHUP, &hup, NULL);
 	}
 trackers:
@@ -462,20 +468,20 @@ static const struct option long_opts[] = {
 	{},
 };
 
-#define OPTIONS_HELP                                                                       \
-	"  -i, --interval SECONDS    interval of the files and syscall tables (default 3)\n"   \
-	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
-	"                            in the kernel; it may start after ward\n"                 \
+#define OPTIONS_HELP                                                                          \
+	"  -i, --interval SECONDS    interval of the files and syscall tables (default 3)\n"  \
+	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n" \
+	"                            in the kernel; it may start after ward\n"                \
 	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"    \
-	"      --output FILE         write events to FILE instead of stdout\n"                 \
-	"  -d, --duration SECONDS    stop after SECONDS (default: until SIGINT/SIGTERM)\n"     \
+	"      --output FILE         write events to FILE instead of stdout\n"                \
+	"  -d, --duration SECONDS    stop after SECONDS (default: until SIGINT/SIGTERM)\n"    \
 	"  -v, --verbose             print libbpf's debug messages\n"
 
 void help_run(void)
 {
 	printf("Usage: ward run TRACKER [OPTIONS]\n\nTrackers:\n");
-	for (const char *const *name = (const char *const[]){ "process", "files", "tcp",
-							      "syscall", NULL };
+	for (const char *const *name =
+		     (const char *const[]){ "process", "files", "tcp", "syscall", NULL };
 	     *name; name++)
 		printf("  %-9s %s\n", *name, tracker_find(*name)->summary);
 	printf("\nOptions:\n" OPTIONS_HELP);
@@ -509,7 +515,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'i':
 			if (cli_parse_seconds(optarg, 1, 86400, &o->interval_s) < 0) {
 				cli_error("--interval: '%s' is not a whole number of seconds "
-					  "between 1 and 86400", optarg);
+					  "between 1 and 86400",
+					  optarg);
 				return 1;
 			}
 			break;

@@ -169,7 +169,8 @@ int cmd_status(int argc, char **argv)
 	fd_active = pinned("ward_active");
 	if (fd_active < 0) {
 		cli_error("no enforcement state in %s (%s): 'ward server --policy' has not run, or "
-			  "exited with --unpin-on-exit", ENFORCE_PIN_DIR, strerror(errno));
+			  "exited with --unpin-on-exit",
+			  ENFORCE_PIN_DIR, strerror(errno));
 		return 1;
 	}
 	fd_levels = pinned("ward_levels");

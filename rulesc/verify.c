@@ -15,8 +15,8 @@
 #include "rulesc.h"
 
 #define PEM_BEGIN "-----BEGIN PUBLIC KEY-----"
-#define PEM_END "-----END PUBLIC KEY-----"
-#define PEM_MAX 4096
+#define PEM_END	  "-----END PUBLIC KEY-----"
+#define PEM_MAX	  4096
 
 /* SEQUENCE { SEQUENCE { OID 1.3.101.112 (Ed25519) } BIT STRING (33 bytes, 0 unused bits) } */
 static const uint8_t ed25519_spki_prefix[12] = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
@@ -45,12 +45,13 @@ static int load_pubkey(const char *path, uint8_t ret_pk[crypto_sign_PUBLICKEYBYT
 	end = memmem(b64, pem_len - (size_t)(b64 - (const char *)pem), PEM_END, strlen(PEM_END));
 	if (!end)
 		goto out;
-	if (sodium_base642bin(der, sizeof(der), b64, (size_t)(end - b64), " \t\r\n", &der_len,
-			      NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
+	if (sodium_base642bin(der, sizeof(der), b64, (size_t)(end - b64), " \t\r\n", &der_len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
 		goto out;
 	if (der_len != sizeof(ed25519_spki_prefix) + crypto_sign_PUBLICKEYBYTES ||
 	    memcmp(der, ed25519_spki_prefix, sizeof(ed25519_spki_prefix)) != 0) {
-		*ret_why = "the key is not an Ed25519 public key (openssl genpkey -algorithm ed25519)";
+		*ret_why =
+			"the key is not an Ed25519 public key (openssl genpkey -algorithm ed25519)";
 		goto out;
 	}
 	memcpy(ret_pk, der + sizeof(ed25519_spki_prefix), crypto_sign_PUBLICKEYBYTES);

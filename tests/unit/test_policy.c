@@ -60,7 +60,8 @@ static void test_load_yaml(void **state)
 
 static void test_load_bundle_and_key(void **state)
 {
-	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX], bpath[] = "/tmp/ward-test-bundle-XXXXXX";
+	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX],
+	     bpath[] = "/tmp/ward-test-bundle-XXXXXX";
 	struct policy *p = NULL, *q = NULL;
 	int fd;
 
@@ -127,9 +128,15 @@ static void test_alert_render(void **state)
 {
 	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX], *buf = NULL;
 	struct container_info ci = { .cgroup_id = 42, .labels = NULL };
-	struct ward_alert a = { .cgroup_id = 42, .generation = 3, .policy_id = 1, .rule = 0,
-				.pid = 10, .ppid = 1, .op = WARD_OP_EXEC,
-				.action = WARD_ACT_BLOCK, .mode = WARD_MODE_ENFORCE,
+	struct ward_alert a = { .cgroup_id = 42,
+				.generation = 3,
+				.policy_id = 1,
+				.rule = 0,
+				.pid = 10,
+				.ppid = 1,
+				.op = WARD_OP_EXEC,
+				.action = WARD_ACT_BLOCK,
+				.mode = WARD_MODE_ENFORCE,
 				.level = WARD_LEVEL_LSM };
 	struct policy *p = NULL;
 	json_error_t jerr;
@@ -175,8 +182,8 @@ static void test_alert_render(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_yaml),   cmocka_unit_test(test_load_bundle_and_key),
-		cmocka_unit_test(test_load_errors), cmocka_unit_test(test_select),
+		cmocka_unit_test(test_load_yaml),    cmocka_unit_test(test_load_bundle_and_key),
+		cmocka_unit_test(test_load_errors),  cmocka_unit_test(test_select),
 		cmocka_unit_test(test_alert_render),
 	};
 
