@@ -24,15 +24,14 @@ char LICENSE[] SEC("license") = "GPL";
 /* Kernel ABI constants that vmlinux.h does not carry (macros):
  * include/linux/socket.h, include/linux/net.h, include/linux/fs.h,
  * include/uapi/asm-generic/signal.h. */
-#define AF_INET 2
-#define AF_INET6 10
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define FMODE_READ 0x1
-#define FMODE_WRITE 0x2
-#define FMODE_EXEC 0x20
-#define FMODE_CREATED 0x100000
-#define O_TRUNC 01000
+#define AF_INET	     2
+#define AF_INET6     10
+#define SOCK_STREAM  1
+#define SOCK_DGRAM   2
+#define FMODE_READ   0x1
+#define FMODE_WRITE  0x2
+#define FMODE_EXEC   0x20
+#define O_TRUNC	     01000
 #define WARD_SIGKILL 9
 
 /* Set by the engine before load: kill a blocked exec from the tracepoint
@@ -76,15 +75,16 @@ static __always_inline void exe_d_path(struct ward_req *r, struct ward_scratch *
 		r->have_exe = 1;
 }
 
-/* A path from the dentry walk of path.bpf.h (non-sleepable programs) into dst. */
-static __always_inline bool walk_file(struct file *f, char *dst)
+/* A path from the dentry walk of path.bpf.h (non-sleepable programs) into
+ * dst; returns its length, or -1. */
+static __always_inline int walk_file(struct file *f, char *dst)
 {
 	struct path_scratch *ps = path_scratch();
 	bool truncated;
 	__u32 off, len;
 
 	if (!ps || !f)
-		return false;
+		return -1;
 	off = file_path(ps, f, &truncated);
 	if (truncated)
 		count_drop(WARD_DROP_PATH_TRUNC);
@@ -93,16 +93,41 @@ static __always_inline bool walk_file(struct file *f, char *dst)
 		len = WARD_SCRATCH_PATH - 1;
 	if (bpf_probe_read_kernel(dst, len & (WARD_SCRATCH_PATH - 1),
 				  &ps->buf[off & (PATH_SCRATCH - 1)]))
-		return false;
+		return -1;
 	dst[len & (WARD_SCRATCH_PATH - 1)] = '\0';
-	return true;
+	return len;
+}
+
+/* The walk of the file at file_addr into s->exe (to_exe) or s->obj. A global
+ * function: the verifier checks it once per program, not at every call (the
+ * path hooks walk two to four paths), which keeps loading fast. */
+__noinline int ward_walk_addr(__u64 file_addr, struct ward_scratch *s, int to_exe)
+{
+	if (!s)
+		return -1;
+	return walk_file((struct file *)file_addr, to_exe ? s->exe : s->obj);
+}
+
+/* The same walk for a struct path (a hook's argument, or one on the stack)
+ * into s->obj: file_path() reads nothing of the file but its f_path, so it is
+ * handed the address of the file that would hold p there. That address is
+ * only read through (CO-RE probe reads), so it is taken as a plain number:
+ * the verifier refuses arithmetic that leaves an object, the stack in
+ * particular. */
+static __always_inline int walk_path(const struct path *p, struct ward_scratch *s)
+{
+	unsigned long at = 0;
+
+	if (bpf_probe_read_kernel(&at, sizeof(at), &p))
+		return -1;
+	return ward_walk_addr(at - bpf_core_field_offset(struct file, f_path), s, 0);
 }
 
 static __always_inline void exe_walk(struct ward_req *r, struct ward_scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
-	r->have_exe = walk_file(BPF_CORE_READ(t, mm, exe_file), s->exe);
+	r->have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
 }
 
 /* Decide a path event whose path is in s->obj; returns the LSM verdict. */
@@ -128,8 +153,9 @@ SEC("lsm.s/bprm_check_security")
 int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	const struct ward_cgroup_policies *pols;
-	struct ward_req r = { .cls = WARD_CLS_EXEC, .op = WARD_OP_EXEC,
-			      .domain = WARD_DOM_EXEC, .mask = 1 };
+	struct ward_req r = {
+		.cls = WARD_CLS_EXEC, .op = WARD_OP_EXEC, .domain = WARD_DOM_EXEC, .mask = 1
+	};
 	struct ward_scratch *s;
 
 	if (ret)
@@ -168,8 +194,6 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 		r.mask |= WARD_ACC_READ;
 	if ((fmode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
 		r.mask |= WARD_ACC_WRITE;
-	if (fmode & FMODE_CREATED)
-		r.mask |= WARD_ACC_CREATE;
 	if (fmode & FMODE_EXEC)
 		r.mask |= WARD_ACC_EXEC;
 	if (!r.mask)
@@ -183,6 +207,177 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 	}
 	exe_d_path(&r, s);
 	return decide_path(&r, s, pols);
+}
+
+/*
+ * Changes decided before they happen, by the path hooks (non-sleepable: the
+ * dentry walk instead of bpf_d_path): creation of a file (open with O_CREAT
+ * reaches path_mknod through may_o_create(), mknod) or of a hard link,
+ * unlink, rename (both names), chmod and chown. Every program costs load
+ * time (the verifier checks the whole lookup in each), so mkdir, symlink,
+ * rmdir and truncate(2) have none yet (docs/enforcement.md).
+ */
+
+/* "DIR/NAME" into s->obj from the walk of dir and the entry's name. */
+static __always_inline int entry_path(struct ward_scratch *s, const struct path *dir,
+				      struct dentry *entry)
+{
+	const unsigned char *name = BPF_CORE_READ(entry, d_name.name);
+	int len = walk_path(dir, s);
+
+	if (len < 0)
+		return -1;
+	if (len > WARD_PATH_MAX)
+		return 0; /* longer than any rule's path: ward_walk() counts it truncated */
+	if (len > 1)
+		s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+	if (bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], WARD_PATH_MAX, name) <
+	    0)
+		return -1;
+	return 0;
+}
+
+/* Decide access on the path in s->obj for the policies pols. */
+static __always_inline int decide_change(struct ward_req *r, struct ward_scratch *s,
+					 const struct ward_cgroup_policies *pols)
+{
+	exe_walk(r, s);
+	return decide_path(r, s, pols);
+}
+
+/* The request of a path hook, in the scratch (hooks that decide twice would
+ * not fit the BPF stack with two requests on it). */
+static __always_inline struct ward_req *change_req(struct ward_scratch *s, __u8 cls, __u8 op,
+						   __u16 domain, __u32 mask)
+{
+	struct ward_req *r = &s->req;
+
+	__builtin_memset(r, 0, sizeof(*r));
+	r->cls = cls;
+	r->op = op;
+	r->domain = domain;
+	r->mask = mask;
+	return r;
+}
+
+/* access on DIR/NAME (entry != NULL) or on dir itself. */
+static __always_inline int path_change(const struct path *dir, struct dentry *entry, __u32 access)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s = cpu_scratch();
+	struct ward_req *r;
+
+	if (!s)
+		return 0;
+	r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access);
+	pols = ward_targeted(r);
+	if (!pols)
+		return 0;
+	if (entry ? entry_path(s, dir, entry) : (walk_path(dir, s) < 0 ? -1 : 0))
+		return 0;
+	return decide_change(r, s, pols);
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(ward_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(dir, dentry, WARD_ACC_CREATE);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(ward_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(dir, dentry, WARD_ACC_UNLINK);
+}
+
+/* The old name is renamed away; the new one is renamed (and, for a rule that
+ * only forbids creating there, created). */
+SEC("lsm/path_rename")
+int BPF_PROG(ward_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	if (ret)
+		return ret;
+	ret = path_change(old_dir, old_dentry, WARD_ACC_RENAME);
+	if (ret)
+		return ret;
+	return path_change(new_dir, new_dentry, WARD_ACC_RENAME | WARD_ACC_CREATE);
+}
+
+/* The source of a hard link: decided for every file access, then as a program. */
+static __always_inline int link_source(struct dentry *old_dentry, const struct path *new_dir)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s = cpu_scratch();
+	struct ward_req *r;
+	struct path src;
+	int ret;
+
+	if (!s)
+		return 0;
+	r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, WARD_ACC_ALL);
+	pols = ward_targeted(r);
+	if (!pols)
+		return 0;
+	/* the source is on new_dir's mount (links never cross mounts) */
+	src.mnt = BPF_CORE_READ(new_dir, mnt);
+	src.dentry = old_dentry;
+	if (walk_path(&src, s) < 0)
+		return 0;
+	ret = decide_change(r, s, pols);
+	if (ret)
+		return ret;
+	r = change_req(s, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	pols = ward_targeted(r);
+	if (!pols)
+		return 0;
+	return decide_change(r, s, pols);
+}
+
+/*
+ * A hard link is a second name for a file, and rules name paths: linking a
+ * file that a file or exec rule governs (other than allow) would let the new
+ * name sidestep that rule, so the source is decided as well as the new name
+ * (a creation). Two programs on the hook, as one would not fit the BPF
+ * stack; the second keeps the first one's refusal (ret).
+ */
+SEC("lsm/path_link")
+int BPF_PROG(ward_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return link_source(old_dentry, new_dir);
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(ward_path_link_new, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(new_dir, new_dentry, WARD_ACC_CREATE);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(ward_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(path, NULL, WARD_ACC_CHMOD);
+}
+
+SEC("lsm/path_chown")
+int BPF_PROG(ward_path_chown, const struct path *path, __u32 uid, __u32 gid, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(path, NULL, WARD_ACC_CHOWN);
 }
 
 /* ---- network ---------------------------------------------------------------------------------- */
@@ -277,8 +472,7 @@ static __always_inline int net_addr_hook(struct socket *sock, struct sockaddr *a
 }
 
 SEC("lsm/socket_connect")
-int BPF_PROG(ward_sock_connect, struct socket *sock, struct sockaddr *address, int addrlen,
-	     int ret)
+int BPF_PROG(ward_sock_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	if (ret)
 		return ret;
@@ -345,8 +539,11 @@ int BPF_PROG(ward_capable, const struct cred *cred, struct user_namespace *ns, i
 	     unsigned int opts, int ret)
 {
 	const struct ward_cgroup_policies *pols;
-	struct ward_req r = { .cls = WARD_CLS_CAP, .op = WARD_OP_CAPABLE, .domain = WARD_DOM_CAP,
-			      .mask = 1, .num = (__u32)cap };
+	struct ward_req r = { .cls = WARD_CLS_CAP,
+			      .op = WARD_OP_CAPABLE,
+			      .domain = WARD_DOM_CAP,
+			      .mask = 1,
+			      .num = (__u32)cap };
 	struct ward_scratch *s;
 
 	if (ret)
@@ -379,8 +576,9 @@ SEC("tp/sched/sched_process_exec")
 int ward_tp_exec(void *ctx)
 {
 	const struct ward_cgroup_policies *pols;
-	struct ward_req r = { .cls = WARD_CLS_EXEC, .op = WARD_OP_EXEC,
-			      .domain = WARD_DOM_EXEC, .mask = 1 };
+	struct ward_req r = {
+		.cls = WARD_CLS_EXEC, .op = WARD_OP_EXEC, .domain = WARD_DOM_EXEC, .mask = 1
+	};
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct ward_scratch *s;
 
@@ -388,7 +586,7 @@ int ward_tp_exec(void *ctx)
 	if (!pols)
 		return 0;
 	s = cpu_scratch();
-	if (!s || !walk_file(BPF_CORE_READ(t, mm, exe_file), s->obj))
+	if (!s || ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
 		return 0;
 	ward_walk(&s->ko, s->obj);
 	if (ward_decide(&r, s, pols) == WARD_ACT_ALLOW)

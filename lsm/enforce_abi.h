@@ -10,10 +10,10 @@
 
 #include "common.h"
 
-#define WARD_ALERT_PATH 256	 /* bytes of object / exe kept in an alert */
-#define WARD_ENF_CGROUPS 4096	 /* targeted cgroups per generation */
+#define WARD_ALERT_PATH	  256	/* bytes of object / exe kept in an alert */
+#define WARD_ENF_CGROUPS  4096	/* targeted cgroups per generation */
 #define WARD_ENF_COUNTERS 65536 /* (generation, policy, rule, cgroup) counters */
-#define WARD_ENF_SLOTS 2	 /* generations the outer maps hold */
+#define WARD_ENF_SLOTS	  2	/* generations the outer maps hold */
 
 /* Where an action was stopped (or not); strongest last. The values match
  * enum probe_level in engine/probe.h. */
@@ -80,14 +80,14 @@ struct ward_alert {
 	__u32 pid;	 /* tgid */
 	__u32 ppid;
 	__u32 uid;
-	__u32 access; /* open: enum ward_access bits; network: enum ward_proto bit */
-	__u16 port;   /* network: host byte order */
-	__u8 op;      /* enum ward_op */
-	__u8 action;  /* enum ward_action of the decision (ALERT or BLOCK) */
-	__u8 mode;    /* enum ward_mode */
-	__u8 level;   /* enum ward_level reached */
-	__u8 family;  /* network: 4 or 6 (IPv4-mapped counts as 4) */
-	__u8 flags;   /* enum ward_alert_flags */
+	__u32 access;  /* open: enum ward_access bits; network: enum ward_proto bit */
+	__u16 port;    /* network: host byte order */
+	__u8 op;       /* enum ward_op */
+	__u8 action;   /* enum ward_action of the decision (ALERT or BLOCK) */
+	__u8 mode;     /* enum ward_mode */
+	__u8 level;    /* enum ward_level reached */
+	__u8 family;   /* network: 4 or 6 (IPv4-mapped counts as 4) */
+	__u8 flags;    /* enum ward_alert_flags */
 	__u8 addr[16]; /* network: IPv6 or IPv4-mapped IPv6, network order */
 	__u32 num;     /* capability number */
 	char comm[WARD_COMM_LEN];

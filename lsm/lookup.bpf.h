@@ -15,7 +15,8 @@
 #include "maps.bpf.h"
 
 #define WARD_SCRATCH_PATH 4096 /* bpf_d_path buffer; power of two (masks) */
-#define WARD_NKEYS (WARD_PATH_DEPTH + 3)
+#define WARD_NKEYS	  (WARD_PATH_DEPTH + 3)
+_Static_assert(WARD_NKEYS <= 64, "ward_key_cb masks key indexes to 63");
 #define WARD_GLOB_STEPS (WARD_GLOB_MAX * WARD_PATH_MAX + WARD_GLOB_MAX)
 
 /* The object-map keys of one path, built by one walk. */
@@ -23,26 +24,48 @@ struct ward_keys {
 	__u64 hash[WARD_NKEYS];
 	__u16 kind[WARD_NKEYS]; /* enum ward_key_kind */
 	__u32 n;
-	__u32 base;	/* offset of the basename in the buffer */
+	__u32 base; /* offset of the basename in the buffer */
 	__u32 base_len;
-	__u32 len;	/* bytes walked */
+	__u32 len;	 /* bytes walked */
 	__u64 h, last_h; /* walk state */
 	__u32 depth, last;
 	__u32 slash, truncated;
 };
 
+/* One event being decided (on the stack, or in the scratch for the path hooks). */
+struct ward_req {
+	__u64 cgid;
+	__u32 slot, generation;
+	__u8 cls;     /* enum ward_class */
+	__u8 op;      /* enum ward_op */
+	__u16 domain; /* enum ward_domain (path and number events) */
+	__u32 mask;   /* event bits (access, protocol, or 1) */
+	__u32 num;    /* number events: the number */
+	__u32 netop;  /* network: enum ward_net_op; 0 for other events */
+	__u16 port;
+	__u8 family;
+	__u8 have_exe; /* s->exe holds the acting executable */
+	__u8 addr[16];
+	/* the decision */
+	__u32 policy, rule;
+	__u8 action, mode, effective, flags;
+};
+
 /* Per task (sleepable hooks) or per CPU (the others): too large for the stack. */
 struct ward_scratch {
-	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated at 0 */
-	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
-	struct ward_keys ko;	     /* keys of obj */
-	struct ward_keys ks;	     /* keys of exe (fromSource) */
+	/* The keys first: ward_key_cb() masks their index to 63 (the verifier
+	 * loses the compiler's range check), which must stay inside the value. */
+	struct ward_keys ko; /* keys of obj */
+	struct ward_keys ks; /* keys of exe (fromSource) */
+	struct ward_req req; /* the path hooks' request: keeps their stack small */
 	/* Glob matcher state. Kept in map memory rather than on the stack so
 	 * the verifier checks the loop bodies once instead of once per value. */
 	struct ward_glob_state {
 		__u32 p, i, star_p, star_i, base, len, ci, next;
 		__u8 have_star, fail, ch, hit;
 	} gs;
+	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated at 0 */
+	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
 };
 
 struct {
@@ -58,25 +81,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ward_scratch);
 } ward_cpu_scr SEC(".maps");
-
-/* One event being decided (stack). */
-struct ward_req {
-	__u64 cgid;
-	__u32 slot, generation;
-	__u8 cls;      /* enum ward_class */
-	__u8 op;       /* enum ward_op */
-	__u16 domain;  /* enum ward_domain (path and number events) */
-	__u32 mask;    /* event bits (access, protocol, or 1) */
-	__u32 num;     /* number events: the number */
-	__u32 netop;   /* network: enum ward_net_op; 0 for other events */
-	__u16 port;
-	__u8 family;
-	__u8 have_exe; /* s->exe holds the acting executable */
-	__u8 addr[16];
-	/* the decision */
-	__u32 policy, rule;
-	__u8 action, mode, effective, flags;
-};
 
 static __always_inline const struct ward_cgroup_policies *ward_targeted(struct ward_req *r)
 {
@@ -102,11 +106,11 @@ static __always_inline const struct ward_cgroup_policies *ward_targeted(struct w
 
 /* Bounded index: the mask is done in asm so the compiler cannot drop it
  * after a range check of its own that the verifier does not connect. */
-#define ward_bound(x, mask)                                                  \
-	({                                                                   \
-		__u64 __x = (x);                                             \
+#define ward_bound(x, mask)                                                   \
+	({                                                                    \
+		__u64 __x = (x);                                              \
 		asm volatile("%[v] &= %[m]" : [v] "+r"(__x) : [m] "i"(mask)); \
-		__x;                                                         \
+		__x;                                                          \
 	})
 
 /* ---- path walk ------------------------------------------------------------------------ */
@@ -307,6 +311,7 @@ struct ward_key_ctx {
 	__u16 domain;
 	__u8 source; /* keys of the exe, domain SOURCE: OR the masks into src_mask */
 	__u8 glob;   /* the key being scanned is a GLOB key */
+	__u32 nsrc;  /* the exe's keys scanned (0: no fromSource pass) */
 	__u32 best;  /* rule index or WARD_NONE */
 	__u32 first; /* the key's candidate slice */
 };
@@ -353,16 +358,28 @@ static int ward_key_cb(__u32 i, void *data)
 {
 	struct ward_key_ctx *c = data;
 	struct ward_scratch *s = c->s;
-	struct ward_keys *k = c->source ? &s->ks : &s->ko;
 	struct ward_obj_key key = {};
 	struct ward_obj_val *v;
+	struct ward_keys *k;
 	void *objs;
 	__u32 cnt;
 
-	if (i >= WARD_NKEYS)
-		return 1;
+	/* i < WARD_NKEYS: the exe's key i; then the object's key i - WARD_NKEYS */
+	if (i < WARD_NKEYS) {
+		if (i >= c->nsrc)
+			return 0;
+		c->source = 1;
+		k = &s->ks;
+	} else {
+		i -= WARD_NKEYS;
+		if (i >= WARD_NKEYS)
+			return 1;
+		c->source = 0;
+		k = &s->ko;
+	}
+	i = ward_bound(i, 63);
 	key.policy_id = c->policy;
-	key.domain = c->domain;
+	key.domain = c->source ? WARD_DOM_SOURCE : c->domain;
 	key.kind = k->kind[i];
 	key.hash = k->hash[i];
 	objs = bpf_map_lookup_elem(&ward_objects, &c->slot);
@@ -481,8 +498,9 @@ static int ward_policy_cb(__u32 i, void *data)
 	struct ward_pol_ctx *pc = data;
 	struct ward_req *r = pc->r;
 	struct ward_scratch *s = pc->s;
-	struct ward_key_ctx kc = { .s = s, .slot = r->slot, .mask = r->mask,
-				   .domain = r->domain, .best = WARD_NONE };
+	struct ward_key_ctx kc = {
+		.s = s, .slot = r->slot, .mask = r->mask, .domain = r->domain, .best = WARD_NONE
+	};
 	struct ward_policy_kern *pk;
 	struct ward_rule_kern *rk;
 	__u8 action, mode, eff;
@@ -507,18 +525,16 @@ static int ward_policy_cb(__u32 i, void *data)
 	if (r->netop) {
 		rule = ward_net_rule(r, id);
 	} else {
+		/* One loop, so the verifier checks the key callback once: the exe's
+		 * keys first (fromSource sets), then the object's. */
 		if (pk->n_source_sets && r->have_exe) {
 			if (!pc->exe_walked) {
 				ward_walk(&s->ks, s->exe);
 				pc->exe_walked = 1;
 			}
-			kc.source = 1;
-			kc.domain = WARD_DOM_SOURCE;
-			bpf_loop(s->ks.n, ward_key_cb, &kc, 0);
-			kc.source = 0;
-			kc.domain = r->domain;
+			kc.nsrc = s->ks.n;
 		}
-		bpf_loop(s->ko.n, ward_key_cb, &kc, 0);
+		bpf_loop(WARD_NKEYS + s->ko.n, ward_key_cb, &kc, 0);
 		rule = kc.best;
 	}
 	if (rule != WARD_NONE) {
@@ -573,8 +589,8 @@ static __always_inline void ward_number_key(struct ward_keys *k, __u32 num)
 /* ---- alerts -------------------------------------------------------------------------------- */
 
 /* Emit the alert of a non-allow decision; level is what was done about it. */
-static __always_inline void ward_alert(const struct ward_req *r, struct ward_scratch *s,
-				       __u8 level, bool task_info)
+static __always_inline void ward_alert(const struct ward_req *r, struct ward_scratch *s, __u8 level,
+				       bool task_info)
 {
 	struct ward_alert *a;
 
@@ -609,8 +625,9 @@ static __always_inline void ward_alert(const struct ward_req *r, struct ward_scr
 
 		a->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	}
-	if (r->have_exe && bpf_probe_read_kernel_str(a->exe, sizeof(a->exe), s->exe) ==
-				   sizeof(a->exe) && s->exe[sizeof(a->exe) - 1])
+	if (r->have_exe &&
+	    bpf_probe_read_kernel_str(a->exe, sizeof(a->exe), s->exe) == sizeof(a->exe) &&
+	    s->exe[sizeof(a->exe) - 1])
 		a->flags |= WARD_ALERT_EXE_TRUNC;
 	if (!r->have_exe)
 		a->flags |= WARD_ALERT_EXE_UNKNOWN;

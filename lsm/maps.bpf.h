@@ -20,7 +20,7 @@ struct ward_in_policies {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_INNER_MAP);
-	__uint(key_size, sizeof(__u32));			  /* policy id */
+	__uint(key_size, sizeof(__u32));		     /* policy id */
 	__uint(value_size, sizeof(struct ward_policy_kern)); /* slot 0 unused */
 };
 
@@ -78,12 +78,12 @@ struct ward_in_cgroups {
 	__uint(value_size, sizeof(struct ward_cgroup_policies));
 };
 
-#define WARD_OUTER(name, inner)                               \
-	struct {                                              \
-		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);     \
-		__uint(max_entries, WARD_ENF_SLOTS);          \
-		__type(key, __u32);                           \
-		__array(values, struct inner);                \
+#define WARD_OUTER(name, inner)                           \
+	struct {                                          \
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); \
+		__uint(max_entries, WARD_ENF_SLOTS);      \
+		__type(key, __u32);                       \
+		__array(values, struct inner);            \
 	} name SEC(".maps")
 
 WARD_OUTER(ward_policies, ward_in_policies);
