@@ -41,7 +41,7 @@ RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 
 # ---- dependencies ---------------------------------------------------------
 # Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
-DEB_PKGS := gcc make clang llvm bpftool pkg-config \
+DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
 	    libclang-rt-14-dev \
@@ -187,7 +187,15 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm $(FUZZ_FLAGS) \
 		$^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
-.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-integration test-vm bench clean
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-integration test-vm bench clean \
+	format format-check
+
+FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
+	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c))
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	@tests/format-check.sh $(FORMAT_SRCS)
 fuzz: $(FUZZ_BINS)
 
 test-unit: $(UNIT_BINS)
@@ -211,7 +219,7 @@ test-vm: $(BUILD)/static/ward
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(MAKE) --no-print-directory -k build test-unit test-asan test-fuzz test-rulesc test-integration test-vm; \
+	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
 bench: deps build
