@@ -17,7 +17,8 @@ static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct cmd cmds[] = {
-	{ "server", cmd_server, help_server, "run the process, files and tcp trackers together" },
+	{ "server", cmd_server, help_server,
+	  "process, files and tcp trackers plus a policy (the default pack unless --policy)" },
 	{ "run", cmd_run, help_run, "run one tracker: process, files, tcp or syscall" },
 	{ "doctor", cmd_doctor, help_doctor, "check what this kernel and host allow ward to do" },
 	{ "status", cmd_status, help_status,
