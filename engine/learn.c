@@ -996,18 +996,24 @@ static int run_loop(struct lsession *s)
 	return err;
 }
 
+/* "runc 1.1.5, containerd": each runtime with its version where it tells. */
 static char *join_runtimes(const struct lsession *s)
 {
 	size_t len = 1;
 	char *out;
 
 	for (size_t i = 0; i < s->n_runtimes; i++)
-		len += strlen(s->runtimes[i]) + 2;
+		len += strlen(s->runtimes[i]) + 2 + 64;
 	out = calloc(1, len);
 	for (size_t i = 0; out && i < s->n_runtimes; i++) {
+		char ver[96];
+
 		if (i)
 			strcat(out, ", ");
-		strcat(out, s->runtimes[i]);
+		if (learn_runtime_version(s->runtimes[i], ver, sizeof(ver)) == 0)
+			strcat(out, ver);
+		else
+			strcat(out, s->runtimes[i]);
 	}
 	return out;
 }

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /* ward learn: selection of containers and the kernel's records as profile entries. */
 #include <errno.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <spawn.h>
+#include <signal.h>
+#include <poll.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -321,4 +328,55 @@ size_t learn_profile_items(const struct profile *p)
 	for (size_t i = 0; i < p->n_files; i++)
 		n += (size_t)__builtin_popcount(p->files[i].access);
 	return n;
+}
+
+/* Runtimes whose binary reports "NAME version X.Y.Z" on its first line. */
+static const char *const versioned_runtimes[] = { "runc", "crun" };
+
+int learn_runtime_version(const char *runtime, char *buf, size_t size)
+{
+	char arg0[32], arg1[] = "--version", out[256], name[32], ver[64];
+	char *const argv[] = { arg0, arg1, NULL };
+	posix_spawn_file_actions_t fa;
+	struct pollfd pfd;
+	size_t len = 0;
+	int fds[2], status, err = -EOPNOTSUPP;
+	bool known = false;
+	pid_t pid;
+
+	for (size_t i = 0; i < ARRAY_SIZE(versioned_runtimes); i++)
+		known |= strcmp(runtime, versioned_runtimes[i]) == 0;
+	if (!known)
+		return -EOPNOTSUPP;
+	(void)snprintf(arg0, sizeof(arg0), "%s", runtime);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	err = -posix_spawnp(&pid, runtime, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fds[1]);
+	if (err) {
+		close(fds[0]);
+		return err;
+	}
+	/* A runtime that does not answer within 2 s is killed, not waited for. */
+	pfd = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	while (len < sizeof(out) - 1 && poll(&pfd, 1, 2000) > 0) {
+		ssize_t n = read(fds[0], out + len, sizeof(out) - 1 - len);
+
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fds[0]);
+	(void)kill(pid, SIGKILL);
+	(void)waitpid(pid, &status, 0);
+	out[len] = '\0';
+	if (sscanf(out, "%31s version %63s", name, ver) != 2 || strcmp(name, runtime) != 0)
+		return -EPROTO;
+	if ((size_t)snprintf(buf, size, "%s %s", runtime, ver) >= size)
+		return -ENAMETOOLONG;
+	return 0;
 }

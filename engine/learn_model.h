@@ -54,6 +54,10 @@ size_t learn_ops_fill(uint32_t arch, struct learn_op *ops, size_t n);
  * cannot start. Added with count 0. */
 int learn_add_essentials(struct profile *p);
 
+/* "runc 1.1.5": what `RUNTIME --version` says (runc, crun), for the stamps.
+ * -EOPNOTSUPP for runtimes with no binary to ask, -errno otherwise. */
+int learn_runtime_version(const char *runtime, char *buf, size_t size);
+
 /* Entries a profile holds (syscalls, binaries and their parents, files by
  * access kind, endpoints, capabilities): what "new items" counts. */
 size_t learn_profile_items(const struct profile *p);

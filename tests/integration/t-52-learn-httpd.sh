@@ -88,6 +88,7 @@ EOF
 has() { # has CLASS ITEM: the profile holds ITEM
 	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$TDIR/web.diff" >/dev/null
 }
+check "the stamps name the runtime with its version" grep -qE 'runc [0-9]+\.[0-9]+' "$TDIR/web.yaml"
 check "the server's binary, started by the runtime" has exec /bin/httpd
 check "  ... with no parent in the container" grep -qF '{\"exec\":\"/bin/httpd\",\"parent\":\"\"}' "$TDIR/web.yaml"
 check "the client's shell" has exec /bin/sh

@@ -197,6 +197,25 @@ static void test_records(void **state)
 
 /* The essentials learn adds are exactly what `ward seccomp check` requires:
  * a profile of nothing else checks without errors. */
+/* The stamps name the runtime with its version, asked from its binary. */
+static void test_runtime_version(void **state)
+{
+	char buf[96];
+	int r;
+
+	(void)state;
+	assert_int_equal(learn_runtime_version("containerd", buf, sizeof(buf)), -EOPNOTSUPP);
+	r = learn_runtime_version("runc", buf, sizeof(buf));
+	if (r == -ENOENT) {
+		skip(); /* runc is not installed here: make deps installs it */
+		return;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(strncmp(buf, "runc ", 5), 0);
+	assert_true(buf[5] >= '0' && buf[5] <= '9');
+	assert_int_equal(learn_runtime_version("runc", buf, 8), -ENAMETOOLONG);
+}
+
 static void test_essentials(void **state)
 {
 	struct profile *p = profile_new("e");
@@ -325,9 +344,13 @@ static void test_ops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_path_resolve), cmocka_unit_test(test_selection),
-		cmocka_unit_test(test_records),	     cmocka_unit_test(test_essentials),
-		cmocka_unit_test(test_infer_caps),   cmocka_unit_test(test_ops),
+		cmocka_unit_test(test_path_resolve),
+		cmocka_unit_test(test_selection),
+		cmocka_unit_test(test_records),
+		cmocka_unit_test(test_essentials),
+		cmocka_unit_test(test_runtime_version),
+		cmocka_unit_test(test_infer_caps),
+		cmocka_unit_test(test_ops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
