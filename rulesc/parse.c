@@ -608,6 +608,49 @@ static bool parse_file(struct pctx *c, const struct ynode *n, struct rc_rule *r)
 	return ok;
 }
 
+/* Element parsers for parse_typed_list(): 0 or -EINVAL with a reason. */
+typedef int (*elem_parse_fn)(const char *s, void *ret, const char **ret_why);
+
+static int parse_cidr(const char *s, void *ret, const char **ret_why)
+{
+	return rc_cidr_parse(s, ret, ret_why);
+}
+
+static int parse_port_range(const char *s, void *ret, const char **ret_why)
+{
+	return rc_port_range_parse(s, ret, ret_why);
+}
+
+/* A list of strings each parsed into an element of elem_size bytes: every bad
+ * element is reported (and clears *ok); false only when nothing can go on. */
+static bool parse_typed_list(struct pctx *c, const struct ynode *n, const char *key,
+			     const char *code, const char *what, size_t elem_size,
+			     elem_parse_fn parse, void **ret_v, size_t *ret_n, bool *ok)
+{
+	struct item *items;
+	ssize_t cnt;
+	char *v;
+
+	cnt = get_items(c, n, key, &items);
+	if (cnt < 0)
+		return false;
+	v = rc_alloc(c->s, (size_t)cnt * elem_size);
+	if (NOMEM(c, v))
+		return false;
+	*ret_v = v;
+	for (ssize_t i = 0; i < cnt; i++) {
+		const char *why;
+
+		if (parse(items[i].str, v + *ret_n * elem_size, &why) < 0) {
+			perr(c, items[i].node, code, why, "invalid %s '%s'", what, items[i].str);
+			*ok = false;
+			continue;
+		}
+		(*ret_n)++;
+	}
+	return true;
+}
+
 static bool parse_netm(struct pctx *c, const struct ynode *n, struct rc_netm *m, bool bind)
 {
 	const struct ynode *cidrs = ynode_get(n, "cidrs"), *ports = ynode_get(n, "ports");
@@ -635,44 +678,12 @@ static bool parse_netm(struct pctx *c, const struct ynode *n, struct rc_netm *m,
 		     "%s block matches nothing specific; say what it matches", what);
 		return false;
 	}
-	if (cidrs) {
-		cnt = get_items(c, cidrs, "cidrs", &items);
-		if (cnt < 0)
-			return false;
-		m->cidrs = rc_alloc(c->s, (size_t)cnt * sizeof(*m->cidrs));
-		if (NOMEM(c, m->cidrs))
-			return false;
-		for (ssize_t i = 0; i < cnt; i++) {
-			const char *why;
-
-			if (rc_cidr_parse(items[i].str, &m->cidrs[m->n_cidrs], &why) < 0) {
-				perr(c, items[i].node, "bad-cidr", why, "invalid CIDR '%s'",
-				     items[i].str);
-				ok = false;
-				continue;
-			}
-			m->n_cidrs++;
-		}
-	}
-	if (ports) {
-		cnt = get_items(c, ports, "ports", &items);
-		if (cnt < 0)
-			return false;
-		m->ports = rc_alloc(c->s, (size_t)cnt * sizeof(*m->ports));
-		if (NOMEM(c, m->ports))
-			return false;
-		for (ssize_t i = 0; i < cnt; i++) {
-			const char *why;
-
-			if (rc_port_range_parse(items[i].str, &m->ports[m->n_ports], &why) < 0) {
-				perr(c, items[i].node, "bad-port", why, "invalid port '%s'",
-				     items[i].str);
-				ok = false;
-				continue;
-			}
-			m->n_ports++;
-		}
-	}
+	if (cidrs && !parse_typed_list(c, cidrs, "cidrs", "bad-cidr", "CIDR", sizeof(*m->cidrs),
+				       parse_cidr, (void **)&m->cidrs, &m->n_cidrs, &ok))
+		return false;
+	if (ports && !parse_typed_list(c, ports, "ports", "bad-port", "port", sizeof(*m->ports),
+				       parse_port_range, (void **)&m->ports, &m->n_ports, &ok))
+		return false;
 	m->protos = WARD_PROTO_ALL;
 	if (protos) {
 		cnt = get_items(c, protos, "protocols", &items);
