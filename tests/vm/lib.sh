@@ -49,3 +49,35 @@ vm_wait_for() { # SECS WHAT CMD...
 
 # A random lower-case hex string, to make names and argv unique to this run.
 vm_token() { od -An -N8 -tx1 /dev/urandom | tr -d ' \n'; }
+
+# Common state of the enforcement tests: containers $A and (with a second
+# prefix) $B named after a fresh $token, ward's $out and $err, the policy
+# file $pol and $ward_pid. At exit: ward killed, $vm_cleanup_hook run (a
+# command string, for what a test adds), containers and pins removed, and on
+# failure ward's stderr and its last alerts shown.
+vm_enforce_setup() { # PREFIX_A [PREFIX_B]
+	token=$(vm_token)
+	A=$1-$token
+	B=${2:+$2-$token}
+	out=$VM_TMP/ward.out
+	err=$VM_TMP/ward.err
+	pol=$VM_TMP/policy.yaml
+	ward_pid=
+	vm_cleanup_hook=
+	trap vm_enforce_cleanup EXIT
+}
+
+vm_enforce_cleanup() {
+	rc=$?
+	[ -n "$ward_pid" ] && kill -KILL "$ward_pid" 2>/dev/null && wait "$ward_pid" 2>/dev/null
+	[ -n "$vm_cleanup_hook" ] && eval "$vm_cleanup_hook"
+	runc delete --force "$A" 2>/dev/null
+	[ -n "$B" ] && runc delete --force "$B" 2>/dev/null
+	rm -rf /sys/fs/bpf/ward
+	if [ "$rc" -ne 0 ]; then
+		echo "--- ward stderr ---"
+		cat "$err" 2>/dev/null
+		echo "--- alerts ---"
+		grep '"tracker":"alert"' "$out" 2>/dev/null | tail -n 30
+	fi
+}

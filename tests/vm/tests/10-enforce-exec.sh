@@ -9,28 +9,7 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /vm/lib.sh
 
-token=$(vm_token)
-A=wa-$token
-B=wb-$token
-out=$VM_TMP/ward.out
-err=$VM_TMP/ward.err
-pol=$VM_TMP/policy.yaml
-ward_pid=
-
-cleanup() {
-	rc=$?
-	[ -n "$ward_pid" ] && kill -KILL "$ward_pid" 2>/dev/null
-	runc delete --force "$A" 2>/dev/null
-	runc delete --force "$B" 2>/dev/null
-	rm -rf /sys/fs/bpf/ward
-	if [ "$rc" -ne 0 ]; then
-		echo "--- ward stderr ---"
-		cat "$err" 2>/dev/null
-		echo "--- alerts ---"
-		grep '"tracker":"alert"' "$out" 2>/dev/null | tail -n 20
-	fi
-}
-trap cleanup EXIT
+vm_enforce_setup wa wb
 
 write_policy() { # MODE
 	cat >"$pol" <<YAML

@@ -9,25 +9,8 @@
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /vm/lib.sh
 
-token=$(vm_token)
-A=ra-$token
-out=$VM_TMP/ward.out
-err=$VM_TMP/ward.err
-pol=$VM_TMP/policy.yaml
+vm_enforce_setup ra
 reloads=4
-ward_pid=
-
-cleanup() {
-	rc=$?
-	[ -n "$ward_pid" ] && kill -KILL "$ward_pid" 2>/dev/null && wait "$ward_pid" 2>/dev/null
-	runc delete --force "$A" 2>/dev/null
-	rm -rf /sys/fs/bpf/ward
-	if [ "$rc" -ne 0 ]; then
-		echo "--- ward stderr ---"
-		cat "$err" 2>/dev/null
-	fi
-}
-trap cleanup EXIT
 
 # Both block /data/tool and reads below /srv/ except /srv/ok (an allow rule before the block).
 # Policy two has a decoy policy first (so vm-reload gets another id), an unrelated rule first
