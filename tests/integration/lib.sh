@@ -432,3 +432,32 @@ PY
 	[ "$res" -gt 0 ] || fail "$(basename "$file"): no alert lines to validate"
 	echo "ok: $res alert lines of $(basename "$file") validate against docs/alert.schema.json"
 }
+
+# ---- learned profiles -----------------------------------------------------------
+
+# learned_items PROFILE: rulesc must accept PROFILE; then what it holds is
+# listed as `ward profile diff -o json` against an empty profile, in
+# PROFILE with .diff for .yaml, which `has` reads.
+learned_items() {
+	local p=$1 empty=$TDIR/empty-profile.yaml diff=${1%.yaml}.diff rc
+	check "rulesc accepts the learned profile" "$(dirname "$WARD")/rulesc" check "$p"
+	cat >"$empty" <<'YAML'
+apiVersion: ward.dev/v1
+kind: Profile
+metadata: {name: empty}
+spec:
+  selector: {containers: [none]}
+  mode: audit
+  posture: alert
+  provenance: {learnedAt: "2025-01-01T00:00:00Z", duration: 0s, events: 0, containers: [none]}
+YAML
+	"$WARD" profile diff -o json "$empty" "$p" >"$diff"
+	rc=$?
+	[ $rc -eq 1 ] || fail "ward profile diff cannot read the learned profile: $(cat "$diff")"
+	LEARNED_DIFF=$diff
+}
+
+# has CLASS ITEM: the profile last given to learned_items holds ITEM.
+has() {
+	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$LEARNED_DIFF" >/dev/null
+}

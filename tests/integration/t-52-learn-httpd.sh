@@ -70,24 +70,7 @@ grep -q "learning container $cli" "$TDIR/learn.err" || fail "the client was not 
 echo "ok: both containers learned into one profile"
 
 # ---- the profile --------------------------------------------------------------------
-if [ -x "$(dirname "$WARD")/rulesc" ]; then
-	check "rulesc accepts the learned profile" "$(dirname "$WARD")/rulesc" check "$TDIR/web.yaml"
-fi
-cat >"$TDIR/empty.yaml" <<'EOF'
-apiVersion: ward.dev/v1
-kind: Profile
-metadata: {name: empty}
-spec:
-  selector: {containers: [none]}
-  mode: audit
-  posture: alert
-  provenance: {learnedAt: "2025-01-01T00:00:00Z", duration: 0s, events: 0, containers: [none]}
-EOF
-"$WARD" profile diff -o json "$TDIR/empty.yaml" "$TDIR/web.yaml" >"$TDIR/web.diff"
-[ $? -eq 1 ] || fail "ward profile diff cannot read the learned profile: $(cat "$TDIR/web.diff")"
-has() { # has CLASS ITEM: the profile holds ITEM
-	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$TDIR/web.diff" >/dev/null
-}
+learned_items "$TDIR/web.yaml"
 check "the stamps name the runtime with its version" grep -qE 'runc [0-9]+\.[0-9]+' "$TDIR/web.yaml"
 check "the server's binary, started by the runtime" has exec /bin/httpd
 check "  ... with no parent in the container" grep -qF '{\"exec\":\"/bin/httpd\",\"parent\":\"\"}' "$TDIR/web.yaml"

@@ -80,24 +80,7 @@ ward_stop learn
 check "ward learned the container" grep -q "learning container $learned" "$TDIR/learn.err"
 
 # ---- the profile --------------------------------------------------------------------
-if [ -x "$(dirname "$WARD")/rulesc" ]; then
-	check "rulesc accepts the learned profile" "$(dirname "$WARD")/rulesc" check "$TDIR/job.yaml"
-fi
-cat >"$TDIR/empty.yaml" <<'EOF'
-apiVersion: ward.dev/v1
-kind: Profile
-metadata: {name: empty}
-spec:
-  selector: {containers: [none]}
-  mode: audit
-  posture: alert
-  provenance: {learnedAt: "2025-01-01T00:00:00Z", duration: 0s, events: 0, containers: [none]}
-EOF
-"$WARD" profile diff -o json "$TDIR/empty.yaml" "$TDIR/job.yaml" >"$TDIR/job.diff"
-[ $? -eq 1 ] || fail "ward profile diff cannot read the learned profile: $(cat "$TDIR/job.diff")"
-has() { # has CLASS ITEM: the profile holds ITEM
-	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$TDIR/job.diff" >/dev/null
-}
+learned_items "$TDIR/job.yaml"
 check "the entrypoint, started by the runtime" grep -qF '{\"exec\":\"/bin/env\",\"parent\":\"\"}' "$TDIR/job.yaml"
 check "the script's shell, started by env" grep -qF '\"parent\":\"/bin/env\"}' "$TDIR/job.yaml"
 check "the script read" has files "read /job/job.sh"
