@@ -5,6 +5,11 @@
 
 #include "common.h"
 
+/* uapi and kernel values vmlinux.h does not carry */
+#define AF_INET	  2
+#define AF_INET6  10
+#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: task is in a 32-bit syscall */
+
 /* Set by user space between open and load. */
 const volatile bool filter_cgroups = false; /* --container given */
 const volatile __u32 self_tgid = 0;	    /* ward itself: never traced */

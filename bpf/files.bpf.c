@@ -86,8 +86,6 @@ static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *k
 	return bpf_map_lookup_elem(&ward_files, key);
 }
 
-#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: in a 32-bit syscall */
-
 /* Read/write syscalls by number (arch/x86/entry/syscalls/syscall_{64,32}.tbl).
  * Returns 0 for reads, 1 for writes, -1 for anything else. */
 static __always_inline int rw_kind(long nr, bool compat)

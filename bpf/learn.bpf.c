@@ -41,13 +41,10 @@ const volatile __s32 at_fdcwd = 0;   /* AT_FDCWD */
 const volatile struct learn_op learn_ops[2 * LEARN_NR_MAX] = {};
 
 /* uapi and kernel values vmlinux.h does not carry */
-#define AF_INET	      2
-#define AF_INET6      10
 #define FMODE_READ    0x1
 #define FMODE_WRITE   0x2
 #define FMODE_PATH    0x4000
 #define FMODE_CREATED 0x100000 /* include/linux/fs.h: open created the file */
-#define TS_COMPAT     0x0002   /* arch/x86/include/asm/thread_info.h: in a 32-bit syscall */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -10,8 +10,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: task is in a 32-bit syscall */
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, SYSCALL_MAX_ENTRIES);

@@ -16,9 +16,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define AF_INET	 2 /* uapi values, not in vmlinux.h */
-#define AF_INET6 10
-
 /* Value of ward_tcp_conns (key: struct sock * as __u64): who owns it. */
 struct conn {
 	__u64 start_ns; /* SYN sent, or established/accepted */

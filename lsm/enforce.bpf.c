@@ -24,8 +24,6 @@ char LICENSE[] SEC("license") = "GPL";
 /* Kernel ABI constants that vmlinux.h does not carry (macros):
  * include/linux/socket.h, include/linux/net.h, include/linux/fs.h,
  * include/uapi/asm-generic/signal.h. */
-#define AF_INET	     2
-#define AF_INET6     10
 #define SOCK_STREAM  1
 #define SOCK_DGRAM   2
 #define FMODE_READ   0x1
