@@ -45,7 +45,7 @@ static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, 
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
 	struct mount *mnt = container_of(vm, struct mount, mnt);
 	__u32 off = PATH_SCRATCH;
-	bool done = false;
+	bool done = false, at_root = false;
 
 	*truncated = false;
 	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
@@ -55,7 +55,7 @@ static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, 
 		__u32 len;
 
 		if (d == root_d && vm == root_m) {
-			done = true;
+			done = at_root = true;
 			break;
 		}
 		mnt_root = BPF_CORE_READ(vm, mnt_root);
@@ -86,15 +86,16 @@ static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, 
 	if (!done)
 		*truncated = true;
 	if (off == PATH_SCRATCH) {
-		/* Nothing above the file: the root itself ("/"), or an object of a
-		 * pseudo filesystem (anon inodes such as "[eventfd]"), which is known
-		 * by its dentry name alone. */
+		/* Nothing above the file: the task's root itself ("/", whatever
+		 * its dentry is called: a container's root is a directory of the
+		 * host), or an object of a pseudo filesystem (anon inodes such as
+		 * "[eventfd]"), which is known by its dentry name alone. */
 		__u32 len = BPF_CORE_READ(f, f_path.dentry, d_name.len);
 		const unsigned char *name = BPF_CORE_READ(f, f_path.dentry, d_name.name);
 		char first = 0;
 
 		bpf_probe_read_kernel(&first, 1, name);
-		if (len > 0 && len < PATH_NAME_MAX && first != '/') {
+		if (!at_root && len > 0 && len < PATH_NAME_MAX && first != '/') {
 			barrier_var(len); /* keep the bound where the verifier sees it */
 			len &= PATH_NAME_MAX - 1;
 			off = (PATH_SCRATCH - len) & (PATH_SCRATCH - 1);
