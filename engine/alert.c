@@ -85,10 +85,16 @@ struct out *alert_out_new(FILE *f, enum out_format fmt)
 static const char *op_name(unsigned int op)
 {
 	static const char *const names[WARD_OP__MAX] = {
-		[WARD_OP_EXEC] = "exec",       [WARD_OP_OPEN] = "open",
-		[WARD_OP_CONNECT] = "connect", [WARD_OP_BIND] = "bind",
-		[WARD_OP_LISTEN] = "listen",   [WARD_OP_SENDMSG] = "sendmsg",
+		[WARD_OP_EXEC] = "exec",
+		[WARD_OP_OPEN] = "open",
+		[WARD_OP_CONNECT] = "connect",
+		[WARD_OP_BIND] = "bind",
+		[WARD_OP_LISTEN] = "listen",
+		[WARD_OP_SENDMSG] = "sendmsg",
 		[WARD_OP_CAPABLE] = "capable",
+		[WARD_OP_SOCKET] = "socket",
+		[WARD_OP_UNIX_CONNECT] = "unix_connect",
+		[WARD_OP_UNIX_BIND] = "unix_bind",
 	};
 
 	return op < WARD_OP__MAX ? names[op] : NULL;
@@ -270,6 +276,8 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	switch (a.op) {
 	case WARD_OP_EXEC:
 	case WARD_OP_OPEN:
+	case WARD_OP_UNIX_CONNECT:
+	case WARD_OP_UNIX_BIND:
 		v[C_OBJECT].s = a.object;
 		if (a.op == WARD_OP_OPEN) {
 			access_names(a.access, access, sizeof(access));
@@ -282,6 +290,12 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		v[C_OBJECT].s = object;
 		v[C_CAP].u = a.num;
 		present |= BIT(C_CAP);
+		break;
+	case WARD_OP_SOCKET:
+		if (a.num != WARD_SOCK_RAW && a.num != WARD_SOCK_PACKET)
+			return -EPROTO;
+		/* as rulesc explain takes it */
+		v[C_OBJECT].s = a.num == WARD_SOCK_RAW ? "socket raw" : "socket packet";
 		break;
 	default:
 		addr_text(&a, object, sizeof(object));

@@ -631,7 +631,8 @@ static __always_inline void ward_alert(const struct ward_req *r, struct ward_scr
 		a->flags |= WARD_ALERT_EXE_TRUNC;
 	if (!r->have_exe)
 		a->flags |= WARD_ALERT_EXE_UNKNOWN;
-	if (r->op == WARD_OP_EXEC || r->op == WARD_OP_OPEN) {
+	if (r->op == WARD_OP_EXEC || r->op == WARD_OP_OPEN || r->op == WARD_OP_UNIX_CONNECT ||
+	    r->op == WARD_OP_UNIX_BIND) {
 		if (bpf_probe_read_kernel_str(a->object, sizeof(a->object), s->obj) ==
 			    sizeof(a->object) &&
 		    s->obj[sizeof(a->object) - 1])

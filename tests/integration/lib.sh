@@ -154,9 +154,10 @@ ctr_id() {
 # a long sleep) with the shared read-only rootfs, a private tmpfs /tmp and a
 # per-container writable bind mount at /data (host dir $TDIR/ID.data, so the
 # host path of a file differs from the container's path). OCI annotations come
-# from the JSON object in $CTR_ANNOTATIONS. Its own network namespace has lo up.
+# from the JSON object in $CTR_ANNOTATIONS, capabilities added to runc's default set from the
+# JSON array in $CTR_CAPS. Its own network namespace has lo up.
 ctr_start() {
-	local id=$1 b args ann=${CTR_ANNOTATIONS:-}
+	local id=$1 b args ann=${CTR_ANNOTATIONS:-} caps=${CTR_CAPS:-[]}
 	shift
 	[ -n "$ann" ] || ann='{}'
 	[ $# -gt 0 ] || set -- sleep 600
@@ -164,12 +165,13 @@ ctr_start() {
 	mkdir -p "$b" "$TDIR/$id.data" || fail "mkdir $b"
 	args=$(json_array "$@") || fail "jq args"
 	jq --arg root "$WARDIT_DIR/rootfs" --arg data "$TDIR/$id.data" \
-		--argjson args "$args" --argjson ann "$ann" '
+		--argjson args "$args" --argjson ann "$ann" --argjson caps "$caps" '
 		.process.terminal = false
 		| .process.args = $args
 		| .root = {path: $root, readonly: true}
 		| .hostname = "wardit"
 		| .annotations = $ann
+		| .process.capabilities |= with_entries(.value += $caps)
 		| .mounts += [
 			{destination: "/tmp", type: "tmpfs", source: "tmpfs",
 			 options: ["nosuid", "nodev", "mode=1777"]},

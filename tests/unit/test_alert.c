@@ -363,6 +363,43 @@ static void test_no_bundle(void **state)
 	json_decref(o);
 }
 
+/* Socket kinds render as rulesc explain takes them; an unknown kind is a
+ * malformed record. Unix operations carry the socket's path. */
+static void test_socket_and_unix(void **state)
+{
+	struct container_info ci = web();
+	struct ward_alert a = exec_alert();
+	char *buf;
+	json_t *o;
+	int err;
+
+	a.op = WARD_OP_SOCKET;
+	a.num = WARD_SOCK_PACKET;
+	a.level = WARD_LEVEL_SIGKILL;
+	o = render_json(*state, &a, &ci);
+	assert_string_equal(get(o, "op"), "socket");
+	assert_string_equal(get(o, "object"), "socket packet");
+	assert_string_equal(get(o, "level"), "sigkill");
+	json_decref(o);
+	a.num = 7;
+	buf = render(*state, &a, &ci, OUT_JSON, &err);
+	assert_int_equal(err, -EPROTO);
+	free(buf);
+
+	a = exec_alert();
+	a.op = WARD_OP_UNIX_CONNECT;
+	strcpy(a.object, "/run/docker.sock");
+	o = render_json(*state, &a, &ci);
+	assert_string_equal(get(o, "op"), "unix_connect");
+	assert_string_equal(get(o, "object"), "/run/docker.sock");
+	assert_null(json_object_get(o, "port"));
+	json_decref(o);
+	a.op = WARD_OP_UNIX_BIND;
+	o = render_json(*state, &a, &ci);
+	assert_string_equal(get(o, "op"), "unix_bind");
+	json_decref(o);
+}
+
 /* The table leaves the message out (JSON and CSV carry it). */
 static void test_table(void **state)
 {
@@ -389,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_template),
 		cmocka_unit_test(test_inconsistent_record),
 		cmocka_unit_test(test_no_bundle),
+		cmocka_unit_test(test_socket_and_unix),
 		cmocka_unit_test(test_table),
 	};
 
