@@ -6,6 +6,7 @@
 #include "common.h"
 
 /* uapi and kernel values vmlinux.h does not carry */
+#define AF_UNIX	  1
 #define AF_INET	  2
 #define AF_INET6  10
 #define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: task is in a 32-bit syscall */

@@ -13,14 +13,19 @@
  *     seccomp filter (from then on the runtime's calls are what a filter must
  *     allow); then its verdict is removed and user space classifies it;
  *   - a process attached to a cgroup from outside (the runtime's init, also of
- *     `runc exec`) and its children are recorded only after such an exec.
+ *     `runc exec`) and its children are recorded only after such an exec;
+ *     the syscall tracker, sharing learn_outsider, counts their syscalls from
+ *     such an exec or from a seccomp filter they install on.
  *
  * Records, from one raw_tp/sys_exit hook for the syscalls of both ABIs that
  * user space describes in learn_ops[] (by name, through libseccomp): files by
  * access kind (a successful open from the file it returned, path operations
  * from their arguments, still in pt_regs at exit on x86, resolved against
- * the cwd or the dirfd in the kernel), binds, UDP connects; and granted
- * capability checks (tp/capability/cap_capable, where the kernel has it).
+ * the cwd or the dirfd in the kernel), binds, UDP connects, the destinations
+ * of UDP datagrams sent with an address (once per cgroup and destination),
+ * unix socket binds and connects by path; the interpreter of an executed
+ * script (tp_btf/sched_process_exec); and granted capability checks
+ * (tp/capability/cap_capable, where the kernel has it).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -32,6 +37,7 @@
 #include "common.bpf.h"
 #include "path.bpf.h"
 #include "learn.h"
+#include "syscall.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -45,6 +51,7 @@ const volatile struct learn_op learn_ops[2 * LEARN_NR_MAX] = {};
 #define FMODE_WRITE   0x2
 #define FMODE_PATH    0x4000
 #define FMODE_CREATED 0x100000 /* include/linux/fs.h: open created the file */
+#define UNIX_PATH_MAX 108      /* sizeof(sockaddr_un.sun_path) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -67,7 +74,16 @@ struct {
 	__type(value, __u8);
 } learn_seen SEC(".maps");
 
-/* Tgid -> 1: attached to its cgroup from outside, not yet past an exec. */
+/* Datagram destinations reported already (value unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LEARN_SEEN_MAX);
+	__type(key, struct learn_sent_key);
+	__type(value, __u8);
+} learn_sent SEC(".maps");
+
+/* Tgid -> enum sysc_outsider: attached to its cgroup from outside, not yet
+ * past an exec. Shared with the syscall tracker (its ward_sysc_outsider). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LEARN_TASKS_MAX);
@@ -169,10 +185,13 @@ static __always_inline void put_file_path(struct learn_path *lp, struct file *f)
 	bpf_probe_read_kernel(lp->base, LEARN_PATH_LEN, &ps->buf[PATH_SCRATCH - LEARN_PATH_LEN]);
 }
 
-/* name = the user's string; base = what a relative name is relative to. */
-static __always_inline void put_path_arg(struct learn_path *lp, long dfd, const char *upath)
+/* name = the string at upath (user memory, or kernel memory when kernel),
+ * at most max - 1 bytes; base = what a relative name is relative to. */
+static __always_inline void put_path_arg(struct learn_path *lp, long dfd, const char *upath,
+					 __u32 max, bool kernel)
 {
-	long n = bpf_probe_read_user_str(lp->name, LEARN_PATH_LEN, upath);
+	long n = kernel ? bpf_probe_read_kernel_str(lp->name, max, upath)
+			: bpf_probe_read_user_str(lp->name, max, upath);
 
 	if (n <= 0 || n >= LEARN_PATH_LEN) {
 		lp->truncated = 1;
@@ -216,37 +235,58 @@ static __always_inline void submit(struct ward_learn_event *e)
 		count_drop(WARD_DROP_RINGBUF);
 }
 
-static __always_inline bool sock_endpoint(struct ward_learn_event *e, struct file *f, bool local)
+/* The socket of a file a socket call succeeded on. */
+static __always_inline struct sock *file_sock(struct file *f)
 {
 	struct socket *sock;
-	struct sock *sk;
-	__u16 family;
-	__u8 proto;
 
 	if (!f)
-		return false;
+		return NULL;
 	sock = BPF_CORE_READ(f, private_data);
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk)
-		return false;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	proto = BPF_CORE_READ(sk, sk_protocol);
-	if ((family != AF_INET && family != AF_INET6) ||
-	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
-		return false;
-	e->proto = proto == IPPROTO_TCP ? WARD_PROTO_TCP : WARD_PROTO_UDP;
+	return BPF_CORE_READ(sock, sk);
+}
+
+/* TCP or UDP over IPv4 or IPv6: its enum ward_proto bit, else 0. */
+static __always_inline __u32 inet_proto(struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u8 proto = BPF_CORE_READ(sk, sk_protocol);
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	return proto == IPPROTO_TCP ? WARD_PROTO_TCP : proto == IPPROTO_UDP ? WARD_PROTO_UDP : 0;
+}
+
+static __always_inline void inet_endpoint(struct ward_learn_event *e, struct sock *sk, bool local)
+{
 	if (local) {
 		e->port = BPF_CORE_READ(sk, __sk_common.skc_num);
-		return true;
+		return;
 	}
 	e->port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (family == AF_INET) {
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET) {
 		e->addr[10] = e->addr[11] = 0xff;
 		bpf_core_read(&e->addr[12], 4, &sk->__sk_common.skc_daddr);
 	} else {
 		bpf_core_read(e->addr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
-	return true;
+}
+
+/* The path of the sockaddr_un of len bytes at uaddr; abstract and unnamed
+ * addresses name no file (false). */
+static __always_inline bool unix_endpoint(struct ward_learn_event *e, const char *uaddr,
+					  unsigned long len)
+{
+	__u16 family = 0;
+	char c = 0;
+
+	if (len <= sizeof(family) || bpf_probe_read_user(&family, sizeof(family), uaddr) ||
+	    family != AF_UNIX || bpf_probe_read_user(&c, 1, uaddr + sizeof(family)) || !c)
+		return false;
+	e->proto = LEARN_PROTO_UNIX;
+	e->n_paths = 1;
+	put_path_arg(&e->path[0], at_fdcwd, uaddr + sizeof(family), UNIX_PATH_MAX + 1, false);
+	return !e->path[0].truncated;
 }
 
 /* A path operation, or an operation on an open file, that succeeded. */
@@ -266,11 +306,11 @@ static __always_inline int file_op(const volatile struct learn_op *op, struct pt
 		__u8 d0 = op->dfd[0], d1 = op->dfd[1];
 
 		put_path_arg(&e->path[0], d0 == LEARN_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d0),
-			     (const char *)arg(regs, compat, i0));
+			     (const char *)arg(regs, compat, i0), LEARN_PATH_LEN, false);
 		if (e->n_paths > 1)
 			put_path_arg(&e->path[1],
 				     d1 == LEARN_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d1),
-				     (const char *)arg(regs, compat, i1));
+				     (const char *)arg(regs, compat, i1), LEARN_PATH_LEN, false);
 	}
 	submit(e);
 	return 0;
@@ -281,39 +321,81 @@ static __always_inline int sock_op(const volatile struct learn_op *op, struct pt
 {
 	bool bind = op->kind == LEARN_OP_BIND;
 	struct ward_learn_event *e = new_event(bind ? LEARN_EV_BIND : LEARN_EV_CONNECT, cgid);
+	struct sock *sk = file_sock(fd_file(fd_arg(regs, compat, op->path[0])));
 
-	if (!e || !sock_endpoint(e, fd_file(fd_arg(regs, compat, op->path[0])), bind))
+	if (!e || !sk)
 		return 0;
-	if (bind || e->proto == WARD_PROTO_UDP) /* TCP connects come from the tcp tracker */
-		submit(e);
+	/* bind and connect: the address is argument 1, its length 2 */
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_UNIX) {
+		if (unix_endpoint(e, (const char *)arg(regs, compat, 1), arg(regs, compat, 2)))
+			submit(e);
+		return 0;
+	}
+	e->proto = inet_proto(sk);
+	if (!e->proto || (!bind && e->proto != WARD_PROTO_UDP))
+		return 0; /* TCP connects come from the tcp tracker */
+	inet_endpoint(e, sk, bind);
+	submit(e);
 	return 0;
 }
 
-/* An open: the file it returned, once per file and access. */
-static __always_inline int open_exit(long ret, __u64 cgid)
+/* A datagram sent with a destination address (sendto, sendmsg) on a UDP
+ * socket: the destination, once per cgroup. A connected socket's sends
+ * without an address add nothing (its connect was recorded). */
+static __always_inline int send_op(const volatile struct learn_op *op, struct pt_regs *regs,
+				   bool compat, __u64 cgid)
+{
+	struct learn_sent_key key = { .cgroup_id = cgid };
+	struct sock *sk = file_sock(fd_file(fd_arg(regs, compat, op->path[0])));
+	unsigned long where = arg(regs, compat, op->path[1]);
+	struct ward_learn_event *e;
+	__u16 sa[2] = {}; /* family, port (network order) */
+	__u8 one = 1;
+
+	if (!sk || inet_proto(sk) != WARD_PROTO_UDP)
+		return 0;
+	if (op->kind == LEARN_OP_SENDMSG) { /* msg_name is the msghdr's first field */
+		__u32 name32 = 0;
+
+		if (compat) {
+			bpf_probe_read_user(&name32, sizeof(name32), (void *)where);
+			where = name32;
+		} else if (bpf_probe_read_user(&where, sizeof(where), (void *)where)) {
+			where = 0;
+		}
+	}
+	if (!where || bpf_probe_read_user(sa, sizeof(sa), (void *)where))
+		return 0;
+	key.port = __builtin_bswap16(sa[1]);
+	if (sa[0] == AF_INET) {
+		key.addr[10] = key.addr[11] = 0xff;
+		if (bpf_probe_read_user(&key.addr[12], 4, (void *)(where + 4)))
+			return 0;
+	} else if (sa[0] != AF_INET6 || bpf_probe_read_user(key.addr, 16, (void *)(where + 8))) {
+		return 0;
+	}
+	if (bpf_map_lookup_elem(&learn_sent, &key))
+		return 0;
+	e = new_event(LEARN_EV_CONNECT, cgid);
+	if (!e)
+		return 0;
+	e->proto = WARD_PROTO_UDP;
+	e->port = key.port;
+	__builtin_memcpy(e->addr, key.addr, sizeof(e->addr));
+	submit(e);
+	bpf_map_update_elem(&learn_sent, &key, &one, BPF_ANY);
+	return 0;
+}
+
+/* An open file accessed with access: its path, once per file and access. */
+static __always_inline int report_file(struct file *f, __u32 access, __u64 cgid)
 {
 	struct learn_seen_key key = { .cgroup_id = cgid };
 	struct ward_learn_event *e;
 	struct vfsmount *vm;
 	struct inode *inode;
-	struct file *f;
-	__u32 fmode, access = 0;
 	__u8 one = 1;
 
-	f = fd_file(ret);
-	if (!f)
-		return 0;
-	fmode = BPF_CORE_READ(f, f_mode);
-	if (fmode & FMODE_PATH)
-		return 0;
-	if (fmode & FMODE_READ)
-		access |= WARD_ACC_READ;
-	if (fmode & FMODE_WRITE)
-		access |= WARD_ACC_WRITE;
-	if (fmode & FMODE_CREATED)
-		access |= WARD_ACC_CREATE;
-	if (!access)
-		return 0;
 	/* pipes, sockets, anonymous inodes: on internal mounts, no path */
 	vm = BPF_CORE_READ(f, f_path.mnt);
 	if (!BPF_CORE_READ(container_of(vm, struct mount, mnt), mnt_ns))
@@ -333,6 +415,26 @@ static __always_inline int open_exit(long ret, __u64 cgid)
 	submit(e);
 	bpf_map_update_elem(&learn_seen, &key, &one, BPF_ANY);
 	return 0;
+}
+
+/* An open: the file it returned. */
+static __always_inline int open_exit(long ret, __u64 cgid)
+{
+	struct file *f = fd_file(ret);
+	__u32 fmode, access = 0;
+
+	if (!f)
+		return 0;
+	fmode = BPF_CORE_READ(f, f_mode);
+	if (fmode & FMODE_PATH)
+		return 0;
+	if (fmode & FMODE_READ)
+		access |= WARD_ACC_READ;
+	if (fmode & FMODE_WRITE)
+		access |= WARD_ACC_WRITE;
+	if (fmode & FMODE_CREATED)
+		access |= WARD_ACC_CREATE;
+	return access ? report_file(f, access, cgid) : 0;
 }
 
 /* A granted capability check, once per cgroup and capability. Switched off
@@ -375,7 +477,7 @@ int BPF_PROG(learn_attach, struct cgroup *dst, const char *path, struct task_str
 	     bool threadgroup)
 {
 	__u64 cgid = BPF_CORE_READ(dst, kn, id), from;
-	__u8 one = 1, unwanted = WARD_CG_UNWANTED, *v;
+	__u8 one = 1, outsider = SYSC_OUTSIDER, unwanted = WARD_CG_UNWANTED, *v;
 	__u32 tgid = task->tgid;
 
 	if (BPF_CORE_READ(dst, root, hierarchy_id) != 0 || tgid == self_tgid)
@@ -387,7 +489,7 @@ int BPF_PROG(learn_attach, struct cgroup *dst, const char *path, struct task_str
 	from = BPF_CORE_READ(task, real_parent, cgroups, dfl_cgrp, kn, id);
 	v = bpf_map_lookup_elem(&ward_cgfilter, &from);
 	if (!v || *v != WARD_CG_WANTED)
-		bpf_map_update_elem(&learn_outsider, &tgid, &one, BPF_ANY);
+		bpf_map_update_elem(&learn_outsider, &tgid, &outsider, BPF_ANY);
 	if (!bpf_map_update_elem(&ward_cgfilter, &cgid, &unwanted, BPF_NOEXIST) &&
 	    bpf_map_update_elem(&learn_gate, &cgid, &one, BPF_ANY))
 		bpf_map_delete_elem(&ward_cgfilter, &cgid); /* no gate: leave it open */
@@ -408,20 +510,94 @@ int BPF_PROG(learn_rmdir, struct cgroup *cgrp, const char *path)
 	return 0;
 }
 
+/* The current task executed a program: past the runtime's setup (true),
+ * unless it is the runtime executing itself (runc's cloned binary, in the
+ * host's mount namespace). */
+static __always_inline bool past_exec(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == host_mntns)
+		return false;
+	bpf_map_delete_elem(&learn_outsider, &tgid);
+	open_gate(bpf_get_current_cgroup_id());
+	return true;
+}
+
 /* Must run before the process tracker's handler of the same tracepoint: user
  * space attaches this object first (a perf-event program like that one, so
  * both run from one program array in attach order). */
 SEC("tp/sched/sched_process_exec")
 int learn_exec(void *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	past_exec();
+	return 0;
+}
 
-	/* The runtime executing itself (runc's cloned binary) is no entrypoint. */
-	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) == host_mntns)
+static long vma_file(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	*(struct file **)ctx = vma->vm_file;
+	return 0;
+}
+
+#define AT_BASE	       7  /* uapi/linux/auxvec.h: where the ELF interpreter is loaded */
+#define AUXV_PAIRS_MAX 23 /* (type, value) pairs of saved_auxv read (x86: 23 at most) */
+
+/* The ELF interpreter (ld.so) the kernel loaded with the program, from the
+ * mapping at AT_BASE; NULL for a static program. */
+static __always_inline struct file *elf_interp(struct task_struct *task)
+{
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long pair[2], base = 0;
+	struct file *f = NULL;
+
+	for (int i = 0; i < AUXV_PAIRS_MAX; i++) {
+		if (bpf_core_read(pair, sizeof(pair), &mm->saved_auxv[2 * i]) || !pair[0])
+			break;
+		if (pair[0] == AT_BASE) {
+			base = pair[1];
+			break;
+		}
+	}
+	/* not found (or mmap_lock busy): the path is not recorded, as when
+	 * it does not fit */
+	if (base && (bpf_find_vma(task, base, vma_file, &f, 0) || !f))
+		count_drop(WARD_DROP_PATH_TRUNC);
+	return f;
+}
+
+/*
+ * What an exec opens in the kernel (the file LSM hook sees these opens, read
+ * and exec): the program, or the interpreter of a script, and the ELF
+ * interpreter, once per file. An exec through an interpreter (a #! script,
+ * binfmt_misc) also runs the interpreter: it is recorded with the script it
+ * ran, both as named (relative names against the cwd). Whichever of this and
+ * learn_exec runs first opens the gates.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(learn_bprm, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	const char *interp = BPF_CORE_READ(bprm, interp), *script = BPF_CORE_READ(bprm, filename);
+	struct ward_learn_event *e;
+	struct file *ld;
+	__u64 cgid;
+
+	if (!past_exec() || skip(&cgid))
 		return 0;
-	bpf_map_delete_elem(&learn_outsider, &tgid);
-	open_gate(bpf_get_current_cgroup_id());
+	report_file(BPF_CORE_READ(bprm, file), WARD_ACC_READ | WARD_ACC_EXEC, cgid);
+	ld = elf_interp(task);
+	if (ld)
+		report_file(ld, WARD_ACC_READ | WARD_ACC_EXEC, cgid);
+	if (interp == script)
+		return 0;
+	e = new_event(LEARN_EV_EXEC, cgid);
+	if (!e)
+		return 0;
+	e->n_paths = 2;
+	put_path_arg(&e->path[0], at_fdcwd, interp, LEARN_PATH_LEN, true);
+	put_path_arg(&e->path[1], at_fdcwd, script, LEARN_PATH_LEN, true);
+	submit(e);
 	return 0;
 }
 
@@ -429,12 +605,16 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(learn_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
-	__u8 one = 1;
+	__u8 *v;
 
 	if (child->pid != child->tgid) /* a thread shares its process's entry */
 		return 0;
-	if (bpf_map_lookup_elem(&learn_outsider, &ptgid))
-		bpf_map_update_elem(&learn_outsider, &ctgid, &one, BPF_ANY);
+	v = bpf_map_lookup_elem(&learn_outsider, &ptgid);
+	if (v) {
+		__u8 copy = *v;
+
+		bpf_map_update_elem(&learn_outsider, &ctgid, &copy, BPF_ANY);
+	}
 	return 0;
 }
 
@@ -469,8 +649,14 @@ int BPF_PROG(learn_sys_exit, struct pt_regs *regs, long ret)
 		 * what the runtime calls from here to the entrypoint's exec is
 		 * what a filter must allow. */
 		if (ret == 0 && arg(regs, compat, 0) == op->want[0] &&
-		    (op->n_want < 2 || arg(regs, compat, 1) == op->want[1]))
+		    (op->n_want < 2 || arg(regs, compat, 1) == op->want[1])) {
+			__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+			__u8 filtered = SYSC_OUTSIDER_FILTERED;
+
 			open_gate(bpf_get_current_cgroup_id());
+			if (bpf_map_lookup_elem(&learn_outsider, &tgid))
+				bpf_map_update_elem(&learn_outsider, &tgid, &filtered, BPF_EXIST);
+		}
 		return 0;
 	}
 	if (skip(&cgid))
@@ -481,6 +667,9 @@ int BPF_PROG(learn_sys_exit, struct pt_regs *regs, long ret)
 	case LEARN_OP_PATH:
 	case LEARN_OP_FD:
 		return ret == 0 ? file_op(op, regs, compat, cgid) : 0;
+	case LEARN_OP_SENDTO:
+	case LEARN_OP_SENDMSG:
+		return send_op(op, regs, compat, cgid);
 	default:
 		return ret == 0 ? sock_op(op, regs, compat, cgid) : 0;
 	}

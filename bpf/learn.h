@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ward learn: what the process, tcp and syscall trackers do not record.
- * Files by access kind, bind endpoints, UDP connects and granted capability
- * checks of the learned containers, as ring-buffer records; and the gates
- * that keep a container's runtime out of its profile (docs/profiles.md).
+ * Files by access kind, bind endpoints, UDP connects and destinations, unix
+ * socket paths, script interpreters, the files an exec opens and granted
+ * capability checks of the learned containers, as ring-buffer records; and
+ * the gates that keep a container's runtime out of its profile
+ * (docs/profiles.md).
  */
 #ifndef WARD_LEARN_H
 #define WARD_LEARN_H
@@ -25,6 +27,8 @@ enum learn_op_kind {
 	LEARN_OP_BIND,	  /* the socket of fd argument path[0] was bound */
 	LEARN_OP_CONNECT, /* ... connected */
 	LEARN_OP_GATE,	  /* installed a seccomp filter when arguments equal want[] */
+	LEARN_OP_SENDTO,  /* the socket of fd argument path[0] sent to the address at path[1] */
+	LEARN_OP_SENDMSG, /* ... to the address in the msghdr at argument path[1] */
 };
 
 #define LEARN_AT_CWD 0xff /* dfd[]: no dirfd argument, the name is relative to the cwd */
@@ -35,7 +39,8 @@ struct learn_op {
 	__u8 kind; /* enum learn_op_kind */
 	__u8 n_paths;
 	__u8 dfd[2];  /* argument index of each path's dirfd, or LEARN_AT_CWD */
-	__u8 path[2]; /* argument index of each path (OP_FD/BIND/CONNECT: of the fd) */
+	__u8 path[2]; /* argument index of each path (OP_FD/BIND/CONNECT: of the fd;
+		       * OP_SENDTO/SENDMSG: of the fd, of the address or msghdr) */
 	__u8 n_want;  /* OP_GATE: how many of want[] must match arguments 0.. */
 	__u8 pad;
 	__u32 access; /* enum ward_access bits */
@@ -47,7 +52,11 @@ enum learn_ev_type {
 	LEARN_EV_BIND = 2,    /* bound proto/port */
 	LEARN_EV_CONNECT = 3, /* connected (UDP) to addr/port */
 	LEARN_EV_CAP = 4,     /* a capability check that was granted */
+	LEARN_EV_EXEC = 5,    /* an exec ran path[0], the interpreter of path[1] (a script) */
 };
+
+/* proto of a bind or connect of a unix socket: path[0] is the socket's path. */
+#define LEARN_PROTO_UNIX (1u << 8)
 
 /*
  * One path as the process named it. base: a directory or file the kernel
@@ -72,7 +81,7 @@ struct ward_learn_event {
 	__u32 type;   /* enum learn_ev_type */
 	__u32 pid;    /* tgid */
 	__u32 access; /* file: enum ward_access bits; cap: the capability number */
-	__u32 proto;  /* bind/connect: one enum ward_proto bit */
+	__u32 proto;  /* bind/connect: one enum ward_proto bit, or LEARN_PROTO_UNIX */
 	__u16 port;   /* bind: local, connect: remote; host byte order */
 	__u16 n_paths;
 	__u32 pad;
@@ -91,6 +100,14 @@ struct learn_seen_key {
 #define LEARN_SEEN_FILE (1u << 16)
 #define LEARN_SEEN_CAP	(1u << 17)
 
+/* Key of learn_sent: a datagram destination reported once per cgroup. */
+struct learn_sent_key {
+	__u64 cgroup_id;
+	__u8 addr[16]; /* IPv6 or IPv4-mapped */
+	__u16 port;    /* host byte order */
+	__u16 pad[3];
+};
+
 _Static_assert(sizeof(struct learn_path) == 8 + 2 * LEARN_PATH_LEN, "learn_path layout");
 _Static_assert(sizeof(struct ward_learn_event) == 56 + 2 * sizeof(struct learn_path),
 	       "ward_learn_event layout");
@@ -98,6 +115,7 @@ _Static_assert(__builtin_offsetof(struct ward_learn_event, cgroup_id) ==
 		       __builtin_offsetof(struct ward_rec_hdr, cgroup_id),
 	       "ward_learn_event starts with ward_rec_hdr");
 _Static_assert(sizeof(struct learn_seen_key) == 24, "learn_seen_key layout");
+_Static_assert(sizeof(struct learn_sent_key) == 32, "learn_sent_key layout");
 _Static_assert(sizeof(struct learn_op) == 20, "learn_op layout");
 
 #endif

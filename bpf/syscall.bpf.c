@@ -17,6 +17,17 @@ struct {
 	__type(value, __u64);
 } ward_sysc SEC(".maps");
 
+/* Set by ward learn, which shares its learn_outsider map as ward_sysc_outsider
+ * (one entry here otherwise): skip the runtime's setup (enum sysc_outsider). */
+const volatile bool skip_outsiders = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u8);
+} ward_sysc_outsider SEC(".maps");
+
 /* tp_btf rather than raw_tp: the task is a BTF pointer, read without probe
  * reads, which is most of the cost of a hook that runs on every syscall. */
 SEC("tp_btf/sys_enter")
@@ -28,6 +39,13 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 
 	if (skip_current(&key.cgroup_id))
 		return 0;
+	if (skip_outsiders) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+		__u8 *v = bpf_map_lookup_elem(&ward_sysc_outsider, &tgid);
+
+		if (v && *v == SYSC_OUTSIDER)
+			return 0;
+	}
 	key.nr = id;
 	key.abi = task->thread_info.status & TS_COMPAT ? SYSCALL_ABI_I386 : SYSCALL_ABI_X86_64;
 	cnt = bpf_map_lookup_elem(&ward_sysc, &key);

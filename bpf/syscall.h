@@ -21,4 +21,13 @@ struct ward_sysc_key {
 
 _Static_assert(sizeof(struct ward_sysc_key) == 16, "ward_sysc_key layout");
 
+/* Values of ward_sysc_outsider (tgid -> value): while learning it is
+ * learn.bpf.c's learn_outsider, the processes a runtime attached to a
+ * container from outside (`runc run`'s and `runc exec`'s init, and their
+ * children) until they execute a program in the container. */
+enum sysc_outsider {
+	SYSC_OUTSIDER = 1,	    /* the runtime's setup: its syscalls are not counted */
+	SYSC_OUTSIDER_FILTERED = 2, /* under a seccomp filter: counted, a filter must allow them */
+};
+
 #endif

@@ -118,6 +118,11 @@ struct lsession {
 	int cgfilter_fd;
 	struct u64map verdicts; /* cgroup id -> (uintptr_t)enum verdict */
 	struct u64map exes;	/* pid -> malloc'd executable path */
+	struct u64map execd_by; /* pid -> malloc'd parent of its last exec ("": outside) */
+	struct ward_learn_event *interps; /* LEARN_EV_EXEC records, applied after each poll */
+	size_t n_interps, cap_interps;
+	uint32_t *exited; /* pids whose exit record came: forgotten after each poll */
+	size_t n_exited, cap_exited;
 	struct held *held;
 	size_t n_held, cap_held;
 	struct held_sys *hsys;
@@ -483,9 +488,29 @@ static int count_result(struct lsession *s, int r)
 	return r < 0 && r != -EPROTO ? r : 0;
 }
 
+/* m[key] = a copy of str (the old value freed). */
+static int map_put_str(struct u64map *m, uint64_t key, const char *str)
+{
+	char *copy = strdup(str), *old;
+
+	if (!copy || map_put(m, key, copy, (void **)&old)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	free(old);
+	return 0;
+}
+
+static void map_free_strs(struct u64map *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].val);
+	free(m->v);
+}
+
 static int on_exec(struct lsession *s, const struct ward_proc_event *e)
 {
-	char name[PROC_FILENAME_LEN + 1], cwd[PATH_MAX], path[PATH_MAX], *copy, *old;
+	char name[PROC_FILENAME_LEN + 1], cwd[PATH_MAX], path[PATH_MAX];
 	const char *parent = map_get(&s->exes, e->pid);
 	int err;
 
@@ -511,19 +536,34 @@ static int on_exec(struct lsession *s, const struct ward_proc_event *e)
 	err = profile_add_exec(s->p, path, parent ? parent : "", 1);
 	if (err)
 		return err == -ENOMEM ? err : 1;
-	copy = strdup(path);
-	if (!copy || map_put(&s->exes, e->pid, copy, (void **)&old)) {
-		free(copy);
-		return -ENOMEM;
-	}
-	free(old);
-	return 0;
+	err = map_put_str(&s->execd_by, e->pid, parent ? parent : "");
+	return err ? err : map_put_str(&s->exes, e->pid, path);
+}
+
+/* The interpreter of a script a process executed runs as started by what
+ * started the script: the process's executable before that exec (the
+ * process tracker's record of the exec may have come first). The script
+ * itself the kernel opened to execute it. */
+static int on_interp(struct lsession *s, const struct ward_learn_event *e)
+{
+	char interp[LEARN_PATH_LEN * 2 + 2], script[LEARN_PATH_LEN * 2 + 2];
+	const char *parent = map_get(&s->exes, e->pid);
+	int err = learn_exec_paths(e, interp, script, sizeof(interp));
+
+	if (err)
+		return err;
+	if (parent && !strcmp(parent, script))
+		parent = map_get(&s->execd_by, e->pid);
+	err = profile_add_exec(s->p, interp, parent ? parent : "", 1);
+	if (!err)
+		err = profile_add_file(s->p, script, WARD_ACC_READ | WARD_ACC_EXEC);
+	return err == -ENOMEM ? err : err ? 1 : 0;
 }
 
 /* A child runs its parent's executable until it executes its own. */
 static int on_fork(struct lsession *s, const struct ward_proc_event *e)
 {
-	char exe[PATH_MAX], *copy, *old;
+	char exe[PATH_MAX];
 	const char *pexe = map_get(&s->exes, e->pid);
 	unsigned long long started;
 
@@ -532,15 +572,59 @@ static int on_fork(struct lsession *s, const struct ward_proc_event *e)
 	if (!pexe && !proc_start_ticks(e->pid, &started) && started < s->start_ticks &&
 	    !proc_link(e->pid, "exe", exe, sizeof(exe)) && exe[0] == '/')
 		pexe = exe;
-	if (!pexe)
-		return 0;
-	copy = strdup(pexe);
-	if (!copy || map_put(&s->exes, e->child_pid, copy, (void **)&old)) {
-		free(copy);
-		return -ENOMEM;
+	return pexe ? map_put_str(&s->exes, e->child_pid, pexe) : 0;
+}
+
+/* Append one element of size to the array *v of *n (capacity *cap). */
+static int push(void **v, size_t *n, size_t *cap, size_t size, const void *elem)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *nv = realloc(*v, ncap * size);
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
 	}
-	free(old);
+	memcpy((char *)*v + (*n)++ * size, elem, size);
 	return 0;
+}
+
+/*
+ * An interpreter's parent comes from the process tracker's fork, exec and
+ * exit records, in another ring buffer whose wakeup may come earlier or
+ * later: its record waits until every ring buffer was read to its end (the
+ * fork came before it; the exec may come after, on_interp knows), and a
+ * process is forgotten only after that (its exit came after it).
+ */
+static int defer_interp(struct lsession *s, const struct ward_learn_event *e)
+{
+	return push((void **)&s->interps, &s->n_interps, &s->cap_interps, sizeof(*e), e);
+}
+
+static int defer_exit(struct lsession *s, uint32_t pid)
+{
+	return push((void **)&s->exited, &s->n_exited, &s->cap_exited, sizeof(pid), &pid);
+}
+
+static int flush_interps(struct lsession *s)
+{
+	size_t n_exited = s->n_exited;
+	int err = 0;
+
+	if (ring_buffer__consume(s->rb) < 0)
+		return -EIO;
+	for (size_t i = 0; i < s->n_interps && !err; i++)
+		err = count_result(s, on_interp(s, &s->interps[i]));
+	s->n_interps = 0;
+	for (size_t i = 0; i < n_exited; i++) {
+		free(map_del(&s->exes, s->exited[i]));
+		free(map_del(&s->execd_by, s->exited[i]));
+	}
+	memmove(s->exited, s->exited + n_exited, (s->n_exited - n_exited) * sizeof(*s->exited));
+	s->n_exited -= n_exited;
+	return err;
 }
 
 static int on_proc(struct lsession *s, const struct ward_proc_event *e)
@@ -551,8 +635,7 @@ static int on_proc(struct lsession *s, const struct ward_proc_event *e)
 	case PROC_FORK:
 		return on_fork(s, e);
 	case PROC_EXIT:
-		free(map_del(&s->exes, e->pid));
-		return 0;
+		return defer_exit(s, e->pid);
 	default:
 		return -EPROTO;
 	}
@@ -586,6 +669,8 @@ static int on_record(struct lsession *s, enum source src, const void *data, size
 	case SRC_TCP:
 		return count_result(s, learn_apply_tcp(s->p, data));
 	default:
+		if (((const struct ward_learn_event *)data)->type == LEARN_EV_EXEC)
+			return defer_interp(s, data);
 		return count_result(s, learn_apply_event(s->p, data));
 	}
 }
@@ -872,7 +957,10 @@ static int load_trackers(struct lsession *s)
 	s->sskel->rodata->filter_cgroups = true;
 	s->pskel->rodata->self_tgid = s->tskel->rodata->self_tgid = self;
 	s->sskel->rodata->self_tgid = self;
-	err = bpf_map__reuse_fd(s->pskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
+	s->sskel->rodata->skip_outsiders = true;
+	err = bpf_map__reuse_fd(s->sskel->maps.ward_sysc_outsider,
+				bpf_map__fd(s->lskel->maps.learn_outsider)) ?:
+	      bpf_map__reuse_fd(s->pskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
 	      bpf_map__reuse_fd(s->tskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
 	      bpf_map__reuse_fd(s->sskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
 	      process_bpf__load(s->pskel) ?: tcp_bpf__load(s->tskel) ?:
@@ -923,9 +1011,10 @@ static void session_free(struct lsession *s)
 	process_bpf__destroy(s->pskel);
 	learn_bpf__destroy(s->lskel);
 	container_cache_free(s->cc);
-	for (size_t i = 0; i < s->exes.n; i++)
-		free(s->exes.v[i].val);
-	free(s->exes.v);
+	map_free_strs(&s->exes);
+	map_free_strs(&s->execd_by);
+	free(s->interps);
+	free(s->exited);
 	free(s->verdicts.v);
 	for (size_t i = 0; i < s->n_held; i++)
 		free(s->held[i].data);
@@ -977,11 +1066,13 @@ static int run_loop(struct lsession *s)
 			err = n;
 		if (!err && s->err)
 			err = s->err;
+		if (!err)
+			err = flush_interps(s);
 		now = now_ns(CLOCK_MONOTONIC);
 		if (err || now < next_tick)
 			continue;
 		next_tick = now + TICK_NS;
-		err = drain_syscalls(s) ?: retry_held(s, false);
+		err = drain_syscalls(s) ?: retry_held(s, false) ?: flush_interps(s);
 		(void)container_cache_gc(s->cc);
 		track_new(s, now);
 		progress(s, now, false);
@@ -990,7 +1081,8 @@ static int run_loop(struct lsession *s)
 	if (!err && ring_buffer__consume(s->rb) < 0)
 		err = -EIO;
 	if (!err)
-		err = s->err ?: drain_syscalls(s) ?: retry_held(s, true);
+		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: retry_held(s, true) ?:
+		      flush_interps(s);
 	track_new(s, now_ns(CLOCK_MONOTONIC));
 	progress(s, now_ns(CLOCK_MONOTONIC), true);
 	return err;

@@ -128,6 +128,20 @@ int learn_path_resolve(const char *base, size_t base_len, const char *name, size
 
 /* ---- records ------------------------------------------------------------------------ */
 
+/* Path i of e as one absolute path: 0, 1 (unknown or too long: skipped),
+ * -EPROTO. */
+static int event_path(const struct ward_learn_event *e, size_t i, char *out, size_t size)
+{
+	const struct learn_path *lp = &e->path[i];
+
+	if (lp->base_len > LEARN_PATH_LEN || lp->name_len >= LEARN_PATH_LEN)
+		return -EPROTO;
+	if (lp->truncated || learn_path_resolve(lp->base + LEARN_PATH_LEN - lp->base_len,
+						lp->base_len, lp->name, lp->name_len, out, size))
+		return 1;
+	return 0;
+}
+
 static int apply_file(struct profile *p, const struct ward_learn_event *e)
 {
 	int skipped = 0;
@@ -136,15 +150,12 @@ static int apply_file(struct profile *p, const struct ward_learn_event *e)
 	    e->access & ~(uint32_t)WARD_ACC_ALL)
 		return -EPROTO;
 	for (size_t i = 0; i < e->n_paths; i++) {
-		const struct learn_path *lp = &e->path[i];
 		char path[LEARN_PATH_LEN * 2 + 2];
-		int err;
+		int err = event_path(e, i, path, sizeof(path));
 
-		if (lp->base_len > LEARN_PATH_LEN || lp->name_len >= LEARN_PATH_LEN)
-			return -EPROTO;
-		if (lp->truncated ||
-		    learn_path_resolve(lp->base + LEARN_PATH_LEN - lp->base_len, lp->base_len,
-				       lp->name, lp->name_len, path, sizeof(path))) {
+		if (err < 0)
+			return err;
+		if (err) {
 			skipped = 1;
 			continue;
 		}
@@ -164,8 +175,17 @@ static int apply_net(struct profile *p, const struct ward_learn_event *e)
 		.proto = e->proto,
 		.port = e->port,
 	};
+	char path[LEARN_PATH_LEN * 2 + 2];
 	int err;
 
+	if (e->proto == LEARN_PROTO_UNIX) {
+		err = e->n_paths == 1 ? event_path(e, 0, path, sizeof(path)) : -EPROTO;
+		if (err)
+			return err;
+		n = (struct prof_net){ .bind = n.bind, .unix_path = path };
+		err = profile_add_net(p, &n);
+		return err == -ENOMEM ? err : err ? 1 : 0;
+	}
 	if (e->proto != WARD_PROTO_TCP && e->proto != WARD_PROTO_UDP)
 		return -EPROTO;
 	if (!e->port)
@@ -191,6 +211,16 @@ int learn_apply_event(struct profile *p, const struct ward_learn_event *e)
 	default:
 		return -EPROTO;
 	}
+}
+
+int learn_exec_paths(const struct ward_learn_event *e, char *interp, char *script, size_t size)
+{
+	int err;
+
+	if (e->type != LEARN_EV_EXEC || e->n_paths != 2)
+		return -EPROTO;
+	err = event_path(e, 0, interp, size);
+	return err ? err : event_path(e, 1, script, size);
 }
 
 int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e)
@@ -273,6 +303,8 @@ static const struct {
 	{ "fchown32", FD(0, CHOWN) },
 	{ "bind", { .kind = LEARN_OP_BIND } },
 	{ "connect", { .kind = LEARN_OP_CONNECT } },
+	{ "sendto", { .kind = LEARN_OP_SENDTO, .path = { 0, 4 } } },
+	{ "sendmsg", { .kind = LEARN_OP_SENDMSG, .path = { 0, 1 } } },
 	{ "seccomp", { .kind = LEARN_OP_GATE, .n_want = 1, .want = { SECCOMP_SET_MODE_FILTER } } },
 	{ "prctl",
 	  { .kind = LEARN_OP_GATE, .n_want = 2, .want = { PR_SET_SECCOMP, SECCOMP_MODE_FILTER } } },

@@ -35,10 +35,14 @@ bool learn_sel_matches(const struct learn_sel *s, const struct container_info *c
 int learn_path_resolve(const char *base, size_t base_len, const char *name, size_t name_len,
 		       char *out, size_t size);
 
-/* One record of learn.bpf.c into the profile. Returns 0, 1 when it names no
+/* One record of learn.bpf.c into the profile (not LEARN_EV_EXEC, whose
+ * parent the session knows). Returns 0, 1 when it names no
  * path a policy can hold (truncated, too long: skipped), -EPROTO for a record
  * this build does not know, -ENOMEM. */
 int learn_apply_event(struct profile *p, const struct ward_learn_event *e);
+/* A LEARN_EV_EXEC record's interpreter and script as absolute paths (size
+ * bytes each): 0, 1 when one is unknown or too long, -EPROTO. */
+int learn_exec_paths(const struct ward_learn_event *e, char *interp, char *script, size_t size);
 /* A TCP connect of the tcp tracker; accepts, closes and failed connects add
  * nothing (0). */
 int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e);

@@ -131,6 +131,8 @@ void profile_free(struct profile *p)
 		strv_free(p->files[i].covers, p->files[i].n_covers);
 	}
 	free(p->files);
+	for (size_t i = 0; i < p->n_net; i++)
+		free(p->net[i].unix_path);
 	free(p->net);
 	for (size_t i = 0; i < p->n_caps; i++)
 		free(p->caps[i].evidence);
@@ -229,6 +231,9 @@ int profile_add_file(struct profile *p, const char *path, uint32_t access)
 
 static bool net_eq(const struct prof_net *a, const struct prof_net *b)
 {
+	if (a->unix_path || b->unix_path)
+		return a->bind == b->bind && a->unix_path && b->unix_path &&
+		       strcmp(a->unix_path, b->unix_path) == 0;
 	return a->bind == b->bind && a->proto == b->proto && a->port == b->port &&
 	       (a->bind || memcmp(a->addr, b->addr, sizeof(a->addr)) == 0);
 }
@@ -236,9 +241,15 @@ static bool net_eq(const struct prof_net *a, const struct prof_net *b)
 int profile_add_net(struct profile *p, const struct prof_net *n)
 {
 	struct prof_net *d;
+	int err;
 
-	if (n->proto != WARD_PROTO_TCP && n->proto != WARD_PROTO_UDP)
+	if (n->unix_path) {
+		err = path_ok(n->unix_path);
+		if (err)
+			return err;
+	} else if (n->proto != WARD_PROTO_TCP && n->proto != WARD_PROTO_UDP) {
 		return -EINVAL;
+	}
 	for (size_t i = 0; i < p->n_net; i++)
 		if (net_eq(&p->net[i], n))
 			return 0;
@@ -246,8 +257,16 @@ int profile_add_net(struct profile *p, const struct prof_net *n)
 	if (!d)
 		return -ENOMEM;
 	*d = *n;
-	if (d->bind)
+	if (d->bind || d->unix_path)
 		memset(d->addr, 0, sizeof(d->addr));
+	if (d->unix_path) {
+		d->proto = d->port = 0;
+		d->unix_path = strdup(n->unix_path);
+		if (!d->unix_path) {
+			p->n_net--;
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -349,7 +368,7 @@ int profile_infer_caps(struct profile *p, uint16_t unpriv_port_start)
 	int err = 0;
 
 	for (size_t i = 0; !err && i < p->n_net; i++) {
-		if (!p->net[i].bind || p->net[i].port >= unpriv_port_start)
+		if (!p->net[i].bind || p->net[i].unix_path || p->net[i].port >= unpriv_port_start)
 			continue;
 		snprintf(why, sizeof(why), "bind to port %u", p->net[i].port);
 		err = profile_add_cap(p, CAP_NET_BIND_SERVICE, true, why);
@@ -577,6 +596,10 @@ static int cmp_net(const void *a, const void *b)
 
 	if (x->bind != y->bind)
 		return x->bind ? 1 : -1;
+	if (!x->unix_path != !y->unix_path)
+		return x->unix_path ? 1 : -1;
+	if (x->unix_path)
+		return strcmp(x->unix_path, y->unix_path);
 	c = memcmp(x->addr, y->addr, sizeof(x->addr));
 	if (c)
 		return c;
@@ -851,10 +874,21 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 		fprintf(f, "}\n");
 		any = true;
 	}
+	any = false;
 	for (size_t i = 0; i < p->n_net; i++) {
 		const struct prof_net *n = &p->net[i];
 
-		fprintf(f, "%s    - {%s: {", i ? "" : "  network:\n", n->bind ? "bind" : "connect");
+		if (n->unix_path && !utf8_ok(n->unix_path))
+			continue;
+		fprintf(f, "%s    - {%s: {", any ? "" : "  network:\n",
+			n->bind ? "bind" : "connect");
+		any = true;
+		if (n->unix_path) {
+			fprintf(f, "unix: [");
+			yq(f, n->unix_path);
+			fprintf(f, "]}}\n");
+			continue;
+		}
 		if (!n->bind) {
 			fprintf(f, "cidrs: [");
 			write_addr(f, n->addr);
@@ -961,6 +995,12 @@ static json_t *class_keys(const struct profile *p, int cls)
 		const struct prof_net *n = &p->net[i];
 		char addr[INET6_ADDRSTRLEN] = "";
 
+		if (n->unix_path) {
+			snprintf(buf, sizeof(buf), "%s unix %s", n->bind ? "bind" : "connect",
+				 n->unix_path);
+			add_str(a, buf);
+			continue;
+		}
 		if (!n->bind)
 			inet_ntop(AF_INET6, n->addr, addr, sizeof(addr));
 		snprintf(buf, sizeof(buf), "%s %s %s%s%u", n->bind ? "bind" : "connect",

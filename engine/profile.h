@@ -47,9 +47,10 @@ struct prof_file {
 
 struct prof_net {
 	bool bind;	  /* bind/listen, else connect */
-	uint32_t proto;	  /* one enum ward_proto bit */
+	uint32_t proto;	  /* one enum ward_proto bit; 0 for a unix socket */
 	uint8_t addr[16]; /* connect: IPv6 or IPv4-mapped; bind: ignored */
 	uint16_t port;
+	char *unix_path; /* a unix socket's path (proto, addr and port 0), else NULL */
 };
 
 struct prof_cap {

@@ -398,15 +398,37 @@ static int add_cidr(struct rd *r, const struct ynode *n, void *arg)
 	return add_endpoints(r, n, nc);
 }
 
+/* A unix socket by path. */
+static int add_unix(struct rd *r, const struct ynode *n, void *arg)
+{
+	struct prof_net un = { .bind = *(const bool *)arg };
+	int err = norm_path(r, n, false, &un.unix_path);
+
+	if (err)
+		return err;
+	err = profile_add_net(r->p, &un);
+	free(un.unix_path);
+	if (err == -ENOMEM)
+		return nomem(r);
+	return err ? rerr(r, n, "'%s': %s", n->str, strerror(-err)) : 0;
+}
+
 static int read_endpoint(struct rd *r, const struct ynode *m, bool bind)
 {
-	static const char *const keys[] = { "cidrs", "ports", "protocols" };
+	static const char *const keys[] = { "cidrs", "ports", "protocols", "unix" };
 	struct net_ctx nc = { .n.bind = bind, .protos = WARD_PROTO_TCP | WARD_PROTO_UDP };
 	const char *what = bind ? "bind" : "connect";
-	const struct ynode *protos;
+	const struct ynode *protos, *ux;
 	int err;
 
-	err = check_keys(r, m, keys, ARRAY_SIZE(keys), bind ? 2u : 3u, what);
+	ux = m->type == YN_MAP ? ynode_get(m, "unix") : NULL;
+	if (ux) {
+		if (m->n > 2)
+			return rerr(r, m,
+				    "'unix' cannot be combined with cidrs, ports or protocols");
+		return each_scalar(r, ux, "unix", add_unix, &bind);
+	}
+	err = check_keys(r, m, keys, ARRAY_SIZE(keys) - 1, bind ? 2u : 3u, what);
 	if (err)
 		return err;
 	if (bind && ynode_get(m, "cidrs"))

@@ -437,6 +437,29 @@ PY
 
 # ---- learned profiles -----------------------------------------------------------
 
+# learn_start ARG...: start `ward learn ARG...` as the ward named "learn" and
+# wait until it is ready for containers to start (20 s at most).
+learn_start() {
+	local i
+	ward_start learn learn "$@"
+	for ((i = 0; i < 100; i++)); do
+		grep -q "no running container matches" "$TDIR/learn.err" && return 0
+		ward_alive learn || fail "ward learn exited early: $(cat "$TDIR/learn.err")"
+		sleep 0.2
+	done
+	fail "ward learn did not get ready in 20 s"
+}
+
+# learn_converged: wait (20 s at most) until ward learn says the profile converged.
+learn_converged() {
+	local i
+	for ((i = 0; i < 40; i++)); do
+		grep -q "converged" "$TDIR/learn.err" && return 0
+		sleep 0.5
+	done
+	return 1
+}
+
 # learned_items PROFILE: rulesc must accept PROFILE; then what it holds is
 # listed as `ward profile diff -o json` against an empty profile, in
 # PROFILE with .diff for .yaml, which `has` reads.

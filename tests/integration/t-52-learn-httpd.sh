@@ -51,14 +51,8 @@ client() {
 # ---- learn ------------------------------------------------------------------------
 srv=$(ctr_id web-srv)
 cli=$(ctr_id web-cli)
-ward_start learn learn --container "wardit-${WARDIT_RUN}-$T-web-*" --duration 60 \
+learn_start --container "wardit-${WARDIT_RUN}-$T-web-*" --duration 60 \
 	--converge 5 -o "$TDIR/web.yaml"
-for ((i = 0; i < 100; i++)); do
-	grep -q "no running container matches" "$TDIR/learn.err" && break
-	ward_alive learn || fail "ward learn exited early: $(cat "$TDIR/learn.err")"
-	sleep 0.2
-done
-[ $i -lt 100 ] || fail "ward learn did not get ready in 20 s"
 server "$srv" 8080 --caps-list "$DOCKER_CAPS" || fail "httpd did not start: $(cat "$TDIR/$srv.bundle/log")"
 client "$cli" "$srv" "$FETCH" --caps-list "$DOCKER_CAPS" || fail "the client failed: $(cat "$TDIR/$cli.out")"
 check "the client fetched the file while learning" grep -qF "$CONTENT" "$TDIR/$cli.out"

@@ -61,19 +61,10 @@ RESULT="job done: 5 parts, received: through tcp"
 
 # ---- learn ------------------------------------------------------------------------
 learned=$(ctr_id job)
-ward_start learn learn --container "$learned" --duration 60 --converge 3 -o "$TDIR/job.yaml"
-for ((i = 0; i < 100; i++)); do
-	grep -q "no running container matches" "$TDIR/learn.err" && break
-	ward_alive learn || fail "ward learn exited early: $(cat "$TDIR/learn.err")"
-	sleep 0.2
-done
-[ $i -lt 100 ] || fail "ward learn did not get ready in 20 s"
+learn_start --container "$learned" --duration 60 --converge 3 -o "$TDIR/job.yaml"
 job "$learned" "" --caps-list "$DOCKER_CAPS" || fail "the job failed: $(cat "$TDIR/$learned.out")"
 check "the job ran while learning" grep -qxF "$RESULT" "$TDIR/$learned.out"
-for ((i = 0; i < 40; i++)); do
-	grep -q "converged" "$TDIR/learn.err" && break
-	sleep 0.5
-done
+learn_converged
 check "ward says the profile converged (3 s without anything new)" grep -q \
 	"learn: 1 container, .* events, [0-9]* new in the last minute, converged" "$TDIR/learn.err"
 ward_stop learn

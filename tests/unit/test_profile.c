@@ -73,6 +73,14 @@ static struct profile *sample(const char *name, const char *ctr)
 	n.port = 8080;
 	assert_int_equal(profile_add_net(p, &n), 0);
 	assert_int_equal(profile_add_net(p, &n), 0);
+	n = (struct prof_net){ .unix_path = (char *)"/run/app.sock" };
+	assert_int_equal(profile_add_net(p, &n), 0);
+	n.bind = true;
+	n.unix_path = (char *)"/srv/ctl.sock";
+	assert_int_equal(profile_add_net(p, &n), 0);
+	assert_int_equal(profile_add_net(p, &n), 0);
+	n.unix_path = (char *)"relative.sock";
+	assert_int_equal(profile_add_net(p, &n), -EINVAL);
 	assert_int_equal(profile_add_cap(p, CAP_NET_BIND_SERVICE, true, "bind to port 80"), 0);
 	assert_int_equal(profile_finish(p, 3), 0);
 	return p;
@@ -102,7 +110,10 @@ static void test_record(void **state)
 	assert_int_equal(p->n_exec, 1);
 	assert_int_equal(p->exec[0].n_parents, 2);
 	assert_int_equal(p->exec[0].count, 3);
-	assert_int_equal(p->n_net, 2);
+	assert_int_equal(p->n_net, 4); /* sorted: connects, unix last, then binds */
+	assert_string_equal(p->net[1].unix_path, "/run/app.sock");
+	assert_true(p->net[3].bind);
+	assert_string_equal(p->net[3].unix_path, "/srv/ctl.sock");
 	/* /etc/passwd, /proc/ (pids), /tmp/tmp.* (1 file: kept raw), /tmp/upload-*.part */
 	for (size_t i = 0; i < p->n_files; i++)
 		if (!strcmp(p->files[i].path, "/tmp/upload-*.part"))
@@ -306,8 +317,16 @@ static void test_read_roundtrip(void **state)
 		assert_int_equal(q->files[i].access, p->files[i].access);
 		assert_int_equal(q->files[i].n_covers, p->files[i].n_covers);
 	}
-	assert_int_equal(q->n_net, 2);
-	assert_memory_equal(q->net, p->net, 2 * sizeof(*q->net));
+	assert_int_equal(q->n_net, 4);
+	for (size_t i = 0; i < q->n_net; i++) {
+		assert_int_equal(q->net[i].bind, p->net[i].bind);
+		assert_int_equal(q->net[i].proto, p->net[i].proto);
+		assert_int_equal(q->net[i].port, p->net[i].port);
+		assert_memory_equal(q->net[i].addr, p->net[i].addr, sizeof(q->net[i].addr));
+		assert_true(!q->net[i].unix_path == !p->net[i].unix_path);
+		if (q->net[i].unix_path)
+			assert_string_equal(q->net[i].unix_path, p->net[i].unix_path);
+	}
 	assert_int_equal(q->n_caps, 1);
 	assert_true(q->caps[0].inferred);
 	assert_string_equal(q->caps[0].evidence, "bind to port 80");
