@@ -74,6 +74,7 @@ static void fill_report(const struct enforce_session *es, struct es_report *rep)
 	rep->adopted = enforcer_adopted(es->e);
 	rep->targets = es->n_cgids;
 	rep->skipped = es->skipped;
+	rep->host_policies = es->cur ? policy_host_count(es->cur->b) : 0;
 }
 
 /* Resolve p's selectors and make it the live generation. */

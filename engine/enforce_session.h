@@ -28,7 +28,8 @@ struct es_report {
 	uint32_t generation;
 	uint32_t adopted; /* generation found pinned at start, 0 if none */
 	size_t targets;
-	size_t skipped; /* containers selected by too many policies */
+	size_t skipped;	   /* containers selected by too many policies */
+	int host_policies; /* policies with host: true (not enforced), -E2BIG: many */
 };
 
 struct enforce_session;

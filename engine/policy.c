@@ -183,6 +183,14 @@ out_free:
 	return err;
 }
 
+int policy_host_count(const struct ward_bundle *b)
+{
+	struct rc_container host = { .host = true };
+	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+
+	return ward_bundle_select(b, &host, ids);
+}
+
 int policy_select(const struct ward_bundle *b, const struct container_info *ci,
 		  uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP])
 {

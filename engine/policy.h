@@ -34,6 +34,10 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 		size_t why_size);
 void policy_free(struct policy *p);
 
+/* How many of b's policies select host processes (host: true), which no
+ * cgroup is targeted for yet; -E2BIG when more than one cgroup may take. */
+int policy_host_count(const struct ward_bundle *b);
+
 /* Policy ids selecting one container (ward_bundle_select() on its name,
  * image and labels). Returns the count (0: not targeted) or -E2BIG. */
 int policy_select(const struct ward_bundle *b, const struct container_info *ci,

@@ -163,6 +163,22 @@ static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct
 	return err;
 }
 
+/* Never claim what is not done: host processes are not targeted yet. */
+static void warn_host_policies(const struct es_report *rep)
+{
+	if (rep->host_policies < 0)
+		cli_error("more than %d policies select host processes (host: true): ward does "
+			  "not target host processes yet, so they decide nothing "
+			  "(docs/enforcement.md)",
+			  WARD_MAX_POLICIES_PER_CGROUP);
+	else if (rep->host_policies > 0)
+		cli_error("%d %s host processes (host: true): ward does not target host "
+			  "processes yet, so %s nothing (docs/enforcement.md)",
+			  rep->host_policies,
+			  rep->host_policies == 1 ? "policy selects" : "policies select",
+			  rep->host_policies == 1 ? "it decides" : "they decide");
+}
+
 /* SIGHUP: load the policy again; a rejected one leaves the live generation. */
 static void enforce_reload(struct enforce_session *es)
 {
@@ -180,6 +196,8 @@ static void enforce_reload(struct enforce_session *es)
 	else
 		cli_info("reload: policy generation %u in force, %zu containers targeted",
 			 rep.generation, rep.targets);
+	if (!err)
+		warn_host_policies(&rep);
 }
 
 static void enforce_tick(struct enforce_session *es)
@@ -293,6 +311,11 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 
 	cli_json_errors = o->fmt == OUT_JSON;
 	libbpf_set_print(libbpf_print);
+	/* First: a stop asked for while the policy loads (seconds) is not lost,
+	 * whatever disposition the parent left (background jobs of a shell
+	 * script start with SIGINT ignored). */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	if (geteuid() != 0)
 		cli_info("not running as root: loading BPF programs will likely fail");
 	/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
@@ -406,11 +429,10 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 			cli_error("%zu containers are selected by more than %d policies and are "
 				  "not covered",
 				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
+		warn_host_policies(&rep);
 		sigaction(SIGHUP, &hup, NULL);
 	}
 trackers:
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	for (; opened < n; opened++) {
 		err = open_tracker(&ts[opened], ops[opened], &s);
 		if (err) {

@@ -119,6 +119,33 @@ static void test_select(void **state)
 	assert_int_equal(ids[0], 1);
 	assert_int_equal(policy_select(p->b, &db, ids), 0);
 	assert_int_equal(policy_select(p->b, &host, ids), 0);
+	assert_int_equal(policy_host_count(p->b), 0);
+	policy_free(p);
+	unlink(path);
+	free(path);
+}
+
+/* Policies selecting host processes are counted (the server warns that
+ * they decide nothing), and never selected for a cgroup. */
+static void test_host_policies(void **state)
+{
+	char *path = write_tmp("apiVersion: ward.dev/v1\n"
+			       "kind: Policy\n"
+			       "metadata: {name: h1}\n"
+			       "spec:\n"
+			       "  selector: {host: true}\n"
+			       "  mode: audit\n"
+			       "  defaults: {exec: alert}\n"
+			       "  rules: []\n"),
+	     why[ENFORCE_WHY_MAX];
+	struct container_info host = { .host = true };
+	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	struct policy *p = NULL;
+
+	(void)state;
+	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	assert_int_equal(policy_host_count(p->b), 1);
+	assert_int_equal(policy_select(p->b, &host, ids), 0);
 	policy_free(p);
 	unlink(path);
 	free(path);
@@ -182,9 +209,9 @@ static void test_alert_render(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_yaml),    cmocka_unit_test(test_load_bundle_and_key),
-		cmocka_unit_test(test_load_errors),  cmocka_unit_test(test_select),
-		cmocka_unit_test(test_alert_render),
+		cmocka_unit_test(test_load_yaml),     cmocka_unit_test(test_load_bundle_and_key),
+		cmocka_unit_test(test_load_errors),   cmocka_unit_test(test_select),
+		cmocka_unit_test(test_host_policies), cmocka_unit_test(test_alert_render),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
