@@ -33,19 +33,6 @@ struct {
 	__type(value, struct ward_file_stats);
 } ward_fstat_tmp SEC(".maps");
 
-/* task is a BTF pointer (tp_btf): its fields are plain loads; only the fd
- * array slot needs a probe read (no variable offsets on BTF pointers). */
-static __always_inline struct file *fd_file(struct task_struct *task, long fd)
-{
-	struct fdtable *fdt = task->files->fdt;
-	struct file *f = NULL;
-
-	if (fd < 0 || fd >= fdt->max_fds)
-		return NULL;
-	bpf_probe_read_kernel(&f, sizeof(f), (void *)((unsigned long)fdt->fd + fd * sizeof(f)));
-	return f;
-}
-
 /* A first record for (process, file): identity, comm and path. */
 static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *key, struct file *f,
 							 __u32 mode)
@@ -144,7 +131,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	if (kind < 0 || skip_current(&cgid))
 		return 0;
 	fd = compat ? (int)regs->bx : (long)regs->di;
-	f = fd_file(task, fd);
+	f = task_fd_file(task, fd);
 	if (!f)
 		return 0;
 

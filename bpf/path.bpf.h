@@ -31,6 +31,20 @@ static __always_inline struct path_scratch *path_scratch(void)
 	return bpf_map_lookup_elem(&ward_pathbuf, &zero);
 }
 
+/* The file behind fd in task's table. task is a BTF pointer (tp_btf,
+ * bpf_get_current_task_btf()): its fields are plain loads; only the fd array
+ * slot needs a probe read (no variable offsets on BTF pointers). */
+static __always_inline struct file *task_fd_file(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = task->files->fdt;
+	struct file *f = NULL;
+
+	if (fd < 0 || fd >= fdt->max_fds)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), (void *)((unsigned long)fdt->fd + fd * sizeof(f)));
+	return f;
+}
+
 /*
  * Writes the path of @f into the tail of @ps->buf and returns its start
  * offset (the path is buf[off, PATH_SCRATCH)). Sets *truncated when the walk

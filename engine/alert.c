@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <seccomp.h>
 
 #include "alert.h"
 #include "enforce.h"
@@ -37,6 +39,7 @@ enum {
 	C_PROTOCOL,
 	C_PORT,
 	C_CAP,
+	C_SYSCALL,
 	C_ORIGIN,
 	C_MESSAGE,
 	C_MESSAGE_TMPL,
@@ -67,6 +70,7 @@ static const struct out_col cols[C__COUNT] = {
 	[C_PROTOCOL] = { "protocol", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_PORT] = { "port", OUT_U64, 0, OUT_F_NO_TABLE },
 	[C_CAP] = { "capability", OUT_U64, 0, OUT_F_NO_TABLE },
+	[C_SYSCALL] = { "syscall", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_ORIGIN] = { "origin", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_MESSAGE] = { "message", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_MESSAGE_TMPL] = { "message_template", OUT_STR, 0, OUT_F_NO_TABLE },
@@ -94,6 +98,7 @@ static const char *op_name(unsigned int op)
 		[WARD_OP_CAPABLE] = "capable",
 		[WARD_OP_SOCKET] = "socket",
 		[WARD_OP_UNIX_CONNECT] = "unix_connect",
+		[WARD_OP_SYSCALL] = "syscall",
 		[WARD_OP_UNIX_BIND] = "unix_bind",
 	};
 
@@ -230,6 +235,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 			   BIT(C_POLICY) | BIT(C_PID) | BIT(C_PPID) | BIT(C_UID) | BIT(C_COMM) |
 			   BIT(C_EXE) | BIT(C_POLICY_ID) | BIT(C_GENERATION) | BIT(C_TRUNC);
 	char object[WARD_ALERT_PATH + 64], rule[64], policy[64], access[64], pid[16], uid[16];
+	char sysname[64], *sys;
 	const char *exe;
 	struct msg_buf msg;
 
@@ -290,6 +296,19 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		v[C_OBJECT].s = object;
 		v[C_CAP].u = a.num;
 		present |= BIT(C_CAP);
+		break;
+	case WARD_OP_SYSCALL:
+		/* rules name x86_64 syscalls (libseccomp's names, as rulesc) */
+		sys = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)a.num);
+		if (sys)
+			(void)snprintf(sysname, sizeof(sysname), "%s", sys);
+		else
+			(void)snprintf(sysname, sizeof(sysname), "%u", a.num);
+		free(sys);
+		(void)snprintf(object, sizeof(object), "syscall %s", sysname);
+		v[C_OBJECT].s = object;
+		v[C_SYSCALL].s = sysname;
+		present |= BIT(C_SYSCALL);
 		break;
 	case WARD_OP_SOCKET:
 		if (a.num != WARD_SOCK_RAW && a.num != WARD_SOCK_PACKET)

@@ -40,7 +40,7 @@ struct gen {
 	int fd[TBL__COUNT];
 };
 
-#define CG_PROGS 6
+#define CG_PROGS 7
 
 struct cg_att {
 	uint64_t cgid;
@@ -136,11 +136,10 @@ static void choose_levels(struct enforcer *e, const struct probe_verdict *v)
 	}
 	if (v->enforcement[PROBE_RES_EXEC] == PROBE_LEVEL_SIGKILL)
 		e->level[WARD_RES_EXEC] = WARD_LEVEL_SIGKILL;
+	if (v->enforcement[PROBE_RES_FILE] == PROBE_LEVEL_SIGKILL)
+		e->level[WARD_RES_FILE] = WARD_LEVEL_SIGKILL;
 	if (v->enforcement[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP)
 		e->level[WARD_RES_NET] = WARD_LEVEL_CGROUP;
-	(void)snprintf(e->reason[WARD_RES_FILE], sizeof(e->reason[WARD_RES_FILE]),
-		       "no BPF-LSM: file opens are decided only in the file_open hook; "
-		       "not enforced and not reported on this kernel");
 	(void)snprintf(e->reason[WARD_RES_CAP], sizeof(e->reason[WARD_RES_CAP]),
 		       "no BPF-LSM: capabilities are decided only in the capable hook; "
 		       "not enforced and not reported on this kernel");
@@ -188,7 +187,8 @@ static int attach_pin(struct enforcer *e, char *why, size_t why_size)
 		struct bpf_link *l;
 		int err;
 
-		if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+		if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
+		    type == BPF_PROG_TYPE_CGROUP_SOCK)
 			continue;
 		l = bpf_program__attach(p);
 		if (!l) {
@@ -272,6 +272,11 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 		goto out_free;
 	}
 	e->skel->rodata->tp_exec_kill = e->level[WARD_RES_EXEC] == WARD_LEVEL_SIGKILL;
+	e->skel->rodata->tp_file_kill = e->level[WARD_RES_FILE] == WARD_LEVEL_SIGKILL;
+	/* sockets: raw ones by the cgroup program, the others by the tracepoint,
+	 * which kills as the exec one does (both from the probes' verdict) */
+	e->skel->rodata->cg_sock_raw = e->use_cg;
+	e->skel->rodata->tp_sock_kill = e->level[WARD_RES_EXEC] == WARD_LEVEL_SIGKILL;
 	bpf_object__for_each_program(p, e->skel->obj)
 	{
 		enum bpf_prog_type type = bpf_program__type(p);
@@ -279,8 +284,13 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 
 		if (type == BPF_PROG_TYPE_LSM)
 			on = lsm;
-		else if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+		else if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
+			 type == BPF_PROG_TYPE_CGROUP_SOCK)
 			on = e->use_cg;
+		else if (p == e->skel->progs.ward_sys_enter) /* syscall rules: any kernel */
+			on = v->trackers[PROBE_TRACKER_SYSCALL].usable;
+		else if (p == e->skel->progs.ward_tp_open) /* tp_btf/sys_exit, as files */
+			on = !lsm && v->trackers[PROBE_TRACKER_FILES].usable;
 		else /* the exec tracepoint: audit (and SIGKILL) without BPF-LSM */
 			on = !lsm && v->trackers[PROBE_TRACKER_PROCESS].usable;
 		err = bpf_program__set_autoload(p, on);
@@ -293,6 +303,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	e->cg_prog[3] = e->skel->progs.ward_cg_sendmsg6;
 	e->cg_prog[4] = e->skel->progs.ward_cg_bind4;
 	e->cg_prog[5] = e->skel->progs.ward_cg_bind6;
+	e->cg_prog[6] = e->skel->progs.ward_cg_sock_create;
 
 	if (mkdir(pin_dir, 0700) < 0 && errno != EEXIST) {
 		err = -errno;

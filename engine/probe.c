@@ -1018,19 +1018,30 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 		add_cause(missing, sizeof(missing), r, PROBE_BPF_LSM);
 		switch (res) {
 		case PROBE_RES_EXEC:
-		case PROBE_RES_FILE:
-			if (check_ok(r, PROBE_TRACEPOINT) && check_ok(r, PROBE_SEND_SIGNAL)) {
+		case PROBE_RES_FILE: {
+			/* exec: tp/sched/sched_process_exec; file: tp_btf/sys_exit */
+			enum probe_id tp = res == PROBE_RES_EXEC ? PROBE_TRACEPOINT : PROBE_TP_BTF;
+
+			if (check_ok(r, tp) && check_ok(r, PROBE_SEND_SIGNAL)) {
 				level = PROBE_LEVEL_SIGKILL;
-				(void)snprintf(why, size,
-					       "no %s: a tracepoint program kills the process "
-					       "with bpf_send_signal(SIGKILL)",
-					       missing);
+				(void)snprintf(
+					why, size,
+					res == PROBE_RES_EXEC
+						? "no %s: a tracepoint program kills the new "
+						  "program with bpf_send_signal(SIGKILL) (the "
+						  "exec completed)"
+						: "no %s: a tp_btf/sys_exit program kills the "
+						  "process with bpf_send_signal(SIGKILL) after a "
+						  "blocked open (the open completed); unlink, "
+						  "rename, chmod, chown, mknod, link and "
+						  "truncate are not decided",
+					missing);
 			} else {
 				add_cause(missing, sizeof(missing), r,
-					  check_ok(r, PROBE_TRACEPOINT) ? PROBE_SEND_SIGNAL
-									: PROBE_TRACEPOINT);
+					  check_ok(r, tp) ? PROBE_SEND_SIGNAL : tp);
 			}
 			break;
+		}
 		case PROBE_RES_NETWORK:
 			if (check_ok(r, PROBE_CGROUP_SOCK_ADDR)) {
 				level = PROBE_LEVEL_CGROUP;

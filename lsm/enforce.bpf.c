@@ -3,9 +3,10 @@
  * Enforcement: the compiled policy decides every exec, file open, connect,
  * bind, listen, unconnected datagram and capability use of a targeted
  * container. BPF-LSM hooks refuse with -EPERM; on kernels without BPF-LSM
- * the engine loads the fallbacks instead (bpf_program__set_autoload): a
- * tracepoint that reports execs and kills a blocked one (SIGKILL), and cgroup
- * sock_addr programs that refuse connect/sendmsg/bind (EPERM).
+ * the engine loads the fallbacks instead (bpf_program__set_autoload):
+ * tracepoints that report execs and opens and kill the process of a blocked
+ * one (SIGKILL), and cgroup sock_addr programs that refuse
+ * connect/sendmsg/bind (EPERM).
  * docs/enforcement.md; the lookup is lsm/lookup.bpf.h.
  */
 #include "vmlinux.h"
@@ -24,17 +25,31 @@ char LICENSE[] SEC("license") = "GPL";
 /* Kernel ABI constants that vmlinux.h does not carry (macros):
  * include/linux/socket.h, include/linux/net.h, include/linux/fs.h,
  * include/uapi/asm-generic/signal.h. */
-#define SOCK_STREAM  1
-#define SOCK_DGRAM   2
-#define FMODE_READ   0x1
-#define FMODE_WRITE  0x2
-#define FMODE_EXEC   0x20
-#define O_TRUNC	     01000
-#define WARD_SIGKILL 9
+#define SOCK_STREAM    1
+#define SOCK_DGRAM     2
+#define SOCK_RAW       3
+#define SOCK_TYPE_MASK 0xf
+#define AF_PACKET      17
+#define UNIX_PATH_MAX  108
+#define S_IFMT	       00170000
+#define S_IFSOCK       0140000
+#define FMODE_READ     0x1
+#define FMODE_WRITE    0x2
+#define FMODE_EXEC     0x20
+#define FMODE_CREATED  0x100000
+#define O_TRUNC	       01000
+#define WARD_SIGKILL   9
 
-/* Set by the engine before load: kill a blocked exec from the tracepoint
- * (the kernel allows bpf_send_signal there). */
+/* Set by the engine before load: kill a blocked exec, or the process that
+ * completed a blocked open, from the tracepoint (the kernel allows
+ * bpf_send_signal there). */
 const volatile bool tp_exec_kill = false;
+/* Without BPF-LSM: raw IP sockets are decided by cgroup/sock_create
+ * (cg_sock_raw), the other kinds by the socket() tracepoint, which kills a
+ * blocked caller when tp_sock_kill is set. */
+const volatile bool cg_sock_raw = false;
+const volatile bool tp_sock_kill = false;
+const volatile bool tp_file_kill = false;
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -128,12 +143,10 @@ static __always_inline void exe_walk(struct ward_req *r, struct ward_scratch *s)
 	r->have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
 }
 
-/* Decide a path event whose path is in s->obj; returns the LSM verdict. */
-static __always_inline int decide_path(struct ward_req *r, struct ward_scratch *s,
-				       const struct ward_cgroup_policies *pols)
+/* The LSM verdict of a decided event, with its alert. */
+static __always_inline int lsm_verdict(struct ward_req *r, struct ward_scratch *s)
 {
-	ward_walk(&s->ko, s->obj);
-	if (ward_decide(r, s, pols) == WARD_ACT_ALLOW)
+	if (r->effective == WARD_ACT_ALLOW)
 		return 0;
 	if (r->effective == WARD_ACT_BLOCK) {
 		ward_alert(r, s, WARD_LEVEL_LSM, true);
@@ -143,10 +156,70 @@ static __always_inline int decide_path(struct ward_req *r, struct ward_scratch *
 	return 0;
 }
 
+/* Decide a path event whose path is in s->obj; returns the LSM verdict. */
+static __always_inline int decide_path(struct ward_req *r, struct ward_scratch *s,
+				       const struct ward_cgroup_policies *pols)
+{
+	ward_walk(&s->ko, s->obj);
+	ward_decide(r, s, pols);
+	return lsm_verdict(r, s);
+}
+
 /* ---- exec ------------------------------------------------------------------------------------ */
 
+/*
+ * Exec rules also see the name a program was invoked by, when absolute: rules
+ * are written against names such as /bin/sh or /usr/bin/nc, which are often
+ * symlinks (to busybox, dash, an alternative), while the kernel resolves the
+ * binary. That name may only add a rule's alert or block; whether it is
+ * allowed, and what a default decides, is the resolved binary's.
+ *
+ * exec_invoked() decides the name (kernel string) into s->req, uncounted
+ * (rule WARD_NONE: no rule governs it), and leaves it in s->obj. exec_pick()
+ * then takes that decision over r's (the resolved binary's, in s->obj) when
+ * it is stricter: counted, and the name back in s->obj for the alert.
+ *
+ * The outcome stays in the scratch and is read back from there: carried in a
+ * register across the second lookup, the 6.1 verifier (bpf_loop callbacks,
+ * state pruning) lost the case where the name decides and removed it as dead
+ * code (measured in the VM; tests/vm/tests/10-enforce-exec.sh).
+ */
+static __always_inline void exec_invoked(const struct ward_req *r, struct ward_scratch *s,
+					 const struct ward_cgroup_policies *pols, const char *name)
+{
+	struct ward_req *n = &s->req;
+
+	*n = *r;
+	n->nocount = 1;
+	n->rule = WARD_NONE;
+	n->effective = WARD_ACT_NONE;
+	if (bpf_probe_read_kernel_str(s->obj, sizeof(s->obj), name) <= 1 || s->obj[0] != '/')
+		return;
+	ward_walk(&s->ko, s->obj);
+	ward_decide(n, s, pols);
+}
+
+static __always_inline void exec_pick(struct ward_req *r, struct ward_scratch *s, const char *name)
+{
+	const struct ward_req *n = &s->req;
+
+	asm volatile("" ::: "memory"); /* read n from the scratch (above) */
+	if (n->rule == WARD_NONE || n->effective <= r->effective)
+		return;
+	r->policy = n->policy;
+	r->rule = n->rule;
+	r->action = n->action;
+	r->mode = n->mode;
+	r->effective = n->effective;
+	ward_count(r, r->policy, r->rule, r->action, r->mode);
+	if (bpf_probe_read_kernel_str(s->obj, sizeof(s->obj), name) < 0)
+		s->obj[0] = '\0';
+}
+
 /* Called for the binary and again for a script's interpreter (binfmt_script),
- * so both are checked; bprm->file is what the kernel resolved and opened. */
+ * so both are checked; bprm->file is what the kernel resolved and opened,
+ * bprm->interp the name it was invoked by (the #! line's, for the
+ * interpreter). */
 SEC("lsm.s/bprm_check_security")
 int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 {
@@ -164,12 +237,16 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 	s = task_scratch();
 	if (!s)
 		return 0;
+	exe_d_path(&r, s);
+	exec_invoked(&r, s, pols, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);
 		return 0;
 	}
-	exe_d_path(&r, s);
-	return decide_path(&r, s, pols);
+	ward_walk(&s->ko, s->obj);
+	ward_decide(&r, s, pols);
+	exec_pick(&r, s, bprm->interp);
+	return lsm_verdict(&r, s);
 }
 
 /* ---- files ------------------------------------------------------------------------------------ */
@@ -211,9 +288,9 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
  * Changes decided before they happen, by the path hooks (non-sleepable: the
  * dentry walk instead of bpf_d_path): creation of a file (open with O_CREAT
  * reaches path_mknod through may_o_create(), mknod) or of a hard link,
- * unlink, rename (both names), chmod and chown. Every program costs load
- * time (the verifier checks the whole lookup in each), so mkdir, symlink,
- * rmdir and truncate(2) have none yet (docs/enforcement.md).
+ * unlink, rename (both names), chmod and chown, mkdir, symlink, rmdir and
+ * truncate(2). Every program costs load time (the verifier checks the whole
+ * lookup in each: docs/benchmarks.md).
  */
 
 /* "DIR/NAME" into s->obj from the walk of dir and the entry's name. */
@@ -258,8 +335,10 @@ static __always_inline struct ward_req *change_req(struct ward_scratch *s, __u8 
 	return r;
 }
 
-/* access on DIR/NAME (entry != NULL) or on dir itself. */
-static __always_inline int path_change(const struct path *dir, struct dentry *entry, __u32 access)
+/* An event on DIR/NAME (entry != NULL) or on dir itself: file access, or
+ * the path of a unix socket being bound. */
+static __always_inline int path_decide(const struct path *dir, struct dentry *entry, __u8 op,
+				       __u16 domain, __u32 mask)
 {
 	const struct ward_cgroup_policies *pols;
 	struct ward_scratch *s = cpu_scratch();
@@ -267,7 +346,7 @@ static __always_inline int path_change(const struct path *dir, struct dentry *en
 
 	if (!s)
 		return 0;
-	r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access);
+	r = change_req(s, domain == WARD_DOM_FILE ? WARD_CLS_FILE : WARD_CLS_NET, op, domain, mask);
 	pols = ward_targeted(r);
 	if (!pols)
 		return 0;
@@ -276,13 +355,22 @@ static __always_inline int path_change(const struct path *dir, struct dentry *en
 	return decide_change(r, s, pols);
 }
 
+static __always_inline int path_change(const struct path *dir, struct dentry *entry, __u32 access)
+{
+	return path_decide(dir, entry, WARD_OP_OPEN, WARD_DOM_FILE, access);
+}
+
+/* Also bind() of a unix socket by path, which creates its inode here. */
 SEC("lsm/path_mknod")
 int BPF_PROG(ward_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
 	     unsigned int dev, int ret)
 {
 	if (ret)
 		return ret;
-	return path_change(dir, dentry, WARD_ACC_CREATE);
+	ret = path_change(dir, dentry, WARD_ACC_CREATE);
+	if (ret || (mode & S_IFMT) != S_IFSOCK)
+		return ret;
+	return path_decide(dir, dentry, WARD_OP_UNIX_BIND, WARD_DOM_UNIX_BIND, 1);
 }
 
 SEC("lsm/path_unlink")
@@ -378,6 +466,41 @@ int BPF_PROG(ward_path_chown, const struct path *path, __u32 uid, __u32 gid, int
 	return path_change(path, NULL, WARD_ACC_CHOWN);
 }
 
+/* A new directory or symlink is a creation, removing a directory an unlink,
+ * truncate(2) (and ftruncate) a write. */
+SEC("lsm/path_mkdir")
+int BPF_PROG(ward_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(dir, dentry, WARD_ACC_CREATE);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(ward_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(dir, dentry, WARD_ACC_CREATE);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(ward_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(dir, dentry, WARD_ACC_UNLINK);
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(ward_path_truncate, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	return path_change(path, NULL, WARD_ACC_WRITE);
+}
+
 /* ---- network ---------------------------------------------------------------------------------- */
 
 static __always_inline bool sock_proto(struct socket *sock, struct ward_req *r)
@@ -469,11 +592,63 @@ static __always_inline int net_addr_hook(struct socket *sock, struct sockaddr *a
 	return decide_net(&r, pols);
 }
 
+/*
+ * Unix sockets are decided twice: by the name a connect or datagram gives
+ * (sun_path, against the cwd when relative: the path as the container sees
+ * it, also for a socket bind-mounted in from the host) and by the path the
+ * peer is bound to (unix_peer() below: resolved, but walked on the peer's
+ * mount, which is the host's for a socket bound outside the container).
+ * Abstract names are not paths and are not decided.
+ */
+static __always_inline int unix_name(struct sockaddr *sa, struct ward_scratch *s)
+{
+	const char *name = ((struct sockaddr_un *)sa)->sun_path;
+	struct fs_struct *fs;
+	int len = 0, n;
+	char c = 0;
+
+	if (bpf_probe_read_kernel(&c, 1, name) || !c)
+		return -1;
+	if (c != '/') {
+		fs = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), fs);
+		len = walk_path(&fs->pwd, s);
+		if (len < 0 || len > WARD_PATH_MAX)
+			return -1;
+		if (len > 1)
+			s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+	}
+	/* sun_path need not be NUL-terminated: at most its 108 bytes */
+	n = bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], UNIX_PATH_MAX + 1,
+				      name);
+	if (n < 0)
+		return -1;
+	if (n == UNIX_PATH_MAX + 1)
+		s->obj[(len + UNIX_PATH_MAX) & (2 * WARD_PATH_MAX - 1)] = '\0';
+	return 0;
+}
+
+static __always_inline int unix_named(struct sockaddr *sa)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s = cpu_scratch();
+	struct ward_req *r;
+
+	if (!s)
+		return 0;
+	r = change_req(s, WARD_CLS_NET, WARD_OP_UNIX_CONNECT, WARD_DOM_UNIX_CONNECT, 1);
+	pols = ward_targeted(r);
+	if (!pols || unix_name(sa, s) < 0)
+		return 0;
+	return decide_change(r, s, pols);
+}
+
 SEC("lsm/socket_connect")
 int BPF_PROG(ward_sock_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
 	if (ret)
 		return ret;
+	if (BPF_CORE_READ(address, sa_family) == AF_UNIX)
+		return unix_named(address);
 	return net_addr_hook(sock, address, WARD_OP_CONNECT, WARD_NET_CONNECT);
 }
 
@@ -527,74 +702,313 @@ int BPF_PROG(ward_sock_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	name = BPF_CORE_READ(msg, msg_name);
 	if (!name)
 		return 0;
+	if (BPF_CORE_READ(name, sa_family) == AF_UNIX)
+		return unix_named(name);
 	return net_addr_hook(sock, name, WARD_OP_SENDMSG, WARD_NET_CONNECT);
 }
 
-/* ---- capabilities ------------------------------------------------------------------------------ */
+/* The peer of a connect or datagram to a unix socket: the path it is bound
+ * to, as the connecting container sees it (none: unbound or abstract). */
+static __always_inline int unix_peer(struct sock *other)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s = cpu_scratch();
+	struct unix_sock *u;
+	unsigned long at = 0;
+	struct ward_req *r;
+
+	if (!s)
+		return 0;
+	r = change_req(s, WARD_CLS_NET, WARD_OP_UNIX_CONNECT, WARD_DOM_UNIX_CONNECT, 1);
+	pols = ward_targeted(r);
+	if (!pols)
+		return 0;
+	/* a plain number: unix_sock extends the struct sock the hook was given */
+	if (bpf_probe_read_kernel(&at, sizeof(at), &other) || !at)
+		return 0;
+	u = (struct unix_sock *)at;
+	if (!BPF_CORE_READ(u, path.dentry) || walk_path(&u->path, s) < 0)
+		return 0;
+	return decide_change(r, s, pols);
+}
+
+/* connect() of stream and seqpacket sockets */
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(ward_unix_connect, struct sock *sock, struct sock *other, struct sock *newsk, int ret)
+{
+	if (ret)
+		return ret;
+	return unix_peer(other);
+}
+
+/* connect() of datagram sockets, and every datagram sent */
+SEC("lsm/unix_may_send")
+int BPF_PROG(ward_unix_send, struct socket *sock, struct socket *other, int ret)
+{
+	if (ret)
+		return ret;
+	return unix_peer(BPF_CORE_READ(other, sk));
+}
+
+/* The kind of socket rules name (enum ward_sock_kind), 0 for the others. */
+static __always_inline __u32 sock_kind(int family, int type)
+{
+	if (family == AF_PACKET)
+		return WARD_SOCK_PACKET;
+	if ((family == AF_INET || family == AF_INET6) && type == SOCK_RAW)
+		return WARD_SOCK_RAW;
+	return 0;
+}
+
+/* ---- numbers: capabilities and socket kinds ------------------------------------------------ */
+
+/*
+ * Decide r (a number event: r->num) and alert. A block is refused at
+ * block_level (true is returned: the caller refuses or kills), or reported
+ * with level none when block_level is WARD_LEVEL_NONE. task: the program may
+ * read the current task (not cgroup programs).
+ */
+static __always_inline bool decide_number(struct ward_req *r, __u8 block_level, bool task)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s;
+
+	pols = ward_targeted(r);
+	if (!pols)
+		return false;
+	s = cpu_scratch();
+	if (!s)
+		return false;
+	ward_number_key(&s->ko, r->num);
+	if (ward_decide(r, s, pols) == WARD_ACT_ALLOW)
+		return false;
+	if (task)
+		exe_walk(r, s);
+	if (r->effective == WARD_ACT_BLOCK && block_level != WARD_LEVEL_NONE) {
+		ward_alert(r, s, block_level, task);
+		return true;
+	}
+	ward_alert(r, s, WARD_LEVEL_NONE, task);
+	return false;
+}
 
 SEC("lsm/capable")
 int BPF_PROG(ward_capable, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
 {
-	const struct ward_cgroup_policies *pols;
 	struct ward_req r = { .cls = WARD_CLS_CAP,
 			      .op = WARD_OP_CAPABLE,
 			      .domain = WARD_DOM_CAP,
 			      .mask = 1,
 			      .num = (__u32)cap };
-	struct ward_scratch *s;
 
 	if (ret)
 		return ret;
+	return decide_number(&r, WARD_LEVEL_LSM, true) ? -EPERM : 0;
+}
+
+static __always_inline bool decide_socket(__u32 kind, __u8 block_level, bool task)
+{
+	struct ward_req r = { .cls = WARD_CLS_NET,
+			      .op = WARD_OP_SOCKET,
+			      .domain = WARD_DOM_SOCKET,
+			      .mask = 1,
+			      .num = kind };
+
+	return kind && decide_number(&r, block_level, task);
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(ward_sock_create, int family, int type, int protocol, int kern, int ret)
+{
+	if (ret || kern)
+		return ret;
+	return decide_socket(sock_kind(family, type), WARD_LEVEL_LSM, true) ? -EPERM : 0;
+}
+
+/* ---- syscalls --------------------------------------------------------------------------------- */
+
+/* Syscalls a container was alerted for, per generation. */
+struct ward_sys_key {
+	__u64 cgroup_id;
+	__u32 generation;
+	__u32 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ward_sys_key);
+	__type(value, __u8);
+} ward_sys_seen SEC(".maps");
+
+/*
+ * Syscall rules alert (or allow) only: ward blocks at the resource (the file,
+ * the program, the capability). The first call of a syscall by a container
+ * under a generation alerts, later ones are counted only (a loop of a
+ * forbidden call must not flood the ring buffer). Rules name x86_64 numbers:
+ * calls of 32-bit (compat) tasks are not decided. The same on every kernel:
+ * tp_btf needs no BPF-LSM.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
+{
+	struct ward_req r = { .cls = WARD_CLS_SYSCALL,
+			      .op = WARD_OP_SYSCALL,
+			      .domain = WARD_DOM_SYSCALL,
+			      .mask = 1,
+			      .num = (__u32)id };
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct ward_cgroup_policies *pols;
+	struct ward_sys_key k = {};
+	struct ward_scratch *s;
+	__u8 one = 1;
+
+	if (id < 0 || (task->thread_info.status & TS_COMPAT))
+		return 0;
 	pols = ward_targeted(&r);
 	if (!pols)
 		return 0;
 	s = cpu_scratch();
 	if (!s)
 		return 0;
-	ward_number_key(&s->ko, (__u32)cap);
+	ward_number_key(&s->ko, r.num);
 	if (ward_decide(&r, s, pols) == WARD_ACT_ALLOW)
 		return 0;
+	k.cgroup_id = r.cgid;
+	k.generation = r.generation;
+	k.nr = r.num;
+	if (bpf_map_update_elem(&ward_sys_seen, &k, &one, BPF_NOEXIST))
+		return 0; /* alerted already */
 	exe_walk(&r, s);
-	if (r.effective == WARD_ACT_BLOCK) {
-		ward_alert(&r, s, WARD_LEVEL_LSM, true);
-		return -EPERM;
-	}
 	ward_alert(&r, s, WARD_LEVEL_NONE, true);
 	return 0;
 }
 
 /* ---- fallbacks without BPF-LSM ------------------------------------------------------------------- */
 
+/* Decide, after the fact, a path event whose path is in s->obj: a block is
+ * enforced by killing the acting process when kill is set (level sigkill),
+ * otherwise only reported (level none). */
+static __always_inline void verdict_after(struct ward_req *r, struct ward_scratch *s, bool kill)
+{
+	if (r->effective == WARD_ACT_ALLOW)
+		return;
+	if (r->effective == WARD_ACT_BLOCK && kill) {
+		bpf_send_signal(WARD_SIGKILL);
+		ward_alert(r, s, WARD_LEVEL_SIGKILL, true);
+		return;
+	}
+	ward_alert(r, s, WARD_LEVEL_NONE, true);
+}
+
+static __always_inline void decide_after(struct ward_req *r, struct ward_scratch *s,
+					 const struct ward_cgroup_policies *pols, bool kill)
+{
+	ward_walk(&s->ko, s->obj);
+	ward_decide(r, s, pols);
+	verdict_after(r, s, kill);
+}
+
 /* After a successful exec the task runs the new binary (mm->exe_file, the
  * resolved file); a blocked one is killed before its first instruction runs
  * in user space. The acting binary is gone by now: fromSource conditions
  * cannot hold here (documented in docs/enforcement.md). */
 SEC("tp/sched/sched_process_exec")
-int ward_tp_exec(void *ctx)
+int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	const struct ward_cgroup_policies *pols;
 	struct ward_req r = {
 		.cls = WARD_CLS_EXEC, .op = WARD_OP_EXEC, .domain = WARD_DOM_EXEC, .mask = 1
 	};
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	/* the name exec was called with (a script's, not its interpreter's) */
+	const char *name = (void *)ctx + (ctx->__data_loc_filename & 0xFFFF);
 	struct ward_scratch *s;
 
 	pols = ward_targeted(&r);
 	if (!pols)
 		return 0;
 	s = cpu_scratch();
-	if (!s || ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
+	if (!s)
+		return 0;
+	exec_invoked(&r, s, pols, name);
+	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
 		return 0;
 	ward_walk(&s->ko, s->obj);
-	if (ward_decide(&r, s, pols) == WARD_ACT_ALLOW)
-		return 0;
-	if (r.effective == WARD_ACT_BLOCK && tp_exec_kill) {
-		bpf_send_signal(WARD_SIGKILL);
-		ward_alert(&r, s, WARD_LEVEL_SIGKILL, true);
-		return 0;
+	ward_decide(&r, s, pols);
+	exec_pick(&r, s, name);
+	verdict_after(&r, s, tp_exec_kill);
+	return 0;
+}
+
+/* The syscalls that open a file and return its fd, by number
+ * (arch/x86/entry/syscalls/syscall_{64,32}.tbl; x32 shares the 64-bit
+ * numbers with __X32_SYSCALL_BIT set). */
+static __always_inline bool open_nr(long nr, bool compat)
+{
+	if (!compat) {
+		switch (nr & ~0x40000000L) {
+		case 2:
+		case 85:
+		case 257:
+		case 304:
+		case 437: /* open creat openat open_by_handle_at openat2 */
+			return true;
+		}
+		return false;
 	}
-	ward_alert(&r, s, WARD_LEVEL_NONE, true);
+	switch (nr) {
+	case 5:
+	case 8:
+	case 295:
+	case 342:
+	case 437: /* open creat openat open_by_handle_at openat2 */
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A successful open, decided on the way out of the syscall from the file it
+ * returned (the object the kernel resolved, as the container sees it): the
+ * access is the file's mode (O_TRUNC is a write; a file the open created is
+ * also a create). The open has happened (a created file exists, O_TRUNC has
+ * truncated); a blocked one kills the process before it returns to user
+ * space. Every other syscall costs the number test.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ward_tp_open, struct pt_regs *regs, long ret)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_req r = { .cls = WARD_CLS_FILE, .op = WARD_OP_OPEN, .domain = WARD_DOM_FILE };
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct ward_scratch *s;
+	unsigned int fmode;
+	struct file *f;
+
+	if (ret < 0 || !open_nr(regs->orig_ax, t->thread_info.status & TS_COMPAT))
+		return 0;
+	pols = ward_targeted(&r);
+	if (!pols)
+		return 0;
+	f = task_fd_file(t, ret);
+	if (!f)
+		return 0;
+	fmode = BPF_CORE_READ(f, f_mode);
+	if (fmode & FMODE_READ)
+		r.mask |= WARD_ACC_READ;
+	if ((fmode & FMODE_WRITE) || (BPF_CORE_READ(f, f_flags) & O_TRUNC))
+		r.mask |= WARD_ACC_WRITE;
+	if (fmode & FMODE_CREATED)
+		r.mask |= WARD_ACC_CREATE;
+	if (!r.mask) /* O_PATH */
+		return 0;
+	s = cpu_scratch();
+	if (!s || ward_walk_addr((__u64)f, s, 0) < 0)
+		return 0;
+	exe_walk(&r, s);
+	decide_after(&r, s, pols, tp_file_kill);
 	return 0;
 }
 
@@ -671,4 +1085,26 @@ SEC("cgroup/bind6")
 int ward_cg_bind6(struct bpf_sock_addr *ctx)
 {
 	return cg_decide(ctx, WARD_OP_BIND, WARD_NET_BIND, true);
+}
+
+/* Raw IP sockets: refused with EPERM (the hook sees AF_INET and AF_INET6
+ * only: packet sockets are the tracepoint's below). */
+SEC("cgroup/sock_create")
+int ward_cg_sock_create(struct bpf_sock *ctx)
+{
+	return !decide_socket(sock_kind(ctx->family, ctx->type), WARD_LEVEL_CGROUP, false);
+}
+
+/* The other kinds, reported or killed (the socket was created, its creator
+ * dies before using it). Compat (32-bit) calls do not reach this tracepoint. */
+SEC("tp/syscalls/sys_enter_socket")
+int ward_tp_socket(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 kind = sock_kind((int)ctx->args[0], (int)ctx->args[1] & SOCK_TYPE_MASK);
+
+	if (kind == WARD_SOCK_RAW && cg_sock_raw)
+		return 0;
+	if (decide_socket(kind, tp_sock_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true))
+		bpf_send_signal(WARD_SIGKILL);
+	return 0;
 }

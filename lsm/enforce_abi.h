@@ -45,7 +45,8 @@ enum ward_op {
 	WARD_OP_SOCKET = 8,	  /* socket(): num is the kind (enum ward_sock_kind) */
 	WARD_OP_UNIX_CONNECT = 9, /* connect() or a datagram to a unix socket: object */
 	WARD_OP_UNIX_BIND = 10,	  /* bind() of a unix socket: object is its new path */
-	WARD_OP__MAX = 11,
+	WARD_OP_SYSCALL = 11,	  /* a syscall entered: num is its x86_64 number */
+	WARD_OP__MAX = 12,
 };
 
 /* Value of ward_active (one key, 0): which slot of the outer maps is live.
@@ -92,7 +93,7 @@ struct ward_alert {
 	__u8 family;   /* network: 4 or 6 (IPv4-mapped counts as 4) */
 	__u8 flags;    /* enum ward_alert_flags */
 	__u8 addr[16]; /* network: IPv6 or IPv4-mapped IPv6, network order */
-	__u32 num;     /* capability number; socket kind */
+	__u32 num;     /* capability number; socket kind; syscall number */
 	char comm[WARD_COMM_LEN];
 	char exe[WARD_ALERT_PATH];    /* executable of the acting process, as it sees it */
 	char object[WARD_ALERT_PATH]; /* resolved path (exec, open, unix) */

@@ -45,6 +45,7 @@ struct ward_req {
 	__u16 port;
 	__u8 family;
 	__u8 have_exe; /* s->exe holds the acting executable */
+	__u8 nocount;  /* a second look at the event (an exec's invoked name): not counted */
 	__u8 addr[16];
 	/* the decision */
 	__u32 policy, rule;
@@ -544,7 +545,8 @@ static int ward_policy_cb(__u32 i, void *data)
 		action = rk->action;
 		mode = rk->mode;
 	}
-	ward_count(r, id, rule, action, mode);
+	if (!r->nocount)
+		ward_count(r, id, rule, action, mode);
 	eff = ward_effective(action, mode);
 	if (eff > pc->best) {
 		pc->best = eff;

@@ -364,8 +364,9 @@ static void test_no_bundle(void **state)
 }
 
 /* Socket kinds render as rulesc explain takes them; an unknown kind is a
- * malformed record. Unix operations carry the socket's path. */
-static void test_socket_and_unix(void **state)
+ * malformed record. Unix operations carry the socket's path, syscalls their
+ * name. */
+static void test_socket_unix_syscall(void **state)
 {
 	struct container_info ci = web();
 	struct ward_alert a = exec_alert();
@@ -398,6 +399,21 @@ static void test_socket_and_unix(void **state)
 	o = render_json(*state, &a, &ci);
 	assert_string_equal(get(o, "op"), "unix_bind");
 	json_decref(o);
+
+	/* syscalls by their x86_64 name, or number when libseccomp has none */
+	a = exec_alert();
+	a.op = WARD_OP_SYSCALL;
+	a.action = WARD_ACT_ALERT;
+	a.level = WARD_LEVEL_NONE;
+	a.num = 101;
+	o = render_json(*state, &a, &ci);
+	assert_string_equal(get(o, "object"), "syscall ptrace");
+	assert_string_equal(get(o, "syscall"), "ptrace");
+	json_decref(o);
+	a.num = 4000;
+	o = render_json(*state, &a, &ci);
+	assert_string_equal(get(o, "syscall"), "4000");
+	json_decref(o);
 }
 
 /* The table leaves the message out (JSON and CSV carry it). */
@@ -426,7 +442,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_template),
 		cmocka_unit_test(test_inconsistent_record),
 		cmocka_unit_test(test_no_bundle),
-		cmocka_unit_test(test_socket_and_unix),
+		cmocka_unit_test(test_socket_unix_syscall),
 		cmocka_unit_test(test_table),
 	};
 

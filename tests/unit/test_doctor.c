@@ -115,6 +115,16 @@ static void test_verdict_fallbacks(void **state)
 	for (size_t t = 0; t < PROBE_TRACKER_COUNT; t++)
 		assert_true(v.trackers[t].usable);
 
+	/* File opens are decided at tp_btf/sys_exit, execs at a tracepoint; the
+	 * changes by name are not, and the reason says so. */
+	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_FILE], "unlink"));
+	set_fail(&r, PROBE_TP_BTF, EPERM);
+	probe_verdict(&r, &v);
+	assert_int_equal(v.enforcement[PROBE_RES_EXEC], PROBE_LEVEL_SIGKILL);
+	assert_int_equal(v.enforcement[PROBE_RES_FILE], PROBE_LEVEL_NONE);
+	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_FILE], "tp_btf (EPERM)"));
+	host_like(&r);
+
 	/* No bpf_send_signal and no cgroup programs: nothing enforces. */
 	set_fail(&r, PROBE_SEND_SIGNAL, 0);
 	set_fail(&r, PROBE_CGROUP_SOCK_ADDR, EPERM);
