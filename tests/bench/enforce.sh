@@ -6,8 +6,9 @@
 # (kernel.bpf_stats_enabled=1: run_time_ns and run_cnt of `bpftool prog show`),
 # with a policy of 10 rules and one of 10,000 rules, on a fixed workload in a
 # runc container: N execs (sched_process_exec fallback, or bprm_check_security
-# with BPF-LSM) and N TCP connects (cgroup/connect4, or socket_connect). The
-# workload matches no rule, so every event does the full lookup. Fails when the
+# with BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
+# opens (tp_btf/sys_exit, which runs on every syscall's exit, or file_open).
+# The workload matches no rule, so every event does the full lookup. Fails when the
 # cost per call grows with the rule count (a linear scan): more than
 # FLAT_RATIO x the 10-rule figure plus FLAT_SLACK_NS.
 #
@@ -46,16 +47,20 @@ cleanup() {
 trap cleanup EXIT
 
 # policy FILE N: one policy for the bench container with N rules that the
-# workload never matches: exact exec paths and IPv4 networks (same port set).
+# workload never matches: exact exec paths, IPv4 networks (same port set) and
+# exact file paths.
 policy() {
 	local i
 	{
 		printf 'apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: bench}\nspec:\n'
 		printf '  selector: {containers: ["%s"]}\n  mode: enforce\n' "$id"
-		printf '  defaults: {exec: allow, network: allow}\n  rules:\n'
+		printf '  defaults: {exec: allow, network: allow, file: allow}\n  rules:\n'
 		for ((i = 0; i < $2; i++)); do
-			if ((i % 2 == 0)); then
+			if ((i % 3 == 0)); then
 				printf '    - name: exec-%d\n      exec: {paths: [/opt/bench/%d/tool]}\n' \
+					"$i" "$i"
+			elif ((i % 3 == 1)); then
+				printf '    - name: file-%d\n      file: {paths: [/opt/bench/%d/file], access: [read]}\n' \
 					"$i" "$i"
 			else
 				printf '    - name: net-%d\n      network: {connect: {cidrs: [10.%d.%d.0/24], ports: [443]}}\n' \
@@ -72,6 +77,7 @@ cp "$(command -v busybox)" "$rootfs/bin/busybox"
 for a in $("$rootfs/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$rootfs/bin/$a"
 done
+echo bench >"$rootfs/etc/bench"
 (cd "$work/bundle" && runc spec)
 jq '.process.terminal = false | .process.args = ["sleep", "3600"] | .root.readonly = true' \
 	"$work/bundle/config.json" >"$work/config.tmp" && mv "$work/config.tmp" "$work/bundle/config.json"
@@ -97,9 +103,12 @@ hook_prog() { # LSM-NAME LSM-HOOK FALLBACK-NAME FALLBACK-HOOK
 		| sort_by(.hook != $lh) | first // empty | "\(.id) \(.hook)"'
 }
 
-# measure RULES: prints "EXEC_NS CONNECT_NS EXEC_RUNS CONNECT_RUNS EXEC_HOOK CONNECT_HOOK".
+# measure RULES: prints "EXEC_NS CONNECT_NS OPEN_NS EXEC_RUNS CONNECT_RUNS OPEN_RUNS
+# EXEC_HOOK CONNECT_HOOK OPEN_HOOK PER_OPEN_NS". The open hook's figures are
+# per run (with tp_btf/sys_exit: every syscall exit on the machine during the
+# open loop) and per open (all its run time in that loop / N).
 measure() {
-	local rules=$1 pol=$work/policy-$1.yaml bundle=$work/policy-$1.bundle i e c e0 e1 c0 c1
+	local rules=$1 pol=$work/policy-$1.yaml bundle=$work/policy-$1.bundle i e c o e0 e1 c0 c1 o0 o1
 	policy "$pol" "$rules"
 	"$BUILD/rulesc" compile -o "$bundle" "$pol" >/dev/null
 	: >"$work/ward-$rules.log"
@@ -117,39 +126,50 @@ measure() {
 		tp/sched/sched_process_exec) || true
 	read -r c chook < <(hook_prog ward_sock_connect lsm/socket_connect ward_cg_connect4 \
 		cgroup/connect4) || true
-	[ -n "${e:-}" ] && [ -n "${c:-}" ] ||
-		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not found" >&2; exit 1; }
+	read -r o ohook < <(hook_prog ward_file_open lsm.s/file_open ward_tp_open \
+		tp_btf/sys_exit) || true
+	[ -n "${e:-}" ] && [ -n "${c:-}" ] && [ -n "${o:-}" ] ||
+		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not all found" \
+			"(exec: ${e:-none}, connect: ${c:-none}, open: ${o:-none})" >&2; exit 1; }
 	read -r e0 ec0 < <(prog_stats "$e")
 	read -r c0 cc0 < <(prog_stats "$c")
 	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i + 1)); done"
 	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do nc -w 1 127.0.0.1 $PORT </dev/null \
 		2>/dev/null; i=\$((i + 1)); done" || true
+	read -r o0 oc0 < <(prog_stats "$o") # sys_exit runs for every syscall: only the open loop
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do read x </etc/bench; i=\$((i + 1)); done"
 	read -r e1 ec1 < <(prog_stats "$e")
 	read -r c1 cc1 < <(prog_stats "$c")
+	read -r o1 oc1 < <(prog_stats "$o")
 	kill -INT "$ward_pid"
 	wait "$ward_pid" || true
 	ward_pid=
-	[ $((ec1 - ec0)) -gt 0 ] && [ $((cc1 - cc0)) -gt 0 ] ||
+	[ $((ec1 - ec0)) -gt 0 ] && [ $((cc1 - cc0)) -gt 0 ] && [ $((oc1 - oc0)) -gt 0 ] ||
 		{ echo "bench enforce: the programs did not run" >&2; exit 1; }
-	echo "$(((e1 - e0) / (ec1 - ec0))) $(((c1 - c0) / (cc1 - cc0))) $((ec1 - ec0)) $((cc1 - cc0)) $ehook $chook"
+	echo "$(((e1 - e0) / (ec1 - ec0))) $(((c1 - c0) / (cc1 - cc0))) $(((o1 - o0) / (oc1 - oc0)))" \
+		"$((ec1 - ec0)) $((cc1 - cc0)) $((oc1 - oc0)) $ehook $chook $ohook $(((o1 - o0) / N))"
 }
 
 sysctl -q -w kernel.bpf_stats_enabled=1
 # In this shell, not a subshell: cleanup must know ward's pid.
 measure 10 >"$work/r10"
 measure 10000 >"$work/r10k"
-read -r e10 c10 en10 cn10 ehook chook <"$work/r10"
-read -r e10k c10k en10k cn10k _ _ <"$work/r10k"
+read -r e10 c10 o10 en10 cn10 on10 ehook chook ohook p10 <"$work/r10"
+read -r e10k c10k o10k en10k cn10k on10k _ _ _ p10k <"$work/r10k"
 
 verdict=flat
 flat() { # SMALL LARGE
 	[ "$(echo "$2 <= $1 * $FLAT_RATIO + $FLAT_SLACK_NS" | bc)" = 1 ]
 }
-printf 'enforcement hooks, %d execs and %d connects in a runc container, ns per run (runs):\n' "$N" "$N"
+printf 'enforcement hooks, %d execs, %d connects and %d opens in a runc container, ns per run (runs):\n' \
+	"$N" "$N" "$N"
 printf '  %-36s %10s %10s\n' hook "10 rules" "10k rules"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" "$en10" "$en10k"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "connect ($chook)" "$c10" "$c10k" "$cn10" "$cn10k"
+printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "open ($ohook)" "$o10" "$o10k" "$on10" "$on10k"
+printf '  %-36s %7d ns %7d ns\n' "  per open (run time / $N)" "$p10" "$p10k"
 flat "$e10" "$e10k" || verdict="NOT FLAT (exec)"
 flat "$c10" "$c10k" || verdict="NOT FLAT (connect)"
+flat "$p10" "$p10k" || verdict="NOT FLAT (open)"
 echo "cost from 10 to 10,000 rules: $verdict (limit: ${FLAT_RATIO}x + ${FLAT_SLACK_NS} ns)"
 [ "$verdict" = flat ]

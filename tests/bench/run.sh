@@ -45,6 +45,24 @@ for tracker in files syscall process tcp; do
 		"$(echo "($t - $base) / (2 * $N)" | bc -l)" "$(echo "($t - $base) * 100 / $base" | bc -l)"
 done
 
+# The server with its default pack in force: what a process outside every
+# targeted container pays (one cgroup lookup per hook, the syscall rules'
+# tp_btf/sys_enter and the file rules' sys_exit without BPF-LSM among them).
+base=$(dd_median)
+"$BUILD/ward" server -o json >/dev/null 2>"$BUILD/bench-server.err" &
+pid=$!
+for _ in $(seq 100); do
+	grep -q "in force" "$BUILD/bench-server.err" && break
+	sleep 0.1
+done
+grep -q "in force" "$BUILD/bench-server.err" || { cat "$BUILD/bench-server.err" >&2; exit 1; }
+t=$(dd_median)
+kill -INT "$pid"
+wait "$pid" || true
+printf 'server  : baseline %.0f ns/syscall, default pack in force %.0f ns/syscall: %+.0f ns (%+.1f%%)\n' \
+	"$(echo "$base / (2 * $N)" | bc -l)" "$(echo "$t / (2 * $N)" | bc -l)" \
+	"$(echo "($t - $base) / (2 * $N)" | bc -l)" "$(echo "($t - $base) * 100 / $base" | bc -l)"
+
 for extra in tests/bench/*.sh; do
 	[ "$extra" = tests/bench/run.sh ] && continue
 	echo "== $extra"

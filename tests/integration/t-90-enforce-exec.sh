@@ -3,8 +3,10 @@
 # Enforcement without BPF-LSM (the host kernel): exec decisions come from the
 # sched_process_exec tracepoint. Audit mode alerts and lets the program run;
 # after a SIGHUP reload into enforce mode the same exec is killed (SIGKILL,
-# level "sigkill"); container B, not selected, is never touched. Every alert
-# line validates against docs/alert.schema.json.
+# level "sigkill"); container B, not selected, is never touched. A rule naming
+# a symlink (/bin/nc, a busybox applet) holds for the name a program is
+# invoked by, without catching the other applets of the same binary. Every
+# alert line validates against docs/alert.schema.json.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -25,6 +27,9 @@ spec:
       exec: {paths: [/data/echo]}
       action: block
       severity: high
+    - name: no-nc
+      exec: {paths: [/bin/nc]}
+      action: block
 YAML
 }
 
@@ -60,14 +65,26 @@ run_tool "$A" >/dev/null 2>&1
 rc=$?
 [ $rc -ne 0 ] || fail "enforce mode: /data/echo still ran in $A"
 echo "ok: enforce mode kills the exec in $A (status $rc)"
+rc=0
+ctr_exec "$A" nc -h >/dev/null 2>&1 || rc=$?
+[ $rc -eq 137 ] || fail "enforce mode: /bin/nc (-> busybox) exited $rc in $A, want 137"
+wait_event w 10 '.tracker == "alert" and .rule == "no-nc"'
+ev=$(first_event "$out" '.tracker == "alert" and .rule == "no-nc"')
+assert_event "the invoked name decided: object /bin/nc, level sigkill" "$ev" \
+	'.object == "/bin/nc" and .action == "block" and .level == "sigkill" and .comm == "nc"'
+[ "$(ctr_exec "$A" echo "applet-$r")" = "applet-$r" ] || fail "another applet (/bin/echo) failed in $A"
+echo "ok: /bin/nc killed by name in $A, /bin/echo (the same busybox) runs"
 [ "$(run_tool "$B")" = "tool-$r" ] || fail "$B is not selected but its exec failed"
+rc=0
+ctr_exec "$B" nc -h >/dev/null 2>&1 || rc=$?
+[ $rc -ne 137 ] || fail "$B is not selected but its nc was killed"
 echo "ok: $B untouched"
 assert_none "no alert for $B" "$out" '.tracker == "alert" and .container.name == $b' --arg b "$B"
 grep -q "reload: policy generation 2 in force" "$TDIR/w.err" || fail "no reload message"
 st=$("$WARD" status -o json) || fail "ward status failed"
 assert_event "ward status: generation, levels, target, counters" "$st" \
 	'.generation == 2 and .enforcement.exec == "sigkill" and .enforcement.network == "cgroup" and
-	 .enforcement.file == "none" and ([.containers[].cgroup_id] == [$cg]) and
+	 .enforcement.file == "sigkill" and ([.containers[].cgroup_id] == [$cg]) and
 	 any(.counters[]; .rule == "no-tool" and .policy == "it-exec" and .blocks >= 1 and
 	     .matches >= .blocks)' --argjson cg "$cga"
 "$WARD" status | grep -q "no-tool" || fail "ward status table lacks the rule"

@@ -50,6 +50,20 @@ vm_wait_for() { # SECS WHAT CMD...
 # A random lower-case hex string, to make names and argv unique to this run.
 vm_token() { od -An -N8 -tx1 /dev/urandom | tr -d ' \n'; }
 
+# A detached runc container ID from the bundle directory $VM_TMP/ID (its rootfs/ prepared by
+# the caller) running busybox sleep, rootfs writable, with runc's default spec changed by the
+# optional jq FILTER (capabilities, namespaces). --no-pivot: the initramfs root cannot be
+# pivot_root'ed away from.
+vm_runc_sleeper() { # ID [FILTER]
+	_vm_b=$VM_TMP/$1
+	vm_run runc spec --bundle "$_vm_b"
+	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
+		.root.readonly = false | '"${2:-.}" "$_vm_b/config.json" >"$_vm_b/c.json" &&
+		mv "$_vm_b/c.json" "$_vm_b/config.json" || vm_fail "editing $_vm_b/config.json"
+	runc run -d --no-pivot --bundle "$_vm_b" "$1" >"$_vm_b/log" 2>&1 </dev/null ||
+		vm_fail "runc run $1: $(cat "$_vm_b/log")"
+}
+
 # Common state of the enforcement tests: containers $A and (with a second
 # prefix) $B named after a fresh $token, ward's $out and $err, the policy
 # file $pol and $ward_pid. At exit: ward killed, $vm_cleanup_hook run (a

@@ -3,7 +3,9 @@
 # BPF-LSM exec enforcement with a real runc container: audit mode alerts and lets the program
 # run; enforce mode (SIGHUP reload) refuses the exec with EPERM (the shell reports 126) and the
 # alert says level "lsm"; a second container and the host are untouched; after SIGKILL of the
-# daemon the pinned programs keep enforcing, and a restarted daemon adopts them.
+# daemon the pinned programs keep enforcing, and a restarted daemon adopts them. A rule naming a
+# symlink (/bin/nc -> busybox) refuses the exec by the name it was invoked by, also as a script's
+# #! interpreter, while the other names of the same binary run.
 # vm-binaries: jq runc
 # vm-timeout: 150
 # shellcheck source=SCRIPTDIR/../lib.sh
@@ -24,6 +26,9 @@ spec:
     - name: no-tool
       exec: {paths: [/data/echo]}
       action: block
+    - name: no-nc
+      exec: {paths: [/bin/nc]}
+      action: block
 YAML
 }
 
@@ -34,11 +39,10 @@ start_ctr() { # ID
 	cp /bin/busybox "$b/rootfs/bin/busybox"
 	cp /bin/busybox "$b/rootfs/data/echo"
 	ln -s busybox "$b/rootfs/bin/sh"
-	vm_run runc spec --bundle "$b"
-	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
-		.root.readonly = false' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
-	runc run -d --no-pivot --bundle "$b" "$1" >"$b/log" 2>&1 </dev/null ||
-		vm_fail "runc run $1: $(cat "$b/log")"
+	ln -s busybox "$b/rootfs/bin/nc"
+	printf '#!/bin/nc -h\n' >"$b/rootfs/data/nc-script"
+	chmod +x "$b/rootfs/data/nc-script"
+	vm_runc_sleeper "$1"
 }
 start_ctr "$A"
 start_ctr "$B"
@@ -70,6 +74,15 @@ ev=$(alerts '.action == "block"' | head -n 1)
 echo "block alert: $ev"
 vm_assert_eq "$(echo "$ev" | jq -r '.mode + " " + .level + " " + .rule')" "enforce lsm no-tool" \
 	"block alert mode/level/rule"
+# runc exec, as busybox sh would run the nc applet without an exec
+for prog in /bin/nc /data/nc-script; do
+	msg=$(runc exec "$A" "$prog" -h 2>&1) && vm_fail "enforce: $prog ran: $msg"
+	echo "$msg" | grep -qi "operation not permitted" || vm_fail "enforce: $prog: not EPERM: $msg"
+	echo "ok: enforce: $prog refused ($msg)"
+done
+vm_wait_for 20 "block alert for /bin/nc" has_alert '.rule == "no-nc" and .object == "/bin/nc"'
+vm_assert_eq "$(runc exec "$A" /bin/sh -c 'echo sh-ok')" "sh-ok" \
+	"enforce: /bin/sh, the same busybox by another name, runs"
 vm_assert_eq "$(tool "$B" | head -n 1)" "ok-$token" "container B untouched"
 vm_assert_eq "$(/bin/busybox echo host-$token)" "host-$token" "host untouched"
 vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # BPF-LSM file enforcement with a real runc container: a read rule on /etc/wardsecret and a
 # readOnly rule on /etc/ward/. Audit mode lets the open happen and alerts; enforce mode refuses
-# it with EPERM (level "lsm"), and the path hooks refuse create (O_CREAT, link), unlink, rename
-# (both ways), chmod and chown before anything changes. A second
-# container and the host are untouched.
-# vm-binaries: jq runc
+# it with EPERM (level "lsm"), and the path hooks refuse create (O_CREAT, link, mkdir, symlink),
+# unlink (also rmdir), rename (both ways), chmod, chown and truncate(2) before anything changes.
+# A second container and the host are untouched.
+# truncate(2) by path is made by perl (busybox truncate opens the file for writing first).
+# vm-binaries: jq runc perl
 # vm-timeout: 120
 # shellcheck source=SCRIPTDIR/../lib.sh
 . /vm/lib.sh
@@ -44,6 +45,11 @@ t link ln /tmp/own /etc/ward/hard
 t unlink rm -f /etc/ward/gone
 t rename mv /etc/ward/moveme /tmp/moved
 t renamein mv /tmp/own /etc/ward/moved
+# before chown: without CAP_DAC_OVERRIDE root cannot write a file uid 1 owns
+t mkdir mkdir /etc/ward/newdir
+t symlink ln -s /tmp/own /etc/ward/sym
+t rmdir rmdir /etc/ward/olddir
+t truncate /usr/bin/perl -e 'truncate("/etc/ward/victim", 0) or die "$!\n"'
 t chmod chmod 600 /etc/ward/victim
 t chown chown 1:1 /etc/ward/victim
 t tmpwrite sh -c 'echo x >/tmp/free'
@@ -54,20 +60,20 @@ start_ctr() { # ID
 	b=$VM_TMP/$1
 	mkdir -p "$b/rootfs/bin" "$b/rootfs/etc/ward" "$b/rootfs/tmp"
 	cp /bin/busybox "$b/rootfs/bin/busybox"
-	for a in sh cat ln rm mv chmod chown; do ln -s busybox "$b/rootfs/bin/$a"; done
+	for a in sh cat ln rm mv chmod chown mkdir rmdir; do
+		ln -s busybox "$b/rootfs/bin/$a"
+	done
+	mkdir -p "$b/rootfs/usr/bin"
+	cp /usr/bin/perl "$b/rootfs/usr/bin/perl"
+	cp -a /lib /lib64 "$b/rootfs/"
 	cp "$VM_TMP/probe.sh" "$b/rootfs/probe.sh"
-	vm_run runc spec --bundle "$b"
 	# CAP_CHOWN, so that only ward can refuse a chown
-	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
-		.root.readonly = false | .process.capabilities[] += ["CAP_CHOWN"]' \
-		"$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
-	runc run -d --no-pivot --bundle "$b" "$1" >"$b/log" 2>&1 </dev/null ||
-		vm_fail "runc run $1: $(cat "$b/log")"
+	vm_runc_sleeper "$1" '.process.capabilities[] += ["CAP_CHOWN"]'
 }
 reset_files() { # ID
 	r=$VM_TMP/$1/rootfs
 	rm -rf "$r/etc/ward" "$r/tmp/moved" "$r/tmp/free"
-	mkdir -p "$r/etc/ward"
+	mkdir -p "$r/etc/ward/olddir"
 	echo "secret-$token" >"$r/etc/wardsecret"
 	echo "conf-$token" >"$r/etc/ward/conf"
 	echo victim >"$r/etc/ward/victim"
@@ -125,10 +131,15 @@ expect "$A" rename 1 "$eperm" "enforce: rename out of /etc/ward/ fails"
 expect "$A" renamein 1 "$eperm" "enforce: rename into /etc/ward/ fails"
 expect "$A" chmod 1 "$eperm" "enforce: chmod below /etc/ward/ fails"
 expect "$A" chown 1 "$eperm" "enforce: chown below /etc/ward/ fails"
+expect "$A" mkdir 1 "$eperm" "enforce: mkdir below /etc/ward/ fails"
+expect "$A" symlink 1 "$eperm" "enforce: symlink below /etc/ward/ fails"
+expect "$A" rmdir 1 "$eperm" "enforce: rmdir below /etc/ward/ fails"
+expect "$A" truncate 1 "$eperm" "enforce: truncate(2) below /etc/ward/ fails"
 expect "$A" tmpwrite 0 "" "enforce: writing /tmp is allowed"
 r=$VM_TMP/$A/rootfs
 vm_assert_eq "$(cat "$r/etc/ward/conf")" "conf-$token" "enforce: /etc/ward/conf unchanged"
-vm_assert_eq "$(cd "$r/etc/ward" && echo *)" "conf gone moveme victim" "enforce: nothing created or removed"
+vm_assert_eq "$(cd "$r/etc/ward" && echo *)" "conf gone moveme olddir victim" "enforce: nothing created or removed"
+vm_assert_eq "$(cat "$r/etc/ward/victim")" victim "enforce: victim not truncated"
 vm_assert_eq "$(stat -c '%a %u' "$r/etc/ward/victim")" "644 0" "enforce: victim mode and owner"
 for acc in read write create unlink rename chmod chown; do
 	vm_wait_for 20 "block alert, access $acc" \
@@ -139,7 +150,7 @@ vm_assert_eq "$(echo "$ev" | jq -r '[.mode, .level, .rule] | join(" ")')" "enfor
 	"block alert mode/level/rule"
 
 probe "$B"
-for n in read write create unlink rename chmod chown; do
+for n in read write create unlink rename chmod chown mkdir symlink rmdir truncate; do
 	expect "$B" $n 0 "" "container B: $n untouched"
 done
 mkdir -p /etc

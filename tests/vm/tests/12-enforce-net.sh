@@ -5,7 +5,11 @@
 # rule on port 7003. Audit mode lets the connect run and alerts; enforce mode refuses with EPERM
 # the connect (also to the IPv4-mapped ::ffff:127.0.0.1 from an IPv6 socket), an unconnected UDP
 # sendto (sendmsg hook), the bind, and listen() on a socket bound while the policy was in audit
-# mode; other ports, container B and the host are untouched.
+# mode; other ports, container B and the host are untouched. Socket rules: creating a raw or a
+# packet socket (socket_create), connecting or sending to a unix socket by the path its peer is
+# bound to (unix_stream_connect, unix_may_send) and binding one (path_mknod) are refused the same
+# way (a relative unix name is taken against the cwd); another unix path is not. After SIGKILL
+# of the daemon the pinned programs keep refusing.
 # busybox nc cannot do UDP, IPv6-mapped addresses or a delayed listen, so the socket calls are
 # made by perl with builtins only (no modules): /usr/bin/perl and its libraries are copied in.
 # vm-binaries: jq runc perl
@@ -14,8 +18,6 @@
 . /vm/lib.sh
 
 vm_enforce_setup na nb
-srv_pid=
-vm_cleanup_hook='[ -n "$srv_pid" ] && kill -KILL "$srv_pid" 2>/dev/null'
 
 write_policy() { # MODE
 	cat >"$pol" <<YAML
@@ -36,13 +38,32 @@ spec:
     - name: no-bind-7003
       network: {bind: {ports: [7003]}}
       action: block
+    - name: no-raw
+      network: {sockets: [raw, packet]}
+      action: block
+    - name: no-unix
+      network: {connect: {unix: [/tmp/s.sock, /tmp/d.sock]}}
+      action: block
+    - name: no-unix-bind
+      network: {bind: {unix: [/tmp/new.sock]}}
+      action: block
 YAML
 }
 
 # net.pl OP FAMILY ADDR PORT: OP connect|sendto|bind|bindlisten (bind, wait for a line on
-# /tmp/go, listen); FAMILY 4, or 6 for an IPv6 socket using ::ffff:ADDR. Prints "rc=ERRNO TEXT".
+# /tmp/go, listen); FAMILY 4, or 6 for an IPv6 socket using ::ffff:ADDR. OP raw|packet creates
+# such a socket; uconnect|usend|ubind - PATH - a unix stream connect, datagram, stream bind.
+# Prints "rc=ERRNO TEXT".
 cat >"$VM_TMP/net.pl" <<'PL'
 my ($op, $fam, $addr, $port) = @ARGV;
+sub rc { print $_[0] ? "rc=0\n" : "rc=" . ($! + 0) . " $!\n"; exit 0; }
+rc($op eq "raw" ? socket(S, 2, 3, 1) : socket(S, 17, 2, 0)) if $op eq "raw" || $op eq "packet";
+if ($op =~ /^u/) {
+	my $sa = pack("S a108", 1, $addr);
+	socket(S, 1, $op eq "usend" ? 2 : 1, 0) or rc(0);
+	rc($op eq "uconnect" ? connect(S, $sa) : $op eq "usend" ? defined(send(S, "x", 0, $sa)) :
+		bind(S, $sa));
+}
 my @ip = split(/\./, $addr);
 my ($dom, $sa) = $fam == 6 ?
 	(10, pack("S n N x10 C2 C4 N", 10, $port, 0, 255, 255, @ip, 0)) :
@@ -68,6 +89,15 @@ perl -e 'for my $p (7001, 7002) { my $h = "L$p"; socket($h, 2, 1, 0) or die;
 	while (1) { for (@l) { my $r = ""; vec($r, fileno($_), 1) = 1;
 	if (select($r, undef, undef, 0.05)) { accept(C, $_); close(C) } } }' &
 srv_pid=$!
+# Unix sockets in both containers' /tmp: stream listeners s.sock and ok.sock, datagram d.sock.
+mkdir -p "$VM_TMP/$A/rootfs/tmp" "$VM_TMP/$B/rootfs/tmp"
+perl -e 'for my $d (@ARGV) { for (["s.sock", 1], ["ok.sock", 1], ["d.sock", 2]) {
+	my $h = "U" . scalar(@u); socket($h, 1, $_->[1], 0) or die;
+	bind($h, pack("S a108", 1, "$d/$_->[0]")) or die "bind $d/$_->[0]: $!";
+	listen($h, 64) if $_->[1] == 1; push @u, $h } }
+	sleep 1000' "$VM_TMP/$A/rootfs/tmp" "$VM_TMP/$B/rootfs/tmp" &
+usrv_pid=$!
+vm_cleanup_hook='kill -KILL $srv_pid $usrv_pid 2>/dev/null'
 
 start_ctr() { # ID
 	b=$VM_TMP/$1
@@ -78,13 +108,8 @@ start_ctr() { # ID
 	cp -a /lib /lib64 "$b/rootfs/"
 	cp "$VM_TMP/net.pl" "$b/rootfs/net.pl"
 	mkfifo "$b/rootfs/tmp/go"
-	vm_run runc spec --bundle "$b"
-	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
-		.root.readonly = false |
-		.linux.namespaces |= map(select(.type != "network"))' "$b/config.json" >"$b/c.json" &&
-		mv "$b/c.json" "$b/config.json"
-	runc run -d --no-pivot --bundle "$b" "$1" >"$b/log" 2>&1 </dev/null ||
-		vm_fail "runc run $1: $(cat "$b/log")"
+	vm_runc_sleeper "$1" '.process.capabilities[] += ["CAP_NET_RAW"] |
+		.linux.namespaces |= map(select(.type != "network"))'
 }
 start_ctr "$A"
 start_ctr "$B"
@@ -116,9 +141,11 @@ t0=$(date +%s)
 ward_pid=$!
 vm_wait_for 60 "ward in force" grep -q "generation 1 in force" "$err"
 vm_log "ward in force after $(($(date +%s) - t0)) s"
-echo "c1 connect 4 127.0.0.1 7001" >"$VM_TMP/$A/rootfs/calls"
+printf 'c1 connect 4 127.0.0.1 7001\ns1 raw - - -\n' >"$VM_TMP/$A/rootfs/calls"
 calls "$A"
 expect "$A" c1 0 "audit: connect to 127.0.0.1:7001 proceeds"
+expect "$A" s1 0 "audit: a raw socket is created"
+vm_wait_for 20 "audit socket alert" has_alert '.op == "socket" and .object == "socket raw" and .level == "none"'
 vm_wait_for 20 "audit connect alert" has_alert '.op == "connect" and .object == "127.0.0.1:7001"'
 ev=$(alerts '.op == "connect"' | head -n 1)
 echo "audit alert: $ev"
@@ -142,6 +169,14 @@ u2 sendto 6 127.0.0.1 7004
 u3 sendto 4 127.0.0.1 7005
 b1 bind 4 0.0.0.0 7003
 b2 bind 4 0.0.0.0 7006
+s1 raw - - -
+s2 packet - - -
+x1 uconnect - /tmp/s.sock -
+x2 uconnect - /tmp/ok.sock -
+x3 usend - /tmp/d.sock -
+x4 ubind - /tmp/new.sock -
+x5 ubind - /tmp/fine.sock -
+x6 uconnect - tmp/s.sock -
 CALLS
 cp "$VM_TMP/$A/rootfs/calls" "$VM_TMP/$B/rootfs/calls"
 calls "$A"
@@ -155,21 +190,45 @@ expect "$A" u2 $EPERM "enforce: UDP sendto ::ffff:127.0.0.1:7004 fails"
 expect "$A" u3 0 "enforce: UDP sendto 127.0.0.1:7005 proceeds"
 expect "$A" b1 $EPERM "enforce: bind to port 7003 fails"
 expect "$A" b2 0 "enforce: bind to port 7006 proceeds"
+expect "$A" s1 $EPERM "enforce: creating a raw socket fails"
+expect "$A" s2 $EPERM "enforce: creating a packet socket fails"
+expect "$A" x1 $EPERM "enforce: unix connect to /tmp/s.sock fails"
+expect "$A" x2 0 "enforce: unix connect to /tmp/ok.sock proceeds"
+expect "$A" x3 $EPERM "enforce: datagram to the unix socket /tmp/d.sock fails"
+expect "$A" x4 $EPERM "enforce: binding a unix socket at /tmp/new.sock fails"
+expect "$A" x5 0 "enforce: binding a unix socket at /tmp/fine.sock proceeds"
+expect "$A" x6 $EPERM "enforce: unix connect to the relative tmp/s.sock (cwd /) fails"
+[ ! -e "$VM_TMP/$A/rootfs/tmp/new.sock" ] || vm_fail "the refused bind left /tmp/new.sock"
 echo go >"$VM_TMP/$A/rootfs/tmp/go"
 vm_wait_for 20 "the delayed listen() returned" test -s "$VM_TMP/$A/rootfs/tmp/listen.out"
 vm_assert_eq "$(cut -d' ' -f1 "$VM_TMP/$A/rootfs/tmp/listen.out")" "rc=$EPERM" \
 	"enforce: listen() on a socket bound to 7003 fails"
-for op in connect sendmsg bind listen; do
+for op in connect sendmsg bind listen socket unix_connect unix_bind; do
 	vm_wait_for 20 "block alert for $op" has_alert ".action == \"block\" and .level == \"lsm\" and .op == \"$op\""
 done
 vm_assert_eq "$(alerts '.action == "block" and .op == "sendmsg"' | head -n 1 | jq -r '.protocol + " " + .object')" \
 	"udp 127.0.0.1:7004" "sendmsg alert protocol/object"
+vm_assert_eq "$(alerts '.action == "block" and .op == "socket"' | jq -r .object | sort -u | tr '\n' ' ')" \
+	"socket packet socket raw " "socket alert objects"
+vm_assert_eq "$(alerts '.action == "block" and (.op | startswith("unix"))' | jq -r '.op + " " + .object + " " + .rule' | sort -u | tr '\n' ,)" \
+	"unix_bind /tmp/new.sock no-unix-bind,unix_connect /tmp/d.sock no-unix,unix_connect /tmp/s.sock no-unix," \
+	"unix alerts: op, path as the container sees it, rule"
 
 calls "$B"
-for n in c1 c3 u1 u2; do
+for n in c1 c3 u1 u2 s1 s2 x1 x3 x4; do
 	expect "$B" $n 0 "container B: $(grep "^$n " "$VM_TMP/$B/rootfs/calls") proceeds"
 done
 got=$(perl "$VM_TMP/net.pl" connect 4 127.0.0.1 7001)
 vm_assert_eq "$got" "rc=0" "host: connect to 127.0.0.1:7001"
 vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"
+
+# SIGKILL: the pinned programs keep refusing.
+kill -KILL "$ward_pid"
+wait "$ward_pid" 2>/dev/null
+ward_pid=
+printf 'c1 connect 4 127.0.0.1 7001\ns1 raw - - -\nx1 uconnect - /tmp/s.sock -\n' >"$VM_TMP/$A/rootfs/calls"
+calls "$A"
+expect "$A" c1 $EPERM "after SIGKILL of ward: connect still fails"
+expect "$A" s1 $EPERM "after SIGKILL of ward: raw socket still fails"
+expect "$A" x1 $EPERM "after SIGKILL of ward: unix connect still fails"
 vm_log "done after $(($(date +%s) - t0)) s"

@@ -77,11 +77,7 @@ done
 echo done
 SH
 chmod +x "$b/rootfs/loop.sh"
-vm_run runc spec --bundle "$b"
-jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
-	.root.readonly = false' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
-runc run -d --no-pivot --bundle "$b" "$A" >"$b/log" 2>&1 </dev/null ||
-	vm_fail "runc run $A: $(cat "$b/log")"
+vm_runc_sleeper "$A"
 
 write_policy 1
 # One server at a time (/run/ward/server.lock): an earlier test's may still be exiting.

@@ -114,11 +114,7 @@ start_ctr() { # ID
 	cp /usr/bin/perl "$b/rootfs/usr/bin/perl"
 	cp -a /lib /lib64 "$b/rootfs/"
 	cp "$VM_TMP/tricks.pl" "$VM_TMP/tricks.sh" "$b/rootfs/"
-	vm_run runc spec --bundle "$b"
-	jq '.process.terminal = false | .process.args = ["/bin/busybox", "sleep", "1000"] |
-		.root.readonly = false' "$b/config.json" >"$b/c.json" && mv "$b/c.json" "$b/config.json"
-	runc run -d --no-pivot --bundle "$b" "$1" >"$b/log" 2>&1 </dev/null ||
-		vm_fail "runc run $1: $(cat "$b/log")"
+	vm_runc_sleeper "$1"
 }
 start_ctr "$A"
 start_ctr "$B"
