@@ -339,8 +339,47 @@ static __always_inline int sock_op(const volatile struct learn_op *op, struct pt
 	return 0;
 }
 
-/* A datagram sent with a destination address (sendto, sendmsg) on a UDP
- * socket: the destination, once per cgroup. A connected socket's sends
+struct name_hash {
+	const char *name;
+	__u64 h;
+};
+
+static int name_hash_cb(__u32 i, void *data)
+{
+	struct name_hash *c = data;
+
+	c->h = (c->h ^ (__u8)c->name[i & (LEARN_PATH_LEN - 1)]) * 0x100000001b3ULL;
+	return 0;
+}
+
+/* A datagram sent to a unix socket by path (where: the sockaddr_un), once
+ * per cgroup and absolute path (key: FNV-1a of the path in addr); relative
+ * names, rare, are reported every time. */
+static __always_inline int unix_send(struct learn_sent_key *key, unsigned long where)
+{
+	struct ward_learn_event *e = new_event(LEARN_EV_CONNECT, key->cgroup_id);
+	struct name_hash c = { .h = 0xcbf29ce484222325ULL };
+	__u8 one = 1;
+
+	if (!e || !unix_endpoint(e, (const char *)where, sizeof(struct sockaddr_un)))
+		return 0;
+	if (e->path[0].base_len) {
+		submit(e);
+		return 0;
+	}
+	c.name = e->path[0].name;
+	bpf_loop(e->path[0].name_len & (LEARN_PATH_LEN - 1), name_hash_cb, &c, 0);
+	__builtin_memcpy(key->addr, &c.h, sizeof(c.h));
+	key->port = 0xffff; /* no UDP key has it with this hash */
+	if (bpf_map_lookup_elem(&learn_sent, key))
+		return 0;
+	submit(e);
+	bpf_map_update_elem(&learn_sent, key, &one, BPF_ANY);
+	return 0;
+}
+
+/* A datagram sent with a destination address (sendto, sendmsg) on a UDP or
+ * unix socket: the destination, once per cgroup. A connected socket's sends
  * without an address add nothing (its connect was recorded). */
 static __always_inline int send_op(const volatile struct learn_op *op, struct pt_regs *regs,
 				   bool compat, __u64 cgid)
@@ -352,7 +391,9 @@ static __always_inline int send_op(const volatile struct learn_op *op, struct pt
 	__u16 sa[2] = {}; /* family, port (network order) */
 	__u8 one = 1;
 
-	if (!sk || inet_proto(sk) != WARD_PROTO_UDP)
+	bool unix_sk = sk && BPF_CORE_READ(sk, __sk_common.skc_family) == AF_UNIX;
+
+	if (!sk || (!unix_sk && inet_proto(sk) != WARD_PROTO_UDP))
 		return 0;
 	if (op->kind == LEARN_OP_SENDMSG) { /* msg_name is the msghdr's first field */
 		__u32 name32 = 0;
@@ -364,6 +405,8 @@ static __always_inline int send_op(const volatile struct learn_op *op, struct pt
 			where = 0;
 		}
 	}
+	if (unix_sk)
+		return where ? unix_send(&key, where) : 0;
 	if (!where || bpf_probe_read_user(sa, sizeof(sa), (void *)where))
 		return 0;
 	key.port = __builtin_bswap16(sa[1]);

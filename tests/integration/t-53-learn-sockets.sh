@@ -3,7 +3,8 @@
 # ward learn records what the syscall-level trackers do not see: a container
 # whose entrypoint is a #! script runs busybox syslogd (binds the unix socket
 # /dev/log, forwards each message to 127.0.0.1:5514 with an unconnected UDP
-# sendto) and logger (connects to /dev/log), then executes a second script.
+# sendto) and logger (connects to /dev/log), a static helper sends a datagram
+# to a unix socket by path without connecting, then executes a second script.
 # The profile names the unix bind and connect by path, the UDP destination, and
 # each script's interpreter as executed with the script's parent, and the
 # files the kernel opens to execute (read, exec); rulesc compiles the unix
@@ -23,6 +24,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do # until syslogd has bound /dev/log
 	sleep 0.2
 done
 logger -t t53 "through syslog"
+/job/usend /data/r.sock || echo "usend failed"
 sleep 1
 /job/child.sh
 kill $!
@@ -32,6 +34,29 @@ while [ ! -e /data/go ]; do # the test runs `runc exec` meanwhile
 done
 EOF
 printf '#!/bin/sh\necho "child ran"\n' >"$TDIR/job/child.sh"
+# usend PATH: binds a datagram socket at PATH and sends it one datagram from an
+# unconnected socket (busybox has nothing that does).
+cat >"$TDIR/usend.c" <<'CEOF'
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int r = socket(AF_UNIX, SOCK_DGRAM, 0), s = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	if (argc != 2 || strlen(argv[1]) >= sizeof(a.sun_path) || r < 0 || s < 0)
+		return 1;
+	strcpy(a.sun_path, argv[1]);
+	unlink(argv[1]);
+	if (bind(r, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return 1;
+	return sendto(s, "x", 1, 0, (struct sockaddr *)&a, sizeof(a)) == 1 ? 0 : 1;
+}
+CEOF
+gcc -static -O2 -o "$TDIR/job/usend" "$TDIR/usend.c" || fail "gcc -static usend.c"
 chmod +x "$TDIR/job/job.sh" "$TDIR/job/child.sh"
 
 id=$(ctr_id sockets)
@@ -60,6 +85,7 @@ check "syslogd's bind of /dev/log" has network "bind unix /dev/log"
 check "logger's connect to /dev/log" has network "connect unix /dev/log"
 check "  ... as unix entries of the allowlist" grep -qF '{connect: {unix: ["/dev/log"]}}' "$TDIR/job.yaml"
 check "the datagrams sent without connect" has network "connect udp ::ffff:127.0.0.1 5514"
+check "the unix datagram sent without connect" has network "connect unix /data/r.sock"
 check "the entrypoint script, started by the runtime" \
 	grep -qF '{\"exec\":\"/job/job.sh\",\"parent\":\"\"}' "$TDIR/job.yaml"
 check "  ... its interpreter, started by the runtime too" \
