@@ -140,9 +140,12 @@ static void choose_levels(struct enforcer *e, const struct probe_verdict *v)
 		e->level[WARD_RES_FILE] = WARD_LEVEL_SIGKILL;
 	if (v->enforcement[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP)
 		e->level[WARD_RES_NET] = WARD_LEVEL_CGROUP;
-	(void)snprintf(e->reason[WARD_RES_CAP], sizeof(e->reason[WARD_RES_CAP]),
-		       "no BPF-LSM: capabilities are decided only in the capable hook; "
-		       "not enforced and not reported on this kernel");
+	(void)snprintf(e->reason[WARD_RES_CAP], sizeof(e->reason[WARD_RES_CAP]), "%s",
+		       probe_tracepoint_exists("tp/capability/cap_capable")
+			       ? "no BPF-LSM: capabilities are refused only in the capable hook; "
+				 "reported from the cap_capable tracepoint, not enforced"
+			       : "no BPF-LSM: capabilities are decided only in the capable hook; "
+				 "not enforced and not reported on this kernel");
 }
 
 static int set_pins(struct enforcer *e)
@@ -287,6 +290,8 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 		else if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
 			 type == BPF_PROG_TYPE_CGROUP_SOCK)
 			on = e->use_cg;
+		else if (p == e->skel->progs.ward_tp_capable) /* a recent tracepoint */
+			on = !lsm && probe_tracepoint_exists(bpf_program__section_name(p));
 		else if (p == e->skel->progs.ward_sys_enter) /* syscall rules: any kernel */
 			on = v->trackers[PROBE_TRACKER_SYSCALL].usable;
 		else if (p == e->skel->progs.ward_tp_open) /* tp_btf/sys_exit, as files */

@@ -884,22 +884,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-/* Does the tracepoint a "tp/CATEGORY/NAME" program attaches to exist? */
-static bool tracepoint_exists(const char *sec)
-{
-	static const char *const roots[] = { PROBE_TRACEFS_DIR, PROBE_DEBUGFS_TRACING_DIR };
-	char path[PATH_MAX];
-
-	if (strncmp(sec, "tp/", 3))
-		return true;
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		snprintf(path, sizeof(path), "%s/events/%s", roots[i], sec + 3);
-		if (access(path, F_OK) == 0)
-			return true;
-	}
-	return false;
-}
-
 static int load_learn(struct lsession *s)
 {
 	struct bpf_program *prog;
@@ -927,7 +911,7 @@ static int load_learn(struct lsession *s)
 	 * unloaded and capabilities are inferred. */
 	for (prog = bpf_object__next_program(s->lskel->obj, NULL); prog;
 	     prog = bpf_object__next_program(s->lskel->obj, prog)) {
-		if (tracepoint_exists(bpf_program__section_name(prog)))
+		if (probe_tracepoint_exists(bpf_program__section_name(prog)))
 			continue;
 		bpf_program__set_autoload(prog, false);
 		if (verbose)

@@ -356,6 +356,21 @@ int probe_mount_tracefs(void)
 	return 1;
 }
 
+bool probe_tracepoint_exists(const char *sec)
+{
+	static const char *const roots[] = { PROBE_TRACEFS_DIR, PROBE_DEBUGFS_TRACING_DIR };
+	char path[PATH_MAX];
+
+	if (strncmp(sec, "tp/", 3))
+		return true;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		(void)snprintf(path, sizeof(path), "%s/events/%s", roots[i], sec + 3);
+		if (access(path, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 int probe_mount_bpffs(void)
 {
 	if (is_fs(PROBE_BPFFS_DIR, BPF_FS_MAGIC))

@@ -1012,6 +1012,23 @@ int BPF_PROG(ward_tp_open, struct pt_regs *regs, long ret)
 	return 0;
 }
 
+/* Capability uses without BPF-LSM: reported (level none, nothing can refuse
+ * them here) from the tracepoint recent kernels fire after each check; only
+ * granted uses, as the capable hook sees them. */
+SEC("tp/capability/cap_capable")
+int ward_tp_capable(struct trace_event_raw_cap_capable *ctx)
+{
+	struct ward_req r = { .cls = WARD_CLS_CAP,
+			      .op = WARD_OP_CAPABLE,
+			      .domain = WARD_DOM_CAP,
+			      .mask = 1,
+			      .num = (__u32)ctx->cap };
+
+	if (ctx->ret == 0 && ctx->cap >= 0)
+		decide_number(&r, WARD_LEVEL_NONE, true);
+	return 0;
+}
+
 /* cgroup sock_addr: attached to each targeted container's cgroup; 0 refuses
  * the call with EPERM, 1 lets it proceed. */
 static __always_inline int cg_decide(struct bpf_sock_addr *ctx, __u8 op, __u32 netop, bool v6)
