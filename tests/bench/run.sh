@@ -20,14 +20,14 @@ printf 'static ward: %d bytes (%.2f MiB), limit 4 MiB: %s\n' "$size" \
 
 # Median CPU time (user+sys) in ns of R runs of the dd loop.
 dd_median() {
-	local t=()
+	local runs=()
 	for _ in $(seq "$R"); do
 		local cpu
 		cpu=$( { TIMEFORMAT='%3U %3S'; time dd if=/dev/zero of=/dev/null bs=1 \
 			count="$N" status=none; } 2>&1 )
-		t+=("$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1e9}')")
+		runs+=("$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1e9}')")
 	done
-	printf '%s\n' "${t[@]}" | sort -n | sed -n "$(((R + 1) / 2))p"
+	printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((R + 1) / 2))p"
 }
 
 # Each tracker is measured right after its own baseline, so drift in the
@@ -68,3 +68,8 @@ for extra in tests/bench/*.sh; do
 	echo "== $extra"
 	"$extra"
 done
+
+# The BPF-LSM hooks cannot load on a host without BPF-LSM: the same enforcement benchmark
+# runs in the test VM (tests/vm/bench/).
+echo "== tests/vm/bench (BPF-LSM kernel, qemu)"
+WARD_VM_SUITE=bench WARD_VM_VERBOSE=1 WARD_BIN="$BUILD/static/ward" tests/vm/run.sh

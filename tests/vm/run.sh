@@ -15,7 +15,10 @@
 #                    suite takes about 270 s under TCG on a quiet 2-core machine)
 #   WARD_VM_SKIP=1   record a skip instead of a failure when qemu or the kernel is unavailable
 #   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
-# Writes "PASSED FAILED SKIPPED" to $BUILD/test-results/vm; exits non-zero on any failure.
+#   WARD_VM_SUITE    the directory of tests/vm/ to run (default: tests; bench: the BPF-LSM
+#                    benchmarks of `make bench`)
+# Writes "PASSED FAILED SKIPPED" to $BUILD/test-results/vm (vm-SUITE for another suite); exits
+# non-zero on any failure.
 set -u -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +32,8 @@ else
 	cache=${WARD_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ward-vm}
 fi
 vm_timeout=${WARD_VM_TIMEOUT:-900}
+suite=${WARD_VM_SUITE:-tests}
+result_name=vm${WARD_VM_SUITE:+-$suite}
 # The kernel series under test: Debian bookworm's cloud flavour, which builds BPF-LSM in.
 kernel_re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
 qemu="qemu-system-x86_64"
@@ -37,7 +42,7 @@ say() { printf 'vm: %s\n' "$*"; }
 
 record() { # PASSED FAILED SKIPPED
 	mkdir -p "$results"
-	echo "$1 $2 $3" >"$results/vm"
+	echo "$1 $2 $3" >"$results/$result_name"
 	say "$1 passed, $2 failed, $3 skipped"
 }
 
@@ -66,21 +71,22 @@ header() { sed -n "s/^# vm-$2:[[:space:]]*//p" "$1"; }
 # ---- test selection -----------------------------------------------------------------------------
 tests=()
 all=()
-for f in "$here"/tests/*.sh; do
+[ -d "$here/$suite" ] || setup_fail "no suite $here/$suite"
+for f in "$here/$suite"/*.sh; do
 	[ -e "$f" ] && all+=("$f")
 done
 if [ $# -eq 0 ]; then
 	tests=("${all[@]}")
 else
 	for name in "$@"; do
-		f=$here/tests/${name%.sh}.sh
+		f=$here/$suite/${name%.sh}.sh
 		if [ ! -f "$f" ]; then
-			setup_fail "no test named '$name' (have: $(cd "$here/tests" && echo *.sh))"
+			setup_fail "no test named '$name' (have: $(cd "$here/$suite" && echo *.sh))"
 		fi
 		tests+=("$f")
 	done
 fi
-[ ${#tests[@]} -gt 0 ] || setup_fail "no tests in $here/tests"
+[ ${#tests[@]} -gt 0 ] || setup_fail "no tests in $here/$suite"
 for f in "${tests[@]}"; do
 	[ -x "$f" ] || setup_fail "$f is not executable (chmod +x)"
 done
@@ -167,8 +173,9 @@ work=$(mktemp -d "$build/vm/run.XXXXXX") || setup_fail "cannot create a work dir
 trap 'rm -rf "$work"' EXIT
 stage=$work/root
 
-# Copy a host file to the same path in the guest.
-put() { mkdir -p "$stage$(dirname "$1")" && cp -L "$1" "$stage$1"; }
+# Copy a host file to the same path in the guest. What is there already goes first: an applet
+# link to /bin/busybox would have cp write through it onto the host's busybox.
+put() { mkdir -p "$stage$(dirname "$1")" && rm -f "$stage$1" && cp -L "$1" "$stage$1"; }
 
 mkdir -p "$stage"/{dev,proc,sys,tmp,run,root,vm/tests}
 put "$busybox"
@@ -190,6 +197,11 @@ for f in "${tests[@]}"; do
 		for lib in $(ldd "$path" 2>/dev/null | grep -o '/[^ ]*'); do
 			put "$lib" || setup_fail "cannot copy $lib (needed by $path)"
 		done
+	done
+	# Files of the source tree a test needs, under /vm/files/ by their base name.
+	for t in $(header "$f" files); do
+		mkdir -p "$stage/vm/files" && cp "$t" "$stage/vm/files/" ||
+			setup_fail "$(basename "$f") needs '$t', cannot copy it"
 	done
 	# Kernel modules a test needs, with their dependencies from modules.dep.
 	for m in $(header "$f" modules); do

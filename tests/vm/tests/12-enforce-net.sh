@@ -88,6 +88,7 @@ perl -e 'for my $p (7001, 7002) { my $h = "L$p"; socket($h, 2, 1, 0) or die;
 	listen($h, 64) or die; push @l, $h }
 	while (1) { for (@l) { my $r = ""; vec($r, fileno($_), 1) = 1;
 	if (select($r, undef, undef, 0.05)) { accept(C, $_); close(C) } } }' &
+# shellcheck disable=SC2034 # used by the cleanup hook (eval)
 srv_pid=$!
 # Unix sockets in both containers' /tmp: stream listeners s.sock and ok.sock, datagram d.sock.
 mkdir -p "$VM_TMP/$A/rootfs/tmp" "$VM_TMP/$B/rootfs/tmp"
@@ -96,6 +97,7 @@ perl -e 'for my $d (@ARGV) { for (["s.sock", 1], ["ok.sock", 1], ["d.sock", 2]) 
 	bind($h, pack("S a108", 1, "$d/$_->[0]")) or die "bind $d/$_->[0]: $!";
 	listen($h, 64) if $_->[1] == 1; push @u, $h } }
 	sleep 1000' "$VM_TMP/$A/rootfs/tmp" "$VM_TMP/$B/rootfs/tmp" &
+# shellcheck disable=SC2034 # used by the cleanup hook (eval)
 usrv_pid=$!
 vm_cleanup_hook='kill -KILL $srv_pid $usrv_pid 2>/dev/null'
 
