@@ -1045,11 +1045,10 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 						? "no %s: a tracepoint program kills the new "
 						  "program with bpf_send_signal(SIGKILL) (the "
 						  "exec completed)"
-						: "no %s: a tp_btf/sys_exit program kills the "
+						: "no %s: tp_btf/sys_exit programs kill the "
 						  "process with bpf_send_signal(SIGKILL) after a "
-						  "blocked open (the open completed); unlink, "
-						  "rename, chmod, chown, mknod, link and "
-						  "truncate are not decided",
+						  "blocked open or change (it completed); changes "
+						  "are decided on the names passed, not resolved",
 					missing);
 			} else {
 				add_cause(missing, sizeof(missing), r,

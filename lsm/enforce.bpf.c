@@ -38,6 +38,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define FMODE_EXEC     0x20
 #define FMODE_CREATED  0x100000
 #define O_TRUNC	       01000
+#define AT_FDCWD       -100
 #define WARD_SIGKILL   9
 
 /* Set by the engine before load: kill a blocked exec, or the process that
@@ -134,6 +135,44 @@ static __always_inline int walk_path(const struct path *p, struct ward_scratch *
 	if (bpf_probe_read_kernel(&at, sizeof(at), &p))
 		return -1;
 	return ward_walk_addr(at - bpf_core_field_offset(struct file, f_path), s, 0);
+}
+
+/*
+ * A name as a caller passed it (user memory; kernel memory for a sockaddr
+ * copied in), made absolute against the directory of the file at dir_file
+ * (0: the cwd) as the task sees it, into s->obj; at most max bytes of the
+ * name. Not resolved: a symlink or ".." in the name is taken as written.
+ * -1: empty, unreadable or too long a directory.
+ */
+static __always_inline int name_path(struct ward_scratch *s, __u64 dir_file, const char *name,
+				     bool user, __u32 max)
+{
+	struct fs_struct *fs;
+	int len = 0, n;
+	char c = 0;
+
+	if ((user ? bpf_probe_read_user(&c, 1, name) : bpf_probe_read_kernel(&c, 1, name)) || !c)
+		return -1;
+	if (c != '/') {
+		if (dir_file) {
+			len = ward_walk_addr(dir_file, s, 0);
+		} else {
+			fs = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), fs);
+			len = walk_path(&fs->pwd, s);
+		}
+		if (len < 0 || len > WARD_PATH_MAX)
+			return -1;
+		barrier_var(len); /* keep the masks below where the verifier sees them */
+		if (len > 1)
+			s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+	}
+	n = user ? bpf_probe_read_user_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name)
+		 : bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name);
+	if (n < 0)
+		return -1;
+	if (n == max + 1)
+		s->obj[(len + max) & (2 * WARD_PATH_MAX - 1)] = '\0';
+	return 0;
 }
 
 static __always_inline void exe_walk(struct ward_req *r, struct ward_scratch *s)
@@ -602,29 +641,8 @@ static __always_inline int net_addr_hook(struct socket *sock, struct sockaddr *a
  */
 static __always_inline int unix_name(struct sockaddr *sa, struct ward_scratch *s)
 {
-	const char *name = ((struct sockaddr_un *)sa)->sun_path;
-	struct fs_struct *fs;
-	int len = 0, n;
-	char c = 0;
-
-	if (bpf_probe_read_kernel(&c, 1, name) || !c)
-		return -1;
-	if (c != '/') {
-		fs = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), fs);
-		len = walk_path(&fs->pwd, s);
-		if (len < 0 || len > WARD_PATH_MAX)
-			return -1;
-		if (len > 1)
-			s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
-	}
 	/* sun_path need not be NUL-terminated: at most its 108 bytes */
-	n = bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], UNIX_PATH_MAX + 1,
-				      name);
-	if (n < 0)
-		return -1;
-	if (n == UNIX_PATH_MAX + 1)
-		s->obj[(len + UNIX_PATH_MAX) & (2 * WARD_PATH_MAX - 1)] = '\0';
-	return 0;
+	return name_path(s, 0, ((struct sockaddr_un *)sa)->sun_path, false, UNIX_PATH_MAX);
 }
 
 static __always_inline int unix_named(struct sockaddr *sa)
@@ -1026,6 +1044,182 @@ int ward_tp_capable(struct trace_event_raw_cap_capable *ctx)
 
 	if (ctx->ret == 0 && ctx->cap >= 0)
 		decide_number(&r, WARD_LEVEL_NONE, true);
+	return 0;
+}
+
+/*
+ * File changes without BPF-LSM, on the way out of a successful syscall: what
+ * a change syscall does (x86_64 and x32 numbers, change_index()): the access
+ * on its first object and where that is (the argument holding the name, and
+ * the one holding its dirfd, -1: the cwd; name -1: the file of the fd in
+ * dfd), and a second name (rename and link: the new one; -1: none).
+ */
+struct change_op {
+	__u32 access, access2;
+	__s8 name, dfd, name2, dfd2;
+};
+
+static const struct change_op change_ops[] = {
+	/* unlink, unlinkat, rmdir */
+	{ WARD_ACC_UNLINK, 0, 0, -1, -1, -1 },
+	{ WARD_ACC_UNLINK, 0, 1, 0, -1, -1 },
+	/* rename; renameat, renameat2 */
+	{ WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 0, -1, 1, -1 },
+	{ WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 1, 0, 3, 2 },
+	/* mkdir, mknod; mkdirat, mknodat */
+	{ WARD_ACC_CREATE, 0, 0, -1, -1, -1 },
+	{ WARD_ACC_CREATE, 0, 1, 0, -1, -1 },
+	/* link; linkat: the source for every access (as path_link), the new name */
+	{ WARD_ACC_ALL, WARD_ACC_CREATE, 0, -1, 1, -1 },
+	{ WARD_ACC_ALL, WARD_ACC_CREATE, 1, 0, 3, 2 },
+	/* symlink, symlinkat: the new name */
+	{ WARD_ACC_CREATE, 0, 1, -1, -1, -1 },
+	{ WARD_ACC_CREATE, 0, 2, 1, -1, -1 },
+	/* chmod, fchmodat(2), fchmod */
+	{ WARD_ACC_CHMOD, 0, 0, -1, -1, -1 },
+	{ WARD_ACC_CHMOD, 0, 1, 0, -1, -1 },
+	{ WARD_ACC_CHMOD, 0, -1, 0, -1, -1 },
+	/* chown and lchown, fchownat, fchown */
+	{ WARD_ACC_CHOWN, 0, 0, -1, -1, -1 },
+	{ WARD_ACC_CHOWN, 0, 1, 0, -1, -1 },
+	{ WARD_ACC_CHOWN, 0, -1, 0, -1, -1 },
+	/* truncate, ftruncate */
+	{ WARD_ACC_WRITE, 0, 0, -1, -1, -1 },
+	{ WARD_ACC_WRITE, 0, -1, 0, -1, -1 },
+};
+
+/* The entry of change_ops[] for a syscall number, -1 for the others. */
+static __always_inline int change_index(long nr)
+{
+	switch (nr & ~0x40000000L) {
+	case 87: /* unlink */
+	case 84: /* rmdir */
+		return 0;
+	case 263: /* unlinkat */
+		return 1;
+	case 82: /* rename */
+		return 2;
+	case 264: /* renameat */
+	case 316: /* renameat2 */
+		return 3;
+	case 83:  /* mkdir */
+	case 133: /* mknod */
+		return 4;
+	case 258: /* mkdirat */
+	case 259: /* mknodat */
+		return 5;
+	case 86: /* link */
+		return 6;
+	case 265: /* linkat */
+		return 7;
+	case 88: /* symlink */
+		return 8;
+	case 266: /* symlinkat */
+		return 9;
+	case 90: /* chmod */
+		return 10;
+	case 268: /* fchmodat */
+	case 452: /* fchmodat2 */
+		return 11;
+	case 91: /* fchmod */
+		return 12;
+	case 92: /* chown */
+	case 94: /* lchown */
+		return 13;
+	case 260: /* fchownat */
+		return 14;
+	case 93: /* fchown */
+		return 15;
+	case 76: /* truncate */
+		return 16;
+	case 77: /* ftruncate */
+		return 17;
+	default:
+		return -1;
+	}
+}
+
+static __always_inline unsigned long sys_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0:
+		return regs->di;
+	case 1:
+		return regs->si;
+	case 2:
+		return regs->dx;
+	default:
+		return regs->r10;
+	}
+}
+
+/* Decide access on the name at name_addr (user memory; 0: the file at
+ * dir_file itself) against dir_file (0: the cwd). A global function: the
+ * verifier checks it once, not once per name (rename and link have two). */
+__noinline int ward_change_after(__u64 name_addr, __u64 dir_file, __u32 access)
+{
+	const struct ward_cgroup_policies *pols;
+	struct ward_scratch *s = cpu_scratch();
+	struct ward_req *r;
+
+	if (!s)
+		return 0;
+	r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access);
+	pols = ward_targeted(r);
+	if (!pols)
+		return 0;
+	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true, WARD_PATH_MAX - 1) < 0
+		      : ward_walk_addr(dir_file, s, 0) < 0)
+		return 0;
+	exe_walk(r, s);
+	decide_after(r, s, pols, tp_file_kill);
+	return 0;
+}
+
+/* One object of a change: the name in argument name (-1: none, the file of
+ * the fd in argument dfd is the object) against the directory of the fd in
+ * argument dfd (-1 or AT_FDCWD: the cwd). */
+static __always_inline void change_one(struct task_struct *t, struct pt_regs *regs, __u32 access,
+				       int name, int dfd)
+{
+	struct file *dir = NULL;
+	int fd;
+
+	if (dfd >= 0) {
+		fd = (int)sys_arg(regs, dfd);
+		if (fd != AT_FDCWD || name < 0) {
+			dir = task_fd_file(t, fd);
+			if (!dir)
+				return;
+		}
+	}
+	ward_change_after(name < 0 ? 0 : sys_arg(regs, name), (__u64)dir, access);
+}
+
+/*
+ * Changes by name (unlink, rmdir, rename, mkdir, mknod, link, symlink, chmod,
+ * chown, truncate and their *at and f* forms), decided after they happened
+ * from the name the caller passed, made absolute against its dirfd or cwd as
+ * the container sees them: not resolved (a symlink or ".." in the name is
+ * taken as written; docs/threat-model.md). A blocked one kills the caller.
+ * 32-bit callers are not decided here.
+ */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ward_tp_change, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	const struct change_op *op;
+	int i;
+
+	if (ret != 0 || (t->thread_info.status & TS_COMPAT))
+		return 0;
+	i = change_index(regs->orig_ax);
+	if (i < 0 || i >= (int)(sizeof(change_ops) / sizeof(change_ops[0])))
+		return 0;
+	op = &change_ops[i];
+	change_one(t, regs, op->access, op->name, op->dfd);
+	if (op->name2 >= 0)
+		change_one(t, regs, op->access2, op->name2, op->dfd2);
 	return 0;
 }
 

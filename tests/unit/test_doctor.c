@@ -115,9 +115,9 @@ static void test_verdict_fallbacks(void **state)
 	for (size_t t = 0; t < PROBE_TRACKER_COUNT; t++)
 		assert_true(v.trackers[t].usable);
 
-	/* File opens are decided at tp_btf/sys_exit, execs at a tracepoint; the
-	 * changes by name are not, and the reason says so. */
-	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_FILE], "unlink"));
+	/* File opens and changes are decided at tp_btf/sys_exit, execs at a
+	 * tracepoint; changes on the names passed, and the reason says so. */
+	assert_non_null(strstr(v.enforcement_reason[PROBE_RES_FILE], "names passed, not resolved"));
 	set_fail(&r, PROBE_TP_BTF, EPERM);
 	probe_verdict(&r, &v);
 	assert_int_equal(v.enforcement[PROBE_RES_EXEC], PROBE_LEVEL_SIGKILL);
