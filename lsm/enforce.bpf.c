@@ -1154,9 +1154,11 @@ static __always_inline unsigned long sys_arg(struct pt_regs *regs, int i)
 }
 
 /* Decide access on the name at name_addr (user memory; 0: the file at
- * dir_file itself) against dir_file (0: the cwd). A global function: the
- * verifier checks it once, not once per name (rename and link have two). */
-__noinline int ward_change_after(__u64 name_addr, __u64 dir_file, __u32 access)
+ * dir_file itself) against dir_file (0: the cwd); unix_op: 0 for a file
+ * change, else the unix socket operation (WARD_OP_UNIX_*) on a sun_path. A
+ * global function: the verifier checks it once, not once per name (rename
+ * and link have two). */
+__noinline int ward_change_after(__u64 name_addr, __u64 dir_file, __u32 access, __u32 unix_op)
 {
 	const struct ward_cgroup_policies *pols;
 	struct ward_scratch *s = cpu_scratch();
@@ -1164,16 +1166,40 @@ __noinline int ward_change_after(__u64 name_addr, __u64 dir_file, __u32 access)
 
 	if (!s)
 		return 0;
-	r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access);
+	if (unix_op)
+		r = change_req(s, WARD_CLS_NET, unix_op,
+			       unix_op == WARD_OP_UNIX_BIND ? WARD_DOM_UNIX_BIND
+							    : WARD_DOM_UNIX_CONNECT,
+			       1);
+	else
+		r = change_req(s, WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access);
 	pols = ward_targeted(r);
 	if (!pols)
 		return 0;
-	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true, WARD_PATH_MAX - 1) < 0
+	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true,
+				  unix_op ? UNIX_PATH_MAX : WARD_PATH_MAX - 1) < 0
 		      : ward_walk_addr(dir_file, s, 0) < 0)
 		return 0;
 	exe_walk(r, s);
-	decide_after(r, s, pols, tp_file_kill);
+	decide_after(r, s, pols, unix_op ? tp_sock_kill : tp_file_kill);
 	return 0;
+}
+
+/* A unix socket named by path in a successful connect, bind, sendto or
+ * sendmsg (x86_64 numbers), as the caller passed it; abstract names and
+ * other families are not decided. */
+static __always_inline void unix_after(struct pt_regs *regs, long nr)
+{
+	unsigned long addr = nr == 44 ? regs->r8 : regs->si; /* sendto: dest_addr */
+	__u16 family = 0;
+
+	if (nr == 46 && bpf_probe_read_user(&addr, sizeof(addr), (void *)addr)) /* msg_name */
+		return;
+	if (!addr || bpf_probe_read_user(&family, sizeof(family), (void *)addr) ||
+	    family != AF_UNIX)
+		return;
+	ward_change_after(addr + sizeof(family), 0, 1,
+			  nr == 49 ? WARD_OP_UNIX_BIND : WARD_OP_UNIX_CONNECT);
 }
 
 /* One object of a change: the name in argument name (-1: none, the file of
@@ -1193,27 +1219,36 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
 				return;
 		}
 	}
-	ward_change_after(name < 0 ? 0 : sys_arg(regs, name), (__u64)dir, access);
+	ward_change_after(name < 0 ? 0 : sys_arg(regs, name), (__u64)dir, access, 0);
 }
 
 /*
  * Changes by name (unlink, rmdir, rename, mkdir, mknod, link, symlink, chmod,
- * chown, truncate and their *at and f* forms), decided after they happened
- * from the name the caller passed, made absolute against its dirfd or cwd as
- * the container sees them: not resolved (a symlink or ".." in the name is
- * taken as written; docs/threat-model.md). A blocked one kills the caller.
- * 32-bit callers are not decided here.
+ * chown, truncate and their *at and f* forms) and unix sockets by path
+ * (connect, bind, datagrams), decided after they happened from the name the
+ * caller passed, made absolute against its dirfd or cwd as the container sees
+ * them: not resolved (a symlink or ".." in the name is taken as written;
+ * docs/threat-model.md). A blocked one kills the caller. 32-bit callers are
+ * not decided here.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ward_tp_change, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	long nr = regs->orig_ax & ~0x40000000L;
 	const struct change_op *op;
 	int i;
 
-	if (ret != 0 || (t->thread_info.status & TS_COMPAT))
+	if (ret < 0 || (t->thread_info.status & TS_COMPAT))
 		return 0;
-	i = change_index(regs->orig_ax);
+	/* connect, sendto, sendmsg, bind: unix sockets by path */
+	if (nr == 42 || nr == 44 || nr == 46 || nr == 49) {
+		unix_after(regs, nr);
+		return 0;
+	}
+	if (ret != 0)
+		return 0;
+	i = change_index(nr);
 	if (i < 0 || i >= (int)(sizeof(change_ops) / sizeof(change_ops[0])))
 		return 0;
 	op = &change_ops[i];

@@ -4,7 +4,9 @@
 # A raw IP socket is refused with EPERM by cgroup/sock_create on A's cgroup (level "cgroup":
 # busybox ping falls back to an unprivileged ICMP socket, which the kernel refuses too); a
 # packet socket, which that hook does not see, gets its creator killed from the socket()
-# tracepoint (level "sigkill"). Container B (same capabilities, not selected) is untouched.
+# tracepoint (level "sigkill"). A connect to the unix socket /dev/log (busybox logger, with
+# syslogd in the container) is decided after the syscall on the path passed and its caller
+# killed (level "sigkill"). Container B (same capabilities, not selected) is untouched.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -22,6 +24,9 @@ spec:
   rules:
     - name: no-raw
       network: {sockets: [raw, packet]}
+      action: block
+    - name: no-log
+      network: {connect: {unix: [/dev/log]}}
       action: block
 YAML
 
@@ -59,6 +64,25 @@ rc=0
 arp "$B" || rc=$?
 [ "$rc" -ne 137 ] || fail "B: arping was killed"
 echo "ok: B's arping not killed (exit $rc)"
+
+for c in "$A" "$B"; do
+	ctr_exec "$c" sh -c 'syslogd -n -O /tmp/messages </dev/null >/dev/null 2>&1 &' ||
+		fail "syslogd in $c"
+done
+for ((i = 0; i < 50; i++)); do
+	ctr_exec "$A" test -S /dev/log && ctr_exec "$B" test -S /dev/log && break
+	sleep 0.1
+done
+rc=0
+ctr_exec "$A" logger -t t95 hello >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 137 ] || fail "A: logger (unix connect to /dev/log) exited $rc, want 137"
+wait_event w 10 '.tracker == "alert" and .op == "unix_connect"'
+ev=$(first_event "$out" '.tracker == "alert" and .op == "unix_connect"')
+assert_event "unix connect: block at level sigkill, the path passed" "$ev" \
+	'.action == "block" and .level == "sigkill" and .rule == "no-log" and
+	 .object == "/dev/log" and .container.name == $a' --arg a "$A"
+ctr_exec "$B" logger -t t95 hello || fail "B: logger failed"
+echo "ok: B's logger untouched"
 assert_none "no alert for B" "$out" '.tracker == "alert" and .container.name == $b' --arg b "$B"
 ward_stop w
 check_alert_schema "$out"
