@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -44,6 +45,17 @@ void cli_info(const char *fmt, ...)
 	va_start(ap, fmt);
 	report("info", fmt, ap);
 	va_end(ap);
+}
+
+int cli_parse_text_json(const char *arg, bool *json)
+{
+	if (strcmp(arg, "json") && strcmp(arg, "text")) {
+		cli_error("-o: unknown format '%s' (text or json)", arg);
+		return -EINVAL;
+	}
+	*json = !strcmp(arg, "json");
+	cli_json_errors = *json;
+	return 0;
 }
 
 int cli_parse_seconds(const char *s, long min, long max, long *ret)

@@ -11,6 +11,10 @@ extern bool cli_json_errors;
 __attribute__((format(printf, 1, 2))) void cli_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void cli_info(const char *fmt, ...);
 
+/* `-o text|json` of the commands that print a report: *json, and errors as
+ * JSON from then on with json; -EINVAL (said) for another format. */
+int cli_parse_text_json(const char *arg, bool *json);
+
 /* Whole seconds in [min, max]; -EINVAL otherwise. */
 int cli_parse_seconds(const char *s, long min, long max, long *ret);
 

@@ -154,6 +154,7 @@ int cmd_doctor(int argc, char **argv)
 		{ 0 },
 	};
 	enum doctor_format fmt = DOCTOR_TEXT;
+	bool json = false;
 	int fixed[ARRAY_SIZE(fixes)] = { 0 };
 	struct probe_results results;
 	struct probe_verdict verdict;
@@ -165,16 +166,9 @@ int cmd_doctor(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
-			if (!strcmp(optarg, "json")) {
-				fmt = DOCTOR_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				fmt = DOCTOR_TEXT;
-			} else {
-				cli_error("doctor: unknown output format '%s' (text or json)",
-					  optarg);
+			if (cli_parse_text_json(optarg, &json) < 0)
 				return EXIT_USAGE;
-			}
-			cli_json_errors = fmt == DOCTOR_JSON;
+			fmt = json ? DOCTOR_JSON : DOCTOR_TEXT;
 			break;
 		case 'f':
 			fix = true;

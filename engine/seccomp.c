@@ -1739,12 +1739,8 @@ static int seccomp_check_cmd(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (strcmp(optarg, "json") && strcmp(optarg, "text")) {
-				cli_error("-o: unknown format '%s' (text or json)", optarg);
+			if (cli_parse_text_json(optarg, &json) < 0)
 				return EXIT_USAGE;
-			}
-			json = !strcmp(optarg, "json");
-			cli_json_errors = json;
 			break;
 		case 'h':
 			help_seccomp();
