@@ -294,7 +294,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 			on = !lsm && probe_tracepoint_exists(bpf_program__section_name(p));
 		else if (p == e->skel->progs.ward_sys_enter) /* syscall rules: any kernel */
 			on = v->trackers[PROBE_TRACKER_SYSCALL].usable;
-		else if (p == e->skel->progs.ward_tp_open || p == e->skel->progs.ward_tp_change)
+		else if (p == e->skel->progs.ward_tp_exit)
 			/* tp_btf/sys_exit, as the files tracker */
 			on = !lsm && v->trackers[PROBE_TRACKER_FILES].usable;
 		else /* the exec tracepoint: audit (and SIGKILL) without BPF-LSM */

@@ -182,17 +182,32 @@ static __always_inline void exe_walk(struct ward_req *r, struct ward_scratch *s)
 	r->have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
 }
 
-/* The LSM verdict of a decided event, with its alert. */
-static __always_inline int lsm_verdict(struct ward_req *r, struct ward_scratch *s)
+/*
+ * What follows a decided event r, for every program: nothing for an allow;
+ * otherwise its alert, at the level a block reaches here (level:
+ * WARD_LEVEL_NONE where nothing can stop it; alert rules and audit mode
+ * always report none). At WARD_LEVEL_SIGKILL the caller is killed here.
+ * True when the program must refuse the action (LSM: -EPERM, cgroup: 0).
+ * task: the program may read the current task (not cgroup programs).
+ */
+static __always_inline bool ward_verdict(struct ward_req *r, struct ward_scratch *s, __u8 level,
+					 bool task)
 {
 	if (r->effective == WARD_ACT_ALLOW)
-		return 0;
-	if (r->effective == WARD_ACT_BLOCK) {
-		ward_alert(r, s, WARD_LEVEL_LSM, true);
-		return -EPERM;
+		return false;
+	if (r->effective == WARD_ACT_BLOCK && level != WARD_LEVEL_NONE) {
+		if (level == WARD_LEVEL_SIGKILL)
+			bpf_send_signal(WARD_SIGKILL);
+		ward_alert(r, s, level, task);
+		return true;
 	}
-	ward_alert(r, s, WARD_LEVEL_NONE, true);
-	return 0;
+	ward_alert(r, s, WARD_LEVEL_NONE, task);
+	return false;
+}
+
+static __always_inline int lsm_verdict(struct ward_req *r, struct ward_scratch *s)
+{
+	return ward_verdict(r, s, WARD_LEVEL_LSM, true) ? -EPERM : 0;
 }
 
 /* Decide a path event whose path is in s->obj; returns the LSM verdict. */
@@ -611,12 +626,7 @@ static __always_inline int decide_net(struct ward_req *r, const struct ward_cgro
 	if (ward_decide(r, s, pols) == WARD_ACT_ALLOW)
 		return 0;
 	exe_walk(r, s);
-	if (r->effective == WARD_ACT_BLOCK) {
-		ward_alert(r, s, WARD_LEVEL_LSM, true);
-		return -EPERM;
-	}
-	ward_alert(r, s, WARD_LEVEL_NONE, true);
-	return 0;
+	return lsm_verdict(r, s);
 }
 
 static __always_inline int net_addr_hook(struct socket *sock, struct sockaddr *address, __u8 op,
@@ -781,10 +791,8 @@ static __always_inline __u32 sock_kind(int family, int type)
 /* ---- numbers: capabilities and socket kinds ------------------------------------------------ */
 
 /*
- * Decide r (a number event: r->num) and alert. A block is refused at
- * block_level (true is returned: the caller refuses or kills), or reported
- * with level none when block_level is WARD_LEVEL_NONE. task: the program may
- * read the current task (not cgroup programs).
+ * Decide r (a number event: r->num) and alert: ward_verdict() at
+ * block_level (true: the caller refuses; sigkill has killed already).
  */
 static __always_inline bool decide_number(struct ward_req *r, __u8 block_level, bool task)
 {
@@ -802,12 +810,7 @@ static __always_inline bool decide_number(struct ward_req *r, __u8 block_level, 
 		return false;
 	if (task)
 		exe_walk(r, s);
-	if (r->effective == WARD_ACT_BLOCK && block_level != WARD_LEVEL_NONE) {
-		ward_alert(r, s, block_level, task);
-		return true;
-	}
-	ward_alert(r, s, WARD_LEVEL_NONE, task);
-	return false;
+	return ward_verdict(r, s, block_level, task);
 }
 
 SEC("lsm/capable")
@@ -905,21 +908,14 @@ int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
 
 /* ---- fallbacks without BPF-LSM ------------------------------------------------------------------- */
 
-/* Decide, after the fact, a path event whose path is in s->obj: a block is
- * enforced by killing the acting process when kill is set (level sigkill),
- * otherwise only reported (level none). */
+/* After the fact: a block kills the acting process when kill is set (level
+ * sigkill), otherwise it is only reported (level none). */
 static __always_inline void verdict_after(struct ward_req *r, struct ward_scratch *s, bool kill)
 {
-	if (r->effective == WARD_ACT_ALLOW)
-		return;
-	if (r->effective == WARD_ACT_BLOCK && kill) {
-		bpf_send_signal(WARD_SIGKILL);
-		ward_alert(r, s, WARD_LEVEL_SIGKILL, true);
-		return;
-	}
-	ward_alert(r, s, WARD_LEVEL_NONE, true);
+	ward_verdict(r, s, kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
 }
 
+/* Decide, after the fact, a path event whose path is in s->obj. */
 static __always_inline void decide_after(struct ward_req *r, struct ward_scratch *s,
 					 const struct ward_cgroup_policies *pols, bool kill)
 {
@@ -995,24 +991,20 @@ static __always_inline bool open_nr(long nr, bool compat)
  * truncated); a blocked one kills the process before it returns to user
  * space. Every other syscall costs the number test.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ward_tp_open, struct pt_regs *regs, long ret)
+static __always_inline void open_after(struct task_struct *t, long ret)
 {
 	const struct ward_cgroup_policies *pols;
 	struct ward_req r = { .cls = WARD_CLS_FILE, .op = WARD_OP_OPEN, .domain = WARD_DOM_FILE };
-	struct task_struct *t = bpf_get_current_task_btf();
 	struct ward_scratch *s;
 	unsigned int fmode;
 	struct file *f;
 
-	if (ret < 0 || !open_nr(regs->orig_ax, t->thread_info.status & TS_COMPAT))
-		return 0;
 	pols = ward_targeted(&r);
 	if (!pols)
-		return 0;
+		return;
 	f = task_fd_file(t, ret);
 	if (!f)
-		return 0;
+		return;
 	fmode = BPF_CORE_READ(f, f_mode);
 	if (fmode & FMODE_READ)
 		r.mask |= WARD_ACC_READ;
@@ -1021,13 +1013,12 @@ int BPF_PROG(ward_tp_open, struct pt_regs *regs, long ret)
 	if (fmode & FMODE_CREATED)
 		r.mask |= WARD_ACC_CREATE;
 	if (!r.mask) /* O_PATH */
-		return 0;
+		return;
 	s = cpu_scratch();
 	if (!s || ward_walk_addr((__u64)f, s, 0) < 0)
-		return 0;
+		return;
 	exe_walk(&r, s);
 	decide_after(&r, s, pols, tp_file_kill);
-	return 0;
 }
 
 /* Capability uses without BPF-LSM: reported (level none, nothing can refuse
@@ -1059,81 +1050,98 @@ struct change_op {
 	__s8 name, dfd, name2, dfd2;
 };
 
-static const struct change_op change_ops[] = {
-	/* unlink, unlinkat, rmdir */
-	{ WARD_ACC_UNLINK, 0, 0, -1, -1, -1 },
-	{ WARD_ACC_UNLINK, 0, 1, 0, -1, -1 },
-	/* rename; renameat, renameat2 */
-	{ WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 0, -1, 1, -1 },
-	{ WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 1, 0, 3, 2 },
-	/* mkdir, mknod; mkdirat, mknodat */
-	{ WARD_ACC_CREATE, 0, 0, -1, -1, -1 },
-	{ WARD_ACC_CREATE, 0, 1, 0, -1, -1 },
-	/* link; linkat: the source for every access (as path_link), the new name */
-	{ WARD_ACC_ALL, WARD_ACC_CREATE, 0, -1, 1, -1 },
-	{ WARD_ACC_ALL, WARD_ACC_CREATE, 1, 0, 3, 2 },
-	/* symlink, symlinkat: the new name */
-	{ WARD_ACC_CREATE, 0, 1, -1, -1, -1 },
-	{ WARD_ACC_CREATE, 0, 2, 1, -1, -1 },
-	/* chmod, fchmodat(2), fchmod */
-	{ WARD_ACC_CHMOD, 0, 0, -1, -1, -1 },
-	{ WARD_ACC_CHMOD, 0, 1, 0, -1, -1 },
-	{ WARD_ACC_CHMOD, 0, -1, 0, -1, -1 },
-	/* chown and lchown, fchownat, fchown */
-	{ WARD_ACC_CHOWN, 0, 0, -1, -1, -1 },
-	{ WARD_ACC_CHOWN, 0, 1, 0, -1, -1 },
-	{ WARD_ACC_CHOWN, 0, -1, 0, -1, -1 },
-	/* truncate, ftruncate */
-	{ WARD_ACC_WRITE, 0, 0, -1, -1, -1 },
-	{ WARD_ACC_WRITE, 0, -1, 0, -1, -1 },
+/* change_ops[] entries, the syscalls sharing each in change_index(). */
+enum change_kind {
+	CH_UNLINK,    /* unlink, rmdir */
+	CH_UNLINKAT,  /* unlinkat */
+	CH_RENAME,    /* rename */
+	CH_RENAMEAT,  /* renameat, renameat2 */
+	CH_CREATE,    /* mkdir, mknod */
+	CH_CREATEAT,  /* mkdirat, mknodat */
+	CH_LINK,      /* link */
+	CH_LINKAT,    /* linkat */
+	CH_SYMLINK,   /* symlink */
+	CH_SYMLINKAT, /* symlinkat */
+	CH_CHMOD,     /* chmod */
+	CH_CHMODAT,   /* fchmodat, fchmodat2 */
+	CH_FCHMOD,    /* fchmod */
+	CH_CHOWN,     /* chown, lchown */
+	CH_CHOWNAT,   /* fchownat */
+	CH_FCHOWN,    /* fchown */
+	CH_TRUNCATE,  /* truncate */
+	CH_FTRUNCATE, /* ftruncate */
+	CH__COUNT,
 };
 
-/* The entry of change_ops[] for a syscall number, -1 for the others. */
+static const struct change_op change_ops[CH__COUNT] = {
+	[CH_UNLINK] = { WARD_ACC_UNLINK, 0, 0, -1, -1, -1 },
+	[CH_UNLINKAT] = { WARD_ACC_UNLINK, 0, 1, 0, -1, -1 },
+	[CH_RENAME] = { WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 0, -1, 1, -1 },
+	[CH_RENAMEAT] = { WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 1, 0, 3, 2 },
+	[CH_CREATE] = { WARD_ACC_CREATE, 0, 0, -1, -1, -1 },
+	[CH_CREATEAT] = { WARD_ACC_CREATE, 0, 1, 0, -1, -1 },
+	/* the source for every access (as path_link), and the new name */
+	[CH_LINK] = { WARD_ACC_ALL, WARD_ACC_CREATE, 0, -1, 1, -1 },
+	[CH_LINKAT] = { WARD_ACC_ALL, WARD_ACC_CREATE, 1, 0, 3, 2 },
+	/* the new name */
+	[CH_SYMLINK] = { WARD_ACC_CREATE, 0, 1, -1, -1, -1 },
+	[CH_SYMLINKAT] = { WARD_ACC_CREATE, 0, 2, 1, -1, -1 },
+	[CH_CHMOD] = { WARD_ACC_CHMOD, 0, 0, -1, -1, -1 },
+	[CH_CHMODAT] = { WARD_ACC_CHMOD, 0, 1, 0, -1, -1 },
+	[CH_FCHMOD] = { WARD_ACC_CHMOD, 0, -1, 0, -1, -1 },
+	[CH_CHOWN] = { WARD_ACC_CHOWN, 0, 0, -1, -1, -1 },
+	[CH_CHOWNAT] = { WARD_ACC_CHOWN, 0, 1, 0, -1, -1 },
+	[CH_FCHOWN] = { WARD_ACC_CHOWN, 0, -1, 0, -1, -1 },
+	[CH_TRUNCATE] = { WARD_ACC_WRITE, 0, 0, -1, -1, -1 },
+	[CH_FTRUNCATE] = { WARD_ACC_WRITE, 0, -1, 0, -1, -1 },
+};
+
+/* The change_ops[] entry for an x86_64 syscall number, -1 for the others. */
 static __always_inline int change_index(long nr)
 {
-	switch (nr & ~0x40000000L) {
+	switch (nr) {
 	case 87: /* unlink */
 	case 84: /* rmdir */
-		return 0;
-	case 263: /* unlinkat */
-		return 1;
-	case 82: /* rename */
-		return 2;
-	case 264: /* renameat */
-	case 316: /* renameat2 */
-		return 3;
+		return CH_UNLINK;
+	case 263:
+		return CH_UNLINKAT;
+	case 82:
+		return CH_RENAME;
+	case 264:
+	case 316:
+		return CH_RENAMEAT;
 	case 83:  /* mkdir */
 	case 133: /* mknod */
-		return 4;
+		return CH_CREATE;
 	case 258: /* mkdirat */
 	case 259: /* mknodat */
-		return 5;
-	case 86: /* link */
-		return 6;
-	case 265: /* linkat */
-		return 7;
-	case 88: /* symlink */
-		return 8;
-	case 266: /* symlinkat */
-		return 9;
-	case 90: /* chmod */
-		return 10;
+		return CH_CREATEAT;
+	case 86:
+		return CH_LINK;
+	case 265:
+		return CH_LINKAT;
+	case 88:
+		return CH_SYMLINK;
+	case 266:
+		return CH_SYMLINKAT;
+	case 90:
+		return CH_CHMOD;
 	case 268: /* fchmodat */
 	case 452: /* fchmodat2 */
-		return 11;
-	case 91: /* fchmod */
-		return 12;
+		return CH_CHMODAT;
+	case 91:
+		return CH_FCHMOD;
 	case 92: /* chown */
 	case 94: /* lchown */
-		return 13;
-	case 260: /* fchownat */
-		return 14;
-	case 93: /* fchown */
-		return 15;
-	case 76: /* truncate */
-		return 16;
-	case 77: /* ftruncate */
-		return 17;
+		return CH_CHOWN;
+	case 260:
+		return CH_CHOWNAT;
+	case 93:
+		return CH_FCHOWN;
+	case 76:
+		return CH_TRUNCATE;
+	case 77:
+		return CH_FTRUNCATE;
 	default:
 		return -1;
 	}
@@ -1231,30 +1239,43 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
  * docs/threat-model.md). A blocked one kills the caller. 32-bit callers are
  * not decided here.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ward_tp_change, struct pt_regs *regs, long ret)
+static __always_inline void change_after(struct task_struct *t, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	long nr = regs->orig_ax & ~0x40000000L;
 	const struct change_op *op;
 	int i;
 
-	if (ret < 0 || (t->thread_info.status & TS_COMPAT))
-		return 0;
 	/* connect, sendto, sendmsg, bind: unix sockets by path */
 	if (nr == 42 || nr == 44 || nr == 46 || nr == 49) {
 		unix_after(regs, nr);
-		return 0;
+		return;
 	}
 	if (ret != 0)
-		return 0;
+		return;
 	i = change_index(nr);
-	if (i < 0 || i >= (int)(sizeof(change_ops) / sizeof(change_ops[0])))
-		return 0;
+	if (i < 0 || i >= CH__COUNT)
+		return;
 	op = &change_ops[i];
 	change_one(t, regs, op->access, op->name, op->dfd);
 	if (op->name2 >= 0)
 		change_one(t, regs, op->access2, op->name2, op->dfd2);
+}
+
+/* Without BPF-LSM, on the way out of every syscall: opens (open_after()),
+ * changes and unix sockets by name (change_after()). One program, so any
+ * other syscall pays one invocation and the number tests. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ward_tp_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	bool compat = t->thread_info.status & TS_COMPAT;
+
+	if (ret < 0)
+		return 0;
+	if (open_nr(regs->orig_ax, compat))
+		open_after(t, ret);
+	else if (!compat)
+		change_after(t, regs, ret);
 	return 0;
 }
 
@@ -1287,14 +1308,8 @@ static __always_inline int cg_decide(struct bpf_sock_addr *ctx, __u8 op, __u32 n
 	s = cpu_scratch();
 	if (!s)
 		return 1;
-	if (ward_decide(&r, s, pols) == WARD_ACT_ALLOW)
-		return 1;
-	if (r.effective == WARD_ACT_BLOCK) {
-		ward_alert(&r, s, WARD_LEVEL_CGROUP, false);
-		return 0;
-	}
-	ward_alert(&r, s, WARD_LEVEL_NONE, false);
-	return 1;
+	ward_decide(&r, s, pols);
+	return !ward_verdict(&r, s, WARD_LEVEL_CGROUP, false);
 }
 
 SEC("cgroup/connect4")
@@ -1350,7 +1365,6 @@ int ward_tp_socket(struct trace_event_raw_sys_enter *ctx)
 
 	if (kind == WARD_SOCK_RAW && cg_sock_raw)
 		return 0;
-	if (decide_socket(kind, tp_sock_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true))
-		bpf_send_signal(WARD_SIGKILL);
+	decide_socket(kind, tp_sock_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
 	return 0;
 }
