@@ -18,6 +18,7 @@ enum ward_drop {
 	WARD_DROP_MAP_FULL,    /* a hash map update failed: entry not recorded */
 	WARD_DROP_PATH_TRUNC,  /* a path was deeper/longer than recorded: kept the tail */
 	WARD_DROP_ARGS_TRUNC,  /* argv longer than recorded */
+	WARD_DROP_UNDECIDED,   /* a policy decision could not complete: refused */
 	WARD_DROP__MAX,
 };
 

@@ -10,11 +10,17 @@
 
 #define PATH_SCRATCH   4096 /* power of two: offsets are masked with it */
 #define PATH_NAME_MAX  256  /* power of two: component lengths are masked with it */
-#define PATH_MAX_DEPTH 48
+#define PATH_MAX_DEPTH 48   /* bpf_loop() steps: components plus mount crossings */
 
-/* Layout of the per-CPU scratch: the path ends at buf[PATH_SCRATCH]. */
+/* Layout of the per-CPU scratch: the path ends at buf[PATH_SCRATCH]. The
+ * walk's state lives here too (map memory), so the verifier checks the loop
+ * body once as a range of values instead of once per iteration. */
 struct path_scratch {
 	char buf[PATH_SCRATCH + PATH_NAME_MAX];
+	__u64 d, vm, mnt;     /* dentry, vfsmount and mount being walked */
+	__u64 root_d, root_m; /* the task's root */
+	__u32 off;	      /* start of the path in buf */
+	__u8 done, at_root, truncated, pad;
 };
 
 struct {
@@ -45,6 +51,48 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, long 
 	return f;
 }
 
+/* One component of file_path(): up one dentry, or across one mount; 1 stops. */
+static int path_step(__u32 i, void *data)
+{
+	struct path_scratch *ps = *(struct path_scratch **)data;
+	struct dentry *d = (struct dentry *)ps->d, *parent, *mnt_root;
+	struct vfsmount *vm = (struct vfsmount *)ps->vm;
+	struct mount *mnt = (struct mount *)ps->mnt, *mnt_parent;
+	const unsigned char *name;
+	__u32 len, off;
+
+	if (ps->d == ps->root_d && ps->vm == ps->root_m) {
+		ps->done = ps->at_root = 1;
+		return 1;
+	}
+	mnt_root = BPF_CORE_READ(vm, mnt_root);
+	parent = BPF_CORE_READ(d, d_parent);
+	if (d == mnt_root || d == parent) {
+		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (mnt_parent == mnt) { /* top of the mount tree */
+			ps->done = 1;
+			return 1;
+		}
+		ps->d = (__u64)BPF_CORE_READ(mnt, mnt_mountpoint);
+		ps->mnt = (__u64)mnt_parent;
+		ps->vm = (__u64)&mnt_parent->mnt;
+		return 0;
+	}
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	off = ps->off;
+	if (len >= PATH_NAME_MAX || len + 1 > off) {
+		ps->truncated = 1;
+		return 1;
+	}
+	off = (off - len - 1) & (PATH_SCRATCH - 1);
+	ps->buf[off] = '/';
+	bpf_probe_read_kernel(&ps->buf[off + 1], len & (PATH_NAME_MAX - 1), name);
+	ps->off = off;
+	ps->d = (__u64)parent;
+	return 0;
+}
+
 /*
  * Writes the path of @f into the tail of @ps->buf and returns its start
  * offset (the path is buf[off, PATH_SCRATCH)). Sets *truncated when the walk
@@ -53,52 +101,19 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, long 
 static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, bool *truncated)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct dentry *root_d = BPF_CORE_READ(task, fs, root.dentry);
-	struct vfsmount *root_m = BPF_CORE_READ(task, fs, root.mnt);
-	struct dentry *d = BPF_CORE_READ(f, f_path.dentry);
 	struct vfsmount *vm = BPF_CORE_READ(f, f_path.mnt);
-	struct mount *mnt = container_of(vm, struct mount, mnt);
-	__u32 off = PATH_SCRATCH;
-	bool done = false, at_root = false;
+	__u32 off;
 
-	*truncated = false;
-	for (int i = 0; i < PATH_MAX_DEPTH; i++) {
-		struct dentry *parent, *mnt_root;
-		struct mount *mnt_parent;
-		const unsigned char *name;
-		__u32 len;
-
-		if (d == root_d && vm == root_m) {
-			done = at_root = true;
-			break;
-		}
-		mnt_root = BPF_CORE_READ(vm, mnt_root);
-		parent = BPF_CORE_READ(d, d_parent);
-		if (d == mnt_root || d == parent) {
-			mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-			if (mnt_parent == mnt) { /* top of the mount tree */
-				done = true;
-				break;
-			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			vm = &mnt_parent->mnt;
-			continue;
-		}
-		len = BPF_CORE_READ(d, d_name.len);
-		name = BPF_CORE_READ(d, d_name.name);
-		if (len >= PATH_NAME_MAX || len + 1 > off) {
-			*truncated = true;
-			break;
-		}
-		off -= len + 1;
-		off &= PATH_SCRATCH - 1;
-		ps->buf[off] = '/';
-		bpf_probe_read_kernel(&ps->buf[off + 1], len & (PATH_NAME_MAX - 1), name);
-		d = parent;
-	}
-	if (!done)
-		*truncated = true;
+	ps->root_d = (__u64)BPF_CORE_READ(task, fs, root.dentry);
+	ps->root_m = (__u64)BPF_CORE_READ(task, fs, root.mnt);
+	ps->d = (__u64)BPF_CORE_READ(f, f_path.dentry);
+	ps->vm = (__u64)vm;
+	ps->mnt = (__u64)container_of(vm, struct mount, mnt);
+	ps->off = PATH_SCRATCH;
+	ps->done = ps->at_root = ps->truncated = 0;
+	bpf_loop(PATH_MAX_DEPTH, path_step, &ps, 0);
+	*truncated = ps->truncated || !ps->done;
+	off = ps->off;
 	if (off == PATH_SCRATCH) {
 		/* Nothing above the file: the task's root itself ("/", whatever
 		 * its dentry is called: a container's root is a directory of the
@@ -109,7 +124,7 @@ static __always_inline __u32 file_path(struct path_scratch *ps, struct file *f, 
 		char first = 0;
 
 		bpf_probe_read_kernel(&first, 1, name);
-		if (!at_root && len > 0 && len < PATH_NAME_MAX && first != '/') {
+		if (!ps->at_root && len > 0 && len < PATH_NAME_MAX && first != '/') {
 			barrier_var(len); /* keep the bound where the verifier sees it */
 			len &= PATH_NAME_MAX - 1;
 			off = (PATH_SCRATCH - len) & (PATH_SCRATCH - 1);

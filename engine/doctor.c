@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "probe.h"
+#include "progcheck.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -42,7 +43,9 @@ void help_doctor(void)
 	       "\n"
 	       "Try each kernel feature ward uses by loading, attaching and detaching a tiny BPF\n"
 	       "program (never by reading version numbers), then report which trackers work and\n"
-	       "which enforcement level each resource gets.\n"
+	       "which enforcement level each resource gets. Then load each of ward's own BPF\n"
+	       "programs alone and report what the verifier said and the instructions it\n"
+	       "processed (budget: 200000, 20%% of the kernel's limit).\n"
 	       "\n"
 	       "  -o, --output FORMAT  text (default) or json\n"
 	       "      --fix            mount tracefs on %s and bpffs on %s\n"
@@ -63,6 +66,28 @@ static const char *fix_result(int ret)
 static void print_row(int width, const char *name, const char *status, const char *detail)
 {
 	printf("%-*s  %-*s  %s\n", width, name, STATUS_WIDTH, status, detail);
+}
+
+/* Every program ward ships, as this kernel's verifier saw it. */
+static void print_programs(const struct progcheck *pc, size_t n)
+{
+	int width = (int)strlen("PROGRAM");
+
+	for (size_t i = 0; i < n; i++)
+		width = width > (int)strlen(pc[i].program) ? width : (int)strlen(pc[i].program);
+	printf("\n%-*s  %-7s  %-11s  %9s  %s\n", width, "PROGRAM", "OBJECT", "STATUS", "INSNS",
+	       "DETAIL");
+	for (size_t i = 0; i < n; i++) {
+		char insns[16] = "-";
+
+		if (pc[i].status == PROGCHECK_OK)
+			(void)snprintf(insns, sizeof(insns), "%u", pc[i].verified_insns);
+		printf("%-*s  %-7s  %-11s  %9s  %s\n", width, pc[i].program, pc[i].object,
+		       progcheck_status_name(pc[i].status), insns,
+		       pc[i].status == PROGCHECK_OK && pc[i].verified_insns > PROGCHECK_BUDGET
+			       ? "over the budget of 200000 verified instructions"
+			       : pc[i].detail);
+	}
 }
 
 static void print_text(const struct probe_results *r, const struct probe_verdict *v,
@@ -117,7 +142,7 @@ static void print_text(const struct probe_results *r, const struct probe_verdict
 }
 
 static int print_json(const struct probe_results *r, const struct probe_verdict *v,
-		      const int *fixed, bool fix)
+		      const int *fixed, bool fix, const struct progcheck *pc, size_t n_pc)
 {
 	json_t *root, *list;
 	int ret = -ENOMEM;
@@ -125,6 +150,22 @@ static int print_json(const struct probe_results *r, const struct probe_verdict 
 	root = probe_to_json(r, v);
 	if (!root)
 		return -errno;
+	list = json_array();
+	if (json_object_set_new(root, "programs", list) < 0 ||
+	    json_object_set_new(root, "verifier_budget", json_integer(PROGCHECK_BUDGET)) < 0)
+		goto out_free_root;
+	for (size_t i = 0; i < n_pc; i++) {
+		const struct progcheck *c = &pc[i];
+
+		if (json_array_append_new(
+			    list, json_pack("{s:s, s:s, s:s, s:s, s:I, s:s?, s:s}", "object",
+					    c->object, "program", c->program, "section", c->section,
+					    "status", progcheck_status_name(c->status),
+					    "verified_insns", (json_int_t)c->verified_insns,
+					    "errno", c->err ? strerrorname_np(-c->err) : NULL,
+					    "detail", c->detail)) < 0)
+			goto out_free_root;
+	}
 	if (fix) {
 		list = json_array();
 		if (json_object_set_new(root, "fixes", list) < 0)
@@ -158,6 +199,8 @@ int cmd_doctor(int argc, char **argv)
 	int fixed[ARRAY_SIZE(fixes)] = { 0 };
 	struct probe_results results;
 	struct probe_verdict verdict;
+	struct progcheck *pc = NULL;
+	size_t n_pc = 0;
 	bool fix = false;
 	int opt, err;
 
@@ -196,15 +239,23 @@ int cmd_doctor(int argc, char **argv)
 		return EXIT_CANNOT_RUN;
 	}
 	probe_verdict(&results, &verdict);
+	err = progcheck_all(&pc, &n_pc);
+	if (err < 0) {
+		cli_error("doctor: cannot load ward's programs: %s", strerror(-err));
+		return EXIT_CANNOT_RUN;
+	}
 
 	if (fmt == DOCTOR_JSON) {
-		err = print_json(&results, &verdict, fixed, fix);
+		err = print_json(&results, &verdict, fixed, fix, pc, n_pc);
 		if (err < 0) {
 			cli_error("doctor: cannot write the report: %s", strerror(-err));
+			free(pc);
 			return EXIT_CANNOT_RUN;
 		}
 	} else {
 		print_text(&results, &verdict, fixed, fix);
+		print_programs(pc, n_pc);
 	}
+	free(pc);
 	return verdict.can_run ? EXIT_CAN_RUN : EXIT_CANNOT_RUN;
 }

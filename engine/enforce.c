@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Loader of lsm/enforce.bpf.c: variant choice from the probe verdict,
+ * Loader of the enforcement objects (lsm/{exec,file,net,cap,sys}.bpf.c, one
+ * per resource class, each degrading alone): variant choice from the probe
+ * verdict,
  * generations of inner maps switched through ward_active, pins under bpffs,
  * adoption of an earlier daemon's pins, per-cgroup attachments of the
  * cgroup sock_addr fallback.
@@ -10,6 +12,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,12 @@
 #include <bpf/libbpf.h>
 
 #include "enforce.h"
-#include "enforce.skel.h"
+#include "match.h"
+#include "cap.skel.h"
+#include "exec.skel.h"
+#include "file.skel.h"
+#include "net.skel.h"
+#include "sys.skel.h"
 
 enum table {
 	TBL_POLICIES,
@@ -34,13 +42,32 @@ enum table {
 	TBL__COUNT,
 };
 
+/* The maps every enforcement object shares, pinned by name in pin_dir (the
+ * first object to load creates them, the others reuse the pins); the outer
+ * maps first, in enum table order. */
+enum shared_map {
+	SM_ACTIVE = TBL__COUNT,
+	SM_LEVELS,
+	SM_COUNTERS,
+	SM_ALERTS,
+	SM_DROPS,
+	SM__COUNT,
+};
+
+static const char *const shared_maps[SM__COUNT] = {
+	"ward_policies", "ward_rules",	  "ward_objects", "ward_cidrs",	 "ward_cands",
+	"ward_globs",	 "ward_portsets", "ward_cgroups", "ward_active", "ward_levels",
+	"ward_counters", "ward_alerts",	  "ward_drops",
+};
+
 /* One generation's inner maps (fds owned, -1 when absent). */
 struct gen {
 	uint32_t generation, slot;
 	int fd[TBL__COUNT];
 };
 
-#define CG_PROGS 7
+#define CG_PROGS	  7
+#define VERIFIER_LOG_SIZE (16u << 20) /* enough for a level-1 log of a 1M-insn failure */
 
 struct cg_att {
 	uint64_t cgid;
@@ -48,10 +75,16 @@ struct cg_att {
 };
 
 struct enforcer {
-	struct enforce_bpf *skel;
+	struct exec_bpf *exec;
+	struct file_bpf *file;
+	struct net_bpf *net;
+	struct cap_bpf *cap;
+	struct sys_bpf *sys;
+	struct bpf_object *obj[ENF_OBJ_COUNT]; /* loaded objects, NULL otherwise */
+	struct enforce_obj_status st[ENF_OBJ_COUNT];
 	char pin_dir[PATH_MAX];
 	enum ward_level level[WARD_RES_COUNT];
-	char reason[WARD_RES_COUNT][PROBE_DETAIL_MAX];
+	char reason[WARD_RES_COUNT][ENFORCE_WHY_MAX];
 	struct bpf_link **links;
 	size_t n_links;
 	struct bpf_program *cg_prog[CG_PROGS];
@@ -61,7 +94,7 @@ struct enforcer {
 	bool pruned; /* cgroup pins of an earlier daemon checked */
 	uint32_t adopted;
 	struct gen cur, prev;
-	int outer_fd[TBL__COUNT];
+	int fd[SM__COUNT]; /* the shared maps, from their pins */
 };
 
 const char *ward_level_name(unsigned int level)
@@ -86,6 +119,17 @@ const char *ward_res_name(unsigned int res)
 	};
 
 	return res < WARD_RES_COUNT ? names[res] : "unknown";
+}
+
+const char *enforce_obj_name(enum enforce_obj o)
+{
+	static const char *const names[] = {
+		[ENF_OBJ_EXEC] = "exec",    [ENF_OBJ_FILE] = "file",
+		[ENF_OBJ_NET] = "network",  [ENF_OBJ_CAP] = "capabilities",
+		[ENF_OBJ_SYS] = "syscalls",
+	};
+
+	return o < ENF_OBJ_COUNT ? names[o] : "unknown";
 }
 
 void enforce_targets_free(struct enforce_target *t, size_t n)
@@ -119,57 +163,303 @@ static int pin_path(const struct enforcer *e, char *buf, size_t size, const char
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-/* ---- open ----------------------------------------------------------------------------------- */
+/* ---- open: one object per resource class ------------------------------------------------------ */
 
-static void choose_levels(struct enforcer *e, const struct probe_verdict *v)
+/* The resource whose level an object sets (the syscall object: none). */
+static int obj_res(enum enforce_obj o)
 {
-	bool lsm = v->enforcement[PROBE_RES_EXEC] == PROBE_LEVEL_LSM;
-
-	for (int r = 0; r < WARD_RES_COUNT; r++) {
-		e->level[r] = WARD_LEVEL_NONE;
-		(void)snprintf(e->reason[r], sizeof(e->reason[r]), "%s", v->enforcement_reason[r]);
+	switch (o) {
+	case ENF_OBJ_EXEC:
+		return WARD_RES_EXEC;
+	case ENF_OBJ_FILE:
+		return WARD_RES_FILE;
+	case ENF_OBJ_NET:
+		return WARD_RES_NET;
+	case ENF_OBJ_CAP:
+		return WARD_RES_CAP;
+	default:
+		return -1;
 	}
-	if (lsm) {
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			e->level[r] = WARD_LEVEL_LSM;
-		return;
-	}
-	if (v->enforcement[PROBE_RES_EXEC] == PROBE_LEVEL_SIGKILL)
-		e->level[WARD_RES_EXEC] = WARD_LEVEL_SIGKILL;
-	if (v->enforcement[PROBE_RES_FILE] == PROBE_LEVEL_SIGKILL)
-		e->level[WARD_RES_FILE] = WARD_LEVEL_SIGKILL;
-	if (v->enforcement[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP)
-		e->level[WARD_RES_NET] = WARD_LEVEL_CGROUP;
-	(void)snprintf(e->reason[WARD_RES_CAP], sizeof(e->reason[WARD_RES_CAP]), "%s",
-		       probe_tracepoint_exists("tp/capability/cap_capable")
-			       ? "no BPF-LSM: capabilities are refused only in the capable hook; "
-				 "reported from the cap_capable tracepoint, not enforced"
-			       : "no BPF-LSM: capabilities are decided only in the capable hook; "
-				 "not enforced and not reported on this kernel");
 }
 
-static int set_pins(struct enforcer *e)
+static enum ward_level probe_to_level(enum probe_level l)
 {
-	struct bpf_map *maps[] = {
-		e->skel->maps.ward_policies, e->skel->maps.ward_rules,
-		e->skel->maps.ward_objects,  e->skel->maps.ward_cidrs,
-		e->skel->maps.ward_cands,    e->skel->maps.ward_globs,
-		e->skel->maps.ward_portsets, e->skel->maps.ward_cgroups,
-		e->skel->maps.ward_active,   e->skel->maps.ward_levels,
-		e->skel->maps.ward_counters, e->skel->maps.ward_alerts,
-		e->skel->maps.ward_drops,
-	};
+	switch (l) {
+	case PROBE_LEVEL_LSM:
+		return WARD_LEVEL_LSM;
+	case PROBE_LEVEL_CGROUP:
+		return WARD_LEVEL_CGROUP;
+	case PROBE_LEVEL_SIGKILL:
+		return WARD_LEVEL_SIGKILL;
+	default:
+		return WARD_LEVEL_NONE;
+	}
+}
+
+/* Opens object o's skeleton with its load-time settings for the fallback
+ * levels (used when its BPF-LSM programs are not loaded). */
+static struct bpf_object *obj_open(struct enforcer *e, enum enforce_obj o,
+				   const struct probe_verdict *v)
+{
+	switch (o) {
+	case ENF_OBJ_EXEC:
+		e->exec = exec_bpf__open();
+		if (!e->exec)
+			return NULL;
+		e->exec->rodata->tp_exec_kill = v->fallback[PROBE_RES_EXEC] == PROBE_LEVEL_SIGKILL;
+		return e->exec->obj;
+	case ENF_OBJ_FILE:
+		e->file = file_bpf__open();
+		if (!e->file)
+			return NULL;
+		e->file->rodata->tp_file_kill = v->fallback[PROBE_RES_FILE] == PROBE_LEVEL_SIGKILL;
+		return e->file->obj;
+	case ENF_OBJ_NET:
+		e->net = net_bpf__open();
+		if (!e->net)
+			return NULL;
+		/* sockets: raw ones by the cgroup program, the others by the
+		 * tracepoints, which kill as the exec one does */
+		e->net->rodata->cg_sock_raw = v->fallback[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP;
+		e->net->rodata->tp_sock_kill = v->fallback[PROBE_RES_EXEC] == PROBE_LEVEL_SIGKILL;
+		return e->net->obj;
+	case ENF_OBJ_CAP:
+		e->cap = cap_bpf__open();
+		return e->cap ? e->cap->obj : NULL;
+	case ENF_OBJ_SYS:
+		e->sys = sys_bpf__open();
+		return e->sys ? e->sys->obj : NULL;
+	default:
+		errno = EINVAL;
+		return NULL;
+	}
+}
+
+static void obj_destroy(struct enforcer *e, enum enforce_obj o)
+{
+	switch (o) {
+	case ENF_OBJ_EXEC:
+		exec_bpf__destroy(e->exec);
+		e->exec = NULL;
+		break;
+	case ENF_OBJ_FILE:
+		file_bpf__destroy(e->file);
+		e->file = NULL;
+		break;
+	case ENF_OBJ_NET:
+		net_bpf__destroy(e->net);
+		e->net = NULL;
+		break;
+	case ENF_OBJ_CAP:
+		cap_bpf__destroy(e->cap);
+		e->cap = NULL;
+		break;
+	default:
+		sys_bpf__destroy(e->sys);
+		e->sys = NULL;
+		break;
+	}
+	e->obj[o] = NULL;
+}
+
+/* Whether program p of a class's object is loaded: its BPF-LSM variant
+ * (lsm), or the fallback the probes allow. */
+static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct probe_verdict *v)
+{
+	enum bpf_prog_type type = bpf_program__type(p);
+	const char *name = bpf_program__name(p), *sec = bpf_program__section_name(p);
+
+	if (type == BPF_PROG_TYPE_LSM)
+		return lsm;
+	if (!strcmp(name, "ward_sys_enter")) /* syscall rules: the same on any kernel */
+		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
+	if (lsm)
+		return false;
+	if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR || type == BPF_PROG_TYPE_CGROUP_SOCK)
+		return v->fallback[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP;
+	if (!strncmp(sec, "tp_btf/", 7)) /* sys_exit, as the files tracker */
+		return v->trackers[PROBE_TRACKER_FILES].usable;
+	/* tracepoints, some recent (capability/cap_capable) */
+	return v->trackers[PROBE_TRACKER_PROCESS].usable && probe_tracepoint_exists(sec);
+}
+
+static int set_pins(struct enforcer *e, struct bpf_object *obj)
+{
 	char path[PATH_MAX];
+	struct bpf_map *m;
 
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		int err = pin_path(e, path, sizeof(path), bpf_map__name(maps[i]));
+	for (int i = 0; i < SM__COUNT; i++) {
+		int err;
 
+		m = bpf_object__find_map_by_name(obj, shared_maps[i]);
+		if (!m)
+			continue;
+		err = pin_path(e, path, sizeof(path), shared_maps[i]);
 		if (!err)
-			err = bpf_map__set_pin_path(maps[i], path);
+			err = bpf_map__set_pin_path(m, path);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/* libbpf's print callback while objects load: the verifier log goes to a
+ * file (enforce_obj_status.log_path), not to the terminal; the rest to the
+ * callback that was set. */
+static libbpf_print_fn_t outer_print;
+
+__attribute__((format(printf, 2, 0))) static int quiet_print(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
+{
+	if (strstr(fmt, "PROG LOAD LOG"))
+		return 0;
+	return outer_print ? outer_print(level, fmt, ap) : 0;
+}
+
+/* The first wanted program that did not load, and the verifier's summary. */
+static void load_failure(struct enforcer *e, enum enforce_obj o, struct bpf_object *obj, int err,
+			 const char *log)
+{
+	struct enforce_obj_status *st = &e->st[o];
+	const char *last, *stats;
+	struct bpf_program *p;
+	char line[256] = "";
+	FILE *f;
+
+	st->err = err;
+	bpf_object__for_each_program(p, obj)
+	{
+		if (bpf_program__autoload(p) && bpf_program__fd(p) < 0) {
+			(void)snprintf(st->program, sizeof(st->program), "%s",
+				       bpf_program__name(p));
+			break;
+		}
+	}
+	probe_verifier_last_line(log, line, sizeof(line));
+	/* the statistics line names the budget when that is the cause */
+	stats = strstr(log, "processed ");
+	for (last = stats; last; last = strstr(last + 1, "processed "))
+		stats = last;
+	(void)snprintf(st->detail, sizeof(st->detail), "%s%s%.*s", line[0] ? line : strerror(-err),
+		       stats ? "; " : "", stats ? (int)strcspn(stats, "\n") : 0,
+		       stats ? stats : "");
+	st->log_path[0] = '\0';
+	if (!log[0] || (mkdir(ENFORCE_STATE_DIR, 0755) < 0 && errno != EEXIST))
+		return;
+	(void)snprintf(st->log_path, sizeof(st->log_path), "%s/verifier-%s.log", ENFORCE_STATE_DIR,
+		       enforce_obj_name(o));
+	f = fopen(st->log_path, "we");
+	if (!f) {
+		st->log_path[0] = '\0';
+		return;
+	}
+	(void)fprintf(f, "program %s: %s\n%s", st->program, strerror(-err), log);
+	(void)fclose(f);
+}
+
+/*
+ * Load object o with its BPF-LSM programs (lsm) or its fallbacks. 0, or
+ * -errno with e->st[o] saying which program failed and why (the verifier log
+ * in a file); -ENOENT when nothing of it runs on this kernel.
+ */
+static int obj_load(struct enforcer *e, enum enforce_obj o, bool lsm, const struct probe_verdict *v,
+		    char *log)
+{
+	struct bpf_object *obj = obj_open(e, o, v);
+	struct bpf_program *p;
+	size_t wanted = 0;
+	int err;
+
+	if (!obj)
+		return -errno;
+	bpf_object__for_each_program(p, obj)
+	{
+		bool on = prog_wanted(p, lsm, v);
+
+		err = bpf_program__set_autoload(p, on);
+		if (!err && on)
+			err = bpf_program__set_log_buf(p, log, VERIFIER_LOG_SIZE);
+		if (err)
+			goto out_destroy;
+		wanted += on;
+	}
+	if (!wanted) {
+		err = -ENOENT;
+		goto out_destroy;
+	}
+	err = set_pins(e, obj);
+	if (err)
+		goto out_destroy;
+	log[0] = '\0';
+	err = bpf_object__load(obj);
+	if (err) {
+		load_failure(e, o, obj, err, log);
+		goto out_destroy;
+	}
+	e->obj[o] = obj;
+	e->st[o].loaded = true;
+	e->st[o].err = 0;
+	return 0;
+
+out_destroy:
+	obj_destroy(e, o);
+	return err;
+}
+
+/* A reason into a fixed buffer, cut short when it must be. */
+__attribute__((format(printf, 3, 4))) static void reasonf(char *buf, size_t size, const char *fmt,
+							  ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* Load every class: BPF-LSM where the kernel has it, else (or when a class's
+ * BPF-LSM programs do not load) its fallbacks; set the levels and reasons. */
+static void load_all(struct enforcer *e, const struct probe_verdict *v, char *log)
+{
+	bool lsm = v->enforcement[PROBE_RES_EXEC] == PROBE_LEVEL_LSM;
+
+	outer_print = libbpf_set_print(quiet_print);
+	for (int o = 0; o < ENF_OBJ_COUNT; o++) {
+		int res = obj_res(o), err;
+		char lsm_why[ENFORCE_WHY_MAX] = "";
+
+		if (lsm && o != ENF_OBJ_SYS) {
+			err = obj_load(e, o, true, v, log);
+			if (!err) {
+				e->level[res] = WARD_LEVEL_LSM;
+				reasonf(e->reason[res], sizeof(e->reason[res]), "%s",
+					v->enforcement_reason[res]);
+				continue;
+			}
+			reasonf(lsm_why, sizeof(lsm_why), "BPF-LSM program %s did not load (%s)",
+				e->st[o].program, e->st[o].detail);
+		}
+		err = obj_load(e, o, false, v, log);
+		if (res < 0)
+			continue;
+		if (!err) {
+			e->level[res] = probe_to_level(v->fallback[res]);
+			reasonf(e->reason[res], sizeof(e->reason[res]), "%s%s%s", lsm_why,
+				lsm_why[0] ? "; falling back: " : "", v->fallback_reason[res]);
+		} else {
+			e->level[res] = WARD_LEVEL_NONE;
+			if (err == -ENOENT && !lsm_why[0])
+				reasonf(e->reason[res], sizeof(e->reason[res]),
+					"not decided on this kernel: %s", v->fallback_reason[res]);
+			else
+				reasonf(e->reason[res], sizeof(e->reason[res]),
+					"not decided: %s%s%s did not load (%s)", lsm_why,
+					lsm_why[0] ? "; fallback " : "", e->st[o].program,
+					e->st[o].detail);
+		}
+	}
+	libbpf_set_print(outer_print);
+	outer_print = NULL;
 }
 
 /* Attach every loaded non-cgroup program and pin its link, replacing the pin
@@ -179,37 +469,44 @@ static int attach_pin(struct enforcer *e, char *why, size_t why_size)
 	struct bpf_program *p;
 	size_t n = 0;
 
-	bpf_object__for_each_program(p, e->skel->obj) n++;
-	e->links = calloc(n, sizeof(*e->links));
+	for (int o = 0; o < ENF_OBJ_COUNT; o++)
+		if (e->obj[o])
+			bpf_object__for_each_program(p, e->obj[o]) n++;
+	e->links = calloc(n ? n : 1, sizeof(*e->links));
 	if (!e->links)
 		return -ENOMEM;
-	bpf_object__for_each_program(p, e->skel->obj)
-	{
-		enum bpf_prog_type type = bpf_program__type(p);
-		char path[PATH_MAX], name[NAME_MAX];
-		struct bpf_link *l;
-		int err;
-
-		if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
-		    type == BPF_PROG_TYPE_CGROUP_SOCK)
+	for (int o = 0; o < ENF_OBJ_COUNT; o++) {
+		if (!e->obj[o])
 			continue;
-		l = bpf_program__attach(p);
-		if (!l) {
-			err = -errno;
-			(void)snprintf(why, why_size, "attaching %s: %s", bpf_program__name(p),
-				       strerror(-err));
-			return err;
-		}
-		e->links[e->n_links++] = l;
-		(void)snprintf(name, sizeof(name), "link_%s", bpf_program__name(p));
-		err = pin_path(e, path, sizeof(path), name);
-		if (!err && unlink(path) < 0 && errno != ENOENT)
-			err = -errno;
-		if (!err)
-			err = bpf_link__pin(l, path);
-		if (err) {
-			(void)snprintf(why, why_size, "pinning %s: %s", path, strerror(-err));
-			return err;
+		bpf_object__for_each_program(p, e->obj[o])
+		{
+			enum bpf_prog_type type = bpf_program__type(p);
+			char path[PATH_MAX], name[NAME_MAX];
+			struct bpf_link *l;
+			int err;
+
+			if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
+			    type == BPF_PROG_TYPE_CGROUP_SOCK)
+				continue;
+			l = bpf_program__attach(p);
+			if (!l) {
+				err = -errno;
+				(void)snprintf(why, why_size, "attaching %s: %s",
+					       bpf_program__name(p), strerror(-err));
+				return err;
+			}
+			e->links[e->n_links++] = l;
+			(void)snprintf(name, sizeof(name), "link_%s", bpf_program__name(p));
+			err = pin_path(e, path, sizeof(path), name);
+			if (!err && unlink(path) < 0 && errno != ENOENT)
+				err = -errno;
+			if (!err)
+				err = bpf_link__pin(l, path);
+			if (err) {
+				(void)snprintf(why, why_size, "pinning %s: %s", path,
+					       strerror(-err));
+				return err;
+			}
 		}
 	}
 	return 0;
@@ -219,7 +516,7 @@ static int read_active(const struct enforcer *e, struct ward_active *ret)
 {
 	uint32_t zero = 0;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.ward_active), &zero, ret) == 0)
+	if (bpf_map_lookup_elem(e->fd[SM_ACTIVE], &zero, ret) == 0)
 		return 0;
 	if (errno != ENOENT)
 		return -errno;
@@ -241,7 +538,7 @@ static int adopt(struct enforcer *e)
 	for (int t = 0; t < TBL__COUNT; t++) {
 		uint32_t id;
 
-		if (bpf_map_lookup_elem(e->outer_fd[t], &a.slot, &id) < 0)
+		if (bpf_map_lookup_elem(e->fd[t], &a.slot, &id) < 0)
 			return -errno;
 		e->cur.fd[t] = bpf_map_get_fd_by_id(id);
 		if (e->cur.fd[t] < 0)
@@ -250,12 +547,36 @@ static int adopt(struct enforcer *e)
 	return 0;
 }
 
+/* "exec: ward_bprm_check: <verifier summary> (log: FILE); file: ..." */
+static void describe_failures(const struct enforcer *e, char *why, size_t why_size)
+{
+	size_t len = 0;
+
+	why[0] = '\0';
+	for (int o = 0; o < ENF_OBJ_COUNT && len < why_size; o++) {
+		const struct enforce_obj_status *st = &e->st[o];
+		int n;
+
+		if (st->loaded || !st->program[0])
+			continue;
+		n = snprintf(why + len, why_size - len, "%s%s: %s: %s%s%s%s", len ? "; " : "",
+			     enforce_obj_name(o), st->program, st->detail,
+			     st->log_path[0] ? " (verifier log: " : "", st->log_path,
+			     st->log_path[0] ? ")" : "");
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	if (!why[0])
+		(void)snprintf(why, why_size, "no enforcement program can run on this kernel");
+}
+
 struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
 			       size_t why_size)
 {
 	struct enforcer *e = calloc(1, sizeof(*e));
-	struct bpf_program *p;
-	bool lsm;
+	bool any = false;
+	char *log = NULL;
 	int err;
 
 	if (!e)
@@ -263,79 +584,53 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	why[0] = '\0';
 	gen_init(&e->cur);
 	gen_init(&e->prev);
+	for (int i = 0; i < SM__COUNT; i++)
+		e->fd[i] = -1;
 	(void)snprintf(e->pin_dir, sizeof(e->pin_dir), "%s", pin_dir);
-	choose_levels(e, v);
-	lsm = e->level[WARD_RES_EXEC] == WARD_LEVEL_LSM;
-	e->use_cg = e->level[WARD_RES_NET] == WARD_LEVEL_CGROUP;
-
-	e->skel = enforce_bpf__open();
-	if (!e->skel) {
-		err = -errno;
-		(void)snprintf(why, why_size, "opening the enforcement object: %s", strerror(-err));
-		goto out_free;
-	}
-	e->skel->rodata->tp_exec_kill = e->level[WARD_RES_EXEC] == WARD_LEVEL_SIGKILL;
-	e->skel->rodata->tp_file_kill = e->level[WARD_RES_FILE] == WARD_LEVEL_SIGKILL;
-	/* sockets: raw ones by the cgroup program, the others by the tracepoint,
-	 * which kills as the exec one does (both from the probes' verdict) */
-	e->skel->rodata->cg_sock_raw = e->use_cg;
-	e->skel->rodata->tp_sock_kill = e->level[WARD_RES_EXEC] == WARD_LEVEL_SIGKILL;
-	bpf_object__for_each_program(p, e->skel->obj)
-	{
-		enum bpf_prog_type type = bpf_program__type(p);
-		bool on;
-
-		if (type == BPF_PROG_TYPE_LSM)
-			on = lsm;
-		else if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
-			 type == BPF_PROG_TYPE_CGROUP_SOCK)
-			on = e->use_cg;
-		else if (p == e->skel->progs.ward_tp_capable) /* a recent tracepoint */
-			on = !lsm && probe_tracepoint_exists(bpf_program__section_name(p));
-		else if (p == e->skel->progs.ward_sys_enter) /* syscall rules: any kernel */
-			on = v->trackers[PROBE_TRACKER_SYSCALL].usable;
-		else if (p == e->skel->progs.ward_tp_exit)
-			/* tp_btf/sys_exit, as the files tracker */
-			on = !lsm && v->trackers[PROBE_TRACKER_FILES].usable;
-		else /* the exec tracepoint: audit (and SIGKILL) without BPF-LSM */
-			on = !lsm && v->trackers[PROBE_TRACKER_PROCESS].usable;
-		err = bpf_program__set_autoload(p, on);
-		if (err)
-			goto out_free;
-	}
-	e->cg_prog[0] = e->skel->progs.ward_cg_connect4;
-	e->cg_prog[1] = e->skel->progs.ward_cg_connect6;
-	e->cg_prog[2] = e->skel->progs.ward_cg_sendmsg4;
-	e->cg_prog[3] = e->skel->progs.ward_cg_sendmsg6;
-	e->cg_prog[4] = e->skel->progs.ward_cg_bind4;
-	e->cg_prog[5] = e->skel->progs.ward_cg_bind6;
-	e->cg_prog[6] = e->skel->progs.ward_cg_sock_create;
-
 	if (mkdir(pin_dir, 0700) < 0 && errno != EEXIST) {
 		err = -errno;
 		(void)snprintf(why, why_size, "creating %s: %s (is bpffs mounted?)", pin_dir,
 			       strerror(-err));
 		goto out_free;
 	}
-	err = set_pins(e);
-	if (!err)
-		err = enforce_bpf__load(e->skel);
-	if (err) {
-		(void)snprintf(why, why_size,
-			       "loading the enforcement programs: %s (maps pinned in %s by an "
-			       "incompatible ward are reused only if identical: remove them "
-			       "with rm -r %s)",
-			       strerror(-err), pin_dir, pin_dir);
+	log = malloc(VERIFIER_LOG_SIZE);
+	if (!log) {
+		err = -ENOMEM;
 		goto out_free;
 	}
-	e->outer_fd[TBL_POLICIES] = bpf_map__fd(e->skel->maps.ward_policies);
-	e->outer_fd[TBL_RULES] = bpf_map__fd(e->skel->maps.ward_rules);
-	e->outer_fd[TBL_OBJECTS] = bpf_map__fd(e->skel->maps.ward_objects);
-	e->outer_fd[TBL_CIDRS] = bpf_map__fd(e->skel->maps.ward_cidrs);
-	e->outer_fd[TBL_CANDS] = bpf_map__fd(e->skel->maps.ward_cands);
-	e->outer_fd[TBL_GLOBS] = bpf_map__fd(e->skel->maps.ward_globs);
-	e->outer_fd[TBL_PORTSETS] = bpf_map__fd(e->skel->maps.ward_portsets);
-	e->outer_fd[TBL_CGROUPS] = bpf_map__fd(e->skel->maps.ward_cgroups);
+	load_all(e, v, log);
+	free(log);
+	for (int o = 0; o < ENF_OBJ_COUNT; o++)
+		any |= o != ENF_OBJ_SYS && e->st[o].loaded;
+	if (!any) {
+		err = -ENOEXEC;
+		describe_failures(e, why, why_size);
+		goto out_free;
+	}
+	e->use_cg = e->level[WARD_RES_NET] == WARD_LEVEL_CGROUP;
+	if (e->use_cg) {
+		e->cg_prog[0] = e->net->progs.ward_cg_connect4;
+		e->cg_prog[1] = e->net->progs.ward_cg_connect6;
+		e->cg_prog[2] = e->net->progs.ward_cg_sendmsg4;
+		e->cg_prog[3] = e->net->progs.ward_cg_sendmsg6;
+		e->cg_prog[4] = e->net->progs.ward_cg_bind4;
+		e->cg_prog[5] = e->net->progs.ward_cg_bind6;
+		e->cg_prog[6] = e->net->progs.ward_cg_sock_create;
+	}
+	for (int i = 0; i < SM__COUNT; i++) {
+		char path[PATH_MAX];
+
+		err = pin_path(e, path, sizeof(path), shared_maps[i]);
+		if (!err) {
+			e->fd[i] = bpf_obj_get(path);
+			err = e->fd[i] < 0 ? -errno : 0;
+		}
+		if (err) {
+			(void)snprintf(why, why_size, "opening the pinned map %s: %s",
+				       shared_maps[i], strerror(-err));
+			goto out_free;
+		}
+	}
 	err = adopt(e);
 	if (err) {
 		(void)snprintf(why, why_size, "adopting the generation pinned in %s: %s", pin_dir,
@@ -345,7 +640,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	for (uint32_t r = 0; r < WARD_RES_COUNT; r++) {
 		uint32_t lv = e->level[r];
 
-		if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.ward_levels), &r, &lv, 0) < 0) {
+		if (bpf_map_update_elem(e->fd[SM_LEVELS], &r, &lv, 0) < 0) {
 			err = -errno;
 			goto out_free;
 		}
@@ -376,13 +671,16 @@ void enforcer_free(struct enforcer *e)
 	free(e->links);
 	gen_close(&e->cur);
 	gen_close(&e->prev);
-	enforce_bpf__destroy(e->skel);
+	for (int i = 0; i < SM__COUNT; i++)
+		if (e->fd[i] >= 0)
+			close(e->fd[i]);
+	for (int o = 0; o < ENF_OBJ_COUNT; o++)
+		obj_destroy(e, o);
 	free(e);
 }
 
 int enforcer_unpin(struct enforcer *e)
 {
-	struct bpf_map *m;
 	DIR *d;
 	struct dirent *de;
 	int err = 0;
@@ -393,8 +691,13 @@ int enforcer_unpin(struct enforcer *e)
 		for (int j = 0; j < CG_PROGS; j++)
 			if (e->att[i].links[j])
 				(void)bpf_link__unpin(e->att[i].links[j]);
-	bpf_object__for_each_map(m, e->skel->obj) if (bpf_map__is_pinned(m) &&
-						      bpf_map__unpin(m, NULL) && !err) err = -errno;
+	for (int i = 0; i < SM__COUNT; i++) {
+		char path[PATH_MAX];
+
+		if (!pin_path(e, path, sizeof(path), shared_maps[i]) && unlink(path) < 0 &&
+		    errno != ENOENT && !err)
+			err = -errno;
+	}
 	/* Links of cgroups this daemon never saw. */
 	d = opendir(e->pin_dir);
 	if (d) {
@@ -406,6 +709,11 @@ int enforcer_unpin(struct enforcer *e)
 	if (rmdir(e->pin_dir) < 0 && errno != ENOENT && !err)
 		err = -errno;
 	return err;
+}
+
+const struct enforce_obj_status *enforcer_obj_status(const struct enforcer *e, enum enforce_obj o)
+{
+	return o < ENF_OBJ_COUNT ? &e->st[o] : NULL;
 }
 
 /* ---- generations ---------------------------------------------------------------------------- */
@@ -458,7 +766,7 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 				   BPF_F_INNER_MAP);
 	if (!err)
 		err = create_inner(g, TBL_GLOBS, BPF_MAP_TYPE_ARRAY, "ward_g_glob",
-				   sizeof(uint32_t), sizeof(struct ward_glob), b->n_globs,
+				   sizeof(uint32_t), sizeof(struct ward_glob_kern), b->n_globs,
 				   BPF_F_INNER_MAP);
 	if (!err)
 		err = create_inner(g, TBL_PORTSETS, BPF_MAP_TYPE_ARRAY, "ward_g_port",
@@ -500,9 +808,16 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 	if (!err)
 		err = fill(g->fd[TBL_CANDS], NULL, 0, b->cands, sizeof(*b->cands), b->n_cands, true,
 			   0);
-	if (!err)
-		err = fill(g->fd[TBL_GLOBS], NULL, 0, b->globs, sizeof(*b->globs), b->n_globs, true,
-			   0);
+	/* globs as the token tables the kernel steps through */
+	for (size_t i = 0; i < b->n_globs && !err; i++) {
+		struct ward_glob_kern k;
+		uint32_t idx = (uint32_t)i;
+		const char *why;
+
+		err = ward_glob_compile(b->globs[i].pattern, &k, &why);
+		if (!err && bpf_map_update_elem(g->fd[TBL_GLOBS], &idx, &k, 0) < 0)
+			err = -errno;
+	}
 	if (!err)
 		err = fill(g->fd[TBL_PORTSETS], NULL, 0, b->bitmaps, sizeof(*b->bitmaps),
 			   b->n_portsets, true, 0);
@@ -515,7 +830,7 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 /* Counters of generations older than the previous one are dead weight. */
 static void prune_counters(struct enforcer *e, uint32_t keep_from)
 {
-	int fd = bpf_map__fd(e->skel->maps.ward_counters);
+	int fd = e->fd[SM_COUNTERS];
 	struct ward_counter_key k, next, *prev = NULL;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
@@ -556,14 +871,14 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	}
 	/* The inactive slot: no program reads it until ward_active says so. */
 	for (int i = 0; i < TBL__COUNT; i++) {
-		if (bpf_map_update_elem(e->outer_fd[i], &g.slot, &g.fd[i], 0) < 0) {
+		if (bpf_map_update_elem(e->fd[i], &g.slot, &g.fd[i], 0) < 0) {
 			err = -errno;
 			(void)snprintf(why, why_size, "installing generation %u: %s", g.generation,
 				       strerror(-err));
 			goto out_close;
 		}
 	}
-	if (bpf_map_update_elem(bpf_map__fd(e->skel->maps.ward_active), &zero, &next, 0) < 0) {
+	if (bpf_map_update_elem(e->fd[SM_ACTIVE], &zero, &next, 0) < 0) {
 		err = -errno;
 		(void)snprintf(why, why_size, "switching to generation %u: %s", g.generation,
 			       strerror(-err));
@@ -753,10 +1068,10 @@ const char *enforcer_level_reason(const struct enforcer *e, enum ward_res res)
 
 int enforcer_alerts_fd(const struct enforcer *e)
 {
-	return bpf_map__fd(e->skel->maps.ward_alerts);
+	return e->fd[SM_ALERTS];
 }
 
 int enforcer_drops_fd(const struct enforcer *e)
 {
-	return bpf_map__fd(e->skel->maps.ward_drops);
+	return e->fd[SM_DROPS];
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Enforcement in the kernel: loads lsm/enforce.bpf.c with the strongest
- * variant the running kernel allows per resource (BPF-LSM, else the
- * tracepoint / cgroup fallbacks), pins maps and links under a bpffs
+ * Enforcement in the kernel: loads one object per resource class
+ * (lsm/<class>.bpf.c) with the strongest variant the running kernel allows
+ * (BPF-LSM, else the tracepoint / cgroup fallbacks; a class whose BPF-LSM
+ * programs do not load falls back alone), pins maps and links under a bpffs
  * directory so enforcement outlives the daemon, adopts what an earlier
  * daemon pinned, and switches whole policy generations with one map write.
  * docs/enforcement.md. Nothing here prints.
@@ -33,6 +34,28 @@ void enforce_targets_free(struct enforce_target *t, size_t n);
 
 struct enforcer;
 
+/* The enforcement objects, one per resource class (lsm/<name>.bpf.c): one
+ * that does not load takes only its class down. */
+enum enforce_obj {
+	ENF_OBJ_EXEC,
+	ENF_OBJ_FILE,
+	ENF_OBJ_NET,
+	ENF_OBJ_CAP,
+	ENF_OBJ_SYS, /* syscall rules (alert only) */
+	ENF_OBJ_COUNT,
+};
+
+/* What loading an object gave. */
+struct enforce_obj_status {
+	bool loaded;
+	int err;		      /* -errno of the last load tried */
+	char program[64];	      /* the program that did not load */
+	char detail[ENFORCE_WHY_MAX]; /* the verifier's last words and its statistics */
+	char log_path[128];	      /* the full verifier log, "" if none written */
+};
+
+const char *enforce_obj_name(enum enforce_obj o);
+
 /*
  * Open, configure and load the programs for what `v` says the kernel allows,
  * reusing maps pinned in pin_dir by an earlier daemon (its generation stays
@@ -41,6 +64,8 @@ struct enforcer;
  */
 struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
 			       size_t why_size);
+/* How object o loaded (which program failed, the verifier's summary). */
+const struct enforce_obj_status *enforcer_obj_status(const struct enforcer *e, enum enforce_obj o);
 /* Close; pinned maps and links stay (enforcement continues). NULL ok. */
 void enforcer_free(struct enforcer *e);
 /* Remove every pin (fail-open once the daemon exits). 0 or -errno. */

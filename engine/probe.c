@@ -1020,16 +1020,10 @@ static void tracker_verdict(const struct probe_results *r, const struct needs *n
 static void enforcement_verdict(const struct probe_results *r, struct probe_verdict *v)
 {
 	for (size_t res = 0; res < PROBE_RES_COUNT; res++) {
-		char *why = v->enforcement_reason[res], missing[PROBE_LINE_MAX] = "";
-		size_t size = sizeof(v->enforcement_reason[res]);
+		char *why = v->fallback_reason[res], missing[PROBE_LINE_MAX] = "";
+		size_t size = sizeof(v->fallback_reason[res]);
 		enum probe_level level = PROBE_LEVEL_NONE;
 
-		if (check_ok(r, PROBE_BPF_LSM)) {
-			level = PROBE_LEVEL_LSM;
-			(void)snprintf(why, size, "BPF-LSM refuses the operation with EPERM");
-			v->enforcement[res] = level;
-			continue;
-		}
 		add_cause(missing, sizeof(missing), r, PROBE_BPF_LSM);
 		switch (res) {
 		case PROBE_RES_EXEC:
@@ -1072,7 +1066,15 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 		}
 		if (level == PROBE_LEVEL_NONE)
 			(void)snprintf(why, size, "nothing can enforce it: no %s", missing);
-		v->enforcement[res] = level;
+		v->fallback[res] = level;
+		if (check_ok(r, PROBE_BPF_LSM)) {
+			v->enforcement[res] = PROBE_LEVEL_LSM;
+			(void)snprintf(v->enforcement_reason[res], size,
+				       "BPF-LSM refuses the operation with EPERM");
+		} else {
+			v->enforcement[res] = level;
+			(void)snprintf(v->enforcement_reason[res], size, "%s", why);
+		}
 	}
 }
 

@@ -111,6 +111,10 @@ struct probe_verdict {
 	struct probe_usable trackers[PROBE_TRACKER_COUNT];
 	enum probe_level enforcement[PROBE_RES_COUNT];
 	char enforcement_reason[PROBE_RES_COUNT][PROBE_DETAIL_MAX];
+	/* What is left without BPF-LSM (the same as enforcement[] where BPF-LSM
+	 * is absent): where a BPF-LSM program of a class fails to load. */
+	enum probe_level fallback[PROBE_RES_COUNT];
+	char fallback_reason[PROBE_RES_COUNT][PROBE_DETAIL_MAX];
 	struct probe_usable seccomp_profiles; /* generating profiles from observed syscalls */
 	bool can_run;			      /* at least one tracker is usable */
 };

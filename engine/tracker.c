@@ -32,6 +32,7 @@ const char *drop_reason_name(unsigned int reason)
 		[WARD_DROP_MAP_FULL] = "map_full",
 		[WARD_DROP_PATH_TRUNC] = "path_truncated",
 		[WARD_DROP_ARGS_TRUNC] = "args_truncated",
+		[WARD_DROP_UNDECIDED] = "undecided",
 	};
 
 	return reason < WARD_DROP__MAX ? names[reason] : "unknown";

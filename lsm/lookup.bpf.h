@@ -5,24 +5,37 @@
  * up every '/' prefix (DIR_REC), the whole path (EXACT) and the parent
  * (DIR_DIRECT, GLOB); scan each hit's candidates in rule order; the smallest
  * holding rule index decides a policy, its default otherwise; the most
- * restrictive policy decides the event. Every step is a bounded number of
- * map lookups: the cost does not grow with the rule count.
- * Loops run through bpf_loop() so the verifier checks each body once.
+ * restrictive policy decides the event.
+ *
+ * Shape for the verifier (docs/enforcement.md, "Verifier budget"): the whole
+ * decision is one flat state machine in the scratch (map memory), advanced
+ * one step at a time by ward_step(), a global function the verifier checks
+ * once per program whatever calls it. ward_decide() and ward_walk() are
+ * global too, each one bpf_loop() whose callback only calls the step, so no
+ * callback nests in another and no exact scalar lives on the stack across
+ * iterations. Globs come compiled into token tables (struct ward_glob_kern):
+ * one token against one byte per step. The cost of loading a program no
+ * longer depends on the hooks that use the lookup or on the rules.
  */
 #ifndef WARD_LSM_LOOKUP_BPF_H
 #define WARD_LSM_LOOKUP_BPF_H
 
 #include "maps.bpf.h"
 
-#define WARD_SCRATCH_PATH 4096 /* bpf_d_path buffer; power of two (masks) */
+#define WARD_SCRATCH_PATH 4096 /* path buffers; power of two (masks) */
 #define WARD_NKEYS	  (WARD_PATH_DEPTH + 3)
-_Static_assert(WARD_NKEYS <= 64, "ward_key_cb masks key indexes to 63");
-#define WARD_GLOB_STEPS (WARD_GLOB_MAX * WARD_PATH_MAX + WARD_GLOB_MAX)
+_Static_assert(WARD_NKEYS <= 64, "key indexes are masked to 63");
+/* Steps of one decision, complete by construction: per policy one step, per
+ * key (2 * WARD_NKEYS) one, per candidate (16 a key) one, per glob token
+ * against a basename at most WARD_GLOB_MAX * WARD_PATH_MAX; 8 policies stay
+ * below 4.4M. bpf_loop() allows 1 << 23. */
+#define WARD_DECIDE_STEPS (1u << 23)
 
 /* The object-map keys of one path, built by one walk. */
 struct ward_keys {
 	__u64 hash[WARD_NKEYS];
 	__u16 kind[WARD_NKEYS]; /* enum ward_key_kind */
+	__u16 pad;
 	__u32 n;
 	__u32 base; /* offset of the basename in the buffer */
 	__u32 base_len;
@@ -32,40 +45,65 @@ struct ward_keys {
 	__u32 slash, truncated;
 };
 
-/* One event being decided (on the stack, or in the scratch for the path hooks). */
+/* One event being decided (in the scratch: global functions take it there). */
 struct ward_req {
 	__u64 cgid;
 	__u32 slot, generation;
-	__u8 cls;     /* enum ward_class */
-	__u8 op;      /* enum ward_op */
-	__u16 domain; /* enum ward_domain (path and number events) */
-	__u32 mask;   /* event bits (access, protocol, or 1) */
-	__u32 num;    /* number events: the number */
-	__u32 netop;  /* network: enum ward_net_op; 0 for other events */
+	struct ward_cgroup_policies pols; /* the cgroup's policies, copied */
+	__u8 cls;			  /* enum ward_class */
+	__u8 op;			  /* enum ward_op */
+	__u16 domain;			  /* enum ward_domain (path and number events) */
+	__u32 mask;			  /* event bits (access, protocol, or 1) */
+	__u32 num;			  /* number events: the number */
+	__u32 netop;			  /* network: enum ward_net_op; 0 for other events */
 	__u16 port;
 	__u8 family;
 	__u8 have_exe; /* s->exe holds the acting executable */
 	__u8 nocount;  /* a second look at the event (an exec's invoked name): not counted */
+	__u8 pad[3];
 	__u8 addr[16];
 	/* the decision */
 	__u32 policy, rule;
 	__u8 action, mode, effective, flags;
 };
 
-/* Per task (sleepable hooks) or per CPU (the others): too large for the stack. */
+/* The decision's state machine (ward_step()). */
+enum ward_phase {
+	WARD_PH_POLICY = 0, /* start the next policy, or finish */
+	WARD_PH_KEY,	    /* look up the next key of the exe (source) or the object */
+	WARD_PH_CAND,	    /* test the next candidate of the key that hit */
+	WARD_PH_GLOB,	    /* one token of a GLOB candidate's basename pattern */
+	WARD_PH_DONE,
+};
+
+struct ward_dstate {
+	__u32 phase; /* enum ward_phase */
+	__u32 pol;   /* index into req.pols.ids */
+	__u32 id;    /* its policy id */
+	__u32 key;   /* < WARD_NKEYS: exe key; WARD_NKEYS + j: object key j */
+	__u32 nsrc;  /* exe keys this policy scans (0: no fromSource sets) */
+	__u32 cand, cand_first, cand_n;
+	__u32 best;		  /* this policy's deciding rule, WARD_NONE */
+	__u32 src_mask;		  /* fromSource sets the exe belongs to */
+	__u32 cur_rule, cur_mask; /* the candidate under the glob */
+	__u32 gp, gi, gstar_p, gstar_i;
+	__u8 ghave_star;
+	__u8 source;	 /* scanning the exe's keys */
+	__u8 glob_key;	 /* the key that hit is a GLOB key */
+	__u8 exe_walked; /* s->ks holds the exe's keys */
+	__u8 def_action, def_mode, best_eff, pad;
+	struct ward_glob_kern g; /* the pattern being matched, copied */
+};
+
+/* Per task (sleepable hooks) or per CPU (the others): too large for the stack.
+ * Scalars only: global functions take it as memory of its size. */
 struct ward_scratch {
-	/* The keys first: ward_key_cb() masks their index to 63 (the verifier
-	 * loses the compiler's range check), which must stay inside the value. */
 	struct ward_keys ko; /* keys of obj */
 	struct ward_keys ks; /* keys of exe (fromSource) */
-	struct ward_req req; /* the path hooks' request: keeps their stack small */
-	/* Glob matcher state. Kept in map memory rather than on the stack so
-	 * the verifier checks the loop bodies once instead of once per value. */
-	struct ward_glob_state {
-		__u32 p, i, star_p, star_i, base, len, ci, next;
-		__u8 have_star, fail, ch, hit;
-	} gs;
-	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated at 0 */
+	struct ward_req req; /* the event being decided */
+	struct ward_req alt; /* exec: the invoked name's decision */
+	struct ward_dstate st;
+	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated */
 	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
 };
 
@@ -83,28 +121,6 @@ struct {
 	__type(value, struct ward_scratch);
 } ward_cpu_scr SEC(".maps");
 
-static __always_inline const struct ward_cgroup_policies *ward_targeted(struct ward_req *r)
-{
-	const struct ward_active *a;
-	struct ward_cgroup_policies *p;
-	__u32 zero = 0;
-	void *cg;
-
-	a = bpf_map_lookup_elem(&ward_active, &zero);
-	if (!a || !a->generation)
-		return NULL;
-	r->slot = a->slot & (WARD_ENF_SLOTS - 1);
-	r->generation = a->generation;
-	r->cgid = bpf_get_current_cgroup_id();
-	cg = bpf_map_lookup_elem(&ward_cgroups, &r->slot);
-	if (!cg)
-		return NULL;
-	p = bpf_map_lookup_elem(cg, &r->cgid);
-	if (!p || !p->count)
-		return NULL;
-	return p;
-}
-
 /* Bounded index: the mask is done in asm so the compiler cannot drop it
  * after a range check of its own that the verifier does not connect. */
 #define ward_bound(x, mask)                                                   \
@@ -113,6 +129,64 @@ static __always_inline const struct ward_cgroup_policies *ward_targeted(struct w
 		asm volatile("%[v] &= %[m]" : [v] "+r"(__x) : [m] "i"(mask)); \
 		__x;                                                          \
 	})
+
+/* Reset r for an event of class cls; op, domain and mask as the hook sees it. */
+static __always_inline void ward_req_init(struct ward_req *r, __u8 cls, __u8 op, __u16 domain,
+					  __u32 mask)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	r->cls = cls;
+	r->op = op;
+	r->domain = domain;
+	r->mask = mask;
+}
+
+/* True when the current cgroup is targeted by the live generation; nothing
+ * kept: the check hooks with per-task scratch make before creating it. */
+static __always_inline bool ward_current_targeted(void)
+{
+	const struct ward_cgroup_policies *p;
+	const struct ward_active *a;
+	__u32 zero = 0, slot;
+	__u64 cgid;
+	void *cg;
+
+	a = bpf_map_lookup_elem(&ward_active, &zero);
+	if (!a || !a->generation)
+		return false;
+	slot = a->slot & (WARD_ENF_SLOTS - 1);
+	cg = bpf_map_lookup_elem(&ward_cgroups, &slot);
+	if (!cg)
+		return false;
+	cgid = bpf_get_current_cgroup_id();
+	p = bpf_map_lookup_elem(cg, &cgid);
+	return p && p->count;
+}
+
+/* True when the current cgroup is targeted by the live generation: r gets
+ * the slot, generation, cgroup and a copy of its policy ids. */
+static __always_inline bool ward_targeted(struct ward_req *r)
+{
+	const struct ward_cgroup_policies *p;
+	const struct ward_active *a;
+	__u32 zero = 0;
+	void *cg;
+
+	a = bpf_map_lookup_elem(&ward_active, &zero);
+	if (!a || !a->generation)
+		return false;
+	r->slot = a->slot & (WARD_ENF_SLOTS - 1);
+	r->generation = a->generation;
+	r->cgid = bpf_get_current_cgroup_id();
+	cg = bpf_map_lookup_elem(&ward_cgroups, &r->slot);
+	if (!cg)
+		return false;
+	p = bpf_map_lookup_elem(cg, &r->cgid);
+	if (!p || !p->count)
+		return false;
+	r->pols = *p;
+	return true;
+}
 
 /* ---- path walk ------------------------------------------------------------------------ */
 
@@ -153,307 +227,46 @@ static int ward_hash_cb(__u32 i, void *data)
 	return 0;
 }
 
-/* Keys of the NUL-terminated path in buf (a field of the scratch). */
-static __always_inline void ward_walk(struct ward_keys *k, const char *buf)
+/* The keys of the NUL-terminated path in s->obj (exe: s->exe) into s->ko
+ * (s->ks). A global function: checked once per program. */
+__noinline int ward_walk(struct ward_scratch *s, int exe)
 {
-	struct ward_hash_ctx c = { .k = k, .buf = buf };
+	struct ward_hash_ctx c;
+	struct ward_keys *k;
 
+	if (!s)
+		return 0;
+	k = exe ? &s->ks : &s->ko;
+	c.k = k;
+	c.buf = exe ? s->exe : s->obj;
 	k->n = 0;
 	k->h = WARD_FNV_OFFSET;
 	k->last_h = 0;
 	k->depth = k->last = k->slash = k->len = 0;
 	bpf_loop(WARD_PATH_MAX - 1, ward_hash_cb, &c, 0);
-	k->truncated = k->len == WARD_PATH_MAX - 1 && buf[WARD_PATH_MAX - 1];
+	k->truncated = k->len == WARD_PATH_MAX - 1 && c.buf[WARD_PATH_MAX - 1];
 	if (k->truncated) {
 		count_drop(WARD_DROP_PATH_TRUNC);
-		return;
+		return 0;
 	}
 	if (!k->slash)
-		return;
+		return 0;
 	keys_add(k, WARD_KEY_EXACT, k->h);
 	keys_add(k, WARD_KEY_DIR_DIRECT, k->last_h);
 	keys_add(k, WARD_KEY_GLOB, k->last_h);
 	k->base = k->last + 1;
 	k->base_len = k->len - k->last - 1;
-}
-
-/* ---- basename globs (ward_glob_match) --------------------------------------------------- */
-
-struct ward_glob_ctx {
-	const char *pat; /* WARD_GLOB_MAX bytes, NUL-terminated */
-	const char *buf; /* the path buffer */
-	struct ward_glob_state *st;
-};
-
-#define PAT(c, x) ((__u8)(c)->pat[ward_bound((x), WARD_GLOB_MAX - 1)])
-
-/* One element of a '[...]' class at st->ci; st->hit when ch is in it. */
-static int ward_class_cb(__u32 k, void *data)
-{
-	struct ward_glob_ctx *c = data;
-	struct ward_glob_state *st = c->st;
-	__u32 i = st->ci;
-	__u8 lo = PAT(c, i), hi;
-
-	if (i >= WARD_GLOB_MAX || !lo || (k && lo == ']'))
-		return 1;
-	if (lo == '\\' && PAT(c, i + 1))
-		lo = PAT(c, ++i);
-	hi = lo;
-	if (PAT(c, i + 1) == '-' && PAT(c, i + 2) && PAT(c, i + 2) != ']') {
-		hi = PAT(c, i + 2);
-		if (hi == '\\' && PAT(c, i + 3))
-			hi = PAT(c, ++i + 2);
-		i += 2;
-	}
-	if (st->ch >= lo && st->ch <= hi)
-		st->hit = 1;
-	st->ci = i + 1;
 	return 0;
 }
 
-/* Class after '[' at pattern index start: 1 hit, 0 miss, -1 malformed;
- * st->next is the index past ']'. */
-static __always_inline int ward_class(struct ward_glob_ctx *c, __u32 start)
+/* One EXACT key holding a number (capabilities, socket kinds, syscalls). */
+static __always_inline void ward_number_key(struct ward_keys *k, __u32 num)
 {
-	struct ward_glob_state *st = c->st;
-	bool neg = false;
-
-	st->ci = start;
-	st->hit = 0;
-	if (PAT(c, start) == '!' || PAT(c, start) == '^') {
-		neg = true;
-		st->ci = start + 1;
-	}
-	bpf_loop(WARD_GLOB_MAX, ward_class_cb, c, 0);
-	if (st->ci >= WARD_GLOB_MAX || PAT(c, st->ci) != ']')
-		return -1;
-	st->next = st->ci + 1;
-	return st->hit != neg;
+	k->n = 0;
+	keys_add(k, WARD_KEY_EXACT, num);
 }
 
-/* One step of ward_glob_match() (rulesc/match.c). */
-static int ward_glob_cb(__u32 idx, void *data)
-{
-	struct ward_glob_ctx *c = data;
-	struct ward_glob_state *st = c->st;
-	__u8 ch, pc;
-
-	if (st->i >= st->len) { /* the basename is consumed: trailing stars match "" */
-		if (st->p >= WARD_GLOB_MAX || PAT(c, st->p) != '*')
-			return 1;
-		st->p++;
-		return 0;
-	}
-	ch = (__u8)c->buf[ward_bound(st->base + st->i, WARD_SCRATCH_PATH - 1)];
-	if (ch == '/' || st->p >= WARD_GLOB_MAX) {
-		st->fail = 1;
-		return 1;
-	}
-	pc = PAT(c, st->p);
-	if (pc == '*') {
-		st->have_star = 1;
-		st->star_p = ++st->p;
-		st->star_i = st->i;
-		return 0;
-	}
-	if (pc == '?') {
-		st->p++;
-		st->i++;
-		return 0;
-	}
-	if (pc == '[') {
-		st->ch = ch;
-		if (ward_class(c, st->p + 1) > 0) {
-			st->p = st->next;
-			st->i++;
-			return 0;
-		}
-	} else if (pc == '\\' && PAT(c, st->p + 1)) {
-		if (PAT(c, st->p + 1) == ch) {
-			st->p += 2;
-			st->i++;
-			return 0;
-		}
-	} else if (pc && pc == ch) {
-		st->p++;
-		st->i++;
-		return 0;
-	}
-	if (!st->have_star) {
-		st->fail = 1;
-		return 1;
-	}
-	st->p = st->star_p;
-	st->i = ++st->star_i;
-	return 0;
-}
-
-static __always_inline bool ward_glob(const char *pat, const char *buf, __u32 base, __u32 len,
-				      struct ward_glob_state *st)
-{
-	struct ward_glob_ctx c = { .pat = pat, .buf = buf, .st = st };
-
-	st->p = st->i = st->star_p = st->star_i = 0;
-	st->have_star = st->fail = 0;
-	st->base = base;
-	st->len = len;
-	bpf_loop(WARD_GLOB_STEPS, ward_glob_cb, &c, 0);
-	if (st->fail || st->i < st->len)
-		return false;
-	return st->p < WARD_GLOB_MAX && PAT(&c, st->p) == '\0';
-}
-
-/* ---- object keys and candidates ---------------------------------------------------------- */
-
-struct ward_key_ctx {
-	struct ward_scratch *s;
-	__u32 slot, policy, mask, src_mask;
-	__u16 domain;
-	__u8 source; /* keys of the exe, domain SOURCE: OR the masks into src_mask */
-	__u8 glob;   /* the key being scanned is a GLOB key */
-	__u32 nsrc;  /* the exe's keys scanned (0: no fromSource pass) */
-	__u32 best;  /* rule index or WARD_NONE */
-	__u32 first; /* the key's candidate slice */
-};
-
-static int ward_cand_cb(__u32 j, void *data)
-{
-	struct ward_key_ctx *c = data;
-	struct ward_scratch *s = c->s;
-	struct ward_keys *k = c->source ? &s->ks : &s->ko;
-	const char *buf = c->source ? s->exe : s->obj;
-	__u32 idx = c->first + j;
-	struct ward_cand *cd;
-	struct ward_glob *g;
-	void *cands, *globs;
-
-	cands = bpf_map_lookup_elem(&ward_cands, &c->slot);
-	if (!cands)
-		return 1;
-	cd = bpf_map_lookup_elem(cands, &idx);
-	if (!cd)
-		return 1;
-	if (!(cd->mask & c->mask) && !c->source)
-		return 0;
-	if (cd->src_set && !((c->src_mask >> ((cd->src_set - 1) & 31)) & 1))
-		return 0;
-	if (c->glob) {
-		globs = bpf_map_lookup_elem(&ward_globs, &c->slot);
-		if (!globs)
-			return 1;
-		g = bpf_map_lookup_elem(globs, &cd->aux);
-		if (!g || !ward_glob(g->pattern, buf, k->base, k->base_len, &s->gs))
-			return 0;
-	}
-	if (c->source) {
-		c->src_mask |= cd->mask;
-		return 0;
-	}
-	if (cd->rule < c->best)
-		c->best = cd->rule;
-	return 1; /* the first holding candidate is this key's verdict */
-}
-
-static int ward_key_cb(__u32 i, void *data)
-{
-	struct ward_key_ctx *c = data;
-	struct ward_scratch *s = c->s;
-	struct ward_obj_key key = {};
-	struct ward_obj_val *v;
-	struct ward_keys *k;
-	void *objs;
-	__u32 cnt;
-
-	/* i < WARD_NKEYS: the exe's key i; then the object's key i - WARD_NKEYS */
-	if (i < WARD_NKEYS) {
-		if (i >= c->nsrc)
-			return 0;
-		c->source = 1;
-		k = &s->ks;
-	} else {
-		i -= WARD_NKEYS;
-		if (i >= WARD_NKEYS)
-			return 1;
-		c->source = 0;
-		k = &s->ko;
-	}
-	i = ward_bound(i, 63);
-	key.policy_id = c->policy;
-	key.domain = c->source ? WARD_DOM_SOURCE : c->domain;
-	key.kind = k->kind[i];
-	key.hash = k->hash[i];
-	objs = bpf_map_lookup_elem(&ward_objects, &c->slot);
-	if (!objs)
-		return 1;
-	v = bpf_map_lookup_elem(objs, &key);
-	if (!v)
-		return 0;
-	c->first = v->cand_first;
-	cnt = v->cand_count;
-	if (cnt > WARD_MAX_CANDIDATES)
-		cnt = WARD_MAX_CANDIDATES;
-	c->glob = key.kind == WARD_KEY_GLOB;
-	bpf_loop(cnt, ward_cand_cb, c, 0);
-	return 0;
-}
-
-/* Network: one longest-prefix lookup, then the candidates. */
-struct ward_net_ctx {
-	const struct ward_req *r;
-	__u32 first;
-	__u32 rule;
-};
-
-static int ward_netcand_cb(__u32 j, void *data)
-{
-	struct ward_net_ctx *c = data;
-	const struct ward_req *r = c->r;
-	__u32 idx = c->first + j, port = r->port;
-	struct ward_portset *ps;
-	struct ward_cand *cd;
-	void *cands, *ports;
-
-	cands = bpf_map_lookup_elem(&ward_cands, &r->slot);
-	ports = bpf_map_lookup_elem(&ward_portsets, &r->slot);
-	if (!cands || !ports)
-		return 1;
-	cd = bpf_map_lookup_elem(cands, &idx);
-	if (!cd)
-		return 1;
-	if (!(cd->mask & r->mask))
-		return 0;
-	if (cd->aux != WARD_NONE) {
-		ps = bpf_map_lookup_elem(ports, &cd->aux);
-		if (!ps || !((ps->bits[ward_bound(port >> 6, 1023)] >> (port & 63)) & 1))
-			return 0;
-	}
-	c->rule = cd->rule;
-	return 1;
-}
-
-static __always_inline __u32 ward_net_rule(const struct ward_req *r, __u32 policy)
-{
-	struct ward_lpm_key key = { .prefixlen = 64 + 128, .policy_id = policy, .op = r->netop };
-	struct ward_net_ctx c = { .r = r, .rule = WARD_NONE };
-	struct ward_lpm_val *v;
-	void *trie;
-	__u32 cnt;
-
-	__builtin_memcpy(key.addr, r->addr, sizeof(key.addr));
-	trie = bpf_map_lookup_elem(&ward_cidrs, &r->slot);
-	if (!trie)
-		return WARD_NONE;
-	v = bpf_map_lookup_elem(trie, &key);
-	if (!v)
-		return WARD_NONE;
-	c.first = v->cand_first;
-	cnt = v->cand_count;
-	if (cnt > WARD_MAX_CANDIDATES)
-		cnt = WARD_MAX_CANDIDATES;
-	bpf_loop(cnt, ward_netcand_cb, &c, 0);
-	return c.rule;
-}
+/* ---- the decision: one step at a time ------------------------------------------------------ */
 
 static __always_inline void ward_count(const struct ward_req *r, __u32 policy, __u32 rule,
 				       __u8 action, __u8 mode)
@@ -486,114 +299,357 @@ static __always_inline __u8 ward_effective(__u8 action, __u8 mode)
 	return action == WARD_ACT_BLOCK && mode == WARD_MODE_AUDIT ? WARD_ACT_ALERT : action;
 }
 
-struct ward_pol_ctx {
-	struct ward_req *r;
-	struct ward_scratch *s;
-	const struct ward_cgroup_policies *pols;
-	__u8 best;
-	__u8 exe_walked;
-};
-
-static int ward_policy_cb(__u32 i, void *data)
+/* The policy is decided (st->best, or its default): count it, keep it when
+ * it is the most restrictive so far, go on with the next. */
+static __always_inline void step_finish(struct ward_scratch *s)
 {
-	struct ward_pol_ctx *pc = data;
-	struct ward_req *r = pc->r;
-	struct ward_scratch *s = pc->s;
-	struct ward_key_ctx kc = {
-		.s = s, .slot = r->slot, .mask = r->mask, .domain = r->domain, .best = WARD_NONE
-	};
-	struct ward_policy_kern *pk;
+	struct ward_dstate *st = &s->st;
+	struct ward_req *r = &s->req;
 	struct ward_rule_kern *rk;
-	__u8 action, mode, eff;
-	void *pmap, *rmap;
-	__u32 id, rule;
+	__u8 action = st->def_action, mode = st->def_mode, eff;
+	__u32 rule = st->best;
+	void *rmap;
 
-	if (i >= WARD_MAX_POLICIES_PER_CGROUP)
-		return 1;
-	id = pc->pols->ids[i];
-	pmap = bpf_map_lookup_elem(&ward_policies, &r->slot);
-	rmap = bpf_map_lookup_elem(&ward_rules, &r->slot);
-	if (!pmap || !rmap)
-		return 1;
-	pk = bpf_map_lookup_elem(pmap, &id);
-	if (!pk)
-		return 0;
-	action = pk->defaults[r->cls & 7];
-	mode = pk->mode;
-	if (action == WARD_ACT_NONE)
-		return 0;
-	kc.policy = id;
-	if (r->netop) {
-		rule = ward_net_rule(r, id);
-	} else {
-		/* One loop, so the verifier checks the key callback once: the exe's
-		 * keys first (fromSource sets), then the object's. */
-		if (pk->n_source_sets && r->have_exe) {
-			if (!pc->exe_walked) {
-				ward_walk(&s->ks, s->exe);
-				pc->exe_walked = 1;
-			}
-			kc.nsrc = s->ks.n;
-		}
-		bpf_loop(WARD_NKEYS + s->ko.n, ward_key_cb, &kc, 0);
-		rule = kc.best;
-	}
 	if (rule != WARD_NONE) {
-		rk = bpf_map_lookup_elem(rmap, &rule);
-		if (!rk)
-			return 0;
-		action = rk->action;
-		mode = rk->mode;
+		rmap = bpf_map_lookup_elem(&ward_rules, &r->slot);
+		rk = rmap ? bpf_map_lookup_elem(rmap, &rule) : NULL;
+		if (rk) {
+			action = rk->action;
+			mode = rk->mode;
+		}
 	}
 	if (!r->nocount)
-		ward_count(r, id, rule, action, mode);
+		ward_count(r, st->id, rule, action, mode);
 	eff = ward_effective(action, mode);
-	if (eff > pc->best) {
-		pc->best = eff;
-		r->policy = id;
+	if (eff > st->best_eff) {
+		st->best_eff = eff;
+		r->policy = st->id;
 		r->rule = rule;
 		r->action = action;
 		r->mode = mode;
 	}
-	return 0;
+	st->pol++;
+	st->phase = WARD_PH_POLICY;
+}
+
+/* A candidate holds: fromSource sets collect, an object's first one decides its key. */
+static __always_inline void step_accept(struct ward_dstate *st, __u32 mask, __u32 rule)
+{
+	if (st->source) {
+		st->src_mask |= mask;
+		st->cand++;
+		st->phase = WARD_PH_CAND;
+		return;
+	}
+	if (rule < st->best)
+		st->best = rule;
+	st->key++;
+	st->phase = WARD_PH_KEY;
+}
+
+static __always_inline void step_reject(struct ward_dstate *st)
+{
+	st->cand++;
+	st->phase = WARD_PH_CAND;
+}
+
+static __always_inline void step_policy(struct ward_scratch *s)
+{
+	struct ward_dstate *st = &s->st;
+	struct ward_req *r = &s->req;
+	struct ward_lpm_key lk = {};
+	struct ward_policy_kern *pk;
+	struct ward_lpm_val *lv;
+	void *pmap, *trie;
+	__u32 id;
+
+	if (st->pol >= r->pols.count || st->pol >= WARD_MAX_POLICIES_PER_CGROUP) {
+		st->phase = WARD_PH_DONE;
+		return;
+	}
+	id = r->pols.ids[ward_bound(st->pol, WARD_MAX_POLICIES_PER_CGROUP - 1)];
+	pmap = bpf_map_lookup_elem(&ward_policies, &r->slot);
+	pk = pmap ? bpf_map_lookup_elem(pmap, &id) : NULL;
+	if (!pk || pk->defaults[r->cls & 7] == WARD_ACT_NONE) {
+		st->pol++; /* not governed by this policy */
+		return;
+	}
+	st->id = id;
+	st->def_action = pk->defaults[r->cls & 7];
+	st->def_mode = pk->mode;
+	st->best = WARD_NONE;
+	st->src_mask = 0;
+	st->source = 0;
+	st->glob_key = 0;
+	if (r->netop) {
+		/* one longest-prefix lookup, then its candidates */
+		lk.prefixlen = 64 + 128;
+		lk.policy_id = id;
+		lk.op = r->netop;
+		__builtin_memcpy(lk.addr, r->addr, sizeof(lk.addr));
+		trie = bpf_map_lookup_elem(&ward_cidrs, &r->slot);
+		lv = trie ? bpf_map_lookup_elem(trie, &lk) : NULL;
+		if (!lv) {
+			step_finish(s);
+			return;
+		}
+		st->cand_first = lv->cand_first;
+		st->cand_n =
+			lv->cand_count < WARD_MAX_CANDIDATES ? lv->cand_count : WARD_MAX_CANDIDATES;
+		st->cand = 0;
+		st->phase = WARD_PH_CAND;
+		return;
+	}
+	st->nsrc = 0;
+	if (pk->n_source_sets && r->have_exe) {
+		if (!st->exe_walked) {
+			ward_walk(s, 1);
+			st->exe_walked = 1;
+		}
+		st->nsrc = s->ks.n;
+	}
+	st->key = st->nsrc ? 0 : WARD_NKEYS;
+	st->phase = WARD_PH_KEY;
+}
+
+static __always_inline void step_key(struct ward_scratch *s)
+{
+	struct ward_dstate *st = &s->st;
+	struct ward_req *r = &s->req;
+	struct ward_obj_key key = {};
+	struct ward_obj_val *v;
+	struct ward_keys *k;
+	void *objs;
+	__u32 i;
+
+	if (st->key < WARD_NKEYS) {
+		if (st->key >= st->nsrc) {
+			st->key = WARD_NKEYS;
+			return;
+		}
+		st->source = 1;
+		k = &s->ks;
+		i = st->key;
+		key.domain = WARD_DOM_SOURCE;
+	} else {
+		i = st->key - WARD_NKEYS;
+		if (i >= s->ko.n || i >= WARD_NKEYS) {
+			step_finish(s);
+			return;
+		}
+		st->source = 0;
+		k = &s->ko;
+		key.domain = r->domain;
+	}
+	i = ward_bound(i, 63);
+	if (i >= WARD_NKEYS)
+		return;
+	key.policy_id = st->id;
+	key.kind = k->kind[i];
+	key.hash = k->hash[i];
+	objs = bpf_map_lookup_elem(&ward_objects, &r->slot);
+	v = objs ? bpf_map_lookup_elem(objs, &key) : NULL;
+	if (!v) {
+		st->key++;
+		return;
+	}
+	st->cand_first = v->cand_first;
+	st->cand_n = v->cand_count < WARD_MAX_CANDIDATES ? v->cand_count : WARD_MAX_CANDIDATES;
+	st->cand = 0;
+	st->glob_key = key.kind == WARD_KEY_GLOB;
+	st->phase = WARD_PH_CAND;
+}
+
+static __always_inline void step_cand(struct ward_scratch *s)
+{
+	struct ward_dstate *st = &s->st;
+	struct ward_req *r = &s->req;
+	__u32 idx = st->cand_first + st->cand, port = r->port;
+	struct ward_portset *ps;
+	struct ward_glob_kern *g;
+	struct ward_cand *cd;
+	void *m;
+
+	if (st->cand >= st->cand_n) { /* no candidate of this key holds */
+		if (r->netop) {
+			step_finish(s);
+			return;
+		}
+		st->key++;
+		st->phase = WARD_PH_KEY;
+		return;
+	}
+	m = bpf_map_lookup_elem(&ward_cands, &r->slot);
+	cd = m ? bpf_map_lookup_elem(m, &idx) : NULL;
+	if (!cd) {
+		step_reject(st);
+		return;
+	}
+	if (r->netop) {
+		if (!(cd->mask & r->mask)) {
+			step_reject(st);
+			return;
+		}
+		if (cd->aux != WARD_NONE) {
+			m = bpf_map_lookup_elem(&ward_portsets, &r->slot);
+			ps = m ? bpf_map_lookup_elem(m, &cd->aux) : NULL;
+			if (!ps || !((ps->bits[ward_bound(port >> 6, 1023)] >> (port & 63)) & 1)) {
+				step_reject(st);
+				return;
+			}
+		}
+		st->best = cd->rule;
+		step_finish(s);
+		return;
+	}
+	if (!st->source && !(cd->mask & r->mask)) {
+		step_reject(st);
+		return;
+	}
+	if (cd->src_set && !((st->src_mask >> ((cd->src_set - 1) & 31)) & 1)) {
+		step_reject(st);
+		return;
+	}
+	if (!st->glob_key) {
+		step_accept(st, cd->mask, cd->rule);
+		return;
+	}
+	m = bpf_map_lookup_elem(&ward_globs, &r->slot);
+	g = m ? bpf_map_lookup_elem(m, &cd->aux) : NULL;
+	if (!g) {
+		step_reject(st);
+		return;
+	}
+	__builtin_memcpy(&st->g, g, sizeof(st->g));
+	st->cur_rule = cd->rule;
+	st->cur_mask = cd->mask;
+	st->gp = st->gi = st->gstar_p = st->gstar_i = 0;
+	st->ghave_star = 0;
+	st->phase = WARD_PH_GLOB;
+}
+
+/* One step of ward_glob_match() (rulesc/match.c) on compiled tokens. */
+static __always_inline void step_glob(struct ward_scratch *s)
+{
+	struct ward_dstate *st = &s->st;
+	struct ward_keys *k = st->source ? &s->ks : &s->ko;
+	const char *buf = st->source ? s->exe : s->obj;
+	__u32 n = st->g.n, tok = 0, c;
+	__u8 ch;
+
+	if (st->gp < n && st->gp < WARD_GLOB_MAX - 1)
+		tok = st->g.tok[ward_bound(st->gp, 63)]; /* 63: inside g */
+	if (st->gi >= k->base_len) { /* the basename is consumed: trailing stars match "" */
+		if (st->gp < n && tok == WARD_GT_STAR) {
+			st->gp++;
+			return;
+		}
+		if (st->gp >= n)
+			step_accept(st, st->cur_mask, st->cur_rule);
+		else
+			step_reject(st);
+		return;
+	}
+	ch = (__u8)buf[ward_bound(k->base + st->gi, WARD_SCRATCH_PATH - 1)];
+	if (st->gp < n) {
+		if (tok == WARD_GT_STAR) {
+			st->ghave_star = 1;
+			st->gstar_p = ++st->gp;
+			st->gstar_i = st->gi;
+			return;
+		}
+		if (tok >= WARD_GT_CLASS) {
+			c = ward_bound(tok - WARD_GT_CLASS, WARD_GLOB_CLASSES - 1);
+			if ((st->g.cls[ward_bound(c * 4 + (ch >> 6), 63)] >> (ch & 63)) & 1) {
+				st->gp++;
+				st->gi++;
+				return;
+			}
+		} else if (tok == WARD_GT_ANY || tok == ch) {
+			st->gp++;
+			st->gi++;
+			return;
+		}
+	}
+	if (!st->ghave_star) {
+		step_reject(st);
+		return;
+	}
+	st->gp = st->gstar_p;
+	st->gi = ++st->gstar_i;
+}
+
+/* One step of the decision in s->st; 1 when it is complete. */
+__noinline int ward_step(struct ward_scratch *s)
+{
+	if (!s)
+		return 1;
+	switch (s->st.phase) {
+	case WARD_PH_POLICY:
+		step_policy(s);
+		break;
+	case WARD_PH_KEY:
+		step_key(s);
+		break;
+	case WARD_PH_CAND:
+		step_cand(s);
+		break;
+	case WARD_PH_GLOB:
+		step_glob(s);
+		break;
+	default:
+		return 1;
+	}
+	return s->st.phase == WARD_PH_DONE;
+}
+
+static int ward_step_cb(__u32 i, void *data)
+{
+	return ward_step(*(struct ward_scratch **)data) & 1;
 }
 
 /*
- * Decide r for the policies of its cgroup; s holds the object's keys (path
- * events, built by ward_walk(), or one EXACT number key) and, when
- * r->have_exe, the exe's path. Returns the effective outcome (enum
- * ward_action; ALLOW when nothing governs the event) and fills r's decision.
+ * Decide s->req for the policies of its cgroup (ward_targeted()); s->ko holds
+ * the object's keys (ward_walk(), or one EXACT number key) and, when
+ * req.have_exe, s->exe the acting executable's path. Returns the effective
+ * outcome (enum ward_action; ALLOW when nothing governs the event) and fills
+ * req's decision. A decision that could not complete (impossible within the
+ * limits rulesc enforces) is counted and refused: a hook that cannot decide
+ * does not allow.
  */
-static __always_inline __u8 ward_decide(struct ward_req *r, struct ward_scratch *s,
-					const struct ward_cgroup_policies *pols)
+__noinline int ward_decide(struct ward_scratch *s)
 {
-	struct ward_pol_ctx pc = { .r = r, .s = s, .pols = pols, .best = WARD_ACT_ALLOW };
-	__u32 count = pols->count;
+	struct ward_scratch *ctx = s;
+	struct ward_req *r;
 
+	if (!s)
+		return WARD_ACT_ALLOW;
+	r = &s->req;
 	r->policy = 0;
 	r->rule = WARD_NONE;
 	r->action = WARD_ACT_ALLOW;
 	r->mode = 0;
-	if (count > WARD_MAX_POLICIES_PER_CGROUP)
-		count = WARD_MAX_POLICIES_PER_CGROUP;
-	bpf_loop(count, ward_policy_cb, &pc, 0);
-	r->effective = pc.best;
-	return pc.best;
-}
-
-/* One EXACT key holding a number (capabilities, socket kinds). */
-static __always_inline void ward_number_key(struct ward_keys *k, __u32 num)
-{
-	k->n = 0;
-	keys_add(k, WARD_KEY_EXACT, num);
+	__builtin_memset(&s->st, 0, offsetof(struct ward_dstate, g));
+	s->st.best_eff = WARD_ACT_ALLOW;
+	bpf_loop(WARD_DECIDE_STEPS, ward_step_cb, &ctx, 0);
+	if (s->st.phase != WARD_PH_DONE) {
+		count_drop(WARD_DROP_UNDECIDED);
+		r->policy = r->pols.ids[0];
+		r->rule = WARD_NONE;
+		r->action = WARD_ACT_BLOCK;
+		r->mode = WARD_MODE_ENFORCE;
+		s->st.best_eff = WARD_ACT_BLOCK;
+	}
+	r->effective = s->st.best_eff;
+	return r->effective;
 }
 
 /* ---- alerts -------------------------------------------------------------------------------- */
 
 /* Emit the alert of a non-allow decision; level is what was done about it. */
-static __always_inline void ward_alert(const struct ward_req *r, struct ward_scratch *s, __u8 level,
-				       bool task_info)
+static __always_inline void ward_alert(struct ward_scratch *s, __u8 level, bool task_info)
 {
+	const struct ward_req *r = &s->req;
 	struct ward_alert *a;
 
 	a = bpf_ringbuf_reserve(&ward_alerts, sizeof(*a), 0);

@@ -60,7 +60,7 @@ struct ward_in_globs {
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct ward_glob));
+	__uint(value_size, sizeof(struct ward_glob_kern)); /* compiled by the loader */
 };
 
 struct ward_in_portsets {

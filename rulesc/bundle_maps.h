@@ -197,6 +197,24 @@ struct ward_glob {
 	char pattern[WARD_GLOB_MAX]; /* NUL-terminated */
 };
 
+/* A basename glob as the kernel steps through it: the loader compiles each
+ * bundle pattern with ward_glob_compile() (rulesc/match.h) into one entry of
+ * an inner array. Tokens: 0..255 that byte, WARD_GT_ANY ('?'), WARD_GT_STAR
+ * ('*'), WARD_GT_CLASS + k (byte set k of cls, bit c of cls[4k + c / 64]).
+ * Matching is one token against one byte per step, no nested loop. */
+#define WARD_GLOB_CLASSES 16 /* '[...]' classes per glob */
+enum ward_glob_tok {
+	WARD_GT_ANY = 0x100,
+	WARD_GT_STAR = 0x200,
+	WARD_GT_CLASS = 0x300,
+};
+
+struct ward_glob_kern {
+	ward_u16 n;			     /* tokens */
+	ward_u16 tok[WARD_GLOB_MAX - 1];     /* enum ward_glob_tok, or a byte */
+	ward_u64 cls[WARD_GLOB_CLASSES * 4]; /* 256-bit byte sets (flat: BTF scalar arrays) */
+};
+
 /* Port set as the kernel reads it (BPF_MAP_TYPE_ARRAY of bitmaps); the
  * bundle stores ranges and the loader expands them with ward_portset_fill(). */
 struct ward_portset {
@@ -234,6 +252,8 @@ _Static_assert(sizeof(struct ward_lpm_key) == 28, "ward_lpm_key layout");
 _Static_assert(sizeof(struct ward_lpm_val) == 8, "ward_lpm_val layout");
 _Static_assert(sizeof(struct ward_cand) == 16, "ward_cand layout");
 _Static_assert(sizeof(struct ward_glob) == WARD_GLOB_MAX, "ward_glob layout");
+_Static_assert(sizeof(struct ward_glob_kern) == 2 * WARD_GLOB_MAX + 32 * WARD_GLOB_CLASSES,
+	       "ward_glob_kern layout");
 _Static_assert(sizeof(struct ward_portset) == 8192, "ward_portset layout");
 _Static_assert(sizeof(struct ward_policy_kern) == 16, "ward_policy_kern layout");
 _Static_assert(sizeof(struct ward_rule_kern) == 8, "ward_rule_kern layout");

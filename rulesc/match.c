@@ -139,6 +139,54 @@ int rc_glob_check(const char *pat, const char **ret_why)
 		*ret_why = "glob longer than the kernel limit of 63 bytes (WARD_GLOB_MAX)";
 		return -ENAMETOOLONG;
 	}
+	return ward_glob_compile(pat, NULL, ret_why);
+}
+
+int ward_glob_compile(const char *pat, struct ward_glob_kern *ret, const char **ret_why)
+{
+	struct ward_glob_kern g = { 0 };
+	unsigned n_cls = 0;
+
+	for (size_t p = 0; pat[p]; p++) {
+		uint16_t tok;
+		size_t end;
+
+		if (g.n == WARD_GLOB_MAX - 1 || p >= WARD_GLOB_MAX - 1) {
+			*ret_why = "glob longer than the kernel limit of 63 bytes (WARD_GLOB_MAX)";
+			return -ENAMETOOLONG;
+		}
+		if (pat[p] == '*') {
+			tok = WARD_GT_STAR;
+		} else if (pat[p] == '?') {
+			tok = WARD_GT_ANY;
+		} else if (pat[p] == '[') {
+			if (class_match(pat + p + 1, &end, 0) < 0) {
+				*ret_why = "unterminated '[' class";
+				return -EINVAL;
+			}
+			if (n_cls == WARD_GLOB_CLASSES) {
+				*ret_why = "more than 16 '[...]' classes in one glob "
+					   "(WARD_GLOB_CLASSES)";
+				return -E2BIG;
+			}
+			/* the class as a byte set: the same matcher, once per byte */
+			for (unsigned c = 1; c < 256; c++)
+				if (class_match(pat + p + 1, &end, (unsigned char)c) > 0)
+					g.cls[n_cls * 4 + c / 64] |= 1ull << (c % 64);
+			tok = (uint16_t)(WARD_GT_CLASS + n_cls++);
+			p += end;
+		} else if (pat[p] == '\\' && pat[p + 1]) {
+			tok = (unsigned char)pat[++p];
+		} else if (pat[p] == '\\') {
+			*ret_why = "trailing '\\' escapes nothing";
+			return -EINVAL;
+		} else {
+			tok = (unsigned char)pat[p];
+		}
+		g.tok[g.n++] = tok;
+	}
+	if (ret)
+		*ret = g;
 	return 0;
 }
 

@@ -26,6 +26,12 @@ uint64_t ward_hash(const char *s, size_t len);
  * at most len(pattern) * len(s) steps. */
 bool ward_glob_match(const char *pat, const char *s, size_t len);
 
+/* pat as the token table the kernel steps through (struct ward_glob_kern):
+ * 0, or -EINVAL/-E2BIG/-ENAMETOOLONG with *ret_why set. ret may be NULL
+ * (check only). Matching the tokens with the backtracking of
+ * ward_glob_match() decides the same (tests/unit, the differential test). */
+int ward_glob_compile(const char *pat, struct ward_glob_kern *ret, const char **ret_why);
+
 /* True when s contains an unescaped glob metacharacter. */
 bool rc_has_glob(const char *s);
 

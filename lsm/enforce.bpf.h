@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What the enforcement objects share (lsm/exec, file, net, cap, sys .bpf.c,
+ * one per resource class so one that does not load takes only its class
+ * down): the acting executable and object paths into the scratch, and what
+ * follows a decision (alert, refusal, SIGKILL). The decision itself is
+ * lsm/lookup.bpf.h; docs/enforcement.md.
+ */
+#ifndef WARD_LSM_ENFORCE_BPF_H
+#define WARD_LSM_ENFORCE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <asm-generic/errno-base.h>
+
+#include "common.bpf.h"
+#include "path.bpf.h"
+#include "lookup.bpf.h"
+
+/* Kernel ABI constants that vmlinux.h does not carry (macros):
+ * include/linux/socket.h, include/linux/net.h, include/linux/fs.h,
+ * include/uapi/asm-generic/signal.h. */
+#define SOCK_STREAM    1
+#define SOCK_DGRAM     2
+#define SOCK_RAW       3
+#define SOCK_TYPE_MASK 0xf
+#define AF_PACKET      17
+#define UNIX_PATH_MAX  108
+#define S_IFMT	       00170000
+#define S_IFSOCK       0140000
+#define FMODE_READ     0x1
+#define FMODE_WRITE    0x2
+#define FMODE_EXEC     0x20
+#define FMODE_CREATED  0x100000
+#define O_TRUNC	       01000
+#define AT_FDCWD       -100
+#define WARD_SIGKILL   9
+
+/* The current task's scratch with its request reset, when the current cgroup
+ * is targeted (checked first: no storage for the other tasks); NULL
+ * otherwise. */
+static __always_inline struct ward_scratch *task_request(__u8 cls, __u8 op, __u16 domain,
+							 __u32 mask)
+{
+	struct ward_scratch *s;
+
+	if (!ward_current_targeted())
+		return NULL;
+	s = bpf_task_storage_get(&ward_task_scr, bpf_get_current_task_btf(), NULL,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s) {
+		count_drop(WARD_DROP_MAP_FULL);
+		return NULL;
+	}
+	ward_req_init(&s->req, cls, op, domain, mask);
+	return ward_targeted(&s->req) ? s : NULL;
+}
+
+static __always_inline struct ward_scratch *cpu_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&ward_cpu_scr, &zero);
+}
+
+/* The per-CPU scratch with its request reset, when the current cgroup is
+ * targeted; NULL otherwise. */
+static __always_inline struct ward_scratch *cpu_request(__u8 cls, __u8 op, __u16 domain, __u32 mask)
+{
+	struct ward_scratch *s = cpu_scratch();
+
+	if (!s)
+		return NULL;
+	ward_req_init(&s->req, cls, op, domain, mask);
+	return ward_targeted(&s->req) ? s : NULL;
+}
+
+/* A path from the dentry walk of path.bpf.h (non-sleepable programs) into
+ * dst; returns its length, or -1. */
+static __always_inline int walk_file(struct file *f, char *dst)
+{
+	struct path_scratch *ps = path_scratch();
+	bool truncated;
+	__u32 off, len;
+
+	if (!ps || !f)
+		return -1;
+	off = file_path(ps, f, &truncated);
+	if (truncated)
+		count_drop(WARD_DROP_PATH_TRUNC);
+	len = PATH_SCRATCH - off;
+	if (len > WARD_SCRATCH_PATH - 1)
+		len = WARD_SCRATCH_PATH - 1;
+	len = ward_bound(len, WARD_SCRATCH_PATH - 1);
+	if (bpf_probe_read_kernel(dst, len, &ps->buf[ward_bound(off, PATH_SCRATCH - 1)]))
+		return -1;
+	dst[len] = '\0';
+	return len;
+}
+
+/* The walk of the file at file_addr into s->exe (to_exe) or s->obj. A global
+ * function: the verifier checks it once per program, not at every call. */
+__noinline int ward_walk_addr(__u64 file_addr, struct ward_scratch *s, int to_exe)
+{
+	if (!s)
+		return -1;
+	return walk_file((struct file *)file_addr, to_exe ? s->exe : s->obj);
+}
+
+/* The same walk for a struct path (a hook's argument, or one on the stack)
+ * into s->obj: file_path() reads nothing of the file but its f_path, so it is
+ * handed the address of the file that would hold p there. That address is
+ * only read through (CO-RE probe reads), so it is taken as a plain number:
+ * the verifier refuses arithmetic that leaves an object, the stack in
+ * particular. */
+static __always_inline int walk_path(const struct path *p, struct ward_scratch *s)
+{
+	unsigned long at = 0;
+
+	if (bpf_probe_read_kernel(&at, sizeof(at), &p))
+		return -1;
+	return ward_walk_addr(at - bpf_core_field_offset(struct file, f_path), s, 0);
+}
+
+/* The acting executable (the dentry walk) into s->exe. */
+static __always_inline void exe_walk(struct ward_scratch *s)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	s->req.have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
+}
+
+/* The acting executable with bpf_d_path (sleepable hooks) into s->exe. */
+static __always_inline void exe_d_path(struct ward_scratch *s)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct mm_struct *mm = t->mm;
+	struct file *f;
+
+	s->req.have_exe = 0;
+	if (!mm)
+		return;
+	f = mm->exe_file;
+	if (!f)
+		return;
+	if (bpf_d_path((struct path *)&f->f_path, s->exe, sizeof(s->exe)) > 0)
+		s->req.have_exe = 1;
+}
+
+/*
+ * A name as a caller passed it (user memory; kernel memory for a sockaddr
+ * copied in), made absolute against the directory of the file at dir_file
+ * (0: the cwd) as the task sees it, into s->obj; at most max bytes of the
+ * name. Not resolved: a symlink or ".." in the name is taken as written.
+ * -1: empty, unreadable or too long a directory.
+ */
+static __always_inline int name_path(struct ward_scratch *s, __u64 dir_file, const char *name,
+				     bool user, __u32 max)
+{
+	struct fs_struct *fs;
+	int len = 0, n;
+	char c = 0;
+
+	if ((user ? bpf_probe_read_user(&c, 1, name) : bpf_probe_read_kernel(&c, 1, name)) || !c)
+		return -1;
+	if (c != '/') {
+		if (dir_file) {
+			len = ward_walk_addr(dir_file, s, 0);
+		} else {
+			fs = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), fs);
+			len = walk_path(&fs->pwd, s);
+		}
+		if (len < 0 || len > WARD_PATH_MAX)
+			return -1;
+		barrier_var(len); /* keep the masks below where the verifier sees them */
+		if (len > 1)
+			s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+	}
+	n = user ? bpf_probe_read_user_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name)
+		 : bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name);
+	if (n < 0)
+		return -1;
+	if (n == max + 1)
+		s->obj[(len + max) & (2 * WARD_PATH_MAX - 1)] = '\0';
+	return 0;
+}
+
+/* "DIR/NAME" into s->obj from the walk of dir and the entry's name. */
+static __always_inline int entry_path(struct ward_scratch *s, const struct path *dir,
+				      struct dentry *entry)
+{
+	const unsigned char *name = BPF_CORE_READ(entry, d_name.name);
+	int len = walk_path(dir, s);
+
+	if (len < 0)
+		return -1;
+	if (len > WARD_PATH_MAX)
+		return 0; /* longer than any rule's path: ward_walk() counts it truncated */
+	if (len > 1)
+		s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+	if (bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], WARD_PATH_MAX, name) <
+	    0)
+		return -1;
+	return 0;
+}
+
+/*
+ * What follows the decision in s->req, for every program: nothing for an
+ * allow; otherwise its alert, at the level a block reaches here (level:
+ * WARD_LEVEL_NONE where nothing can stop it; alert rules and audit mode
+ * always report none). At WARD_LEVEL_SIGKILL the caller is killed here.
+ * True when the program must refuse the action (LSM: -EPERM, cgroup: 0).
+ * task: the program may read the current task (not cgroup programs).
+ */
+static __always_inline bool ward_verdict(struct ward_scratch *s, __u8 level, bool task)
+{
+	if (s->req.effective == WARD_ACT_ALLOW)
+		return false;
+	if (s->req.effective == WARD_ACT_BLOCK && level != WARD_LEVEL_NONE) {
+		if (level == WARD_LEVEL_SIGKILL)
+			bpf_send_signal(WARD_SIGKILL);
+		ward_alert(s, level, task);
+		return true;
+	}
+	ward_alert(s, WARD_LEVEL_NONE, task);
+	return false;
+}
+
+static __always_inline int lsm_verdict(struct ward_scratch *s)
+{
+	return ward_verdict(s, WARD_LEVEL_LSM, true) ? -EPERM : 0;
+}
+
+/* Decide a path event whose path is in s->obj; returns the LSM verdict. */
+static __always_inline int decide_path(struct ward_scratch *s)
+{
+	ward_walk(s, 0);
+	ward_decide(s);
+	return lsm_verdict(s);
+}
+
+/* Decide, after the fact, a path event whose path is in s->obj: a block
+ * kills the acting process when kill is set (level sigkill), otherwise it is
+ * only reported (level none). */
+static __always_inline void decide_after(struct ward_scratch *s, bool kill)
+{
+	ward_walk(s, 0);
+	ward_decide(s);
+	ward_verdict(s, kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
+}
+
+/* An event on DIR/NAME (entry != NULL) or on dir itself, decided by a path
+ * hook (non-sleepable: the dentry walk). */
+static __always_inline int path_decide(const struct path *dir, struct dentry *entry, __u8 cls,
+				       __u8 op, __u16 domain, __u32 mask)
+{
+	struct ward_scratch *s = cpu_request(cls, op, domain, mask);
+
+	if (!s)
+		return 0;
+	if (entry ? entry_path(s, dir, entry) : (walk_path(dir, s) < 0 ? -1 : 0))
+		return 0;
+	exe_walk(s);
+	return decide_path(s);
+}
+
+/*
+ * Without BPF-LSM, after a successful syscall: the name at name_addr (user
+ * memory, at most max bytes; 0: the file at dir_file itself) made absolute
+ * against dir_file (0: the cwd), decided as the request in s (cpu_request());
+ * a block kills the caller when kill is set. A global function: the verifier
+ * checks it once, not once per name (rename and link have two).
+ */
+__noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 dir_file, __u32 max,
+			       int kill)
+{
+	if (!s)
+		return 0;
+	max = ward_bound(max, WARD_PATH_MAX - 1); /* both callers pass less */
+	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true, max) < 0
+		      : ward_walk_addr(dir_file, s, 0) < 0)
+		return 0;
+	exe_walk(s);
+	decide_after(s, kill);
+	return 0;
+}
+
+/* The x86_64 syscall argument i (0..3: di, si, dx, r10). */
+static __always_inline unsigned long sys_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0:
+		return regs->di;
+	case 1:
+		return regs->si;
+	case 2:
+		return regs->dx;
+	default:
+		return regs->r10;
+	}
+}
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exec enforcement: the binary a targeted container executes, and the name
+ * it was invoked by. BPF-LSM refuses with -EPERM (lsm.s/bprm_check_security);
+ * without it, sched_process_exec reports the exec and kills a blocked one
+ * before its first instruction (tp_exec_kill). docs/enforcement.md.
+ */
+#include "enforce.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the engine before load: kill a blocked exec from the tracepoint
+ * (the kernel allows bpf_send_signal there). */
+const volatile bool tp_exec_kill = false;
+
+/*
+ * Exec rules also see the name a program was invoked by, when absolute: rules
+ * are written against names such as /bin/sh or /usr/bin/nc, which are often
+ * symlinks (to busybox, dash, an alternative), while the kernel resolves the
+ * binary. That name may only add a rule's alert or block; whether it is
+ * allowed, and what a default decides, is the resolved binary's.
+ *
+ * exec_invoked() decides the name (kernel string), uncounted, into s->alt
+ * (rule WARD_NONE: no rule governs it). exec_pick() then takes that decision
+ * over the resolved binary's (s->req) when it is stricter: counted, and the
+ * name back in s->obj for the alert.
+ */
+static __always_inline void exec_invoked(struct ward_scratch *s, const char *name)
+{
+	s->alt.rule = WARD_NONE;
+	if (bpf_probe_read_kernel_str(s->obj, sizeof(s->obj), name) <= 1 || s->obj[0] != '/')
+		return;
+	s->req.nocount = 1;
+	ward_walk(s, 0);
+	ward_decide(s);
+	s->req.nocount = 0;
+	__builtin_memcpy(&s->alt, &s->req, sizeof(s->alt));
+}
+
+static __always_inline void exec_pick(struct ward_scratch *s, const char *name)
+{
+	const struct ward_req *n = &s->alt;
+	struct ward_req *r = &s->req;
+
+	if (n->rule == WARD_NONE || n->effective <= r->effective)
+		return;
+	r->policy = n->policy;
+	r->rule = n->rule;
+	r->action = n->action;
+	r->mode = n->mode;
+	r->effective = n->effective;
+	ward_count(r, r->policy, r->rule, r->action, r->mode);
+	if (bpf_probe_read_kernel_str(s->obj, sizeof(s->obj), name) < 0)
+		s->obj[0] = '\0';
+}
+
+/* Called for the binary and again for a script's interpreter (binfmt_script),
+ * so both are checked; bprm->file is what the kernel resolved and opened,
+ * bprm->interp the name it was invoked by (the #! line's, for the
+ * interpreter). */
+SEC("lsm.s/bprm_check_security")
+int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
+{
+	struct ward_scratch *s;
+
+	if (ret)
+		return ret;
+	s = task_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	if (!s)
+		return 0;
+	exe_d_path(s);
+	exec_invoked(s, bprm->interp);
+	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
+		count_drop(WARD_DROP_PATH_TRUNC);
+		return 0;
+	}
+	ward_walk(s, 0);
+	ward_decide(s);
+	exec_pick(s, bprm->interp);
+	return lsm_verdict(s);
+}
+
+/* Without BPF-LSM: after a successful exec the task runs the new binary
+ * (mm->exe_file, the resolved file); a blocked one is killed before its
+ * first instruction runs in user space. The acting binary is gone by now:
+ * fromSource conditions cannot hold here (docs/enforcement.md). */
+SEC("tp/sched/sched_process_exec")
+int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	/* the name exec was called with (a script's, not its interpreter's) */
+	const char *name = (void *)ctx + (ctx->__data_loc_filename & 0xFFFF);
+	struct ward_scratch *s;
+
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	if (!s)
+		return 0;
+	exec_invoked(s, name);
+	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
+		return 0;
+	ward_walk(s, 0);
+	ward_decide(s);
+	exec_pick(s, name);
+	ward_verdict(s, tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
+	return 0;
+}

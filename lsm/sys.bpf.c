@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Syscall rules, alert (or allow) only: ward blocks at the resource (the
+ * file, the program, the capability). The same on every kernel: tp_btf needs
+ * no BPF-LSM. docs/enforcement.md.
+ */
+#include "enforce.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Syscalls a container was alerted for, per generation. */
+struct ward_sys_key {
+	__u64 cgroup_id;
+	__u32 generation;
+	__u32 nr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ward_sys_key);
+	__type(value, __u8);
+} ward_sys_seen SEC(".maps");
+
+/*
+ * The first call of a syscall by a container under a generation alerts, later
+ * ones are counted only (a loop of a forbidden call must not flood the ring
+ * buffer). Rules name x86_64 numbers: calls of 32-bit (compat) tasks are not
+ * decided.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct ward_sys_key k = {};
+	struct ward_scratch *s;
+	__u8 one = 1;
+
+	if (id < 0 || (task->thread_info.status & TS_COMPAT))
+		return 0;
+	s = cpu_request(WARD_CLS_SYSCALL, WARD_OP_SYSCALL, WARD_DOM_SYSCALL, 1);
+	if (!s)
+		return 0;
+	s->req.num = (__u32)id;
+	ward_number_key(&s->ko, (__u32)id);
+	if (ward_decide(s) == WARD_ACT_ALLOW)
+		return 0;
+	k.cgroup_id = s->req.cgid;
+	k.generation = s->req.generation;
+	k.nr = (__u32)id;
+	if (bpf_map_update_elem(&ward_sys_seen, &k, &one, BPF_NOEXIST))
+		return 0; /* alerted already */
+	exe_walk(s);
+	ward_alert(s, WARD_LEVEL_NONE, true);
+	return 0;
+}
