@@ -171,6 +171,18 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS
 	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -Itests/unit $^ -o $@ \
 		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
+# The differential test of the kernel lookup against rulesc's reference
+# (tests/diff/): a SEC("syscall") harness run with BPF_PROG_TEST_RUN.
+$(BUILD)/tests/diff:
+	@mkdir -p $@
+
+$(BUILD)/tests/diff/decide.bpf.o: | $(BUILD)/tests/diff
+
+$(BUILD)/tests/test_decide: tests/diff/test_decide.c tests/diff/decide.h \
+		$(BUILD)/tests/diff/decide.skel.h $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ $(BUILD)/libward.a \
+		$(BUILD)/librulesc.a $(ENGINE_LIBS) $(RULESC_LIBS)
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
@@ -187,11 +199,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm $(FUZZ_FLAGS) \
 		$^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
-.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-integration test-vm bench clean \
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm bench clean \
 	format format-check
 
 FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
-	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c))
+	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch]))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -213,13 +225,22 @@ test-rulesc: $(BUILD)/rulesc
 test-integration: build
 	@tests/integration/run.sh
 
+# 12,000 cases (the default pack and generated policies) against the kernel.
+test-diff: $(BUILD)/tests/test_decide
+	@$(BUILD)/tests/test_decide 12000
+
+# The kernel matrix: the whole VM suite on Debian 12's 6.1, the verifier budget and one block
+# and one audit alert per class on Debian 13's 6.12 and unstable's newest (7.x).
+VM_MATRIX_SHORT := 02-verifier-budget 05-classes
 test-vm: $(BUILD)/static/ward
-	@tests/vm/run.sh
+	@rc=0; tests/vm/run.sh || rc=1; \
+	for k in 6.12 7; do WARD_VM_KERNEL=$$k tests/vm/run.sh $(VM_MATRIX_SHORT) || rc=1; done; \
+	exit $$rc
 
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-integration test-vm; \
+	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
 bench: deps build

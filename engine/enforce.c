@@ -313,6 +313,9 @@ __attribute__((format(printf, 2, 0))) static int quiet_print(enum libbpf_print_l
 {
 	if (strstr(fmt, "PROG LOAD LOG"))
 		return 0;
+	/* a failed load is reported once, by the caller, with the verifier's summary */
+	if (level == LIBBPF_WARN && strstr(fmt, "load"))
+		level = LIBBPF_DEBUG;
 	return outer_print ? outer_print(level, fmt, ap) : 0;
 }
 
@@ -436,8 +439,10 @@ static void load_all(struct enforcer *e, const struct probe_verdict *v, char *lo
 					v->enforcement_reason[res]);
 				continue;
 			}
-			reasonf(lsm_why, sizeof(lsm_why), "BPF-LSM program %s did not load (%s)",
-				e->st[o].program, e->st[o].detail);
+			reasonf(lsm_why, sizeof(lsm_why),
+				"BPF-LSM program %s did not load (%s%s%s)", e->st[o].program,
+				e->st[o].detail, e->st[o].log_path[0] ? "; verifier log: " : "",
+				e->st[o].log_path);
 		}
 		err = obj_load(e, o, false, v, log);
 		if (res < 0)
@@ -709,6 +714,14 @@ int enforcer_unpin(struct enforcer *e)
 	if (rmdir(e->pin_dir) < 0 && errno != ENOENT && !err)
 		err = -errno;
 	return err;
+}
+
+bool enforcer_degraded(const struct enforcer *e, enum ward_res res)
+{
+	for (int o = 0; o < ENF_OBJ_COUNT; o++)
+		if (obj_res(o) == (int)res)
+			return e->st[o].program[0] || !e->st[o].loaded;
+	return false;
 }
 
 const struct enforce_obj_status *enforcer_obj_status(const struct enforcer *e, enum enforce_obj o)

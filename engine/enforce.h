@@ -66,6 +66,10 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 			       size_t why_size);
 /* How object o loaded (which program failed, the verifier's summary). */
 const struct enforce_obj_status *enforcer_obj_status(const struct enforcer *e, enum enforce_obj o);
+/* True when the class of res is below what the kernel offers: its object did
+ * not load, or its BPF-LSM programs did not and it fell back (the reason
+ * says which program and what the verifier said). */
+bool enforcer_degraded(const struct enforcer *e, enum ward_res res);
 /* Close; pinned maps and links stay (enforcement continues). NULL ok. */
 void enforcer_free(struct enforcer *e);
 /* Remove every pin (fail-open once the daemon exits). 0 or -errno. */

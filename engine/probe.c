@@ -1024,7 +1024,10 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 		size_t size = sizeof(v->fallback_reason[res]);
 		enum probe_level level = PROBE_LEVEL_NONE;
 
-		add_cause(missing, sizeof(missing), r, PROBE_BPF_LSM);
+		if (check_ok(r, PROBE_BPF_LSM)) /* only where a class's BPF-LSM programs fail */
+			appendf(missing, sizeof(missing), "BPF-LSM programs of this class");
+		else
+			add_cause(missing, sizeof(missing), r, PROBE_BPF_LSM);
 		switch (res) {
 		case PROBE_RES_EXEC:
 		case PROBE_RES_FILE: {

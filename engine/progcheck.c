@@ -101,6 +101,13 @@ static int check_one(const void *bytes, size_t size, const char *name, size_t id
 	c->object = name;
 	(void)snprintf(c->program, sizeof(c->program), "%s", bpf_program__name(target));
 	(void)snprintf(c->section, sizeof(c->section), "%s", bpf_program__section_name(target));
+	if (!probe_tracepoint_exists(c->section)) {
+		/* a recent tracepoint (capability/cap_capable): never loaded here */
+		c->status = PROGCHECK_UNSUPPORTED;
+		(void)snprintf(c->detail, sizeof(c->detail), "no tracepoint %s on this kernel",
+			       c->section + 3);
+		goto out_close;
+	}
 	log[0] = '\0';
 	err = bpf_program__set_log_buf(target, log, LOG_SIZE);
 	if (err)

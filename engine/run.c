@@ -400,16 +400,11 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		struct es_report rep;
 
 		err = es_start(&eo, s.cc, &es, &rep, why, sizeof(why));
-		if (err && !o->policy) {
-			/* Zero-configuration run: without enforcement ward still traces. */
-			cli_error("%s: %s; running the trackers without a policy", what,
-				  why[0] ? why : strerror(-err));
-			es = NULL;
-			err = 0;
-			goto trackers;
-		}
 		if (err) {
-			cli_error("--policy %s: %s", what, why[0] ? why : strerror(-err));
+			/* A security tool never runs silently unprotected: only
+			 * --no-policy runs the trackers alone. */
+			cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
+				  what, why[0] ? why : strerror(-err));
 			goto out_free_filter;
 		}
 		if (why[0])
@@ -425,6 +420,10 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_FILE)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_NET)),
 			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_CAP)));
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (enforcer_degraded(es_enforcer(es), r))
+				cli_error("%s: %s", ward_res_name(r),
+					  enforcer_level_reason(es_enforcer(es), r));
 		if (rep.skipped)
 			cli_error("%zu containers are selected by more than %d policies and are "
 				  "not covered",

@@ -39,26 +39,6 @@
 #define AT_FDCWD       -100
 #define WARD_SIGKILL   9
 
-/* The current task's scratch with its request reset, when the current cgroup
- * is targeted (checked first: no storage for the other tasks); NULL
- * otherwise. */
-static __always_inline struct ward_scratch *task_request(__u8 cls, __u8 op, __u16 domain,
-							 __u32 mask)
-{
-	struct ward_scratch *s;
-
-	if (!ward_current_targeted())
-		return NULL;
-	s = bpf_task_storage_get(&ward_task_scr, bpf_get_current_task_btf(), NULL,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!s) {
-		count_drop(WARD_DROP_MAP_FULL);
-		return NULL;
-	}
-	ward_req_init(&s->req, cls, op, domain, mask);
-	return ward_targeted(&s->req) ? s : NULL;
-}
-
 static __always_inline struct ward_scratch *cpu_scratch(void)
 {
 	__u32 zero = 0;
@@ -78,8 +58,8 @@ static __always_inline struct ward_scratch *cpu_request(__u8 cls, __u8 op, __u16
 	return ward_targeted(&s->req) ? s : NULL;
 }
 
-/* A path from the dentry walk of path.bpf.h (non-sleepable programs) into
- * dst; returns its length, or -1. */
+/* A path from the dentry walk of path.bpf.h into dst; returns its length,
+ * or -1. */
 static __always_inline int walk_file(struct file *f, char *dst)
 {
 	struct path_scratch *ps = path_scratch();
@@ -125,29 +105,14 @@ static __always_inline int walk_path(const struct path *p, struct ward_scratch *
 	return ward_walk_addr(at - bpf_core_field_offset(struct file, f_path), s, 0);
 }
 
-/* The acting executable (the dentry walk) into s->exe. */
+/* The acting executable (the dentry walk) into s->exe, in every hook: from
+ * 6.2 on, bpf_d_path() takes only trusted pointers, and mm->exe_file is not
+ * one (measured on 6.12). */
 static __always_inline void exe_walk(struct ward_scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
 	s->req.have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
-}
-
-/* The acting executable with bpf_d_path (sleepable hooks) into s->exe. */
-static __always_inline void exe_d_path(struct ward_scratch *s)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct mm_struct *mm = t->mm;
-	struct file *f;
-
-	s->req.have_exe = 0;
-	if (!mm)
-		return;
-	f = mm->exe_file;
-	if (!f)
-		return;
-	if (bpf_d_path((struct path *)&f->f_path, s->exe, sizeof(s->exe)) > 0)
-		s->req.have_exe = 1;
 }
 
 /*

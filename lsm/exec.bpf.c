@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Exec enforcement: the binary a targeted container executes, and the name
- * it was invoked by. BPF-LSM refuses with -EPERM (lsm.s/bprm_check_security);
+ * it was invoked by. BPF-LSM refuses with -EPERM (lsm/bprm_check_security);
  * without it, sched_process_exec reports the exec and kills a blocked one
  * before its first instruction (tp_exec_kill). docs/enforcement.md.
  */
@@ -58,17 +58,17 @@ static __always_inline void exec_pick(struct ward_scratch *s, const char *name)
  * so both are checked; bprm->file is what the kernel resolved and opened,
  * bprm->interp the name it was invoked by (the #! line's, for the
  * interpreter). */
-SEC("lsm.s/bprm_check_security")
+SEC("lsm/bprm_check_security")
 int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	struct ward_scratch *s;
 
 	if (ret)
 		return ret;
-	s = task_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!s)
 		return 0;
-	exe_d_path(s);
+	exe_walk(s);
 	exec_invoked(s, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);

@@ -14,7 +14,7 @@ char LICENSE[] SEC("license") = "GPL";
  * open or change, from sys_exit. */
 const volatile bool tp_file_kill = false;
 
-SEC("lsm.s/file_open")
+SEC("lsm/file_open")
 int BPF_PROG(ward_file_open, struct file *file, int ret)
 {
 	unsigned int fmode = file->f_mode;
@@ -31,14 +31,14 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 		mask |= WARD_ACC_EXEC;
 	if (!mask)
 		return 0;
-	s = task_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, mask);
+	s = cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, mask);
 	if (!s)
 		return 0;
 	if (bpf_d_path((struct path *)&file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);
 		return 0;
 	}
-	exe_d_path(s);
+	exe_walk(s);
 	return decide_path(s);
 }
 

@@ -95,7 +95,10 @@ struct ward_dstate {
 	struct ward_glob_kern g; /* the pattern being matched, copied */
 };
 
-/* Per task (sleepable hooks) or per CPU (the others): too large for the stack.
+/* Per CPU: too large for the stack. Every hook is non-sleepable (BPF-LSM
+ * hooks run with migration disabled, and bpf_d_path() is allowed on the
+ * hooks that need it without a sleepable program), so no per-task storage,
+ * whose allocation fails under load (measured: 7.2, docs/enforcement.md).
  * Scalars only: global functions take it as memory of its size. */
 struct ward_scratch {
 	struct ward_keys ko; /* keys of obj */
@@ -106,13 +109,6 @@ struct ward_scratch {
 	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated */
 	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
 };
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct ward_scratch);
-} ward_task_scr SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -130,6 +126,14 @@ struct {
 		__x;                                                          \
 	})
 
+/* The live generation's inner map of an outer table. The slot is copied to
+ * the stack: before 6.2 the verifier takes map keys only from the stack or
+ * map values, not from a global function's memory argument. */
+static __always_inline void *ward_inner(void *outer, __u32 slot)
+{
+	return bpf_map_lookup_elem(outer, &slot);
+}
+
 /* Reset r for an event of class cls; op, domain and mask as the hook sees it. */
 static __always_inline void ward_req_init(struct ward_req *r, __u8 cls, __u8 op, __u16 domain,
 					  __u32 mask)
@@ -142,7 +146,7 @@ static __always_inline void ward_req_init(struct ward_req *r, __u8 cls, __u8 op,
 }
 
 /* True when the current cgroup is targeted by the live generation; nothing
- * kept: the check hooks with per-task scratch make before creating it. */
+ * kept: the cheap first test of the programs on every syscall. */
 static __always_inline bool ward_current_targeted(void)
 {
 	const struct ward_cgroup_policies *p;
@@ -163,9 +167,9 @@ static __always_inline bool ward_current_targeted(void)
 	return p && p->count;
 }
 
-/* True when the current cgroup is targeted by the live generation: r gets
- * the slot, generation, cgroup and a copy of its policy ids. */
-static __always_inline bool ward_targeted(struct ward_req *r)
+/* True when cgroup cgid is targeted by the live generation: r gets the
+ * slot, generation, cgroup and a copy of its policy ids. */
+static __always_inline bool ward_targeted_cg(struct ward_req *r, __u64 cgid)
 {
 	const struct ward_cgroup_policies *p;
 	const struct ward_active *a;
@@ -177,7 +181,7 @@ static __always_inline bool ward_targeted(struct ward_req *r)
 		return false;
 	r->slot = a->slot & (WARD_ENF_SLOTS - 1);
 	r->generation = a->generation;
-	r->cgid = bpf_get_current_cgroup_id();
+	r->cgid = cgid;
 	cg = bpf_map_lookup_elem(&ward_cgroups, &r->slot);
 	if (!cg)
 		return false;
@@ -186,6 +190,12 @@ static __always_inline bool ward_targeted(struct ward_req *r)
 		return false;
 	r->pols = *p;
 	return true;
+}
+
+/* The same for the current task's cgroup. */
+static __always_inline bool ward_targeted(struct ward_req *r)
+{
+	return ward_targeted_cg(r, bpf_get_current_cgroup_id());
 }
 
 /* ---- path walk ------------------------------------------------------------------------ */
@@ -311,7 +321,7 @@ static __always_inline void step_finish(struct ward_scratch *s)
 	void *rmap;
 
 	if (rule != WARD_NONE) {
-		rmap = bpf_map_lookup_elem(&ward_rules, &r->slot);
+		rmap = ward_inner(&ward_rules, r->slot);
 		rk = rmap ? bpf_map_lookup_elem(rmap, &rule) : NULL;
 		if (rk) {
 			action = rk->action;
@@ -368,7 +378,7 @@ static __always_inline void step_policy(struct ward_scratch *s)
 		return;
 	}
 	id = r->pols.ids[ward_bound(st->pol, WARD_MAX_POLICIES_PER_CGROUP - 1)];
-	pmap = bpf_map_lookup_elem(&ward_policies, &r->slot);
+	pmap = ward_inner(&ward_policies, r->slot);
 	pk = pmap ? bpf_map_lookup_elem(pmap, &id) : NULL;
 	if (!pk || pk->defaults[r->cls & 7] == WARD_ACT_NONE) {
 		st->pol++; /* not governed by this policy */
@@ -387,7 +397,7 @@ static __always_inline void step_policy(struct ward_scratch *s)
 		lk.policy_id = id;
 		lk.op = r->netop;
 		__builtin_memcpy(lk.addr, r->addr, sizeof(lk.addr));
-		trie = bpf_map_lookup_elem(&ward_cidrs, &r->slot);
+		trie = ward_inner(&ward_cidrs, r->slot);
 		lv = trie ? bpf_map_lookup_elem(trie, &lk) : NULL;
 		if (!lv) {
 			step_finish(s);
@@ -447,7 +457,7 @@ static __always_inline void step_key(struct ward_scratch *s)
 	key.policy_id = st->id;
 	key.kind = k->kind[i];
 	key.hash = k->hash[i];
-	objs = bpf_map_lookup_elem(&ward_objects, &r->slot);
+	objs = ward_inner(&ward_objects, r->slot);
 	v = objs ? bpf_map_lookup_elem(objs, &key) : NULL;
 	if (!v) {
 		st->key++;
@@ -479,7 +489,7 @@ static __always_inline void step_cand(struct ward_scratch *s)
 		st->phase = WARD_PH_KEY;
 		return;
 	}
-	m = bpf_map_lookup_elem(&ward_cands, &r->slot);
+	m = ward_inner(&ward_cands, r->slot);
 	cd = m ? bpf_map_lookup_elem(m, &idx) : NULL;
 	if (!cd) {
 		step_reject(st);
@@ -491,7 +501,7 @@ static __always_inline void step_cand(struct ward_scratch *s)
 			return;
 		}
 		if (cd->aux != WARD_NONE) {
-			m = bpf_map_lookup_elem(&ward_portsets, &r->slot);
+			m = ward_inner(&ward_portsets, r->slot);
 			ps = m ? bpf_map_lookup_elem(m, &cd->aux) : NULL;
 			if (!ps || !((ps->bits[ward_bound(port >> 6, 1023)] >> (port & 63)) & 1)) {
 				step_reject(st);
@@ -514,7 +524,7 @@ static __always_inline void step_cand(struct ward_scratch *s)
 		step_accept(st, cd->mask, cd->rule);
 		return;
 	}
-	m = bpf_map_lookup_elem(&ward_globs, &r->slot);
+	m = ward_inner(&ward_globs, r->slot);
 	g = m ? bpf_map_lookup_elem(m, &cd->aux) : NULL;
 	if (!g) {
 		step_reject(st);

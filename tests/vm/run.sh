@@ -17,8 +17,13 @@
 #   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
 #   WARD_VM_SUITE    the directory of tests/vm/ to run (default: tests; bench: the BPF-LSM
 #                    benchmarks of `make bench`)
-# Writes "PASSED FAILED SKIPPED" to $BUILD/test-results/vm (vm-SUITE for another suite); exits
-# non-zero on any failure.
+#   WARD_VM_KERNEL   the kernel of the matrix to boot, all Debian cloud kernels with BPF-LSM:
+#                    6.1 (default; bookworm, the machine's own apt sources), 6.12 (trixie),
+#                    7 (sid, the newest); the others come through a private apt sources list
+#                    in the cache, the machine's own sources stay untouched
+# Writes "PASSED FAILED SKIPPED" to $BUILD/test-results/vm (vm-SUITE for another suite,
+# -KERNEL for another kernel); exits non-zero on any failure. A boot that reaches no test
+# (a kernel panic or a hang before /init reports) is retried once.
 set -u -o pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,9 +38,18 @@ else
 fi
 vm_timeout=${WARD_VM_TIMEOUT:-900}
 suite=${WARD_VM_SUITE:-tests}
-result_name=vm${WARD_VM_SUITE:+-$suite}
-# The kernel series under test: Debian bookworm's cloud flavour, which builds BPF-LSM in.
-kernel_re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$'
+kernel=${WARD_VM_KERNEL:-6.1}
+result_name=vm${WARD_VM_SUITE:+-$suite}${WARD_VM_KERNEL:+-$kernel}
+# The kernel series under test: Debian's cloud flavour, which builds BPF-LSM in. apt_suite:
+# the suite to fetch it from through a private sources list ("": the machine's own).
+case $kernel in
+6.1) apt_suite='' kernel_re='^linux-image-6\.1\.0-[0-9]+-cloud-amd64$' ;;
+6.12) apt_suite=trixie kernel_re='^linux-image-6\.12\.[0-9]+\+deb13-cloud-amd64$' ;;
+# sid's image package is a stub: the kernel is in linux-binary-*
+7) apt_suite=sid kernel_re='^linux-binary-7\.[0-9.]+\+deb[0-9]+-cloud-amd64$' ;;
+*) kernel_re='' ;;
+esac
+kcache=$cache/$kernel
 qemu="qemu-system-x86_64"
 
 say() { printf 'vm: %s\n' "$*"; }
@@ -92,34 +106,69 @@ for f in "${tests[@]}"; do
 done
 
 # ---- kernel: newest matching package, downloaded once into the cache ----------------------------
+[ -n "$kernel_re" ] || setup_fail "WARD_VM_KERNEL=$kernel: not a kernel of the matrix (6.1, 6.12, 7)"
 command -v "$qemu" >/dev/null || unavailable "$qemu not installed (make deps)"
+
+# apt with the machine's sources, or with a private sources list, lists and package cache for
+# apt_suite (so the machine's own apt state is never touched).
+apt_do() { # apt-get|apt-cache ARGS...
+	local tool=$1 d=$kcache/apt
+
+	shift
+	if [ -z "$apt_suite" ]; then
+		"$tool" "$@"
+		return
+	fi
+	mkdir -p "$d/lists/partial" "$d/cache" || return 1
+	[ -f "$d/sources.list" ] || echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+		"http://deb.debian.org/debian $apt_suite main" >"$d/sources.list"
+	"$tool" -o Dir::Etc::sourcelist="$d/sources.list" -o Dir::Etc::sourceparts=- \
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d/cache" \
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= "$@"
+}
 
 # Sets pkg and ver to the newest matching package apt can download.
 resolve_kernel() {
 	local name
 
 	pkg='' ver=''
-	for name in $(apt-cache pkgnames linux-image- | grep -E "$kernel_re" | sort -rV); do
-		ver=$(apt-cache show --no-all-versions "$name" 2>/dev/null | sed -n 's/^Version: //p')
+	for name in $(apt_do apt-cache pkgnames linux- | grep -E "$kernel_re" | sort -rV); do
+		ver=$(apt_do apt-cache show --no-all-versions "$name" 2>/dev/null |
+			sed -n 's/^Version: //p')
 		[ -n "$ver" ] && pkg=$name && return 0
 	done
 	return 1
+}
+
+# One layout for every package: lib/modules/<release>/ and boot/vmlinuz-<release> (merged-/usr
+# packages ship usr/lib/modules, and sid's linux-binary-* the kernel inside it).
+normalize_tree() { # DIR
+	local rel
+
+	if [ ! -d "$1/lib/modules" ] && [ -d "$1/usr/lib/modules" ]; then
+		mkdir -p "$1/lib" && mv "$1/usr/lib/modules" "$1/lib/modules" || return 1
+	fi
+	rel=$(cd "$1/lib/modules" && echo *) || return 1
+	if ! ls "$1"/boot/vmlinuz-* >/dev/null 2>&1; then
+		[ -f "$1/lib/modules/$rel/vmlinuz" ] || return 1
+		mkdir -p "$1/boot" && cp "$1/lib/modules/$rel/vmlinuz" "$1/boot/vmlinuz-$rel"
+	fi
 }
 
 # Downloads and unpacks pkg=ver into the cache; the cache entry appears complete or not at all.
 download_kernel() {
 	local tmp rel
 
-	say "kernel $pkg $ver: downloading into $cache" >&2
-	tmp=$(mktemp -d "$cache/.fetch.XXXXXX") || return 1
+	say "kernel $pkg $ver: downloading into $kcache" >&2
+	tmp=$(mktemp -d "$kcache/.fetch.XXXXXX") || return 1
 	# apt's _apt sandbox user must be able to write the download directory.
 	chmod 0755 "$tmp"
-	if (cd "$tmp" && apt-get -q download "$pkg=$ver" >download.log 2>&1) &&
+	if (cd "$tmp" && apt_do apt-get -q download "$pkg=$ver" >download.log 2>&1) &&
 	   mkdir "$tmp/tree" && dpkg-deb -x "$tmp"/*.deb "$tmp/tree" &&
-	   rel=$(cd "$tmp/tree/lib/modules" && echo *) &&
+	   normalize_tree "$tmp/tree" && rel=$(cd "$tmp/tree/lib/modules" && echo *) &&
 	   busybox depmod -b "$tmp/tree" "$rel" && touch "$tmp/tree/.complete"; then
-		rm -rf "$cache/${pkg}_$ver"
-		mv "$tmp/tree" "$cache/${pkg}_$ver"
+		rm -rf "$kcache/${pkg}_$ver"
+		mv "$tmp/tree" "$kcache/${pkg}_$ver"
 		rm -rf "$tmp"
 		return 0
 	fi
@@ -132,28 +181,28 @@ download_kernel() {
 fetch_kernel() {
 	local dir
 
-	resolve_kernel || { apt-get -qq update >&2 && resolve_kernel; }
-	if [ -n "$pkg" ] && [ -f "$cache/${pkg}_$ver/.complete" ]; then
-		say "kernel $pkg $ver (cached in $cache)" >&2
+	resolve_kernel || { apt_do apt-get -qq update >&2 && resolve_kernel; }
+	if [ -n "$pkg" ] && [ -f "$kcache/${pkg}_$ver/.complete" ]; then
+		say "kernel $pkg $ver (cached in $kcache)" >&2
 	elif [ -n "$pkg" ] && { download_kernel ||
-		{ apt-get -qq update >&2 && resolve_kernel && download_kernel; }; }; then
-		# Keep only the newest kernel.
-		find "$cache" -mindepth 1 -maxdepth 1 -name 'linux-image-*' \
+		{ apt_do apt-get -qq update >&2 && resolve_kernel && download_kernel; }; }; then
+		# Keep only the newest kernel of the series.
+		find "$kcache" -mindepth 1 -maxdepth 1 -name 'linux-*' \
 			! -name "${pkg}_$ver" -exec rm -rf {} +
 	else
 		# The archive is out of reach: an older cached kernel still serves.
-		dir=$(find "$cache" -mindepth 2 -maxdepth 2 -name .complete | sort -V | tail -n 1)
+		dir=$(find "$kcache" -mindepth 2 -maxdepth 2 -name .complete | sort -V | tail -n 1)
 		[ -n "$dir" ] || return 1
 		dir=$(dirname "$dir")
 		say "WARNING: no newer kernel from the archive, using the cached $(basename "$dir")" >&2
 		echo "$dir"
 		return 0
 	fi
-	echo "$cache/${pkg}_$ver"
+	echo "$kcache/${pkg}_$ver"
 }
 
-mkdir -p "$cache" || unavailable "cannot create kernel cache $cache"
-exec 9>"$cache/.lock"
+mkdir -p "$kcache" || unavailable "cannot create kernel cache $kcache"
+exec 9>"$kcache/.lock"
 flock 9
 kdir=$(fetch_kernel) || unavailable "cannot get a kernel matching $kernel_re from the apt archive"
 flock -u 9
@@ -226,14 +275,20 @@ fi
 
 # ---- boot ---------------------------------------------------------------------------------------
 console=$work/console.log
-say "booting $krel under $qemu (TCG), ${#tests[@]} test(s), limit ${vm_timeout}s"
 start=$SECONDS
-timeout -k 5 "$vm_timeout" "$qemu" -accel tcg -cpu max -smp 2 -m 1G -nographic -no-reboot \
-	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 ward_vm.verbose=${WARD_VM_VERBOSE:-0}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$console" |
-	sed -u -n 's/^WARD-VM-RESULT \([^ ]*\) \([A-Z]*\)/vm: \2 \1/p'
-qrc=${PIPESTATUS[0]}
-cp "$console" "$build/vm/console.log"
+for attempt in 1 2; do
+	say "booting $krel under $qemu (TCG), ${#tests[@]} test(s), limit ${vm_timeout}s"
+	timeout -k 5 "$vm_timeout" "$qemu" -accel tcg -cpu max -smp 2 -m 1G -nographic \
+		-no-reboot -kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 ward_vm.verbose=${WARD_VM_VERBOSE:-0}" \
+		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$console" |
+		sed -u -n 's/^WARD-VM-RESULT \([^ ]*\) \([A-Z]*\)/vm: \2 \1/p'
+	qrc=${PIPESTATUS[0]}
+	cp "$console" "$build/vm/console${WARD_VM_KERNEL:+-$kernel}.log"
+	# A boot failure, not a test failure: nothing reached /init's first report.
+	grep -q '^WARD-VM-RESULT ' "$console" && break
+	[ "$attempt" = 1 ] && say "the guest reported nothing (qemu exit $qrc): booting again"
+done
 
 # ---- results ------------------------------------------------------------------------------------
 pass=0 fail=0 skip=0
@@ -264,7 +319,7 @@ if ! grep -q '^WARD-VM-DONE$' "$console"; then
 	else
 		say "FAIL: the guest did not finish (qemu exit $qrc)"
 	fi
-	echo "---- last 40 console lines (all: $build/vm/console.log) ----"
+	echo "---- last 40 console lines (all: $build/vm/console${WARD_VM_KERNEL:+-$kernel}.log) ----"
 	tail -n 40 "$console"
 	echo "----"
 	[ "$fail" -gt 0 ] || fail=1
