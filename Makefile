@@ -243,7 +243,7 @@ test: deps
 	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
-bench: deps build
+bench: deps build $(BUILD)/tests/test_decide
 	@tests/bench/run.sh
 
 clean:

@@ -562,12 +562,16 @@ static void describe_failures(const struct enforcer *e, char *why, size_t why_si
 		const struct enforce_obj_status *st = &e->st[o];
 		int n;
 
-		if (st->loaded || !st->program[0])
+		if (st->loaded || (!st->program[0] && obj_res(o) < 0))
 			continue;
-		n = snprintf(why + len, why_size - len, "%s%s: %s: %s%s%s%s", len ? "; " : "",
-			     enforce_obj_name(o), st->program, st->detail,
-			     st->log_path[0] ? " (verifier log: " : "", st->log_path,
-			     st->log_path[0] ? ")" : "");
+		if (st->program[0])
+			n = snprintf(why + len, why_size - len, "%s%s: %s: %s%s%s%s",
+				     len ? "; " : "", enforce_obj_name(o), st->program, st->detail,
+				     st->log_path[0] ? " (verifier log: " : "", st->log_path,
+				     st->log_path[0] ? ")" : "");
+		else /* nothing of it runs here: the probes say why */
+			n = snprintf(why + len, why_size - len, "%s%s: %s", len ? "; " : "",
+				     enforce_obj_name(o), e->reason[obj_res(o)]);
 		if (n < 0)
 			break;
 		len += (size_t)n;

@@ -130,7 +130,7 @@ measure() {
 		tp/sched/sched_process_exec) || true
 	read -r c chook < <(hook_prog ward_sock_connect lsm/socket_connect ward_cg_connect4 \
 		cgroup/connect4) || true
-	read -r o ohook < <(hook_prog ward_file_open lsm.s/file_open ward_tp_exit \
+	read -r o ohook < <(hook_prog ward_file_open lsm/file_open ward_tp_file \
 		tp_btf/sys_exit) || true
 	[ -n "${e:-}" ] && [ -n "${c:-}" ] && [ -n "${o:-}" ] ||
 		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not all found" \

@@ -12,6 +12,7 @@
  * per-rule mode overrides. Every mismatch is printed; 0 are allowed.
  *
  * Usage: test_decide [CASES] [SEED]   (root; defaults 12000 cases, seed 1)
+ *        test_decide bench            what one decision costs (make bench)
  * Exit: 0 no mismatch, 1 mismatches or a failure, 77 when the kernel cannot
  * run the harness (reason printed). Records "PASSED FAILED SKIPPED" in
  * $BUILD/test-results/diff.
@@ -311,12 +312,13 @@ static const char *const shared_maps[] = {
 	"ward_globs",	 "ward_portsets", "ward_cgroups", "ward_active",
 };
 
+/* One decision (repeat times: ret_ns gets the average run time). */
 static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
-			 struct decide_io *io)
+			 struct decide_io *io, uint32_t repeat, uint32_t *ret_ns)
 {
 	struct decide_io in;
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = &in, .data_size_in = sizeof(in),
-		    .data_out = io, .data_size_out = sizeof(*io), .repeat = 1);
+		    .data_out = io, .data_size_out = sizeof(*io), .repeat = repeat);
 	const struct rc_event *ev = &g->ev;
 	int err;
 
@@ -375,6 +377,8 @@ static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
 	err = bpf_prog_test_run_opts(prog_fd, &opts);
 	if (err)
 		return -errno;
+	if (ret_ns)
+		*ret_ns = opts.duration;
 	return opts.retval == 2 /* XDP_PASS */ && opts.data_size_out == sizeof(*io) ? 0 : -EIO;
 }
 
@@ -458,7 +462,7 @@ static int compare(int prog_fd, const struct ward_bundle *b, const char *set_nam
 	err = ward_eval(b, ids, (size_t)n_ids, &g->ev, &d);
 	if (err)
 		return err;
-	err = kernel_decide(prog_fd, cgid, g, &io);
+	err = kernel_decide(prog_fd, cgid, g, &io, 1, NULL);
 	if (err)
 		return err;
 	st->cases++;
@@ -497,18 +501,13 @@ static int compare(int prog_fd, const struct ward_bundle *b, const char *set_nam
 
 /* ---- one policy set: compile, put in force, decide its events ---------------------------- */
 
-static int run_set(struct enforcer *e, int prog_fd, const char *name, const char *yaml,
-		   const char *const *paths, size_t n_paths, unsigned long n_events,
-		   struct stats *st)
+/* Compile the YAML (or the files at paths) into an open bundle. */
+static int load_set(const char *name, const char *yaml, const char *const *paths, size_t n_paths,
+		    uint8_t **ret_buf, struct ward_bundle **ret)
 {
-	struct enforce_target t[N_CONTAINERS];
-	uint32_t ids[N_CONTAINERS][WARD_MAX_POLICIES_PER_CGROUP];
-	int n_ids[N_CONTAINERS];
-	struct ward_bundle *b = NULL;
 	struct rc_set *set = NULL;
 	struct rc_diags d;
 	uint8_t *buf = NULL;
-	char why[ENFORCE_WHY_MAX];
 	const char *bwhy = "";
 	size_t len = 0;
 	int err;
@@ -521,22 +520,36 @@ static int run_set(struct enforcer *e, int prog_fd, const char *name, const char
 	if (!err)
 		err = rc_compile(set, &d, &buf, &len);
 	if (!err)
-		err = ward_bundle_open(buf, len, &b, &bwhy);
+		err = ward_bundle_open(buf, len, ret, &bwhy);
 	if (err) {
 		printf("set %s does not compile (%s, %zu errors, %s):\n%s\n", name, strerror(-err),
 		       d.n_errors, bwhy, yaml ? yaml : "");
-		goto out;
+		free(buf);
+		buf = NULL;
 	}
+	*ret_buf = buf;
+	rc_set_free(set);
+	rc_diags_free(&d);
+	return err;
+}
+
+/* The bundle's policies for containers c0..c2 (fake cgroups), in force. */
+static int put_in_force(struct enforcer *e, const char *name, const struct ward_bundle *b,
+			uint32_t ids[N_CONTAINERS][WARD_MAX_POLICIES_PER_CGROUP],
+			int n_ids[N_CONTAINERS])
+{
+	struct enforce_target t[N_CONTAINERS];
+	char why[ENFORCE_WHY_MAX];
+	int err;
+
 	for (int c = 0; c < N_CONTAINERS; c++) {
 		char cname[8];
 		struct rc_container rc = { .name = cname };
 
 		(void)snprintf(cname, sizeof(cname), "c%d", c);
 		n_ids[c] = ward_bundle_select(b, &rc, ids[c]);
-		if (n_ids[c] < 0) {
-			err = n_ids[c];
-			goto out;
-		}
+		if (n_ids[c] < 0)
+			return n_ids[c];
 		memset(&t[c], 0, sizeof(t[c]));
 		t[c].cgroup_id = CGID_BASE + (uint64_t)c;
 		t[c].cgroup_dir = (char *)"/nonexistent-ward-difftest"; /* nothing to attach */
@@ -546,24 +559,123 @@ static int run_set(struct enforcer *e, int prog_fd, const char *name, const char
 	err = enforcer_apply(e, b, t, N_CONTAINERS, false, why, sizeof(why));
 	if (err && err != -ENOENT) {
 		printf("set %s: putting it in force: %s\n", name, why);
-		goto out;
+		return err;
 	}
-	err = 0;
+	return 0;
+}
+
+static int run_set(struct enforcer *e, int prog_fd, const char *name, const char *yaml,
+		   const char *const *paths, size_t n_paths, unsigned long n_events,
+		   struct stats *st)
+{
+	uint32_t ids[N_CONTAINERS][WARD_MAX_POLICIES_PER_CGROUP];
+	int n_ids[N_CONTAINERS], err;
+	struct ward_bundle *b = NULL;
+	uint8_t *buf = NULL;
+
+	err = load_set(name, yaml, paths, n_paths, &buf, &b);
+	if (!err)
+		err = put_in_force(e, name, b, ids, n_ids);
 	for (unsigned long i = 0; i < n_events && !err; i++) {
 		struct gen_event g;
 		int c = (int)rnd(N_CONTAINERS);
 
 		gen_event(&g);
 		err = compare(prog_fd, b, name, ids[c], n_ids[c], CGID_BASE + (uint64_t)c, &g, st);
+		if (err)
+			printf("set %s: deciding: %s\n", name, strerror(-err));
 	}
-	if (err)
-		printf("set %s: deciding: %s\n", name, strerror(-err));
-out:
 	ward_bundle_free(b);
 	free(buf);
-	rc_set_free(set);
-	rc_diags_free(&d);
 	return err;
+}
+
+/* ---- bench: what one decision costs, 10 and 10,000 rules -------------------------------- */
+
+/* The policy of tests/bench/enforce.sh: N rules none of the events match (a
+ * third each exact exec paths, exact file paths read, IPv4 /24s port 443). */
+static char *bench_policy(int n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fputs("apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: bench}\nspec:\n"
+	      "  selector: {containers: [c0]}\n  mode: enforce\n"
+	      "  defaults: {exec: allow, network: allow, file: allow}\n  rules:\n",
+	      f);
+	for (int i = 0; i < n; i++) {
+		if (i % 3 == 0)
+			fprintf(f,
+				"    - name: exec-%d\n      exec: {paths: [/opt/bench/%d/tool]}\n",
+				i, i);
+		else if (i % 3 == 1)
+			fprintf(f,
+				"    - name: file-%d\n      file: {paths: [/opt/bench/%d/file], "
+				"access: [read]}\n",
+				i, i);
+		else
+			fprintf(f,
+				"    - name: net-%d\n      network: {connect: {cidrs: "
+				"[10.%d.%d.0/24], "
+				"ports: [443]}}\n",
+				i, i >> 8 & 255, i & 255);
+		fputs("      action: block\n", f);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int bench(struct enforcer *e, int prog_fd)
+{
+	static const int sizes[] = { 10, 10000 };
+	struct gen_event ev[3] = { 0 };
+	uint32_t ns[3][2];
+	int err = 0;
+
+	ev[0].ev = (struct rc_event){ .op = RC_EV_EXEC, .path = "/bin/busybox" };
+	ev[0].parent = "/bin/busybox";
+	ev[1].ev = (struct rc_event){ .op = RC_EV_OPEN,
+				      .path = "/etc/bench",
+				      .access = WARD_ACC_READ };
+	ev[1].parent = "/bin/busybox";
+	ev[2].ev = (struct rc_event){ .op = RC_EV_CONNECT,
+				      .port = 7777,
+				      .proto = WARD_PROTO_TCP,
+				      .addr = { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 } };
+	for (size_t k = 0; k < ARRAY_SIZE(sizes) && !err; k++) {
+		uint32_t ids[N_CONTAINERS][WARD_MAX_POLICIES_PER_CGROUP];
+		int n_ids[N_CONTAINERS];
+		struct ward_bundle *b = NULL;
+		char *yaml = bench_policy(sizes[k]);
+		uint8_t *buf = NULL;
+		struct decide_io io;
+
+		err = yaml ? load_set("bench", yaml, NULL, 0, &buf, &b) : -ENOMEM;
+		if (!err)
+			err = put_in_force(e, "bench", b, ids, n_ids);
+		for (size_t i = 0; i < ARRAY_SIZE(ev) && !err; i++)
+			err = kernel_decide(prog_fd, CGID_BASE, &ev[i], &io, 200000, &ns[i][k]);
+		ward_bundle_free(b);
+		free(buf);
+		free(yaml);
+	}
+	if (err) {
+		printf("bench: %s\n", strerror(-err));
+		return 1;
+	}
+	printf("decision (ward_decide() with the path walk, BPF_PROG_TEST_RUN, 200,000 runs, "
+	       "warm):\n");
+	printf("  %-8s %9s %12s\n", "event", "10 rules", "10k rules");
+	for (size_t i = 0; i < ARRAY_SIZE(ev); i++)
+		printf("  %-8s %6u ns %9u ns\n", (const char *[]){ "exec", "open", "connect" }[i],
+		       ns[i][0], ns[i][1]);
+	return 0;
 }
 
 static void record(unsigned long pass, unsigned long fail, unsigned long skip)
@@ -597,7 +709,8 @@ __attribute__((format(printf, 2, 0))) static int quiet(enum libbpf_print_level l
 
 int main(int argc, char **argv)
 {
-	unsigned long want = argc > 1 ? strtoul(argv[1], NULL, 10) : 12000;
+	bool bench_mode = argc > 1 && !strcmp(argv[1], "bench");
+	unsigned long want = argc > 1 && !bench_mode ? strtoul(argv[1], NULL, 10) : 12000;
 	const char *golden[] = { "policies" };
 	struct probe_results *pr = calloc(1, sizeof(*pr));
 	struct probe_verdict *v = calloc(1, sizeof(*v));
@@ -644,6 +757,10 @@ int main(int argc, char **argv)
 	}
 	prog_fd = bpf_program__fd(skel->progs.ward_decide_test);
 
+	if (bench_mode) {
+		rc = bench(e, prog_fd);
+		goto out_bench;
+	}
 	/* the golden corpus: the default pack */
 	if (run_set(e, prog_fd, "policies/", NULL, golden, 1, 2000, &st))
 		goto out;
@@ -678,6 +795,7 @@ out:
 		record(0, 1, 0);
 	else if (rc == 0)
 		record(1, 0, 0);
+out_bench:
 	decide_bpf__destroy(skel);
 	if (e) {
 		(void)enforcer_unpin(e);
