@@ -18,7 +18,8 @@
  *     such an exec or from a seccomp filter they install on.
  *
  * Records, from one raw_tp/sys_exit hook for the syscalls of both ABIs that
- * user space describes in learn_ops[] (by name, through libseccomp): files by
+ * user space describes in ward_sysops[] (bpf/sysops.h, by name through
+ * libseccomp, the table enforcement reads too): files by
  * access kind (a successful open from the file it returned, path operations
  * from their arguments, still in pt_regs at exit on x86, resolved against
  * the cwd or the dirfd in the kernel), binds, UDP connects, the destinations
@@ -37,6 +38,7 @@
 #include "common.bpf.h"
 #include "path.bpf.h"
 #include "learn.h"
+#include "sysops.bpf.h"
 #include "syscall.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -44,7 +46,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by user space before load. */
 const volatile __u32 host_mntns = 0; /* where a runtime runs before it enters the container */
 const volatile __s32 at_fdcwd = 0;   /* AT_FDCWD */
-const volatile struct learn_op learn_ops[2 * LEARN_NR_MAX] = {};
+const volatile struct ward_sysop ward_sysops[2 * WARD_SYSOP_NR] = {};
 
 /* uapi and kernel values vmlinux.h does not carry */
 #define FMODE_READ    0x1
@@ -127,7 +129,7 @@ static __always_inline struct ward_learn_event *new_event(__u32 type, __u64 cgid
 	e->proto = 0;
 	e->port = 0;
 	e->n_paths = 0;
-	e->pad = 0;
+	e->access2 = 0;
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	e->path[0].base_len = e->path[0].name_len = e->path[1].base_len = e->path[1].name_len = 0;
 	e->path[0].truncated = e->path[1].truncated = 0;
@@ -205,28 +207,9 @@ static __always_inline void put_path_arg(struct learn_path *lp, long dfd, const 
 	put_file_path(lp, (int)dfd == at_fdcwd ? cwd_file() : fd_file((int)dfd));
 }
 
-/* Argument i of the syscall, from the registers saved at its entry. */
-static __always_inline unsigned long arg(struct pt_regs *regs, bool compat, __u8 i)
-{
-	switch (i) {
-	case 0:
-		return compat ? BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, di);
-	case 1:
-		return compat ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, si);
-	case 2:
-		return BPF_CORE_READ(regs, dx);
-	case 3:
-		return compat ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, r10);
-	case 4:
-		return compat ? BPF_CORE_READ(regs, di) : BPF_CORE_READ(regs, r8);
-	default:
-		return compat ? BPF_CORE_READ(regs, bp) : BPF_CORE_READ(regs, r9);
-	}
-}
-
 static __always_inline long fd_arg(struct pt_regs *regs, bool compat, __u8 i)
 {
-	return (int)arg(regs, compat, i); /* an int in both ABIs */
+	return (int)sysop_arg(regs, compat, i); /* an int in both ABIs */
 }
 
 static __always_inline void submit(struct ward_learn_event *e)
@@ -290,7 +273,7 @@ static __always_inline bool unix_endpoint(struct ward_learn_event *e, const char
 }
 
 /* A path operation, or an operation on an open file, that succeeded. */
-static __always_inline int file_op(const volatile struct learn_op *op, struct pt_regs *regs,
+static __always_inline int file_op(const volatile struct ward_sysop *op, struct pt_regs *regs,
 				   bool compat, __u64 cgid)
 {
 	struct ward_learn_event *e = new_event(LEARN_EV_FILE, cgid);
@@ -298,28 +281,31 @@ static __always_inline int file_op(const volatile struct learn_op *op, struct pt
 
 	if (!e)
 		return 0;
-	e->access = op->access;
+	e->access = op->access[0];
+	e->access2 = op->access[1];
 	e->n_paths = op->n_paths > 1 ? 2 : 1;
-	if (op->kind == LEARN_OP_FD) {
+	if (op->kind == WARD_SYSOP_FD) {
 		put_file_path(&e->path[0], fd_file(fd_arg(regs, compat, i0)));
 	} else {
 		__u8 d0 = op->dfd[0], d1 = op->dfd[1];
 
-		put_path_arg(&e->path[0], d0 == LEARN_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d0),
-			     (const char *)arg(regs, compat, i0), LEARN_PATH_LEN, false);
+		put_path_arg(&e->path[0],
+			     d0 == WARD_SYSOP_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d0),
+			     (const char *)sysop_arg(regs, compat, i0), LEARN_PATH_LEN, false);
 		if (e->n_paths > 1)
 			put_path_arg(&e->path[1],
-				     d1 == LEARN_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d1),
-				     (const char *)arg(regs, compat, i1), LEARN_PATH_LEN, false);
+				     d1 == WARD_SYSOP_AT_CWD ? at_fdcwd : fd_arg(regs, compat, d1),
+				     (const char *)sysop_arg(regs, compat, i1), LEARN_PATH_LEN,
+				     false);
 	}
 	submit(e);
 	return 0;
 }
 
-static __always_inline int sock_op(const volatile struct learn_op *op, struct pt_regs *regs,
+static __always_inline int sock_op(const volatile struct ward_sysop *op, struct pt_regs *regs,
 				   bool compat, __u64 cgid)
 {
-	bool bind = op->kind == LEARN_OP_BIND;
+	bool bind = op->kind == WARD_SYSOP_BIND;
 	struct ward_learn_event *e = new_event(bind ? LEARN_EV_BIND : LEARN_EV_CONNECT, cgid);
 	struct sock *sk = file_sock(fd_file(fd_arg(regs, compat, op->path[0])));
 
@@ -327,7 +313,8 @@ static __always_inline int sock_op(const volatile struct learn_op *op, struct pt
 		return 0;
 	/* bind and connect: the address is argument 1, its length 2 */
 	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_UNIX) {
-		if (unix_endpoint(e, (const char *)arg(regs, compat, 1), arg(regs, compat, 2)))
+		if (unix_endpoint(e, (const char *)sysop_arg(regs, compat, 1),
+				  sysop_arg(regs, compat, 2)))
 			submit(e);
 		return 0;
 	}
@@ -381,12 +368,12 @@ static __always_inline int unix_send(struct learn_sent_key *key, unsigned long w
 /* A datagram sent with a destination address (sendto, sendmsg) on a UDP or
  * unix socket: the destination, once per cgroup. A connected socket's sends
  * without an address add nothing (its connect was recorded). */
-static __always_inline int send_op(const volatile struct learn_op *op, struct pt_regs *regs,
+static __always_inline int send_op(const volatile struct ward_sysop *op, struct pt_regs *regs,
 				   bool compat, __u64 cgid)
 {
 	struct learn_sent_key key = { .cgroup_id = cgid };
 	struct sock *sk = file_sock(fd_file(fd_arg(regs, compat, op->path[0])));
-	unsigned long where = arg(regs, compat, op->path[1]);
+	unsigned long where = sysop_arg(regs, compat, op->path[1]);
 	struct ward_learn_event *e;
 	__u16 sa[2] = {}; /* family, port (network order) */
 	__u8 one = 1;
@@ -395,7 +382,7 @@ static __always_inline int send_op(const volatile struct learn_op *op, struct pt
 
 	if (!sk || (!unix_sk && inet_proto(sk) != WARD_PROTO_UDP))
 		return 0;
-	if (op->kind == LEARN_OP_SENDMSG) { /* msg_name is the msghdr's first field */
+	if (op->kind == WARD_SYSOP_SENDMSG) { /* msg_name is the msghdr's first field */
 		__u32 name32 = 0;
 
 		if (compat) {
@@ -678,21 +665,21 @@ int BPF_PROG(learn_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	bool compat = BPF_CORE_READ(task, thread_info.status) & TS_COMPAT;
-	__u64 nr = BPF_CORE_READ(regs, orig_ax), cgid;
-	const volatile struct learn_op *op;
+	const volatile struct ward_sysop *op;
+	__u64 cgid;
 
-	if (ret < 0 || nr >= LEARN_NR_MAX)
+	op = sysop_of(ward_sysops, regs, compat);
+	if (ret < 0 || !op)
 		return 0;
-	op = &learn_ops[(compat ? LEARN_NR_MAX : 0) + nr];
 	switch (op->kind) {
-	case LEARN_OP_NONE:
+	case WARD_SYSOP_NONE:
 		return 0;
-	case LEARN_OP_GATE:
+	case WARD_SYSOP_GATE:
 		/* A filter was installed (libseccomp probes with invalid ones):
 		 * what the runtime calls from here to the entrypoint's exec is
 		 * what a filter must allow. */
-		if (ret == 0 && arg(regs, compat, 0) == op->want[0] &&
-		    (op->n_want < 2 || arg(regs, compat, 1) == op->want[1])) {
+		if (ret == 0 && sysop_arg(regs, compat, 0) == op->want[0] &&
+		    (op->n_want < 2 || sysop_arg(regs, compat, 1) == op->want[1])) {
 			__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 			__u8 filtered = SYSC_OUTSIDER_FILTERED;
 
@@ -705,13 +692,13 @@ int BPF_PROG(learn_sys_exit, struct pt_regs *regs, long ret)
 	if (skip(&cgid))
 		return 0;
 	switch (op->kind) {
-	case LEARN_OP_OPEN:
+	case WARD_SYSOP_OPEN:
 		return open_exit(ret, cgid);
-	case LEARN_OP_PATH:
-	case LEARN_OP_FD:
+	case WARD_SYSOP_PATH:
+	case WARD_SYSOP_FD:
 		return ret == 0 ? file_op(op, regs, compat, cgid) : 0;
-	case LEARN_OP_SENDTO:
-	case LEARN_OP_SENDMSG:
+	case WARD_SYSOP_SENDTO:
+	case WARD_SYSOP_SENDMSG:
 		return send_op(op, regs, compat, cgid);
 	default:
 		return ret == 0 ? sock_op(op, regs, compat, cgid) : 0;

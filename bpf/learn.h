@@ -13,39 +13,9 @@
 #include "common.h"
 
 #define LEARN_PATH_LEN	256   /* bytes of a directory or of a name kept (power of two) */
-#define LEARN_NR_MAX	1024  /* syscall numbers per ABI in learn_ops */
 #define LEARN_SEEN_MAX	65536 /* (cgroup, file, access) and (cgroup, capability) seen */
 #define LEARN_TASKS_MAX 16384 /* processes not yet past their first exec in a cgroup */
 #define LEARN_GATES_MAX WARD_CGFILTER_MAX
-
-/* What a successful syscall means for the profile (learn_ops[]). */
-enum learn_op_kind {
-	LEARN_OP_NONE = 0,
-	LEARN_OP_OPEN,	  /* returned an open file: its path, access from its mode */
-	LEARN_OP_PATH,	  /* path arguments (dirfd + name) accessed with `access` */
-	LEARN_OP_FD,	  /* the file of fd argument path[0] accessed with `access` */
-	LEARN_OP_BIND,	  /* the socket of fd argument path[0] was bound */
-	LEARN_OP_CONNECT, /* ... connected */
-	LEARN_OP_GATE,	  /* installed a seccomp filter when arguments equal want[] */
-	LEARN_OP_SENDTO,  /* the socket of fd argument path[0] sent to the address at path[1] */
-	LEARN_OP_SENDMSG, /* ... to the address in the msghdr at argument path[1] */
-};
-
-#define LEARN_AT_CWD 0xff /* dfd[]: no dirfd argument, the name is relative to the cwd */
-
-/* One syscall of one ABI, set by user space from names (libseccomp) before
- * load: learn_ops[abi * LEARN_NR_MAX + nr], abi 0 x86_64, 1 i386. */
-struct learn_op {
-	__u8 kind; /* enum learn_op_kind */
-	__u8 n_paths;
-	__u8 dfd[2];  /* argument index of each path's dirfd, or LEARN_AT_CWD */
-	__u8 path[2]; /* argument index of each path (OP_FD/BIND/CONNECT: of the fd;
-		       * OP_SENDTO/SENDMSG: of the fd, of the address or msghdr) */
-	__u8 n_want;  /* OP_GATE: how many of want[] must match arguments 0.. */
-	__u8 pad;
-	__u32 access; /* enum ward_access bits */
-	__u32 want[2];
-};
 
 enum learn_ev_type {
 	LEARN_EV_FILE = 1,    /* path[0..n_paths) accessed with `access` */
@@ -84,7 +54,7 @@ struct ward_learn_event {
 	__u32 proto;  /* bind/connect: one enum ward_proto bit, or LEARN_PROTO_UNIX */
 	__u16 port;   /* bind: local, connect: remote; host byte order */
 	__u16 n_paths;
-	__u32 pad;
+	__u32 access2;		   /* file: the access of path[1] (rename, link: the new name) */
 	__u8 addr[16];		   /* connect: IPv6 or IPv4-mapped */
 	struct learn_path path[2]; /* rename: old, new */
 };
@@ -116,6 +86,5 @@ _Static_assert(__builtin_offsetof(struct ward_learn_event, cgroup_id) ==
 	       "ward_learn_event starts with ward_rec_hdr");
 _Static_assert(sizeof(struct learn_seen_key) == 24, "learn_seen_key layout");
 _Static_assert(sizeof(struct learn_sent_key) == 32, "learn_sent_key layout");
-_Static_assert(sizeof(struct learn_op) == 20, "learn_op layout");
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "enforce.h"
 #include "match.h"
+#include "sysops_table.h"
 #include "cap.skel.h"
 #include "exec.skel.h"
 #include "file.skel.h"
@@ -213,6 +214,7 @@ static struct bpf_object *obj_open(struct enforcer *e, enum enforce_obj o,
 		if (!e->file)
 			return NULL;
 		e->file->rodata->tp_file_kill = v->fallback[PROBE_RES_FILE] == PROBE_LEVEL_SIGKILL;
+		sysops_fill_all((struct ward_sysop *)e->file->rodata->ward_sysops);
 		return e->file->obj;
 	case ENF_OBJ_NET:
 		e->net = net_bpf__open();
@@ -222,6 +224,7 @@ static struct bpf_object *obj_open(struct enforcer *e, enum enforce_obj o,
 		 * tracepoints, which kill as the exec one does */
 		e->net->rodata->cg_sock_raw = v->fallback[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP;
 		e->net->rodata->tp_sock_kill = v->fallback[PROBE_RES_EXEC] == PROBE_LEVEL_SIGKILL;
+		sysops_fill_all((struct ward_sysop *)e->net->rodata->ward_sysops);
 		return e->net->obj;
 	case ENF_OBJ_CAP:
 		e->cap = cap_bpf__open();
@@ -580,6 +583,29 @@ static void describe_failures(const struct enforcer *e, char *why, size_t why_si
 		(void)snprintf(why, why_size, "no enforcement program can run on this kernel");
 }
 
+/* Each class's level and why, for `ward status` (ENFORCE_LEVELS_FILE): one
+ * "RESOURCE<TAB>LEVEL<TAB>REASON" line each. Best effort: status says when
+ * the file is missing. */
+static void save_levels(const struct enforcer *e)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	if (mkdir(ENFORCE_STATE_DIR, 0755) < 0 && errno != EEXIST)
+		return;
+	(void)snprintf(tmp, sizeof(tmp), "%s.tmp", ENFORCE_LEVELS_FILE);
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	for (int r = 0; r < WARD_RES_COUNT; r++)
+		(void)fprintf(f, "%s\t%s\t%s\n", ward_res_name(r), ward_level_name(e->level[r]),
+			      e->reason[r]);
+	if (fclose(f) == 0)
+		(void)rename(tmp, ENFORCE_LEVELS_FILE);
+	else
+		(void)unlink(tmp);
+}
+
 struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
 			       size_t why_size)
 {
@@ -657,6 +683,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	err = attach_pin(e, why, why_size);
 	if (err)
 		goto out_free;
+	save_levels(e);
 	return e;
 
 out_free:

@@ -19,9 +19,10 @@
 #include "enforce_abi.h"
 #include "probe.h"
 
-#define ENFORCE_PIN_DIR	  PROBE_BPFFS_DIR "/ward"
-#define ENFORCE_STATE_DIR "/run/ward" /* copies of the live bundle, for `ward status` */
-#define ENFORCE_WHY_MAX	  512
+#define ENFORCE_PIN_DIR	    PROBE_BPFFS_DIR "/ward"
+#define ENFORCE_STATE_DIR   "/run/ward" /* copies of the live bundle, for `ward status` */
+#define ENFORCE_LEVELS_FILE ENFORCE_STATE_DIR "/levels" /* each class's level and why */
+#define ENFORCE_WHY_MAX	    512
 
 /* One targeted container: its cgroup and the policy ids that select it. */
 struct enforce_target {

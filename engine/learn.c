@@ -41,6 +41,7 @@
 #include "profile_check.h"
 #include "rulesc.h"
 #include "seccomp_json.h"
+#include "sysops_table.h"
 #include "syscall.h"
 #include "tcp.h"
 #include "tracker.h"
@@ -903,10 +904,7 @@ static int load_learn(struct lsession *s)
 	}
 	s->lskel->rodata->host_mntns = (__u32)st.st_ino;
 	s->lskel->rodata->at_fdcwd = AT_FDCWD;
-	learn_ops_fill(SCMP_ARCH_X86_64, (struct learn_op *)s->lskel->rodata->learn_ops,
-		       LEARN_NR_MAX);
-	learn_ops_fill(SCMP_ARCH_X86, (struct learn_op *)s->lskel->rodata->learn_ops + LEARN_NR_MAX,
-		       LEARN_NR_MAX);
+	sysops_fill_all((struct ward_sysop *)s->lskel->rodata->ward_sysops);
 	/* cap_capable is a recent tracepoint: without it the program stays
 	 * unloaded and capabilities are inferred. */
 	for (prog = bpf_object__next_program(s->lskel->obj, NULL); prog;

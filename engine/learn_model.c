@@ -149,8 +149,11 @@ static int apply_file(struct profile *p, const struct ward_learn_event *e)
 	if (e->n_paths < 1 || e->n_paths > ARRAY_SIZE(e->path) || !e->access ||
 	    e->access & ~(uint32_t)WARD_ACC_ALL)
 		return -EPROTO;
+	if (e->n_paths > 1 && (!e->access2 || e->access2 & ~(uint32_t)WARD_ACC_ALL))
+		return -EPROTO;
 	for (size_t i = 0; i < e->n_paths; i++) {
 		char path[LEARN_PATH_LEN * 2 + 2];
+		uint32_t access = i ? e->access2 : e->access;
 		int err = event_path(e, i, path, sizeof(path));
 
 		if (err < 0)
@@ -159,7 +162,11 @@ static int apply_file(struct profile *p, const struct ward_learn_event *e)
 			skipped = 1;
 			continue;
 		}
-		err = profile_add_file(p, path, e->access);
+		/* a hard link's source, decided for every access (bpf/sysops.h):
+		 * any learned access holds, a read is the least */
+		if (access == WARD_ACC_ALL)
+			access = WARD_ACC_READ;
+		err = profile_add_file(p, path, access);
 		if (err == -ENOMEM)
 			return err;
 		if (err)
@@ -240,89 +247,6 @@ int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e)
 	}
 	err = profile_add_net(p, &n);
 	return err == -ENOMEM ? err : err ? 1 : 0;
-}
-
-/* ---- which syscalls mean what ----------------------------------------------------------- */
-
-#define CWD LEARN_AT_CWD
-#define OPEN                          \
-	{                             \
-		.kind = LEARN_OP_OPEN \
-	}
-#define PATH(d, p, acc)                                                                   \
-	{                                                                                 \
-		.kind = LEARN_OP_PATH, .n_paths = 1, .dfd = { d, CWD }, .path = { p, 0 }, \
-		.access = WARD_ACC_##acc                                                  \
-	}
-#define PATH2(d0, p0, d1, p1, acc)                                                          \
-	{                                                                                   \
-		.kind = LEARN_OP_PATH, .n_paths = 2, .dfd = { d0, d1 }, .path = { p0, p1 }, \
-		.access = WARD_ACC_##acc                                                    \
-	}
-#define FD(i, acc)                                                                            \
-	{                                                                                     \
-		.kind = LEARN_OP_FD, .n_paths = 1, .path = { i, 0 }, .access = WARD_ACC_##acc \
-	}
-
-/* By name, so one table serves both ABIs; argument positions from the man
- * pages (link, symlink: the new name is the one created). */
-static const struct {
-	const char *name;
-	struct learn_op op;
-} op_table[] = {
-	{ "open", OPEN },
-	{ "creat", OPEN },
-	{ "openat", OPEN },
-	{ "openat2", OPEN },
-	{ "unlink", PATH(CWD, 0, UNLINK) },
-	{ "unlinkat", PATH(0, 1, UNLINK) },
-	{ "rmdir", PATH(CWD, 0, UNLINK) },
-	{ "rename", PATH2(CWD, 0, CWD, 1, RENAME) },
-	{ "renameat", PATH2(0, 1, 2, 3, RENAME) },
-	{ "renameat2", PATH2(0, 1, 2, 3, RENAME) },
-	{ "mkdir", PATH(CWD, 0, CREATE) },
-	{ "mkdirat", PATH(0, 1, CREATE) },
-	{ "mknod", PATH(CWD, 0, CREATE) },
-	{ "mknodat", PATH(0, 1, CREATE) },
-	{ "link", PATH(CWD, 1, CREATE) },
-	{ "linkat", PATH(2, 3, CREATE) },
-	{ "symlink", PATH(CWD, 1, CREATE) },
-	{ "symlinkat", PATH(1, 2, CREATE) },
-	{ "truncate", PATH(CWD, 0, WRITE) },
-	{ "truncate64", PATH(CWD, 0, WRITE) },
-	{ "chmod", PATH(CWD, 0, CHMOD) },
-	{ "fchmodat", PATH(0, 1, CHMOD) },
-	{ "fchmodat2", PATH(0, 1, CHMOD) },
-	{ "fchmod", FD(0, CHMOD) },
-	{ "chown", PATH(CWD, 0, CHOWN) },
-	{ "lchown", PATH(CWD, 0, CHOWN) },
-	{ "chown32", PATH(CWD, 0, CHOWN) },
-	{ "lchown32", PATH(CWD, 0, CHOWN) },
-	{ "fchownat", PATH(0, 1, CHOWN) },
-	{ "fchown", FD(0, CHOWN) },
-	{ "fchown32", FD(0, CHOWN) },
-	{ "bind", { .kind = LEARN_OP_BIND } },
-	{ "connect", { .kind = LEARN_OP_CONNECT } },
-	{ "sendto", { .kind = LEARN_OP_SENDTO, .path = { 0, 4 } } },
-	{ "sendmsg", { .kind = LEARN_OP_SENDMSG, .path = { 0, 1 } } },
-	{ "seccomp", { .kind = LEARN_OP_GATE, .n_want = 1, .want = { SECCOMP_SET_MODE_FILTER } } },
-	{ "prctl",
-	  { .kind = LEARN_OP_GATE, .n_want = 2, .want = { PR_SET_SECCOMP, SECCOMP_MODE_FILTER } } },
-};
-
-size_t learn_ops_fill(uint32_t arch, struct learn_op *ops, size_t n)
-{
-	size_t filled = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(op_table); i++) {
-		int nr = seccomp_syscall_resolve_name_arch(arch, op_table[i].name);
-
-		if (nr < 0 || (size_t)nr >= n)
-			continue; /* not on this ABI */
-		ops[nr] = op_table[i].op;
-		filled++;
-	}
-	return filled;
 }
 
 /* ---- essentials and counting -------------------------------------------------------- */

@@ -47,11 +47,6 @@ int learn_exec_paths(const struct ward_learn_event *e, char *interp, char *scrip
  * nothing (0). */
 int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e);
 
-/* learn.bpf.c's learn_ops[] for one ABI (libseccomp's SCMP_ARCH_*): what
- * each syscall of ops[0..n) by number means for a profile. Returns how many
- * were described (names the ABI lacks are skipped). */
-size_t learn_ops_fill(uint32_t arch, struct learn_op *ops, size_t n);
-
 /* The syscalls no process can do without and what runc calls between
  * installing a seccomp filter and executing the entrypoint (docs/seccomp.md):
  * a learning run without a filter cannot see them, a profile without them

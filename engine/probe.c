@@ -1064,10 +1064,15 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 				add_cause(missing, sizeof(missing), r, PROBE_CGROUP_SOCK_ADDR);
 			}
 			break;
-		default:
+		default: /* capabilities: only the capable hook can refuse one */
+			(void)snprintf(why, size,
+				       "no %s: capability uses are refused only in the capable "
+				       "hook; granted uses are reported from the cap_capable "
+				       "tracepoint where the kernel has it",
+				       missing);
 			break;
 		}
-		if (level == PROBE_LEVEL_NONE)
+		if (level == PROBE_LEVEL_NONE && res != PROBE_RES_CAPABILITIES)
 			(void)snprintf(why, size, "nothing can enforce it: no %s", missing);
 		v->fallback[res] = level;
 		if (check_ok(r, PROBE_BPF_LSM)) {

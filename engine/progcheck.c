@@ -9,7 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "learn.h" /* struct learn_op, for the learn skeleton */
+#include "sysops.h" /* struct ward_sysop, for the learn and enforcement skeletons */
 #include "probe.h"
 #include "progcheck.h"
 

@@ -134,6 +134,31 @@ void help_status(void)
 	       "(blocks in audit mode). Works while the daemon is down.\n");
 }
 
+/* Why each class runs at its level, as the daemon that set it wrote it
+ * (ENFORCE_LEVELS_FILE); "" where unknown. */
+static void read_reasons(char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX])
+{
+	char line[ENFORCE_WHY_MAX + 64];
+	FILE *f = fopen(ENFORCE_LEVELS_FILE, "re");
+
+	for (int r = 0; r < WARD_RES_COUNT; r++)
+		reasons[r][0] = '\0';
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *tab = strchr(line, '\t'), *why = tab ? strchr(tab + 1, '\t') : NULL;
+
+		if (!why)
+			continue;
+		*tab = '\0';
+		why[strcspn(why, "\n")] = '\0';
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (!strcmp(line, ward_res_name(r)))
+				(void)snprintf(reasons[r], ENFORCE_WHY_MAX, "%s", why + 1);
+	}
+	(void)fclose(f);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1;
@@ -143,6 +168,7 @@ int cmd_status(int argc, char **argv)
 	struct status_row *rows = NULL;
 	struct ward_active a = { 0 };
 	uint32_t levels[WARD_RES_COUNT] = { 0 }, zero = 0, inner_id;
+	char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX];
 	uint64_t *cgids = NULL, key, *prev = NULL;
 	size_t n_rows = 0, n_cg = 0;
 	json_t *root = NULL;
@@ -203,6 +229,7 @@ int cmd_status(int argc, char **argv)
 	}
 	b = state_bundle(a.generation);
 	cc = container_cache_new(NULL);
+	read_reasons(reasons);
 
 	if (fmt == OUT_JSON) {
 		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
@@ -215,6 +242,11 @@ int cmd_status(int argc, char **argv)
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			json_object_set_new(lv, ward_res_name(r),
 					    json_string(ward_level_name(levels[r])));
+		json_object_set_new(root, "enforcement_reasons", json_object());
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (reasons[r][0])
+				json_object_set_new(json_object_get(root, "enforcement_reasons"),
+						    ward_res_name(r), json_string(reasons[r]));
 		for (size_t i = 0; i < n_cg; i++)
 			json_array_append_new(cs, json_pack("{s:I, s:s}", "cgroup_id",
 							    (json_int_t)cgids[i], "name",
@@ -239,7 +271,11 @@ int cmd_status(int argc, char **argv)
 		printf("enforcement:");
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			printf(" %s=%s", ward_res_name(r), ward_level_name(levels[r]));
-		printf("\ncontainers targeted: %zu\n", n_cg);
+		printf("\n");
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (reasons[r][0])
+				printf("  %s: %s\n", ward_res_name(r), reasons[r]);
+		printf("containers targeted: %zu\n", n_cg);
 		for (size_t i = 0; i < n_cg; i++)
 			printf("  %-20llu %s\n", (unsigned long long)cgids[i],
 			       ctr_name(cc, cgids[i]));

@@ -253,19 +253,4 @@ __noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 di
 	return 0;
 }
 
-/* The x86_64 syscall argument i (0..3: di, si, dx, r10). */
-static __always_inline unsigned long sys_arg(struct pt_regs *regs, int i)
-{
-	switch (i) {
-	case 0:
-		return regs->di;
-	case 1:
-		return regs->si;
-	case 2:
-		return regs->dx;
-	default:
-		return regs->r10;
-	}
-}
-
 #endif

@@ -7,12 +7,15 @@
  * caller (tp_file_kill). docs/enforcement.md.
  */
 #include "enforce.bpf.h"
+#include "sysops.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the engine before load: kill the process that completed a blocked
  * open or change, from sys_exit. */
 const volatile bool tp_file_kill = false;
+/* What each syscall does (bpf/sysops.h), filled by the engine before load. */
+const volatile struct ward_sysop ward_sysops[2 * WARD_SYSOP_NR] = {};
 
 SEC("lsm/file_open")
 int BPF_PROG(ward_file_open, struct file *file, int ret)
@@ -190,33 +193,6 @@ int BPF_PROG(ward_path_truncate, const struct path *path, int ret)
 
 /* ---- without BPF-LSM: after the syscall ------------------------------------------------------ */
 
-/* The syscalls that open a file and return its fd, by number
- * (arch/x86/entry/syscalls/syscall_{64,32}.tbl; x32 shares the 64-bit
- * numbers with __X32_SYSCALL_BIT set). */
-static __always_inline bool open_nr(long nr, bool compat)
-{
-	if (!compat) {
-		switch (nr & ~0x40000000L) {
-		case 2:
-		case 85:
-		case 257:
-		case 304:
-		case 437: /* open creat openat open_by_handle_at openat2 */
-			return true;
-		}
-		return false;
-	}
-	switch (nr) {
-	case 5:
-	case 8:
-	case 295:
-	case 342:
-	case 437: /* open creat openat open_by_handle_at openat2 */
-		return true;
-	}
-	return false;
-}
-
 /*
  * A successful open, decided on the way out of the syscall from the file it
  * returned (the object the kernel resolved, as the container sees it): the
@@ -252,171 +228,66 @@ static __always_inline void open_after(struct task_struct *t, long ret)
 }
 
 /*
- * What a change syscall does (x86_64 and x32 numbers, change_index()): the
- * access on its first object and where that is (the argument holding the
- * name, and the one holding its dirfd, -1: the cwd; name -1: the file of the
- * fd in dfd), and a second name (rename and link: the new one; -1: none).
+ * One object of a change (bpf/sysops.h): path i of op, the name in its
+ * argument against its dirfd argument (or the cwd), or for an fd operation
+ * the file of the fd.
  */
-struct change_op {
-	__u32 access, access2;
-	__s8 name, dfd, name2, dfd2;
-};
-
-/* change_ops[] entries, the syscalls sharing each in change_index(). */
-enum change_kind {
-	CH_UNLINK,    /* unlink, rmdir */
-	CH_UNLINKAT,  /* unlinkat */
-	CH_RENAME,    /* rename */
-	CH_RENAMEAT,  /* renameat, renameat2 */
-	CH_CREATE,    /* mkdir, mknod */
-	CH_CREATEAT,  /* mkdirat, mknodat */
-	CH_LINK,      /* link */
-	CH_LINKAT,    /* linkat */
-	CH_SYMLINK,   /* symlink */
-	CH_SYMLINKAT, /* symlinkat */
-	CH_CHMOD,     /* chmod */
-	CH_CHMODAT,   /* fchmodat, fchmodat2 */
-	CH_FCHMOD,    /* fchmod */
-	CH_CHOWN,     /* chown, lchown */
-	CH_CHOWNAT,   /* fchownat */
-	CH_FCHOWN,    /* fchown */
-	CH_TRUNCATE,  /* truncate */
-	CH_FTRUNCATE, /* ftruncate */
-	CH__COUNT,
-};
-
-static const struct change_op change_ops[CH__COUNT] = {
-	[CH_UNLINK] = { WARD_ACC_UNLINK, 0, 0, -1, -1, -1 },
-	[CH_UNLINKAT] = { WARD_ACC_UNLINK, 0, 1, 0, -1, -1 },
-	[CH_RENAME] = { WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 0, -1, 1, -1 },
-	[CH_RENAMEAT] = { WARD_ACC_RENAME, WARD_ACC_RENAME | WARD_ACC_CREATE, 1, 0, 3, 2 },
-	[CH_CREATE] = { WARD_ACC_CREATE, 0, 0, -1, -1, -1 },
-	[CH_CREATEAT] = { WARD_ACC_CREATE, 0, 1, 0, -1, -1 },
-	/* the source for every access (as path_link), and the new name */
-	[CH_LINK] = { WARD_ACC_ALL, WARD_ACC_CREATE, 0, -1, 1, -1 },
-	[CH_LINKAT] = { WARD_ACC_ALL, WARD_ACC_CREATE, 1, 0, 3, 2 },
-	/* the new name */
-	[CH_SYMLINK] = { WARD_ACC_CREATE, 0, 1, -1, -1, -1 },
-	[CH_SYMLINKAT] = { WARD_ACC_CREATE, 0, 2, 1, -1, -1 },
-	[CH_CHMOD] = { WARD_ACC_CHMOD, 0, 0, -1, -1, -1 },
-	[CH_CHMODAT] = { WARD_ACC_CHMOD, 0, 1, 0, -1, -1 },
-	[CH_FCHMOD] = { WARD_ACC_CHMOD, 0, -1, 0, -1, -1 },
-	[CH_CHOWN] = { WARD_ACC_CHOWN, 0, 0, -1, -1, -1 },
-	[CH_CHOWNAT] = { WARD_ACC_CHOWN, 0, 1, 0, -1, -1 },
-	[CH_FCHOWN] = { WARD_ACC_CHOWN, 0, -1, 0, -1, -1 },
-	[CH_TRUNCATE] = { WARD_ACC_WRITE, 0, 0, -1, -1, -1 },
-	[CH_FTRUNCATE] = { WARD_ACC_WRITE, 0, -1, 0, -1, -1 },
-};
-
-/* The change_ops[] entry for an x86_64 syscall number, -1 for the others. */
-static __always_inline int change_index(long nr)
+static __always_inline void change_one(struct task_struct *t, struct pt_regs *regs, bool compat,
+				       const volatile struct ward_sysop *op, int i)
 {
-	switch (nr) {
-	case 87: /* unlink */
-	case 84: /* rmdir */
-		return CH_UNLINK;
-	case 263:
-		return CH_UNLINKAT;
-	case 82:
-		return CH_RENAME;
-	case 264:
-	case 316:
-		return CH_RENAMEAT;
-	case 83:  /* mkdir */
-	case 133: /* mknod */
-		return CH_CREATE;
-	case 258: /* mkdirat */
-	case 259: /* mknodat */
-		return CH_CREATEAT;
-	case 86:
-		return CH_LINK;
-	case 265:
-		return CH_LINKAT;
-	case 88:
-		return CH_SYMLINK;
-	case 266:
-		return CH_SYMLINKAT;
-	case 90:
-		return CH_CHMOD;
-	case 268: /* fchmodat */
-	case 452: /* fchmodat2 */
-		return CH_CHMODAT;
-	case 91:
-		return CH_FCHMOD;
-	case 92: /* chown */
-	case 94: /* lchown */
-		return CH_CHOWN;
-	case 260:
-		return CH_CHOWNAT;
-	case 93:
-		return CH_FCHOWN;
-	case 76:
-		return CH_TRUNCATE;
-	case 77:
-		return CH_FTRUNCATE;
-	default:
-		return -1;
-	}
-}
-
-/* One object of a change: the name in argument name (-1: none, the file of
- * the fd in argument dfd is the object) against the directory of the fd in
- * argument dfd (-1 or AT_FDCWD: the cwd). */
-static __always_inline void change_one(struct task_struct *t, struct pt_regs *regs, __u32 access,
-				       int name, int dfd)
-{
+	__u8 dfd = op->dfd[i & 1], name = op->path[i & 1];
 	struct file *dir = NULL;
+	unsigned long name_addr = 0;
 	int fd;
 
-	if (dfd >= 0) {
-		fd = (int)sys_arg(regs, dfd);
-		if (fd != AT_FDCWD || name < 0) {
-			dir = task_fd_file(t, fd);
-			if (!dir)
-				return;
+	if (op->kind == WARD_SYSOP_FD) {
+		dir = task_fd_file(t, (int)sysop_arg(regs, compat, name));
+		if (!dir)
+			return;
+	} else {
+		name_addr = sysop_arg(regs, compat, name);
+		if (dfd != WARD_SYSOP_AT_CWD) {
+			fd = (int)sysop_arg(regs, compat, dfd);
+			if (fd != AT_FDCWD) {
+				dir = task_fd_file(t, fd);
+				if (!dir)
+					return;
+			}
 		}
 	}
-	ward_name_after(cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, access),
-			name < 0 ? 0 : sys_arg(regs, name), (__u64)dir, WARD_PATH_MAX - 1,
-			tp_file_kill);
+	ward_name_after(cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, op->access[i & 1]),
+			name_addr, (__u64)dir, WARD_PATH_MAX - 1, tp_file_kill);
 }
 
 /*
- * Changes by name (unlink, rmdir, rename, mkdir, mknod, link, symlink, chmod,
- * chown, truncate and their *at and f* forms), decided after they happened
- * from the name the caller passed, made absolute against its dirfd or cwd as
- * the container sees them: not resolved (a symlink or ".." in the name is
- * taken as written; docs/threat-model.md). A blocked one kills the caller.
- * 32-bit callers are not decided here.
+ * Without BPF-LSM, on the way out of every syscall of either ABI, what the
+ * syscall-operation table (bpf/sysops.h, the one learning reads) says it did:
+ * opens decided on the file returned (open_after()), changes by name (unlink,
+ * rmdir, rename, mkdir, mknod, link, symlink, chmod, chown, truncate and their
+ * *at and f* forms) decided on the names passed, made absolute against the
+ * dirfd or cwd as the container sees them: not resolved (a symlink or ".." in
+ * a name is taken as written; docs/threat-model.md). A blocked one kills the
+ * caller. Any other syscall pays one invocation, the targeting check and the
+ * table lookup.
  */
-static __always_inline void change_after(struct task_struct *t, struct pt_regs *regs)
-{
-	const struct change_op *op;
-	int i;
-
-	i = change_index(regs->orig_ax & ~0x40000000L);
-	if (i < 0 || i >= CH__COUNT)
-		return;
-	op = &change_ops[i];
-	change_one(t, regs, op->access, op->name, op->dfd);
-	if (op->name2 >= 0)
-		change_one(t, regs, op->access2, op->name2, op->dfd2);
-}
-
-/* Without BPF-LSM, on the way out of every syscall: opens (open_after()) and
- * changes by name (change_after()). Any other syscall pays one invocation,
- * the targeting check and the number tests. */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	bool compat = t->thread_info.status & TS_COMPAT;
+	const volatile struct ward_sysop *op;
 
 	if (ret < 0 || !ward_current_targeted())
 		return 0;
-	if (open_nr(regs->orig_ax, compat))
+	op = sysop_of(ward_sysops, regs, compat);
+	if (!op)
+		return 0;
+	if (op->kind == WARD_SYSOP_OPEN) {
 		open_after(t, ret);
-	else if (!compat && ret == 0)
-		change_after(t, regs);
+	} else if ((op->kind == WARD_SYSOP_PATH || op->kind == WARD_SYSOP_FD) && ret == 0) {
+		change_one(t, regs, compat, op, 0);
+		if (op->n_paths > 1)
+			change_one(t, regs, compat, op, 1);
+	}
 	return 0;
 }

@@ -8,6 +8,7 @@
  * docs/enforcement.md.
  */
 #include "enforce.bpf.h"
+#include "sysops.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -17,6 +18,8 @@ char LICENSE[] SEC("license") = "GPL";
  * sys_exit for unix sockets by path. */
 const volatile bool cg_sock_raw = false;
 const volatile bool tp_sock_kill = false;
+/* What each syscall does (bpf/sysops.h), filled by the engine before load. */
+const volatile struct ward_sysop ward_sysops[2 * WARD_SYSOP_NR] = {};
 
 static __always_inline bool sock_proto(struct socket *sock, struct ward_req *r)
 {
@@ -365,31 +368,37 @@ int ward_tp_socket(struct trace_event_raw_sys_enter *ctx)
 
 /*
  * Unix sockets by path in a successful connect, bind, sendto or sendmsg
- * (x86_64 callers), decided after the syscall on the name the caller passed
- * (relative against the cwd), not resolved; a blocked one's caller is
- * killed. Abstract names and other families are not decided.
+ * (x86_64 callers; which syscall is which and where its address is: the
+ * syscall-operation table learning reads, bpf/sysops.h), decided after the
+ * syscall on the name the caller passed (relative against the cwd), not
+ * resolved; a blocked one's caller is killed. Abstract names and other
+ * families are not decided.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ward_tp_unix, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	long nr = regs->orig_ax & ~0x40000000L;
+	const volatile struct ward_sysop *op;
 	unsigned long addr;
 	__u16 family = 0;
+	bool bind;
 
-	/* connect, sendto, sendmsg, bind */
-	if (ret < 0 || (nr != 42 && nr != 44 && nr != 46 && nr != 49) ||
-	    (t->thread_info.status & TS_COMPAT) || !ward_current_targeted())
+	if (ret < 0 || (t->thread_info.status & TS_COMPAT) || !ward_current_targeted())
 		return 0;
-	addr = nr == 44 ? regs->r8 : regs->si; /* sendto: dest_addr */
-	if (nr == 46 && bpf_probe_read_user(&addr, sizeof(addr), (void *)addr)) /* msg_name */
+	op = sysop_of(ward_sysops, regs, false);
+	if (!op || op->kind < WARD_SYSOP_BIND || op->kind == WARD_SYSOP_GATE)
+		return 0;
+	bind = op->kind == WARD_SYSOP_BIND;
+	/* bind, connect: the address is argument 1; sendto, sendmsg: path[1] */
+	addr = sysop_arg(regs, false, op->kind >= WARD_SYSOP_SENDTO ? op->path[1] : 1);
+	if (op->kind == WARD_SYSOP_SENDMSG && /* msg_name: the msghdr's first field */
+	    bpf_probe_read_user(&addr, sizeof(addr), (void *)addr))
 		return 0;
 	if (!addr || bpf_probe_read_user(&family, sizeof(family), (void *)addr) ||
 	    family != AF_UNIX)
 		return 0;
-	ward_name_after(cpu_request(WARD_CLS_NET,
-				    nr == 49 ? WARD_OP_UNIX_BIND : WARD_OP_UNIX_CONNECT,
-				    nr == 49 ? WARD_DOM_UNIX_BIND : WARD_DOM_UNIX_CONNECT, 1),
+	ward_name_after(cpu_request(WARD_CLS_NET, bind ? WARD_OP_UNIX_BIND : WARD_OP_UNIX_CONNECT,
+				    bind ? WARD_DOM_UNIX_BIND : WARD_DOM_UNIX_CONNECT, 1),
 			addr + sizeof(family), 0, UNIX_PATH_MAX, tp_sock_kill);
 	return 0;
 }

@@ -5,7 +5,8 @@
 # with the embedded default pack and with --policy exits 1 at once with one short error that
 # names every class and why, no verifier log on the terminal. `--no-policy` is the only way to
 # run the trackers alone (refused combined with --policy). With capabilities the same
-# command puts the default pack in force within a few seconds and names each class's level.
+# command puts the default pack in force within a few seconds and names each class's level,
+# and `ward status` gives each class's level and why.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -54,4 +55,9 @@ check "the default pack in force within 10 s" grep -q "policy generation 1 in fo
 check "the start-up line names each class's level" \
 	grep -qE "enforcement: exec [a-z]+, file [a-z]+, network [a-z]+, capabilities [a-z]+" \
 	"$TDIR/srv.err"
+"$WARD" status -o json >"$TDIR/status.json"
+check "ward status gives each class's level" \
+	[ "$(jq '.enforcement | length' "$TDIR/status.json")" -eq 4 ]
+check "ward status says why each class is at its level" \
+	[ "$(jq '[.enforcement_reasons[] | select(length > 0)] | length' "$TDIR/status.json")" -eq 4 ]
 ward_stop srv

@@ -24,6 +24,7 @@
 
 #include "bundle_maps.h"
 #include "learn_model.h"
+#include "sysops_table.h"
 #include "seccomp_json.h"
 
 static void resolve_ok(const char *base, const char *name, const char *want)
@@ -128,8 +129,9 @@ static void test_records(void **state)
 	e.access = WARD_ACC_UNLINK;
 	set_path(&e.path[0], "/tmp/d", "b");
 	assert_int_equal(learn_apply_event(p, &e), 0);
-	/* a rename: both names */
+	/* a rename: both names, each with its access (bpf/sysops.h) */
 	e.access = WARD_ACC_RENAME;
+	e.access2 = WARD_ACC_RENAME | WARD_ACC_CREATE;
 	e.n_paths = 2;
 	set_path(&e.path[0], "/", "/tmp/a");
 	set_path(&e.path[1], "/tmp", "../tmp/c");
@@ -138,7 +140,19 @@ static void test_records(void **state)
 	assert_int_equal(find_file(p, "/data/log.txt")->access, WARD_ACC_READ | WARD_ACC_WRITE);
 	assert_int_equal(find_file(p, "/tmp/d/b")->access, WARD_ACC_UNLINK);
 	assert_int_equal(find_file(p, "/tmp/a")->access, WARD_ACC_RENAME);
-	assert_int_equal(find_file(p, "/tmp/c")->access, WARD_ACC_RENAME);
+	assert_int_equal(find_file(p, "/tmp/c")->access, WARD_ACC_RENAME | WARD_ACC_CREATE);
+	/* a hard link: the source, which enforcement decides for every access,
+	 * is learned as a read; the new name as a creation */
+	e.access = WARD_ACC_ALL;
+	e.access2 = WARD_ACC_CREATE;
+	set_path(&e.path[0], "/", "/data/orig");
+	set_path(&e.path[1], "/", "/data/new");
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	assert_int_equal(find_file(p, "/data/orig")->access, WARD_ACC_READ);
+	assert_int_equal(find_file(p, "/data/new")->access, WARD_ACC_CREATE);
+	/* two paths without the second's access: malformed */
+	e.access2 = 0;
+	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
 	/* a path the kernel could not resolve is skipped, not guessed */
 	e.n_paths = 1;
 	set_path(&e.path[0], "", "");
@@ -152,7 +166,7 @@ static void test_records(void **state)
 	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
 	e.type = 99;
 	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
-	assert_int_equal(p->n_files, 4);
+	assert_int_equal(p->n_files, 6);
 
 	/* bind: the port; port 0 (picked by the kernel) adds nothing */
 	memset(&e, 0, sizeof(e));
@@ -191,7 +205,7 @@ static void test_records(void **state)
 	assert_false(p->caps[0].inferred);
 	e.access = 4096;
 	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
-	assert_int_equal(learn_profile_items(p), 4 + 1 + 3 + 1);
+	assert_int_equal(learn_profile_items(p), 8 + 3 + 1); /* access bits, net, caps */
 	profile_free(p);
 }
 
@@ -346,62 +360,79 @@ static void test_infer_caps(void **state)
 	profile_free(p);
 }
 
-static const struct learn_op *op_of(const struct learn_op *ops, uint32_t arch, const char *name)
+static const struct ward_sysop *op_of(const struct ward_sysop *ops, uint32_t arch, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(arch, name);
 
-	assert_true(nr >= 0 && nr < LEARN_NR_MAX);
+	assert_true(nr >= 0 && nr < WARD_SYSOP_NR);
 	return &ops[nr];
 }
 
-/* What learn.bpf.c is told about each syscall, by name through libseccomp. */
+/* The syscall-operation table learning and enforcement both read (bpf/sysops.h),
+ * by name through libseccomp. */
 static void test_ops(void **state)
 {
-	struct learn_op x64[LEARN_NR_MAX] = { 0 }, x86[LEARN_NR_MAX] = { 0 };
-	const struct learn_op *op;
+	static struct ward_sysop all[2 * WARD_SYSOP_NR];
+	struct ward_sysop x64[WARD_SYSOP_NR] = { 0 }, x86[WARD_SYSOP_NR] = { 0 };
+	const struct ward_sysop *op;
 	size_t n64, n86;
 
 	(void)state;
-	n64 = learn_ops_fill(SCMP_ARCH_X86_64, x64, LEARN_NR_MAX);
-	n86 = learn_ops_fill(SCMP_ARCH_X86, x86, LEARN_NR_MAX);
+	n64 = sysops_fill(SCMP_ARCH_X86_64, x64, WARD_SYSOP_NR);
+	n86 = sysops_fill(SCMP_ARCH_X86, x86, WARD_SYSOP_NR);
 	assert_true(n64 > 30);
 	/* the i386 ABI also has chown32 & co.; its socket calls libseccomp names
 	 * as socketcall's (negative pseudo numbers): not described */
 	assert_true(n86 > 30);
-	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->kind, LEARN_OP_PATH);
-	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "openat")->kind, LEARN_OP_OPEN);
-	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "open")->kind, LEARN_OP_OPEN);
+	sysops_fill_all(all);
+	assert_memory_equal(all, x64, sizeof(x64));
+	assert_memory_equal(all + WARD_SYSOP_NR, x86, sizeof(x86));
+	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->kind, WARD_SYSOP_PATH);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "openat")->kind, WARD_SYSOP_OPEN);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "open_by_handle_at")->kind, WARD_SYSOP_OPEN);
+	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "open")->kind, WARD_SYSOP_OPEN);
 	op = op_of(x64, SCMP_ARCH_X86_64, "renameat2");
-	assert_int_equal(op->kind, LEARN_OP_PATH);
+	assert_int_equal(op->kind, WARD_SYSOP_PATH);
 	assert_int_equal(op->n_paths, 2);
 	assert_int_equal(op->dfd[1], 2);
 	assert_int_equal(op->path[1], 3);
-	assert_int_equal(op->access, WARD_ACC_RENAME);
+	assert_int_equal(op->access[0], WARD_ACC_RENAME);
+	assert_int_equal(op->access[1], WARD_ACC_RENAME | WARD_ACC_CREATE);
+	/* link: the source for every access, the new name created */
+	op = op_of(x64, SCMP_ARCH_X86_64, "linkat");
+	assert_int_equal(op->n_paths, 2);
+	assert_int_equal(op->path[0], 1);
+	assert_int_equal(op->access[0], WARD_ACC_ALL);
+	assert_int_equal(op->access[1], WARD_ACC_CREATE);
+	op = op_of(x86, SCMP_ARCH_X86, "link");
+	assert_int_equal(op->dfd[0], WARD_SYSOP_AT_CWD);
+	assert_int_equal(op->access[0], WARD_ACC_ALL);
 	op = op_of(x64, SCMP_ARCH_X86_64, "unlink");
-	assert_int_equal(op->dfd[0], LEARN_AT_CWD);
-	assert_int_equal(op->access, WARD_ACC_UNLINK);
+	assert_int_equal(op->dfd[0], WARD_SYSOP_AT_CWD);
+	assert_int_equal(op->access[0], WARD_ACC_UNLINK);
 	op = op_of(x64, SCMP_ARCH_X86_64, "symlinkat"); /* the new name is created */
 	assert_int_equal(op->dfd[0], 1);
 	assert_int_equal(op->path[0], 2);
-	assert_int_equal(op->access, WARD_ACC_CREATE);
-	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->access, WARD_ACC_CHOWN);
-	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "fchmod")->kind, LEARN_OP_FD);
-	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "bind")->kind, LEARN_OP_BIND);
+	assert_int_equal(op->access[0], WARD_ACC_CREATE);
+	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->access[0], WARD_ACC_CHOWN);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "fchmod")->kind, WARD_SYSOP_FD);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "ftruncate")->access[0], WARD_ACC_WRITE);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "bind")->kind, WARD_SYSOP_BIND);
 	op = op_of(x64, SCMP_ARCH_X86_64, "sendto"); /* fd, buf, len, flags, addr */
-	assert_int_equal(op->kind, LEARN_OP_SENDTO);
+	assert_int_equal(op->kind, WARD_SYSOP_SENDTO);
 	assert_int_equal(op->path[0], 0);
 	assert_int_equal(op->path[1], 4);
 	op = op_of(x64, SCMP_ARCH_X86_64, "sendmsg"); /* fd, msghdr */
-	assert_int_equal(op->kind, LEARN_OP_SENDMSG);
+	assert_int_equal(op->kind, WARD_SYSOP_SENDMSG);
 	assert_int_equal(op->path[1], 1);
 	op = op_of(x64, SCMP_ARCH_X86_64, "seccomp");
-	assert_int_equal(op->kind, LEARN_OP_GATE);
+	assert_int_equal(op->kind, WARD_SYSOP_GATE);
 	assert_int_equal(op->n_want, 1);
 	assert_int_equal(op->want[0], SECCOMP_SET_MODE_FILTER);
 	op = op_of(x86, SCMP_ARCH_X86, "prctl");
 	assert_int_equal(op->n_want, 2);
 	assert_int_equal(op->want[0], PR_SET_SECCOMP);
-	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "read")->kind, LEARN_OP_NONE);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "read")->kind, WARD_SYSOP_NONE);
 }
 
 int main(void)
