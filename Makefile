@@ -183,6 +183,17 @@ $(BUILD)/tests/test_decide: tests/diff/test_decide.c tests/diff/decide.h \
 	$(CC) $(ALL_CFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ $(BUILD)/libward.a \
 		$(BUILD)/librulesc.a $(ENGINE_LIBS) $(RULESC_LIBS)
 
+# Empty programs on the benchmarked hooks (tests/bench/empty_hooks.c): static, so the
+# BPF-LSM VM can run it (tests/vm/bench/).
+$(BUILD)/tests/bench:
+	@mkdir -p $@
+
+$(BUILD)/tests/bench/empty.bpf.o: | $(BUILD)/tests/bench
+
+$(BUILD)/static/empty_hooks: tests/bench/empty_hooks.c $(BUILD)/tests/bench/empty.skel.h | $(BUILD)/static
+	$(CC) $(ALL_CFLAGS) -isystem $(BUILD)/tests/bench -static $< -o $@ \
+		-Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
@@ -203,7 +214,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	format format-check
 
 FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
-	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch]))
+	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] tests/bench/*.c))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -243,7 +254,7 @@ test: deps
 	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
-bench: deps build $(BUILD)/tests/test_decide
+bench: deps build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks
 	@tests/bench/run.sh
 
 clean:

@@ -101,11 +101,12 @@ struct ward_dstate {
  * whose allocation fails under load (measured: 7.2, docs/enforcement.md).
  * Scalars only: global functions take it as memory of its size. */
 struct ward_scratch {
-	struct ward_keys ko; /* keys of obj */
-	struct ward_keys ks; /* keys of exe (fromSource) */
+	/* what every decision touches first, together: fewer cache lines when cold */
 	struct ward_req req; /* the event being decided */
-	struct ward_req alt; /* exec: the invoked name's decision */
 	struct ward_dstate st;
+	struct ward_keys ko;	     /* keys of obj */
+	struct ward_keys ks;	     /* keys of exe (fromSource) */
+	struct ward_req alt;	     /* exec: the invoked name's decision */
 	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated */
 	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
 };

@@ -21,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 WARD=${WARD:-$BUILD/ward}
+EMPTY_HOOKS=${EMPTY_HOOKS:-$BUILD/static/empty_hooks}
 N=${WARD_BENCH_ENF_N:-2000}
 START_S=${WARD_BENCH_ENF_START_S:-30} # for ward to put the policy in force
 FLAT_RATIO=${WARD_BENCH_FLAT_RATIO:-1.5}
@@ -32,16 +33,19 @@ for tool in runc jq bpftool busybox bc; do
 	command -v "$tool" >/dev/null || { echo "bench enforce: $tool missing (make deps)" >&2; exit 1; }
 done
 [ -x "$WARD" ] || { echo "bench enforce: $WARD missing (make build)" >&2; exit 1; }
+[ -x "$EMPTY_HOOKS" ] || { echo "bench enforce: $EMPTY_HOOKS missing (make bench)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ward-bench-enf.XXXXXX")
 id=ward-bench-$$
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
 ward_pid=
+empty_pid=
 cleanup() {
 	if [ -n "$ward_pid" ] && kill -0 "$ward_pid" 2>/dev/null; then
 		kill -INT "$ward_pid"
 		wait "$ward_pid" || true
 	fi
+	[ -n "$empty_pid" ] && kill -INT "$empty_pid" 2>/dev/null
 	runc delete -f "$id" >/dev/null 2>&1 || true
 	sysctl -q -w kernel.bpf_stats_enabled="$old_stats"
 	rm -rf "$work"
@@ -112,7 +116,7 @@ hook_prog() { # LSM-NAME LSM-HOOK FALLBACK-NAME FALLBACK-HOOK
 # per run (with tp_btf/sys_exit: every syscall exit on the machine during the
 # open loop) and per open (all its run time in that loop / N).
 measure() {
-	local rules=$1 pol=$work/policy-$1.yaml i e c o e0 e1 c0 c1 o0 o1
+	local rules=$1 pol=$work/policy-$1.yaml i e c o de dc dof den dcn dofn
 	policy "$pol" "$rules"
 	: >"$work/ward-$rules.log"
 	# YAML, compiled by ward itself (librulesc): no rulesc binary needed in the VM
@@ -135,29 +139,67 @@ measure() {
 	[ -n "${e:-}" ] && [ -n "${c:-}" ] && [ -n "${o:-}" ] ||
 		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not all found" \
 			"(exec: ${e:-none}, connect: ${c:-none}, open: ${o:-none})" >&2; exit 1; }
-	read -r e0 ec0 < <(prog_stats "$e")
-	read -r c0 cc0 < <(prog_stats "$c")
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i + 1)); done"
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do nc -w 1 127.0.0.1 $PORT </dev/null \
-		2>/dev/null; i=\$((i + 1)); done" || true
-	read -r o0 oc0 < <(prog_stats "$o") # sys_exit runs for every syscall: only the open loop
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do read x </etc/bench; i=\$((i + 1)); done"
-	read -r e1 ec1 < <(prog_stats "$e")
-	read -r c1 cc1 < <(prog_stats "$c")
-	read -r o1 oc1 < <(prog_stats "$o")
+	read -r de dc dof den dcn dofn < <(workload "$e" "$c" "$o")
 	kill -INT "$ward_pid"
 	wait "$ward_pid" || true
 	ward_pid=
+	echo "$((de / den)) $((dc / dcn)) $((dof / dofn)) $den $dcn $dofn $ehook $chook $ohook" \
+		"$((dof / N))"
+}
+
+# workload EXEC_ID CONNECT_ID OPEN_ID: the fixed workload in the container; prints the run
+# time and run count each program spent on it: "EXEC_NS CONNECT_NS OPEN_NS EXEC_RUNS
+# CONNECT_RUNS OPEN_RUNS" (totals).
+workload() {
+	local e0 ec0 e1 ec1 c0 cc0 c1 cc1 o0 oc0 o1 oc1
+	read -r e0 ec0 < <(prog_stats "$1")
+	read -r c0 cc0 < <(prog_stats "$2")
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i + 1)); done"
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do nc -w 1 127.0.0.1 $PORT </dev/null \
+		2>/dev/null; i=\$((i + 1)); done" || true
+	read -r o0 oc0 < <(prog_stats "$3") # sys_exit runs for every syscall: only the open loop
+	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do read x </etc/bench; i=\$((i + 1)); done"
+	read -r e1 ec1 < <(prog_stats "$1")
+	read -r c1 cc1 < <(prog_stats "$2")
+	read -r o1 oc1 < <(prog_stats "$3")
 	[ $((ec1 - ec0)) -gt 0 ] && [ $((cc1 - cc0)) -gt 0 ] && [ $((oc1 - oc0)) -gt 0 ] ||
 		{ echo "bench enforce: the programs did not run" >&2; exit 1; }
-	echo "$(((e1 - e0) / (ec1 - ec0))) $(((c1 - c0) / (cc1 - cc0))) $(((o1 - o0) / (oc1 - oc0)))" \
-		"$((ec1 - ec0)) $((cc1 - cc0)) $((oc1 - oc0)) $ehook $chook $ohook $(((o1 - o0) / N))"
+	echo "$((e1 - e0)) $((c1 - c0)) $((o1 - o0)) $((ec1 - ec0)) $((cc1 - cc0)) $((oc1 - oc0))"
+}
+
+# measure_empty: the same workload with empty programs on the same hooks
+# (tests/bench/empty_hooks, BPF-LSM where the kernel has it); prints "EXEC_NS CONNECT_NS
+# OPEN_NS PER_OPEN_NS" per run.
+measure_empty() {
+	local pid cg ids de dc dof den dcn dofn
+	pid=$(runc state "$id" | jq -r .pid)
+	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	coproc EMPTY { "$EMPTY_HOOKS" "$cg"; }
+	empty_pid=$EMPTY_PID
+	ids=""
+	while read -r name pid_or_ready <&"${EMPTY[0]}"; do
+		[ "$name" = ready ] && break
+		ids="$ids $name=$pid_or_ready"
+	done
+	pick() { # LSM-NAME FALLBACK-NAME
+		local v
+		for v in $ids; do [ "${v%%=*}" = "$1" ] && { echo "${v#*=}"; return; }; done
+		for v in $ids; do [ "${v%%=*}" = "$2" ] && { echo "${v#*=}"; return; }; done
+	}
+	read -r de dc dof den dcn dofn < <(workload "$(pick empty_bprm_check empty_tp_exec)" \
+		"$(pick empty_sock_connect empty_cg_connect4)" "$(pick empty_file_open empty_tp_file)")
+	kill -INT "$empty_pid"
+	wait "$empty_pid" || true
+	empty_pid=
+	echo "$((de / den)) $((dc / dcn)) $((dof / dofn)) $((dof / N))"
 }
 
 sysctl -q -w kernel.bpf_stats_enabled=1
 # In this shell, not a subshell: cleanup must know ward's pid.
 measure 10 >"$work/r10"
 measure 10000 >"$work/r10k"
+measure_empty >"$work/rempty"
+read -r ee ce oe pe <"$work/rempty"
 read -r e10 c10 o10 en10 cn10 on10 ehook chook ohook p10 <"$work/r10"
 read -r e10k c10k o10k en10k cn10k on10k _ _ _ p10k <"$work/r10k"
 
@@ -172,6 +214,16 @@ printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" 
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "connect ($chook)" "$c10" "$c10k" "$cn10" "$cn10k"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "open ($ohook)" "$o10" "$o10k" "$on10" "$on10k"
 printf '  %-36s %7d ns %7d ns\n' "  per open (run time / $N)" "$p10" "$p10k"
+ratio() { echo "scale=1; $1 / ($2 > 0 ? $2 : 1)" | bc; }
+printf 'empty program on the same hook (the cost of any program there), ns per run:\n'
+printf '  %-36s %7d ns  ward: %sx (10 rules), %sx (10k rules)\n' "exec" "$ee" \
+	"$(ratio "$e10" "$ee")" "$(ratio "$e10k" "$ee")"
+printf '  %-36s %7d ns  ward: %sx, %sx\n' "connect" "$ce" "$(ratio "$c10" "$ce")" \
+	"$(ratio "$c10k" "$ce")"
+printf '  %-36s %7d ns  ward: %sx, %sx\n' "open, per run" "$oe" "$(ratio "$o10" "$oe")" \
+	"$(ratio "$o10k" "$oe")"
+printf '  %-36s %7d ns  ward: %sx, %sx\n' "open, per open" "$pe" "$(ratio "$p10" "$pe")" \
+	"$(ratio "$p10k" "$pe")"
 flat "$e10" "$e10k" || verdict="NOT FLAT (exec)"
 flat "$c10" "$c10k" || verdict="NOT FLAT (connect)"
 flat "$p10" "$p10k" || verdict="NOT FLAT (open)"
