@@ -174,7 +174,7 @@ measure_empty() {
 	local pid cg ids de dc dof den dcn dofn
 	pid=$(runc state "$id" | jq -r .pid)
 	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
-	coproc EMPTY { "$EMPTY_HOOKS" "$cg"; }
+	coproc EMPTY { exec "$EMPTY_HOOKS" "$cg"; }
 	empty_pid=$EMPTY_PID
 	ids=""
 	while read -r name pid_or_ready <&"${EMPTY[0]}"; do
@@ -214,7 +214,9 @@ printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" 
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "connect ($chook)" "$c10" "$c10k" "$cn10" "$cn10k"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "open ($ohook)" "$o10" "$o10k" "$on10" "$on10k"
 printf '  %-36s %7d ns %7d ns\n' "  per open (run time / $N)" "$p10" "$p10k"
-ratio() { echo "scale=1; $1 / ($2 > 0 ? $2 : 1)" | bc; }
+ratio() { # NS EMPTY_NS
+	if [ "$2" -gt 0 ]; then echo "scale=1; $1 / $2" | bc; else echo "-"; fi
+}
 printf 'empty program on the same hook (the cost of any program there), ns per run:\n'
 printf '  %-36s %7d ns  ward: %sx (10 rules), %sx (10k rules)\n' "exec" "$ee" \
 	"$(ratio "$e10" "$ee")" "$(ratio "$e10k" "$ee")"
