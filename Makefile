@@ -194,6 +194,9 @@ $(BUILD)/static/empty_hooks: tests/bench/empty_hooks.c $(BUILD)/tests/bench/empt
 	$(CC) $(ALL_CFLAGS) -isystem $(BUILD)/tests/bench -static $< -o $@ \
 		-Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
 
+$(BUILD)/static/bench_loop: tests/bench/bench_loop.c | $(BUILD)/static
+	$(CC) $(ALL_CFLAGS) -static $< -o $@
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
@@ -254,7 +257,7 @@ test: deps
 	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
-bench: deps build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks
+bench: deps build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks $(BUILD)/static/bench_loop
 	@tests/bench/run.sh
 
 clean:

@@ -257,6 +257,7 @@ int policy_targets(const struct ward_bundle *b, struct container_cache *cc,
 		if (k == 0)
 			continue;
 		x->pols.count = (uint32_t)k;
+		x->pols.flags = ward_bundle_cg_flags(b, x->pols.ids, (size_t)k);
 		x->cgroup_id = ci->cgroup_id;
 		(void)snprintf(dir, sizeof(dir), "%s%s", cgroup2_root,
 			       ci->cgroup_path ? ci->cgroup_path : "");

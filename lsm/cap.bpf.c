@@ -17,9 +17,7 @@ static __always_inline bool decide_cap(int cap, __u8 block_level)
 		return false;
 	s->req.num = (__u32)cap;
 	ward_number_key(&s->ko, (__u32)cap);
-	if (ward_decide(s) == WARD_ACT_ALLOW)
-		return false;
-	exe_walk(s);
+	ward_decide(s);
 	return ward_verdict(s, block_level, true);
 }
 

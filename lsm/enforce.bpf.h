@@ -105,14 +105,26 @@ static __always_inline int walk_path(const struct path *p, struct ward_scratch *
 	return ward_walk_addr(at - bpf_core_field_offset(struct file, f_path), s, 0);
 }
 
-/* The acting executable (the dentry walk) into s->exe, in every hook: from
- * 6.2 on, bpf_d_path() takes only trusted pointers, and mm->exe_file is not
- * one (measured on 6.12). */
+/* The acting executable (the dentry walk) into s->exe, once per event, in
+ * every hook: from 6.2 on, bpf_d_path() takes only trusted pointers, and
+ * mm->exe_file is not one (measured on 6.12). */
 static __always_inline void exe_walk(struct ward_scratch *s)
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
+	if (s->req.exe_read)
+		return;
+	s->req.exe_read = 1;
 	s->req.have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
+}
+
+/* Before a decision: the acting executable only when a policy of the cgroup
+ * has fromSource sets (otherwise it is read for an alert only: one dentry
+ * walk less per allowed event). */
+static __always_inline void exe_for_decision(struct ward_scratch *s)
+{
+	if (s->req.pols.flags & WARD_CG_SOURCE)
+		exe_walk(s);
 }
 
 /*
@@ -184,6 +196,8 @@ static __always_inline bool ward_verdict(struct ward_scratch *s, __u8 level, boo
 {
 	if (s->req.effective == WARD_ACT_ALLOW)
 		return false;
+	if (task)
+		exe_walk(s); /* for the alert, if the decision did not need it */
 	if (s->req.effective == WARD_ACT_BLOCK && level != WARD_LEVEL_NONE) {
 		if (level == WARD_LEVEL_SIGKILL)
 			bpf_send_signal(WARD_SIGKILL);
@@ -228,7 +242,7 @@ static __always_inline int path_decide(const struct path *dir, struct dentry *en
 		return 0;
 	if (entry ? entry_path(s, dir, entry) : (walk_path(dir, s) < 0 ? -1 : 0))
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	return decide_path(s);
 }
 
@@ -248,7 +262,7 @@ __noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 di
 	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true, max) < 0
 		      : ward_walk_addr(dir_file, s, 0) < 0)
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	decide_after(s, kill);
 	return 0;
 }

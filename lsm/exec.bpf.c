@@ -68,7 +68,7 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!s)
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	exec_invoked(s, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);
@@ -95,6 +95,7 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!s)
 		return 0;
+	s->req.exe_read = 1; /* the acting binary is gone: never read (unknown in alerts) */
 	exec_invoked(s, name);
 	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
 		return 0;

@@ -41,7 +41,7 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 		count_drop(WARD_DROP_PATH_TRUNC);
 		return 0;
 	}
-	exe_walk(s);
+	exe_for_decision(s);
 	return decide_path(s);
 }
 
@@ -103,7 +103,7 @@ static __always_inline int link_source(struct dentry *old_dentry, const struct p
 	src.dentry = old_dentry;
 	if (walk_path(&src, s) < 0)
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	ret = decide_path(s);
 	if (ret)
 		return ret;
@@ -111,7 +111,7 @@ static __always_inline int link_source(struct dentry *old_dentry, const struct p
 	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!ward_targeted(&s->req))
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	return decide_path(s);
 }
 
@@ -223,7 +223,7 @@ static __always_inline void open_after(struct task_struct *t, long ret)
 	s = cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, mask);
 	if (!s || ward_walk_addr((__u64)f, s, 0) < 0)
 		return;
-	exe_walk(s);
+	exe_for_decision(s);
 	decide_after(s, tp_file_kill);
 }
 

@@ -60,7 +60,8 @@ struct ward_req {
 	__u8 family;
 	__u8 have_exe; /* s->exe holds the acting executable */
 	__u8 nocount;  /* a second look at the event (an exec's invoked name): not counted */
-	__u8 pad[3];
+	__u8 exe_read; /* s->exe was read (have_exe: successfully) */
+	__u8 pad[2];
 	__u8 addr[16];
 	/* the decision */
 	__u32 policy, rule;

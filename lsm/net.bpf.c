@@ -84,9 +84,7 @@ static __always_inline bool sockaddr_req(struct sockaddr *sa, struct ward_req *r
 /* Decide the address event in s->req; the exe is read only for an alert. */
 static __always_inline int decide_net(struct ward_scratch *s)
 {
-	if (ward_decide(s) == WARD_ACT_ALLOW)
-		return 0;
-	exe_walk(s);
+	ward_decide(s);
 	return lsm_verdict(s);
 }
 
@@ -119,7 +117,7 @@ static __always_inline int unix_named(struct sockaddr *sa)
 	/* sun_path need not be NUL-terminated: at most its 108 bytes */
 	if (!s || name_path(s, 0, ((struct sockaddr_un *)sa)->sun_path, false, UNIX_PATH_MAX) < 0)
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	return decide_path(s);
 }
 
@@ -205,7 +203,7 @@ static __always_inline int unix_peer(struct sock *other)
 	u = (struct unix_sock *)at;
 	if (!BPF_CORE_READ(u, path.dentry) || walk_path(&u->path, s) < 0)
 		return 0;
-	exe_walk(s);
+	exe_for_decision(s);
 	return decide_path(s);
 }
 
@@ -262,10 +260,7 @@ static __always_inline bool decide_socket(__u32 kind, __u8 block_level, bool tas
 		return false;
 	s->req.num = kind;
 	ward_number_key(&s->ko, kind);
-	if (ward_decide(s) == WARD_ACT_ALLOW)
-		return false;
-	if (task)
-		exe_walk(s);
+	ward_decide(s);
 	return ward_verdict(s, block_level, task);
 }
 

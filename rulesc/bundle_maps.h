@@ -244,6 +244,12 @@ struct ward_rule_kern {
 struct ward_cgroup_policies {
 	ward_u32 count;
 	ward_u32 ids[WARD_MAX_POLICIES_PER_CGROUP];
+	ward_u32 flags; /* enum ward_cg_flags, from ward_bundle_cg_flags() */
+};
+
+/* What the policies of a cgroup need the programs to read before deciding. */
+enum ward_cg_flags {
+	WARD_CG_SOURCE = 1u << 0, /* one has fromSource sets: the acting executable */
 };
 
 _Static_assert(sizeof(struct ward_obj_key) == 16, "ward_obj_key layout");
@@ -257,6 +263,6 @@ _Static_assert(sizeof(struct ward_glob_kern) == 2 * WARD_GLOB_MAX + 32 * WARD_GL
 _Static_assert(sizeof(struct ward_portset) == 8192, "ward_portset layout");
 _Static_assert(sizeof(struct ward_policy_kern) == 16, "ward_policy_kern layout");
 _Static_assert(sizeof(struct ward_rule_kern) == 8, "ward_rule_kern layout");
-_Static_assert(sizeof(struct ward_cgroup_policies) == 36, "ward_cgroup_policies layout");
+_Static_assert(sizeof(struct ward_cgroup_policies) == 40, "ward_cgroup_policies layout");
 
 #endif

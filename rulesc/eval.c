@@ -73,6 +73,17 @@ int ward_bundle_select(const struct ward_bundle *b, const struct rc_container *c
 	return n;
 }
 
+uint32_t ward_bundle_cg_flags(const struct ward_bundle *b, const uint32_t *ids, size_t n)
+{
+	uint32_t flags = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] >= 1 && ids[i] <= b->n_policies &&
+		    b->policies[ids[i] - 1].k.n_source_sets)
+			flags |= WARD_CG_SOURCE;
+	return flags;
+}
+
 static const struct wb_object *obj_lookup(const struct ward_bundle *b, uint32_t policy,
 					  uint16_t domain, uint16_t kind, uint64_t hash)
 {

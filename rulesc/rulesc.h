@@ -86,6 +86,9 @@ struct ward_decision {
 int ward_bundle_select(const struct ward_bundle *b, const struct rc_container *c,
 		       uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP]);
 
+/* enum ward_cg_flags of a cgroup selected by the policies ids[0..n). */
+uint32_t ward_bundle_cg_flags(const struct ward_bundle *b, const uint32_t *ids, size_t n);
+
 /* Evaluate one event for the given policies. 0, or -EINVAL for a malformed
  * event (relative path, unknown op). */
 int ward_eval(const struct ward_bundle *b, const uint32_t *ids, size_t n, const struct rc_event *ev,

@@ -5,23 +5,26 @@
 # that run on this kernel, from the kernel's own BPF statistics
 # (kernel.bpf_stats_enabled=1: run_time_ns and run_cnt of `bpftool prog show`),
 # with a policy of 10 rules and one of 10,000 rules, on a fixed workload in a
-# runc container: N execs (sched_process_exec fallback, or bprm_check_security
-# with BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
-# opens (tp_btf/sys_exit, which runs on every syscall's exit, or file_open).
+# runc container, each part one process in a loop (tests/bench/bench_loop.c):
+# N fork+execs (sched_process_exec fallback, or bprm_check_security with
+# BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
+# opens (tp_btf/sys_exit, which runs on every syscall's exit, or file_open);
+# then the same with empty programs on the same hooks (tests/bench/empty_hooks).
 # The workload matches no rule, so every event does the full lookup. Fails when the
 # cost per call grows with the rule count (a linear scan): more than
 # FLAT_RATIO x the 10-rule figure plus FLAT_SLACK_NS.
 #
 #   tests/bench/enforce.sh          (root; run by `make bench`, on the host and in the BPF-LSM
 #                                    VM: tests/vm/bench/10-enforce-hooks.sh)
-# Environment: BUILD (default build), WARD (default $BUILD/ward), WARD_BENCH_ENF_N (default
-# 2000), WARD_BENCH_ENF_START_S (default 30), WARD_BENCH_NO_PIVOT, WARD_BENCH_FLAT_RATIO
+# Environment: BUILD (default build), WARD (default $BUILD/ward), EMPTY_HOOKS, BENCH_LOOP
+# (default $BUILD/static/...), WARD_BENCH_ENF_N (default 2000), WARD_BENCH_ENF_START_S (default 30), WARD_BENCH_NO_PIVOT, WARD_BENCH_FLAT_RATIO
 # (default 1.5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 WARD=${WARD:-$BUILD/ward}
 EMPTY_HOOKS=${EMPTY_HOOKS:-$BUILD/static/empty_hooks}
+BENCH_LOOP=${BENCH_LOOP:-$BUILD/static/bench_loop}
 N=${WARD_BENCH_ENF_N:-2000}
 START_S=${WARD_BENCH_ENF_START_S:-30} # for ward to put the policy in force
 FLAT_RATIO=${WARD_BENCH_FLAT_RATIO:-1.5}
@@ -34,6 +37,7 @@ for tool in runc jq bpftool busybox bc; do
 done
 [ -x "$WARD" ] || { echo "bench enforce: $WARD missing (make build)" >&2; exit 1; }
 [ -x "$EMPTY_HOOKS" ] || { echo "bench enforce: $EMPTY_HOOKS missing (make bench)" >&2; exit 1; }
+[ -x "$BENCH_LOOP" ] || { echo "bench enforce: $BENCH_LOOP missing (make bench)" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ward-bench-enf.XXXXXX")
 id=ward-bench-$$
@@ -84,6 +88,7 @@ for a in $("$rootfs/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$rootfs/bin/$a"
 done
 echo bench >"$rootfs/etc/bench"
+cp "$BENCH_LOOP" "$rootfs/bin/bench_loop"
 (cd "$work/bundle" && runc spec)
 jq '.process.terminal = false | .process.args = ["sleep", "3600"] | .root.readonly = true' \
 	"$work/bundle/config.json" >"$work/config.tmp" && mv "$work/config.tmp" "$work/bundle/config.json"
@@ -154,11 +159,10 @@ workload() {
 	local e0 ec0 e1 ec1 c0 cc0 c1 cc1 o0 oc0 o1 oc1
 	read -r e0 ec0 < <(prog_stats "$1")
 	read -r c0 cc0 < <(prog_stats "$2")
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do /bin/true; i=\$((i + 1)); done"
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do nc -w 1 127.0.0.1 $PORT </dev/null \
-		2>/dev/null; i=\$((i + 1)); done" || true
+	runc exec "$id" /bin/bench_loop exec /bin/true "$N"
+	runc exec "$id" /bin/bench_loop connect 127.0.0.1 "$PORT" "$N"
 	read -r o0 oc0 < <(prog_stats "$3") # sys_exit runs for every syscall: only the open loop
-	runc exec "$id" sh -c "i=0; while [ \$i -lt $N ]; do read x </etc/bench; i=\$((i + 1)); done"
+	runc exec "$id" /bin/bench_loop open /etc/bench "$N"
 	read -r e1 ec1 < <(prog_stats "$1")
 	read -r c1 cc1 < <(prog_stats "$2")
 	read -r o1 oc1 < <(prog_stats "$3")
@@ -207,7 +211,7 @@ verdict=flat
 flat() { # SMALL LARGE
 	[ "$(echo "$2 <= $1 * $FLAT_RATIO + $FLAT_SLACK_NS" | bc)" = 1 ]
 }
-printf 'enforcement hooks, %d execs, %d connects and %d opens in a runc container, ns per run (runs):\n' \
+printf 'enforcement hooks, %d execs, %d connects and %d opens in a loop in a runc container, ns per run (runs):\n' \
 	"$N" "$N" "$N"
 printf '  %-36s %10s %10s\n' hook "10 rules" "10k rules"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" "$en10" "$en10k"

@@ -555,6 +555,7 @@ static int put_in_force(struct enforcer *e, const char *name, const struct ward_
 		t[c].cgroup_dir = (char *)"/nonexistent-ward-difftest"; /* nothing to attach */
 		t[c].pols.count = (uint32_t)n_ids[c];
 		memcpy(t[c].pols.ids, ids[c], (size_t)n_ids[c] * sizeof(uint32_t));
+		t[c].pols.flags = ward_bundle_cg_flags(b, ids[c], (size_t)n_ids[c]);
 	}
 	err = enforcer_apply(e, b, t, N_CONTAINERS, false, why, sizeof(why));
 	if (err && err != -ENOENT) {
