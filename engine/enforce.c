@@ -327,9 +327,7 @@ static void load_failure(struct enforcer *e, enum enforce_obj o, struct bpf_obje
 			 const char *log)
 {
 	struct enforce_obj_status *st = &e->st[o];
-	const char *last, *stats;
 	struct bpf_program *p;
-	char line[256] = "";
 	FILE *f;
 
 	st->err = err;
@@ -341,14 +339,9 @@ static void load_failure(struct enforcer *e, enum enforce_obj o, struct bpf_obje
 			break;
 		}
 	}
-	probe_verifier_last_line(log, line, sizeof(line));
-	/* the statistics line names the budget when that is the cause */
-	stats = strstr(log, "processed ");
-	for (last = stats; last; last = strstr(last + 1, "processed "))
-		stats = last;
-	(void)snprintf(st->detail, sizeof(st->detail), "%s%s%.*s", line[0] ? line : strerror(-err),
-		       stats ? "; " : "", stats ? (int)strcspn(stats, "\n") : 0,
-		       stats ? stats : "");
+	probe_verifier_summary(log, st->detail, sizeof(st->detail));
+	if (!st->detail[0])
+		(void)snprintf(st->detail, sizeof(st->detail), "%s", strerror(-err));
 	st->log_path[0] = '\0';
 	if (!log[0] || (mkdir(ENFORCE_STATE_DIR, 0755) < 0 && errno != EEXIST))
 		return;

@@ -269,6 +269,18 @@ void probe_verifier_last_line(const char *log, char *buf, size_t size)
 	(void)snprintf(buf, size, "%.*s", (int)(end - start), start);
 }
 
+void probe_verifier_summary(const char *log, char *buf, size_t size)
+{
+	const char *stats = NULL, *p;
+	char last[160] = "";
+
+	for (p = strstr(log, VERIFIER_STATS_PREFIX); p; p = strstr(p + 1, VERIFIER_STATS_PREFIX))
+		stats = p;
+	probe_verifier_last_line(log, last, sizeof(last));
+	(void)snprintf(buf, size, "%s%s%.*s", last, last[0] && stats ? "; " : "",
+		       stats ? (int)strcspn(stats, "\n") : 0, stats ? stats : "");
+}
+
 #define INSN_MOV_IMM(reg, value) \
 	((struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = (reg), .imm = (value) })
 #define INSN_CALL(helper) ((struct bpf_insn){ .code = BPF_JMP | BPF_CALL, .imm = (helper) })

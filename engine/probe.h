@@ -144,6 +144,11 @@ bool probe_lsm_list_has(const char *list, const char *lsm);
  * "processed N insns" statistics line is skipped) into buf; "" if none. */
 void probe_verifier_last_line(const char *log, char *buf, size_t size);
 
+/* The verifier's last meaningful line and its statistics line ("processed N
+ * insns ...", which names the budget when that is the cause), "; "-joined,
+ * into buf; "" if the log says nothing. */
+void probe_verifier_summary(const char *log, char *buf, size_t size);
+
 /* The first cgroup2 mount point in the mount table, into buf. 0 or -errno
  * (-ENOENT: none mounted, -ENAMETOOLONG: buf too small). */
 int probe_cgroup2_dir(char *buf, size_t size);

@@ -56,19 +56,6 @@ __attribute__((format(printf, 2, 0))) static int quiet(enum libbpf_print_level l
 	return 0;
 }
 
-/* The statistics line ("processed N insns ..."), if the log has one. */
-static void summarize(const char *log, char *buf, size_t size)
-{
-	const char *stats = NULL, *p;
-	char last[160] = "";
-
-	for (p = strstr(log, "processed "); p; p = strstr(p + 1, "processed "))
-		stats = p;
-	probe_verifier_last_line(log, last, sizeof(last));
-	(void)snprintf(buf, size, "%s%s%.*s", last, last[0] && stats ? "; " : "",
-		       stats ? (int)strcspn(stats, "\n") : 0, stats ? stats : "");
-}
-
 /* Load program index idx of the object in bytes alone into c. */
 static int check_one(const void *bytes, size_t size, const char *name, size_t idx,
 		     struct progcheck *c, char *log)
@@ -123,7 +110,7 @@ static int check_one(const void *bytes, size_t size, const char *name, size_t id
 				       c->section, strerror(-err));
 		} else {
 			c->status = PROGCHECK_FAILED;
-			summarize(log, c->detail, sizeof(c->detail));
+			probe_verifier_summary(log, c->detail, sizeof(c->detail));
 		}
 		err = 0;
 		goto out_close;

@@ -147,26 +147,34 @@ static __always_inline void ward_req_init(struct ward_req *r, __u8 cls, __u8 op,
 	r->mask = mask;
 }
 
-/* True when the current cgroup is targeted by the live generation; nothing
- * kept: the cheap first test of the programs on every syscall. */
-static __always_inline bool ward_current_targeted(void)
+/* The policies of cgroup cgid in the live generation (NULL: not targeted);
+ * *ret_active the live slot and generation. */
+static __always_inline const struct ward_cgroup_policies *
+ward_cg_pols(__u64 cgid, struct ward_active *ret_active)
 {
 	const struct ward_cgroup_policies *p;
 	const struct ward_active *a;
 	__u32 zero = 0, slot;
-	__u64 cgid;
 	void *cg;
 
 	a = bpf_map_lookup_elem(&ward_active, &zero);
 	if (!a || !a->generation)
-		return false;
+		return NULL;
 	slot = a->slot & (WARD_ENF_SLOTS - 1);
+	ret_active->slot = slot;
+	ret_active->generation = a->generation;
 	cg = bpf_map_lookup_elem(&ward_cgroups, &slot);
-	if (!cg)
-		return false;
-	cgid = bpf_get_current_cgroup_id();
-	p = bpf_map_lookup_elem(cg, &cgid);
-	return p && p->count;
+	p = cg ? bpf_map_lookup_elem(cg, &cgid) : NULL;
+	return p && p->count ? p : NULL;
+}
+
+/* True when the current cgroup is targeted; nothing kept: the cheap first
+ * test of the programs on every syscall. */
+static __always_inline bool ward_current_targeted(void)
+{
+	struct ward_active a;
+
+	return ward_cg_pols(bpf_get_current_cgroup_id(), &a) != NULL;
 }
 
 /* True when cgroup cgid is targeted by the live generation: r gets the
@@ -174,22 +182,14 @@ static __always_inline bool ward_current_targeted(void)
 static __always_inline bool ward_targeted_cg(struct ward_req *r, __u64 cgid)
 {
 	const struct ward_cgroup_policies *p;
-	const struct ward_active *a;
-	__u32 zero = 0;
-	void *cg;
+	struct ward_active a;
 
-	a = bpf_map_lookup_elem(&ward_active, &zero);
-	if (!a || !a->generation)
+	p = ward_cg_pols(cgid, &a);
+	if (!p)
 		return false;
-	r->slot = a->slot & (WARD_ENF_SLOTS - 1);
-	r->generation = a->generation;
+	r->slot = a.slot;
+	r->generation = a.generation;
 	r->cgid = cgid;
-	cg = bpf_map_lookup_elem(&ward_cgroups, &r->slot);
-	if (!cg)
-		return false;
-	p = bpf_map_lookup_elem(cg, &r->cgid);
-	if (!p || !p->count)
-		return false;
 	r->pols = *p;
 	return true;
 }
