@@ -5,7 +5,9 @@
 # alert says level "lsm"; a second container and the host are untouched; after SIGKILL of the
 # daemon the pinned programs keep enforcing, and a restarted daemon adopts them. A rule naming a
 # symlink (/bin/nc -> busybox) refuses the exec by the name it was invoked by, also as a script's
-# #! interpreter, while the other names of the same binary run.
+# #! interpreter, while the other names of the same binary run. A fromSource rule refuses /bin/sh
+# started by a binary in /data/srv/ (the acting executable, read before the decision) and lets
+# the same binary started by /bin/env run.
 # vm-binaries: jq runc
 # vm-timeout: 150
 # shellcheck source=SCRIPTDIR/../lib.sh
@@ -29,17 +31,22 @@ spec:
     - name: no-nc
       exec: {paths: [/bin/nc]}
       action: block
+    - name: no-sh-from-srv
+      exec: {paths: [/bin/sh], fromSource: [/data/srv/]}
+      action: block
 YAML
 }
 
 # Two busybox containers; /data/echo is a copy of busybox (echo applet by name).
 start_ctr() { # ID
 	b=$VM_TMP/$1
-	mkdir -p "$b/rootfs/bin" "$b/rootfs/data"
+	mkdir -p "$b/rootfs/bin" "$b/rootfs/data/srv"
 	cp /bin/busybox "$b/rootfs/bin/busybox"
 	cp /bin/busybox "$b/rootfs/data/echo"
+	cp /bin/busybox "$b/rootfs/data/srv/env"
 	ln -s busybox "$b/rootfs/bin/sh"
 	ln -s busybox "$b/rootfs/bin/nc"
+	ln -s busybox "$b/rootfs/bin/env"
 	printf '#!/bin/nc -h\n' >"$b/rootfs/data/nc-script"
 	chmod +x "$b/rootfs/data/nc-script"
 	vm_runc_sleeper "$1"
@@ -83,6 +90,13 @@ done
 vm_wait_for 20 "block alert for /bin/nc" has_alert '.rule == "no-nc" and .object == "/bin/nc"'
 vm_assert_eq "$(runc exec "$A" /bin/sh -c 'echo sh-ok')" "sh-ok" \
 	"enforce: /bin/sh, the same busybox by another name, runs"
+msg=$(runc exec "$A" /data/srv/env /bin/sh -c 'echo sh-from-srv' 2>&1) &&
+	vm_fail "enforce: /bin/sh started by /data/srv/env ran: $msg"
+echo "$msg" | grep -qi "operation not permitted" || vm_fail "enforce: /bin/sh from srv: not EPERM: $msg"
+vm_wait_for 20 "fromSource block alert" has_alert \
+	'.rule == "no-sh-from-srv" and .object == "/bin/sh" and .exe == "/data/srv/env"'
+vm_assert_eq "$(runc exec "$A" /bin/env /bin/sh -c 'echo sh-from-env')" "sh-from-env" \
+	"enforce: /bin/sh started by /bin/env (not in fromSource) runs"
 vm_assert_eq "$(tool "$B" | head -n 1)" "ok-$token" "container B untouched"
 vm_assert_eq "$(/bin/busybox echo host-$token)" "host-$token" "host untouched"
 vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"
