@@ -778,13 +778,41 @@ static int fill(int fd, const void *keys, size_t key_stride, const void *vals, s
 	return 0;
 }
 
+/* The policy array: each bundle policy (audit_only: reporting instead of
+ * blocking, whatever the bundle says) with the key kinds of each of its
+ * domains, from one pass over the object table. */
+static int write_policies(int fd, const struct ward_bundle *b, bool audit_only)
+{
+	struct ward_policy_live *live = calloc(b->n_policies + 1, sizeof(*live));
+	int err = 0;
+
+	if (!live)
+		return -ENOMEM;
+	for (size_t o = 0; o < b->n_objects; o++) {
+		const struct ward_obj_key *ok = &b->objects[o].key;
+
+		/* ids, domains and kinds were checked when the bundle was read */
+		if (ok->policy_id <= b->n_policies && ok->domain < sizeof(live->kinds))
+			live[ok->policy_id].kinds[ok->domain] |= (uint8_t)(1u << ok->kind);
+	}
+	for (uint32_t id = 1; id <= b->n_policies && !err; id++) {
+		live[id].k = b->policies[id - 1].k;
+		if (audit_only)
+			live[id].k.mode = WARD_MODE_AUDIT;
+		if (bpf_map_update_elem(fd, &id, &live[id], 0) < 0)
+			err = -errno;
+	}
+	free(live);
+	return err;
+}
+
 static int build_gen(struct gen *g, const struct ward_bundle *b, const struct enforce_target *t,
 		     size_t n, bool audit_only)
 {
 	int err;
 
 	err = create_inner(g, TBL_POLICIES, BPF_MAP_TYPE_ARRAY, "ward_g_pol", sizeof(uint32_t),
-			   sizeof(struct ward_policy_kern), b->n_policies + 1, BPF_F_INNER_MAP);
+			   sizeof(struct ward_policy_live), b->n_policies + 1, BPF_F_INNER_MAP);
 	if (!err)
 		err = create_inner(g, TBL_RULES, BPF_MAP_TYPE_ARRAY, "ward_g_rule",
 				   sizeof(uint32_t), sizeof(struct ward_rule_kern), b->n_rules,
@@ -816,15 +844,7 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 		return err;
 	/* audit_only: every policy and rule reports instead of blocking,
 	 * whatever the bundle says (staging, and the embedded default pack). */
-	for (size_t i = 0; i < b->n_policies && !err; i++) {
-		struct ward_policy_kern k = b->policies[i].k;
-		uint32_t id = (uint32_t)i + 1;
-
-		if (audit_only)
-			k.mode = WARD_MODE_AUDIT;
-		if (bpf_map_update_elem(g->fd[TBL_POLICIES], &id, &k, 0) < 0)
-			err = -errno;
-	}
+	err = write_policies(g->fd[TBL_POLICIES], b, audit_only);
 	for (size_t i = 0; i < b->n_rules && !err; i++) {
 		struct ward_rule_kern k = b->rules[i].k;
 		uint32_t idx = (uint32_t)i;

@@ -93,6 +93,8 @@ struct ward_dstate {
 	__u8 glob_key;	 /* the key that hit is a GLOB key */
 	__u8 exe_walked; /* s->ks holds the exe's keys */
 	__u8 def_action, def_mode, best_eff, pad;
+	__u8 kinds_obj, kinds_src; /* key kinds the policy has (ward_policy_live.kinds) */
+	__u8 pad2[6];
 	struct ward_glob_kern g; /* the pattern being matched, copied */
 };
 
@@ -370,7 +372,7 @@ static __always_inline void step_policy(struct ward_scratch *s)
 	struct ward_dstate *st = &s->st;
 	struct ward_req *r = &s->req;
 	struct ward_lpm_key lk = {};
-	struct ward_policy_kern *pk;
+	struct ward_policy_live *pk;
 	struct ward_lpm_val *lv;
 	void *pmap, *trie;
 	__u32 id;
@@ -382,13 +384,15 @@ static __always_inline void step_policy(struct ward_scratch *s)
 	id = r->pols.ids[ward_bound(st->pol, WARD_MAX_POLICIES_PER_CGROUP - 1)];
 	pmap = ward_inner(&ward_policies, r->slot);
 	pk = pmap ? bpf_map_lookup_elem(pmap, &id) : NULL;
-	if (!pk || pk->defaults[r->cls & 7] == WARD_ACT_NONE) {
+	if (!pk || pk->k.defaults[r->cls & 7] == WARD_ACT_NONE) {
 		st->pol++; /* not governed by this policy */
 		return;
 	}
 	st->id = id;
-	st->def_action = pk->defaults[r->cls & 7];
-	st->def_mode = pk->mode;
+	st->def_action = pk->k.defaults[r->cls & 7];
+	st->def_mode = pk->k.mode;
+	st->kinds_obj = pk->kinds[r->domain & 15];
+	st->kinds_src = pk->kinds[WARD_DOM_SOURCE];
 	st->best = WARD_NONE;
 	st->src_mask = 0;
 	st->source = 0;
@@ -412,8 +416,12 @@ static __always_inline void step_policy(struct ward_scratch *s)
 		st->phase = WARD_PH_CAND;
 		return;
 	}
+	if (!st->kinds_obj) { /* no rule of this policy names an object of the domain */
+		step_finish(s);
+		return;
+	}
 	st->nsrc = 0;
-	if (pk->n_source_sets && r->have_exe) {
+	if (pk->k.n_source_sets && r->have_exe) {
 		if (!st->exe_walked) {
 			ward_walk(s, 1);
 			st->exe_walked = 1;
@@ -459,6 +467,10 @@ static __always_inline void step_key(struct ward_scratch *s)
 	key.policy_id = st->id;
 	key.kind = k->kind[i];
 	key.hash = k->hash[i];
+	if (!(((st->source ? st->kinds_src : st->kinds_obj) >> (key.kind & 7)) & 1)) {
+		st->key++; /* the policy has no key of this kind */
+		return;
+	}
 	objs = ward_inner(&ward_objects, r->slot);
 	v = objs ? bpf_map_lookup_elem(objs, &key) : NULL;
 	if (!v) {

@@ -21,7 +21,7 @@ struct ward_in_policies {
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(key_size, sizeof(__u32));		     /* policy id */
-	__uint(value_size, sizeof(struct ward_policy_kern)); /* slot 0 unused */
+	__uint(value_size, sizeof(struct ward_policy_live)); /* slot 0 unused */
 };
 
 struct ward_in_rules {

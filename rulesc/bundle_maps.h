@@ -229,6 +229,16 @@ struct ward_policy_kern {
 	ward_u32 n_source_sets;
 };
 
+/* Policy array value as the engine's loader writes it: the bundle's policy
+ * and, derived from the object table, the key kinds each domain of the policy
+ * has (bit 1 << enum ward_key_kind), so the lookup skips keys that cannot hit
+ * (an exec policy of exact paths looks up one key per path, not one per
+ * directory prefix). Not stored in bundles. */
+struct ward_policy_live {
+	struct ward_policy_kern k;
+	ward_u8 kinds[16]; /* per enum ward_domain */
+};
+
 /* Rule array (BPF_MAP_TYPE_ARRAY indexed by rule index). */
 struct ward_rule_kern {
 	ward_u32 policy_id;
@@ -262,6 +272,8 @@ _Static_assert(sizeof(struct ward_glob_kern) == 2 * WARD_GLOB_MAX + 32 * WARD_GL
 	       "ward_glob_kern layout");
 _Static_assert(sizeof(struct ward_portset) == 8192, "ward_portset layout");
 _Static_assert(sizeof(struct ward_policy_kern) == 16, "ward_policy_kern layout");
+_Static_assert(sizeof(struct ward_policy_live) == 32, "ward_policy_live layout");
+_Static_assert(WARD_DOM_MAX <= 16 && WARD_KEY_MAX <= 8, "ward_policy_live.kinds");
 _Static_assert(sizeof(struct ward_rule_kern) == 8, "ward_rule_kern layout");
 _Static_assert(sizeof(struct ward_cgroup_policies) == 40, "ward_cgroup_policies layout");
 
