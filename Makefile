@@ -176,7 +176,7 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS
 $(BUILD)/tests/diff:
 	@mkdir -p $@
 
-$(BUILD)/tests/diff/decide.bpf.o: | $(BUILD)/tests/diff
+$(BUILD)/tests/diff/decide.bpf.o: tests/diff/decide.h | $(BUILD)/tests/diff
 
 $(BUILD)/tests/test_decide: tests/diff/test_decide.c tests/diff/decide.h \
 		$(BUILD)/tests/diff/decide.skel.h $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests

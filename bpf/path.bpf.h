@@ -10,7 +10,7 @@
 
 #define PATH_SCRATCH   4096 /* power of two: offsets are masked with it */
 #define PATH_NAME_MAX  256  /* power of two: component lengths are masked with it */
-#define PATH_MAX_DEPTH 48   /* bpf_loop() steps: components plus mount crossings */
+#define PATH_MAX_DEPTH 256  /* bpf_loop() steps: components plus mount crossings */
 
 /* Layout of the per-CPU scratch: the path ends at buf[PATH_SCRATCH]. The
  * walk's state lives here too (map memory), so the verifier checks the loop

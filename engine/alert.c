@@ -44,6 +44,7 @@ enum {
 	C_MESSAGE,
 	C_MESSAGE_TMPL,
 	C_TRUNC,
+	C_UNDECIDED,
 	C__COUNT,
 };
 
@@ -75,6 +76,14 @@ static const struct out_col cols[C__COUNT] = {
 	[C_MESSAGE] = { "message", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_MESSAGE_TMPL] = { "message_template", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_TRUNC] = { "truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
+	[C_UNDECIDED] = { "undecided", OUT_STR, 0, OUT_F_NO_TABLE },
+};
+
+/* Why the kernel could not decide (enum ward_undecided). */
+static const char *const undecided_names[WARD_UNDEC__MAX] = {
+	[WARD_UNDEC_PATH] = "path",
+	[WARD_UNDEC_EXE] = "exe",
+	[WARD_UNDEC_STEPS] = "steps",
 };
 
 #define BIT(c) (1ULL << (c))
@@ -244,7 +253,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	memcpy(&a, data, sizeof(a));
 	if (!op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
 	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
-	    a.level > WARD_LEVEL_LSM || !a.policy_id)
+	    a.level > WARD_LEVEL_LSM || !a.policy_id || a.undecided >= WARD_UNDEC__MAX)
 		return -EPROTO;
 	/* Only an enforce-mode block can have been stopped by something. */
 	if (a.level != WARD_LEVEL_NONE &&
@@ -275,6 +284,10 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TRUNC].u = !!(a.flags & (WARD_ALERT_OBJ_TRUNC | WARD_ALERT_EXE_TRUNC));
 	if (a.flags & WARD_ALERT_EXE_UNKNOWN)
 		present &= ~BIT(C_EXE);
+	if (a.undecided) {
+		v[C_UNDECIDED].s = undecided_names[a.undecided];
+		present |= BIT(C_UNDECIDED);
+	}
 	exe = a.flags & WARD_ALERT_EXE_UNKNOWN ? ALERT_UNKNOWN : or_unknown(a.exe);
 	(void)snprintf(pid, sizeof(pid), "%u", a.pid);
 	(void)snprintf(uid, sizeof(uid), "%u", a.uid);
@@ -284,7 +297,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	case WARD_OP_OPEN:
 	case WARD_OP_UNIX_CONNECT:
 	case WARD_OP_UNIX_BIND:
-		v[C_OBJECT].s = a.object;
+		v[C_OBJECT].s = or_unknown(a.object); /* unknown: its path could not be had */
 		if (a.op == WARD_OP_OPEN) {
 			access_names(a.access, access, sizeof(access));
 			v[C_ACCESS].s = access;

@@ -23,6 +23,7 @@
 #include "enforce.h"
 #include "output.h"
 #include "rulesc.h"
+#include "tracker.h"
 
 struct status_row {
 	struct ward_counter_key k;
@@ -161,7 +162,8 @@ static void read_reasons(char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX])
 
 int cmd_status(int argc, char **argv)
 {
-	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1;
+	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1, fd_drops = -1;
+	uint64_t drops[WARD_DROP__MAX] = { 0 };
 	enum out_format fmt = OUT_TABLE;
 	struct container_cache *cc = NULL;
 	struct ward_bundle *b = NULL;
@@ -202,7 +204,8 @@ int cmd_status(int argc, char **argv)
 	fd_levels = pinned("ward_levels");
 	fd_cg = pinned("ward_cgroups");
 	fd_cnt = pinned("ward_counters");
-	if (fd_levels < 0 || fd_cg < 0 || fd_cnt < 0) {
+	fd_drops = pinned("ward_drops");
+	if (fd_levels < 0 || fd_cg < 0 || fd_cnt < 0 || fd_drops < 0) {
 		cli_error("%s is incomplete: %s", ENFORCE_PIN_DIR, strerror(errno));
 		goto out;
 	}
@@ -223,6 +226,10 @@ int cmd_status(int argc, char **argv)
 		cgids[n_cg++] = key;
 		prev = &cgids[n_cg - 1];
 	}
+	if (drops_read(fd_drops, drops) < 0) {
+		cli_error("reading ward_drops: %s", strerror(errno));
+		goto out;
+	}
 	if (read_counters(fd_cnt, a.generation, &rows, &n_rows) < 0) {
 		cli_error("reading ward_counters: %s", strerror(errno));
 		goto out;
@@ -242,6 +249,10 @@ int cmd_status(int argc, char **argv)
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			json_object_set_new(lv, ward_res_name(r),
 					    json_string(ward_level_name(levels[r])));
+		json_object_set_new(root, "drops", json_object());
+		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+			json_object_set_new(json_object_get(root, "drops"), drop_reason_name(r),
+					    json_integer((json_int_t)drops[r]));
 		json_object_set_new(root, "enforcement_reasons", json_object());
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			if (reasons[r][0])
@@ -275,6 +286,10 @@ int cmd_status(int argc, char **argv)
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			if (reasons[r][0])
 				printf("  %s: %s\n", ward_res_name(r), reasons[r]);
+		printf("kernel drops (since the maps were pinned):");
+		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+			printf(" %s=%llu", drop_reason_name(r), (unsigned long long)drops[r]);
+		printf("\n");
 		printf("containers targeted: %zu\n", n_cg);
 		for (size_t i = 0; i < n_cg; i++)
 			printf("  %-20llu %s\n", (unsigned long long)cgids[i],
@@ -299,8 +314,8 @@ out:
 	ward_bundle_free(b);
 	free(rows);
 	free(cgids);
-	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_inner, -2 }; *fd != -2;
-	     fd++)
+	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_inner, fd_drops, -2 };
+	     *fd != -2; fd++)
 		if (*fd >= 0)
 			close(*fd);
 	return rc;

@@ -59,6 +59,11 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struc
 
 int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX])
 {
+	return drops_read(t->drops_fd, ret_totals);
+}
+
+int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX])
+{
 	int ncpu = libbpf_num_possible_cpus();
 
 	if (ncpu < 0)
@@ -68,7 +73,7 @@ int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__M
 		return -ENOMEM;
 	for (uint32_t r = 0; r < WARD_DROP__MAX; r++) {
 		ret_totals[r] = 0;
-		if (bpf_map_lookup_elem(t->drops_fd, &r, vals) != 0) {
+		if (bpf_map_lookup_elem(fd, &r, vals) != 0) {
 			int err = -errno;
 
 			free(vals);

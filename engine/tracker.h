@@ -63,6 +63,8 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struc
 
 /* Sum of the per-CPU drop counters, per reason. */
 int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);
+/* The same from any ward_drops map (a per-CPU array of enum ward_drop). */
+int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX]);
 
 /* Resolve a cgroup id for an event seen at when_ns (CLOCK_MONOTONIC, 0 if
  * unknown) and apply --container; returns NULL if it must not be shown. */

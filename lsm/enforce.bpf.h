@@ -38,6 +38,9 @@
 #define O_TRUNC	       01000
 #define AT_FDCWD       -100
 #define WARD_SIGKILL   9
+/* A name made absolute (name_path()): the directory and the name each take at
+ * most this much of the scratch path buffer. */
+#define WARD_NAME_ROOM (WARD_SCRATCH_PATH / 2)
 
 static __always_inline struct ward_scratch *cpu_scratch(void)
 {
@@ -59,7 +62,8 @@ static __always_inline struct ward_scratch *cpu_request(__u8 cls, __u8 op, __u16
 }
 
 /* A path from the dentry walk of path.bpf.h into dst; returns its length,
- * or -1. */
+ * or -1 (counted when the walk hit its bounds: a partial path is never
+ * decided). */
 static __always_inline int walk_file(struct file *f, char *dst)
 {
 	struct path_scratch *ps = path_scratch();
@@ -69,8 +73,10 @@ static __always_inline int walk_file(struct file *f, char *dst)
 	if (!ps || !f)
 		return -1;
 	off = file_path(ps, f, &truncated);
-	if (truncated)
+	if (truncated) {
 		count_drop(WARD_DROP_PATH_TRUNC);
+		return -1;
+	}
 	len = PATH_SCRATCH - off;
 	if (len > WARD_SCRATCH_PATH - 1)
 		len = WARD_SCRATCH_PATH - 1;
@@ -116,6 +122,16 @@ static __always_inline void exe_walk(struct ward_scratch *s)
 		return;
 	s->req.exe_read = 1;
 	s->req.have_exe = ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0;
+	s->req.exe_fail = !s->req.have_exe;
+}
+
+/* The object's path could not be had: the event is decided as undecidable
+ * (ward_fail()), never on a partial path. */
+static __always_inline void path_failed(struct ward_scratch *s)
+{
+	s->obj[0] = '\0';
+	s->ko.n = 0;
+	s->req.fail = WARD_UNDEC_PATH;
 }
 
 /* Before a decision: the acting executable only when a policy of the cgroup
@@ -131,18 +147,21 @@ static __always_inline void exe_for_decision(struct ward_scratch *s)
  * A name as a caller passed it (user memory; kernel memory for a sockaddr
  * copied in), made absolute against the directory of the file at dir_file
  * (0: the cwd) as the task sees it, into s->obj; at most max bytes of the
- * name. Not resolved: a symlink or ".." in the name is taken as written.
- * -1: empty, unreadable or too long a directory.
+ * name (cut: a longer name is cut there, as sun_path is; otherwise it is a
+ * failure). Not resolved: a symlink or ".." in the name is taken as written.
+ * 1: empty (not a path); -1: unreadable, or too long a directory or name.
  */
 static __always_inline int name_path(struct ward_scratch *s, __u64 dir_file, const char *name,
-				     bool user, __u32 max)
+				     bool user, __u32 max, bool cut)
 {
 	struct fs_struct *fs;
 	int len = 0, n;
 	char c = 0;
 
-	if ((user ? bpf_probe_read_user(&c, 1, name) : bpf_probe_read_kernel(&c, 1, name)) || !c)
+	if (user ? bpf_probe_read_user(&c, 1, name) : bpf_probe_read_kernel(&c, 1, name))
 		return -1;
+	if (!c)
+		return 1;
 	if (c != '/') {
 		if (dir_file) {
 			len = ward_walk_addr(dir_file, s, 0);
@@ -150,35 +169,35 @@ static __always_inline int name_path(struct ward_scratch *s, __u64 dir_file, con
 			fs = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), fs);
 			len = walk_path(&fs->pwd, s);
 		}
-		if (len < 0 || len > WARD_PATH_MAX)
+		if (len < 0 || len >= WARD_NAME_ROOM - 1)
 			return -1;
 		barrier_var(len); /* keep the masks below where the verifier sees them */
 		if (len > 1)
-			s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
+			s->obj[len++ & (WARD_NAME_ROOM - 1)] = '/';
 	}
-	n = user ? bpf_probe_read_user_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name)
-		 : bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], max + 1, name);
-	if (n < 0)
+	n = user ? bpf_probe_read_user_str(&s->obj[len & (WARD_NAME_ROOM - 1)], max + 1, name)
+		 : bpf_probe_read_kernel_str(&s->obj[len & (WARD_NAME_ROOM - 1)], max + 1, name);
+	if (n < 0 || (n == max + 1 && !cut))
 		return -1;
 	if (n == max + 1)
-		s->obj[(len + max) & (2 * WARD_PATH_MAX - 1)] = '\0';
+		s->obj[(len + max) & (2 * WARD_NAME_ROOM - 1)] = '\0';
 	return 0;
 }
 
-/* "DIR/NAME" into s->obj from the walk of dir and the entry's name. */
+/* "DIR/NAME" into s->obj from the walk of dir and the entry's name (at most
+ * NAME_MAX, 255 bytes); -1 when that does not fit. */
 static __always_inline int entry_path(struct ward_scratch *s, const struct path *dir,
 				      struct dentry *entry)
 {
 	const unsigned char *name = BPF_CORE_READ(entry, d_name.name);
 	int len = walk_path(dir, s);
 
-	if (len < 0)
+	if (len < 0 || len >= WARD_SCRATCH_PATH - WARD_PATH_MAX - 1)
 		return -1;
-	if (len > WARD_PATH_MAX)
-		return 0; /* longer than any rule's path: ward_walk() counts it truncated */
+	barrier_var(len);
 	if (len > 1)
-		s->obj[len++ & (2 * WARD_PATH_MAX - 1)] = '/';
-	if (bpf_probe_read_kernel_str(&s->obj[len & (2 * WARD_PATH_MAX - 1)], WARD_PATH_MAX, name) <
+		s->obj[len++ & (WARD_SCRATCH_PATH - 1)] = '/';
+	if (bpf_probe_read_kernel_str(&s->obj[len & (WARD_SCRATCH_PATH - 1)], WARD_PATH_MAX, name) <
 	    0)
 		return -1;
 	return 0;
@@ -241,7 +260,7 @@ static __always_inline int path_decide(const struct path *dir, struct dentry *en
 	if (!s)
 		return 0;
 	if (entry ? entry_path(s, dir, entry) : (walk_path(dir, s) < 0 ? -1 : 0))
-		return 0;
+		path_failed(s);
 	exe_for_decision(s);
 	return decide_path(s);
 }
@@ -256,12 +275,18 @@ static __always_inline int path_decide(const struct path *dir, struct dentry *en
 __noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 dir_file, __u32 max,
 			       int kill)
 {
+	int ret;
+
 	if (!s)
 		return 0;
-	max = ward_bound(max, WARD_PATH_MAX - 1); /* both callers pass less */
-	if (name_addr ? name_path(s, dir_file, (const char *)name_addr, true, max) < 0
-		      : ward_walk_addr(dir_file, s, 0) < 0)
+	max = ward_bound(max, WARD_NAME_ROOM - 1);
+	ret = name_addr ? name_path(s, dir_file, (const char *)name_addr, true, max,
+				    max == UNIX_PATH_MAX)
+			: (ward_walk_addr(dir_file, s, 0) < 0 ? -1 : 0);
+	if (ret > 0)
 		return 0;
+	if (ret < 0)
+		path_failed(s);
 	exe_for_decision(s);
 	decide_after(s, kill);
 	return 0;

@@ -84,19 +84,31 @@ struct ward_alert {
 	__u32 pid;	 /* tgid */
 	__u32 ppid;
 	__u32 uid;
-	__u32 access;  /* open: enum ward_access bits; network: enum ward_proto bit */
-	__u16 port;    /* network: host byte order */
-	__u8 op;       /* enum ward_op */
-	__u8 action;   /* enum ward_action of the decision (ALERT or BLOCK) */
-	__u8 mode;     /* enum ward_mode */
-	__u8 level;    /* enum ward_level reached */
-	__u8 family;   /* network: 4 or 6 (IPv4-mapped counts as 4) */
-	__u8 flags;    /* enum ward_alert_flags */
-	__u8 addr[16]; /* network: IPv6 or IPv4-mapped IPv6, network order */
-	__u32 num;     /* capability number; socket kind; syscall number */
+	__u32 access;	/* open: enum ward_access bits; network: enum ward_proto bit */
+	__u16 port;	/* network: host byte order */
+	__u8 op;	/* enum ward_op */
+	__u8 action;	/* enum ward_action of the decision (ALERT or BLOCK) */
+	__u8 mode;	/* enum ward_mode */
+	__u8 level;	/* enum ward_level reached */
+	__u8 family;	/* network: 4 or 6 (IPv4-mapped counts as 4) */
+	__u8 flags;	/* enum ward_alert_flags */
+	__u8 addr[16];	/* network: IPv6 or IPv4-mapped IPv6, network order */
+	__u32 num;	/* capability number; socket kind; syscall number */
+	__u8 undecided; /* enum ward_undecided: why the event could not be decided */
+	__u8 pad[7];
 	char comm[WARD_COMM_LEN];
 	char exe[WARD_ALERT_PATH];    /* executable of the acting process, as it sees it */
 	char object[WARD_ALERT_PATH]; /* resolved path (exec, open, unix) */
+};
+
+/* Why an event could not be decided (ward_alert.undecided); such an event is
+ * refused by the policies that govern its class (blocked when one enforces). */
+enum ward_undecided {
+	WARD_UNDEC_NONE = 0,
+	WARD_UNDEC_PATH = 1,  /* the object's path could not be resolved, or is too long */
+	WARD_UNDEC_EXE = 2,   /* the acting executable, which a fromSource rule needs */
+	WARD_UNDEC_STEPS = 3, /* the decision did not complete */
+	WARD_UNDEC__MAX = 4,
 };
 
 enum ward_alert_flags {
@@ -108,7 +120,7 @@ enum ward_alert_flags {
 _Static_assert(sizeof(struct ward_active) == 8, "ward_active layout");
 _Static_assert(sizeof(struct ward_counter_key) == 24, "ward_counter_key layout");
 _Static_assert(sizeof(struct ward_counter_val) == 24, "ward_counter_val layout");
-_Static_assert(sizeof(struct ward_alert) == 72 + WARD_COMM_LEN + 2 * WARD_ALERT_PATH,
+_Static_assert(sizeof(struct ward_alert) == 80 + WARD_COMM_LEN + 2 * WARD_ALERT_PATH,
 	       "ward_alert layout");
 
 #endif

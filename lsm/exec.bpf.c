@@ -35,6 +35,7 @@ static __always_inline void exec_invoked(struct ward_scratch *s, const char *nam
 	ward_decide(s);
 	s->req.nocount = 0;
 	__builtin_memcpy(&s->alt, &s->req, sizeof(s->alt));
+	s->req.fail = 0; /* the resolved binary is decided on its own */
 }
 
 static __always_inline void exec_pick(struct ward_scratch *s, const char *name)
@@ -72,7 +73,7 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 	exec_invoked(s, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);
-		return 0;
+		path_failed(s);
 	}
 	ward_walk(s, 0);
 	ward_decide(s);
@@ -98,7 +99,7 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	s->req.exe_read = 1; /* the acting binary is gone: never read (unknown in alerts) */
 	exec_invoked(s, name);
 	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
-		return 0;
+		path_failed(s);
 	ward_walk(s, 0);
 	ward_decide(s);
 	exec_pick(s, name);

@@ -39,7 +39,7 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 		return 0;
 	if (bpf_d_path((struct path *)&file->f_path, s->obj, sizeof(s->obj)) <= 0) {
 		count_drop(WARD_DROP_PATH_TRUNC);
-		return 0;
+		path_failed(s);
 	}
 	exe_for_decision(s);
 	return decide_path(s);
@@ -102,7 +102,7 @@ static __always_inline int link_source(struct dentry *old_dentry, const struct p
 	src.mnt = BPF_CORE_READ(new_dir, mnt);
 	src.dentry = old_dentry;
 	if (walk_path(&src, s) < 0)
-		return 0;
+		path_failed(s);
 	exe_for_decision(s);
 	ret = decide_path(s);
 	if (ret)
@@ -221,8 +221,10 @@ static __always_inline void open_after(struct task_struct *t, long ret)
 	if (!mask) /* O_PATH */
 		return;
 	s = cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, mask);
-	if (!s || ward_walk_addr((__u64)f, s, 0) < 0)
+	if (!s)
 		return;
+	if (ward_walk_addr((__u64)f, s, 0) < 0)
+		path_failed(s);
 	exe_for_decision(s);
 	decide_after(s, tp_file_kill);
 }
@@ -256,7 +258,7 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
 		}
 	}
 	ward_name_after(cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, op->access[i & 1]),
-			name_addr, (__u64)dir, WARD_PATH_MAX - 1, tp_file_kill);
+			name_addr, (__u64)dir, WARD_NAME_ROOM - 1, tp_file_kill);
 }
 
 /*

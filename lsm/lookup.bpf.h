@@ -61,7 +61,8 @@ struct ward_req {
 	__u8 have_exe; /* s->exe holds the acting executable */
 	__u8 nocount;  /* a second look at the event (an exec's invoked name): not counted */
 	__u8 exe_read; /* s->exe was read (have_exe: successfully) */
-	__u8 pad[2];
+	__u8 exe_fail; /* it was read and could not be resolved */
+	__u8 fail;     /* enum ward_undecided: the event cannot be decided */
 	__u8 addr[16];
 	/* the decision */
 	__u32 policy, rule;
@@ -242,7 +243,9 @@ static int ward_hash_cb(__u32 i, void *data)
 }
 
 /* The keys of the NUL-terminated path in s->obj (exe: s->exe) into s->ko
- * (s->ks). A global function: checked once per program. */
+ * (s->ks), whatever its length (the rules' limits, WARD_PATH_MAX and
+ * WARD_PATH_DEPTH, bound what can match, not what is walked). A global
+ * function: checked once per program. */
 __noinline int ward_walk(struct ward_scratch *s, int exe)
 {
 	struct ward_hash_ctx c;
@@ -257,10 +260,12 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	k->h = WARD_FNV_OFFSET;
 	k->last_h = 0;
 	k->depth = k->last = k->slash = k->len = 0;
-	bpf_loop(WARD_PATH_MAX - 1, ward_hash_cb, &c, 0);
-	k->truncated = k->len == WARD_PATH_MAX - 1 && c.buf[WARD_PATH_MAX - 1];
-	if (k->truncated) {
+	bpf_loop(WARD_SCRATCH_PATH - 1, ward_hash_cb, &c, 0);
+	k->truncated = k->len == WARD_SCRATCH_PATH - 1;
+	if (k->truncated) { /* no NUL in the buffer: never filled that way */
 		count_drop(WARD_DROP_PATH_TRUNC);
+		if (!exe)
+			s->req.fail = WARD_UNDEC_PATH;
 		return 0;
 	}
 	if (!k->slash)
@@ -421,6 +426,11 @@ static __always_inline void step_policy(struct ward_scratch *s)
 		return;
 	}
 	st->nsrc = 0;
+	if (pk->k.n_source_sets && r->exe_fail) { /* fromSource cannot be told */
+		r->fail = WARD_UNDEC_EXE;
+		st->phase = WARD_PH_DONE;
+		return;
+	}
 	if (pk->k.n_source_sets && r->have_exe) {
 		if (!st->exe_walked) {
 			ward_walk(s, 1);
@@ -633,13 +643,54 @@ static int ward_step_cb(__u32 i, void *data)
 }
 
 /*
+ * An event that cannot be decided (r->fail: its path could not be had, the
+ * acting executable a fromSource rule needs could not, or the steps ran out)
+ * is refused by the cgroup's policies that govern its class: blocked when one
+ * of them enforces, reported when all audit, allowed when none governs it.
+ * Counted as that policy's default and as an undecided drop; the alert says
+ * why. A hook that cannot decide never allows what a policy might refuse.
+ */
+static __always_inline void ward_fail(struct ward_scratch *s)
+{
+	struct ward_req *r = &s->req;
+	struct ward_policy_live *pk;
+	__u32 i, id, pick = 0;
+	__u8 mode = 0;
+	void *pmap;
+
+	count_drop(WARD_DROP_UNDECIDED);
+	pmap = ward_inner(&ward_policies, r->slot);
+	for (i = 0; i < WARD_MAX_POLICIES_PER_CGROUP && pmap; i++) {
+		if (i >= r->pols.count)
+			break;
+		id = r->pols.ids[i];
+		pk = bpf_map_lookup_elem(pmap, &id);
+		if (!pk || pk->k.defaults[r->cls & 7] == WARD_ACT_NONE)
+			continue;
+		if (!pick || (pk->k.mode == WARD_MODE_ENFORCE && mode != WARD_MODE_ENFORCE)) {
+			pick = id;
+			mode = pk->k.mode;
+		}
+	}
+	r->policy = pick;
+	r->rule = WARD_NONE;
+	if (!pick) {
+		s->st.best_eff = WARD_ACT_ALLOW;
+		return;
+	}
+	r->action = WARD_ACT_BLOCK;
+	r->mode = mode;
+	s->st.best_eff = ward_effective(WARD_ACT_BLOCK, mode);
+	if (!r->nocount)
+		ward_count(r, pick, WARD_NONE, WARD_ACT_BLOCK, mode);
+}
+
+/*
  * Decide s->req for the policies of its cgroup (ward_targeted()); s->ko holds
  * the object's keys (ward_walk(), or one EXACT number key) and, when
  * req.have_exe, s->exe the acting executable's path. Returns the effective
  * outcome (enum ward_action; ALLOW when nothing governs the event) and fills
- * req's decision. A decision that could not complete (impossible within the
- * limits rulesc enforces) is counted and refused: a hook that cannot decide
- * does not allow.
+ * req's decision. An event that cannot be decided goes to ward_fail().
  */
 __noinline int ward_decide(struct ward_scratch *s)
 {
@@ -655,15 +706,13 @@ __noinline int ward_decide(struct ward_scratch *s)
 	r->mode = 0;
 	__builtin_memset(&s->st, 0, offsetof(struct ward_dstate, g));
 	s->st.best_eff = WARD_ACT_ALLOW;
-	bpf_loop(WARD_DECIDE_STEPS, ward_step_cb, &ctx, 0);
-	if (s->st.phase != WARD_PH_DONE) {
-		count_drop(WARD_DROP_UNDECIDED);
-		r->policy = r->pols.ids[0];
-		r->rule = WARD_NONE;
-		r->action = WARD_ACT_BLOCK;
-		r->mode = WARD_MODE_ENFORCE;
-		s->st.best_eff = WARD_ACT_BLOCK;
+	if (!r->fail) {
+		bpf_loop(WARD_DECIDE_STEPS, ward_step_cb, &ctx, 0);
+		if (s->st.phase != WARD_PH_DONE)
+			r->fail = WARD_UNDEC_STEPS;
 	}
+	if (r->fail)
+		ward_fail(s);
 	r->effective = s->st.best_eff;
 	return r->effective;
 }
@@ -699,6 +748,7 @@ static __always_inline void ward_alert(struct ward_scratch *s, __u8 level, bool 
 	a->flags = r->flags;
 	__builtin_memcpy(a->addr, r->addr, sizeof(a->addr));
 	a->num = r->num;
+	a->undecided = r->fail;
 	bpf_get_current_comm(a->comm, sizeof(a->comm));
 	a->exe[0] = '\0';
 	a->object[0] = '\0';

@@ -114,9 +114,16 @@ static __always_inline int unix_named(struct sockaddr *sa)
 	struct ward_scratch *s =
 		cpu_request(WARD_CLS_NET, WARD_OP_UNIX_CONNECT, WARD_DOM_UNIX_CONNECT, 1);
 
-	/* sun_path need not be NUL-terminated: at most its 108 bytes */
-	if (!s || name_path(s, 0, ((struct sockaddr_un *)sa)->sun_path, false, UNIX_PATH_MAX) < 0)
+	int ret;
+
+	if (!s)
 		return 0;
+	/* sun_path need not be NUL-terminated: at most its 108 bytes */
+	ret = name_path(s, 0, ((struct sockaddr_un *)sa)->sun_path, false, UNIX_PATH_MAX, true);
+	if (ret > 0)
+		return 0; /* abstract: not a path */
+	if (ret < 0)
+		path_failed(s);
 	exe_for_decision(s);
 	return decide_path(s);
 }
@@ -201,8 +208,10 @@ static __always_inline int unix_peer(struct sock *other)
 	if (bpf_probe_read_kernel(&at, sizeof(at), &other) || !at)
 		return 0;
 	u = (struct unix_sock *)at;
-	if (!BPF_CORE_READ(u, path.dentry) || walk_path(&u->path, s) < 0)
-		return 0;
+	if (!BPF_CORE_READ(u, path.dentry))
+		return 0; /* unbound or abstract */
+	if (walk_path(&u->path, s) < 0)
+		path_failed(s);
 	exe_for_decision(s);
 	return decide_path(s);
 }

@@ -180,16 +180,15 @@ static void consider(struct walk *w, uint16_t kind, uint64_t hash)
 	}
 }
 
-/* One pass over the path, as the kernel does it. */
+/* One pass over the whole path, as the kernel does it (rule paths are at most
+ * WARD_PATH_MAX bytes and WARD_PATH_DEPTH deep: deeper prefixes are not keys). */
 static void walk_path(struct walk *w, const char *path)
 {
 	size_t len = strlen(path), last = 0;
 	uint64_t h = WARD_FNV_OFFSET, last_h = 0;
-	bool truncated = len >= WARD_PATH_MAX, have_slash = false;
+	bool have_slash = false;
 	unsigned depth = 0;
 
-	if (truncated)
-		len = WARD_PATH_MAX - 1;
 	for (size_t i = 0; i < len; i++) {
 		h = ward_fnv_step(h, (unsigned char)path[i]);
 		if (path[i] != '/')
@@ -200,7 +199,7 @@ static void walk_path(struct walk *w, const char *path)
 		last = i;
 		have_slash = true;
 	}
-	if (truncated || !have_slash)
+	if (!have_slash)
 		return;
 	consider(w, WARD_KEY_EXACT, h);
 	consider(w, WARD_KEY_DIR_DIRECT, last_h);

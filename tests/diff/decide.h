@@ -8,7 +8,7 @@
 #ifndef WARD_TESTS_DECIDE_H
 #define WARD_TESTS_DECIDE_H
 
-#define DECIDE_PATH 256
+#define DECIDE_PATH 1536 /* XDP test-run data fits in a page with its headroom */
 
 struct decide_io {
 	/* in */

@@ -61,6 +61,14 @@ static const char *const names[] = {
 	"x.sh", "a",  "shadow",	 "id_rsa",	"key.pem",    "[x]",
 	"a*b",	"ab", "Zz9",	 "docker.sock", "s.sock",     "passwd"
 };
+/* 255 bytes of name material for long paths and basenames */
+static const char long_name[] = "ab.0123456789abcdefghijklmnopqrstuvwxyzaAbB-_a"
+				"ab.0123456789abcdefghijklmnopqrstuvwxyzaAbB-_a"
+				"ab.0123456789abcdefghijklmnopqrstuvwxyzaAbB-_a"
+				"ab.0123456789abcdefghijklmnopqrstuvwxyzaAbB-_a"
+				"ab.0123456789abcdefghijklmnopqrstuvwxyzaAbB-_a"
+				"ab.0123456789abcdefghijkl";
+_Static_assert(sizeof(long_name) == 256, "long_name: NAME_MAX bytes");
 static const char *const globs[] = { "*.sh",	   "py*",  "python3.[0-9]*", "[!a]*", "?",
 				     "*a*b*",	   "s[h]", "\\\\[x\\\\]",    "*",     "[a-c]?",
 				     "*.[ps][e]m", "??*",  "a\\\\*b",	     "[]a]*" };
@@ -281,10 +289,20 @@ static void gen_event(struct gen_event *g)
 	case RC_EV_OPEN:
 	case RC_EV_UNIX_CONNECT:
 	case RC_EV_UNIX_BIND:
-		if (rnd(6) == 0) /* deeper than any rule */
+		if (rnd(6) == 0) { /* deeper than any rule */
 			(void)snprintf(g->path, sizeof(g->path), "%sdeep/er/%s", PICK(dirs),
 				       PICK(names));
-		else
+		} else if (rnd(10) == 0) { /* longer than any rule: prefixes still match */
+			int n = snprintf(g->path, sizeof(g->path), "%s", PICK(dirs));
+
+			for (uint32_t i = 4 + rnd(20); i > 0; i--)
+				n += snprintf(g->path + n, sizeof(g->path) - (size_t)n, "%.*s/",
+					      40 + (int)rnd(20), long_name);
+			(void)snprintf(g->path + n, sizeof(g->path) - (size_t)n, "%s", PICK(names));
+		} else if (rnd(10) == 0) { /* a basename of up to NAME_MAX bytes (globs) */
+			(void)snprintf(g->path, sizeof(g->path), "%s%.*s%s", PICK(dirs),
+				       150 + (int)rnd(100), long_name, rnd(2) ? ".sh" : "b");
+		} else
 			(void)snprintf(g->path, sizeof(g->path), "%s%s", PICK(dirs), PICK(names));
 		g->ev.path = g->path;
 		g->ev.access = 1u << rnd(8);

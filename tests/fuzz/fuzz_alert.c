@@ -104,7 +104,7 @@ static void check_json(const char *buf, size_t len)
 {
 	json_error_t jerr;
 	json_t *o = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, &jerr);
-	const char *action, *level, *mode, *msg;
+	const char *action, *level, *mode, *msg, *undecided;
 
 	if (!o)
 		abort();
@@ -116,6 +116,10 @@ static void check_json(const char *buf, size_t len)
 	if (!strcmp(action, "alert") && strcmp(level, "none"))
 		abort();
 	if (!strcmp(action, "block") && (strcmp(mode, "enforce") || !strcmp(level, "none")))
+		abort();
+	undecided = str(o, "undecided");
+	if (undecided && strcmp(undecided, "path") && strcmp(undecided, "exe") &&
+	    strcmp(undecided, "steps"))
 		abort();
 	msg = str(o, "message");
 	if (msg && strlen(msg) > ALERT_MESSAGE_MAX * 3) /* U+FFFD is 3 bytes */
