@@ -246,7 +246,7 @@ test-diff: $(BUILD)/tests/test_decide
 # The kernel matrix: the whole VM suite on Debian 12's 6.1, the verifier budget and one block
 # and one audit alert per class on Debian 13's 6.12 and unstable's newest (7.x).
 VM_MATRIX_SHORT := 02-verifier-budget 05-classes
-test-vm: $(BUILD)/static/ward
+test-vm: $(BUILD)/static/ward $(BUILD)/static/bench_loop
 	@rc=0; tests/vm/run.sh || rc=1; \
 	for k in 6.12 7; do WARD_VM_KERNEL=$$k tests/vm/run.sh $(VM_MATRIX_SHORT) || rc=1; done; \
 	exit $$rc
