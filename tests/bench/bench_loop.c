@@ -28,7 +28,8 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_loop [tally] open PATH N | connect ADDR PORT N | exec PATH N\n");
+	fprintf(stderr,
+		"usage: bench_loop [tally] open PATH N | connect ADDR PORT N | exec PATH N\n");
 	return 2;
 }
 
@@ -82,10 +83,10 @@ static int run_tally(int argc, char **argv)
 			}
 			if (waitpid(pid, &status, 0) < 0)
 				return 1;
-			count(!WIFEXITED(status) ? EIO
+			count(!WIFEXITED(status)	   ? EIO
 			      : WEXITSTATUS(status) == 126 ? EPERM
 			      : WEXITSTATUS(status) == 127 ? ENOENT
-							     : 0);
+							   : 0);
 		}
 	} else {
 		return usage();
