@@ -411,6 +411,38 @@ static int on_alert(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* An exec held in a new cgroup: decided once the cgroup is classified, and
+ * reported here like the kernel's own alerts. */
+static int on_hold(void *ctx, void *data, size_t size)
+{
+	struct tracker *t = ctx;
+	struct enforce_session *es = t->skel;
+	struct ward_alert a;
+	struct ward_hold h;
+	const struct container_info *ci;
+	int err;
+
+	if (size < sizeof(h)) {
+		t->malformed++;
+		return 0;
+	}
+	memcpy(&h, data, sizeof(h));
+	h.name[sizeof(h.name) - 1] = h.object[sizeof(h.object) - 1] = h.exe[sizeof(h.exe) - 1] =
+		'\0';
+	/* < 0: not decided (the task is resumed; its cgroup stays new, so its
+	 * next exec is held again) */
+	if (es_hold(es, &h, &a) <= 0)
+		return 0;
+	ci = tracker_container(t, a.cgroup_id, a.ts_ns);
+	if (!ci)
+		return 0;
+	err = alert_render(t->out, &a, sizeof(a), es_bundle(es, a.generation), ci,
+			   t->s->mono_to_real_ns);
+	if (err && !t->err)
+		t->err = err;
+	return 0;
+}
+
 static void alert_destroy(void *skel)
 {
 	(void)skel; /* the enforce session is freed by its owner */
@@ -438,5 +470,5 @@ int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_sess
 	t->rb = ring_buffer__new(enforcer_alerts_fd(es_enforcer(es)), on_alert, t, NULL);
 	if (!t->rb)
 		return -errno;
-	return 0;
+	return ring_buffer__add(t->rb, enforcer_holds_fd(es_enforcer(es)), on_hold, t);
 }

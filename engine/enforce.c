@@ -52,13 +52,17 @@ enum shared_map {
 	SM_COUNTERS,
 	SM_ALERTS,
 	SM_DROPS,
+	SM_PENDING,
+	SM_HOLDS,
+	SM_DAEMON,
 	SM__COUNT,
 };
 
 static const char *const shared_maps[SM__COUNT] = {
-	"ward_policies", "ward_rules",	  "ward_objects", "ward_cidrs",	 "ward_cands",
-	"ward_globs",	 "ward_portsets", "ward_cgroups", "ward_active", "ward_levels",
-	"ward_counters", "ward_alerts",	  "ward_drops",
+	"ward_policies", "ward_rules",	 "ward_objects",  "ward_cidrs",
+	"ward_cands",	 "ward_globs",	 "ward_portsets", "ward_cgroups",
+	"ward_active",	 "ward_levels",	 "ward_counters", "ward_alerts",
+	"ward_drops",	 "ward_pending", "ward_holds",	  "ward_daemon",
 };
 
 /* One generation's inner maps (fds owned, -1 when absent). */
@@ -276,6 +280,8 @@ static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct prob
 		return lsm;
 	if (!strcmp(name, "ward_sys_enter")) /* syscall rules: the same on any kernel */
 		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
+	if (!strcmp(name, "ward_cg_mkdir")) /* new cgroups, for either exec hook */
+		return v->trackers[PROBE_TRACKER_FILES].usable; /* tp_btf */
 	if (lsm)
 		return false;
 	if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR || type == BPF_PROG_TYPE_CGROUP_SOCK)
@@ -1131,4 +1137,23 @@ int enforcer_alerts_fd(const struct enforcer *e)
 int enforcer_drops_fd(const struct enforcer *e)
 {
 	return e->fd[SM_DROPS];
+}
+
+int enforcer_holds_fd(const struct enforcer *e)
+{
+	return e->fd[SM_HOLDS];
+}
+
+int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_update_elem(e->fd[SM_DAEMON], &zero, &mono_ns, 0) < 0 ? -errno : 0;
+}
+
+int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id)
+{
+	if (bpf_map_delete_elem(e->fd[SM_PENDING], &cgroup_id) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
 }

@@ -93,6 +93,12 @@ enum ward_level enforcer_level(const struct enforcer *e, enum ward_res res);
 const char *enforcer_level_reason(const struct enforcer *e, enum ward_res res);
 int enforcer_alerts_fd(const struct enforcer *e);
 int enforcer_drops_fd(const struct enforcer *e);
+/* The container-start window (lsm/enforce_abi.h): the ring buffer of held
+ * execs (struct ward_hold); the daemon's heartbeat (CLOCK_MONOTONIC ns; 0:
+ * gone, no exec is held); a cgroup classified, no longer new. */
+int enforcer_holds_fd(const struct enforcer *e);
+int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns);
+int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id);
 
 const char *ward_level_name(unsigned int level);
 const char *ward_res_name(unsigned int res);

@@ -2,10 +2,12 @@
 /* The server's enforcement state: policy, generations, targets. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "enforce_session.h"
@@ -23,6 +25,14 @@ struct enforce_session {
 	size_t skipped;
 	char cgroup2[PATH_MAX];
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -163,6 +173,7 @@ int es_start(const struct es_opts *o, struct container_cache *cc, struct enforce
 	if (err)
 		goto out_free;
 	p = NULL;
+	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
 	fill_report(es, rep);
 	free(pr);
 	free(v);
@@ -183,6 +194,7 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 	size_t n = 0, skipped = 0;
 	int err, changed;
 
+	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
 	err = policy_targets(es->cur->b, es->cc, es->cgroup2, &t, &n, &skipped);
 	if (err)
 		return err;
@@ -209,10 +221,154 @@ int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size
 	return err;
 }
 
+/* Whether pid's cgroup (v2) is cgroup_path: the pid of a held exec is not
+ * reused while it is stopped, but it may have been killed and reused since. */
+static bool pid_in_cgroup(uint32_t pid, const char *cgroup_path)
+{
+	char path[64], line[PATH_MAX + 8];
+	bool in = false;
+	FILE *f;
+
+	(void)snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "0::", 3)) {
+			in = !strcmp(line + 3, cgroup_path);
+			break;
+		}
+	}
+	fclose(f);
+	return in;
+}
+
+/* The decision of an exec whose binary could not be had, as ward_fail() in
+ * the kernel: the policies governing exec refuse it, blocked when one
+ * enforces. */
+static void decide_unknown(const struct ward_bundle *b, const uint32_t *ids, size_t n,
+			   struct ward_decision *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->decider = WARD_NONE;
+	for (size_t i = 0; i < n; i++) {
+		const struct wb_policy *p = &b->policies[ids[i] - 1];
+		struct ward_match *m = &d->m[d->n++];
+
+		m->policy_id = ids[i];
+		m->rule = WARD_NONE;
+		m->action = p->k.defaults[WARD_CLS_EXEC] == WARD_ACT_NONE ? WARD_ACT_NONE
+									  : WARD_ACT_BLOCK;
+		m->mode = p->k.mode;
+		if (m->action == WARD_ACT_NONE)
+			continue;
+		if (d->decider == WARD_NONE || ward_effective(m->action, m->mode) > d->effective) {
+			d->decider = (uint32_t)i;
+			d->effective = ward_effective(m->action, m->mode);
+		}
+	}
+}
+
+static void copy_str(char *dst, size_t size, const char *src, uint8_t *flags, uint8_t trunc_flag)
+{
+	size_t len = strlen(src);
+
+	if (len >= size) {
+		len = size - 1;
+		*flags |= trunc_flag;
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
+int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_alert *ret_alert)
+{
+	struct rc_event ev = { .op = RC_EV_EXEC };
+	const struct container_info *ci = NULL;
+	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	const struct ward_bundle *b = es->cur->b;
+	struct ward_decision d, dn;
+	const struct ward_match *m;
+	const char *object;
+	char name[WARD_ALERT_PATH];
+	int n, err, ret = 0;
+	bool killed = false;
+
+	err = es_tick(es, NULL); /* classify the new cgroup now */
+	if (err >= 0)
+		err = container_cache_lookup_at(es->cc, h->cgroup_id, h->ts_ns, &ci);
+	if (err < 0 || !ci || ci->host) /* not (yet) a container: it stays new */
+		goto out_resume;
+	(void)enforcer_forget_new(es->e, h->cgroup_id);
+	n = policy_select(b, ci, ids);
+	if (n <= 0)
+		goto out_resume;
+	/* as ward_bprm_check()/ward_tp_exec(): the resolved binary, then the
+	 * invoked name when absolute and stricter */
+	/* a pseudo file's name (memfd:...) has no '/': no key, as unknown */
+	ev.parent = h->have_exe && h->exe[0] == '/' ? h->exe : NULL;
+	object = h->object;
+	if (h->object[0]) {
+		ev.path = h->object;
+		err = ward_eval(b, ids, (size_t)n, &ev, &d);
+		if (err < 0)
+			goto out_resume;
+	} else {
+		decide_unknown(b, ids, (size_t)n, &d);
+	}
+	(void)snprintf(name, sizeof(name), "%.*s", (int)sizeof(h->name) - 1, h->name);
+	if (name[0] == '/') {
+		ev.path = name;
+		if (ward_eval(b, ids, (size_t)n, &ev, &dn) == 0 && dn.effective > d.effective) {
+			d = dn;
+			object = name;
+		}
+	}
+	if (d.decider == WARD_NONE || d.effective == WARD_ACT_ALLOW)
+		goto out_resume;
+	m = &d.m[d.decider];
+	memset(ret_alert, 0, sizeof(*ret_alert));
+	ret_alert->ts_ns = h->ts_ns;
+	ret_alert->cgroup_id = h->cgroup_id;
+	ret_alert->generation = es->cur_gen;
+	ret_alert->policy_id = m->policy_id;
+	ret_alert->rule = m->rule;
+	ret_alert->pid = h->pid;
+	ret_alert->uid = h->uid;
+	ret_alert->access = 1;
+	ret_alert->op = WARD_OP_EXEC;
+	ret_alert->action = m->action;
+	ret_alert->mode = es->o.audit_only ? WARD_MODE_AUDIT : m->mode;
+	ret_alert->undecided = h->object[0] ? WARD_UNDEC_NONE : WARD_UNDEC_PATH;
+	memcpy(ret_alert->comm, h->comm, sizeof(ret_alert->comm));
+	ret_alert->comm[sizeof(ret_alert->comm) - 1] = '\0';
+	if (h->have_exe)
+		copy_str(ret_alert->exe, sizeof(ret_alert->exe), h->exe, &ret_alert->flags,
+			 WARD_ALERT_EXE_TRUNC);
+	else
+		ret_alert->flags |= WARD_ALERT_EXE_UNKNOWN;
+	copy_str(ret_alert->object, sizeof(ret_alert->object), object, &ret_alert->flags,
+		 WARD_ALERT_OBJ_TRUNC);
+	ret = 1;
+	if (ward_effective(ret_alert->action, ret_alert->mode) == WARD_ACT_BLOCK &&
+	    pid_in_cgroup(h->pid, ci->cgroup_path ? ci->cgroup_path : "") &&
+	    kill((pid_t)h->pid, SIGKILL) == 0) {
+		ret_alert->level = WARD_LEVEL_SIGKILL;
+		killed = true;
+	}
+out_resume:
+	if (!killed)
+		(void)kill((pid_t)h->pid, SIGCONT);
+	return err < 0 ? err : ret;
+}
+
 void es_free(struct enforce_session *es, bool unpin)
 {
 	if (!es)
 		return;
+	if (es->e)
+		(void)enforcer_heartbeat(es->e, 0); /* gone: no exec is held any more */
 	if (es->e && unpin)
 		(void)enforcer_unpin(es->e);
 	enforcer_free(es->e);

@@ -45,6 +45,13 @@ int es_tick(struct enforce_session *es, struct es_report *rep);
 /* Load the policy path again; on any error the live generation stays.
  * Success with a non-empty why: a warning, as for es_start(). */
 int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size_t why_size);
+/* An exec held in a new cgroup (struct ward_hold, the container-start window
+ * of lsm/enforce_abi.h): classify the cgroup now (a rescan, as a tick),
+ * decide the exec as the kernel would for a targeted cgroup (rulesc's
+ * reference, which the differential test proves equal), kill the task when
+ * blocked, resume it otherwise. 1 with *ret_alert filled when the decision
+ * is to be reported, 0 when not, -errno (the task is resumed). */
+int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_alert *ret_alert);
 /* Close; with unpin, remove the pins so enforcement ends with the process. */
 void es_free(struct enforce_session *es, bool unpin);
 

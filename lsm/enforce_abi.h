@@ -117,6 +117,33 @@ enum ward_alert_flags {
 	WARD_ALERT_EXE_UNKNOWN = 1 << 2, /* the acting executable could not be read */
 };
 
+/*
+ * The container-start window (docs/enforcement.md): a cgroup created while
+ * the daemon runs is new (ward_pending) for WARD_NEW_CGROUP_NS; an exec in a
+ * new cgroup that no policy targets yet is held: the task is stopped before
+ * the new program's first instruction and one record goes to ward_holds; the
+ * daemon classifies the cgroup, targets it, decides the exec as the kernel
+ * would, kills or resumes the task. Only while the daemon's heartbeat
+ * (ward_daemon, CLOCK_MONOTONIC ns, every tick) is fresh.
+ */
+#define WARD_NEW_CGROUP_NS   (10ULL * 1000000000ULL)
+#define WARD_HEARTBEAT_NS    (5ULL * 1000000000ULL)
+#define WARD_HOLD_PATH	     4096
+#define WARD_PENDING_CGROUPS 4096
+
+struct ward_hold {
+	__u64 ts_ns; /* CLOCK_MONOTONIC */
+	__u64 cgroup_id;
+	__u32 pid; /* tgid, stopped */
+	__u32 uid;
+	__u8 have_exe; /* exe: the acting executable (BPF-LSM: the program calling exec) */
+	__u8 pad[7];
+	char comm[WARD_COMM_LEN];
+	char object[WARD_HOLD_PATH]; /* the resolved binary; "" when it could not be had */
+	char name[WARD_ALERT_PATH];  /* the name exec was called with, when absolute */
+	char exe[WARD_HOLD_PATH];
+};
+
 _Static_assert(sizeof(struct ward_active) == 8, "ward_active layout");
 _Static_assert(sizeof(struct ward_counter_key) == 24, "ward_counter_key layout");
 _Static_assert(sizeof(struct ward_counter_val) == 24, "ward_counter_val layout");

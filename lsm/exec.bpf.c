@@ -55,6 +55,86 @@ static __always_inline void exec_pick(struct ward_scratch *s, const char *name)
 		s->obj[0] = '\0';
 }
 
+/* ---- the container-start window (enforce_abi.h) ---------------------------------------------- */
+
+#define WARD_SIGSTOP 19
+
+static __always_inline bool daemon_alive(__u64 now)
+{
+	__u32 zero = 0;
+	__u64 *hb = bpf_map_lookup_elem(&ward_daemon, &zero);
+
+	return hb && *hb && now - *hb < WARD_HEARTBEAT_NS;
+}
+
+/* A cgroup v2 directory made while the daemon runs is new. */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(ward_cg_mkdir, struct cgroup *cgrp, const char *path)
+{
+	__u64 now = bpf_ktime_get_ns(), id;
+
+	if (cgrp->root->hierarchy_id != 0 || !daemon_alive(now)) /* 0: the v2 hierarchy */
+		return 0;
+	id = cgrp->kn->id;
+	if (bpf_map_update_elem(&ward_pending, &id, &now, BPF_ANY))
+		count_drop(WARD_DROP_MAP_FULL);
+	return 0;
+}
+
+/*
+ * An exec in a cgroup no policy targets: when the cgroup is new, hold it
+ * (stop the task before the new program runs) and tell the daemon, which
+ * decides it once the cgroup is classified. bprm: BPF-LSM (the resolved
+ * binary by bpf_d_path(), the acting executable); NULL: the tracepoint (the
+ * new program's file, the acting one is gone).
+ */
+static __always_inline void exec_hold(const char *name, struct linux_binprm *bprm)
+{
+	__u64 now = bpf_ktime_get_ns(), cgid = bpf_get_current_cgroup_id(), *born;
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	struct ward_scratch *s;
+	struct ward_hold *h;
+
+	born = bpf_map_lookup_elem(&ward_pending, &cgid);
+	if (!born)
+		return;
+	if (now - *born > WARD_NEW_CGROUP_NS) {
+		bpf_map_delete_elem(&ward_pending, &cgid);
+		return;
+	}
+	s = cpu_scratch();
+	if (!s || !daemon_alive(now))
+		return;
+	h = bpf_ringbuf_reserve(&ward_holds, sizeof(*h), 0);
+	if (!h) { /* not held: counted, the daemon reports it */
+		count_drop(WARD_DROP_RINGBUF);
+		return;
+	}
+	h->ts_ns = now;
+	h->cgroup_id = cgid;
+	h->pid = bpf_get_current_pid_tgid() >> 32;
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->have_exe = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	if (bpf_probe_read_kernel_str(h->name, sizeof(h->name), name) < 0)
+		h->name[0] = '\0';
+	h->object[0] = '\0';
+	h->exe[0] = '\0';
+	if (bprm) {
+		if (bpf_d_path((struct path *)&bprm->file->f_path, h->object, sizeof(h->object)) <=
+		    0)
+			h->object[0] = '\0';
+		if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0 &&
+		    !bpf_probe_read_kernel(h->exe, sizeof(h->exe), s->exe))
+			h->have_exe = 1;
+	} else if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0 ||
+		   bpf_probe_read_kernel(h->object, sizeof(h->object), s->obj)) {
+		h->object[0] = '\0';
+	}
+	bpf_send_signal(WARD_SIGSTOP);
+	bpf_ringbuf_submit(h, 0);
+}
+
 /* Called for the binary and again for a script's interpreter (binfmt_script),
  * so both are checked; bprm->file is what the kernel resolved and opened,
  * bprm->interp the name it was invoked by (the #! line's, for the
@@ -67,8 +147,10 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 	if (ret)
 		return ret;
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
-	if (!s)
+	if (!s) {
+		exec_hold(bprm->interp, bprm);
 		return 0;
+	}
 	exe_for_decision(s);
 	exec_invoked(s, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
@@ -94,8 +176,10 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	struct ward_scratch *s;
 
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
-	if (!s)
+	if (!s) {
+		exec_hold(name, NULL);
 		return 0;
+	}
 	s->req.exe_read = 1; /* the acting binary is gone: never read (unknown in alerts) */
 	exec_invoked(s, name);
 	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)

@@ -105,6 +105,29 @@ struct {
 	__type(value, struct ward_active);
 } ward_active SEC(".maps");
 
+/* New cgroups, by id: when they were created (enforce_abi.h, the
+ * container-start window). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, WARD_PENDING_CGROUPS);
+	__type(key, __u64);
+	__type(value, __u64);
+} ward_pending SEC(".maps");
+
+/* Execs held in new cgroups (struct ward_hold), for the daemon. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} ward_holds SEC(".maps");
+
+/* The daemon's heartbeat: key 0, CLOCK_MONOTONIC ns of its last tick (0: gone). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} ward_daemon SEC(".maps");
+
 /* Enforcement level per enum ward_res, written by the engine for `ward
  * status` (the programs know their own level). */
 struct {

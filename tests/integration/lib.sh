@@ -157,6 +157,30 @@ ctr_id() {
 # from the JSON object in $CTR_ANNOTATIONS, capabilities added to runc's default set from the
 # JSON array in $CTR_CAPS. Its own network namespace has lo up.
 ctr_start() {
+	local id=$1 b
+	shift
+	ctr_bundle "$id" "$@"
+	b=$TDIR/$id.bundle
+	runc run -d --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 ||
+		fail "runc run $id: $(cat "$b/log")"
+	[ "$(runc state "$id" | jq -r .status)" = running ] || fail "container $id is not running"
+	echo "started container $id"
+}
+
+# ctr_run ID [ARG...]: the same container in the foreground; returns its
+# process's exit status (137: killed), its output in $TDIR/ID.bundle/log.
+ctr_run() {
+	local id=$1 b rc=0
+	shift
+	ctr_bundle "$id" "$@"
+	b=$TDIR/$id.bundle
+	runc run --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || rc=$?
+	runc delete -f "$id" >/dev/null 2>&1
+	return "$rc"
+}
+
+# The bundle of ctr_start and ctr_run.
+ctr_bundle() {
 	local id=$1 b args ann=${CTR_ANNOTATIONS:-} caps=${CTR_CAPS:-[]}
 	shift
 	[ -n "$ann" ] || ann='{}'
@@ -179,10 +203,6 @@ ctr_start() {
 			 options: ["rbind", "rw"]}]' \
 		"$WARDIT_DIR/spec.json" >"$b/config.json" || fail "writing $b/config.json"
 	WARDIT_CTRS+=("$id")
-	runc run -d --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 ||
-		fail "runc run $id: $(cat "$b/log")"
-	[ "$(runc state "$id" | jq -r .status)" = running ] || fail "container $id is not running"
-	echo "started container $id"
 }
 
 ctr_exec() {

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# No window at container start, without BPF-LSM (the host kernel): 25 back-to-back containers
+# whose entrypoint is a blocked binary and 25 whose entrypoint's first action reads a blocked
+# file, all started while ward runs, each selected by an enforce policy by name. The
+# entrypoint's exec in the new cgroup is held until ward has classified the container, so
+# every one is refused (killed: status 137, nothing printed) and alerted, none by luck. A
+# container that no policy selects, started the same way, runs its entrypoint (held, then
+# resumed).
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+N=25
+prefix=$(ctr_id new)
+pol=$TDIR/policy.yaml
+cat >"$pol" <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: it-start}
+spec:
+  selector: {containers: ["$prefix-*"]}
+  mode: enforce
+  defaults: {exec: allow, file: allow}
+  rules:
+    - name: no-tool
+      exec: {paths: [/data/echo]}
+      action: block
+    - name: no-secret
+      file: {paths: [/data/secret], access: [read]}
+      action: block
+YAML
+ward_start w server -o json --policy "$pol" --unpin-on-exit
+out=$(ward_out w)
+for ((i = 0; i < 300; i++)); do
+	grep -q "generation 1 in force" "$TDIR/w.err" && break
+	ward_alive w || fail "ward exited: $(cat "$TDIR/w.err")"
+	sleep 0.1
+done
+grep -q "generation 1 in force" "$TDIR/w.err" || fail "the policy is not in force after 30 s"
+
+# prepare ID: /data/echo (busybox) and /data/secret in the container's /data
+prepare() {
+	mkdir -p "$TDIR/$1.data" && cp "$WARDIT_DIR/rootfs/bin/busybox" "$TDIR/$1.data/echo" &&
+		echo "secret-$1" >"$TDIR/$1.data/secret" || fail "preparing /data of $1"
+}
+
+for ((i = 0; i < N; i++)); do
+	id=$prefix-exec-$i
+	prepare "$id"
+	rc=0
+	ctr_run "$id" /data/echo ran || rc=$?
+	[ "$rc" -eq 137 ] || fail "start $i: the blocked entrypoint was not killed (status $rc):" \
+		"$(cat "$TDIR/$id.bundle/log")"
+	grep -q ran "$TDIR/$id.bundle/log" && fail "start $i: the blocked entrypoint ran"
+done
+echo "ok: $N containers whose entrypoint is blocked: every one killed before it ran"
+for ((i = 0; i < N; i++)); do
+	id=$prefix-read-$i
+	prepare "$id"
+	rc=0
+	ctr_run "$id" cat /data/secret || rc=$?
+	[ "$rc" -eq 137 ] || fail "start $i: the read at start was not killed (status $rc):" \
+		"$(cat "$TDIR/$id.bundle/log")"
+	grep -q "secret-$id" "$TDIR/$id.bundle/log" && fail "start $i: the secret was read"
+done
+echo "ok: $N containers whose entrypoint reads a blocked file first: every read killed"
+
+other=$(ctr_id other)
+prepare "$other"
+ctr_run "$other" /data/echo ran || fail "a container no policy selects did not run: $?"
+grep -qx ran "$TDIR/$other.bundle/log" || fail "the unselected container printed nothing"
+echo "ok: a container no policy selects runs its entrypoint"
+
+wait_event w 10 '.tracker == "alert" and .rule == "no-secret"'
+sleep 1
+n_exec=$(events "$out" '.tracker == "alert" and .rule == "no-tool" and .level == "sigkill"' | wc -l)
+n_read=$(events "$out" '.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"' | wc -l)
+[ "$n_exec" -eq "$N" ] || fail "$n_exec exec alerts for $N starts"
+[ "$n_read" -eq "$N" ] || fail "$n_read read alerts for $N starts"
+echo "ok: one alert per start ($n_exec exec, $n_read read)"
+assert_none "no alert for the unselected container" "$out" \
+	'.tracker == "alert" and .container.name == $o' --arg o "$other"
+ward_stop w
+check_alert_schema "$out"
+echo "PASS"
