@@ -163,6 +163,61 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 	return lsm_verdict(s);
 }
 
+/*
+ * Code mapped from a file (BPF-LSM): a dynamic loader run as a program
+ * (`ld.so /data/blocked`) maps the binary without exec'ing it. A mapping
+ * with PROT_EXEC, or an mprotect() that adds it to a file mapping, is
+ * decided against the exec rules as the file's path: a rule that names it
+ * (a path, a directory, a glob) refuses or reports it; a policy's default
+ * does not (libraries are mapped by every program, and an allowlist of
+ * programs names none of them). Counted only when a rule decided.
+ */
+#define PROT_EXEC 0x4
+#define VM_EXEC	  0x4
+
+static __always_inline int map_exec(struct file *file)
+{
+	struct ward_scratch *s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	unsigned long at = 0;
+
+	if (!s)
+		return 0;
+	/* the file as a plain number: a global function takes no BTF pointer */
+	if (bpf_probe_read_kernel(&at, sizeof(at), &file))
+		return 0;
+	exe_for_decision(s);
+	if (ward_walk_addr(at, s, 0) < 0)
+		return 0; /* an unresolvable mapping: the default's, not refused */
+	ward_walk(s, 0);
+	s->req.nocount = 1;
+	ward_decide(s);
+	if (s->req.rule == WARD_NONE)
+		return 0;
+	ward_count(&s->req, s->req.policy, s->req.rule, s->req.action, s->req.mode);
+	return lsm_verdict(s);
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(ward_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret || !file || !(prot & PROT_EXEC))
+		return ret;
+	return map_exec(file);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(ward_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	struct file *file;
+
+	if (ret || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+		return ret;
+	file = vma->vm_file;
+	return file ? map_exec(file) : 0;
+}
+
 /* Without BPF-LSM: after a successful exec the task runs the new binary
  * (mm->exe_file, the resolved file); a blocked one is killed before its
  * first instruction runs in user space. The acting binary is gone by now:
