@@ -316,12 +316,28 @@ static int set_pins(struct enforcer *e, struct bpf_object *obj)
  * file (enforce_obj_status.log_path), not to the terminal; the rest to the
  * callback that was set. */
 static libbpf_print_fn_t outer_print;
+static char failed_prog[64]; /* the program libbpf last said failed to load */
 
 __attribute__((format(printf, 2, 0))) static int quiet_print(enum libbpf_print_level level,
 							     const char *fmt, va_list ap)
 {
 	if (strstr(fmt, "PROG LOAD LOG"))
 		return 0;
+	if (strstr(fmt, "BPF program load failed")) { /* "prog 'NAME': BPF program ..." */
+		const char *name, *end = NULL;
+		char msg[256];
+		va_list cp;
+
+		va_copy(cp, ap);
+		(void)vsnprintf(msg, sizeof(msg), fmt, cp);
+		va_end(cp);
+		name = strstr(msg, "prog '");
+		if (name)
+			end = strchr(name + 6, '\'');
+		if (end)
+			(void)snprintf(failed_prog, sizeof(failed_prog), "%.*s",
+				       (int)(end - name - 6), name + 6);
+	}
 	/* a failed load is reported once, by the caller, with the verifier's summary */
 	if (level == LIBBPF_WARN && strstr(fmt, "load"))
 		level = LIBBPF_DEBUG;
@@ -339,7 +355,8 @@ static void load_failure(struct enforcer *e, enum enforce_obj o, struct bpf_obje
 	st->err = err;
 	bpf_object__for_each_program(p, obj)
 	{
-		if (bpf_program__autoload(p) && bpf_program__fd(p) < 0) {
+		if (bpf_program__autoload(p) && bpf_program__fd(p) < 0 &&
+		    (!failed_prog[0] || !strcmp(failed_prog, bpf_program__name(p)))) {
 			(void)snprintf(st->program, sizeof(st->program), "%s",
 				       bpf_program__name(p));
 			break;
@@ -396,6 +413,7 @@ static int obj_load(struct enforcer *e, enum enforce_obj o, bool lsm, const stru
 	if (err)
 		goto out_destroy;
 	log[0] = '\0';
+	failed_prog[0] = '\0';
 	err = bpf_object__load(obj);
 	if (err) {
 		load_failure(e, o, obj, err, log);
