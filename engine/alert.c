@@ -45,6 +45,7 @@ enum {
 	C_MESSAGE_TMPL,
 	C_TRUNC,
 	C_UNDECIDED,
+	C_APPLET,
 	C__COUNT,
 };
 
@@ -77,6 +78,7 @@ static const struct out_col cols[C__COUNT] = {
 	[C_MESSAGE_TMPL] = { "message_template", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_TRUNC] = { "truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
 	[C_UNDECIDED] = { "undecided", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_APPLET] = { "applet", OUT_STR, 0, OUT_F_NO_TABLE },
 };
 
 /* Why the kernel could not decide (enum ward_undecided). */
@@ -262,6 +264,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	a.comm[sizeof(a.comm) - 1] = '\0';
 	a.exe[sizeof(a.exe) - 1] = '\0';
 	a.object[sizeof(a.object) - 1] = '\0';
+	a.applet[sizeof(a.applet) - 1] = '\0';
 
 	v[C_TIME].u = a.ts_ns + mono_to_real_ns;
 	/* What happened: an enforce-mode block that no program could stop is
@@ -284,6 +287,10 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TRUNC].u = !!(a.flags & (WARD_ALERT_OBJ_TRUNC | WARD_ALERT_EXE_TRUNC));
 	if (a.flags & WARD_ALERT_EXE_UNKNOWN)
 		present &= ~BIT(C_EXE);
+	if ((a.flags & WARD_ALERT_APPLET) && a.op == WARD_OP_EXEC && a.applet[0]) {
+		v[C_APPLET].s = a.applet;
+		present |= BIT(C_APPLET);
+	}
 	if (a.undecided) {
 		v[C_UNDECIDED].s = undecided_names[a.undecided];
 		present |= BIT(C_UNDECIDED);

@@ -280,6 +280,8 @@ static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct prob
 		return lsm;
 	if (!strcmp(name, "ward_sys_enter")) /* syscall rules: the same on any kernel */
 		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
+	if (!strcmp(name, "ward_tp_applet")) /* the applet, after a BPF-LSM exec */
+		return lsm && v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (!strcmp(name, "ward_cg_mkdir")) /* new cgroups, for either exec hook */
 		return v->trackers[PROBE_TRACKER_FILES].usable; /* tp_btf */
 	if (lsm)

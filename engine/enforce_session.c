@@ -188,22 +188,34 @@ out_free:
 	return err;
 }
 
-int es_tick(struct enforce_session *es, struct es_report *rep)
+/* Re-resolve and apply the targets; with report, remember them (1: the set
+ * changed since the last report). A held exec's classification does not
+ * report: the next tick does, as for any container that started. */
+static int retarget(struct enforce_session *es, bool report)
 {
 	struct enforce_target *t = NULL;
 	size_t n = 0, skipped = 0;
-	int err, changed;
+	int err, changed = 0;
 
-	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
 	err = policy_targets(es->cur->b, es->cc, es->cgroup2, &t, &n, &skipped);
 	if (err)
 		return err;
 	err = enforcer_set_targets(es->e, t, n);
 	es->skipped = skipped;
-	changed = remember(es, t, n);
+	if (report)
+		changed = remember(es, t, n);
 	enforce_targets_free(t, n);
-	fill_report(es, rep);
 	return err ? err : changed;
+}
+
+int es_tick(struct enforce_session *es, struct es_report *rep)
+{
+	int r;
+
+	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
+	r = retarget(es, true);
+	fill_report(es, rep);
+	return r;
 }
 
 int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size_t why_size)
@@ -295,7 +307,7 @@ int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_a
 	int n, err, ret = 0;
 	bool killed = false;
 
-	err = es_tick(es, NULL); /* classify the new cgroup now */
+	err = retarget(es, false); /* classify the new cgroup now */
 	if (err >= 0)
 		err = container_cache_lookup_at(es->cc, h->cgroup_id, h->ts_ns, &ci);
 	if (err < 0 || !ci || ci->host) /* not (yet) a container: it stays new */

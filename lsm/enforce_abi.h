@@ -11,6 +11,7 @@
 #include "common.h"
 
 #define WARD_ALERT_PATH	  256	/* bytes of object / exe kept in an alert */
+#define WARD_APPLET_MAX	  32	/* bytes of the name a program runs as (NUL included) */
 #define WARD_ENF_CGROUPS  4096	/* targeted cgroups per generation */
 #define WARD_ENF_COUNTERS 65536 /* (generation, policy, rule, cgroup) counters */
 #define WARD_ENF_SLOTS	  2	/* generations the outer maps hold */
@@ -99,6 +100,7 @@ struct ward_alert {
 	char comm[WARD_COMM_LEN];
 	char exe[WARD_ALERT_PATH];    /* executable of the acting process, as it sees it */
 	char object[WARD_ALERT_PATH]; /* resolved path (exec, open, unix) */
+	char applet[WARD_APPLET_MAX]; /* exec, WARD_ALERT_APPLET: the name it ran as */
 };
 
 /* Why an event could not be decided (ward_alert.undecided); such an event is
@@ -115,6 +117,7 @@ enum ward_alert_flags {
 	WARD_ALERT_OBJ_TRUNC = 1 << 0, /* object longer than WARD_ALERT_PATH (or the walk) */
 	WARD_ALERT_EXE_TRUNC = 1 << 1,
 	WARD_ALERT_EXE_UNKNOWN = 1 << 2, /* the acting executable could not be read */
+	WARD_ALERT_APPLET = 1 << 3,	 /* exec: decided by the name it ran as (applet) */
 };
 
 /*
@@ -147,7 +150,8 @@ struct ward_hold {
 _Static_assert(sizeof(struct ward_active) == 8, "ward_active layout");
 _Static_assert(sizeof(struct ward_counter_key) == 24, "ward_counter_key layout");
 _Static_assert(sizeof(struct ward_counter_val) == 24, "ward_counter_val layout");
-_Static_assert(sizeof(struct ward_alert) == 80 + WARD_COMM_LEN + 2 * WARD_ALERT_PATH,
+_Static_assert(sizeof(struct ward_alert) ==
+		       80 + WARD_COMM_LEN + 2 * WARD_ALERT_PATH + WARD_APPLET_MAX,
 	       "ward_alert layout");
 
 #endif

@@ -135,6 +135,106 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	bpf_ringbuf_submit(h, 0);
 }
 
+/* ---- the name a program runs as (docs/rules.md, "Applets") ------------------------------------ */
+
+struct base_ctx {
+	struct ward_scratch *s;
+	__u32 base; /* offset of the basename in s->arg */
+};
+
+static int base_cb(__u32 i, void *data)
+{
+	struct base_ctx *c = data;
+	char ch = c->s->arg[ward_bound(i, WARD_ARG_BUF - 1)];
+
+	if (!ch)
+		return 1;
+	if (ch == '/')
+		c->base = i + 1;
+	return 0;
+}
+
+/* The basename of the string in s->arg: its offset; a login shell's '-' is
+ * not part of the name. */
+static __always_inline __u32 arg_base(struct ward_scratch *s)
+{
+	struct base_ctx c = { .s = s };
+
+	bpf_loop(WARD_ARG_BUF, base_cb, &c, 0);
+	if (s->arg[ward_bound(c.base, WARD_ARG_BUF - 1)] == '-')
+		c.base++;
+	return ward_bound(c.base, WARD_ARG_BUF - 1);
+}
+
+/* Whether the name at s->arg + off is word (a multi-call binary run as itself). */
+static __always_inline bool arg_is(struct ward_scratch *s, __u32 off, const char *word, int len)
+{
+	for (int i = 0; i <= len; i++)
+		if (s->arg[ward_bound(off + i, WARD_ARG_BUF - 1)] != word[i])
+			return false;
+	return true;
+}
+
+/*
+ * The name a program runs as into s->applet: argv[0]'s basename, or for a
+ * multi-call binary run as itself ("busybox nc", "toybox nc") argv[1]'s.
+ * Read from the new program's memory (after the exec). 0 when there is none
+ * or it is too long for a name. A global function: checked once per program.
+ */
+__noinline int ward_applet_of(struct ward_scratch *s, __u64 arg_start)
+{
+	__u32 off;
+	long n;
+
+	if (!s)
+		return 0;
+	n = bpf_probe_read_user_str(s->arg, WARD_ARG_BUF, (const void *)arg_start);
+	if (n <= 1)
+		return 0;
+	off = arg_base(s);
+	if (arg_is(s, off, "busybox", 7) || arg_is(s, off, "toybox", 6)) {
+		if (bpf_probe_read_user_str(s->arg, WARD_ARG_BUF,
+					    (const void *)(arg_start + (__u64)n)) <= 1)
+			return 0;
+		off = arg_base(s);
+	}
+	n = bpf_probe_read_kernel_str(s->applet, WARD_APPLET_MAX, &s->arg[off]);
+	if (n <= 1 || n == WARD_APPLET_MAX)
+		return 0;
+	return n - 1;
+}
+
+/*
+ * After an exec of a targeted container (s: its request, s->obj the resolved
+ * binary): exec rules also decide the name the program runs as, the applet
+ * of a multi-call binary (`execve("/proc/self/exe")` with argv[0] "nc", or
+ * "busybox nc"). Only a rule acts (a block kills, at level; an alert
+ * reports), never a default or an allow; counted and alerted on its own,
+ * unless the rule already decided the exec by its binary or invoked name
+ * (done1, done2: those rules, WARD_NONE).
+ */
+static __always_inline void exec_applet(struct ward_scratch *s, __u32 done1, __u32 done2,
+					__u8 level)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+
+	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	if (!ward_targeted(&s->req))
+		return;
+	s->req.exe_read = 1; /* the acting binary is gone */
+	if (!ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
+		return;
+	ward_applet_key(s);
+	s->req.nocount = 1;
+	ward_decide(s);
+	if (s->req.rule == WARD_NONE || s->req.effective == WARD_ACT_ALLOW ||
+	    s->req.rule == done1 || s->req.rule == done2)
+		return;
+	ward_count(&s->req, s->req.policy, s->req.rule, s->req.action, s->req.mode);
+	s->req.flags |= WARD_ALERT_APPLET;
+	ward_verdict(s, level, true);
+}
+
 /* Called for the binary and again for a script's interpreter (binfmt_script),
  * so both are checked; bprm->file is what the kernel resolved and opened,
  * bprm->interp the name it was invoked by (the #! line's, for the
@@ -243,5 +343,35 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	ward_decide(s);
 	exec_pick(s, name);
 	ward_verdict(s, tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
+	exec_applet(s, s->req.rule, s->alt.rule,
+		    tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE);
+	return 0;
+}
+
+/* With BPF-LSM (loaded instead of ward_tp_exec): the name the new program
+ * runs as is only in its memory once the exec is done, so it is decided here
+ * and a blocked one is killed before its first instruction (level sigkill). */
+SEC("tp/sched/sched_process_exec")
+int ward_tp_applet(struct trace_event_raw_sched_process_exec *ctx)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+	const char *name = (void *)ctx + (ctx->__data_loc_filename & 0xFFFF);
+	struct ward_scratch *s;
+
+	__u32 done;
+
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	if (!s)
+		return 0;
+	/* the rules bprm_check_security decided by: not again (uncounted) */
+	s->req.exe_read = 1;
+	s->req.nocount = 1;
+	exec_invoked(s, name);
+	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
+		return 0;
+	ward_walk(s, 0);
+	ward_decide(s);
+	done = s->req.rule;
+	exec_applet(s, done, s->alt.rule, WARD_LEVEL_SIGKILL);
 	return 0;
 }

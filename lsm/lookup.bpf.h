@@ -23,6 +23,7 @@
 #include "maps.bpf.h"
 
 #define WARD_SCRATCH_PATH 4096 /* path buffers; power of two (masks) */
+#define WARD_ARG_BUF	  256  /* power of two (masks) */
 #define WARD_NKEYS	  (WARD_PATH_DEPTH + 3)
 _Static_assert(WARD_NKEYS <= 64, "key indexes are masked to 63");
 /* Steps of one decision, complete by construction: per policy one step, per
@@ -108,11 +109,13 @@ struct ward_scratch {
 	/* what every decision touches first, together: fewer cache lines when cold */
 	struct ward_req req; /* the event being decided */
 	struct ward_dstate st;
-	struct ward_keys ko;	     /* keys of obj */
-	struct ward_keys ks;	     /* keys of exe (fromSource) */
-	struct ward_req alt;	     /* exec: the invoked name's decision */
-	char obj[WARD_SCRATCH_PATH]; /* the object's path, NUL-terminated */
-	char exe[WARD_SCRATCH_PATH]; /* the acting executable's path */
+	struct ward_keys ko;	      /* keys of obj */
+	struct ward_keys ks;	      /* keys of exe (fromSource) */
+	struct ward_req alt;	      /* exec: the invoked name's decision */
+	char obj[WARD_SCRATCH_PATH];  /* the object's path, NUL-terminated */
+	char exe[WARD_SCRATCH_PATH];  /* the acting executable's path */
+	char arg[WARD_ARG_BUF];	      /* exec: an argument or name being read */
+	char applet[WARD_APPLET_MAX]; /* exec: the name a program runs as */
 };
 
 struct {
@@ -275,6 +278,21 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	keys_add(k, WARD_KEY_GLOB, k->last_h);
 	k->base = k->last + 1;
 	k->base_len = k->len - k->last - 1;
+	return 0;
+}
+
+/* The APPLET key of the name in s->applet (NUL-terminated) into s->ko. A
+ * global function: checked once per program. */
+__noinline int ward_applet_key(struct ward_scratch *s)
+{
+	__u64 h = WARD_FNV_OFFSET;
+
+	if (!s)
+		return 0;
+	for (int i = 0; i < WARD_APPLET_MAX && s->applet[i]; i++)
+		h = (h ^ (__u8)s->applet[i]) * WARD_FNV_PRIME;
+	s->ko.n = 0;
+	keys_add(&s->ko, WARD_KEY_APPLET, h);
 	return 0;
 }
 
@@ -749,6 +767,9 @@ static __always_inline void ward_alert(struct ward_scratch *s, __u8 level, bool 
 	__builtin_memcpy(a->addr, r->addr, sizeof(a->addr));
 	a->num = r->num;
 	a->undecided = r->fail;
+	a->applet[0] = '\0';
+	if (r->flags & WARD_ALERT_APPLET)
+		bpf_probe_read_kernel_str(a->applet, sizeof(a->applet), s->applet);
 	bpf_get_current_comm(a->comm, sizeof(a->comm));
 	a->exe[0] = '\0';
 	a->object[0] = '\0';

@@ -223,6 +223,8 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 		    o->key.domain == 0 || o->key.domain >= WARD_DOM_MAX || o->key.kind == 0 ||
 		    o->key.kind >= WARD_KEY_MAX || !str_ok(b, o->str_off))
 			BAD("object key has an invalid policy, domain or kind");
+		if (o->key.kind == WARD_KEY_APPLET && o->key.domain != WARD_DOM_EXEC)
+			BAD("applet keys belong to the exec table");
 		if (i > 0 && wb_obj_key_cmp(&b->objects[i - 1].key, &o->key) >= 0)
 			BAD("object keys are not sorted and unique");
 		r = check_cand_range(b, o->val.cand_first, o->val.cand_count,

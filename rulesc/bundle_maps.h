@@ -101,7 +101,9 @@ enum ward_key_kind {
 	WARD_KEY_DIR_REC = 2,	 /* hash of a directory prefix ending in '/'; any depth below */
 	WARD_KEY_DIR_DIRECT = 3, /* hash of the parent directory; direct children only */
 	WARD_KEY_GLOB = 4, /* hash of the parent directory; candidates carry a basename glob */
-	WARD_KEY_MAX = 5,
+	WARD_KEY_APPLET =
+		5, /* exec: hash of an exact path's basename, the name a program runs as */
+	WARD_KEY_MAX = 6,
 };
 
 /* File access kinds: bits of ward_cand.mask in the file domain. */

@@ -256,6 +256,41 @@ static void add_ent(struct comp *c, uint32_t policy, uint16_t domain, uint16_t k
 	e->loc = loc;
 }
 
+/* Whether an exact path is a program in one of the standard program
+ * directories: such a rule names the tool, whatever binary runs as it. */
+static bool in_program_dir(const char *path, const char *base)
+{
+	static const char *const dirs[] = { "/bin/",	  "/sbin/",	     "/usr/bin/",
+					    "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/" };
+	size_t dlen = (size_t)(base - path);
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == dlen && !strncmp(path, dirs[i], dlen))
+			return true;
+	return false;
+}
+
+/* An exact exec path of a program directory also names what a program runs
+ * as (argv[0]'s basename: the applet of a multi-call binary; docs/rules.md,
+ * "Applets"), once per rule and name. */
+static void add_applet(struct comp *c, uint32_t policy, const struct rc_paths *ps, size_t i,
+		       uint32_t rule, uint32_t mask, uint16_t src_set)
+{
+	const char *base = strrchr(ps->v[i].path, '/') + 1;
+
+	if (!*base || !in_program_dir(ps->v[i].path, base))
+		return;
+	for (size_t j = 0; j < i; j++) {
+		const char *b = strrchr(ps->v[j].path, '/') + 1;
+
+		if (ps->v[j].kind == WARD_KEY_EXACT && !strcmp(b, base) &&
+		    in_program_dir(ps->v[j].path, b))
+			return;
+	}
+	add_ent(c, policy, WARD_DOM_EXEC, WARD_KEY_APPLET, ward_hash(base, strlen(base)), base,
+		rule, mask, WARD_NONE, src_set, &ps->v[i].loc);
+}
+
 static void add_paths(struct comp *c, uint32_t policy, uint16_t domain, const struct rc_paths *ps,
 		      uint32_t rule, uint32_t mask, uint16_t src_set)
 {
@@ -265,6 +300,8 @@ static void add_paths(struct comp *c, uint32_t policy, uint16_t domain, const st
 
 		add_ent(c, policy, domain, (uint16_t)o->kind, ward_hash(o->path, strlen(o->path)),
 			o->path, rule, mask, aux, src_set, &o->loc);
+		if (domain == WARD_DOM_EXEC && o->kind == WARD_KEY_EXACT)
+			add_applet(c, policy, ps, i, rule, mask, src_set);
 	}
 }
 

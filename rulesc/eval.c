@@ -251,7 +251,10 @@ static void eval_policy(const struct ward_bundle *b, uint32_t id, const struct r
 	case RC_EV_OPEN:
 		w.domain = ev->op == RC_EV_EXEC ? WARD_DOM_EXEC : WARD_DOM_FILE;
 		w.mask = ev->op == RC_EV_EXEC ? 1 : ev->access;
-		walk_path(&w, ev->path);
+		if (ev->applet)
+			consider(&w, WARD_KEY_APPLET, ward_hash(ev->applet, strlen(ev->applet)));
+		else
+			walk_path(&w, ev->path);
 		break;
 	case RC_EV_UNIX_CONNECT:
 	case RC_EV_UNIX_BIND:
@@ -312,7 +315,9 @@ int ward_eval(const struct ward_bundle *b, const uint32_t *ids, size_t n, const 
 		return -EINVAL;
 	if ((ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN || ev->op == RC_EV_UNIX_CONNECT ||
 	     ev->op == RC_EV_UNIX_BIND) &&
-	    (!ev->path || ev->path[0] != '/'))
+	    (!ev->path || ev->path[0] != '/') && !(ev->op == RC_EV_EXEC && ev->applet))
+		return -EINVAL;
+	if (ev->applet && (ev->op != RC_EV_EXEC || !ev->applet[0] || strchr(ev->applet, '/')))
 		return -EINVAL;
 	if (ev->parent && ev->parent[0] != '/')
 		return -EINVAL;

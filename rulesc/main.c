@@ -666,6 +666,7 @@ static void help_explain(void)
 	       "                      [--label KEY=VALUE]... | --host) [--parent EXE] EVENT\n"
 	       "EVENT is one of:\n"
 	       "  exec PATH                 open PATH ACCESS (read, write, create, unlink, ...)\n"
+	       "  exec NAME                 the name a program runs as (argv[0], an applet)\n"
 	       "  connect ADDR:PORT [tcp|udp]   bind ADDR:PORT [tcp|udp]\n"
 	       "  connect /unix/socket      bind /unix/socket\n"
 	       "  socket raw|packet         capability NAME      syscall NAME\n"
@@ -689,9 +690,14 @@ static int parse_event(char **a, int n, struct rc_event *ev)
 	switch (v) {
 	case 0:
 	case 1:
+		if (v == 0 && n == 2 && a[1][0] && !strchr(a[1], '/')) {
+			ev->op = RC_EV_EXEC;
+			ev->applet = a[1];
+			return 0;
+		}
 		if (n != (v == 0 ? 2 : 3) || a[1][0] != '/')
 			return usage_error("explain",
-					   v == 0 ? "exec takes an absolute PATH"
+					   v == 0 ? "exec takes an absolute PATH or a NAME"
 						  : "open takes an absolute PATH and an ACCESS");
 		ev->op = v == 0 ? RC_EV_EXEC : RC_EV_OPEN;
 		ev->path = a[1];

@@ -110,7 +110,7 @@ static const char *const sock_names[] = { "", "raw", "packet" };
 static const char *const domain_names[] = { "",	      "exec",	      "file",
 					    "source", "unix-connect", "unix-bind",
 					    "socket", "capability",   "syscall" };
-static const char *const kind_names[] = { "", "exact", "dir", "dir-direct", "glob" };
+static const char *const kind_names[] = { "", "exact", "dir", "dir-direct", "glob", "applet" };
 
 const char *rc_action_name(uint8_t a)
 {

@@ -45,6 +45,8 @@ enum rc_event_op {
 struct rc_event {
 	enum rc_event_op op;
 	const char *path;   /* exec, open, unix sockets: absolute, normalised */
+	const char *applet; /* exec: instead of path, the name a program runs as (argv[0]'s
+			     * basename, or a multi-call binary's applet: docs/rules.md) */
 	const char *parent; /* executable of the acting process, NULL if unknown */
 	uint32_t access;    /* open: one enum ward_access bit */
 	uint8_t addr[16];   /* connect/bind: IPv6 or IPv4-mapped */

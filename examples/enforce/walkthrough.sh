@@ -90,7 +90,10 @@ run_nc() {
 	rc=$?
 	grep -q "Usage: nc" <<<"$out" && echo "$rc ran" || echo "$rc did-not-run"
 }
-connect() { runc exec "$id" /bin/nc -w 1 127.0.0.1 "$1" </dev/null 2>&1; }
+# (telnet, not nc: the no-netcat rule stops every program that runs as nc)
+connect() {
+	runc exec "$id" /bin/telnet 127.0.0.1 "$1" </dev/null 2>&1
+}
 
 # ---- 2. audit ---------------------------------------------------------------------
 step "2. ward server --policy policy.yaml (mode: audit)"
@@ -129,7 +132,7 @@ echo "nc exit status: $rc, $ran (audit mode only reports)"
 echo "connect to 127.0.0.1:$port in the container:"
 await "connect in audit mode" '.rule == "no-demo-port" and .mode == "audit"' connect $port
 msg=$(connect $port)
-echo "nc says: $msg"
+echo "telnet says: $msg"
 grep -q "Connection refused" <<<"$msg" || die "audit mode: expected 'Connection refused'"
 
 # ---- 3. status -----------------------------------------------------------------
@@ -166,7 +169,7 @@ echo "nc exit status: $rc, $ran (blocked at level $level)"
 echo "connect to 127.0.0.1:$port in the container:"
 await "connect blocked" '.rule == "no-demo-port" and .action == "block"' connect $port
 msg=$(connect $port)
-echo "nc says: $msg"
+echo "telnet says: $msg"
 grep -q "Operation not permitted" <<<"$msg" || die "enforce mode: expected EPERM"
 msg=$(connect $((port + 1)))
 echo "port $((port + 1)) is not in the policy; nc says: $msg"

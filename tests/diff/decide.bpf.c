@@ -45,9 +45,13 @@ int ward_decide_test(struct xdp_md *ctx)
 	if (bpf_probe_read_kernel_str(s->exe, DECIDE_PATH, io->exe) < 0 ||
 	    bpf_probe_read_kernel_str(s->obj, DECIDE_PATH, io->obj) < 0)
 		return XDP_ABORTED;
+	if (bpf_probe_read_kernel_str(s->applet, sizeof(s->applet), io->applet) < 0)
+		return XDP_ABORTED;
 	if (io->domain == WARD_DOM_SOCKET || io->domain == WARD_DOM_CAP ||
 	    io->domain == WARD_DOM_SYSCALL)
 		ward_number_key(&s->ko, io->num);
+	else if (s->applet[0])
+		ward_applet_key(s);
 	else if (!io->netop)
 		ward_walk(s, 0);
 	ward_decide(s);

@@ -24,6 +24,7 @@ struct decide_io {
 	__u8 addr[16];
 	char obj[DECIDE_PATH]; /* path events */
 	char exe[DECIDE_PATH]; /* the acting executable when have_exe */
+	char applet[32];       /* exec by the name a program runs as, instead of obj */
 	/* out */
 	__u32 targeted;
 	__u32 policy, rule;

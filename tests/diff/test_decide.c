@@ -306,6 +306,10 @@ static void gen_event(struct gen_event *g)
 			(void)snprintf(g->path, sizeof(g->path), "%s%s", PICK(dirs), PICK(names));
 		g->ev.path = g->path;
 		g->ev.access = 1u << rnd(8);
+		if (g->ev.op == RC_EV_EXEC && rnd(4) == 0) { /* by the name it runs as */
+			g->ev.path = NULL;
+			g->ev.applet = PICK(names);
+		}
 		break;
 	case RC_EV_CONNECT:
 	case RC_EV_BIND:
@@ -385,6 +389,8 @@ static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
 	}
 	if (ev->path)
 		(void)snprintf(io->obj, sizeof(io->obj), "%s", ev->path);
+	if (ev->applet)
+		(void)snprintf(io->applet, sizeof(io->applet), "%s", ev->applet);
 	/* the acting binary reaches fromSource only for exec and open (rules.md) */
 	if (g->parent && (ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN)) {
 		io->have_exe = 1;
@@ -409,6 +415,7 @@ enum cover {
 	COV_DIR_REC,
 	COV_DIR_DIRECT,
 	COV_GLOB,
+	COV_APPLET,
 	COV_CIDR,
 	COV_NUMBER,
 	COV_SOURCE, /* a fromSource rule decided */
@@ -417,8 +424,8 @@ enum cover {
 };
 
 static const char *const cover_names[COV__COUNT] = {
-	"exact", "dir-recursive", "dir-direct", "glob",
-	"cidr",	 "number",	  "fromSource", "several-policies",
+	"exact",  "dir-recursive", "dir-direct",       "glob", "applet", "cidr",
+	"number", "fromSource",	   "several-policies",
 };
 
 struct stats {
@@ -442,7 +449,7 @@ static void count_cover(const struct ward_bundle *b, const struct ward_decision 
 	else if (m->domain == WARD_DOM_SOCKET || m->domain == WARD_DOM_CAP ||
 		 m->domain == WARD_DOM_SYSCALL)
 		st->cover[COV_NUMBER]++;
-	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_GLOB)
+	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_APPLET)
 		st->cover[COV_EXACT + m->kind - WARD_KEY_EXACT]++;
 	if (m->cand != WARD_NONE && b->cands[m->cand].src_set)
 		st->cover[COV_SOURCE]++;
@@ -459,10 +466,12 @@ static void describe(const struct gen_event *g, char *buf, size_t size)
 		for (int i = 0; i < 16; i++)
 			o += (size_t)snprintf(a + o, sizeof(a) - o, "%02x", ev->addr[i]);
 	}
-	(void)snprintf(buf, size,
-		       "op %d path %s parent %s access 0x%x addr %s port %u proto %u num %u",
-		       ev->op, ev->path ? ev->path : "-", g->parent ? g->parent : "-", ev->access,
-		       a[0] ? a : "-", ev->port, ev->proto, ev->num);
+	(void)snprintf(
+		buf, size,
+		"op %d path %s applet %s parent %s access 0x%x addr %s port %u proto %u num %u",
+		ev->op, ev->path ? ev->path : "-", ev->applet ? ev->applet : "-",
+		g->parent ? g->parent : "-", ev->access, a[0] ? a : "-", ev->port, ev->proto,
+		ev->num);
 }
 
 /* One case on both sides; prints a mismatch. */

@@ -7,7 +7,9 @@
 # symlink (/bin/nc -> busybox) refuses the exec by the name it was invoked by, also as a script's
 # #! interpreter, while the other names of the same binary run. A fromSource rule refuses /bin/sh
 # started by a binary in /data/srv/ (the acting executable, read before the decision) and lets
-# the same binary started by /bin/env run.
+# the same binary started by /bin/env run. A rule on /usr/bin/telnet kills busybox's telnet
+# applet however it starts (by the shell's re-exec of itself, or as `busybox telnet`): the
+# name it runs as is decided after the exec (level sigkill).
 # vm-binaries: jq runc
 # vm-timeout: 150
 # shellcheck source=SCRIPTDIR/../lib.sh
@@ -33,6 +35,9 @@ spec:
       action: block
     - name: no-sh-from-srv
       exec: {paths: [/bin/sh], fromSource: [/data/srv/]}
+      action: block
+    - name: no-telnet
+      exec: {paths: [/usr/bin/telnet]}
       action: block
 YAML
 }
@@ -97,6 +102,12 @@ vm_wait_for 20 "fromSource block alert" has_alert \
 	'.rule == "no-sh-from-srv" and .object == "/bin/sh" and .exe == "/data/srv/env"'
 vm_assert_eq "$(runc exec "$A" /bin/env /bin/sh -c 'echo sh-from-env')" "sh-from-env" \
 	"enforce: /bin/sh started by /bin/env (not in fromSource) runs"
+vm_assert_eq "$(runc exec "$A" /bin/sh -c 'telnet 127.0.0.1 1 </dev/null >/dev/null 2>&1; echo rc=$?')" \
+	"rc=137" "enforce: the telnet applet run by the shell is killed"
+vm_assert_eq "$(runc exec "$A" /bin/sh -c '/bin/busybox telnet 127.0.0.1 1 </dev/null >/dev/null 2>&1; echo rc=$?')" \
+	"rc=137" "enforce: busybox telnet is killed"
+vm_wait_for 20 "applet block alert" has_alert \
+	'.rule == "no-telnet" and .applet == "telnet" and .level == "sigkill"'
 vm_assert_eq "$(tool "$B" | head -n 1)" "ok-$token" "container B untouched"
 vm_assert_eq "$(/bin/busybox echo host-$token)" "host-$token" "host untouched"
 vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"

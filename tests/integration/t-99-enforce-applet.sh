@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Applets without BPF-LSM (the host kernel): busybox sh runs an applet by re-executing itself
+# (`execve("/proc/self/exe")` with argv[0] "nc"), and `busybox nc` runs it by its first
+# argument; exec rules decide the name a program runs as, so the rule on /usr/bin/nc kills
+# both (status 137; the alert names the applet and the resolved binary), while other applets
+# run. A rule that already decided an exec by its invoked name (/bin/sh, an alert) does not
+# alert twice for the same exec through the applet "sh".
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+A=$(ctr_id a)
+pol=$TDIR/policy.yaml
+cat >"$pol" <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: it-applet}
+spec:
+  selector: {containers: ["$A"]}
+  mode: enforce
+  defaults: {exec: allow}
+  rules:
+    - name: no-nc
+      exec: {paths: [/usr/bin/nc]}
+      action: block
+    - name: shell
+      exec: {paths: [/bin/sh]}
+      action: alert
+YAML
+ctr_start "$A"
+ward_start w server -o json --policy "$pol" --unpin-on-exit
+out=$(ward_out w)
+
+alert='.tracker == "alert" and .rule == "no-nc"'
+wait_event w 30 "$alert" -- ctr_exec "$A" /bin/sh -c "nc -h 2>/dev/null"
+ev=$(first_event "$out" "$alert")
+assert_event "the alert names the applet and the resolved binary" "$ev" \
+	'.applet == "nc" and .object == "/bin/busybox" and .action == "block" and .level == "sigkill"'
+got=$(ctr_exec "$A" /bin/sh -c 'nc -h >/dev/null 2>&1; echo rc=$?')
+[ "$got" = "rc=137" ] || fail "the nc applet run by sh was not killed: $got"
+echo "ok: sh's re-exec of itself as nc is killed"
+got=$(ctr_exec "$A" /bin/sh -c '/bin/busybox nc -h >/dev/null 2>&1; echo rc=$?')
+[ "$got" = "rc=137" ] || fail "busybox nc was not killed: $got"
+echo "ok: busybox nc is killed"
+got=$(ctr_exec "$A" /bin/sh -c 'cat /dev/null; echo rc=$?')
+[ "$got" = "rc=0" ] || fail "the cat applet was refused: $got"
+echo "ok: other applets run"
+
+n0=$(events "$out" '.tracker == "alert" and .rule == "shell"' | wc -l)
+ctr_exec "$A" /bin/sh -c 'echo once' >/dev/null
+wait_event w 10 '.tracker == "process" and .event == "exit" and .comm == "sh"'
+sleep 1
+n1=$(events "$out" '.tracker == "alert" and .rule == "shell"' | wc -l)
+[ $((n1 - n0)) -eq 1 ] || fail "one sh exec raised $((n1 - n0)) shell alerts, not 1"
+echo "ok: one alert per shell exec (the invoked name and the applet are the same rule)"
+ward_stop w
+check_alert_schema "$out"
+echo "PASS"
