@@ -74,8 +74,18 @@ int BPF_PROG(ward_path_unlink, const struct path *dir, struct dentry *dentry, in
 	return path_change(dir, dentry, WARD_ACC_UNLINK);
 }
 
+/* A rename or mount of a path a rule names, or of one of its ancestors (the
+ * protect table: docs/rules.md, "Renames and mounts"). dir alone, or
+ * DIR/NAME. */
+static __always_inline int path_protect(const struct path *dir, struct dentry *entry)
+{
+	return path_decide(dir, entry, WARD_CLS_PROTECT, WARD_OP_OPEN, WARD_DOM_PROTECT,
+			   WARD_ACC_RENAME);
+}
+
 /* The old name is renamed away; the new one is renamed (and, for a rule that
- * only forbids creating there, created). */
+ * only forbids creating there, created). Either, when a rule names it or
+ * something below it, is a change of that. */
 SEC("lsm/path_rename")
 int BPF_PROG(ward_path_rename, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
@@ -83,9 +93,52 @@ int BPF_PROG(ward_path_rename, const struct path *old_dir, struct dentry *old_de
 	if (ret)
 		return ret;
 	ret = path_change(old_dir, old_dentry, WARD_ACC_RENAME);
+	if (!ret)
+		ret = path_protect(old_dir, old_dentry);
+	if (!ret)
+		ret = path_change(new_dir, new_dentry, WARD_ACC_RENAME | WARD_ACC_CREATE);
+	if (!ret)
+		ret = path_protect(new_dir, new_dentry);
+	return ret;
+}
+
+#define MS_BIND 4096
+#define MS_MOVE 8192
+
+/* mount(2): what is mounted over (the mountpoint), and for a bind or a move
+ * the source (a name as given: not resolved), are protected paths. */
+SEC("lsm/sb_mount")
+int BPF_PROG(ward_sb_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags, void *data, int ret)
+{
+	struct ward_scratch *s;
+	int r;
+
 	if (ret)
 		return ret;
-	return path_change(new_dir, new_dentry, WARD_ACC_RENAME | WARD_ACC_CREATE);
+	ret = path_protect(path, NULL);
+	if (ret || !(flags & (MS_BIND | MS_MOVE)) || !dev_name)
+		return ret;
+	s = cpu_request(WARD_CLS_PROTECT, WARD_OP_OPEN, WARD_DOM_PROTECT, WARD_ACC_RENAME);
+	if (!s)
+		return 0;
+	r = name_path(s, 0, dev_name, false, WARD_NAME_ROOM - 1, false);
+	if (r > 0)
+		return 0;
+	if (r < 0)
+		path_failed(s);
+	exe_for_decision(s);
+	return decide_path(s);
+}
+
+/* move_mount(2), the new mount API's attach: both ends. */
+SEC("lsm/move_mount")
+int BPF_PROG(ward_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+{
+	if (ret)
+		return ret;
+	ret = path_protect(to_path, NULL);
+	return ret ? ret : path_protect(from_path, NULL);
 }
 
 /* The source of a hard link: decided for every file access, then as a program. */
@@ -259,6 +312,10 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
 	}
 	ward_name_after(cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, op->access[i & 1]),
 			name_addr, (__u64)dir, WARD_NAME_ROOM - 1, tp_file_kill);
+	if (op->access[i & 1] & WARD_ACC_RENAME) /* and what rules name below it */
+		ward_name_after(cpu_request(WARD_CLS_PROTECT, WARD_OP_OPEN, WARD_DOM_PROTECT,
+					    WARD_ACC_RENAME),
+				name_addr, (__u64)dir, WARD_NAME_ROOM - 1, tp_file_kill);
 }
 
 /*

@@ -24,7 +24,7 @@
 
 #define WARD_SCRATCH_PATH 4096 /* path buffers; power of two (masks) */
 #define WARD_ARG_BUF	  256  /* power of two (masks) */
-#define WARD_NKEYS	  (WARD_PATH_DEPTH + 3)
+#define WARD_NKEYS	  (WARD_PATH_DEPTH + 4)
 _Static_assert(WARD_NKEYS <= 64, "key indexes are masked to 63");
 /* Steps of one decision, complete by construction: per policy one step, per
  * key (2 * WARD_NKEYS) one, per candidate (16 a key) one, per glob token
@@ -276,6 +276,7 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	keys_add(k, WARD_KEY_EXACT, k->h);
 	keys_add(k, WARD_KEY_DIR_DIRECT, k->last_h);
 	keys_add(k, WARD_KEY_GLOB, k->last_h);
+	keys_add(k, WARD_KEY_ANCESTOR, k->h); /* the protect table's: the whole path */
 	k->base = k->last + 1;
 	k->base_len = k->len - k->last - 1;
 	return 0;

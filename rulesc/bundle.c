@@ -184,7 +184,8 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 			BAD("container policy without selectors");
 		for (int c = 0; c < 8; c++)
 			if (p->k.defaults[c] > WARD_ACT_BLOCK ||
-			    (c >= WARD_CLS_MAX && p->k.defaults[c]))
+			    (c == WARD_CLS_PROTECT && p->k.defaults[c] > WARD_ACT_ALLOW) ||
+			    (c > WARD_CLS_PROTECT && p->k.defaults[c]))
 				BAD("policy has an invalid default action");
 		for (uint32_t r = p->rule_first; r < p->rule_first + p->rule_count; r++)
 			if (b->rules[r].k.policy_id != i + 1)
@@ -225,6 +226,8 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 			BAD("object key has an invalid policy, domain or kind");
 		if (o->key.kind == WARD_KEY_APPLET && o->key.domain != WARD_DOM_EXEC)
 			BAD("applet keys belong to the exec table");
+		if ((o->key.kind == WARD_KEY_ANCESTOR) != (o->key.domain == WARD_DOM_PROTECT))
+			BAD("ancestor keys, and only they, belong to the protect table");
 		if (i > 0 && wb_obj_key_cmp(&b->objects[i - 1].key, &o->key) >= 0)
 			BAD("object keys are not sorted and unique");
 		r = check_cand_range(b, o->val.cand_first, o->val.cand_count,

@@ -67,7 +67,10 @@ enum ward_class {
 	WARD_CLS_NET = 2,
 	WARD_CLS_CAP = 3,
 	WARD_CLS_SYSCALL = 4,
-	WARD_CLS_MAX = 5,
+	WARD_CLS_MAX = 5, /* the classes a policy's defaults name */
+	/* Renames and mounts of what rules name, and of their ancestors: governed
+	 * (default allow) by the policies that have such rules; not in YAML. */
+	WARD_CLS_PROTECT = 5,
 };
 
 /* Actions: NONE only appears as a default ("class not governed"). */
@@ -93,7 +96,8 @@ enum ward_domain {
 	WARD_DOM_SOCKET = 6,	   /* socket kind created (hash = enum ward_sock_kind) */
 	WARD_DOM_CAP = 7,	   /* capability used (hash = capability number) */
 	WARD_DOM_SYSCALL = 8,	   /* syscall entered (hash = x86_64 syscall number) */
-	WARD_DOM_MAX = 9,
+	WARD_DOM_PROTECT = 9,	   /* a path renamed or mounted over (WARD_CLS_PROTECT) */
+	WARD_DOM_MAX = 10,
 };
 
 enum ward_key_kind {
@@ -101,9 +105,11 @@ enum ward_key_kind {
 	WARD_KEY_DIR_REC = 2,	 /* hash of a directory prefix ending in '/'; any depth below */
 	WARD_KEY_DIR_DIRECT = 3, /* hash of the parent directory; direct children only */
 	WARD_KEY_GLOB = 4, /* hash of the parent directory; candidates carry a basename glob */
-	WARD_KEY_APPLET =
-		5, /* exec: hash of an exact path's basename, the name a program runs as */
-	WARD_KEY_MAX = 6,
+	/* exec: hash of an exact path's basename, the name a program runs as */
+	WARD_KEY_APPLET = 5,
+	/* protect: hash of a path a rule names, or of one of its ancestors */
+	WARD_KEY_ANCESTOR = 6,
+	WARD_KEY_MAX = 7,
 };
 
 /* File access kinds: bits of ward_cand.mask in the file domain. */

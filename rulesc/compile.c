@@ -121,6 +121,7 @@ struct comp {
 	struct interner strs, globs, portsets;
 	struct vec strtab, ents, cents, objects, cidrs, cands, globv, psets, ranges;
 	struct vec policies, sels, rules, tags;
+	struct vec owned; /* char *: strings the entries point to, freed at the end */
 	int err;
 };
 
@@ -522,6 +523,112 @@ static void group_cidrs(struct comp *c)
 	/* bundle order: (policy, op, prefixlen, addr), which cent order already is */
 }
 
+/* One path a rule protects against renames and mounts (self or ancestor). */
+struct prot {
+	uint64_t hash;
+	uint32_t rule;
+	uint8_t action;
+	const struct rc_loc *loc;
+	char *path; /* owned until handed to c->owned */
+};
+
+static int prot_cmp(const void *a, const void *b)
+{
+	const struct prot *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->action != y->action) /* the strictest rule decides: block before alert */
+		return x->action > y->action ? -1 : 1;
+	return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+/* What a path object protects: the path itself (a directory without its
+ * trailing '/', a glob's directory) and every ancestor below "/". */
+static int add_prots(struct prot **v, size_t *n, size_t *cap, const struct rc_pathobj *o,
+		     uint32_t rule, uint8_t action)
+{
+	size_t len = strlen(o->path);
+
+	if (len > 1 && o->path[len - 1] == '/') /* a directory; a glob's parent */
+		len--;
+	while (len > 1) {
+		struct prot *p;
+
+		if (*n == *cap) {
+			size_t ncap = *cap ? 2 * *cap : 64;
+			struct prot *nv = realloc(*v, ncap * sizeof(**v));
+
+			if (!nv)
+				return -ENOMEM;
+			*v = nv;
+			*cap = ncap;
+		}
+		p = &(*v)[(*n)++];
+		p->path = strndup(o->path, len);
+		if (!p->path)
+			return -ENOMEM;
+		p->hash = ward_hash(p->path, len);
+		p->rule = rule;
+		p->action = action;
+		p->loc = &o->loc;
+		while (len > 1 && o->path[len - 1] != '/')
+			len--;
+		if (len > 1)
+			len--; /* the parent, without its '/' */
+	}
+	return 0;
+}
+
+/*
+ * The protect table of a policy: every path its exec and file rules that do
+ * not allow name, and their ancestors, decided as the strictest such rule
+ * (then the first) when renamed or mounted over (docs/rules.md, "Renames and mounts"). One key per
+ * path; the policy then governs WARD_CLS_PROTECT with a default of allow.
+ */
+static void emit_protect(struct comp *c, const struct rc_policy *p, uint32_t id,
+			 uint32_t rule_first, struct wb_policy *wp)
+{
+	struct prot *v = NULL;
+	size_t n = 0, cap = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < p->n_rules && !err; i++) {
+		const struct rc_rule *r = &p->rules[i];
+
+		if (r->action == WARD_ACT_ALLOW ||
+		    (r->cls != WARD_CLS_EXEC && r->cls != WARD_CLS_FILE))
+			continue;
+		for (size_t j = 0; j < r->objs.n && !err; j++)
+			err = add_prots(&v, &n, &cap, &r->objs.v[j], rule_first + (uint32_t)i,
+					r->action);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), prot_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char **own;
+
+		if (err || (i > 0 && v[i].hash == v[i - 1].hash)) {
+			free(v[i].path);
+			continue;
+		}
+		own = vec_push(&c->owned);
+		if (!own) {
+			free(v[i].path);
+			err = -ENOMEM;
+			continue;
+		}
+		*own = v[i].path;
+		add_ent(c, id, WARD_DOM_PROTECT, WARD_KEY_ANCESTOR, v[i].hash, v[i].path, v[i].rule,
+			WARD_ACC_RENAME, WARD_NONE, 0, v[i].loc);
+	}
+	free(v);
+	if (err)
+		c->err = err;
+	else if (n)
+		wp->k.defaults[WARD_CLS_PROTECT] = WARD_ACT_ALLOW;
+}
+
 static void emit_policy(struct comp *c, const struct rc_policy *p, uint32_t id)
 {
 	struct wb_policy *wp = vec_push(&c->policies);
@@ -605,6 +712,8 @@ static void emit_policy(struct comp *c, const struct rc_policy *p, uint32_t id)
 	wp = (struct wb_policy *)c->policies.v + (id - 1);
 	wp->rule_count = (uint32_t)(c->rules.n - wp->rule_first);
 	wp->k.n_source_sets = n_src;
+	if (!c->err)
+		emit_protect(c, p, id, wp->rule_first, wp);
 }
 
 static void limit(struct comp *c, size_t n, size_t max, const char *what, const char *name)
@@ -622,7 +731,7 @@ int rc_compile(const struct rc_set *s, struct rc_diags *d, uint8_t **ret_buf, si
 	size_t errors = d->n_errors;
 	struct vec *vs[] = { &c.strtab, &c.ents,  &c.cents, &c.objects, &c.cidrs,
 			     &c.cands,	&c.globv, &c.psets, &c.ranges,	&c.policies,
-			     &c.sels,	&c.rules, &c.tags };
+			     &c.sels,	&c.rules, &c.tags,  &c.owned };
 	static const size_t sizes[] = { 1,
 					sizeof(struct ent),
 					sizeof(struct cent),
@@ -635,7 +744,8 @@ int rc_compile(const struct rc_set *s, struct rc_diags *d, uint8_t **ret_buf, si
 					sizeof(struct wb_policy),
 					sizeof(struct wb_selector),
 					sizeof(struct wb_rule),
-					sizeof(uint32_t) };
+					sizeof(uint32_t),
+					sizeof(char *) };
 	int r;
 
 	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
@@ -683,6 +793,8 @@ int rc_compile(const struct rc_set *s, struct rc_diags *d, uint8_t **ret_buf, si
 		img.count[WB_SEC_PORTRANGES] = c.ranges.n;
 		r = wb_serialize(&img, WARD_VERSION, ret_buf, ret_len);
 	}
+	for (size_t i = 0; i < c.owned.n; i++)
+		free(((char **)c.owned.v)[i]);
 	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
 		free(vs[i]->v);
 	interner_free(&c.strs);

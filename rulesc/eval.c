@@ -219,6 +219,8 @@ static uint8_t event_class(enum rc_event_op op)
 		return WARD_CLS_CAP;
 	case RC_EV_SYSCALL:
 		return WARD_CLS_SYSCALL;
+	case RC_EV_RENAME:
+		return WARD_CLS_PROTECT;
 	default:
 		return WARD_CLS_NET;
 	}
@@ -283,6 +285,11 @@ static void eval_policy(const struct ward_bundle *b, uint32_t id, const struct r
 		}
 		break;
 	}
+	case RC_EV_RENAME:
+		w.domain = WARD_DOM_PROTECT;
+		w.mask = WARD_ACC_RENAME;
+		consider(&w, WARD_KEY_ANCESTOR, ward_hash(ev->path, strlen(ev->path)));
+		break;
 	case RC_EV_SOCKET:
 	case RC_EV_CAP:
 	case RC_EV_SYSCALL:
@@ -311,10 +318,10 @@ int ward_eval(const struct ward_bundle *b, const uint32_t *ids, size_t n, const 
 	struct ward_decision d = { .effective = WARD_ACT_ALLOW, .decider = WARD_NONE };
 	uint8_t best = 0;
 
-	if (n > WARD_MAX_POLICIES_PER_CGROUP || ev->op < RC_EV_EXEC || ev->op > RC_EV_SYSCALL)
+	if (n > WARD_MAX_POLICIES_PER_CGROUP || ev->op < RC_EV_EXEC || ev->op > RC_EV_RENAME)
 		return -EINVAL;
 	if ((ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN || ev->op == RC_EV_UNIX_CONNECT ||
-	     ev->op == RC_EV_UNIX_BIND) &&
+	     ev->op == RC_EV_UNIX_BIND || ev->op == RC_EV_RENAME) &&
 	    (!ev->path || ev->path[0] != '/') && !(ev->op == RC_EV_EXEC && ev->applet))
 		return -EINVAL;
 	if (ev->applet && (ev->op != RC_EV_EXEC || !ev->applet[0] || strchr(ev->applet, '/')))

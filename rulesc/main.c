@@ -670,12 +670,14 @@ static void help_explain(void)
 	       "  connect ADDR:PORT [tcp|udp]   bind ADDR:PORT [tcp|udp]\n"
 	       "  connect /unix/socket      bind /unix/socket\n"
 	       "  socket raw|packet         capability NAME      syscall NAME\n"
+	       "  rename PATH               PATH renamed, moved or mounted over\n"
 	       "Prints which policy and rule decide, with action, mode and the table entry\n"
 	       "that matched, using the compiled tables the kernel reads.\n");
 }
 
 static const char *const verbs[] = { "exec",   "open",	     "connect", "bind",
-				     "socket", "capability", "syscall" };
+				     "socket", "capability", "syscall", "rename" };
+#define N_VERBS (sizeof(verbs) / sizeof(verbs[0]))
 
 static int parse_event(char **a, int n, struct rc_event *ev)
 {
@@ -683,7 +685,7 @@ static int parse_event(char **a, int n, struct rc_event *ev)
 	int v;
 
 	memset(ev, 0, sizeof(*ev));
-	for (v = 0; v < 7 && strcmp(a[0], verbs[v]); v++)
+	for (v = 0; v < (int)N_VERBS && strcmp(a[0], verbs[v]); v++)
 		;
 	ev->proto = WARD_PROTO_TCP;
 	ev->access = 1;
@@ -738,6 +740,12 @@ static int parse_event(char **a, int n, struct rc_event *ev)
 			return usage_error("explain", v == 5 ? "unknown capability name"
 							     : "unknown syscall name");
 		ev->op = v == 5 ? RC_EV_CAP : RC_EV_SYSCALL;
+		return 0;
+	case 7:
+		if (n != 2 || a[1][0] != '/')
+			return usage_error("explain", "rename takes an absolute PATH");
+		ev->op = RC_EV_RENAME;
+		ev->path = a[1];
 		return 0;
 	default:
 		return usage_error("explain", "unknown event");
@@ -794,9 +802,9 @@ static int cmd_explain(int argc, char **argv)
 	for (first_verb = optind; first_verb < argc; first_verb++) {
 		size_t v;
 
-		for (v = 0; v < 7 && strcmp(argv[first_verb], verbs[v]); v++)
+		for (v = 0; v < N_VERBS && strcmp(argv[first_verb], verbs[v]); v++)
 			;
-		if (v < 7)
+		if (v < N_VERBS)
 			break;
 	}
 	if (first_verb == argc)

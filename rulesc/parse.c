@@ -109,8 +109,10 @@ static const char *const proto_names[] = { "tcp", "udp" };
 static const char *const sock_names[] = { "", "raw", "packet" };
 static const char *const domain_names[] = { "",	      "exec",	      "file",
 					    "source", "unix-connect", "unix-bind",
-					    "socket", "capability",   "syscall" };
-static const char *const kind_names[] = { "", "exact", "dir", "dir-direct", "glob", "applet" };
+					    "socket", "capability",   "syscall",
+					    "protect" };
+static const char *const kind_names[] = { "",	  "exact",  "dir",     "dir-direct",
+					  "glob", "applet", "ancestor" };
 
 const char *rc_action_name(uint8_t a)
 {

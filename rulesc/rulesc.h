@@ -40,6 +40,7 @@ enum rc_event_op {
 	RC_EV_SOCKET,
 	RC_EV_CAP,
 	RC_EV_SYSCALL,
+	RC_EV_RENAME, /* path renamed, moved or mounted over (WARD_CLS_PROTECT) */
 };
 
 struct rc_event {

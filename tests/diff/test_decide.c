@@ -276,7 +276,8 @@ static void gen_event(struct gen_event *g)
 	static const enum rc_event_op ops[] = { RC_EV_EXEC,   RC_EV_EXEC,	  RC_EV_OPEN,
 						RC_EV_OPEN,   RC_EV_OPEN,	  RC_EV_CONNECT,
 						RC_EV_BIND,   RC_EV_UNIX_CONNECT, RC_EV_UNIX_BIND,
-						RC_EV_SOCKET, RC_EV_CAP,	  RC_EV_SYSCALL };
+						RC_EV_SOCKET, RC_EV_CAP,	  RC_EV_SYSCALL,
+						RC_EV_RENAME };
 	static const uint32_t cap_nums[] = { 0, 13, 21, 10, 2 };
 	static const uint32_t sys_nums[] = { 101, 165, 321, 272, 246, 0, 59 };
 
@@ -311,6 +312,20 @@ static void gen_event(struct gen_event *g)
 			g->ev.applet = PICK(names);
 		}
 		break;
+	case RC_EV_RENAME: { /* a file, or a directory (no trailing '/') or an ancestor */
+		int n = snprintf(g->path, sizeof(g->path), "%s%s", PICK(dirs),
+				 rnd(2) ? PICK(names) : "");
+
+		while (n > 1 && g->path[n - 1] == '/')
+			g->path[--n] = '\0';
+		for (uint32_t up = rnd(3); up > 0 && n > 1; up--) { /* an ancestor */
+			while (n > 1 && g->path[n - 1] != '/')
+				n--;
+			g->path[n > 1 ? --n : n] = '\0';
+		}
+		g->ev.path = g->path;
+		break;
+	}
 	case RC_EV_CONNECT:
 	case RC_EV_BIND:
 		gen_addr(&g->ev);
@@ -371,6 +386,11 @@ static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
 		io->domain =
 			ev->op == RC_EV_UNIX_CONNECT ? WARD_DOM_UNIX_CONNECT : WARD_DOM_UNIX_BIND;
 		break;
+	case RC_EV_RENAME:
+		io->cls = WARD_CLS_PROTECT;
+		io->domain = WARD_DOM_PROTECT;
+		io->mask = WARD_ACC_RENAME;
+		break;
 	case RC_EV_SOCKET:
 		io->cls = WARD_CLS_NET;
 		io->domain = WARD_DOM_SOCKET;
@@ -416,6 +436,7 @@ enum cover {
 	COV_DIR_DIRECT,
 	COV_GLOB,
 	COV_APPLET,
+	COV_ANCESTOR,
 	COV_CIDR,
 	COV_NUMBER,
 	COV_SOURCE, /* a fromSource rule decided */
@@ -424,8 +445,8 @@ enum cover {
 };
 
 static const char *const cover_names[COV__COUNT] = {
-	"exact",  "dir-recursive", "dir-direct",       "glob", "applet", "cidr",
-	"number", "fromSource",	   "several-policies",
+	"exact",    "dir-recursive", "dir-direct", "glob",	 "applet",
+	"ancestor", "cidr",	     "number",	   "fromSource", "several-policies",
 };
 
 struct stats {
@@ -449,7 +470,7 @@ static void count_cover(const struct ward_bundle *b, const struct ward_decision 
 	else if (m->domain == WARD_DOM_SOCKET || m->domain == WARD_DOM_CAP ||
 		 m->domain == WARD_DOM_SYSCALL)
 		st->cover[COV_NUMBER]++;
-	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_APPLET)
+	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_ANCESTOR)
 		st->cover[COV_EXACT + m->kind - WARD_KEY_EXACT]++;
 	if (m->cand != WARD_NONE && b->cands[m->cand].src_set)
 		st->cover[COV_SOURCE]++;

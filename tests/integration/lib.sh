@@ -247,6 +247,18 @@ ward_out() {
 	echo "$TDIR/$1.out"
 }
 
+# ward_in_force NAME: wait (30 s at most) until ward server NAME has its first policy
+# generation in force.
+ward_in_force() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		grep -q "generation 1 in force" "$TDIR/$1.err" && return 0
+		ward_alive "$1" || fail "ward[$1] exited: $(cat "$TDIR/$1.err")"
+		sleep 0.1
+	done
+	fail "ward[$1]: no policy in force after 30 s"
+}
+
 # ward_alive NAME: ward NAME still runs (a child of this shell: pids get reused).
 ward_alive() {
 	local stat state ppid

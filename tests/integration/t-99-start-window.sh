@@ -31,12 +31,7 @@ spec:
 YAML
 ward_start w server -o json --policy "$pol" --unpin-on-exit
 out=$(ward_out w)
-for ((i = 0; i < 300; i++)); do
-	grep -q "generation 1 in force" "$TDIR/w.err" && break
-	ward_alive w || fail "ward exited: $(cat "$TDIR/w.err")"
-	sleep 0.1
-done
-grep -q "generation 1 in force" "$TDIR/w.err" || fail "the policy is not in force after 30 s"
+ward_in_force w
 
 # prepare ID: /data/echo (busybox) and /data/secret in the container's /data
 prepare() {
