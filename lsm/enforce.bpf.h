@@ -49,6 +49,23 @@ static __always_inline struct ward_scratch *cpu_scratch(void)
 	return bpf_map_lookup_elem(&ward_cpu_scr, &zero);
 }
 
+/* An exec's event mask (enum ward_exec_mask): STDIO_SOCKET when the task's
+ * standard input, output or error is a socket, as a reverse or bind shell's
+ * are (fds are inherited across exec, so before and after it alike). */
+static __always_inline __u32 exec_mask(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 m = WARD_EXEC_ANY;
+
+	for (int fd = 0; fd < 3; fd++) {
+		struct file *f = task_fd_file(t, fd);
+
+		if (f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK)
+			m |= WARD_EXEC_STDIO_SOCKET;
+	}
+	return m;
+}
+
 /* The per-CPU scratch with its request reset, when the current cgroup is
  * targeted; NULL otherwise. */
 static __always_inline struct ward_scratch *cpu_request(__u8 cls, __u8 op, __u16 domain, __u32 mask)

@@ -115,6 +115,7 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	h->pid = bpf_get_current_pid_tgid() >> 32;
 	h->uid = (__u32)bpf_get_current_uid_gid();
 	h->have_exe = 0;
+	h->stdio_socket = !!(exec_mask() & WARD_EXEC_STDIO_SOCKET);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	if (bpf_probe_read_kernel_str(h->name, sizeof(h->name), name) < 0)
 		h->name[0] = '\0';
@@ -218,7 +219,7 @@ static __always_inline void exec_applet(struct ward_scratch *s, __u32 done1, __u
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
-	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
 	if (!ward_targeted(&s->req))
 		return;
 	s->req.exe_read = 1; /* the acting binary is gone */
@@ -246,7 +247,7 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 
 	if (ret)
 		return ret;
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
 	if (!s) {
 		exec_hold(bprm->interp, bprm);
 		return 0;
@@ -330,7 +331,7 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	const char *name = (void *)ctx + (ctx->__data_loc_filename & 0xFFFF);
 	struct ward_scratch *s;
 
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
 	if (!s) {
 		exec_hold(name, NULL);
 		return 0;
@@ -360,7 +361,7 @@ int ward_tp_applet(struct trace_event_raw_sched_process_exec *ctx)
 
 	__u32 done;
 
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
 	if (!s)
 		return 0;
 	/* the rules bprm_check_security decided by: not again (uncounted) */

@@ -125,6 +125,15 @@ enum ward_access {
 	WARD_ACC_ALL = (1u << 8) - 1,
 };
 
+/* Exec events and candidates: bits of ward_cand.mask in the exec domain. An
+ * exec is ANY, plus STDIO_SOCKET when its standard input, output or error is
+ * a socket (a reverse or bind shell); a rule with `stdio: socket` holds only
+ * then. */
+enum ward_exec_mask {
+	WARD_EXEC_ANY = 1u << 0,
+	WARD_EXEC_STDIO_SOCKET = 1u << 1,
+};
+
 /* Transport protocols: bits of ward_cand.mask for addresses and sockets. */
 enum ward_proto {
 	WARD_PROTO_TCP = 1u << 0,

@@ -101,6 +101,7 @@ struct rc_case {
 	int op; /* enum rc_event_op (rulesc.h) */
 	char *path, *parent;
 	uint32_t access;
+	bool stdio_socket; /* exec: given a socket as standard input or output */
 	uint8_t addr[16];
 	uint16_t port;
 	uint32_t proto;

@@ -508,7 +508,7 @@ static bool get_paths(struct pctx *c, const struct ynode *n, int how, const char
 	return ok;
 }
 
-static const char *const exec_keys[] = { "paths", "dirs", "recursive", "fromSource" };
+static const char *const exec_keys[] = { "paths", "dirs", "recursive", "fromSource", "stdio" };
 static const char *const file_keys[] = { "paths",  "dirs",     "recursive",
 					 "access", "readOnly", "fromSource" };
 static const char *const net_keys[] = { "connect", "bind", "sockets" };
@@ -551,10 +551,24 @@ static bool parse_pathset(struct pctx *c, const struct ynode *n, struct rc_rule 
 
 static bool parse_exec(struct pctx *c, const struct ynode *n, struct rc_rule *r)
 {
+	const struct ynode *stdio = ynode_get(n, "stdio");
+	const char *v;
+
 	if (!want(c, n, YN_MAP, "exec") ||
 	    !check_keys(c, n, exec_keys, ARRAY_SIZE(exec_keys), "exec"))
 		return false;
-	r->access = 1;
+	r->access = WARD_EXEC_ANY;
+	if (stdio) {
+		v = get_str(c, stdio, "stdio");
+		if (!v)
+			return false;
+		if (strcmp(v, "socket")) {
+			perr(c, stdio, "bad-value", "the only value is 'socket'",
+			     "unknown stdio condition '%s'", v);
+			return false;
+		}
+		r->access = WARD_EXEC_STDIO_SOCKET; /* only a shell given a socket */
+	}
 	return parse_pathset(c, n, r, "exec");
 }
 
@@ -1359,8 +1373,9 @@ static bool parse_profile(struct pctx *c, const struct ynode *spec, struct rc_po
 static const char *const test_keys[] = { "cases" };
 static const char *const case_keys[] = { "name", "container", "host", "do", "expect", "rule" };
 static const char *const cont_keys[] = { "name", "image", "labels" };
-static const char *const do_keys[] = { "exec",	   "open",   "access",	   "connect", "bind",
-				       "protocol", "socket", "capability", "syscall", "parent" };
+static const char *const do_keys[] = { "exec",	  "open",     "access", "connect",
+				       "bind",	  "protocol", "socket", "capability",
+				       "syscall", "parent",   "stdio" };
 static const char *const do_verbs[] = { "exec",	  "open",	"connect", "bind",
 					"socket", "capability", "syscall" };
 
@@ -1405,6 +1420,17 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 			return false;
 		}
 		t->parent = rc_strdup(c->s, v->str);
+	}
+	if ((v = ynode_get(n, "stdio"))) {
+		if (!get_str(c, v, "stdio"))
+			return false;
+		if (which != 0 || strcmp(v->str, "socket")) {
+			perr(c, v, "bad-value",
+			     "'stdio: socket' goes with exec:", "stdio '%s' does not apply here",
+			     v->str);
+			return false;
+		}
+		t->stdio_socket = true;
 	}
 	if ((v = ynode_get(n, "access")) && which != 1) {
 		perr(c, v, "useless-key",

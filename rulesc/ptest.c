@@ -15,6 +15,7 @@ int rc_case_event(const struct rc_case *tc, struct rc_event *ret)
 		.path = tc->path,
 		.parent = tc->parent,
 		.access = tc->access,
+		.stdio_socket = tc->stdio_socket,
 		.port = tc->port,
 		.proto = tc->proto,
 		.num = tc->num,
