@@ -296,7 +296,9 @@ static void copy_str(char *dst, size_t size, const char *src, uint8_t *flags, ui
 
 int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_alert *ret_alert)
 {
-	struct rc_event ev = { .op = RC_EV_EXEC, .stdio_socket = h->stdio_socket };
+	struct rc_event ev = { .op = RC_EV_EXEC,
+			       .stdio_socket = h->stdio_socket,
+			       .terminal = h->terminal };
 	const struct container_info *ci = NULL;
 	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
 	const struct ward_bundle *b = es->cur->b;

@@ -51,12 +51,15 @@ static __always_inline struct ward_scratch *cpu_scratch(void)
 
 /* An exec's event mask (enum ward_exec_mask): STDIO_SOCKET when the task's
  * standard input, output or error is a socket, as a reverse or bind shell's
- * are (fds are inherited across exec, so before and after it alike). */
+ * are (fds are inherited across exec, so before and after it alike);
+ * TERMINAL when it has a controlling terminal (an interactive session). */
 static __always_inline __u32 exec_mask(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 m = WARD_EXEC_ANY;
 
+	if (t->signal->tty)
+		m |= WARD_EXEC_TERMINAL;
 	for (int fd = 0; fd < 3; fd++) {
 		struct file *f = task_fd_file(t, fd);
 

@@ -141,7 +141,8 @@ struct ward_hold {
 	__u32 uid;
 	__u8 have_exe;	   /* exe: the acting executable (BPF-LSM: the program calling exec) */
 	__u8 stdio_socket; /* its standard input, output or error is a socket */
-	__u8 pad[6];
+	__u8 terminal;	   /* it has a controlling terminal */
+	__u8 pad[5];
 	char comm[WARD_COMM_LEN];
 	char object[WARD_HOLD_PATH]; /* the resolved binary; "" when it could not be had */
 	char name[WARD_ALERT_PATH];  /* the name exec was called with, when absolute */

@@ -116,6 +116,7 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	h->uid = (__u32)bpf_get_current_uid_gid();
 	h->have_exe = 0;
 	h->stdio_socket = !!(exec_mask() & WARD_EXEC_STDIO_SOCKET);
+	h->terminal = !!(exec_mask() & WARD_EXEC_TERMINAL);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	if (bpf_probe_read_kernel_str(h->name, sizeof(h->name), name) < 0)
 		h->name[0] = '\0';

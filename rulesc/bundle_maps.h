@@ -127,11 +127,13 @@ enum ward_access {
 
 /* Exec events and candidates: bits of ward_cand.mask in the exec domain. An
  * exec is ANY, plus STDIO_SOCKET when its standard input, output or error is
- * a socket (a reverse or bind shell); a rule with `stdio: socket` holds only
- * then. */
+ * a socket (a reverse or bind shell), plus TERMINAL when it has a controlling
+ * terminal (an interactive session); a rule with `stdio: socket` or `stdio:
+ * terminal` holds only then. */
 enum ward_exec_mask {
 	WARD_EXEC_ANY = 1u << 0,
 	WARD_EXEC_STDIO_SOCKET = 1u << 1,
+	WARD_EXEC_TERMINAL = 1u << 2,
 };
 
 /* Transport protocols: bits of ward_cand.mask for addresses and sockets. */

@@ -252,9 +252,11 @@ static void eval_policy(const struct ward_bundle *b, uint32_t id, const struct r
 	case RC_EV_EXEC:
 	case RC_EV_OPEN:
 		w.domain = ev->op == RC_EV_EXEC ? WARD_DOM_EXEC : WARD_DOM_FILE;
-		w.mask = ev->op != RC_EV_EXEC ? ev->access
-			 : ev->stdio_socket   ? WARD_EXEC_ANY | WARD_EXEC_STDIO_SOCKET
-					      : WARD_EXEC_ANY;
+		w.mask = ev->op != RC_EV_EXEC ? ev->access : WARD_EXEC_ANY;
+		if (ev->op == RC_EV_EXEC && ev->stdio_socket)
+			w.mask |= WARD_EXEC_STDIO_SOCKET;
+		if (ev->op == RC_EV_EXEC && ev->terminal)
+			w.mask |= WARD_EXEC_TERMINAL;
 		if (ev->applet)
 			consider(&w, WARD_KEY_APPLET, ward_hash(ev->applet, strlen(ev->applet)));
 		else

@@ -102,6 +102,7 @@ struct rc_case {
 	char *path, *parent;
 	uint32_t access;
 	bool stdio_socket; /* exec: given a socket as standard input or output */
+	bool terminal;	   /* exec: run in an interactive session */
 	uint8_t addr[16];
 	uint16_t port;
 	uint32_t proto;

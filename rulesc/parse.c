@@ -562,12 +562,13 @@ static bool parse_exec(struct pctx *c, const struct ynode *n, struct rc_rule *r)
 		v = get_str(c, stdio, "stdio");
 		if (!v)
 			return false;
-		if (strcmp(v, "socket")) {
-			perr(c, stdio, "bad-value", "the only value is 'socket'",
+		if (strcmp(v, "socket") && strcmp(v, "terminal")) {
+			perr(c, stdio, "bad-value", "write 'socket' or 'terminal'",
 			     "unknown stdio condition '%s'", v);
 			return false;
 		}
-		r->access = WARD_EXEC_STDIO_SOCKET; /* only a shell given a socket */
+		/* only a program given a socket, or run in an interactive session */
+		r->access = strcmp(v, "socket") ? WARD_EXEC_TERMINAL : WARD_EXEC_STDIO_SOCKET;
 	}
 	return parse_pathset(c, n, r, "exec");
 }
@@ -1424,13 +1425,14 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 	if ((v = ynode_get(n, "stdio"))) {
 		if (!get_str(c, v, "stdio"))
 			return false;
-		if (which != 0 || strcmp(v->str, "socket")) {
+		if (which != 0 || (strcmp(v->str, "socket") && strcmp(v->str, "terminal"))) {
 			perr(c, v, "bad-value",
-			     "'stdio: socket' goes with exec:", "stdio '%s' does not apply here",
-			     v->str);
+			     "'stdio: socket' or 'stdio: terminal' goes with exec:",
+			     "stdio '%s' does not apply here", v->str);
 			return false;
 		}
-		t->stdio_socket = true;
+		t->stdio_socket = !strcmp(v->str, "socket");
+		t->terminal = !t->stdio_socket;
 	}
 	if ((v = ynode_get(n, "access")) && which != 1) {
 		perr(c, v, "useless-key",

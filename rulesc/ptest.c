@@ -16,6 +16,7 @@ int rc_case_event(const struct rc_case *tc, struct rc_event *ret)
 		.parent = tc->parent,
 		.access = tc->access,
 		.stdio_socket = tc->stdio_socket,
+		.terminal = tc->terminal,
 		.port = tc->port,
 		.proto = tc->proto,
 		.num = tc->num,

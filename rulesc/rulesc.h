@@ -51,6 +51,7 @@ struct rc_event {
 	const char *parent; /* executable of the acting process, NULL if unknown */
 	uint32_t access;    /* open: one enum ward_access bit */
 	bool stdio_socket;  /* exec: standard input, output or error is a socket */
+	bool terminal;	    /* exec: the program has a controlling terminal */
 	uint8_t addr[16];   /* connect/bind: IPv6 or IPv4-mapped */
 	uint16_t port;
 	uint32_t proto; /* enum ward_proto bit */

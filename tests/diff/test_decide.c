@@ -136,7 +136,7 @@ static void put_rule(FILE *f, const char *cls, int i, bool syscalls_alert_only)
 	if (!strcmp(cls, "exec")) {
 		fputs("exec: {", f);
 		put_paths(f, true);
-		fputs(rnd(4) ? "}\n" : ", stdio: socket}\n", f);
+		fputs(rnd(4) ? "}\n" : rnd(2) ? ", stdio: socket}\n" : ", stdio: terminal}\n", f);
 	} else if (!strcmp(cls, "file")) {
 		fputs("file: {", f);
 		put_paths(f, true);
@@ -308,6 +308,7 @@ static void gen_event(struct gen_event *g)
 		g->ev.path = g->path;
 		g->ev.access = 1u << rnd(8);
 		g->ev.stdio_socket = g->ev.op == RC_EV_EXEC && rnd(3) == 0;
+		g->ev.terminal = g->ev.op == RC_EV_EXEC && rnd(3) == 0;
 		if (g->ev.op == RC_EV_EXEC && rnd(4) == 0) { /* by the name it runs as */
 			g->ev.path = NULL;
 			g->ev.applet = PICK(names);
@@ -367,8 +368,8 @@ static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
 	case RC_EV_EXEC:
 		io->cls = WARD_CLS_EXEC;
 		io->domain = WARD_DOM_EXEC;
-		io->mask =
-			ev->stdio_socket ? WARD_EXEC_ANY | WARD_EXEC_STDIO_SOCKET : WARD_EXEC_ANY;
+		io->mask = WARD_EXEC_ANY | (ev->stdio_socket ? WARD_EXEC_STDIO_SOCKET : 0) |
+			   (ev->terminal ? WARD_EXEC_TERMINAL : 0);
 		break;
 	case RC_EV_OPEN:
 		io->cls = WARD_CLS_FILE;
