@@ -118,8 +118,8 @@ static const char *op_name(unsigned int op)
 
 static void access_names(uint32_t bits, char *buf, size_t size)
 {
-	static const char *const names[] = { "read",   "write", "create", "unlink",
-					     "rename", "chmod", "chown",  "exec" };
+	static const char *const names[] = { "read",  "write", "create", "unlink",  "rename",
+					     "chmod", "chown", "exec",	 "truncate" };
 	size_t n = 0;
 
 	buf[0] = '\0';

@@ -166,6 +166,9 @@ static int apply_file(struct profile *p, const struct ward_learn_event *e)
 		 * any learned access holds, a read is the least */
 		if (access == WARD_ACC_ALL)
 			access = WARD_ACC_READ;
+		/* a truncation is learned as the write it is: a profile allows writes */
+		if (access & WARD_ACC_TRUNCATE)
+			access = (access & ~(uint32_t)WARD_ACC_TRUNCATE) | WARD_ACC_WRITE;
 		err = profile_add_file(p, path, access);
 		if (err == -ENOMEM)
 			return err;

@@ -20,8 +20,8 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ENOSYS_SCAN   1024 /* syscall numbers scanned for "newer than the kernel" */
 
-const char *const prof_access_names[] = { "read",   "write", "create", "unlink",
-					  "rename", "chmod", "chown",  "exec" };
+const char *const prof_access_names[] = { "read",  "write", "create", "unlink",	 "rename",
+					  "chmod", "chown", "exec",   "truncate" };
 const size_t prof_n_access = ARRAY_SIZE(prof_access_names);
 
 const char *prof_abi_name(uint32_t abi)

@@ -287,7 +287,7 @@ static int add_access(struct rd *r, const struct ynode *n, void *arg)
 	if (rc_access_parse(n->str, &bit))
 		return rerr(r, n,
 			    "unknown access kind '%s' (read, write, create, unlink, rename, "
-			    "chmod, chown, exec)",
+			    "chmod, chown, exec, truncate)",
 			    n->str);
 	*access |= bit;
 	return 0;

@@ -30,6 +30,8 @@ int BPF_PROG(ward_file_open, struct file *file, int ret)
 		mask |= WARD_ACC_READ;
 	if ((fmode & FMODE_WRITE) || (file->f_flags & O_TRUNC))
 		mask |= WARD_ACC_WRITE;
+	if (file->f_flags & O_TRUNC)
+		mask |= WARD_ACC_TRUNCATE;
 	if (fmode & FMODE_EXEC)
 		mask |= WARD_ACC_EXEC;
 	if (!mask)
@@ -241,7 +243,7 @@ int BPF_PROG(ward_path_truncate, const struct path *path, int ret)
 {
 	if (ret)
 		return ret;
-	return path_change(path, NULL, WARD_ACC_WRITE);
+	return path_change(path, NULL, WARD_ACC_WRITE | WARD_ACC_TRUNCATE);
 }
 
 /* ---- without BPF-LSM: after the syscall ------------------------------------------------------ */

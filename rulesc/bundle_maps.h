@@ -122,7 +122,10 @@ enum ward_access {
 	WARD_ACC_CHMOD = 1u << 5,
 	WARD_ACC_CHOWN = 1u << 6,
 	WARD_ACC_EXEC = 1u << 7,
-	WARD_ACC_ALL = (1u << 8) - 1,
+	/* a truncation (O_TRUNC, truncate(2)), which is also a write: rules on
+	 * writes hold for it, a rule on truncate only for it */
+	WARD_ACC_TRUNCATE = 1u << 8,
+	WARD_ACC_ALL = (1u << 9) - 1,
 };
 
 /* Exec events and candidates: bits of ward_cand.mask in the exec domain. An

@@ -706,7 +706,9 @@ static int parse_event(char **a, int n, struct rc_event *ev)
 		if (v == 1 && rc_access_parse(a[2], &ev->access) < 0)
 			return usage_error("explain",
 					   "ACCESS is read, write, create, unlink, rename, "
-					   "chmod, chown or exec");
+					   "chmod, chown, exec or truncate");
+		if (ev->access == WARD_ACC_TRUNCATE) /* as the kernel sees one */
+			ev->access |= WARD_ACC_WRITE;
 		return 0;
 	case 2:
 	case 3:

@@ -103,8 +103,8 @@ static const char *const action_names[] = { "none", "allow", "alert", "block" };
 static const char *const mode_names[] = { "", "audit", "enforce" };
 static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
 static const char *const class_names[] = { "exec", "file", "network", "capabilities", "syscalls" };
-static const char *const access_names[] = { "read",   "write", "create", "unlink",
-					    "rename", "chmod", "chown",	 "exec" };
+static const char *const access_names[] = { "read",  "write", "create", "unlink",  "rename",
+					    "chmod", "chown", "exec",	"truncate" };
 static const char *const proto_names[] = { "tcp", "udp" };
 static const char *const sock_names[] = { "", "raw", "packet" };
 static const char *const domain_names[] = { "",	      "exec",	      "file",
@@ -1471,6 +1471,9 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 			if (a < 0)
 				return false;
 			t->access = 1u << a;
+			if (t->access ==
+			    WARD_ACC_TRUNCATE) /* also a write, as the kernel sees it */
+				t->access |= WARD_ACC_WRITE;
 		}
 		return true;
 	case 2:

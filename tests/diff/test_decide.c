@@ -83,8 +83,8 @@ static const char *const ports[] = { "22", "80", "8000-8100", "443", "1-1023", "
 static const char *const caps[] = { "CAP_CHOWN", "CAP_NET_RAW", "CAP_SYS_ADMIN",
 				    "CAP_NET_BIND_SERVICE" };
 static const char *const syscalls[] = { "ptrace", "mount", "bpf", "unshare", "kexec_load" };
-static const char *const accesses[] = { "read",	  "write", "create", "unlink",
-					"rename", "chmod", "chown",  "exec" };
+static const char *const accesses[] = { "read",	 "write", "create", "unlink",  "rename",
+					"chmod", "chown", "exec",   "truncate" };
 static const char *const actions[] = { "allow", "alert", "block" };
 static const char *const modes[] = { "audit", "enforce" };
 
@@ -306,7 +306,9 @@ static void gen_event(struct gen_event *g)
 		} else
 			(void)snprintf(g->path, sizeof(g->path), "%s%s", PICK(dirs), PICK(names));
 		g->ev.path = g->path;
-		g->ev.access = 1u << rnd(8);
+		g->ev.access = 1u << rnd(9);
+		if (g->ev.access == WARD_ACC_TRUNCATE) /* a truncation is a write too */
+			g->ev.access |= WARD_ACC_WRITE;
 		g->ev.stdio_socket = g->ev.op == RC_EV_EXEC && rnd(3) == 0;
 		g->ev.terminal = g->ev.op == RC_EV_EXEC && rnd(3) == 0;
 		if (g->ev.op == RC_EV_EXEC && rnd(4) == 0) { /* by the name it runs as */

@@ -416,7 +416,8 @@ static void test_ops(void **state)
 	assert_int_equal(op->access[0], WARD_ACC_CREATE);
 	assert_int_equal(op_of(x86, SCMP_ARCH_X86, "chown32")->access[0], WARD_ACC_CHOWN);
 	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "fchmod")->kind, WARD_SYSOP_FD);
-	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "ftruncate")->access[0], WARD_ACC_WRITE);
+	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "ftruncate")->access[0],
+			 WARD_ACC_WRITE | WARD_ACC_TRUNCATE);
 	assert_int_equal(op_of(x64, SCMP_ARCH_X86_64, "bind")->kind, WARD_SYSOP_BIND);
 	op = op_of(x64, SCMP_ARCH_X86_64, "sendto"); /* fd, buf, len, flags, addr */
 	assert_int_equal(op->kind, WARD_SYSOP_SENDTO);

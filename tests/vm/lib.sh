@@ -81,6 +81,21 @@ vm_enforce_setup() { # PREFIX_A [PREFIX_B]
 	trap vm_enforce_cleanup EXIT
 }
 
+# The alerts in ward's output ($out) that the jq FILTER selects, one per line; whether any.
+alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
+has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
+
+# vm_ward_server [TARGETS]: `ward server` with the policy $pol in the background ($ward_pid;
+# stdout $out, stderr $err); returns once generation 1 is in force and, with TARGETS, once
+# that many containers are targeted.
+vm_ward_server() {
+	"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+	ward_pid=$!
+	vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
+	[ -z "${1:-}" ] || vm_wait_for 30 "$1 containers targeted" sh -c \
+		"'$WARD' status -o json | jq -e '.containers | length == $1' >/dev/null"
+}
+
 vm_enforce_cleanup() {
 	rc=$?
 	[ -n "$ward_pid" ] && kill -KILL "$ward_pid" 2>/dev/null && wait "$ward_pid" 2>/dev/null

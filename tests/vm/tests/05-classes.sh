@@ -57,8 +57,6 @@ start_ctr() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 # Every action in one exec: "NAME rc=STATUS ERROR" per line.
 actions() { # ID
 	# shellcheck disable=SC2016 # expanded by the container's shell

@@ -59,8 +59,6 @@ start_ctr() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 tool() { runc exec "$1" /bin/sh -c "/data/echo ok-$token 2>/dev/null; echo rc=\$?"; }
 
 write_policy audit

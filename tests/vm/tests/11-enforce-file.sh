@@ -4,7 +4,8 @@
 # readOnly rule on /etc/ward/. Audit mode lets the open happen and alerts; enforce mode refuses
 # it with EPERM (level "lsm"), and the path hooks refuse create (O_CREAT, link, mkdir, symlink),
 # unlink (also rmdir), rename (both ways), chmod, chown and truncate(2) before anything changes.
-# A second container and the host are untouched.
+# A truncate-only rule on /var/log/ refuses an O_TRUNC open of a log and lets an append
+# through. A second container and the host are untouched.
 # truncate(2) by path is made by perl (busybox truncate opens the file for writing first).
 # vm-binaries: jq runc perl
 # vm-timeout: 120
@@ -30,6 +31,9 @@ spec:
     - name: ward-ro
       file: {dirs: [/etc/ward/], readOnly: true}
       action: block
+    - name: log-trunc
+      file: {dirs: [/var/log/], access: [truncate]}
+      action: block
 YAML
 }
 
@@ -53,6 +57,8 @@ t truncate /usr/bin/perl -e 'truncate("/etc/ward/victim", 0) or die "$!\n"'
 t chmod chmod 600 /etc/ward/victim
 t chown chown 1:1 /etc/ward/victim
 t tmpwrite sh -c 'echo x >/tmp/free'
+t appendlog sh -c 'echo x >>/var/log/app.log'
+t trunclog sh -c ': >/var/log/app.log'
 SH
 chmod +x "$VM_TMP/probe.sh"
 
@@ -72,8 +78,9 @@ start_ctr() { # ID
 }
 reset_files() { # ID
 	r=$VM_TMP/$1/rootfs
-	rm -rf "$r/etc/ward" "$r/tmp/moved" "$r/tmp/free"
-	mkdir -p "$r/etc/ward/olddir"
+	rm -rf "$r/etc/ward" "$r/tmp/moved" "$r/tmp/free" "$r/var/log"
+	mkdir -p "$r/etc/ward/olddir" "$r/var/log"
+	echo log >"$r/var/log/app.log"
 	echo "secret-$token" >"$r/etc/wardsecret"
 	echo "conf-$token" >"$r/etc/ward/conf"
 	echo victim >"$r/etc/ward/victim"
@@ -85,8 +92,6 @@ reset_files() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 probe() { reset_files "$1"; runc exec "$1" /probe.sh >"$VM_TMP/probe.$1" 2>&1; }
 # The probe line of NAME must start with "NAME rc=WANT" and, when given, contain TEXT.
 expect() { # ID NAME WANT [TEXT] WHAT
@@ -136,6 +141,8 @@ expect "$A" symlink 1 "$eperm" "enforce: symlink below /etc/ward/ fails"
 expect "$A" rmdir 1 "$eperm" "enforce: rmdir below /etc/ward/ fails"
 expect "$A" truncate 1 "$eperm" "enforce: truncate(2) below /etc/ward/ fails"
 expect "$A" tmpwrite 0 "" "enforce: writing /tmp is allowed"
+expect "$A" appendlog 0 "" "enforce: appending to a log is allowed"
+expect "$A" trunclog 1 "$eperm" "enforce: truncating a log (O_TRUNC) fails"
 r=$VM_TMP/$A/rootfs
 vm_assert_eq "$(cat "$r/etc/ward/conf")" "conf-$token" "enforce: /etc/ward/conf unchanged"
 vm_assert_eq "$(cd "$r/etc/ward" && echo *)" "conf gone moveme olddir victim" "enforce: nothing created or removed"

@@ -116,8 +116,6 @@ start_ctr() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 # One runc exec runs every call of /calls (lines "NAME OP FAMILY ADDR PORT") and prints
 # "NAME rc=ERRNO TEXT" per call into $VM_TMP/calls.ID.
 calls() { # ID

@@ -165,6 +165,5 @@ check file-dotdot 1
 check file-hardlink 1
 check file-procfd 1
 check file-openat 1
-has_alert() { [ -n "$(grep '"tracker":"alert"' "$out" | jq -c "select($1)" | head -n 1)" ]; }
 vm_wait_for 20 "memfd alert names the memfd" has_alert '.object | startswith("/memfd:ward")'
 vm_log "done after $(($(date +%s) - t0)) s"

@@ -39,8 +39,6 @@ start_ctr() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 # chown a fresh file to uid N in container ID; prints "rc=STATUS OWNER".
 chown_to() { # ID N
 	runc exec "$1" /bin/sh -c "f=/tmp/f-\$\$; echo x >\$f; chown $2 \$f 2>/dev/null;

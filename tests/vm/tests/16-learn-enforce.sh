@@ -104,8 +104,6 @@ t0=$(date +%s)
 ward_pid=$!
 vm_wait_for 90 "the profile in force" grep -q "generation 1 in force" "$err"
 vm_log "profile in force after $(($(date +%s) - t0)) s"
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 
 # ward says how many containers it targets whenever that changes: once more per run of $A.
 targeted() { [ "$(grep -c "1 containers targeted now" "$err")" -ge "$1" ]; }

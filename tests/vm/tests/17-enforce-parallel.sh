@@ -42,9 +42,7 @@ spec:
       network: {connect: {cidrs: [10.1.2.0/24], ports: [443]}}
       action: block
 YAML
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
-ward_pid=$!
-vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
+vm_ward_server
 
 i=0
 while [ "$i" -lt "$LOOPS" ]; do

@@ -29,9 +29,7 @@ spec:
       file: {paths: [/data/secret], access: [read]}
       action: block
 YAML
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
-ward_pid=$!
-vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
+vm_ward_server
 
 # run_ctr ID ARG...: a new container in the foreground; its status, output in $VM_TMP/ID/log
 run_ctr() {
@@ -76,7 +74,6 @@ run_ctr "other-$token" /data/echo ran || rc=$?
 vm_assert_eq "$rc:$(cat "$VM_TMP/other-$token/log")" "0:ran" \
 	"a container no policy selects runs its entrypoint"
 
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
 vm_wait_for 20 "$N read alerts" sh -c "[ \$(grep -c '\"rule\":\"no-secret\"' $out) -ge $N ]"
 # sigkill: the held exec decided by ward; lsm: the kernel refused the entrypoint's exec or
 # its mapping itself, the container classified by then (runc's own first exec was held, or

@@ -48,10 +48,7 @@ start_ctr() { # ID
 start_ctr "$A"
 start_ctr "$B"
 
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
-ward_pid=$!
-vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
-vm_wait_for 30 "container targeted" sh -c "'$WARD' status -o json | jq -e '.containers | length == 1' >/dev/null"
+vm_ward_server 1
 
 run() { runc exec "$1" /bin/sh -c "$2 >/dev/null 2>&1; echo rc=\$?"; }
 vm_assert_eq "$(run "$A" /data/ok)" "rc=0" \

@@ -45,10 +45,7 @@ start_ctr() { # ID
 }
 start_ctr "$A"
 start_ctr "$B"
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
-ward_pid=$!
-vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
-vm_wait_for 30 "container targeted" sh -c "'$WARD' status -o json | jq -e '.containers | length == 1' >/dev/null"
+vm_ward_server 1
 
 # try CTR CMD: "ok" when CMD succeeded, else its message
 try() { runc exec "$1" /bin/sh -c "$2 2>&1 && echo ok"; }
@@ -65,8 +62,6 @@ for trick in "mv /data/bin /data/bin2" "mv /data/bin/tool /data/bin/other" \
 	echo "ok: refused in $A: $trick"
 done
 vm_assert_eq "$(try "$A" "mv /data/other/f /data/other/g")" "ok" "$A: an unrelated rename works"
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
-has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 vm_wait_for 20 "rename alert" has_alert \
 	'.object == "/data/bin" and .access == "rename" and .level == "lsm" and .rule == "no-tool"'
 vm_wait_for 20 "mount alert" has_alert '.object == "/data/drop" and .comm == "mount" and .rule == "no-drop"'

@@ -32,10 +32,7 @@ start_ctr() { # ID
 }
 start_ctr "$A"
 start_ctr "$B"
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
-ward_pid=$!
-vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
-vm_wait_for 30 "container targeted" sh -c "'$WARD' status -o json | jq -e '.containers | length == 1' >/dev/null"
+vm_ward_server 1
 
 bind_shell() { # CTR
 	runc exec "$1" /bin/sh -c 'nc -l -p 5555 -e /bin/sh & sleep 1
@@ -55,6 +52,5 @@ echo "$got" | grep -q reverse-shell-ran && vm_fail "A: the reverse shell ran: $g
 echo "ok: A: the reverse shell is refused"
 vm_assert_eq "$(runc exec "$A" /bin/sh -c 'echo "echo piped-ok" | /bin/sh')" "piped-ok" \
 	"A: a shell reading a pipe runs"
-alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
 vm_wait_for 20 "two socket-shell alerts" sh -c \
 	"[ \$(grep '\"tracker\":\"alert\"' '$out' | jq -c 'select(.rule == \"no-socket-shell\" and .level == \"lsm\")' | wc -l) -ge 2 ]"

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Truncation without BPF-LSM (the host kernel): a rule on `access: [truncate]` for a log
+# directory reports truncate(2) of a log (audit mode: the truncation happens, an alert with
+# access "truncate,write"), while appending to the same log, a write, raises nothing.
+# (O_TRUNC opens are seen as truncations under BPF-LSM; without it an open is decided after
+# it returned, when the kernel no longer says it truncated: docs/threat-model.md.)
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+
+A=$(ctr_id a)
+pol=$TDIR/policy.yaml
+cat >"$pol" <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: it-truncate}
+spec:
+  selector: {containers: ["$A"]}
+  mode: audit
+  defaults: {file: allow}
+  rules:
+    - name: log-truncation
+      file: {dirs: [/data/log/], access: [truncate]}
+      action: block
+YAML
+ctr_start "$A"
+ctr_exec "$A" sh -c "mkdir -p /data/log && echo line >/data/log/app.log" || fail "preparing /data/log"
+ward_start w server -o json --policy "$pol" --unpin-on-exit
+out=$(ward_out w)
+ward_in_force w
+
+alert='.tracker == "alert" and .rule == "log-truncation"'
+ctr_exec "$A" sh -c "echo more >>/data/log/app.log" || fail "append"
+wait_event w 30 "$alert" -- ctr_exec "$A" truncate -s 0 /data/log/app.log
+ev=$(first_event "$out" "$alert")
+assert_event "truncation alert" "$ev" \
+	'.object == "/data/log/app.log" and (.access | split(",") | index("truncate")) and
+	 .mode == "audit" and .level == "none"'
+assert_none "the append raised no alert" "$out" "$alert"' and (.access | split(",") | index("truncate") | not)'
+[ "$(events "$out" "$alert" | jq -s 'map(.pid) | unique | length')" -ge 1 ] || fail "no alert"
+echo "ok: truncate(2) of a log is reported, an append is not"
+ward_stop w
+check_alert_schema "$out"
+echo "PASS"
