@@ -150,6 +150,13 @@ static void test_records(void **state)
 	assert_int_equal(learn_apply_event(p, &e), 0);
 	assert_int_equal(find_file(p, "/data/orig")->access, WARD_ACC_READ);
 	assert_int_equal(find_file(p, "/data/new")->access, WARD_ACC_CREATE);
+	/* a truncation is learned as the write it also is */
+	e.n_paths = 1;
+	e.access = WARD_ACC_WRITE | WARD_ACC_TRUNCATE;
+	set_path(&e.path[0], "/", "/data/trunc");
+	assert_int_equal(learn_apply_event(p, &e), 0);
+	assert_int_equal(find_file(p, "/data/trunc")->access, WARD_ACC_WRITE);
+	e.n_paths = 2;
 	/* two paths without the second's access: malformed */
 	e.access2 = 0;
 	assert_int_equal(learn_apply_event(p, &e), -EPROTO);
