@@ -12,7 +12,7 @@
 #   WARD_VM_CACHE    kernel cache, survives `make clean` (default: /var/cache/ward-vm, or
 #                    ~/.cache/ward-vm when not root)
 #   WARD_VM_TIMEOUT  hard limit for the whole boot in seconds (default: 1200; the
-#                    suite takes about 450 s under TCG on a quiet 2-core machine)
+#                    suite takes about 500 s under TCG on a quiet 2-core machine)
 #   WARD_VM_SKIP=1   record a skip instead of a failure when qemu or the kernel is unavailable
 #   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
 #   WARD_VM_SUITE    the directory of tests/vm/ to run (default: tests; bench: the BPF-LSM
