@@ -279,9 +279,15 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 
 static __always_inline int map_exec(struct file *file)
 {
-	struct ward_scratch *s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct ward_scratch *s;
 	unsigned long at = 0;
 
+	/* the exec itself maps the binary and its interpreter, which
+	 * bprm_check_security decided */
+	if (BPF_CORE_READ_BITFIELD(t, in_execve))
+		return 0;
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!s)
 		return 0;
 	/* the file as a plain number: a global function takes no BTF pointer */

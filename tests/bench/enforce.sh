@@ -117,7 +117,9 @@ hook_prog() { # LSM-NAME LSM-HOOK FALLBACK-NAME FALLBACK-HOOK
 }
 
 # measure RULES: prints "EXEC_NS CONNECT_NS OPEN_NS EXEC_RUNS CONNECT_RUNS OPEN_RUNS
-# EXEC_HOOK CONNECT_HOOK OPEN_HOOK PER_OPEN_NS". The open hook's figures are
+# EXEC_HOOK CONNECT_HOOK OPEN_HOOK PER_OPEN_NS MAP_PER_EXEC_NS" (the last: with BPF-LSM, the
+# run time of lsm/mmap_file during the exec loop per exec, every executable mapping an exec
+# makes; 0 without it). The open hook's figures are
 # per run (with tp_btf/sys_exit: every syscall exit on the machine during the
 # open loop) and per open (all its run time in that loop / N).
 measure() {
@@ -144,22 +146,25 @@ measure() {
 	[ -n "${e:-}" ] && [ -n "${c:-}" ] && [ -n "${o:-}" ] ||
 		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not all found" \
 			"(exec: ${e:-none}, connect: ${c:-none}, open: ${o:-none})" >&2; exit 1; }
-	read -r de dc dof den dcn dofn < <(workload "$e" "$c" "$o")
+	read -r m _ < <(hook_prog ward_mmap_file lsm/mmap_file - -) || true
+	read -r de dc dof den dcn dofn dm < <(workload "$e" "$c" "$o" "${m:-}")
 	kill -INT "$ward_pid"
 	wait "$ward_pid" || true
 	ward_pid=
 	echo "$((de / den)) $((dc / dcn)) $((dof / dofn)) $den $dcn $dofn $ehook $chook $ohook" \
-		"$((dof / N))"
+		"$((dof / N)) $((dm / N))"
 }
 
-# workload EXEC_ID CONNECT_ID OPEN_ID: the fixed workload in the container; prints the run
-# time and run count each program spent on it: "EXEC_NS CONNECT_NS OPEN_NS EXEC_RUNS
-# CONNECT_RUNS OPEN_RUNS" (totals).
+# workload EXEC_ID CONNECT_ID OPEN_ID [MAP_ID]: the fixed workload in the container; prints the
+# run time and run count each program spent on it: "EXEC_NS CONNECT_NS OPEN_NS EXEC_RUNS
+# CONNECT_RUNS OPEN_RUNS MAP_NS" (totals; MAP_NS: MAP_ID's during the exec loop, 0 without).
 workload() {
-	local e0 ec0 e1 ec1 c0 cc0 c1 cc1 o0 oc0 o1 oc1
+	local e0 ec0 e1 ec1 c0 cc0 c1 cc1 o0 oc0 o1 oc1 m0=0 m1=0 mc
 	read -r e0 ec0 < <(prog_stats "$1")
 	read -r c0 cc0 < <(prog_stats "$2")
+	[ -z "${4:-}" ] || read -r m0 mc < <(prog_stats "$4")
 	runc exec "$id" /bin/bench_loop exec /bin/true "$N"
+	[ -z "${4:-}" ] || read -r m1 mc < <(prog_stats "$4")
 	runc exec "$id" /bin/bench_loop connect 127.0.0.1 "$PORT" "$N"
 	read -r o0 oc0 < <(prog_stats "$3") # sys_exit runs for every syscall: only the open loop
 	runc exec "$id" /bin/bench_loop open /etc/bench "$N"
@@ -168,7 +173,8 @@ workload() {
 	read -r o1 oc1 < <(prog_stats "$3")
 	[ $((ec1 - ec0)) -gt 0 ] && [ $((cc1 - cc0)) -gt 0 ] && [ $((oc1 - oc0)) -gt 0 ] ||
 		{ echo "bench enforce: the programs did not run" >&2; exit 1; }
-	echo "$((e1 - e0)) $((c1 - c0)) $((o1 - o0)) $((ec1 - ec0)) $((cc1 - cc0)) $((oc1 - oc0))"
+	echo "$((e1 - e0)) $((c1 - c0)) $((o1 - o0)) $((ec1 - ec0)) $((cc1 - cc0)) $((oc1 - oc0))" \
+		"$((m1 - m0))"
 }
 
 # measure_empty: the same workload with empty programs on the same hooks
@@ -190,7 +196,7 @@ measure_empty() {
 		for v in $ids; do [ "${v%%=*}" = "$1" ] && { echo "${v#*=}"; return; }; done
 		for v in $ids; do [ "${v%%=*}" = "$2" ] && { echo "${v#*=}"; return; }; done
 	}
-	read -r de dc dof den dcn dofn < <(workload "$(pick empty_bprm_check empty_tp_exec)" \
+	read -r de dc dof den dcn dofn _ < <(workload "$(pick empty_bprm_check empty_tp_exec)" \
 		"$(pick empty_sock_connect empty_cg_connect4)" "$(pick empty_file_open empty_tp_file)")
 	kill -INT "$empty_pid"
 	wait "$empty_pid" || true
@@ -204,8 +210,8 @@ measure 10 >"$work/r10"
 measure 10000 >"$work/r10k"
 measure_empty >"$work/rempty"
 read -r ee ce oe pe <"$work/rempty"
-read -r e10 c10 o10 en10 cn10 on10 ehook chook ohook p10 <"$work/r10"
-read -r e10k c10k o10k en10k cn10k on10k _ _ _ p10k <"$work/r10k"
+read -r e10 c10 o10 en10 cn10 on10 ehook chook ohook p10 m10 <"$work/r10"
+read -r e10k c10k o10k en10k cn10k on10k _ _ _ p10k m10k <"$work/r10k"
 
 verdict=flat
 flat() { # SMALL LARGE
@@ -218,6 +224,8 @@ printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "exec ($ehook)" "$e10" "$e10k" 
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "connect ($chook)" "$c10" "$c10k" "$cn10" "$cn10k"
 printf '  %-36s %7d ns %7d ns  (%d / %d runs)\n' "open ($ohook)" "$o10" "$o10k" "$on10" "$on10k"
 printf '  %-36s %7d ns %7d ns\n' "  per open (run time / $N)" "$p10" "$p10k"
+[ "$m10" -eq 0 ] || printf '  %-36s %7d ns %7d ns\n' "mappings per exec (lsm/mmap_file)" "$m10" \
+	"$m10k"
 ratio() { # NS EMPTY_NS
 	if [ "$2" -gt 0 ]; then echo "scale=1; $1 / $2" | bc; else echo "-"; fi
 }
