@@ -283,15 +283,16 @@ static __always_inline int map_exec(struct file *file)
 	struct ward_scratch *s;
 	unsigned long at = 0;
 
-	/* the exec itself maps the binary and its interpreter, which
-	 * bprm_check_security decided */
-	if (BPF_CORE_READ_BITFIELD(t, in_execve))
+	/* the file as a plain number: a global function takes no BTF pointer */
+	if (bpf_probe_read_kernel(&at, sizeof(at), &file))
+		return 0;
+	/* the exec maps the binary bprm_check_security decided (mm->exe_file by
+	 * then); not its ELF interpreter, which no exec hook saw */
+	if (BPF_CORE_READ_BITFIELD(t, in_execve) &&
+	    (unsigned long)BPF_CORE_READ(t, mm, exe_file) == at)
 		return 0;
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, 1);
 	if (!s)
-		return 0;
-	/* the file as a plain number: a global function takes no BTF pointer */
-	if (bpf_probe_read_kernel(&at, sizeof(at), &file))
 		return 0;
 	exe_for_decision(s);
 	if (ward_walk_addr(at, s, 0) < 0)
