@@ -322,6 +322,8 @@ int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_a
 	 * invoked name when absolute and stricter */
 	/* a pseudo file's name (memfd:...) has no '/': no key, as unknown */
 	ev.parent = h->have_exe && h->exe[0] == '/' ? h->exe : NULL;
+	if (memchr(h->src_applet, '\0', sizeof(h->src_applet)) && h->src_applet[0])
+		ev.parent_applet = h->src_applet;
 	object = h->object;
 	if (h->object[0]) {
 		ev.path = h->object;

@@ -154,13 +154,92 @@ static __always_inline void path_failed(struct ward_scratch *s)
 	s->req.fail = WARD_UNDEC_PATH;
 }
 
+/* ---- the name a program runs as (docs/rules.md, "Applets") ------------------------------------ */
+
+struct base_ctx {
+	struct ward_scratch *s;
+	__u32 base; /* offset of the basename in s->arg */
+};
+
+static int base_cb(__u32 i, void *data)
+{
+	struct base_ctx *c = data;
+	char ch = c->s->arg[ward_bound(i, WARD_ARG_BUF - 1)];
+
+	if (!ch)
+		return 1;
+	if (ch == '/')
+		c->base = i + 1;
+	return 0;
+}
+
+/* The basename of the string in s->arg: its offset; a login shell's '-' is
+ * not part of the name. */
+static __always_inline __u32 arg_base(struct ward_scratch *s)
+{
+	struct base_ctx c = { .s = s };
+
+	bpf_loop(WARD_ARG_BUF, base_cb, &c, 0);
+	if (s->arg[ward_bound(c.base, WARD_ARG_BUF - 1)] == '-')
+		c.base++;
+	return ward_bound(c.base, WARD_ARG_BUF - 1);
+}
+
+/* Whether the name at s->arg + off is word (a multi-call binary run as itself). */
+static __always_inline bool arg_is(struct ward_scratch *s, __u32 off, const char *word, int len)
+{
+	for (int i = 0; i <= len; i++)
+		if (s->arg[ward_bound(off + i, WARD_ARG_BUF - 1)] != word[i])
+			return false;
+	return true;
+}
+
+/*
+ * The name a program runs as into s->applet: argv[0]'s basename, or for a
+ * multi-call binary run as itself ("busybox nc", "toybox nc") argv[1]'s.
+ * Read from the new program's memory (after the exec). 0 when there is none
+ * or it is too long for a name. A global function: checked once per program.
+ */
+__noinline int ward_applet_of(struct ward_scratch *s, __u64 arg_start)
+{
+	__u32 off;
+	long n;
+
+	if (!s)
+		return 0;
+	n = bpf_probe_read_user_str(s->arg, WARD_ARG_BUF, (const void *)arg_start);
+	if (n <= 1)
+		return 0;
+	off = arg_base(s);
+	if (arg_is(s, off, "busybox", 7) || arg_is(s, off, "toybox", 6)) {
+		if (bpf_probe_read_user_str(s->arg, WARD_ARG_BUF,
+					    (const void *)(arg_start + (__u64)n)) <= 1)
+			return 0;
+		off = arg_base(s);
+	}
+	n = bpf_probe_read_kernel_str(s->applet, WARD_APPLET_MAX, &s->arg[off]);
+	if (n <= 1 || n == WARD_APPLET_MAX)
+		return 0;
+	return n - 1;
+}
+
 /* Before a decision: the acting executable only when a policy of the cgroup
- * has fromSource sets (otherwise it is read for an alert only: one dentry
- * walk less per allowed event). */
+ * has fromSource rules for the event's domain (otherwise it is read for an
+ * alert only: one dentry walk less per allowed event), and the name it runs
+ * as (its argv, still the acting program's: bprm_check_security runs before
+ * the exec replaces it) when one of those names a program by it. */
 static __always_inline void exe_for_decision(struct ward_scratch *s)
 {
-	if (s->req.pols.flags & WARD_CG_SOURCE)
-		exe_walk(s);
+	struct task_struct *t;
+
+	if (!(s->req.pols.flags & WARD_CG_SOURCE(s->req.domain & 15)))
+		return;
+	exe_walk(s);
+	if (!(s->req.pols.flags & WARD_CG_SRC_APPLET))
+		return;
+	t = (struct task_struct *)bpf_get_current_task();
+	if (ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
+		s->req.src_applet = ward_applet_hash(s);
 }
 
 /*

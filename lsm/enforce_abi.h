@@ -147,6 +147,7 @@ struct ward_hold {
 	char object[WARD_HOLD_PATH]; /* the resolved binary; "" when it could not be had */
 	char name[WARD_ALERT_PATH];  /* the name exec was called with, when absolute */
 	char exe[WARD_HOLD_PATH];
+	char src_applet[WARD_APPLET_MAX]; /* the name the acting executable runs as, or "" */
 };
 
 _Static_assert(sizeof(struct ward_active) == 8, "ward_active layout");

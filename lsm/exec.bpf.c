@@ -122,7 +122,10 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 		h->name[0] = '\0';
 	h->object[0] = '\0';
 	h->exe[0] = '\0';
+	h->src_applet[0] = '\0';
 	if (bprm) {
+		if (ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
+			__builtin_memcpy(h->src_applet, s->applet, sizeof(h->src_applet));
 		if (bpf_d_path((struct path *)&bprm->file->f_path, h->object, sizeof(h->object)) <=
 		    0)
 			h->object[0] = '\0';
@@ -138,73 +141,6 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 }
 
 /* ---- the name a program runs as (docs/rules.md, "Applets") ------------------------------------ */
-
-struct base_ctx {
-	struct ward_scratch *s;
-	__u32 base; /* offset of the basename in s->arg */
-};
-
-static int base_cb(__u32 i, void *data)
-{
-	struct base_ctx *c = data;
-	char ch = c->s->arg[ward_bound(i, WARD_ARG_BUF - 1)];
-
-	if (!ch)
-		return 1;
-	if (ch == '/')
-		c->base = i + 1;
-	return 0;
-}
-
-/* The basename of the string in s->arg: its offset; a login shell's '-' is
- * not part of the name. */
-static __always_inline __u32 arg_base(struct ward_scratch *s)
-{
-	struct base_ctx c = { .s = s };
-
-	bpf_loop(WARD_ARG_BUF, base_cb, &c, 0);
-	if (s->arg[ward_bound(c.base, WARD_ARG_BUF - 1)] == '-')
-		c.base++;
-	return ward_bound(c.base, WARD_ARG_BUF - 1);
-}
-
-/* Whether the name at s->arg + off is word (a multi-call binary run as itself). */
-static __always_inline bool arg_is(struct ward_scratch *s, __u32 off, const char *word, int len)
-{
-	for (int i = 0; i <= len; i++)
-		if (s->arg[ward_bound(off + i, WARD_ARG_BUF - 1)] != word[i])
-			return false;
-	return true;
-}
-
-/*
- * The name a program runs as into s->applet: argv[0]'s basename, or for a
- * multi-call binary run as itself ("busybox nc", "toybox nc") argv[1]'s.
- * Read from the new program's memory (after the exec). 0 when there is none
- * or it is too long for a name. A global function: checked once per program.
- */
-__noinline int ward_applet_of(struct ward_scratch *s, __u64 arg_start)
-{
-	__u32 off;
-	long n;
-
-	if (!s)
-		return 0;
-	n = bpf_probe_read_user_str(s->arg, WARD_ARG_BUF, (const void *)arg_start);
-	if (n <= 1)
-		return 0;
-	off = arg_base(s);
-	if (arg_is(s, off, "busybox", 7) || arg_is(s, off, "toybox", 6)) {
-		if (bpf_probe_read_user_str(s->arg, WARD_ARG_BUF,
-					    (const void *)(arg_start + (__u64)n)) <= 1)
-			return 0;
-		off = arg_base(s);
-	}
-	n = bpf_probe_read_kernel_str(s->applet, WARD_APPLET_MAX, &s->arg[off]);
-	if (n <= 1 || n == WARD_APPLET_MAX)
-		return 0;
-	return n - 1;
-}
 
 /*
  * After an exec of a targeted container (s: its request, s->obj the resolved

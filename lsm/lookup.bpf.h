@@ -22,9 +22,9 @@
 
 #include "maps.bpf.h"
 
-#define WARD_SCRATCH_PATH 4096 /* path buffers; power of two (masks) */
-#define WARD_ARG_BUF	  256  /* power of two (masks) */
-#define WARD_NKEYS	  (WARD_PATH_DEPTH + 4)
+#define WARD_SCRATCH_PATH 4096			/* path buffers; power of two (masks) */
+#define WARD_ARG_BUF	  256			/* power of two (masks) */
+#define WARD_NKEYS	  (WARD_PATH_DEPTH + 5) /* a walk's keys, and the exe's applet */
 _Static_assert(WARD_NKEYS <= 64, "key indexes are masked to 63");
 /* Steps of one decision, complete by construction: per policy one step, per
  * key (2 * WARD_NKEYS) one, per candidate (16 a key) one, per glob token
@@ -65,6 +65,7 @@ struct ward_req {
 	__u8 exe_fail; /* it was read and could not be resolved */
 	__u8 fail;     /* enum ward_undecided: the event cannot be decided */
 	__u8 addr[16];
+	__u64 src_applet; /* APPLET key hash of the name the acting process runs as, 0: none */
 	/* the decision */
 	__u32 policy, rule;
 	__u8 action, mode, effective, flags;
@@ -282,9 +283,9 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	return 0;
 }
 
-/* The APPLET key of the name in s->applet (NUL-terminated) into s->ko. A
- * global function: checked once per program. */
-__noinline int ward_applet_key(struct ward_scratch *s)
+/* The APPLET key hash of the name in s->applet (NUL-terminated). A global
+ * function: checked once per program. */
+__noinline __u64 ward_applet_hash(struct ward_scratch *s)
 {
 	__u64 h = WARD_FNV_OFFSET;
 
@@ -292,9 +293,14 @@ __noinline int ward_applet_key(struct ward_scratch *s)
 		return 0;
 	for (int i = 0; i < WARD_APPLET_MAX && s->applet[i]; i++)
 		h = (h ^ (__u8)s->applet[i]) * WARD_FNV_PRIME;
+	return h;
+}
+
+/* The APPLET key of the name in s->applet into s->ko. */
+static __always_inline void ward_applet_key(struct ward_scratch *s)
+{
 	s->ko.n = 0;
-	keys_add(&s->ko, WARD_KEY_APPLET, h);
-	return 0;
+	keys_add(&s->ko, WARD_KEY_APPLET, ward_applet_hash(s));
 }
 
 /* One EXACT key holding a number (capabilities, socket kinds, syscalls). */
@@ -450,9 +456,13 @@ static __always_inline void step_policy(struct ward_scratch *s)
 		st->phase = WARD_PH_DONE;
 		return;
 	}
-	if (pk->k.n_source_sets && r->have_exe) {
-		if (!st->exe_walked) {
-			ward_walk(s, 1);
+	if (pk->k.n_source_sets && (r->have_exe || r->src_applet)) {
+		if (!st->exe_walked) { /* the exe's keys, then the name it runs as */
+			s->ks.n = 0;
+			if (r->have_exe)
+				ward_walk(s, 1);
+			if (r->src_applet)
+				keys_add(&s->ks, WARD_KEY_APPLET, r->src_applet);
 			st->exe_walked = 1;
 		}
 		st->nsrc = s->ks.n;

@@ -224,8 +224,9 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 		    o->key.domain == 0 || o->key.domain >= WARD_DOM_MAX || o->key.kind == 0 ||
 		    o->key.kind >= WARD_KEY_MAX || !str_ok(b, o->str_off))
 			BAD("object key has an invalid policy, domain or kind");
-		if (o->key.kind == WARD_KEY_APPLET && o->key.domain != WARD_DOM_EXEC)
-			BAD("applet keys belong to the exec table");
+		if (o->key.kind == WARD_KEY_APPLET && o->key.domain != WARD_DOM_EXEC &&
+		    o->key.domain != WARD_DOM_SOURCE)
+			BAD("applet keys belong to the exec and source tables");
 		if ((o->key.kind == WARD_KEY_ANCESTOR) != (o->key.domain == WARD_DOM_PROTECT))
 			BAD("ancestor keys, and only they, belong to the protect table");
 		if (i > 0 && wb_obj_key_cmp(&b->objects[i - 1].key, &o->key) >= 0)
@@ -234,9 +235,14 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 				     o->key.kind == WARD_KEY_GLOB, false, ret_why);
 		if (r < 0)
 			return r;
-		for (uint32_t c = o->val.cand_first; c < o->val.cand_first + o->val.cand_count; c++)
+		for (uint32_t c = o->val.cand_first; c < o->val.cand_first + o->val.cand_count;
+		     c++) {
 			if ((o->key.kind == WARD_KEY_GLOB) != (b->cands[c].aux != WARD_NONE))
 				BAD("glob candidates must name a pattern, others must not");
+			if (o->key.kind == WARD_KEY_APPLET && o->key.domain == WARD_DOM_SOURCE &&
+			    b->rules[b->cands[c].rule].k.action == WARD_ACT_ALLOW)
+				BAD("an allow rule's fromSource cannot name an applet");
+		}
 	}
 	for (size_t i = 0; i < b->n_cidrs; i++) {
 		const struct wb_cidr *c = &b->cidrs[i];

@@ -279,9 +279,13 @@ struct ward_cgroup_policies {
 	ward_u32 flags; /* enum ward_cg_flags, from ward_bundle_cg_flags() */
 };
 
-/* What the policies of a cgroup need the programs to read before deciding. */
+/* What the policies of a cgroup need the programs to read before deciding:
+ * the acting executable for the domains (bit 1 << enum ward_domain) where
+ * one has fromSource rules, and the name it runs as (an applet) when one of
+ * those names a program by it. */
+#define WARD_CG_SOURCE(domain) (1u << (domain))
 enum ward_cg_flags {
-	WARD_CG_SOURCE = 1u << 0, /* one has fromSource sets: the acting executable */
+	WARD_CG_SRC_APPLET = 1u << 16,
 };
 
 _Static_assert(sizeof(struct ward_obj_key) == 16, "ward_obj_key layout");

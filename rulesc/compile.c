@@ -273,9 +273,11 @@ static bool in_program_dir(const char *path, const char *base)
 
 /* An exact exec path of a program directory also names what a program runs
  * as (argv[0]'s basename: the applet of a multi-call binary; docs/rules.md,
- * "Applets"), once per rule and name. */
-static void add_applet(struct comp *c, uint32_t policy, const struct rc_paths *ps, size_t i,
-		       uint32_t rule, uint32_t mask, uint16_t src_set)
+ * "Applets"), once per rule and name: in the exec table, and in the source
+ * table when the rule only alerts or blocks (argv[0] is the caller's to
+ * choose, so it never earns an allow). */
+static void add_applet(struct comp *c, uint32_t policy, uint16_t domain, const struct rc_paths *ps,
+		       size_t i, uint32_t rule, uint32_t mask, uint16_t src_set)
 {
 	const char *base = strrchr(ps->v[i].path, '/') + 1;
 
@@ -288,12 +290,13 @@ static void add_applet(struct comp *c, uint32_t policy, const struct rc_paths *p
 		    in_program_dir(ps->v[j].path, b))
 			return;
 	}
-	add_ent(c, policy, WARD_DOM_EXEC, WARD_KEY_APPLET, ward_hash(base, strlen(base)), base,
-		rule, mask, WARD_NONE, src_set, &ps->v[i].loc);
+	add_ent(c, policy, domain, WARD_KEY_APPLET, ward_hash(base, strlen(base)), base, rule, mask,
+		WARD_NONE, src_set, &ps->v[i].loc);
 }
 
+/* applets: exact paths of program directories also name applets (add_applet()). */
 static void add_paths(struct comp *c, uint32_t policy, uint16_t domain, const struct rc_paths *ps,
-		      uint32_t rule, uint32_t mask, uint16_t src_set)
+		      uint32_t rule, uint32_t mask, uint16_t src_set, bool applets)
 {
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct rc_pathobj *o = &ps->v[i];
@@ -301,8 +304,8 @@ static void add_paths(struct comp *c, uint32_t policy, uint16_t domain, const st
 
 		add_ent(c, policy, domain, (uint16_t)o->kind, ward_hash(o->path, strlen(o->path)),
 			o->path, rule, mask, aux, src_set, &o->loc);
-		if (domain == WARD_DOM_EXEC && o->kind == WARD_KEY_EXACT)
-			add_applet(c, policy, ps, i, rule, mask, src_set);
+		if (applets && o->kind == WARD_KEY_EXACT)
+			add_applet(c, policy, domain, ps, i, rule, mask, src_set);
 	}
 }
 
@@ -317,7 +320,7 @@ static void add_netm(struct comp *c, uint32_t policy, uint32_t op, const struct 
 	if (m->unix_paths.n) {
 		add_paths(c, policy,
 			  op == WARD_NET_CONNECT ? WARD_DOM_UNIX_CONNECT : WARD_DOM_UNIX_BIND,
-			  &m->unix_paths, rule, 1, 0);
+			  &m->unix_paths, rule, 1, 0, false);
 		return;
 	}
 	ps = portset_idx(c, m);
@@ -343,10 +346,10 @@ static void emit_rule(struct comp *c, uint32_t policy, const struct rc_rule *r, 
 	case WARD_CLS_EXEC:
 	case WARD_CLS_FILE:
 		add_paths(c, policy, r->cls == WARD_CLS_EXEC ? WARD_DOM_EXEC : WARD_DOM_FILE,
-			  &r->objs, idx, r->access, src_set);
+			  &r->objs, idx, r->access, src_set, r->cls == WARD_CLS_EXEC);
 		if (src_set)
 			add_paths(c, policy, WARD_DOM_SOURCE, &r->sources, idx, 1u << (src_set - 1),
-				  0);
+				  0, r->action != WARD_ACT_ALLOW);
 		break;
 	case WARD_CLS_NET:
 		add_netm(c, policy, WARD_NET_CONNECT, &r->connect, idx);

@@ -77,10 +77,23 @@ uint32_t ward_bundle_cg_flags(const struct ward_bundle *b, const uint32_t *ids, 
 {
 	uint32_t flags = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (ids[i] >= 1 && ids[i] <= b->n_policies &&
-		    b->policies[ids[i] - 1].k.n_source_sets)
-			flags |= WARD_CG_SOURCE;
+	for (size_t o = 0; o < b->n_objects; o++) {
+		const struct wb_object *ob = &b->objects[o];
+		size_t i;
+
+		for (i = 0; i < n && ids[i] != ob->key.policy_id; i++)
+			;
+		if (i == n)
+			continue;
+		if (ob->key.domain == WARD_DOM_SOURCE) {
+			if (ob->key.kind == WARD_KEY_APPLET)
+				flags |= WARD_CG_SRC_APPLET;
+			continue;
+		}
+		for (uint32_t c = 0; c < ob->val.cand_count; c++)
+			if (b->cands[ob->val.cand_first + c].src_set)
+				flags |= WARD_CG_SOURCE(ob->key.domain);
+	}
 	return flags;
 }
 
@@ -242,10 +255,14 @@ static void eval_policy(const struct ward_bundle *b, uint32_t id, const struct r
 	m->mode = p->k.mode;
 	if (m->action == WARD_ACT_NONE)
 		return;
-	if ((ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN) && ev->parent && p->k.n_source_sets) {
+	if ((ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN) && p->k.n_source_sets) {
 		struct walk s = { .b = b, .policy = id, .domain = WARD_DOM_SOURCE, .best = 0 };
 
-		walk_path(&s, ev->parent);
+		if (ev->parent)
+			walk_path(&s, ev->parent);
+		if (ev->parent_applet)
+			consider(&s, WARD_KEY_APPLET,
+				 ward_hash(ev->parent_applet, strlen(ev->parent_applet)));
 		w.src_mask = s.best;
 	}
 	switch (ev->op) {

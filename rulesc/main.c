@@ -663,7 +663,7 @@ static void help_explain(void)
 {
 	printf("Usage: rulesc explain (--bundle FILE | DIR|FILE...) (--container NAME [--image "
 	       "IMAGE]\n"
-	       "                      [--label KEY=VALUE]... | --host) [--parent EXE] EVENT\n"
+	       "                      [--label KEY=VALUE]... | --host) [--parent EXE|NAME] EVENT\n"
 	       "EVENT is one of:\n"
 	       "  exec PATH                 open PATH ACCESS (read, write, create, unlink, ...)\n"
 	       "  exec NAME                 the name a program runs as (argv[0], an applet)\n"
@@ -671,6 +671,8 @@ static void help_explain(void)
 	       "  connect /unix/socket      bind /unix/socket\n"
 	       "  socket raw|packet         capability NAME      syscall NAME\n"
 	       "  rename PATH               PATH renamed, moved or mounted over\n"
+	       "--parent: the acting process (what fromSource matches), by its executable or\n"
+	       "by the name it runs as (a multi-call server's applet: httpd).\n"
 	       "Prints which policy and rule decide, with action, mode and the table entry\n"
 	       "that matched, using the compiled tables the kernel reads.\n");
 }
@@ -790,8 +792,10 @@ static int cmd_explain(int argc, char **argv)
 			ct.host = true;
 			break;
 		case 'p':
-			if (optarg[0] != '/')
-				return usage_error("explain", "--parent takes an absolute path");
+			if (!optarg[0] || (optarg[0] != '/' && strchr(optarg, '/')))
+				return usage_error("explain",
+						   "--parent takes an absolute path or the "
+						   "name the process runs as");
 			parent = optarg;
 			break;
 		case 'h':
@@ -820,7 +824,10 @@ static int cmd_explain(int argc, char **argv)
 	r = parse_event(argv + first_verb, argc - first_verb, &ev);
 	if (r)
 		return r;
-	ev.parent = parent;
+	if (parent && parent[0] == '/')
+		ev.parent = parent;
+	else
+		ev.parent_applet = parent;
 	ct.label_keys = keys;
 	ct.label_values = vals;
 	r = get_bundle(bundle, argv + optind, first_verb - optind, NULL, &b);

@@ -1415,8 +1415,10 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 	if ((v = ynode_get(n, "parent"))) {
 		if (!get_str(c, v, "parent"))
 			return false;
-		if (v->str[0] != '/') {
-			perr(c, v, "bad-path", "write the absolute path of the acting binary",
+		if (!v->str[0] || (v->str[0] != '/' && strchr(v->str, '/'))) {
+			perr(c, v, "bad-path",
+			     "write the absolute path of the acting binary, or the name it runs "
+			     "as (an applet: httpd)",
 			     "'%s' is not an absolute path", v->str);
 			return false;
 		}

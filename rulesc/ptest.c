@@ -13,7 +13,8 @@ int rc_case_event(const struct rc_case *tc, struct rc_event *ret)
 	struct rc_event ev = {
 		.op = (enum rc_event_op)tc->op,
 		.path = tc->path,
-		.parent = tc->parent,
+		.parent = tc->parent && tc->parent[0] == '/' ? tc->parent : NULL,
+		.parent_applet = tc->parent && tc->parent[0] != '/' ? tc->parent : NULL,
 		.access = tc->access,
 		.stdio_socket = tc->stdio_socket,
 		.terminal = tc->terminal,

@@ -45,14 +45,16 @@ enum rc_event_op {
 
 struct rc_event {
 	enum rc_event_op op;
-	const char *path;   /* exec, open, unix sockets: absolute, normalised */
-	const char *applet; /* exec: instead of path, the name a program runs as (argv[0]'s
+	const char *path;	   /* exec, open, unix sockets: absolute, normalised */
+	const char *applet;	   /* exec: instead of path, the name a program runs as (argv[0]'s
 			     * basename, or a multi-call binary's applet: docs/rules.md) */
-	const char *parent; /* executable of the acting process, NULL if unknown */
-	uint32_t access;    /* open: one enum ward_access bit */
-	bool stdio_socket;  /* exec: standard input, output or error is a socket */
-	bool terminal;	    /* exec: the program has a controlling terminal */
-	uint8_t addr[16];   /* connect/bind: IPv6 or IPv4-mapped */
+	const char *parent;	   /* executable of the acting process, NULL if unknown */
+	const char *parent_applet; /* exec, open: the name the acting process runs as (its
+				    * applet), NULL if none */
+	uint32_t access;	   /* open: one enum ward_access bit */
+	bool stdio_socket;	   /* exec: standard input, output or error is a socket */
+	bool terminal;		   /* exec: the program has a controlling terminal */
+	uint8_t addr[16];	   /* connect/bind: IPv6 or IPv4-mapped */
 	uint16_t port;
 	uint32_t proto; /* enum ward_proto bit */
 	uint32_t num;	/* socket kind, capability or syscall number */

@@ -45,6 +45,10 @@ int ward_decide_test(struct xdp_md *ctx)
 	if (bpf_probe_read_kernel_str(s->exe, DECIDE_PATH, io->exe) < 0 ||
 	    bpf_probe_read_kernel_str(s->obj, DECIDE_PATH, io->obj) < 0)
 		return XDP_ABORTED;
+	if (bpf_probe_read_kernel_str(s->applet, sizeof(s->applet), io->src_applet) < 0)
+		return XDP_ABORTED;
+	if (s->applet[0]) /* as exe_for_decision() */
+		s->req.src_applet = ward_applet_hash(s);
 	if (bpf_probe_read_kernel_str(s->applet, sizeof(s->applet), io->applet) < 0)
 		return XDP_ABORTED;
 	if (io->domain == WARD_DOM_SOCKET || io->domain == WARD_DOM_CAP ||

@@ -25,6 +25,7 @@ struct decide_io {
 	char obj[DECIDE_PATH]; /* path events */
 	char exe[DECIDE_PATH]; /* the acting executable when have_exe */
 	char applet[32];       /* exec by the name a program runs as, instead of obj */
+	char src_applet[32];   /* the name the acting process runs as, when have_exe */
 	/* out */
 	__u32 targeted;
 	__u32 policy, rule;

@@ -74,8 +74,10 @@ static const char *const globs[] = { "*.sh",	   "py*",  "python3.[0-9]*", "[!a]*
 				     "*.[ps][e]m", "??*",  "a\\\\*b",	     "[]a]*" };
 static const char *const exes[] = { "/usr/sbin/nginx", "/bin/busybox", "/usr/bin/python3",
 				    "/opt/app/run.sh" };
-static const char *const sources[] = { "/usr/sbin/nginx", "/bin/busybox", "/usr/bin/",
-				       "\"/usr/bin/py*\"", "/opt/app/" };
+static const char *const sources[] = { "/usr/sbin/nginx",  "/bin/busybox", "/usr/bin/",
+				       "\"/usr/bin/py*\"", "/opt/app/",	   "/usr/sbin/httpd" };
+/* names an acting process runs as (a multi-call server's applet) */
+static const char *const runs_as[] = { "httpd", "nginx", "sh", "busybox" };
 static const char *const cidrs[] = { "10.0.0.0/8", "10.1.0.0/16",    "127.0.0.1",
 				     "0.0.0.0/0",  "\"::1\"",	     "\"2001:db8::/32\"",
 				     "\"::/0\"",   "192.168.1.0/24", "10.1.2.3" };
@@ -285,6 +287,7 @@ static void gen_event(struct gen_event *g)
 	g->ev.op = PICK(ops);
 	g->parent = rnd(3) ? PICK(exes) : NULL;
 	g->ev.parent = g->parent;
+	g->ev.parent_applet = g->parent && rnd(2) ? PICK(runs_as) : NULL;
 	switch (g->ev.op) {
 	case RC_EV_EXEC:
 	case RC_EV_OPEN:
@@ -421,6 +424,9 @@ static int kernel_decide(int prog_fd, uint64_t cgid, const struct gen_event *g,
 	if (g->parent && (ev->op == RC_EV_EXEC || ev->op == RC_EV_OPEN)) {
 		io->have_exe = 1;
 		(void)snprintf(io->exe, sizeof(io->exe), "%s", g->parent);
+		if (ev->parent_applet)
+			(void)snprintf(io->src_applet, sizeof(io->src_applet), "%s",
+				       ev->parent_applet);
 	}
 	in = *io;
 	memset(io, 0, sizeof(*io));
@@ -445,14 +451,15 @@ enum cover {
 	COV_ANCESTOR,
 	COV_CIDR,
 	COV_NUMBER,
-	COV_SOURCE, /* a fromSource rule decided */
-	COV_MULTI,  /* more than one policy governed the event */
+	COV_SOURCE,	/* a fromSource rule decided */
+	COV_SRC_APPLET, /* ... that held by the name the acting process runs as */
+	COV_MULTI,	/* more than one policy governed the event */
 	COV__COUNT,
 };
 
 static const char *const cover_names[COV__COUNT] = {
-	"exact",    "dir-recursive", "dir-direct", "glob",	 "applet",
-	"ancestor", "cidr",	     "number",	   "fromSource", "several-policies",
+	"exact", "dir-recursive", "dir-direct", "glob",		 "applet",	     "ancestor",
+	"cidr",	 "number",	  "fromSource", "source-applet", "several-policies",
 };
 
 struct stats {
@@ -495,10 +502,11 @@ static void describe(const struct gen_event *g, char *buf, size_t size)
 	}
 	(void)snprintf(
 		buf, size,
-		"op %d path %s applet %s parent %s access 0x%x addr %s port %u proto %u num %u",
+		"op %d path %s applet %s parent %s (as %s) access 0x%x addr %s port %u proto %u "
+		"num %u",
 		ev->op, ev->path ? ev->path : "-", ev->applet ? ev->applet : "-",
-		g->parent ? g->parent : "-", ev->access, a[0] ? a : "-", ev->port, ev->proto,
-		ev->num);
+		g->parent ? g->parent : "-", ev->parent_applet ? ev->parent_applet : "-",
+		ev->access, a[0] ? a : "-", ev->port, ev->proto, ev->num);
 }
 
 /* One case on both sides; prints a mismatch. */
@@ -521,6 +529,16 @@ static int compare(int prog_fd, const struct ward_bundle *b, const char *set_nam
 		return err;
 	st->cases++;
 	count_cover(b, &d, st);
+	if (g->ev.parent_applet && (g->ev.op == RC_EV_EXEC || g->ev.op == RC_EV_OPEN)) {
+		struct rc_event plain = g->ev;
+		struct ward_decision dp;
+
+		plain.parent_applet = NULL;
+		if (ward_eval(b, ids, (size_t)n_ids, &plain, &dp) == 0 &&
+		    (dp.effective != d.effective || dp.decider != d.decider ||
+		     (d.decider != WARD_NONE && dp.m[dp.decider].rule != d.m[d.decider].rule)))
+			st->cover[COV_SRC_APPLET]++;
+	}
 	if (d.effective != WARD_ACT_ALLOW) {
 		const struct ward_match *m = &d.m[d.decider];
 

@@ -6,6 +6,9 @@
 # its usual path) is allowed and raises no alert. The policy's cgroup carries the
 # fromSource flag, so the hook reads the acting executable before it decides
 # (exe_for_decision, lsm/enforce.bpf.h); without that read the rule would never hold.
+# A multi-call server is named by the name it runs as: with fromSource /usr/sbin/httpd,
+# busybox's httpd applet (`busybox httpd`, whose executable is /bin/busybox) serving
+# /data/page is killed, and the alert names it; the same page read by cat is allowed.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -23,6 +26,9 @@ spec:
   rules:
     - name: no-secret-from-srv
       file: {paths: [/data/secret], access: [read], fromSource: [/data/srv/]}
+      action: block
+    - name: no-page-from-httpd
+      file: {paths: [/data/page], access: [read], fromSource: [/usr/sbin/httpd]}
       action: block
 YAML
 
@@ -49,6 +55,19 @@ rc=0" ] || fail "/bin/cat is not in fromSource but its read failed: $got"
 echo "ok: the same read by /bin/cat is allowed"
 sleep 1 # an alert would be on its way through the ring buffer by now
 assert_none "no alert for /bin/cat" "$out" "$alert"' and .exe != "/data/srv/cat"'
+
+ctr_exec "$A" sh -c "echo page-$r >/data/page" || fail "writing /data/page in $A"
+ctr_exec "$A" busybox httpd -p 127.0.0.1:8080 -h /data || fail "starting busybox httpd in $A"
+# (nc, not wget: the rootfs has no resolver files and busybox wget crashes without them)
+fetch() { ctr_exec "$A" sh -c 'printf "GET /page HTTP/1.0\r\n\r\n" | nc -w 3 127.0.0.1 8080'; }
+alert='.tracker == "alert" and .object == "/data/page"'
+wait_event w 30 "$alert" -- fetch
+assert_event "the server's read is killed, named by the applet it runs as" \
+	"$(first_event "$out" "$alert")" \
+	'.rule == "no-page-from-httpd" and .action == "block" and .level == "sigkill" and
+	 .exe == "/bin/busybox"'
+[ "$(ctr_exec "$A" cat /data/page)" = "page-$r" ] || fail "cat, not a server, could not read /data/page"
+echo "ok: the page read by cat is allowed"
 ward_stop w
 check_alert_schema "$out"
 echo "PASS"

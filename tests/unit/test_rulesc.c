@@ -363,6 +363,49 @@ static void test_reader_rejects(void **state)
 	free(buf);
 }
 
+/* A source applet key (argv[0], the caller's choice) never earns an allow: a
+ * bundle whose allow rule has one is refused, even with a valid hash. */
+static void test_reader_rejects_allow_by_applet(void **state)
+{
+	static const char yaml[] = "apiVersion: ward.dev/v1\n"
+				   "kind: Policy\n"
+				   "metadata: {name: p}\n"
+				   "spec:\n"
+				   "  selector: {containers: [\"*\"]}\n"
+				   "  mode: enforce\n"
+				   "  defaults: {exec: allow}\n"
+				   "  rules:\n"
+				   "    - name: r\n"
+				   "      exec: {paths: [/bin/sh], fromSource: [/usr/sbin/httpd]}\n"
+				   "      action: block\n";
+	struct ward_bundle *b = NULL;
+	const struct wb_header *h;
+	const struct wb_section *sec;
+	const char *why = NULL;
+	uint8_t *buf;
+	size_t len;
+	bool found = false;
+
+	(void)state;
+	ward_bundle_free(compile(yaml, &buf, &len));
+	h = (const struct wb_header *)buf;
+	sec = (const struct wb_section *)(buf + h->header_size);
+	for (uint32_t i = 0; i < h->n_sections; i++) {
+		if (sec[i].type != WB_SEC_RULES)
+			continue;
+		assert_int_equal(sec[i].count, 1);
+		((struct wb_rule *)(buf + sec[i].offset))->k.action = WARD_ACT_ALLOW;
+		found = true;
+	}
+	assert_true(found);
+	assert_int_equal(wb_sha256(buf + h->header_size, h->total_size - h->header_size,
+				   ((struct wb_header *)buf)->sha256),
+			 0);
+	assert_int_equal(ward_bundle_open(buf, len, &b, &why), -EINVAL);
+	assert_non_null(strstr(why, "applet"));
+	free(buf);
+}
+
 static int write_key(EVP_PKEY *k, bool priv, char *path)
 {
 	int fd = mkstemp(path);
@@ -466,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_roundtrip_deterministic),
 		cmocka_unit_test(test_reader_rejects),
+		cmocka_unit_test(test_reader_rejects_allow_by_applet),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_diagnostics),
 	};

@@ -9,7 +9,9 @@
 # started by a binary in /data/srv/ (the acting executable, read before the decision) and lets
 # the same binary started by /bin/env run. A rule on /usr/bin/telnet kills busybox's telnet
 # applet however it starts (by the shell's re-exec of itself, or as `busybox telnet`): the
-# name it runs as is decided after the exec (level sigkill).
+# name it runs as is decided after the exec (level sigkill). A multi-call server is named by
+# the name it runs as: with fromSource /usr/sbin/httpd, the CGI shell of busybox's httpd applet
+# (executable /bin/busybox) is refused.
 # vm-binaries: jq runc
 # vm-timeout: 150
 # shellcheck source=SCRIPTDIR/../lib.sh
@@ -39,6 +41,9 @@ spec:
     - name: no-telnet
       exec: {paths: [/usr/bin/telnet]}
       action: block
+    - name: no-sh-from-httpd
+      exec: {paths: [/bin/sh], fromSource: [/usr/sbin/httpd]}
+      action: block
 YAML
 }
 
@@ -54,6 +59,10 @@ start_ctr() { # ID
 	ln -s busybox "$b/rootfs/bin/env"
 	printf '#!/bin/nc -h\n' >"$b/rootfs/data/nc-script"
 	chmod +x "$b/rootfs/data/nc-script"
+	mkdir -p "$b/rootfs/data/www/cgi-bin"
+	printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho cgi-shell-ran\n' \
+		>"$b/rootfs/data/www/cgi-bin/t"
+	chmod +x "$b/rootfs/data/www/cgi-bin/t"
 	vm_runc_sleeper "$1"
 }
 start_ctr "$A"
@@ -106,6 +115,20 @@ vm_assert_eq "$(runc exec "$A" /bin/sh -c '/bin/busybox telnet 127.0.0.1 1 </dev
 	"rc=137" "enforce: busybox telnet is killed"
 vm_wait_for 20 "applet block alert" has_alert \
 	'.rule == "no-telnet" and .applet == "telnet" and .level == "sigkill"'
+cgi() { # CTR: the client from outside (nc in A is blocked), in the container's network
+	printf 'GET /cgi-bin/t HTTP/1.0\r\n\r\n' |
+		nsenter -t "$(runc state "$1" | jq .pid)" -n nc -w 5 127.0.0.1 8080
+}
+for c in "$A" "$B"; do
+	runc exec "$c" /bin/busybox httpd -p 127.0.0.1:8080 -h /data/www ||
+		vm_fail "busybox httpd does not start in $c"
+done
+cgi "$B" | grep -q cgi-shell-ran || vm_fail "B: the CGI shell of busybox httpd did not run"
+got=$(cgi "$A")
+echo "$got" | grep -q cgi-shell-ran && vm_fail "enforce: the CGI shell of busybox httpd ran: $got"
+vm_wait_for 20 "fromSource block alert for a multi-call server" has_alert \
+	'.rule == "no-sh-from-httpd" and .object == "/bin/sh" and .exe == "/bin/busybox" and
+	 .level == "lsm"'
 vm_assert_eq "$(tool "$B" | head -n 1)" "ok-$token" "container B untouched"
 vm_assert_eq "$(/bin/busybox echo host-$token)" "host-$token" "host untouched"
 vm_assert_eq "$(alerts ".container.name == \"$B\"" | wc -l)" 0 "no alert for B"
