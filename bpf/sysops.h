@@ -18,6 +18,13 @@
 #define WARD_SYSOP_NR	  1024 /* syscall numbers per ABI */
 #define WARD_SYSOP_AT_CWD 0xff /* dfd[]: no dirfd argument, the name is relative to the cwd */
 
+/* OPEN: how dfd[0] says argument path[0] holds the open flags */
+enum ward_sysop_flags {
+	WARD_SYSOP_FLAGS_ARG = 0, /* the flags themselves (open, openat, open_by_handle_at) */
+	WARD_SYSOP_FLAGS_HOW,	  /* a struct open_how, flags its first 64 bits (openat2) */
+	WARD_SYSOP_FLAGS_TRUNC,	  /* none: the call always truncates (creat) */
+};
+
 enum ward_sysop_kind {
 	WARD_SYSOP_NONE = 0,
 	WARD_SYSOP_OPEN,    /* returned an open file: its path, access from its mode */
@@ -35,7 +42,8 @@ struct ward_sysop {
 	__u8 n_paths;
 	__u8 dfd[2];  /* argument index of each path's dirfd, or WARD_SYSOP_AT_CWD */
 	__u8 path[2]; /* argument index of each path (FD/BIND/CONNECT: of the fd;
-		       * SENDTO/SENDMSG: of the fd, of the address or msghdr) */
+		       * SENDTO/SENDMSG: of the fd, of the address or msghdr;
+		       * OPEN: of the open flags, read as dfd[0] says) */
 	__u8 n_want;  /* GATE: how many of want[] must match arguments 0.. */
 	__u8 pad;
 	/* enum ward_access bits of each path: what enforcement decides and what

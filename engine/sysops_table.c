@@ -11,9 +11,9 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define CWD WARD_SYSOP_AT_CWD
-#define OPEN                            \
-	{                               \
-		.kind = WARD_SYSOP_OPEN \
+#define OPEN(how, flags)                                                         \
+	{                                                                        \
+		.kind = WARD_SYSOP_OPEN, .dfd = { how, 0 }, .path = { flags, 0 } \
 	}
 #define PATH(d, p, acc)                                                                     \
 	{                                                                                   \
@@ -48,11 +48,11 @@ static const struct {
 	const char *name;
 	struct ward_sysop op;
 } op_table[] = {
-	{ "open", OPEN },
-	{ "creat", OPEN },
-	{ "openat", OPEN },
-	{ "openat2", OPEN },
-	{ "open_by_handle_at", OPEN },
+	{ "open", OPEN(WARD_SYSOP_FLAGS_ARG, 1) },
+	{ "creat", OPEN(WARD_SYSOP_FLAGS_TRUNC, 0) },
+	{ "openat", OPEN(WARD_SYSOP_FLAGS_ARG, 2) },
+	{ "openat2", OPEN(WARD_SYSOP_FLAGS_HOW, 2) },
+	{ "open_by_handle_at", OPEN(WARD_SYSOP_FLAGS_ARG, 2) },
 	{ "unlink", PATH(CWD, 0, WARD_ACC_UNLINK) },
 	{ "unlinkat", PATH(0, 1, WARD_ACC_UNLINK) },
 	{ "rmdir", PATH(CWD, 0, WARD_ACC_UNLINK) },

@@ -31,6 +31,7 @@
 #define UNIX_PATH_MAX  108
 #define S_IFMT	       00170000
 #define S_IFSOCK       0140000
+#define S_IFREG	       0100000
 #define FMODE_READ     0x1
 #define FMODE_WRITE    0x2
 #define FMODE_EXEC     0x20

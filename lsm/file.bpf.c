@@ -248,15 +248,35 @@ int BPF_PROG(ward_path_truncate, const struct path *path, int ret)
 
 /* ---- without BPF-LSM: after the syscall ------------------------------------------------------ */
 
+/* Whether the open asked to truncate (O_TRUNC, which the kernel clears from
+ * the file's flags once open): from the syscall's flags argument. An
+ * open_how the kernel read a moment ago but that cannot be read now (another
+ * thread unmapped it) counts as truncating: never decided on less. */
+static __always_inline bool open_truncates(const volatile struct ward_sysop *op,
+					   struct pt_regs *regs, bool compat)
+{
+	unsigned long arg;
+	__u64 flags = 0;
+
+	if (op->dfd[0] == WARD_SYSOP_FLAGS_TRUNC)
+		return true;
+	arg = sysop_arg(regs, compat, op->path[0]);
+	if (op->dfd[0] == WARD_SYSOP_FLAGS_ARG)
+		flags = arg;
+	else if (bpf_probe_read_user(&flags, sizeof(flags), (const void *)arg))
+		return true;
+	return flags & O_TRUNC;
+}
+
 /*
  * A successful open, decided on the way out of the syscall from the file it
  * returned (the object the kernel resolved, as the container sees it): the
- * access is the file's mode (O_TRUNC is a write; a file the open created is
- * also a create). The open has happened (a created file exists, O_TRUNC has
- * truncated); a blocked one kills the process before it returns to user
- * space.
+ * access is the file's mode, and a truncation (a write too) when the call
+ * truncated an existing regular file; a file the open created is a create.
+ * The open has happened (a created file exists, O_TRUNC has truncated); a
+ * blocked one kills the process before it returns to user space.
  */
-static __always_inline void open_after(struct task_struct *t, long ret)
+static __always_inline void open_after(struct task_struct *t, long ret, bool trunc)
 {
 	struct ward_scratch *s;
 	unsigned int fmode;
@@ -269,11 +289,13 @@ static __always_inline void open_after(struct task_struct *t, long ret)
 	fmode = BPF_CORE_READ(f, f_mode);
 	if (fmode & FMODE_READ)
 		mask |= WARD_ACC_READ;
-	if ((fmode & FMODE_WRITE) || (BPF_CORE_READ(f, f_flags) & O_TRUNC))
+	if (fmode & FMODE_WRITE)
 		mask |= WARD_ACC_WRITE;
 	if (fmode & FMODE_CREATED)
 		mask |= WARD_ACC_CREATE;
-	if (!mask) /* O_PATH */
+	else if (trunc && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFREG)
+		mask |= WARD_ACC_WRITE | WARD_ACC_TRUNCATE; /* as do_open() decides */
+	if (!mask)					    /* O_PATH */
 		return;
 	s = cpu_request(WARD_CLS_FILE, WARD_OP_OPEN, WARD_DOM_FILE, mask);
 	if (!s)
@@ -344,7 +366,7 @@ int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
 	if (!op)
 		return 0;
 	if (op->kind == WARD_SYSOP_OPEN) {
-		open_after(t, ret);
+		open_after(t, ret, open_truncates(op, regs, compat));
 	} else if ((op->kind == WARD_SYSOP_PATH || op->kind == WARD_SYSOP_FD) && ret == 0) {
 		change_one(t, regs, compat, op, 0);
 		if (op->n_paths > 1)

@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Truncation without BPF-LSM (the host kernel): a rule on `access: [truncate]` for a log
 # directory reports truncate(2) of a log (audit mode: the truncation happens, an alert with
-# access "truncate,write"), while appending to the same log, a write, raises nothing.
-# (O_TRUNC opens are seen as truncations under BPF-LSM; without it an open is decided after
-# it returned, when the kernel no longer says it truncated: docs/threat-model.md.)
+# access "truncate,write"), and so does an O_TRUNC open of it (`: >log`: the open is
+# decided after it returned, the truncation read from the syscall's flags argument), while
+# appending to the same log, a write, and creating a new log with O_TRUNC raise nothing.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -39,6 +39,13 @@ assert_event "truncation alert" "$ev" \
 assert_none "the append raised no alert" "$out" "$alert"' and (.access | split(",") | index("truncate") | not)'
 [ "$(events "$out" "$alert" | jq -s 'map(.pid) | unique | length')" -ge 1 ] || fail "no alert"
 echo "ok: truncate(2) of a log is reported, an append is not"
+
+ctr_exec "$A" sh -c "echo new >/data/log/new.log" || fail "creating new.log"
+wait_event w 30 "$alert"' and .object == "/data/log/app.log" and .comm == "sh"' -- \
+	ctr_exec "$A" sh -c ": >/data/log/app.log"
+echo "ok: an O_TRUNC open of a log is reported"
+sleep 1 # an alert for new.log would be on its way through the ring buffer by now
+assert_none "creating a log with O_TRUNC is no truncation" "$out" "$alert"' and .object == "/data/log/new.log"'
 ward_stop w
 check_alert_schema "$out"
 echo "PASS"
