@@ -70,6 +70,14 @@ static __always_inline __u32 exec_mask(void)
 	return m;
 }
 
+/* An exec's conditions, when a policy of the cgroup has exec rules with a
+ * stdio condition (three fd lookups less per exec otherwise). */
+static __always_inline void exec_conditions(struct ward_scratch *s)
+{
+	if (s->req.pols.flags & WARD_CG_EXEC_STDIO)
+		s->req.mask = exec_mask();
+}
+
 /* The per-CPU scratch with its request reset, when the current cgroup is
  * targeted; NULL otherwise. */
 static __always_inline struct ward_scratch *cpu_request(__u8 cls, __u8 op, __u16 domain, __u32 mask)

@@ -94,6 +94,7 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	struct ward_scratch *s;
 	struct ward_hold *h;
+	__u32 mask;
 
 	born = bpf_map_lookup_elem(&ward_pending, &cgid);
 	if (!born)
@@ -115,8 +116,9 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	h->pid = bpf_get_current_pid_tgid() >> 32;
 	h->uid = (__u32)bpf_get_current_uid_gid();
 	h->have_exe = 0;
-	h->stdio_socket = !!(exec_mask() & WARD_EXEC_STDIO_SOCKET);
-	h->terminal = !!(exec_mask() & WARD_EXEC_TERMINAL);
+	mask = exec_mask();
+	h->stdio_socket = !!(mask & WARD_EXEC_STDIO_SOCKET);
+	h->terminal = !!(mask & WARD_EXEC_TERMINAL);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	if (bpf_probe_read_kernel_str(h->name, sizeof(h->name), name) < 0)
 		h->name[0] = '\0';
@@ -156,9 +158,10 @@ static __always_inline void exec_applet(struct ward_scratch *s, __u32 done1, __u
 {
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 
-	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
-	if (!ward_targeted(&s->req))
+	ward_req_init(&s->req, WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
+	if (!ward_targeted(&s->req) || !(s->req.pols.flags & WARD_CG_APPLET))
 		return;
+	exec_conditions(s);
 	s->req.exe_read = 1; /* the acting binary is gone */
 	if (!ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
 		return;
@@ -184,11 +187,12 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 
 	if (ret)
 		return ret;
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
 	if (!s) {
 		exec_hold(bprm->interp, bprm);
 		return 0;
 	}
+	exec_conditions(s);
 	exe_for_decision(s);
 	exec_invoked(s, bprm->interp);
 	if (bpf_d_path((struct path *)&bprm->file->f_path, s->obj, sizeof(s->obj)) <= 0) {
@@ -275,11 +279,12 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	const char *name = (void *)ctx + (ctx->__data_loc_filename & 0xFFFF);
 	struct ward_scratch *s;
 
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
 	if (!s) {
 		exec_hold(name, NULL);
 		return 0;
 	}
+	exec_conditions(s);
 	s->req.exe_read = 1; /* the acting binary is gone: never read (unknown in alerts) */
 	exec_invoked(s, name);
 	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
@@ -305,9 +310,10 @@ int ward_tp_applet(struct trace_event_raw_sched_process_exec *ctx)
 
 	__u32 done;
 
-	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, exec_mask());
-	if (!s)
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
+	if (!s || !(s->req.pols.flags & WARD_CG_APPLET))
 		return 0;
+	exec_conditions(s);
 	/* the rules bprm_check_security decided by: not again (uncounted) */
 	s->req.exe_read = 1;
 	s->req.nocount = 1;

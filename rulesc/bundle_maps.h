@@ -282,10 +282,14 @@ struct ward_cgroup_policies {
 /* What the policies of a cgroup need the programs to read before deciding:
  * the acting executable for the domains (bit 1 << enum ward_domain) where
  * one has fromSource rules, and the name it runs as (an applet) when one of
- * those names a program by it. */
+ * those names a program by it; for an exec, the name the new program runs as
+ * when an exec rule names one, and its standard streams and terminal when an
+ * exec rule has a stdio condition. */
 #define WARD_CG_SOURCE(domain) (1u << (domain))
 enum ward_cg_flags {
 	WARD_CG_SRC_APPLET = 1u << 16,
+	WARD_CG_APPLET = 1u << 17,
+	WARD_CG_EXEC_STDIO = 1u << 18,
 };
 
 _Static_assert(sizeof(struct ward_obj_key) == 16, "ward_obj_key layout");

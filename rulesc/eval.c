@@ -90,9 +90,17 @@ uint32_t ward_bundle_cg_flags(const struct ward_bundle *b, const uint32_t *ids, 
 				flags |= WARD_CG_SRC_APPLET;
 			continue;
 		}
-		for (uint32_t c = 0; c < ob->val.cand_count; c++)
-			if (b->cands[ob->val.cand_first + c].src_set)
+		if (ob->key.domain == WARD_DOM_EXEC && ob->key.kind == WARD_KEY_APPLET)
+			flags |= WARD_CG_APPLET;
+		for (uint32_t c = 0; c < ob->val.cand_count; c++) {
+			const struct ward_cand *cd = &b->cands[ob->val.cand_first + c];
+
+			if (cd->src_set)
 				flags |= WARD_CG_SOURCE(ob->key.domain);
+			if (ob->key.domain == WARD_DOM_EXEC &&
+			    (cd->mask & (WARD_EXEC_STDIO_SOCKET | WARD_EXEC_TERMINAL)))
+				flags |= WARD_CG_EXEC_STDIO;
+		}
 	}
 	return flags;
 }
