@@ -350,8 +350,8 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
  * *at and f* forms) decided on the names passed, made absolute against the
  * dirfd or cwd as the container sees them: not resolved (a symlink or ".." in
  * a name is taken as written; docs/threat-model.md). A blocked one kills the
- * caller. Any other syscall pays one invocation, the targeting check and the
- * table lookup.
+ * caller. Any other syscall pays one invocation and one read of the table;
+ * only the syscalls of the table pay the targeting check.
  */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
@@ -360,10 +360,15 @@ int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
 	bool compat = t->thread_info.status & TS_COMPAT;
 	const volatile struct ward_sysop *op;
 
-	if (ret < 0 || !ward_current_targeted())
+	if (ret < 0)
 		return 0;
+	/* the table first: most syscalls are in none of its kinds, and it is
+	 * one read of this program's data, the targeting check two map lookups */
 	op = sysop_of(ward_sysops, regs, compat);
-	if (!op)
+	if (!op ||
+	    (op->kind != WARD_SYSOP_OPEN && op->kind != WARD_SYSOP_PATH &&
+	     op->kind != WARD_SYSOP_FD) ||
+	    !ward_current_targeted())
 		return 0;
 	if (op->kind == WARD_SYSOP_OPEN) {
 		open_after(t, ret, open_truncates(op, regs, compat));

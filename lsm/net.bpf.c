@@ -387,10 +387,11 @@ int BPF_PROG(ward_tp_unix, struct pt_regs *regs, long ret)
 	__u16 family = 0;
 	bool bind;
 
-	if (ret < 0 || (t->thread_info.status & TS_COMPAT) || !ward_current_targeted())
+	if (ret < 0 || (t->thread_info.status & TS_COMPAT))
 		return 0;
-	op = sysop_of(ward_sysops, regs, false);
-	if (!op || op->kind < WARD_SYSOP_BIND || op->kind == WARD_SYSOP_GATE)
+	op = sysop_of(ward_sysops, regs, false); /* before the targeting check: cheaper */
+	if (!op || op->kind < WARD_SYSOP_BIND || op->kind == WARD_SYSOP_GATE ||
+	    !ward_current_targeted())
 		return 0;
 	bind = op->kind == WARD_SYSOP_BIND;
 	/* bind, connect: the address is argument 1; sendto, sendmsg: path[1] */
