@@ -282,7 +282,8 @@ static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct prob
 		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
 	if (!strcmp(name, "ward_tp_applet")) /* the applet, after a BPF-LSM exec */
 		return lsm && v->trackers[PROBE_TRACKER_PROCESS].usable;
-	if (!strcmp(name, "ward_cg_mkdir")) /* new cgroups, for either exec hook */
+	if (!strcmp(name, "ward_cg_mkdir") || /* new cgroups, for either exec hook */
+	    !strcmp(name, "ward_tp_rename"))  /* applets run without an exec */
 		return v->trackers[PROBE_TRACKER_FILES].usable; /* tp_btf */
 	if (lsm)
 		return false;

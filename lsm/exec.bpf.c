@@ -144,6 +144,22 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 
 /* ---- the name a program runs as (docs/rules.md, "Applets") ------------------------------------ */
 
+/* The name in s->applet (s->obj: the binary running as it) decided by the
+ * exec rules: only a rule acts, unless it is done1 or done2 (WARD_NONE). */
+static __always_inline void applet_decide(struct ward_scratch *s, __u32 done1, __u32 done2,
+					  __u8 level)
+{
+	ward_applet_key(s);
+	s->req.nocount = 1;
+	ward_decide(s);
+	if (s->req.rule == WARD_NONE || s->req.effective == WARD_ACT_ALLOW ||
+	    s->req.rule == done1 || s->req.rule == done2)
+		return;
+	ward_count(&s->req, s->req.policy, s->req.rule, s->req.action, s->req.mode);
+	s->req.flags |= WARD_ALERT_APPLET;
+	ward_verdict(s, level, true);
+}
+
 /*
  * After an exec of a targeted container (s: its request, s->obj the resolved
  * binary): exec rules also decide the name the program runs as, the applet
@@ -165,15 +181,35 @@ static __always_inline void exec_applet(struct ward_scratch *s, __u32 done1, __u
 	s->req.exe_read = 1; /* the acting binary is gone */
 	if (!ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
 		return;
-	ward_applet_key(s);
-	s->req.nocount = 1;
-	ward_decide(s);
-	if (s->req.rule == WARD_NONE || s->req.effective == WARD_ACT_ALLOW ||
-	    s->req.rule == done1 || s->req.rule == done2)
-		return;
-	ward_count(&s->req, s->req.policy, s->req.rule, s->req.action, s->req.mode);
-	s->req.flags |= WARD_ALERT_APPLET;
-	ward_verdict(s, level, true);
+	applet_decide(s, done1, done2, level);
+}
+
+/*
+ * A multi-call binary's applet run without an exec: busybox runs its NOEXEC
+ * applets (insmod, modprobe, rmmod, umount, chroot, ...) in a forked shell,
+ * naming the process after the applet (prctl(PR_SET_NAME)). That rename is
+ * decided as the name the program runs as, as after an exec; a blocked one
+ * is killed before the applet does anything (level sigkill, with BPF-LSM
+ * too). The renames an exec makes are the exec hooks'; another task's
+ * renaming (/proc/PID/comm) is not the renamer's doing.
+ */
+SEC("tp_btf/task_rename")
+int BPF_PROG(ward_tp_rename, struct task_struct *task, const char *comm)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct ward_scratch *s;
+
+	if (task != t || BPF_CORE_READ_BITFIELD(t, in_execve))
+		return 0;
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
+	if (!s || !(s->req.pols.flags & WARD_CG_APPLET))
+		return 0;
+	exec_conditions(s);
+	if (bpf_probe_read_kernel_str(s->applet, sizeof(s->applet), comm) <= 1 ||
+	    ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
+		return 0;
+	applet_decide(s, WARD_NONE, WARD_NONE, WARD_LEVEL_SIGKILL);
+	return 0;
 }
 
 /* Called for the binary and again for a script's interpreter (binfmt_script),

@@ -5,7 +5,9 @@
 # argument; exec rules decide the name a program runs as, so the rule on /usr/bin/nc kills
 # both (status 137; the alert names the applet and the resolved binary), while other applets
 # run. A rule that already decided an exec by its invoked name (/bin/sh, an alert) does not
-# alert twice for the same exec through the applet "sh".
+# alert twice for the same exec through the applet "sh". busybox runs its NOEXEC applets
+# (insmod, ...) in a forked shell with no exec at all, naming the process after the applet:
+# the rule on /sbin/insmod kills that process at the rename (status 137), before insmod runs.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -26,6 +28,9 @@ spec:
     - name: shell
       exec: {paths: [/bin/sh]}
       action: alert
+    - name: no-insmod
+      exec: {paths: [/sbin/insmod]}
+      action: block
 YAML
 ctr_start "$A"
 ward_start w server -o json --policy "$pol" --unpin-on-exit
@@ -45,6 +50,14 @@ echo "ok: busybox nc is killed"
 got=$(ctr_exec "$A" /bin/sh -c 'cat /dev/null; echo rc=$?')
 [ "$got" = "rc=0" ] || fail "the cat applet was refused: $got"
 echo "ok: other applets run"
+
+alert='.tracker == "alert" and .rule == "no-insmod"'
+got=$(ctr_exec "$A" /bin/sh -c 'insmod /data/none.ko 2>/dev/null; echo rc=$?')
+[ "$got" = "rc=137" ] || fail "the insmod applet run in the shell's fork was not killed: $got"
+wait_event w 10 "$alert"
+assert_event "the alert names the applet, run without an exec" "$(first_event "$out" "$alert")" \
+	'.applet == "insmod" and .object == "/bin/busybox" and .level == "sigkill"'
+echo "ok: a NOEXEC applet (insmod in the shell's fork) is killed at its rename"
 
 n0=$(events "$out" '.tracker == "alert" and .rule == "shell"' | wc -l)
 ctr_exec "$A" /bin/sh -c 'echo once' >/dev/null
