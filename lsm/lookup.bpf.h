@@ -24,7 +24,7 @@
 
 #define WARD_SCRATCH_PATH 4096			/* path buffers; power of two (masks) */
 #define WARD_ARG_BUF	  256			/* power of two (masks) */
-#define WARD_NKEYS	  (WARD_PATH_DEPTH + 5) /* a walk's keys, and the exe's applet */
+#define WARD_NKEYS	  (WARD_PATH_DEPTH + 6) /* a walk's keys, and the exe's applet */
 _Static_assert(WARD_NKEYS <= 64, "key indexes are masked to 63");
 /* Steps of one decision, complete by construction: per policy one step, per
  * key (2 * WARD_NKEYS) one, per candidate (16 a key) one, per glob token
@@ -42,6 +42,7 @@ struct ward_keys {
 	__u32 base_len;
 	__u32 len;	 /* bytes walked */
 	__u64 h, last_h; /* walk state */
+	__u64 name_h;	 /* hash of the component being walked (the basename, at the end) */
 	__u32 depth, last;
 	__u32 slash, truncated;
 };
@@ -235,8 +236,11 @@ static int ward_hash_cb(__u32 i, void *data)
 		return 1;
 	k->h = (k->h ^ (__u8)ch) * WARD_FNV_PRIME;
 	k->len = i + 1;
-	if (ch != '/')
+	if (ch != '/') {
+		k->name_h = (k->name_h ^ (__u8)ch) * WARD_FNV_PRIME;
 		return 0;
+	}
+	k->name_h = WARD_FNV_OFFSET;
 	if (k->depth < WARD_PATH_DEPTH)
 		keys_add(k, WARD_KEY_DIR_REC, k->h);
 	k->depth++;
@@ -261,7 +265,7 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	c.k = k;
 	c.buf = exe ? s->exe : s->obj;
 	k->n = 0;
-	k->h = WARD_FNV_OFFSET;
+	k->h = k->name_h = WARD_FNV_OFFSET;
 	k->last_h = 0;
 	k->depth = k->last = k->slash = k->len = 0;
 	bpf_loop(WARD_SCRATCH_PATH - 1, ward_hash_cb, &c, 0);
@@ -278,6 +282,8 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 	keys_add(k, WARD_KEY_DIR_DIRECT, k->last_h);
 	keys_add(k, WARD_KEY_GLOB, k->last_h);
 	keys_add(k, WARD_KEY_ANCESTOR, k->h); /* the protect table's: the whole path */
+	if (k->len > k->last + 1)	      /* names: the basename, anywhere */
+		keys_add(k, WARD_KEY_NAME, k->name_h);
 	k->base = k->last + 1;
 	k->base_len = k->len - k->last - 1;
 	return 0;

@@ -227,6 +227,8 @@ static int validate(struct ward_bundle *b, const char **ret_why)
 		if (o->key.kind == WARD_KEY_APPLET && o->key.domain != WARD_DOM_EXEC &&
 		    o->key.domain != WARD_DOM_SOURCE)
 			BAD("applet keys belong to the exec and source tables");
+		if (o->key.kind == WARD_KEY_NAME && o->key.domain != WARD_DOM_FILE)
+			BAD("name keys belong to the file table");
 		if ((o->key.kind == WARD_KEY_ANCESTOR) != (o->key.domain == WARD_DOM_PROTECT))
 			BAD("ancestor keys, and only they, belong to the protect table");
 		if (i > 0 && wb_obj_key_cmp(&b->objects[i - 1].key, &o->key) >= 0)

@@ -109,7 +109,9 @@ enum ward_key_kind {
 	WARD_KEY_APPLET = 5,
 	/* protect: hash of a path a rule names, or of one of its ancestors */
 	WARD_KEY_ANCESTOR = 6,
-	WARD_KEY_MAX = 7,
+	/* file: hash of a basename, in whatever directory (names:) */
+	WARD_KEY_NAME = 7,
+	WARD_KEY_MAX = 8,
 };
 
 /* File access kinds: bits of ward_cand.mask in the file domain. */

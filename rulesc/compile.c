@@ -603,8 +603,9 @@ static void emit_protect(struct comp *c, const struct rc_policy *p, uint32_t id,
 		    (r->cls != WARD_CLS_EXEC && r->cls != WARD_CLS_FILE))
 			continue;
 		for (size_t j = 0; j < r->objs.n && !err; j++)
-			err = add_prots(&v, &n, &cap, &r->objs.v[j], rule_first + (uint32_t)i,
-					r->action);
+			if (r->objs.v[j].kind != WARD_KEY_NAME) /* a name has no fixed place */
+				err = add_prots(&v, &n, &cap, &r->objs.v[j],
+						rule_first + (uint32_t)i, r->action);
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), prot_cmp);

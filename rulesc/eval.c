@@ -227,6 +227,8 @@ static void walk_path(struct walk *w, const char *path)
 	w->base = path + last + 1;
 	w->base_len = len - last - 1;
 	consider(w, WARD_KEY_GLOB, last_h);
+	if (w->base_len)
+		consider(w, WARD_KEY_NAME, ward_hash(w->base, w->base_len));
 }
 
 static uint8_t event_class(enum rc_event_op op)

@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,8 +112,8 @@ static const char *const domain_names[] = { "",	      "exec",	      "file",
 					    "source", "unix-connect", "unix-bind",
 					    "socket", "capability",   "syscall",
 					    "protect" };
-static const char *const kind_names[] = { "",	  "exact",  "dir",     "dir-direct",
-					  "glob", "applet", "ancestor" };
+static const char *const kind_names[] = { "",	  "exact",  "dir",	"dir-direct",
+					  "glob", "applet", "ancestor", "name" };
 
 const char *rc_action_name(uint8_t a)
 {
@@ -509,11 +510,52 @@ static bool get_paths(struct pctx *c, const struct ynode *n, int how, const char
 }
 
 static const char *const exec_keys[] = { "paths", "dirs", "recursive", "fromSource", "stdio" };
-static const char *const file_keys[] = { "paths",  "dirs",     "recursive",
+static const char *const file_keys[] = { "paths",  "dirs",     "names",	    "recursive",
 					 "access", "readOnly", "fromSource" };
 static const char *const net_keys[] = { "connect", "bind", "sockets" };
 static const char *const netm_keys[] = { "cidrs", "ports", "protocols", "unix" };
 static const char *const names_keys[] = { "names" };
+
+/* A file rule's names: a basename, matched in whatever directory. */
+static bool get_names(struct pctx *c, const struct ynode *n, struct rc_paths *out)
+{
+	struct item *items;
+	ssize_t cnt = get_items(c, n, "names", &items);
+	struct rc_pathobj *v;
+	bool ok = true;
+
+	if (cnt < 0)
+		return false;
+	v = rc_alloc(c->s, (out->n + (size_t)cnt) * sizeof(*v));
+	if (NOMEM(c, v))
+		return false;
+	if (out->n)
+		memcpy(v, out->v, out->n * sizeof(*v));
+	for (ssize_t i = 0; i < cnt; i++) {
+		const char *s = items[i].str;
+		struct rc_pathobj *o = &v[out->n + (size_t)i];
+
+		memset(o, 0, sizeof(*o));
+		if (!*s || strchr(s, '/') || !strcmp(s, ".") || !strcmp(s, "..") ||
+		    rc_has_glob(s) || strlen(s) > NAME_MAX) {
+			perr(c, items[i].node, "bad-name",
+			     "a file name without '/' or wildcards, at most 255 bytes "
+			     "(release_agent); for a pattern in one directory use paths",
+			     "invalid file name '%s'", s);
+			ok = false;
+			continue;
+		}
+		o->kind = WARD_KEY_NAME;
+		o->path = rc_strdup(c->s, s);
+		o->text = o->path;
+		o->loc = ynode_loc(c->src, items[i].node);
+		if (NOMEM(c, o->path))
+			return false;
+	}
+	out->v = v;
+	out->n += (size_t)cnt;
+	return ok;
+}
 
 /* Shared by exec and file blocks. */
 static bool parse_pathset(struct pctx *c, const struct ynode *n, struct rc_rule *r,
@@ -521,11 +563,15 @@ static bool parse_pathset(struct pctx *c, const struct ynode *n, struct rc_rule 
 {
 	const struct ynode *paths = ynode_get(n, "paths"), *dirs = ynode_get(n, "dirs");
 	const struct ynode *rec = ynode_get(n, "recursive"), *src = ynode_get(n, "fromSource");
+	const struct ynode *names = ynode_get(n, "names");
 	int recursive = 1;
 	bool ok = true;
 
-	if (!paths && !dirs) {
-		perr(c, n, "missing-key", "add 'paths:' (files) or 'dirs:' (directories)",
+	if (!paths && !dirs && !names) {
+		perr(c, n, "missing-key",
+		     strcmp(what, "file") ? "add 'paths:' (files) or 'dirs:' (directories)"
+					  : "add 'paths:' (files), 'dirs:' (directories) or "
+					    "'names:' (file names in any directory)",
 		     "%s block names no paths or dirs", what);
 		return false;
 	}
@@ -543,6 +589,8 @@ static bool parse_pathset(struct pctx *c, const struct ynode *n, struct rc_rule 
 		ok = false;
 	if (dirs && !get_paths(c, dirs, recursive ? WARD_KEY_DIR_REC : WARD_KEY_DIR_DIRECT, "dirs",
 			       &r->objs))
+		ok = false;
+	if (names && !get_names(c, names, &r->objs))
 		ok = false;
 	if (src && !get_paths(c, src, -1, "fromSource", &r->sources))
 		ok = false;

@@ -76,6 +76,8 @@ static const char *const exes[] = { "/usr/sbin/nginx", "/bin/busybox", "/usr/bin
 				    "/opt/app/run.sh" };
 static const char *const sources[] = { "/usr/sbin/nginx",  "/bin/busybox", "/usr/bin/",
 				       "\"/usr/bin/py*\"", "/opt/app/",	   "/usr/sbin/httpd" };
+/* file names (names:), the valid ones of names[] */
+static const char *const file_names[] = { "shadow", "id_rsa", "key.pem", "passwd", "x.sh" };
 /* names an acting process runs as (a multi-call server's applet) */
 static const char *const runs_as[] = { "httpd", "nginx", "sh", "busybox" };
 static const char *const cidrs[] = { "10.0.0.0/8", "10.1.0.0/16",    "127.0.0.1",
@@ -142,6 +144,10 @@ static void put_rule(FILE *f, const char *cls, int i, bool syscalls_alert_only)
 	} else if (!strcmp(cls, "file")) {
 		fputs("file: {", f);
 		put_paths(f, true);
+		if (rnd(4) == 0) { /* basenames in any directory */
+			fputs(", names: ", f);
+			put_list(f, file_names, ARRAY_SIZE(file_names), 2);
+		}
 		if (rnd(4) == 0) {
 			fputs(", readOnly: true}\n", f);
 		} else {
@@ -449,6 +455,7 @@ enum cover {
 	COV_GLOB,
 	COV_APPLET,
 	COV_ANCESTOR,
+	COV_NAME,
 	COV_CIDR,
 	COV_NUMBER,
 	COV_SOURCE,	/* a fromSource rule decided */
@@ -458,8 +465,8 @@ enum cover {
 };
 
 static const char *const cover_names[COV__COUNT] = {
-	"exact", "dir-recursive", "dir-direct", "glob",		 "applet",	     "ancestor",
-	"cidr",	 "number",	  "fromSource", "source-applet", "several-policies",
+	"exact", "dir-recursive", "dir-direct", "glob",	      "applet",	       "ancestor",
+	"name",	 "cidr",	  "number",	"fromSource", "source-applet", "several-policies",
 };
 
 struct stats {
@@ -483,7 +490,7 @@ static void count_cover(const struct ward_bundle *b, const struct ward_decision 
 	else if (m->domain == WARD_DOM_SOCKET || m->domain == WARD_DOM_CAP ||
 		 m->domain == WARD_DOM_SYSCALL)
 		st->cover[COV_NUMBER]++;
-	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_ANCESTOR)
+	else if (m->kind >= WARD_KEY_EXACT && m->kind <= WARD_KEY_NAME)
 		st->cover[COV_EXACT + m->kind - WARD_KEY_EXACT]++;
 	if (m->cand != WARD_NONE && b->cands[m->cand].src_set)
 		st->cover[COV_SOURCE]++;
