@@ -110,3 +110,31 @@ vm_enforce_cleanup() {
 		grep '"tracker":"alert"' "$out" 2>/dev/null | tail -n 30
 	fi
 }
+
+# A busybox root file system in DIR as busybox installs itself: /bin/busybox and, for every
+# applet, a symlink to it at busybox's own path for the applet (/bin/sh, /usr/bin/nc,
+# /usr/sbin/httpd, /sbin/insmod, ...), plus the usual empty directories.
+vm_busybox_rootfs() { # DIR
+	mkdir -p "$1/bin" "$1/etc" "$1/root" "$1/tmp" "$1/var/tmp" "$1/var/log" "$1/var/run" \
+		"$1/dev" "$1/proc" "$1/sys" || vm_fail "creating $1"
+	cp /bin/busybox "$1/bin/busybox" || vm_fail "copying busybox into $1"
+	for _vm_a in $(/bin/busybox --list-full); do
+		[ -e "$1/$_vm_a" ] || [ -L "$1/$_vm_a" ] && continue
+		# (linuxrc has no directory)
+		if ! mkdir -p "$(dirname "$1/$_vm_a")" || ! ln -s /bin/busybox "$1/$_vm_a"; then
+			vm_fail "linking applet $_vm_a in $1"
+		fi
+	done
+}
+
+# `ward server -o json` without --policy: the embedded default pack (policies/) in audit mode,
+# in the background ($ward_pid; stdout $out, stderr $err, as vm_enforce_setup names them);
+# returns once generation 1 is in force.
+vm_ward_default_pack() {
+	# One server at a time (/run/ward/server.lock): an earlier test's may still be exiting.
+	vm_wait_for 30 "no other ward process" sh -c '! pidof ward'
+	"$WARD" server -o json >"$out" 2>"$err" &
+	ward_pid=$!
+	vm_wait_for 60 "the default pack in force, audit only" grep -q \
+		"generation 1 in force from the embedded default pack (audit only" "$err"
+}
