@@ -3,9 +3,11 @@
  * `ward learn`: record what containers do into a profile (docs/profiles.md).
  * parse args -> libbpf_set_print -> load and attach learn.bpf.c first, then
  * the process, tcp and syscall trackers' objects, all sharing its
- * ward_cgfilter -> classify running containers -> poll the ring buffers,
- * drain the syscall counts every second, show progress -> at the end
- * (--duration, SIGINT, SIGTERM) finish the profile and write it.
+ * ward_cgfilter -> classify running containers (one that was running before
+ * learning began makes the profile partial, or with --from-start ends
+ * learning) -> poll the ring buffers, drain the syscall counts every second,
+ * show progress -> at the end (--duration, SIGINT, SIGTERM) finish the
+ * profile, write it and say what it lacks and how to learn more runs.
  *
  * Classification: a cgroup's first record resolves it through the container
  * cache; a cgroup that looks like the host only because its runtime has not
@@ -14,6 +16,7 @@
  * other cgroups cost one map lookup per event from then on.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -59,6 +62,7 @@
 #define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
 #define NAME_MAX_LEN	     54		     /* rulesc's 63, less ".observed" */
 #define DEFAULT_CONVERGE_S   60
+#define EXIT_USAGE	     2 /* the CLI contract: 0 ok, 1 failure, 2 usage */
 #define DEFAULT_THRESHOLD    3
 #define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
@@ -83,6 +87,7 @@ struct learn_opts {
 	const char *name;
 	const char *mode;
 	const char *posture;
+	bool from_start; /* refuse a container that was running before learning began */
 };
 
 /* A sorted uint64 -> pointer map (cgroup verdicts, process executables). */
@@ -134,7 +139,9 @@ struct lsession {
 	char **runtimes;
 	size_t n_runtimes;
 	size_t n_learned;
-	uint64_t events, skipped, malformed, dropped;
+	uint64_t events;
+	/* records that added nothing, per reason (said at the end) */
+	uint64_t skip_path, skip_port0, skip_sysnr, malformed, unresolved, held_full;
 	uint64_t start_mono, end_mono, last_new_mono;
 	int64_t start_real;
 	unsigned long long start_ticks; /* boot-clock ticks when learning began */
@@ -142,8 +149,8 @@ struct lsession {
 	uint32_t window[WINDOW_S];
 	uint64_t window_sec;
 	bool cap_tracepoint;
-	uint64_t logged_s; /* when the last progress line was logged */
-	bool tty, converged_logged;
+	uint64_t logged_s;	    /* when the last progress line was logged */
+	bool tty, converged_logged; /* converged_logged: the state the last line said */
 	int err;
 };
 
@@ -340,6 +347,82 @@ static int proc_link(uint32_t pid, const char *what, char *buf, size_t size)
 	return 0;
 }
 
+/* The process runs a program its container's root holds, so it executed one
+ * in the container (a runtime's init waiting to start the entrypoint runs
+ * the runtime's own binary, from outside that root). */
+static bool runs_own_program(uint32_t pid)
+{
+	char exe[PATH_MAX], in_root[PATH_MAX + 32], link[32];
+	struct stat a, b;
+
+	if (proc_link(pid, "exe", exe, sizeof(exe)) || exe[0] != '/')
+		return false;
+	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	snprintf(in_root, sizeof(in_root), "/proc/%u/root%s", pid, exe);
+	return !stat(link, &a) && !stat(in_root, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* pid's cgroup v2 path is cg or below it. */
+static bool proc_in_cgroup(uint32_t pid, const char *cg, size_t cg_len)
+{
+	char path[32], line[PATH_MAX + 8];
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		in = !strncmp(line + 3, cg, cg_len) &&
+		     (!line[3 + cg_len] || line[3 + cg_len] == '/');
+		break;
+	}
+	fclose(f);
+	return in;
+}
+
+/*
+ * The container was running before learning began: one of its processes
+ * started before then and runs a program of the container's own, so what
+ * it executed, opened and called first is not in the profile. A container
+ * created but not started (its runtime's init waits to execute the
+ * entrypoint) was not. A container whose cgroup is unknown counts as
+ * running: the warning errs on the side of saying so.
+ */
+static bool ran_before_learning(const struct lsession *s, const struct container_info *ci)
+{
+	size_t cg_len = ci->cgroup_path ? strlen(ci->cgroup_path) : 0;
+	struct dirent *de;
+	bool ran = false;
+	DIR *d;
+
+	if (cg_len < 2)
+		return true;
+	d = opendir("/proc");
+	if (!d)
+		return true;
+	while (!ran && (de = readdir(d))) {
+		unsigned long long started;
+		unsigned long pid;
+		char *end;
+
+		errno = 0;
+		pid = strtoul(de->d_name, &end, 10);
+		if (errno || *end || !pid || pid > UINT32_MAX ||
+		    !proc_in_cgroup((uint32_t)pid, ci->cgroup_path, cg_len))
+			continue;
+		ran = !proc_start_ticks((uint32_t)pid, &started) && started < s->start_ticks &&
+		      runs_own_program((uint32_t)pid);
+	}
+	closedir(d);
+	return ran;
+}
+
 /* ---- classification ------------------------------------------------------------------ */
 
 static int on_record(struct lsession *s, enum source src, const void *data, size_t size,
@@ -454,7 +537,7 @@ static int hold(struct lsession *s, enum source src, const void *data, size_t si
 	struct held *h;
 
 	if (s->n_held >= HELD_MAX) {
-		s->dropped++;
+		s->held_full++;
 		return 0;
 	}
 	if (s->n_held == s->cap_held) {
@@ -480,12 +563,16 @@ static int hold(struct lsession *s, enum source src, const void *data, size_t si
 
 /* ---- records -------------------------------------------------------------------------- */
 
+/* A record's outcome: 0, an enum learn_skip (counted), -EPROTO (counted as
+ * undecodable) or an error that ends learning. */
 static int count_result(struct lsession *s, int r)
 {
 	if (r == -EPROTO)
 		s->malformed++;
-	else if (r == 1)
-		s->skipped++;
+	else if (r == LEARN_SKIP_PORT0)
+		s->skip_port0++;
+	else if (r > 0)
+		s->skip_path++;
 	return r < 0 && r != -EPROTO ? r : 0;
 }
 
@@ -730,7 +817,7 @@ static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint
 	name = seccomp_syscall_resolve_num_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64,
 						(int)key->nr);
 	if (!name) {
-		s->skipped++; /* a number this libseccomp has no name for */
+		s->skip_sysnr++; /* a number this libseccomp has no name for */
 		return 0;
 	}
 	err = profile_add_syscall(s->p, i386 ? PROF_ABI_I386 : PROF_ABI_X86_64, name, count);
@@ -782,7 +869,7 @@ static int retry_held(struct lsession *s, bool final)
 			if (s->n_held > before)
 				s->held[before].since_ns = list[i].since_ns;
 		} else if (!err && v == V_YOUNG) {
-			s->dropped++;
+			s->unresolved++;
 		} else if (!err && v == V_WANTED) {
 			err = on_record(s, list[i].src, list[i].data, list[i].size, true);
 		}
@@ -800,6 +887,8 @@ static int retry_held(struct lsession *s, bool final)
 			err = on_syscalls(s, &slist[i].key, slist[i].count, false);
 			if (s->n_hsys > before)
 				s->hsys[before].since_ns = slist[i].since_ns;
+		} else if (!err && v == V_YOUNG) {
+			s->unresolved++;
 		} else if (!err && v == V_WANTED) {
 			err = on_syscalls(s, &slist[i].key, slist[i].count, true);
 		}
@@ -835,12 +924,42 @@ static void track_new(struct lsession *s, uint64_t now)
 	s->items = items;
 }
 
+/*
+ * Converged: a learned container has recorded something (a container ran)
+ * and no new entry came for --converge. *ret_quiet_s: seconds since the last
+ * new entry.
+ */
+static bool converged(const struct lsession *s, uint64_t now, uint64_t *ret_quiet_s)
+{
+	*ret_quiet_s = (now - s->last_new_mono) / NS_PER_S;
+	return s->n_learned && s->items && *ret_quiet_s >= (uint64_t)s->o->converge_s;
+}
+
+/* ", converged: yes (75s without a new entry)" and the like. */
+static void fmt_converged(const struct lsession *s, uint64_t now, char *buf, size_t size)
+{
+	uint64_t quiet;
+	bool yes = converged(s, now, &quiet);
+
+	if (!s->n_learned)
+		snprintf(buf, size, "converged: no (no container has run yet)");
+	else if (!s->items)
+		snprintf(buf, size, "converged: no (nothing recorded yet)");
+	else if (yes)
+		snprintf(buf, size, "converged: yes (%llus without a new entry)",
+			 (unsigned long long)quiet);
+	else
+		snprintf(buf, size, "converged: no (%llus without a new entry, of %llds)",
+			 (unsigned long long)quiet, (long long)s->o->converge_s);
+}
+
+/* One progress line: on a terminal rewritten every tick; otherwise logged
+ * every LOG_EVERY_S, when the converged state changes and at the end. */
 static void progress(struct lsession *s, uint64_t now, bool final)
 {
-	uint64_t elapsed = (now - s->start_mono) / NS_PER_S, recent = 0;
-	char el[32], left[48] = "", line[256];
-	bool converged = (now - s->last_new_mono) / NS_PER_S >= (uint64_t)s->o->converge_s &&
-			 elapsed >= (uint64_t)s->o->converge_s;
+	uint64_t elapsed = (now - s->start_mono) / NS_PER_S, recent = 0, quiet;
+	char el[32], left[48] = "", conv[96], line[320];
+	bool yes = converged(s, now, &quiet);
 
 	for (size_t i = 0; i < WINDOW_S; i++)
 		recent += s->window[i];
@@ -852,22 +971,20 @@ static void progress(struct lsession *s, uint64_t now, bool final)
 			 sizeof(l));
 		snprintf(left, sizeof(left), ", %s left", l);
 	}
+	fmt_converged(s, now, conv, sizeof(conv));
 	snprintf(line, sizeof(line),
 		 "learn: %zu container%s, %s elapsed%s, %llu events, %llu new in the last "
-		 "minute%s",
+		 "minute, %s",
 		 s->n_learned, s->n_learned == 1 ? "" : "s", el, left,
-		 (unsigned long long)s->events, (unsigned long long)recent,
-		 converged ? ", converged" : "");
+		 (unsigned long long)s->events, (unsigned long long)recent, conv);
 	if (s->tty) {
 		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
 		fflush(stderr);
-	} else if (final || elapsed >= s->logged_s + LOG_EVERY_S ||
-		   (converged && !s->converged_logged)) {
+	} else if (final || elapsed >= s->logged_s + LOG_EVERY_S || yes != s->converged_logged) {
 		cli_info("%s", line);
 		s->logged_s = elapsed;
+		s->converged_logged = yes;
 	}
-	if (converged)
-		s->converged_logged = true;
 }
 
 /* ---- loading ----------------------------------------------------------------------------- */
@@ -1012,22 +1129,52 @@ static void session_free(struct lsession *s)
 
 /* ---- the session ---------------------------------------------------------------------------- */
 
+/* Said when the container is found (report_truth says it again at the end). */
+static void warn_running(const struct container_info *ci)
+{
+	cli_info("WARNING: container %s was already running when learning began: the profile "
+		 "will hold only what it does from now on, not its start (the entrypoint, what "
+		 "it opened, connected to and called first), and is marked partial. A seccomp "
+		 "or capability profile exported from it will likely stop the container from "
+		 "starting. Learn from the start: start `ward learn` first, then the container "
+		 "(`runc run`, `docker run`, ...); --from-start refuses a running one",
+		 ci->name);
+}
+
+/*
+ * The matching containers running now are learned from here on. One that
+ * ran before learning began makes the profile partial (marked in it, and
+ * said loudly) or, with --from-start, ends learning: -EEXIST.
+ */
 static int classify_running(struct lsession *s)
 {
 	int err = container_cache_scan(s->cc);
+	size_t refused = 0;
 
 	if (err)
 		return err;
 	for (size_t i = 0; i < container_cache_count(s->cc); i++) {
 		const struct container_info *ci = container_cache_at(s->cc, i);
 
-		if (!map_get(&s->verdicts, ci->cgroup_id) && learn_sel_matches(&s->o->sel, ci)) {
+		if (map_get(&s->verdicts, ci->cgroup_id) || !learn_sel_matches(&s->o->sel, ci))
+			continue;
+		if (!ran_before_learning(s, ci)) {
 			err = want_container(s, ci);
-			if (err)
-				return err;
+		} else if (s->o->from_start) {
+			cli_error("container %s (%.12s) was already running when learning began: "
+				  "--from-start refuses to learn only the rest of it. Stop it, "
+				  "start `ward learn`, then start the container again",
+				  ci->name, ci->id);
+			refused++;
+		} else {
+			err = want_container(s, ci) ?: profile_mark_partial(s->p, ci->name);
+			if (!err)
+				warn_running(ci);
 		}
+		if (err)
+			return err;
 	}
-	return 0;
+	return refused ? -EEXIST : 0;
 }
 
 static int run_loop(struct lsession *s)
@@ -1090,6 +1237,71 @@ static char *join_runtimes(const struct lsession *s)
 			strcat(out, s->runtimes[i]);
 	}
 	return out;
+}
+
+/* Why records added nothing, per reason: always, so a profile that lacks
+ * something says why. */
+static void report_skipped(const struct lsession *s)
+{
+	const struct {
+		uint64_t n;
+		const char *why;
+	} r[] = {
+		{ s->skip_path, "named no path a policy can hold (truncated by the kernel, longer "
+				"than a policy takes, or gone before it could be resolved)" },
+		{ s->skip_port0, "were binds or connects to port 0 (the kernel picks the port: "
+				 "nothing to allow)" },
+		{ s->skip_sysnr, "were syscall numbers this libseccomp has no name for" },
+		{ s->malformed, "were undecodable (objects of another ward build?)" },
+		{ s->unresolved, "came from cgroups that did not resolve to a container within "
+				 "10 s (not a container's, or its runtime wrote no state)" },
+		{ s->held_full, "came while the queue of records waiting for their cgroups was "
+				"full" },
+	};
+	char buf[1024];
+	size_t o = 0;
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		if (!r[i].n)
+			continue;
+		total += r[i].n;
+		if (o < sizeof(buf))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%llu %s", o ? "; " : "",
+					      (unsigned long long)r[i].n, r[i].why);
+	}
+	if (total)
+		cli_info("%llu records added nothing to the profile: %s", (unsigned long long)total,
+			 buf);
+}
+
+/* What the profile does not hold, and how to get a truer one: partial
+ * containers, no convergence, and more runs merged. */
+static void report_truth(const struct lsession *s, uint64_t now)
+{
+	const struct prof_provenance *v = &s->p->prov;
+	bool file = strcmp(s->o->output, "-") != 0;
+	const char *out = file ? s->o->output : "PROFILE.yaml";
+	size_t base = strlen(out);
+	uint64_t quiet;
+
+	for (size_t i = 0; i < v->n_partial; i++)
+		cli_info("WARNING: %s is PARTIAL: container %s was already running when learning "
+			 "began, so what it did at its start is missing. Learn it again from its "
+			 "start (start `ward learn` first, then the container) and merge the "
+			 "profiles",
+			 file ? out : "the profile", v->partial[i]);
+	if (!converged(s, now, &quiet) && s->items)
+		cli_info("the profile had not converged: its last new entry came %llus before the "
+			 "end (--converge %llds); the workload was still doing new things",
+			 (unsigned long long)quiet, (long long)s->o->converge_s);
+	if (base > 5 && !strcmp(out + base - 5, ".yaml"))
+		base -= 5;
+	cli_info("one run holds only the paths it took: learn the workload again (start "
+		 "`ward learn ... -o %.*s-2.yaml`, then the container) and merge the runs: "
+		 "`ward profile merge %s %.*s-2.yaml -o %.*s-merged.yaml` (`ward profile diff "
+		 "%s %.*s-2.yaml` shows what a run added)",
+		 (int)base, out, out, (int)base, out, (int)base, out, out, (int)base, out);
 }
 
 /* Stamp, complete and write the profile; 0, or -errno after printing. */
@@ -1194,7 +1406,8 @@ static int learn(const struct learn_opts *o)
 	sigaction(SIGTERM, &sa, NULL);
 	err = classify_running(&s);
 	if (err) {
-		cli_error("scanning containers: %s", strerror(-err));
+		if (err != -EEXIST) /* refused: said */
+			cli_error("scanning containers: %s", strerror(-err));
 		goto out;
 	}
 	if (!s.n_learned)
@@ -1211,17 +1424,15 @@ static int learn(const struct learn_opts *o)
 		goto out;
 	}
 	err = finish(&s);
-	if (!err)
-		cli_info("%s: %zu syscalls, %zu binaries, %zu files, %zu endpoints, %zu "
-			 "capabilities from %llu events of %zu containers%s",
-			 o->output, s.p->n_sys, s.p->n_exec, s.p->n_files, s.p->n_net, s.p->n_caps,
-			 (unsigned long long)s.events, s.n_learned,
-			 s.skipped || s.malformed || s.dropped ? " (some records skipped)" : "");
-	if (!err && (s.skipped || s.malformed || s.dropped) && verbose)
-		cli_info("skipped %llu records naming no usable path, %llu undecodable, %llu of "
-			 "cgroups that never resolved",
-			 (unsigned long long)s.skipped, (unsigned long long)s.malformed,
-			 (unsigned long long)s.dropped);
+	if (err)
+		goto out;
+	cli_info("%s: %zu syscalls, %zu binaries, %zu files, %zu endpoints, %zu capabilities from "
+		 "%llu events of %zu containers%s",
+		 o->output, s.p->n_sys, s.p->n_exec, s.p->n_files, s.p->n_net, s.p->n_caps,
+		 (unsigned long long)s.events, s.n_learned,
+		 s.p->prov.n_partial ? " (PARTIAL: see below)" : "");
+	report_skipped(&s);
+	report_truth(&s, now_ns(CLOCK_MONOTONIC));
 out:
 	session_free(&s);
 	return err;
@@ -1237,7 +1448,10 @@ void help_learn(void)
 	       "writes one profile (docs/profiles.md): binaries and their parents, files by\n"
 	       "access kind, network endpoints, syscalls per ABI, capabilities. Containers that\n"
 	       "start while learning are learned from their first exec; several containers\n"
-	       "(e.g. all of one image) are learned together into one profile.\n"
+	       "(e.g. all of one image) are learned together into one profile. Start learning\n"
+	       "first, then the containers: one already running is learned from now on only,\n"
+	       "and the profile is marked partial. Learn several runs and merge them\n"
+	       "(ward profile merge): a run holds only the paths it took.\n"
 	       "\n"
 	       "  -c, --container PATTERN  a container name, id, id prefix or name glob (repeat)\n"
 	       "  -i, --image GLOB         containers whose image matches (repeat)\n"
@@ -1246,13 +1460,16 @@ void help_learn(void)
 	       "  -n, --name NAME          the profile's name (default: from the first pattern)\n"
 	       "      --mode MODE          audit (default) or enforce, for the policy it becomes\n"
 	       "      --posture POSTURE    alert (default) or block outside the profile\n"
-	       "      --converge D         report \"converged\" after D without anything new\n"
-	       "                           (default %ds)\n"
+	       "      --converge D         converged: yes once a container ran and D passed\n"
+	       "                           without a new entry (default %ds)\n"
+	       "      --from-start         refuse (exit 1) when a matching container is\n"
+	       "                           already running, instead of a partial profile\n"
 	       "      --threshold N        generalise a directory's names of one shape into a\n"
 	       "                           glob when more than N (default %d)\n"
 	       "  -v, --verbose            libbpf's debug messages\n"
 	       "\n"
-	       "Then: ward profile export --format oci-seccomp|oci-caps|... PROFILE\n",
+	       "Then: ward profile export --format oci-seccomp|oci-caps|... PROFILE\n"
+	       "Exit status: 0 written, 1 learning failed (or refused), 2 usage error.\n",
 	       DEFAULT_CONVERGE_S, DEFAULT_THRESHOLD);
 }
 
@@ -1268,6 +1485,7 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 		{ "posture", required_argument, NULL, 'p' },
 		{ "converge", required_argument, NULL, 'C' },
 		{ "threshold", required_argument, NULL, 'T' },
+		{ "from-start", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -1333,6 +1551,9 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 				return 1;
 			}
 			break;
+		case 'S':
+			o->from_start = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -1367,12 +1588,13 @@ int cmd_learn(int argc, char **argv)
 	};
 	int r = parse_learn(argc, argv, &o);
 
+	/* parse_learn: 1 a usage error (said), 2 --help */
 	if (r == 2)
 		help_learn();
 	if (!r)
-		r = learn(&o) ? 1 : 0;
-	else if (r == 2)
-		r = 0;
+		r = learn(&o) ? EXIT_FAILURE : EXIT_SUCCESS;
+	else
+		r = r == 2 ? EXIT_SUCCESS : EXIT_USAGE;
 	learn_sel_clear(&o.sel);
 	return r;
 }

@@ -199,7 +199,7 @@ static int apply_net(struct profile *p, const struct ward_learn_event *e)
 	if (e->proto != WARD_PROTO_TCP && e->proto != WARD_PROTO_UDP)
 		return -EPROTO;
 	if (!e->port)
-		return 1; /* a port the kernel picks: nothing to allow */
+		return LEARN_SKIP_PORT0; /* a port the kernel picks: nothing to allow */
 	memcpy(n.addr, e->addr, sizeof(n.addr));
 	err = profile_add_net(p, &n);
 	return err == -ENOMEM ? err : err ? 1 : 0;
@@ -255,27 +255,142 @@ int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e)
 /* ---- essentials and counting -------------------------------------------------------- */
 
 /*
- * What `ward seccomp check` requires (engine/seccomp.c: exit, exit_group,
- * rt_sigreturn, and what runc 1.1.5 calls after installing the filter,
- * measured as docs/seccomp.md describes). A learning run sees those calls
- * only when the container had a seccomp filter (learn.bpf.c opens the gate
- * when one is installed), so they are always added; and restart_syscall, with
- * which the kernel resumes a sleep interrupted by a stop signal, which a
- * learning run sees only by chance.
+ * Rare-path safety (docs/profiles.md): calls a libc, a shell or a runtime
+ * makes only on a path a short learning run may not take, and without which
+ * the workload hangs or spins instead of failing. Each with the evidence.
  */
+static const struct {
+	const char *name, *why;
+} rare_path[] = {
+	{ "rt_sigsuspend",
+	  "a shell's wait (busybox ash, dash, bash) blocks in sigsuspend only "
+	  "when the child has not exited yet; denied, the wait loop spins on EPERM" },
+	{ "nanosleep", "sleep(1), usleep(), a retry loop's backoff: called only when the loop "
+		       "needs to wait (musl's nanosleep, Go's runtime)" },
+	{ "clock_nanosleep", "glibc's sleep() and nanosleep() since 2.31; denied, a sleep returns "
+			     "at once and a retry budget burns in microseconds" },
+	{ "restart_syscall", "the kernel resumes a sleep or wait interrupted by a stop signal "
+			     "with it; seen only when a stop hit a sleep while learning" },
+	{ "sched_yield", "lock backoff under contention (glibc, musl, Go's runtime)" },
+	{ "futex", "a lock or condition variable waits in the kernel only when contended" },
+	{ "mremap", "glibc's realloc() of a block past the mmap threshold: only when data grows" },
+	{ "brk", "malloc() growing its main arena: only when a run allocates more" },
+};
+
+/*
+ * Families: calls a libc picks between at run time (a newer call first, the
+ * older one on ENOSYS, or by argument), so seeing one brings the others.
+ */
+static const char *const families[][4] = {
+	{ "wait4", "waitid" },	  /* waitpid(), waitid(), Go's os/exec */
+	{ "poll", "ppoll" },	  /* glibc poll() with a timeout, ppoll() */
+	{ "select", "pselect6" }, /* glibc select() on some versions */
+	{ "epoll_wait", "epoll_pwait", "epoll_pwait2" },
+	{ "clone", "clone3" },		    /* glibc 2.34+: clone3, clone on ENOSYS */
+	{ "faccessat", "faccessat2" },	    /* glibc: faccessat2, faccessat on ENOSYS */
+	{ "newfstatat", "statx", "fstat" }, /* stat() and fstat() by glibc version */
+	{ "openat", "openat2" },
+	{ "dup2", "dup3" },
+	{ "pipe", "pipe2" },
+	{ "accept", "accept4" },
+	{ "getdents", "getdents64" },
+	{ "eventfd", "eventfd2" },
+	{ "signalfd", "signalfd4" },
+	{ "nanosleep", "clock_nanosleep" },
+	{ "getrlimit", "prlimit64", "setrlimit" },
+};
+
+/* The name resolves on the ABI (some calls exist on one only). */
+static bool on_abi(uint32_t abi, const char *name)
+{
+	uint32_t arch = abi == PROF_ABI_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64;
+
+	return seccomp_syscall_resolve_name_arch(arch, name) != __NR_SCMP_ERROR;
+}
+
+static const struct prof_syscall *find_sys(const struct profile *p, uint32_t abi, const char *name)
+{
+	for (size_t i = 0; i < p->n_sys; i++)
+		if (p->sys[i].abi == abi && !strcmp(p->sys[i].name, name))
+			return &p->sys[i];
+	return NULL;
+}
+
+/* The family member seen on the ABI, if name is in a family. */
+static const char *family_seen(const struct profile *p, uint32_t abi, const char *name)
+{
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+		bool in = false;
+
+		for (size_t i = 0; i < 4 && families[f][i]; i++)
+			in |= !strcmp(families[f][i], name);
+		for (size_t i = 0; in && i < 4 && families[f][i]; i++) {
+			const struct prof_syscall *m = find_sys(p, abi, families[f][i]);
+
+			if (m && m->count && strcmp(m->name, name))
+				return m->name;
+		}
+	}
+	return NULL;
+}
+
 int learn_add_essentials(struct profile *p)
 {
-	const char *names[SC_ESSENTIALS_MAX + 1];
+	const char *names[SC_ESSENTIALS_MAX];
+	size_t n = sc_essential_names(names, SC_ESSENTIALS_MAX);
+	bool i386 = false;
+	int err = 0;
+
+	for (size_t i = 0; i < p->n_sys; i++)
+		i386 |= p->sys[i].abi == PROF_ABI_I386;
+	for (size_t i = 0; !err && i < n; i++)
+		err = profile_add_syscall(p, PROF_ABI_X86_64, names[i], 0);
+	for (uint32_t abi = 0; !err && abi < PROF_ABI__MAX; abi++) {
+		if (abi == PROF_ABI_I386 && !i386)
+			continue;
+		for (size_t i = 0; !err && i < ARRAY_SIZE(rare_path); i++)
+			if (on_abi(abi, rare_path[i].name))
+				err = profile_add_syscall(p, abi, rare_path[i].name, 0);
+		/* families of what was seen (count > 0), not of what was added */
+		for (size_t f = 0; !err && f < ARRAY_SIZE(families); f++)
+			for (size_t i = 0; !err && i < 4 && families[f][i]; i++)
+				if (on_abi(abi, families[f][i]) &&
+				    family_seen(p, abi, families[f][i]))
+					err = profile_add_syscall(p, abi, families[f][i], 0);
+	}
+	return err;
+}
+
+int learn_syscall_reason(const struct profile *p, const struct prof_syscall *s, char *buf,
+			 size_t size)
+{
+	const char *names[SC_ESSENTIALS_MAX], *seen;
 	size_t n = sc_essential_names(names, SC_ESSENTIALS_MAX);
 
-	names[n++] = "restart_syscall";
-	for (size_t i = 0; i < n; i++) {
-		int err = profile_add_syscall(p, PROF_ABI_X86_64, names[i], 0);
-
-		if (err)
-			return err;
+	if (s->count) {
+		snprintf(buf, size, "seen %llu times", (unsigned long long)s->count);
+		return LEARN_WHY_SEEN;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], s->name)) {
+			snprintf(buf, size,
+				 "runtime essential: a process cannot end, return from "
+				 "a signal handler or be started by runc without the "
+				 "essentials (docs/seccomp.md)");
+			return LEARN_WHY_ESSENTIAL;
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(rare_path); i++)
+		if (!strcmp(rare_path[i].name, s->name)) {
+			snprintf(buf, size, "%s", rare_path[i].why);
+			return LEARN_WHY_RARE_PATH;
+		}
+	seen = family_seen(p, s->abi, s->name);
+	if (seen) {
+		snprintf(buf, size, "a libc picks it or %s at run time; %s was seen", seen, seen);
+		return LEARN_WHY_FAMILY;
+	}
+	snprintf(buf, size, "in the profile, not seen while learning (added by hand or a merge)");
+	return LEARN_WHY_LISTED;
 }
 
 size_t learn_profile_items(const struct profile *p)

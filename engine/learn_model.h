@@ -35,10 +35,17 @@ bool learn_sel_matches(const struct learn_sel *s, const struct container_info *c
 int learn_path_resolve(const char *base, size_t base_len, const char *name, size_t name_len,
 		       char *out, size_t size);
 
+/* Why a record added nothing to the profile: what the learn_apply_*() calls
+ * return for a record they skipped (the session counts them per reason). */
+enum learn_skip {
+	LEARN_SKIP_PATH = 1,  /* no path a policy can hold: truncated, too long, unresolved */
+	LEARN_SKIP_PORT0 = 2, /* a bind or connect to port 0: the kernel picks the port */
+};
+
 /* One record of learn.bpf.c into the profile (not LEARN_EV_EXEC, whose
- * parent the session knows). Returns 0, 1 when it names no
- * path a policy can hold (truncated, too long: skipped), -EPROTO for a record
- * this build does not know, -ENOMEM. */
+ * parent the session knows). Returns 0, an enum learn_skip when it adds
+ * nothing a policy can hold, -EPROTO for a record this build does not know,
+ * -ENOMEM. */
 int learn_apply_event(struct profile *p, const struct ward_learn_event *e);
 /* A LEARN_EV_EXEC record's interpreter and script as absolute paths (size
  * bytes each): 0, 1 when one is unknown or too long, -EPROTO. */
@@ -47,11 +54,25 @@ int learn_exec_paths(const struct ward_learn_event *e, char *interp, char *scrip
  * nothing (0). */
 int learn_apply_tcp(struct profile *p, const struct ward_tcp_event *e);
 
-/* The syscalls no process can do without and what runc calls between
- * installing a seccomp filter and executing the entrypoint (docs/seccomp.md):
- * a learning run without a filter cannot see them, a profile without them
- * cannot start. Added with count 0. */
+/* What a learned profile holds besides what was seen (docs/profiles.md,
+ * "Why a syscall is in a profile"), added with count 0: the syscalls no
+ * process can do without and what runc calls between installing a seccomp
+ * filter and executing the entrypoint (a learning run without a filter cannot
+ * see them, a profile without them cannot start); the rare-path safety set
+ * (calls without which a workload hangs on a path the run did not take); and
+ * the family of each seen call (what a libc picks between at run time). */
 int learn_add_essentials(struct profile *p);
+
+enum learn_why {
+	LEARN_WHY_SEEN,
+	LEARN_WHY_ESSENTIAL,
+	LEARN_WHY_RARE_PATH,
+	LEARN_WHY_FAMILY,
+	LEARN_WHY_LISTED,
+};
+/* Why syscall s is in p, as enum learn_why, with the reason in words in buf. */
+int learn_syscall_reason(const struct profile *p, const struct prof_syscall *s, char *buf,
+			 size_t size);
 
 /* "runc 1.1.5": what `RUNTIME --version` says (runc, crun), for the stamps.
  * -EOPNOTSUPP for runtimes with no binary to ask, -errno otherwise. */

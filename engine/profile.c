@@ -17,8 +17,10 @@
 #include "seccomp_json.h"
 #include "ytree.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ENOSYS_SCAN   1024 /* syscall numbers scanned for "newer than the kernel" */
+#define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
+#define ENOSYS_SCAN	  1024 /* syscall numbers scanned for "newer than the kernel" */
+#define STAMP_PARTIAL_MAX 4    /* partial containers the stamp names */
+#define TEMP_RUN_MIN	  6    /* mktemp(3): "the last six characters of template must be XXXXXX" */
 
 const char *const prof_access_names[] = { "read",  "write", "create", "unlink",	 "rename",
 					  "chmod", "chown", "exec",   "truncate" };
@@ -107,6 +109,7 @@ static void prov_free(struct prof_provenance *v)
 	free(v->libseccomp);
 	free(v->runtime);
 	strv_free(v->containers, v->n_containers);
+	strv_free(v->partial, v->n_partial);
 }
 
 void profile_free(struct profile *p)
@@ -305,6 +308,11 @@ int profile_add_container(struct profile *p, const char *name)
 	return r < 0 ? r : 0;
 }
 
+int profile_mark_partial(struct profile *p, const char *name)
+{
+	return prof_strv_add(&p->prov.partial, &p->prov.n_partial, name) < 0 ? -ENOMEM : 0;
+}
+
 /* Syscalls that do their work only with a capability (capabilities(7)); some
  * also succeed without one in some cases, hence "inferred". */
 static const struct {
@@ -392,6 +400,25 @@ int profile_infer_caps(struct profile *p, uint16_t unpriv_port_start)
 
 /* ---- generalisation ------------------------------------------------------------- */
 
+/* What name_shape() turned into '*'. */
+enum shape {
+	SHAPE_COUNTED = 1, /* digits, hex runs: a glob once more than threshold siblings share it */
+	SHAPE_TEMP = 2,	   /* a temporary name's random run: a glob even for one file */
+};
+
+/* Directories of temporary files: there a name that ends in a random run
+ * is one mktemp(1), mkstemp(3) and the like made up. */
+static const char *const temp_dirs[] = { "/tmp/", "/var/tmp/", "/dev/shm/" };
+
+/* The length of the temporary directory path lies below ("/tmp/"), 0 if none. */
+static size_t temp_dir_len(const char *path)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(temp_dirs); i++)
+		if (strncmp(path, temp_dirs[i], strlen(temp_dirs[i])) == 0)
+			return strlen(temp_dirs[i]);
+	return 0;
+}
+
 static bool all_digits(const char *s, size_t n)
 {
 	if (!n)
@@ -403,20 +430,88 @@ static bool all_digits(const char *s, size_t n)
 }
 
 /*
- * The shape of a file name: runs that look generated become '*': digits, hex
- * runs of 8 or more that contain a digit, and the random suffix mktemp(3)
- * writes after "tmp." or "tmp" (6 or more letters and digits). Returns true
- * when anything was replaced.
+ * s[0, n) looks like the XXXXXX of a mktemp template (random letters and
+ * digits). After a "tmp" prefix: 6 or more with a digit or a capital, or 8 or
+ * more of any (mktemp(1) writes 10, Python's tempfile 8 of [a-z0-9_]);
+ * elsewhere: 6 or more that mix letters and digits, or lower and upper case
+ * past the first letter (a capitalised word is not random).
  */
-static bool name_shape(const char *name, char *out, size_t size)
+static bool looks_random(const char *s, size_t n, bool after_tmp)
+{
+	bool digit = false, lower = false, upper = false, inner_upper = false;
+
+	if (n < TEMP_RUN_MIN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		digit |= isdigit(c) != 0;
+		lower |= islower(c) != 0;
+		upper |= isupper(c) != 0;
+		inner_upper |= i && isupper(c);
+	}
+	if (after_tmp)
+		return digit || upper || n >= 8;
+	return (digit && (lower || upper)) || (lower && inner_upper);
+}
+
+/* "tmp" or "tmp." ends at name[i], starting the name or after a separator. */
+static bool after_tmp(const char *name, size_t i)
+{
+	size_t k = i >= 1 && name[i - 1] == '.' ? i - 1 : i;
+
+	return k >= 3 && strncmp(name + k - 3, "tmp", 3) == 0 &&
+	       (k == 3 || !isalnum((unsigned char)name[k - 4]));
+}
+
+/*
+ * The length of a temporary name's random run at name[i], 0 if none: after
+ * "tmp" or "tmp." (mktemp(1)'s tmp.XXXXXXXXXX, mkstemp's tmpXXXXXX, Python's
+ * tmpXXXXXXXX with '_' inside), anywhere; and in a temporary directory, a run
+ * that starts the name or follows '.', '-' or '_' (mktemp /tmp/XXXXXX,
+ * /tmp/upload.XXXXXX, /tmp/report-XXXXXX.json). The run ends the name or
+ * comes before a '.' (mkstemps' suffix).
+ */
+static size_t temp_run(const char *name, size_t n, size_t i, bool temp_dir)
+{
+	bool tmp = after_tmp(name, i);
+	size_t k = i;
+
+	if (tmp && name[i] != '_') {
+		while (k < n && (isalnum((unsigned char)name[k]) || name[k] == '_'))
+			k++;
+		if ((k == n || name[k] == '.') && looks_random(name + i, k - i, true))
+			return k - i;
+	}
+	if (!temp_dir || (i && isalnum((unsigned char)name[i - 1])))
+		return 0;
+	for (k = i; k < n && isalnum((unsigned char)name[k]);)
+		k++;
+	return (k == n || name[k] == '.') && looks_random(name + i, k - i, false) ? k - i : 0;
+}
+
+/*
+ * The shape of a file name, as a glob: a temporary name's random run
+ * (temp_run) becomes '*' (SHAPE_TEMP), and so do runs of digits and hex runs
+ * of 8 or more with a digit (SHAPE_COUNTED); glob characters of the rest are
+ * escaped. temp_dir: the name is in a temporary directory. Returns what was
+ * replaced, 0 if nothing (or out is too small).
+ */
+static unsigned int name_shape(const char *name, bool temp_dir, char *out, size_t size)
 {
 	size_t o = 0, i = 0, n = strlen(name);
-	bool changed = false;
+	unsigned int shape = 0;
 
-	while (i < n && o + 2 < size) {
-		size_t j = i;
+	while (i < n && o + 3 < size) {
+		size_t j = i, t = temp_run(name, n, i, temp_dir);
 		bool digit = false;
 
+		if (t) {
+			out[o++] = '*';
+			i += t;
+			shape |= SHAPE_TEMP;
+			continue;
+		}
 		while (j < n && isxdigit((unsigned char)name[j])) {
 			digit |= isdigit((unsigned char)name[j]) != 0;
 			j++;
@@ -424,38 +519,44 @@ static bool name_shape(const char *name, char *out, size_t size)
 		if ((j - i >= 8 && digit) || all_digits(name + i, j - i)) {
 			out[o++] = '*';
 			i = j;
-			changed = true;
+			shape |= SHAPE_COUNTED;
 			continue;
 		}
-		if (i >= 3 && strncmp(name + i - 3, "tmp", 3) == 0) {
-			j = i + (name[i] == '.');
-			size_t k = j;
-
-			while (k < n && isalnum((unsigned char)name[k]))
-				k++;
-			if (k - j >= 6) {
-				if (j > i)
-					out[o++] = '.';
-				out[o++] = '*';
-				i = k;
-				changed = true;
-				continue;
-			}
-		}
+		if (strchr("*?[\\", name[i]))
+			out[o++] = '\\';
 		out[o++] = name[i++];
 	}
 	out[o] = '\0';
-	return changed && i == n;
+	return i == n ? shape : 0;
 }
 
-/* A path with a component made of digits (a pid: /proc/1234/stat, or the
- * directory /proc/1234 itself) becomes the directory prefix before it. */
+/* A directory named as a temporary one (mktemp -d), c[0, len). */
+static bool temp_component(const char *c, size_t len, bool temp_dir)
+{
+	char comp[256], shape[256];
+
+	if (len >= sizeof(comp))
+		return false;
+	memcpy(comp, c, len);
+	comp[len] = '\0';
+	return name_shape(comp, temp_dir, shape, sizeof(shape)) & SHAPE_TEMP;
+}
+
+/* A path with a generated directory in it becomes the directory prefix
+ * before that: a component made of digits (a pid: /proc/1234/stat, or the
+ * directory /proc/1234 itself), or a temporary name above the last
+ * component (mktemp -d: /tmp/tmp.Xk3Pq9ZbW1/out -> /tmp/): rulesc takes
+ * globs in the last component only. */
 static bool generated_dir_prefix(const char *path, size_t *ret_len)
 {
+	size_t tdir = temp_dir_len(path);
+
 	for (const char *c = path + 1; *c;) {
 		const char *e = strchrnul(c, '/');
+		size_t len = (size_t)(e - c);
 
-		if (all_digits(c, (size_t)(e - c))) {
+		if (all_digits(c, len) ||
+		    (*e && temp_component(c, len, tdir && (size_t)(c - path) >= tdir))) {
 			*ret_len = (size_t)(c - path);
 			return true;
 		}
@@ -526,6 +627,7 @@ static bool has_prefix(const char *path, const char *prefix, const void *arg)
 	return strncmp(path, prefix, strlen(prefix)) == 0;
 }
 
+/* path's name has the shape of pattern's last component, in its directory. */
 static bool same_shape(const char *path, const char *pattern, const void *arg)
 {
 	const char *slash = strrchr(path, '/'), *pslash = strrchr(pattern, '/');
@@ -534,39 +636,50 @@ static bool same_shape(const char *path, const char *pattern, const void *arg)
 	(void)arg;
 	if (slash - path != pslash - pattern || strncmp(path, pattern, (size_t)(slash - path)))
 		return false;
-	return name_shape(slash + 1, shape, sizeof(shape)) && strcmp(shape, pslash + 1) == 0;
+	return name_shape(slash + 1, temp_dir_len(path) != 0, shape, sizeof(shape)) &&
+	       strcmp(shape, pslash + 1) == 0;
 }
 
 static int generalise(struct profile *p, size_t threshold)
 {
 	char buf[4096 + 2], shape[256];
+	size_t i = 0;
 	int err;
 
-	/* Generated directories first: /proc/1234/stat -> /proc/ (a prefix). */
-	for (size_t i = 0; i < p->n_files; i++) {
+	/* Generated directories first: /proc/1234/stat -> /proc/ (a prefix);
+	 * after a fold, from the start again. */
+	while (i < p->n_files) {
+		const char *path = p->files[i].path;
 		size_t len;
 
-		if (p->files[i].path[strlen(p->files[i].path) - 1] == '/' ||
-		    !generated_dir_prefix(p->files[i].path, &len) || len >= sizeof(buf))
+		if (path[strlen(path) - 1] == '/' || !generated_dir_prefix(path, &len) ||
+		    len >= sizeof(buf)) {
+			i++;
 			continue;
-		memcpy(buf, p->files[i].path, len);
+		}
+		memcpy(buf, path, len);
 		buf[len] = '\0';
 		err = fold(p, buf, has_prefix, NULL);
 		if (err)
 			return err;
 		i = 0;
 	}
-	/* Then siblings of one shape, when there are more than threshold. */
-	for (size_t i = 0; i < p->n_files; i++) {
+	/* Then siblings of one shape: temporary names always (two runs name
+	 * them differently), counted shapes when more than threshold share it. */
+	for (i = 0; i < p->n_files; i++) {
 		const char *path = p->files[i].path, *slash = strrchr(path, '/');
+		unsigned int sh;
 		size_t n = 0;
 
-		if (p->files[i].n_covers || !name_shape(slash + 1, shape, sizeof(shape)))
+		if (p->files[i].n_covers)
+			continue;
+		sh = name_shape(slash + 1, temp_dir_len(path) != 0, shape, sizeof(shape));
+		if (!sh)
 			continue;
 		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(slash - path), path, shape);
 		for (size_t j = 0; j < p->n_files; j++)
 			n += same_shape(p->files[j].path, buf, NULL);
-		if (n <= threshold)
+		if (!(sh & SHAPE_TEMP) && n <= threshold)
 			continue;
 		err = fold(p, buf, same_shape, NULL);
 		if (err)
@@ -633,6 +746,7 @@ void profile_sort(struct profile *p)
 		qsort(p->caps, p->n_caps, sizeof(*p->caps), cmp_cap);
 	strv_sort(p->selector, p->n_selector);
 	strv_sort(p->prov.containers, p->prov.n_containers);
+	strv_sort(p->prov.partial, p->prov.n_partial);
 }
 
 int profile_finish(struct profile *p, size_t threshold)
@@ -652,6 +766,43 @@ static int dup_field(char **dst, const char *src)
 	free(*dst);
 	*dst = strdup(src ? src : "");
 	return *dst ? 0 : -ENOMEM;
+}
+
+static bool strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The container was learned from its start in the profile of v. */
+static bool learned_whole(const struct prof_provenance *v, const char *name)
+{
+	return strv_has(v->containers, v->n_containers, name) &&
+	       !strv_has(v->partial, v->n_partial, name);
+}
+
+/* A container one input learned from its start is whole in the union: a
+ * name stays partial only where no input learned that container whole.
+ * Before src's containers join dst's. */
+static int merge_partial(struct prof_provenance *d, const struct prof_provenance *s)
+{
+	size_t w = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < d->n_partial; i++) {
+		if (learned_whole(s, d->partial[i]))
+			free(d->partial[i]);
+		else
+			d->partial[w++] = d->partial[i];
+	}
+	d->n_partial = w;
+	for (size_t i = 0; !err && i < s->n_partial; i++)
+		if (!learned_whole(d, s->partial[i]))
+			err = prof_strv_add(&d->partial, &d->n_partial, s->partial[i]) < 0 ? -ENOMEM
+											   : 0;
+	return err;
 }
 
 int profile_merge(struct profile *dst, const struct profile *src)
@@ -681,6 +832,8 @@ int profile_merge(struct profile *dst, const struct profile *src)
 	for (size_t i = 0; !err && i < src->n_caps; i++)
 		err = profile_add_cap(dst, src->caps[i].cap, src->caps[i].inferred,
 				      src->caps[i].evidence);
+	if (!err)
+		err = merge_partial(d, s);
 	for (size_t i = 0; !err && i < s->n_containers; i++)
 		err = profile_add_container(dst, s->containers[i]);
 	for (size_t i = 0; !err && i < src->n_selector; i++)
@@ -740,6 +893,35 @@ static const char *known(const char *s)
 	return s && s[0] ? s : "unknown";
 }
 
+/* s (freed) with the partial mark: "...; PARTIAL: web-1 was already running
+ * when learning began, its start is missing". */
+static char *partial_stamp(char *s, const struct prof_provenance *v)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (f) {
+		fprintf(f, "%s; PARTIAL: ", s);
+		for (size_t i = 0; i < v->n_partial && i < STAMP_PARTIAL_MAX; i++) {
+			fputs(i ? ", " : "", f);
+			/* one ASCII line, within what a YAML scalar may hold */
+			for (const char *c = v->partial[i]; *c && c - v->partial[i] < 64; c++)
+				fputc(*c < 0x20 || *c > 0x7e ? '?' : *c, f);
+		}
+		if (v->n_partial > STAMP_PARTIAL_MAX)
+			fprintf(f, " and %zu more", v->n_partial - STAMP_PARTIAL_MAX);
+		fprintf(f, " %s already running when learning began, %s start is missing",
+			v->n_partial == 1 ? "was" : "were", v->n_partial == 1 ? "its" : "their");
+		if (fclose(f)) {
+			free(out);
+			out = NULL;
+		}
+	}
+	free(s);
+	return out;
+}
+
 static char *stamp(const struct profile *p)
 {
 	const struct prof_provenance *v = &p->prov;
@@ -754,7 +936,7 @@ static char *stamp(const struct profile *p)
 		     known(v->runtime), from, to, (unsigned long long)v->events,
 		     v->n_containers) < 0)
 		return NULL;
-	return s;
+	return v->n_partial ? partial_stamp(s, v) : s;
 }
 
 /* True when s is valid UTF-8 without NUL: rulesc reads nothing else. */
@@ -937,6 +1119,8 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
 			       (json_int_t)v->events, "syscallMax", "x86_64",
 			       (json_int_t)v->syscall_max[PROF_ABI_X86_64], "i386",
 			       (json_int_t)v->syscall_max[PROF_ABI_I386]));
+	for (size_t i = 0; i < v->n_partial; i++)
+		list_item(f, json_pack("{s:s}", "partial", v->partial[i]));
 	for (size_t i = 0; i < p->n_sys; i++)
 		list_item(f, json_pack("{s:s, s:s, s:I}", "syscall", p->sys[i].name, "abi",
 				       prof_abi_name(p->sys[i].abi), "count",
@@ -1133,7 +1317,8 @@ static json_t *newer_names(const struct profile *p, json_t *allowed)
 	return a;
 }
 
-static json_t *seccomp_spec(const struct profile *p, bool comment)
+/* complain: what the profile does not allow is logged (SCMP_ACT_LOG) and runs. */
+static json_t *seccomp_spec(const struct profile *p, bool comment, bool complain)
 {
 	json_t *names = allowed_names(p), *newer = names ? newer_names(p, names) : NULL;
 	json_t *arches = json_array(), *sys = json_array(), *o = NULL;
@@ -1155,8 +1340,11 @@ static json_t *seccomp_spec(const struct profile *p, bool comment)
 				   "SCMP_ACT_ERRNO", "errnoRet", ENOSYS, "comment",
 				   comment ? "newer than the recording kernel: ENOSYS" : NULL)))
 		goto out;
-	o = json_pack("{s:s, s:i, s:O, s:O}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet",
-		      EPERM, "architectures", arches, "syscalls", sys);
+	o = complain
+		    ? json_pack("{s:s, s:O, s:O}", "defaultAction", "SCMP_ACT_LOG", "architectures",
+				arches, "syscalls", sys)
+		    : json_pack("{s:s, s:i, s:O, s:O}", "defaultAction", "SCMP_ACT_ERRNO",
+				"defaultErrnoRet", EPERM, "architectures", arches, "syscalls", sys);
 out:
 	json_decref(names);
 	json_decref(newer);
@@ -1183,7 +1371,7 @@ static json_t *cap_list(const struct profile *p, bool prefix)
 	return a;
 }
 
-json_t *profile_export(const struct profile *p, enum prof_export e)
+json_t *profile_export(const struct profile *p, enum prof_export e, unsigned int how)
 {
 	char *st = stamp(p), *flag;
 	json_t *o = NULL, *spec, *caps, *flags;
@@ -1195,10 +1383,10 @@ json_t *profile_export(const struct profile *p, enum prof_export e)
 	switch (e) {
 	case PROF_EXPORT_OCI_SECCOMP:
 	case PROF_EXPORT_DOCKER_SECCOMP:
-		o = seccomp_spec(p, true);
+		o = seccomp_spec(p, true, how & PROF_EXPORT_COMPLAIN);
 		break;
 	case PROF_EXPORT_K8S_SECCOMP:
-		spec = seccomp_spec(p, false);
+		spec = seccomp_spec(p, false, how & PROF_EXPORT_COMPLAIN);
 		if (spec)
 			o = json_pack("{s:s, s:s, s:{s:s, s:{s:s}}, s:o}", "apiVersion",
 				      "security-profiles-operator.x-k8s.io/v1beta1", "kind",

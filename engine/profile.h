@@ -69,6 +69,12 @@ struct prof_provenance {
 	uint64_t events;
 	char **containers;
 	size_t n_containers;
+	/* Containers already running when learning began: what they did
+	 * before (their entrypoint's start) is missing, so the profile is
+	 * partial. Sorted; a merge keeps a name only where no input learned
+	 * that container from its start. */
+	char **partial;
+	size_t n_partial;
 	/* The highest syscall number the recording kernel implements per ABI:
 	 * names above it are newer than that kernel (0: unknown). */
 	uint32_t syscall_max[PROF_ABI__MAX];
@@ -106,6 +112,8 @@ int profile_add_file(struct profile *p, const char *path, uint32_t access);
 int profile_add_net(struct profile *p, const struct prof_net *n);
 int profile_add_cap(struct profile *p, uint32_t cap, bool inferred, const char *evidence);
 int profile_add_container(struct profile *p, const char *name);
+/* The container was already running when learning began (prov.partial). */
+int profile_mark_partial(struct profile *p, const char *name);
 
 /* Where the kernel cannot say which capabilities were used: infer them from
  * what was recorded (binds below unpriv_port_start, chown accesses, and
@@ -113,9 +121,10 @@ int profile_add_container(struct profile *p, const char *name);
  * add each as inferred, with its evidence. 0 or -ENOMEM. */
 int profile_infer_caps(struct profile *p, uint16_t unpriv_port_start);
 
-/* Sort everything and merge duplicates; generalise high-cardinality paths
- * (more than `threshold` siblings whose names differ only in digits, hex or
- * random runs) into globs that list the raw paths they cover. */
+/* Sort everything and merge duplicates; generalise paths into globs (or
+ * directory prefixes) that list the raw paths they cover: temporary names
+ * (mktemp's random runs) always, and more than `threshold` siblings whose
+ * names differ only in digits or hex runs (docs/profiles.md). */
 int profile_finish(struct profile *p, size_t threshold);
 
 /* Merge src into dst (union of everything; the window is the union). */
@@ -165,7 +174,10 @@ const char *profile_export_name(enum prof_export e);
 
 /* The export as a JSON document (Docker caps: {"flags": [...]}), stamped with
  * the provenance. NULL and errno (ENOMEM, or EINVAL for an unknown kind). */
-json_t *profile_export(const struct profile *p, enum prof_export e);
+/* PROF_EXPORT_COMPLAIN: a seccomp profile whose default action logs (SCMP_ACT_LOG) what the
+ * profile would refuse, for staging (docs/profiles.md, "Complain mode"). */
+#define PROF_EXPORT_COMPLAIN 1u
+json_t *profile_export(const struct profile *p, enum prof_export e, unsigned int how);
 
 /* Names of ABIs as the profile writes them: "x86_64", "i386". */
 const char *prof_abi_name(uint32_t abi);

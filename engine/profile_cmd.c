@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "profile.h"
+#include "learn_model.h"
 #include "profile_check.h"
 #include "rulesc.h"
 
@@ -23,7 +24,8 @@ void help_profile(void)
 {
 	printf("Usage: ward profile merge PROFILE PROFILE... -o OUT [--name NAME]\n"
 	       "       ward profile diff A B [-o text|json]\n"
-	       "       ward profile export --format FORMAT PROFILE [-o OUT]\n"
+	       "       ward profile export --format FORMAT [--complain] PROFILE [-o OUT]\n"
+	       "       ward profile explain PROFILE [-o text|json]\n"
 	       "\n"
 	       "merge   the union of learned profiles (ward learn -o ...) into one; OUT is '-'\n"
 	       "        for stdout. Mode and posture come from the first profile.\n"
@@ -31,6 +33,10 @@ void help_profile(void)
 	       "        when they differ.\n"
 	       "export  a runtime profile: oci-seccomp, docker-seccomp, k8s-seccomp (JSON),\n"
 	       "        oci-caps, k8s-caps (JSON), docker-caps (flags on one line).\n"
+	       "        --complain: a seccomp profile that logs what it would refuse\n"
+	       "        (SCMP_ACT_LOG) instead of refusing it, for staging.\n"
+	       "explain why each syscall is in the profile: seen (and how often), a runtime\n"
+	       "        essential, rare-path safety, the family of a seen call, or listed.\n"
 	       "\n"
 	       "Exit status: %d success (diff: the same), %d diff: they differ, %d usage error,\n"
 	       "%d a profile cannot be read.\n",
@@ -47,6 +53,28 @@ static struct profile *load(const char *path)
 		cli_error("%s", why ? why : strerror(-err));
 	free(why);
 	return err ? NULL : p;
+}
+
+/* A partial profile (docs/profiles.md, "Learn from the start") says so
+ * wherever it is used: what its containers did first is missing. */
+static void warn_partial(const char *what, const struct profile *p)
+{
+	const struct prof_provenance *v = &p->prov;
+	char names[256] = "";
+	size_t o = 0;
+
+	if (!v->n_partial)
+		return;
+	for (size_t i = 0; i < v->n_partial && o < sizeof(names); i++)
+		o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", i ? ", " : "",
+				      v->partial[i]);
+	cli_info("WARNING: %s is partial: %s %s already running when learning began, so what "
+		 "%s start is missing; a seccomp or capability profile exported from it may "
+		 "stop the container from starting. Learn the workload again from its start "
+		 "(start `ward learn`, then the container) and merge the profiles "
+		 "(`ward profile merge`)",
+		 what, names, v->n_partial == 1 ? "was" : "were",
+		 v->n_partial == 1 ? "it did at its" : "they did at their");
 }
 
 /* Render p as YAML, make sure rulesc accepts it, write it to path ("-": stdout). */
@@ -130,6 +158,8 @@ static int merge_cmd(int argc, char **argv)
 		err = write_profile(dst, out);
 	if (err)
 		cli_error("profile merge: %s: %s", out, strerror(-err));
+	else
+		warn_partial(strcmp(out, "-") ? out : "the merged profile", dst);
 	rc = err ? EXIT_INPUT : EXIT_OK;
 out_free:
 	profile_free(dst);
@@ -199,6 +229,8 @@ static int diff_cmd(int argc, char **argv)
 	b = a ? load(argv[optind + 1]) : NULL;
 	if (!b)
 		goto out_free;
+	warn_partial(argv[optind], a);
+	warn_partial(argv[optind + 1], b);
 	d = profile_diff(a, b);
 	if (!d) {
 		cli_error("profile diff: out of memory");
@@ -224,6 +256,7 @@ static int export_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
+		{ "complain", no_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -231,6 +264,7 @@ static int export_cmd(int argc, char **argv)
 	const char *fmt = NULL, *out = "-";
 	enum prof_export e;
 	struct profile *p;
+	bool complain = false;
 	char *buf = NULL;
 	int c, err;
 	json_t *o;
@@ -240,6 +274,9 @@ static int export_cmd(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			fmt = optarg;
+			break;
+		case 'c':
+			complain = true;
 			break;
 		case 'o':
 			out = optarg;
@@ -260,10 +297,16 @@ static int export_cmd(int argc, char **argv)
 		cli_error("profile export: give exactly one PROFILE");
 		return EXIT_USAGE;
 	}
+	if (complain && e != PROF_EXPORT_OCI_SECCOMP && e != PROF_EXPORT_DOCKER_SECCOMP &&
+	    e != PROF_EXPORT_K8S_SECCOMP) {
+		cli_error("profile export: --complain goes with a seccomp format");
+		return EXIT_USAGE;
+	}
 	p = load(argv[optind]);
 	if (!p)
 		return EXIT_INPUT;
-	o = profile_export(p, e);
+	warn_partial(argv[optind], p);
+	o = profile_export(p, e, complain ? PROF_EXPORT_COMPLAIN : 0);
 	profile_free(p);
 	if (!o) {
 		cli_error("profile export: %s", strerror(errno));
@@ -307,12 +350,86 @@ static int export_cmd(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static const char *const why_names[] = {
+	[LEARN_WHY_SEEN] = "seen",	     [LEARN_WHY_ESSENTIAL] = "essential",
+	[LEARN_WHY_RARE_PATH] = "rare-path", [LEARN_WHY_FAMILY] = "family",
+	[LEARN_WHY_LISTED] = "listed",
+};
+
+static int explain_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct profile *p;
+	bool json = false;
+	json_t *arr;
+	int c, rc = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (cli_parse_text_json(optarg, &json) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			help_profile();
+			return EXIT_OK;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_error("profile explain: give exactly one PROFILE");
+		return EXIT_USAGE;
+	}
+	p = load(argv[optind]);
+	if (!p)
+		return EXIT_INPUT;
+	warn_partial(argv[optind], p);
+	arr = json_array();
+	for (size_t i = 0; arr && i < p->n_sys; i++) {
+		const struct prof_syscall *sy = &p->sys[i];
+		char why[256];
+		int w = learn_syscall_reason(p, sy, why, sizeof(why));
+
+		if (json) {
+			if (json_array_append_new(arr,
+						  json_pack("{s:s, s:s, s:s, s:I, s:s}", "syscall",
+							    sy->name, "abi", prof_abi_name(sy->abi),
+							    "why", why_names[w], "count",
+							    (json_int_t)sy->count, "reason", why)))
+				rc = EXIT_INPUT;
+		} else {
+			printf("%-20s %-7s %-10s %s\n", sy->name, prof_abi_name(sy->abi),
+			       why_names[w], why);
+		}
+	}
+	if (!arr) {
+		rc = EXIT_INPUT;
+	} else if (json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+	}
+	if (rc)
+		cli_error("profile explain: out of memory");
+	json_decref(arr);
+	profile_free(p);
+	return rc;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		int (*fn)(int, char **);
-	} subs[] = { { "merge", merge_cmd }, { "diff", diff_cmd }, { "export", export_cmd } };
+	} subs[] = { { "merge", merge_cmd },
+		     { "diff", diff_cmd },
+		     { "export", export_cmd },
+		     { "explain", explain_cmd } };
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		help_profile();
@@ -321,6 +438,6 @@ int cmd_profile(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(argc - 1, argv + 1);
-	cli_error("profile: unknown subcommand '%s' (merge, diff or export)", argv[1]);
+	cli_error("profile: unknown subcommand '%s' (merge, diff, export or explain)", argv[1]);
 	return EXIT_USAGE;
 }

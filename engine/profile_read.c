@@ -703,6 +703,19 @@ static int obs_capability(struct rd *r, const struct ynode *n, json_t *o)
 	return 0;
 }
 
+/* A container already running when learning began (prov.partial). */
+static int obs_partial(struct rd *r, const struct ynode *n, json_t *o)
+{
+	const char *name;
+	json_error_t je;
+
+	if (json_unpack_ex(o, &je, JSON_STRICT, "{s:s}", "partial", &name))
+		return rerr(r, n, "partial: %s", je.text);
+	if (!name[0])
+		return rerr(r, n, "partial: an empty container name");
+	return add_str(r, &r->p->prov.partial, &r->p->prov.n_partial, name);
+}
+
 static int read_item(struct rd *r, const struct ynode *n)
 {
 	static const struct {
@@ -714,6 +727,7 @@ static int read_item(struct rd *r, const struct ynode *n)
 		{ "exec", obs_exec },
 		{ "pattern", obs_pattern },
 		{ "capability", obs_capability },
+		{ "partial", obs_partial },
 	};
 	json_error_t je;
 	json_t *o;
@@ -734,7 +748,7 @@ static int read_item(struct rd *r, const struct ynode *n)
 	json_decref(o);
 	return rerr(r, n,
 		    "an observation is a JSON object with one of recording, syscall, "
-		    "exec, pattern or capability");
+		    "exec, pattern, capability or partial");
 }
 
 static int read_observed(struct rd *r, const struct ynode *doc, const struct ynode *meta)

@@ -67,7 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	for (int e = 0; e < PROF_EXPORT__MAX; e++) {
-		json_t *o = profile_export(p, (enum prof_export)e);
+		json_t *o = profile_export(p, (enum prof_export)e,
+					   (unsigned int)e & PROF_EXPORT_COMPLAIN);
 
 		if (!o)
 			abort();

@@ -482,11 +482,12 @@ learn_start() {
 	fail "ward learn did not get ready in 20 s"
 }
 
-# learn_converged: wait (20 s at most) until ward learn says the profile converged.
+# learn_converged: wait (20 s at most) until ward learn says the profile converged
+# (every progress line says "converged: yes" or "converged: no (...)").
 learn_converged() {
 	local i
 	for ((i = 0; i < 40; i++)); do
-		grep -q "converged" "$TDIR/learn.err" && return 0
+		grep -q "converged: yes" "$TDIR/learn.err" && return 0
 		sleep 0.5
 	done
 	return 1

@@ -66,7 +66,7 @@ job "$learned" "" --caps-list "$DOCKER_CAPS" || fail "the job failed: $(cat "$TD
 check "the job ran while learning" grep -qxF "$RESULT" "$TDIR/$learned.out"
 learn_converged
 check "ward says the profile converged (3 s without anything new)" grep -q \
-	"learn: 1 container, .* events, [0-9]* new in the last minute, converged" "$TDIR/learn.err"
+	"learn: 1 container, .* events, [0-9]* new in the last minute, converged: yes" "$TDIR/learn.err"
 ward_stop learn
 check "ward learned the container" grep -q "learning container $learned" "$TDIR/learn.err"
 

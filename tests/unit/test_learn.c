@@ -164,7 +164,7 @@ static void test_records(void **state)
 	e.n_paths = 1;
 	set_path(&e.path[0], "", "");
 	e.path[0].truncated = 1;
-	assert_int_equal(learn_apply_event(p, &e), 1);
+	assert_int_equal(learn_apply_event(p, &e), LEARN_SKIP_PATH);
 	/* malformed records */
 	e.path[0].truncated = 0;
 	e.path[0].base_len = LEARN_PATH_LEN + 1;
@@ -179,7 +179,7 @@ static void test_records(void **state)
 	memset(&e, 0, sizeof(e));
 	e.type = LEARN_EV_BIND;
 	e.proto = WARD_PROTO_TCP;
-	assert_int_equal(learn_apply_event(p, &e), 1);
+	assert_int_equal(learn_apply_event(p, &e), LEARN_SKIP_PORT0);
 	e.port = 8080;
 	assert_int_equal(learn_apply_event(p, &e), 0);
 	/* a UDP connect */
@@ -300,7 +300,7 @@ static void test_essentials(void **state)
 	(void)state;
 	assert_int_equal(learn_add_essentials(p), 0);
 	assert_int_equal(profile_finish(p, 3), 0);
-	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP);
+	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP, 0);
 	assert_non_null(o);
 	s = json_dumps(o, 0);
 	assert_int_equal(sc_check_buffer(s, strlen(s), &r), 0);
@@ -315,13 +315,63 @@ static void test_essentials(void **state)
 	for (size_t i = 0; i < p->n_sys; i++)
 		if (!strcmp(p->sys[i].name, "getdents64"))
 			strcpy(p->sys[i].name, "getdents");
-	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP);
+	o = profile_export(p, PROF_EXPORT_OCI_SECCOMP, 0);
 	s = json_dumps(o, 0);
 	assert_int_equal(sc_check_buffer(s, strlen(s), &r), 0);
 	assert_int_equal(r->n_errors, 1);
 	sc_report_free(r);
 	free(s);
 	json_decref(o);
+	profile_free(p);
+}
+
+static const struct prof_syscall *find_sys(const struct profile *p, uint32_t abi, const char *name)
+{
+	for (size_t i = 0; i < p->n_sys; i++)
+		if (p->sys[i].abi == abi && !strcmp(p->sys[i].name, name))
+			return &p->sys[i];
+	return NULL;
+}
+
+/* What a short run may miss is in the profile, each with its reason: the
+ * rare-path safety set, and the family of each call seen (not of those added). */
+static void test_rare_path_and_families(void **state)
+{
+	static const struct {
+		const char *name;
+		int why;
+	} want[] = {
+		{ "wait4", LEARN_WHY_SEEN },
+		{ "waitid", LEARN_WHY_FAMILY },
+		{ "rt_sigsuspend", LEARN_WHY_RARE_PATH },
+		{ "clock_nanosleep", LEARN_WHY_RARE_PATH },
+		{ "restart_syscall", LEARN_WHY_RARE_PATH },
+		{ "exit_group", LEARN_WHY_ESSENTIAL },
+		{ "ppoll", LEARN_WHY_FAMILY },
+		{ "epoll_pwait", LEARN_WHY_LISTED },
+	};
+	struct profile *p = profile_new("r");
+	const struct prof_syscall *sy;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_X86_64, "wait4", 7), 0);
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_X86_64, "poll", 2), 0);
+	/* listed by hand, count 0: brings no family */
+	assert_int_equal(profile_add_syscall(p, PROF_ABI_X86_64, "epoll_pwait", 0), 0);
+	assert_int_equal(learn_add_essentials(p), 0);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		sy = find_sys(p, PROF_ABI_X86_64, want[i].name);
+		if (!sy)
+			fail_msg("%s is not in the profile", want[i].name);
+		if (learn_syscall_reason(p, sy, why, sizeof(why)) != want[i].why)
+			fail_msg("%s: %s", want[i].name, why);
+	}
+	assert_null(find_sys(p, PROF_ABI_X86_64, "epoll_wait"));
+	assert_null(find_sys(p, PROF_ABI_I386, "rt_sigsuspend")); /* no i386 was seen */
+	sy = find_sys(p, PROF_ABI_X86_64, "waitid");
+	learn_syscall_reason(p, sy, why, sizeof(why));
+	assert_non_null(strstr(why, "wait4"));
 	profile_free(p);
 }
 
@@ -452,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_unix_records),
 		cmocka_unit_test(test_exec_paths),
 		cmocka_unit_test(test_essentials),
+		cmocka_unit_test(test_rare_path_and_families),
 		cmocka_unit_test(test_runtime_version),
 		cmocka_unit_test(test_infer_caps),
 		cmocka_unit_test(test_ops),

@@ -8,6 +8,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <libgen.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -114,7 +115,8 @@ static void test_record(void **state)
 	assert_string_equal(p->net[1].unix_path, "/run/app.sock");
 	assert_true(p->net[3].bind);
 	assert_string_equal(p->net[3].unix_path, "/srv/ctl.sock");
-	/* /etc/passwd, /proc/ (pids), /tmp/tmp.* (1 file: kept raw), /tmp/upload-*.part */
+	/* /etc/passwd, /proc/ (pids), /tmp/tmp.* (mktemp's name: a glob even for one
+	 * file), /tmp/upload-*.part (five: more than the threshold) */
 	for (size_t i = 0; i < p->n_files; i++)
 		if (!strcmp(p->files[i].path, "/tmp/upload-*.part"))
 			up = &p->files[i];
@@ -126,7 +128,9 @@ static void test_record(void **state)
 	assert_string_equal(p->files[0].path, "/etc/passwd");
 	assert_string_equal(p->files[1].path, "/proc/");
 	assert_int_equal(p->files[1].n_covers, 2);
-	assert_string_equal(p->files[2].path, "/tmp/tmp.Ab3dE9");
+	assert_string_equal(p->files[2].path, "/tmp/tmp.*");
+	assert_int_equal(p->files[2].n_covers, 1);
+	assert_string_equal(p->files[2].covers[0], "/tmp/tmp.Ab3dE9");
 	/* bad input */
 	assert_int_equal(profile_add_file(p, "relative", WARD_ACC_READ), -EINVAL);
 	assert_int_equal(profile_add_syscall(p, 7, "read", 1), -EINVAL);
@@ -203,7 +207,7 @@ static void test_exports(void **state)
 	(void)state;
 	assert_int_equal(profile_add_syscall(p, PROF_ABI_I386, "socketcall", 1), 0);
 	for (int i = 0; i < PROF_EXPORT__MAX; i++) {
-		json_t *o = profile_export(p, (enum prof_export)i), *spec = o;
+		json_t *o = profile_export(p, (enum prof_export)i, 0), *spec = o;
 
 		assert_non_null(o);
 		assert_int_equal(profile_export_parse(profile_export_name((enum prof_export)i), &e),
@@ -247,7 +251,7 @@ static void test_exports(void **state)
 		json_decref(o);
 	}
 	{
-		json_t *o = profile_export(p, PROF_EXPORT_DOCKER_CAPS);
+		json_t *o = profile_export(p, PROF_EXPORT_DOCKER_CAPS, 0);
 		json_t *f = json_object_get(o, "flags");
 
 		assert_int_equal(json_array_size(f), 2);
@@ -255,7 +259,7 @@ static void test_exports(void **state)
 		assert_string_equal(json_string_value(json_array_get(f, 1)),
 				    "--cap-add=NET_BIND_SERVICE");
 		json_decref(o);
-		o = profile_export(p, PROF_EXPORT_OCI_CAPS);
+		o = profile_export(p, PROF_EXPORT_OCI_CAPS, 0);
 		assert_string_equal(
 			json_string_value(json_array_get(json_object_get(o, "bounding"), 0)),
 			"CAP_NET_BIND_SERVICE");
@@ -419,6 +423,244 @@ static void test_read_cases(void **state)
 	assert_true(cases >= 20);
 }
 
+/* The profile's entry for raw after profile_finish(p, 3): a pattern covering
+ * it, or raw itself. */
+static const char *entry_for(const struct profile *p, const char *raw)
+{
+	for (size_t i = 0; i < p->n_files; i++) {
+		if (!strcmp(p->files[i].path, raw))
+			return p->files[i].path;
+		for (size_t c = 0; c < p->files[i].n_covers; c++)
+			if (!strcmp(p->files[i].covers[c], raw))
+				return p->files[i].path;
+	}
+	return NULL;
+}
+
+/* Names mktemp and its kin make up become globs even for one file, so two
+ * runs of one workload agree; names that only look a little generated stay
+ * exact until more than the threshold share a shape. */
+static void test_generalise_temp(void **state)
+{
+	static const struct {
+		const char *raw, *want;
+	} cases[] = {
+		/* mktemp(1): tmp.XXXXXXXXXX, in /tmp or anywhere */
+		{ "/tmp/tmp.Xk3Pq9ZbW1", "/tmp/tmp.*" },
+		{ "/data/tmp.qwhzkrmvbt", "/data/tmp.*" },
+		/* mkstemp("tmpXXXXXX"), Python's tempfile (tmp + 8 of [a-z0-9_]) */
+		{ "/var/tmp/tmpk3j_2x9a", "/var/tmp/tmp*" },
+		{ "/srv/cache/tmpAb12Cd", "/srv/cache/tmp*" },
+		/* templates in a temporary directory: the X's at the end, or before a suffix */
+		{ "/tmp/upload.Ab3dEf", "/tmp/upload.*" },
+		{ "/tmp/report-x7Qp2L.json", "/tmp/report-*.json" },
+		{ "/tmp/Zq81Lm", "/tmp/*" },
+		{ "/dev/shm/sem.4fGh7J", "/dev/shm/sem.*" },
+		/* mktemp -d: the directory is random, and rulesc takes globs in the
+		 * last component only: the directory above it as a prefix */
+		{ "/scratch/tmp.Q2w3E4r5T6/out.txt", "/scratch/" },
+		{ "/scratch/tmp.Q2w3E4r5T6", "/scratch/" },
+		/* not temporary names */
+		{ "/etc/tmp.config", "/etc/tmp.config" },		/* a word after tmp. */
+		{ "/etc/nginx/nginx.conf", "/etc/nginx/nginx.conf" },	/* no random run */
+		{ "/usr/bin/sha256sum", "/usr/bin/sha256sum" },		/* not in a temp dir */
+		{ "/srv/app/upload.Ab3dEf", "/srv/app/upload.Ab3dEf" }, /* ditto */
+		{ "/var/tmpdata/x.Ab3dEf", "/var/tmpdata/x.Ab3dEf" },	/* not /var/tmp/ */
+		{ "/run/Makefile", "/run/Makefile" },
+		{ "/opt/Prince.txt", "/opt/Prince.txt" },
+		{ "/var/tmp/Capital", "/var/tmp/Capital" },	  /* a capitalised word */
+		{ "/var/tmp/abcdef", "/var/tmp/abcdef" },	  /* one case, no digit */
+		{ "/var/tmp/part-1.txt", "/var/tmp/part-1.txt" }, /* counted: 1 <= threshold */
+	};
+	struct profile *p = profile_new("t");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(profile_add_file(p, cases[i].raw, WARD_ACC_WRITE), 0);
+	assert_int_equal(profile_finish(p, 3), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = entry_for(p, cases[i].raw);
+
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("%s: %s, not %s", cases[i].raw, got ? got : "(missing)",
+				 cases[i].want);
+	}
+	profile_free(p);
+}
+
+/* Two runs of a workload that makes temporary files: the same profile. */
+static void test_generalise_two_runs(void **state)
+{
+	static const char *const runs[2][5] = {
+		{ "/tmp/tmp.Xk3Pq9ZbW1", "/tmp/upload.Ab3dEf", "/tmp/tmpk3j_2x9a",
+		  "/work/out-x7Qp2L.json", "/var/tmp/tmp.aB9xY2zQ1w/data" },
+		{ "/tmp/tmp.p0OiU8yT7r", "/tmp/upload.9zYxW8", "/tmp/tmpq_8rr2mz",
+		  "/work/out-Lm4Nb1.json", "/var/tmp/tmp.Hn5Gt6Ju8K/data" },
+	};
+	struct profile *p[2];
+	json_t *d;
+
+	(void)state;
+	for (int r = 0; r < 2; r++) {
+		p[r] = profile_new("t");
+		assert_non_null(p[r]);
+		for (int i = 0; i < 5; i++)
+			assert_int_equal(profile_add_file(p[r], runs[r][i],
+							  WARD_ACC_WRITE | WARD_ACC_CREATE),
+					 0);
+		assert_int_equal(profile_finish(p[r], 3), 0);
+	}
+	d = profile_diff(p[0], p[1]);
+	assert_non_null(d);
+	/* /work/ is no temporary directory: its mkstemp name stays (one each) */
+	assert_int_equal(json_array_size(json_object_get(json_object_get(d, "files"), "added")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(d, "files"), "removed")),
+			 2);
+	json_decref(d);
+	assert_int_equal(p[0]->n_files, 5);
+	assert_int_equal(p[1]->n_files, 5);
+	for (size_t i = 0; i < p[1]->n_files; i++)
+		if (strncmp(p[1]->files[i].path, "/work/", 6))
+			assert_string_equal(p[1]->files[i].path, p[0]->files[i].path);
+	assert_string_equal(entry_for(p[1], "/var/tmp/tmp.Hn5Gt6Ju8K/data"), "/var/tmp/");
+	profile_free(p[0]);
+	profile_free(p[1]);
+}
+
+/* Every pattern generalisation makes matches each raw path it covers (a
+ * glob as fnmatch(3) reads it, a directory as a prefix), for names made of
+ * the characters that make shapes, temporary names and glob syntax. */
+static void test_generalise_covers(void **state)
+{
+	static const char *const dirs[] = { "/tmp/", "/var/tmp/x/", "/srv/", "/dev/shm/" };
+	static const char alphabet[] = "tmp.-_aZ09fF*?[]\\xX";
+	unsigned int seed = 1;
+
+	(void)state;
+	for (int round = 0; round < 200; round++) {
+		struct profile *p = profile_new("t");
+		char path[128];
+
+		assert_non_null(p);
+		for (int i = 0; i < 30; i++) {
+			int len = 1 + (int)(rand_r(&seed) % 14), o;
+
+			o = snprintf(path, sizeof(path), "%s", dirs[rand_r(&seed) % 4]);
+			if (rand_r(&seed) % 4 == 0)
+				o += snprintf(path + o, sizeof(path) - (size_t)o, "tmp.%c%c3Zq9Lw/",
+					      'a' + (char)(rand_r(&seed) % 26),
+					      'A' + (char)(rand_r(&seed) % 26));
+			for (int c = 0; c < len; c++)
+				path[o++] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)];
+			path[o] = '\0';
+			assert_int_equal(profile_add_file(p, path, WARD_ACC_READ), 0);
+		}
+		assert_int_equal(profile_finish(p, 2), 0);
+		for (size_t i = 0; i < p->n_files; i++) {
+			const struct prof_file *f = &p->files[i];
+			size_t len = strlen(f->path);
+
+			for (size_t c = 0; c < f->n_covers; c++) {
+				bool ok = f->path[len - 1] == '/'
+						  ? !strncmp(f->covers[c], f->path, len)
+						  : !fnmatch(f->path, f->covers[c], FNM_PATHNAME);
+
+				if (!ok)
+					fail_msg("%s does not cover %s", f->path, f->covers[c]);
+			}
+		}
+		profile_free(p);
+	}
+}
+
+/* A glob stands for the names it covers: the rest of the name is literal. */
+static void test_generalise_escapes(void **state)
+{
+	struct profile *p = profile_new("t");
+	char path[64], *y, *err = NULL;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(profile_add_container(p, "c"), 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "/srv/log[%d]-%d.txt", 1, 100 + i);
+		assert_int_equal(profile_add_file(p, path, WARD_ACC_WRITE), 0);
+	}
+	assert_int_equal(profile_finish(p, 3), 0);
+	assert_int_equal(p->n_files, 1);
+	assert_string_equal(p->files[0].path, "/srv/log\\[*]-*.txt");
+	y = to_yaml(p, &len);
+	if (profile_check_yaml("t.yaml", y, len, &err) != 0)
+		fail_msg("rulesc rejects the escaped glob: %s\n%s", err ? err : "?", y);
+	free(y);
+	profile_free(p);
+}
+
+/* A profile learned from a container that was already running is marked
+ * partial: in the stamp (comment, description, exports' comments), in the
+ * companion list, read back, and through merges until one input learned
+ * that container from its start. */
+static void test_partial(void **state)
+{
+	struct profile *a = sample("web", "web-1"), *whole = sample("web", "web-1"),
+		       *other = sample("web", "web-2"), *q = NULL, *q2 = NULL;
+	char *y, *y2, *err = NULL, *s;
+	size_t len, len2;
+	json_t *o;
+
+	(void)state;
+	assert_int_equal(profile_mark_partial(a, "web-1"), 0);
+	assert_int_equal(profile_mark_partial(a, "web-1"), 0);
+	assert_int_equal(a->prov.n_partial, 1);
+	y = to_yaml(a, &len);
+	assert_non_null(strstr(y, "# learned by ward"));
+	assert_non_null(strstr(y, "; PARTIAL: web-1 was already running when learning began, its "
+				  "start is missing\n"));
+	assert_non_null(strstr(y, "  description: \"learned by ward"));
+	assert_non_null(strstr(y, "{\\\"partial\\\":\\\"web-1\\\"}"));
+	if (profile_check_yaml("web.yaml", y, len, &err) != 0)
+		fail_msg("rulesc rejects the partial profile: %s\n%s", err ? err : "?", y);
+	if (profile_read_buffer("web.yaml", y, len, &q, &err))
+		fail_msg("cannot read the partial profile back: %s", err);
+	assert_int_equal(q->prov.n_partial, 1);
+	assert_string_equal(q->prov.partial[0], "web-1");
+	y2 = to_yaml(q, &len2);
+	assert_string_equal(y, y2);
+	free(y2);
+	o = profile_export(q, PROF_EXPORT_OCI_SECCOMP, 0);
+	s = json_dumps(o, 0);
+	assert_non_null(strstr(s, "PARTIAL: web-1"));
+	free(s);
+	json_decref(o);
+	/* another container learned whole does not complete web-1 */
+	assert_int_equal(profile_merge(q, other), 0);
+	assert_int_equal(q->prov.n_partial, 1);
+	/* web-1 learned from its start does, either way round */
+	assert_int_equal(profile_merge(q, whole), 0);
+	assert_int_equal(q->prov.n_partial, 0);
+	assert_int_equal(profile_merge(whole, a), 0);
+	assert_int_equal(whole->prov.n_partial, 0);
+	/* partial in both stays partial; a partial input marks a whole one */
+	if (profile_read_buffer("web.yaml", y, len, &q2, &err))
+		fail_msg("%s", err);
+	assert_int_equal(profile_merge(q2, a), 0);
+	assert_int_equal(q2->prov.n_partial, 1);
+	assert_int_equal(profile_merge(other, a), 0);
+	assert_int_equal(other->prov.n_partial, 1);
+	assert_string_equal(other->prov.partial[0], "web-1");
+	/* no partial mark, no partial words: other profiles read and write as before */
+	y2 = to_yaml(whole, &len2);
+	assert_null(strstr(y2, "PARTIAL"));
+	assert_null(strstr(y2, "partial"));
+	free(y2);
+	free(y);
+	profile_free(a);
+	profile_free(whole);
+	profile_free(other);
+	profile_free(q);
+	profile_free(q2);
+}
+
 static void test_duration_and_limits(void **state)
 {
 	struct profile *p = profile_new("x"), *q = NULL;
@@ -456,10 +698,19 @@ static void test_duration_and_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record),	       cmocka_unit_test(test_yaml_rulesc),
-		cmocka_unit_test(test_merge_diff),     cmocka_unit_test(test_exports),
-		cmocka_unit_test(test_read_roundtrip), cmocka_unit_test(test_read_authoritative),
-		cmocka_unit_test(test_read_cases),     cmocka_unit_test(test_duration_and_limits),
+		cmocka_unit_test(test_record),
+		cmocka_unit_test(test_yaml_rulesc),
+		cmocka_unit_test(test_merge_diff),
+		cmocka_unit_test(test_exports),
+		cmocka_unit_test(test_read_roundtrip),
+		cmocka_unit_test(test_read_authoritative),
+		cmocka_unit_test(test_read_cases),
+		cmocka_unit_test(test_duration_and_limits),
+		cmocka_unit_test(test_generalise_temp),
+		cmocka_unit_test(test_generalise_two_runs),
+		cmocka_unit_test(test_generalise_escapes),
+		cmocka_unit_test(test_generalise_covers),
+		cmocka_unit_test(test_partial),
 	};
 	char self[] = __FILE__;
 
