@@ -75,7 +75,10 @@ for t in "${tests[@]}"; do
 		echo "no such test: $t" >"$log"
 		rc=1
 	else
-		timeout -k 5 "$timeout_s" bash "$t" >"$log" 2>&1
+		# a test may need longer: "# wardit-timeout: SECONDS" in its header
+		t_s=$(sed -n 's/^# wardit-timeout: \([0-9]\{1,\}\)$/\1/p' "$t")
+		t_s=${t_s:-$timeout_s}
+		timeout -k 5 "$t_s" bash "$t" >"$log" 2>&1
 		rc=$?
 	fi
 	# Backstop: containers of this test that its own cleanup did not remove.
@@ -98,7 +101,7 @@ for t in "${tests[@]}"; do
 	*)
 		failed=$((failed + 1))
 		reason=$(sed -n 's/^FAIL: //p' "$log" | tail -n 1)
-		[ $rc -eq 124 ] || [ $rc -eq 137 ] && reason="timed out after ${timeout_s}s"
+		[ $rc -eq 124 ] || [ $rc -eq 137 ] && reason="timed out after ${t_s}s"
 		echo "FAIL $name (${dt}s, status $rc): ${reason:-no reason printed}"
 		echo "----- log of $name -----"
 		cat "$log"
