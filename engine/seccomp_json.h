@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #define SC_FILE_MAX   (4u << 20) /* bytes of a profile we read */
-#define SC_MAX_ARCHES 16
+#define SC_MAX_ARCHES 24	 /* more than libseccomp's architectures */
 
 enum sc_severity { SC_INFO, SC_WARNING, SC_ERROR };
 
@@ -24,7 +24,8 @@ struct sc_diag {
 	const char *code; /* stable identifier, e.g. "unknown-syscall" (static) */
 	char *where;	  /* JSON location, e.g. "syscalls[3].names[7]", or "line 4, column 2" */
 	char *message;
-	char *hint; /* "" if none */
+	char *hint;	  /* "" if none */
+	int line, column; /* where in the file (1-based, columns in characters); 0 if unknown */
 };
 
 struct sc_arch_result {

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sc_report *r = NULL;
+	size_t lines = 1;
 	json_t *o;
 
 	if (size > SC_FILE_MAX)
@@ -22,11 +23,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (r->n_errors + r->n_warnings > r->n_diags || r->n_arches > SC_MAX_ARCHES)
 		abort();
-	for (size_t i = 0; i < r->n_diags; i++)
-		if (!r->diags[i].code || !r->diags[i].where || !r->diags[i].message ||
-		    !r->diags[i].hint)
+	for (size_t i = 0; i < size; i++)
+		lines += data[i] == '\n';
+	for (size_t i = 0; i < r->n_diags; i++) {
+		const struct sc_diag *d = &r->diags[i];
+
+		if (!d->code || !d->where || !d->message || !d->hint)
 			abort();
+		/* a position is in the file, or absent */
+		if (d->line < 0 || d->column < 0 || !d->line != !d->column ||
+		    (size_t)d->line > lines || (size_t)d->column > size + 1)
+			abort();
+	}
+	/* fails only without memory: every message is valid UTF-8 */
 	o = sc_report_json(r);
+	if (!o)
+		abort();
 	json_decref(o);
 	sc_report_free(r);
 	return 0;
