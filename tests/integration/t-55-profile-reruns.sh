@@ -32,11 +32,8 @@ wait)
 		(if [ -n "$SLOW" ]; then busy; fi) &
 	done
 	[ -n "$SLOW" ] || sleep 0.3 # the children are gone before wait
+	# refused rt_sigsuspend leaves SIGCHLD blocked: the wait loop spins forever (a hang)
 	wait
-	# a wait that cannot block spins until the children exit: CPU ticks the shell burnt
-	t=$(cut -d' ' -f14,15 /proc/$$/stat)
-	t=$((${t% *} + ${t#* }))
-	[ "$t" -lt 10 ] || { echo "wait spun: $t ticks"; exit 1; }
 	;;
 retry)
 	[ -n "$SLOW" ] || touch /tmp/ready
