@@ -195,23 +195,22 @@ static bool diff_empty(json_t *d)
 	return true;
 }
 
-static int diff_cmd(int argc, char **argv)
+/* The options of diff and explain: -o text|json (into *json), --help. -1 to go on (operands
+ * from optind), or the exit status. */
+static int text_json_opts(int argc, char **argv, bool *json)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct profile *a = NULL, *b = NULL;
-	bool json = false;
-	int c, rc = EXIT_INPUT;
-	json_t *d;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (cli_parse_text_json(optarg, &json) < 0)
+			if (cli_parse_text_json(optarg, json) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
@@ -221,6 +220,19 @@ static int diff_cmd(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+static int diff_cmd(int argc, char **argv)
+{
+	struct profile *a = NULL, *b = NULL;
+	bool json = false;
+	json_t *d;
+	int rc = text_json_opts(argc, argv, &json);
+
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_INPUT;
 	if (argc - optind != 2) {
 		cli_error("profile diff: give exactly two profiles, A and B");
 		return EXIT_USAGE;
@@ -358,30 +370,14 @@ static const char *const why_names[] = {
 
 static int explain_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	struct profile *p;
 	bool json = false;
 	json_t *arr;
-	int c, rc = EXIT_OK;
+	int rc = text_json_opts(argc, argv, &json);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (cli_parse_text_json(optarg, &json) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			help_profile();
-			return EXIT_OK;
-		default:
-			return EXIT_USAGE;
-		}
-	}
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_OK;
 	if (argc - optind != 1) {
 		cli_error("profile explain: give exactly one PROFILE");
 		return EXIT_USAGE;

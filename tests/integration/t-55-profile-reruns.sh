@@ -96,6 +96,13 @@ for w in "${WORKLOADS[@]}"; do
 		fail "export of $w"
 	echo "ok: $w learned ($(jq '.syscalls[0].names | length' "$TDIR/$w.json") syscalls)"
 done
+"$WARD" profile explain -o json "$TDIR/wait.yaml" >"$TDIR/explain.json" || fail "profile explain"
+check "explain gives every syscall a reason" jq -e 'length > 0 and
+	all(.[]; (.why | IN("seen", "essential", "rare-path", "family", "listed")) and .reason != "")' \
+	"$TDIR/explain.json"
+check "  ... rt_sigsuspend is there as seen or for rare-path safety" jq -e \
+	'[.[] | select(.syscall == "rt_sigsuspend" and (.why | IN("seen", "rare-path")))] | length == 1' \
+	"$TDIR/explain.json"
 
 stress-ng --cpu 0 --timeout 600s >/dev/null 2>&1 &
 load=$!
