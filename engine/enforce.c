@@ -269,6 +269,14 @@ static void obj_destroy(struct enforcer *e, enum enforce_obj o)
 	e->obj[o] = NULL;
 }
 
+/* Without BPF-LSM, whether execs are decided before they replace the acting
+ * program (tp_btf/sched_prepare_exec, 6.10) rather than after. */
+static bool exec_prepare(const struct probe_verdict *v)
+{
+	return v->trackers[PROBE_TRACKER_FILES].usable && /* tp_btf */
+	       probe_tracepoint_exists("tp_btf/sched_prepare_exec");
+}
+
 /* Whether program p of a class's object is loaded: its BPF-LSM variant
  * (lsm), or the fallback the probes allow. */
 static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct probe_verdict *v)
@@ -280,13 +288,17 @@ static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct prob
 		return lsm;
 	if (!strcmp(name, "ward_sys_enter")) /* syscall rules: the same on any kernel */
 		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
-	if (!strcmp(name, "ward_tp_applet")) /* the applet, after a BPF-LSM exec */
-		return lsm && v->trackers[PROBE_TRACKER_PROCESS].usable;
+	if (!strcmp(name, "ward_tp_applet")) /* the applet, after an exec decided before it */
+		return (lsm || exec_prepare(v)) && v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (!strcmp(name, "ward_cg_mkdir") || /* new cgroups, for either exec hook */
 	    !strcmp(name, "ward_tp_rename"))  /* applets run without an exec */
 		return v->trackers[PROBE_TRACKER_FILES].usable; /* tp_btf */
 	if (lsm)
 		return false;
+	if (!strcmp(name, "ward_tp_prepare"))
+		return exec_prepare(v);
+	if (!strcmp(name, "ward_tp_exec")) /* kernels before 6.10 */
+		return !exec_prepare(v) && v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR || type == BPF_PROG_TYPE_CGROUP_SOCK)
 		return v->fallback[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP;
 	if (!strncmp(sec, "tp_btf/", 7)) /* sys_exit, as the files tracker */

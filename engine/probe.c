@@ -8,6 +8,7 @@
 #include "probe.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <fcntl.h>
 #include <mntent.h>
 #include <sched.h>
@@ -372,15 +373,27 @@ bool probe_tracepoint_exists(const char *sec)
 {
 	static const char *const roots[] = { PROBE_TRACEFS_DIR, PROBE_DEBUGFS_TRACING_DIR };
 	char path[PATH_MAX];
+	bool any = false;
+	glob_t g;
 
-	if (strncmp(sec, "tp/", 3))
-		return true;
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		(void)snprintf(path, sizeof(path), "%s/events/%s", roots[i], sec + 3);
-		if (access(path, F_OK) == 0)
-			return true;
+	if (!strncmp(sec, "tp/", 3)) {
+		for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+			(void)snprintf(path, sizeof(path), "%s/events/%s", roots[i], sec + 3);
+			if (access(path, F_OK) == 0)
+				return true;
+		}
+		return false;
 	}
-	return false;
+	if (strncmp(sec, "tp_btf/", 7))
+		return true;
+	/* tp_btf names the event alone: any category's */
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]) && !any; i++) {
+		(void)snprintf(path, sizeof(path), "%s/events/*/%s", roots[i], sec + 7);
+		if (glob(path, GLOB_NOSORT, NULL, &g) == 0)
+			any = g.gl_pathc > 0;
+		globfree(&g);
+	}
+	return any;
 }
 
 int probe_mount_bpffs(void)

@@ -159,8 +159,9 @@ int probe_cgroup2_dir(char *buf, size_t size);
 int probe_mount_tracefs(void);
 int probe_mount_bpffs(void);
 
-/* Does the tracepoint a "tp/CATEGORY/NAME" program attaches to exist (other
- * sections: true)? Some are recent (capability/cap_capable). */
+/* Does the tracepoint a "tp/CATEGORY/NAME" or "tp_btf/NAME" program attaches
+ * to exist (other sections: true)? Some are recent (capability/cap_capable,
+ * sched/sched_prepare_exec). */
 bool probe_tracepoint_exists(const char *sec);
 
 #endif

@@ -89,10 +89,11 @@ static int check_one(const void *bytes, size_t size, const char *name, size_t id
 	(void)snprintf(c->program, sizeof(c->program), "%s", bpf_program__name(target));
 	(void)snprintf(c->section, sizeof(c->section), "%s", bpf_program__section_name(target));
 	if (!probe_tracepoint_exists(c->section)) {
-		/* a recent tracepoint (capability/cap_capable): never loaded here */
+		/* a recent tracepoint (capability/cap_capable, sched_prepare_exec):
+		 * never loaded here */
 		c->status = PROGCHECK_UNSUPPORTED;
 		(void)snprintf(c->detail, sizeof(c->detail), "no tracepoint %s on this kernel",
-			       c->section + 3);
+			       strchr(c->section, '/') + 1);
 		goto out_close;
 	}
 	log[0] = '\0';

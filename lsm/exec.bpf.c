@@ -55,6 +55,17 @@ static __always_inline void exec_pick(struct ward_scratch *s, const char *name)
 		s->obj[0] = '\0';
 }
 
+/* The dentry walk of the binary an exec resolved into s->obj (a global
+ * function takes the file as a plain number, not a BTF pointer). */
+static __always_inline int exec_file_walk(struct ward_scratch *s, struct linux_binprm *bprm)
+{
+	unsigned long at = 0;
+
+	if (bpf_probe_read_kernel(&at, sizeof(at), &bprm->file))
+		return -1;
+	return ward_walk_addr(at, s, 0);
+}
+
 /* ---- the container-start window (enforce_abi.h) ---------------------------------------------- */
 
 #define WARD_SIGSTOP 19
@@ -84,11 +95,13 @@ int BPF_PROG(ward_cg_mkdir, struct cgroup *cgrp, const char *path)
 /*
  * An exec in a cgroup no policy targets: when the cgroup is new, hold it
  * (stop the task before the new program runs) and tell the daemon, which
- * decides it once the cgroup is classified. bprm: BPF-LSM (the resolved
- * binary by bpf_d_path(), the acting executable); NULL: the tracepoint (the
- * new program's file, the acting one is gone).
+ * decides it once the cgroup is classified. bprm: the exec before it replaces
+ * the acting program (the resolved binary, by bpf_d_path() when d_path is set
+ * (BPF-LSM) or the dentry walk; the acting executable and the name it runs
+ * as); NULL: after it (sched_process_exec: the new program's file, the acting
+ * one is gone).
  */
-static __always_inline void exec_hold(const char *name, struct linux_binprm *bprm)
+static __always_inline void exec_hold(const char *name, struct linux_binprm *bprm, bool d_path)
 {
 	__u64 now = bpf_ktime_get_ns(), cgid = bpf_get_current_cgroup_id(), *born;
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
@@ -128,9 +141,14 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	if (bprm) {
 		if (ward_applet_of(s, BPF_CORE_READ(t, mm, arg_start)))
 			__builtin_memcpy(h->src_applet, s->applet, sizeof(h->src_applet));
-		if (bpf_d_path((struct path *)&bprm->file->f_path, h->object, sizeof(h->object)) <=
-		    0)
+		if (d_path) {
+			if (bpf_d_path((struct path *)&bprm->file->f_path, h->object,
+				       sizeof(h->object)) <= 0)
+				h->object[0] = '\0';
+		} else if (exec_file_walk(s, bprm) < 0 ||
+			   bpf_probe_read_kernel(h->object, sizeof(h->object), s->obj)) {
 			h->object[0] = '\0';
+		}
 		if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 1) >= 0 &&
 		    !bpf_probe_read_kernel(h->exe, sizeof(h->exe), s->exe))
 			h->have_exe = 1;
@@ -225,7 +243,7 @@ int BPF_PROG(ward_bprm_check, struct linux_binprm *bprm, int ret)
 		return ret;
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
 	if (!s) {
-		exec_hold(bprm->interp, bprm);
+		exec_hold(bprm->interp, bprm, true);
 		return 0;
 	}
 	exec_conditions(s);
@@ -303,10 +321,53 @@ int BPF_PROG(ward_file_mprotect, struct vm_area_struct *vma, unsigned long reqpr
 	return file ? map_exec(file) : 0;
 }
 
-/* Without BPF-LSM: after a successful exec the task runs the new binary
- * (mm->exe_file, the resolved file); a blocked one is killed before its
- * first instruction runs in user space. The acting binary is gone by now:
- * fromSource conditions cannot hold here (docs/enforcement.md). */
+/* The tracepoints' decision of an exec (s: its request): the invoked name,
+ * then the resolved binary at file_addr; a blocked one is killed when the
+ * engine says the kernel allows it (tp_exec_kill). */
+static __always_inline void exec_after_tp(struct ward_scratch *s, const char *name, __u64 file_addr)
+{
+	exec_invoked(s, name);
+	if (ward_walk_addr(file_addr, s, 0) < 0)
+		path_failed(s);
+	ward_walk(s, 0);
+	ward_decide(s);
+	exec_pick(s, name);
+	ward_verdict(s, tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
+}
+
+/*
+ * Without BPF-LSM, from 6.10 on: the exec at its point of no return, after
+ * the kernel resolved and opened the binary (bprm->file; a script's
+ * interpreter) but before the new program replaces the acting one, whose
+ * executable and name fromSource conditions see as under BPF-LSM. A blocked
+ * exec is killed here: the exec goes on, but the process dies before the new
+ * program's first instruction. The name the new program runs as is decided
+ * after the exec (ward_tp_applet).
+ */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(ward_tp_prepare, struct task_struct *task, struct linux_binprm *bprm)
+{
+	/* the name exec was called with (a script's, not its interpreter's) */
+	const char *name = bprm->filename;
+	struct ward_scratch *s;
+	unsigned long at = 0;
+
+	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
+	if (!s) {
+		exec_hold(name, bprm, false);
+		return 0;
+	}
+	exec_conditions(s);
+	exe_for_decision(s);
+	(void)bpf_probe_read_kernel(&at, sizeof(at), &bprm->file);
+	exec_after_tp(s, name, at);
+	return 0;
+}
+
+/* Without BPF-LSM, before 6.10: after a successful exec the task runs the
+ * new binary (mm->exe_file, the resolved file); a blocked one is killed
+ * before its first instruction runs in user space. The acting binary is gone
+ * by now: fromSource conditions cannot hold here (docs/enforcement.md). */
 SEC("tp/sched/sched_process_exec")
 int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
@@ -317,26 +378,21 @@ int ward_tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 
 	s = cpu_request(WARD_CLS_EXEC, WARD_OP_EXEC, WARD_DOM_EXEC, WARD_EXEC_ANY);
 	if (!s) {
-		exec_hold(name, NULL);
+		exec_hold(name, NULL, false);
 		return 0;
 	}
 	exec_conditions(s);
 	s->req.exe_read = 1; /* the acting binary is gone: never read (unknown in alerts) */
-	exec_invoked(s, name);
-	if (ward_walk_addr((__u64)BPF_CORE_READ(t, mm, exe_file), s, 0) < 0)
-		path_failed(s);
-	ward_walk(s, 0);
-	ward_decide(s);
-	exec_pick(s, name);
-	ward_verdict(s, tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE, true);
+	exec_after_tp(s, name, (__u64)BPF_CORE_READ(t, mm, exe_file));
 	exec_applet(s, s->req.rule, s->alt.rule,
 		    tp_exec_kill ? WARD_LEVEL_SIGKILL : WARD_LEVEL_NONE);
 	return 0;
 }
 
-/* With BPF-LSM (loaded instead of ward_tp_exec): the name the new program
- * runs as is only in its memory once the exec is done, so it is decided here
- * and a blocked one is killed before its first instruction (level sigkill). */
+/* With BPF-LSM or ward_tp_prepare (loaded instead of ward_tp_exec): the name
+ * the new program runs as is only in its memory once the exec is done, so it
+ * is decided here and a blocked one is killed before its first instruction
+ * (level sigkill). */
 SEC("tp/sched/sched_process_exec")
 int ward_tp_applet(struct trace_event_raw_sched_process_exec *ctx)
 {

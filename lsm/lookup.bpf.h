@@ -368,7 +368,7 @@ static __always_inline void step_finish(struct ward_scratch *s)
 			mode = rk->mode;
 		}
 	}
-	if (!r->nocount)
+	if (!r->nocount && (rule != WARD_NONE || action != WARD_ACT_ALLOW))
 		ward_count(r, st->id, rule, action, mode);
 	eff = ward_effective(action, mode);
 	if (eff > st->best_eff) {

@@ -22,7 +22,7 @@ jq -r --arg k "$kernel" '.programs[] |
 	"VERIFIED \($k) \(.object) \(.program) \(.status) \(if .status == "ok" then .verified_insns else "-" end)"' "$doc"
 bad=$(jq -r --argjson b "$budget" --argjson lsm "$expect_lsm" '.programs[] |
 	select(.status == "failed" or (.status == "ok" and .verified_insns > $b) or
-	       (.status == "unsupported" and (.section | startswith("tp/") | not) and
+	       (.status == "unsupported" and (.detail | startswith("no tracepoint ") | not) and
 	        ($lsm == 1 or (.section | startswith("lsm") | not)))) |
 	"\(.object)/\(.program): \(.status) \(.verified_insns) \(.detail)"' "$doc")
 if [ -n "$bad" ]; then

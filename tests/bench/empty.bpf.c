@@ -35,6 +35,12 @@ int empty_tp_exec(void *ctx)
 	return 0;
 }
 
+SEC("tp_btf/sched_prepare_exec") /* 6.10 and later: loaded where the kernel has it */
+int BPF_PROG(empty_tp_prepare, struct task_struct *task, struct linux_binprm *bprm)
+{
+	return 0;
+}
+
 SEC("cgroup/connect4")
 int empty_cg_connect4(struct bpf_sock_addr *ctx)
 {

@@ -6,8 +6,8 @@
 # (kernel.bpf_stats_enabled=1: run_time_ns and run_cnt of `bpftool prog show`),
 # with a policy of 10 rules and one of 10,000 rules, on a fixed workload in a
 # runc container, each part one process in a loop (tests/bench/bench_loop.c):
-# N fork+execs (sched_process_exec fallback, or bprm_check_security with
-# BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
+# N fork+execs (the sched_prepare_exec fallback, sched_process_exec before 6.10, or
+# bprm_check_security with BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
 # opens (tp_btf/sys_exit, which runs on every syscall's exit, or file_open);
 # then the same with empty programs on the same hooks (tests/bench/empty_hooks).
 # The workload matches no rule, so every event does the full lookup. Fails when the
@@ -137,7 +137,9 @@ measure() {
 	done
 	grep -q "policy generation 1 in force.*, 1 containers targeted" "$work/ward-$rules.log" ||
 		{ echo "bench enforce: the container is not targeted" >&2; cat "$work/ward-$rules.log" >&2; exit 1; }
-	read -r e ehook < <(hook_prog ward_bprm_check lsm/bprm_check_security ward_tp_exec \
+	read -r e ehook < <(hook_prog ward_bprm_check lsm/bprm_check_security ward_tp_prepare \
+		tp_btf/sched_prepare_exec) || true
+	[ -n "${e:-}" ] || read -r e ehook < <(hook_prog - - ward_tp_exec \
 		tp/sched/sched_process_exec) || true
 	read -r c chook < <(hook_prog ward_sock_connect lsm/socket_connect ward_cg_connect4 \
 		cgroup/connect4) || true
@@ -181,7 +183,7 @@ workload() {
 # (tests/bench/empty_hooks, BPF-LSM where the kernel has it); prints "EXEC_NS CONNECT_NS
 # OPEN_NS PER_OPEN_NS" per run.
 measure_empty() {
-	local pid cg ids de dc dof den dcn dofn
+	local pid cg ids de dc dof den dcn dofn exec_empty
 	pid=$(runc state "$id" | jq -r .pid)
 	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	coproc EMPTY { exec "$EMPTY_HOOKS" "$cg"; }
@@ -196,7 +198,9 @@ measure_empty() {
 		for v in $ids; do [ "${v%%=*}" = "$1" ] && { echo "${v#*=}"; return; }; done
 		for v in $ids; do [ "${v%%=*}" = "$2" ] && { echo "${v#*=}"; return; }; done
 	}
-	read -r de dc dof den dcn dofn _ < <(workload "$(pick empty_bprm_check empty_tp_exec)" \
+	exec_empty=$(pick empty_bprm_check empty_tp_prepare)
+	[ "$ehook" = tp/sched/sched_process_exec ] && exec_empty=$(pick - empty_tp_exec)
+	read -r de dc dof den dcn dofn _ < <(workload "$exec_empty" \
 		"$(pick empty_sock_connect empty_cg_connect4)" "$(pick empty_file_open empty_tp_file)")
 	kill -INT "$empty_pid"
 	wait "$empty_pid" || true

@@ -9,6 +9,8 @@
 # A multi-call server is named by the name it runs as: with fromSource /usr/sbin/httpd,
 # busybox's httpd applet (`busybox httpd`, whose executable is /bin/busybox) serving
 # /data/page is killed, and the alert names it; the same page read by cat is allowed.
+# Exec rules' fromSource (from 6.10: sched_prepare_exec sees the acting binary before the
+# exec replaces it): /data/true run by a shell in /data/srv/ is killed, by /bin/sh allowed.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -22,7 +24,7 @@ metadata: {name: it-source}
 spec:
   selector: {containers: ["$A"]}
   mode: enforce
-  defaults: {file: allow}
+  defaults: {file: allow, exec: allow}
   rules:
     - name: no-secret-from-srv
       file: {paths: [/data/secret], access: [read], fromSource: [/data/srv/]}
@@ -30,10 +32,14 @@ spec:
     - name: no-page-from-httpd
       file: {paths: [/data/page], access: [read], fromSource: [/usr/sbin/httpd]}
       action: block
+    - name: no-true-from-srv
+      exec: {paths: [/data/true], fromSource: [/data/srv/]}
+      action: block
 YAML
 
 ctr_start "$A"
-ctr_exec "$A" sh -c "echo secret-$r >/data/secret && mkdir /data/srv && cp /bin/busybox /data/srv/cat" ||
+ctr_exec "$A" sh -c "echo secret-$r >/data/secret && mkdir /data/srv && cp /bin/busybox /data/srv/cat &&
+	cp /bin/busybox /data/srv/sh && cp /bin/busybox /data/true" ||
 	fail "preparing /data in $A"
 ward_start w server -o json --policy "$pol" --unpin-on-exit
 out=$(ward_out w)
@@ -68,6 +74,24 @@ assert_event "the server's read is killed, named by the applet it runs as" \
 	 .exe == "/bin/busybox"'
 [ "$(ctr_exec "$A" cat /data/page)" = "page-$r" ] || fail "cat, not a server, could not read /data/page"
 echo "ok: the page read by cat is allowed"
+
+if [ -e /sys/kernel/tracing/events/sched/sched_prepare_exec ]; then
+	run_true() { ctr_exec "$A" "$1" -c '/data/true; echo rc=$?' 2>/dev/null; }
+	alert='.tracker == "alert" and .op == "exec" and .object == "/data/true"'
+	wait_event w 30 "$alert" -- run_true /data/srv/sh
+	assert_event "the exec by /data/srv/sh is killed, the alert names the shell" \
+		"$(first_event "$out" "$alert")" \
+		'.rule == "no-true-from-srv" and .action == "block" and .level == "sigkill" and
+		 .exe == "/data/srv/sh"'
+	[ "$(run_true /data/srv/sh)" = "rc=137" ] || fail "/data/srv/sh ran /data/true"
+	echo "ok: /data/true executed by /data/srv/sh is killed"
+	[ "$(run_true /bin/sh)" = "rc=0" ] || fail "/bin/sh, not in fromSource, could not run /data/true"
+	sleep 1
+	assert_none "no alert for /bin/sh" "$out" "$alert"' and .exe != "/data/srv/sh"'
+	echo "ok: /data/true executed by /bin/sh is allowed"
+else
+	echo "SKIP (part): exec fromSource: no sched_prepare_exec tracepoint (kernel before 6.10)"
+fi
 ward_stop w
 check_alert_schema "$out"
 echo "PASS"
