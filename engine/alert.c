@@ -92,9 +92,9 @@ static const char *const undecided_names[WARD_UNDEC__MAX] = {
 
 _Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
 
-struct out *alert_out_new(FILE *f, enum out_format fmt)
+struct out *alert_out_new(struct sinks *set)
 {
-	return out_new(f, fmt, "alert", cols, C__COUNT);
+	return out_new(set, "alert", OUT_ALERT, cols, C__COUNT);
 }
 
 static const char *op_name(unsigned int op)
@@ -392,30 +392,18 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	return out_row(o, v, present);
 }
 
+static int emit_alert(struct tracker *t, const void *rec, size_t size,
+		      const struct container_info *ci)
+{
+	const struct ward_alert *a = rec;
+
+	return alert_render(t->out, rec, size, es_bundle(t->skel, a->generation), ci,
+			    t->s->mono_to_real_ns);
+}
+
 static int on_alert(void *ctx, void *data, size_t size)
 {
-	struct tracker *t = ctx;
-	struct enforce_session *es = t->skel;
-	const struct ward_alert *a = data;
-	const struct container_info *ci;
-	int err;
-
-	if (size < sizeof(*a)) {
-		t->malformed++;
-		return 0;
-	}
-	ci = tracker_container(t, a->cgroup_id, a->ts_ns);
-	if (!ci)
-		return 0;
-	err = alert_render(t->out, data, size, es_bundle(es, a->generation), ci,
-			   t->s->mono_to_real_ns);
-	if (err == -EPROTO) {
-		t->malformed++;
-		return 0;
-	}
-	if (err && !t->err)
-		t->err = err;
-	return 0;
+	return tracker_record(ctx, data, size, sizeof(struct ward_alert), emit_alert);
 }
 
 /* An exec held in a new cgroup: decided once the cgroup is classified, and
@@ -426,8 +414,6 @@ static int on_hold(void *ctx, void *data, size_t size)
 	struct enforce_session *es = t->skel;
 	struct ward_alert a;
 	struct ward_hold h;
-	const struct container_info *ci;
-	int err;
 
 	if (size < sizeof(h)) {
 		t->malformed++;
@@ -440,14 +426,7 @@ static int on_hold(void *ctx, void *data, size_t size)
 	 * next exec is held again) */
 	if (es_hold(es, &h, &a) <= 0)
 		return 0;
-	ci = tracker_container(t, a.cgroup_id, a.ts_ns);
-	if (!ci)
-		return 0;
-	err = alert_render(t->out, &a, sizeof(a), es_bundle(es, a.generation), ci,
-			   t->s->mono_to_real_ns);
-	if (err && !t->err)
-		t->err = err;
-	return 0;
+	return tracker_record(t, &a, sizeof(a), sizeof(a), emit_alert);
 }
 
 static void alert_destroy(void *skel)
@@ -471,7 +450,7 @@ int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_sess
 	t->skel = es;
 	t->cgfilter_fd = -1;
 	t->drops_fd = enforcer_drops_fd(es_enforcer(es));
-	t->out = alert_out_new(s->out, s->fmt);
+	t->out = alert_out_new(&s->sinks);
 	if (!t->out)
 		return -ENOMEM;
 	t->rb = ring_buffer__new(enforcer_alerts_fd(es_enforcer(es)), on_alert, t, NULL);

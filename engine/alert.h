@@ -14,7 +14,7 @@
 #include "bundle.h"
 #include "container.h"
 #include "enforce_abi.h"
-#include "output.h"
+#include "sink.h"
 
 struct tracker;
 struct session;
@@ -24,7 +24,7 @@ struct enforce_session;
 #define ALERT_MESSAGE_MAX 4096	      /* bytes; longer messages are cut and end with "..." */
 #define ALERT_UNKNOWN	  "<unknown>" /* a placeholder whose value the alert does not carry */
 
-struct out *alert_out_new(FILE *f, enum out_format fmt);
+struct out *alert_out_new(struct sinks *set);
 
 /* Render one record; b is the bundle of the alert's generation (NULL when
  * unknown: rule and policy are then given by index). -EPROTO for a

@@ -906,45 +906,84 @@ int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
 	return container_cache_lookup_at(c, cgroup_id, 0, ret_info);
 }
 
-int container_cache_lookup_at(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
-			      const struct container_info **ret_info)
+/* The entry of cgroup_id, or -EAGAIN when only a scan can tell; settled: a
+ * scan just ran for it. */
+static int peek(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns, bool settled,
+		const struct container_info **ret_info)
 {
 	struct centry *e;
 	uint64_t now;
-	int ret;
 
 	if (!c || !ret_info)
 		return -EINVAL;
 	e = table_find(c, cgroup_id);
-	if (!e) {
-		/* Never seen: one scan, whatever the rate. */
-		ret = scan(c, cgroup_id);
-		if (ret < 0)
-			return ret;
-		e = table_find(c, cgroup_id);
-		if (!e) {
-			e = centry_add(c, cgroup_id);
-			if (!e)
-				return -ENOMEM;
-			ret = centry_fill(e, NULL, "");
-			if (ret < 0)
-				return ret;
-		}
-	} else if (e->info.host && e->created_ns + HOST_RECHECK_NS > c->last_scan_ns) {
-		/* Young at the last scan, so maybe still young: read the clock. */
-		now = now_ns();
-		/* An event newer than the last scan may come from a container
-		 * whose state appeared since: its exec must not show as host. */
-		if (now - e->created_ns < HOST_RECHECK_NS &&
-		    (when_ns > c->last_scan_ns || now - c->last_scan_ns >= RESCAN_INTERVAL_NS)) {
-			ret = scan(c, 0);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	e->info.tentative = e->info.host && now_ns() - e->created_ns < HOST_RECHECK_NS;
+	if (!e)
+		return settled ? -ENOENT : -EAGAIN; /* never seen */
+	now = now_ns();
+	/* Young at the last scan, so maybe still young: an event newer than the
+	 * last scan may come from a container whose state appeared since, and
+	 * its exec must not show as host. */
+	if (!settled && e->info.host && e->created_ns + HOST_RECHECK_NS > c->last_scan_ns &&
+	    now - e->created_ns < HOST_RECHECK_NS &&
+	    (when_ns > c->last_scan_ns || now - c->last_scan_ns >= RESCAN_INTERVAL_NS))
+		return -EAGAIN;
+	e->info.tentative = e->info.host && now - e->created_ns < HOST_RECHECK_NS;
 	*ret_info = &e->info;
 	return 0;
+}
+
+int container_cache_peek(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
+			 const struct container_info **ret_info)
+{
+	return peek(c, cgroup_id, when_ns, false, ret_info);
+}
+
+int container_cache_settled(struct container_cache *c, uint64_t cgroup_id,
+			    const struct container_info **ret_info)
+{
+	return peek(c, cgroup_id, 0, true, ret_info);
+}
+
+/* A cgroup id the next scan is to resolve: an entry (host until the walk
+ * finds it) that the walk then fills. */
+static int expect(struct container_cache *c, uint64_t cgroup_id)
+{
+	struct centry *e;
+
+	if (table_find(c, cgroup_id))
+		return 0;
+	e = centry_add(c, cgroup_id);
+	if (!e)
+		return -ENOMEM;
+	return centry_fill(e, NULL, "");
+}
+
+int container_cache_resolve(struct container_cache *c, const uint64_t *ids, size_t n)
+{
+	int ret;
+
+	if (!c)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		ret = expect(c, ids[i]);
+		if (ret < 0)
+			return ret;
+	}
+	return scan(c, 0);
+}
+
+int container_cache_lookup_at(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
+			      const struct container_info **ret_info)
+{
+	int ret = container_cache_peek(c, cgroup_id, when_ns, ret_info);
+
+	if (ret != -EAGAIN)
+		return ret;
+	/* One scan, whatever the rate; an id it does not find is the host's. */
+	ret = container_cache_resolve(c, &cgroup_id, 1);
+	if (ret < 0)
+		return ret;
+	return container_cache_settled(c, cgroup_id, ret_info);
 }
 
 int container_cache_scan(struct container_cache *c)

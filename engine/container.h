@@ -89,6 +89,19 @@ int container_cache_lookup(struct container_cache *c, uint64_t cgroup_id,
 int container_cache_lookup_at(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
 			      const struct container_info **ret_info);
 
+/* container_cache_lookup_at() without touching the filesystem: -EAGAIN when
+ * only a scan can tell (a cgroup never seen, or a young host entry and an
+ * event newer than the last scan). For the hot path of the event loop, which
+ * leaves the record pending until container_cache_resolve(). */
+int container_cache_peek(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
+			 const struct container_info **ret_info);
+
+/* One scan that resolves every cgroup id in ids (an id the walk does not find
+ * becomes a host entry); container_cache_settled() then answers for each. */
+int container_cache_resolve(struct container_cache *c, const uint64_t *ids, size_t n);
+int container_cache_settled(struct container_cache *c, uint64_t cgroup_id,
+			    const struct container_info **ret_info);
+
 /* Rescan runtime state; then drop entries whose cgroup no longer exists. */
 int container_cache_gc(struct container_cache *c);
 

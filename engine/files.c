@@ -48,6 +48,8 @@ struct files_state {
 	struct files_bpf *skel;
 	struct ward_file_key *keys;
 	struct ward_file_stats *vals;
+	uint64_t *ids; /* an interval's cgroups, and their containers */
+	const struct container_info **cis;
 };
 
 struct row {
@@ -101,9 +103,9 @@ int files_render(struct out *o, const struct ward_file_key *key, const struct wa
 	return out_row(o, v, OUT_ALL);
 }
 
-struct out *files_out_new(FILE *f, enum out_format fmt)
+struct out *files_out_new(struct sinks *set)
 {
-	return out_new(f, fmt, "files", cols, C__COUNT);
+	return out_new(set, "files", OUT_EVENT, cols, C__COUNT);
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -137,14 +139,15 @@ static int files_flush(struct tracker *t, uint64_t now_real_ns)
 	for (int i = 0; i < n; i++)
 		rows[nrows++] = (struct row){ &fs->keys[i], &fs->vals[i] };
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	for (size_t i = 0; i < nrows; i++)
+		fs->ids[i] = rows[i].st->cgroup_id;
+	err = tracker_containers(t, fs->ids, nrows, fs->cis);
 
 	out_interval(t->out);
-	for (size_t i = 0; i < nrows && !err; i++) {
-		const struct container_info *ci = tracker_container(t, rows[i].st->cgroup_id, 0);
-
-		if (ci)
-			err = files_render(t->out, rows[i].key, rows[i].st, ci, now_real_ns);
-	}
+	for (size_t i = 0; i < nrows && !err; i++)
+		if (fs->cis[i])
+			err = files_render(t->out, rows[i].key, rows[i].st, fs->cis[i],
+					   now_real_ns);
 	free(rows);
 	return err;
 }
@@ -158,6 +161,8 @@ static void files_destroy(void *p)
 	files_bpf__destroy(fs->skel);
 	free(fs->keys);
 	free(fs->vals);
+	free(fs->ids);
+	free(fs->cis);
 	free(fs);
 }
 
@@ -170,8 +175,10 @@ static int files_open(struct tracker *t)
 	t->skel = fs;
 	fs->keys = calloc(FILES_MAX_ENTRIES, sizeof(*fs->keys));
 	fs->vals = calloc(FILES_MAX_ENTRIES, sizeof(*fs->vals));
+	fs->ids = calloc(FILES_MAX_ENTRIES, sizeof(*fs->ids));
+	fs->cis = calloc(FILES_MAX_ENTRIES, sizeof(*fs->cis));
 	fs->skel = files_bpf__open();
-	if (!fs->keys || !fs->vals || !fs->skel)
+	if (!fs->keys || !fs->vals || !fs->ids || !fs->cis || !fs->skel)
 		return -ENOMEM;
 	fs->skel->rodata->filter_cgroups = t->s->filter != NULL;
 	fs->skel->rodata->self_tgid = (__u32)getpid();

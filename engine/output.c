@@ -8,22 +8,29 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "sink.h"
 
 #define SCHEMA_VERSION 1
 
-struct out {
-	FILE *f;
-	enum out_format fmt;
-	const char *tracker;
-	const struct out_col *cols;
-	size_t n_cols;
+/* What a stream keeps per channel. */
+struct chan_state {
+	uint64_t id;
 	bool need_header;
 	bool wrote; /* anything written yet */
 };
 
-/* The out that last wrote a table to a stream: when several trackers share
- * stdout (ward server), a header is repeated whenever the writer changes. */
-static const struct out *last_table_writer;
+/* The table / JSON lines / CSV writer: a sink on one FILE. */
+struct stream {
+	struct sink base;
+	FILE *f;
+	bool own; /* fclose(f) when closed */
+	enum out_format fmt;
+	/* The channel that last wrote a table: when several trackers share the
+	 * stream (ward server), a header is repeated whenever the writer changes. */
+	uint64_t last_table_writer;
+	struct chan_state *chans;
+	size_t n_chans;
+};
 
 int out_parse_format(const char *s, enum out_format *ret_fmt)
 {
@@ -39,31 +46,6 @@ int out_parse_format(const char *s, enum out_format *ret_fmt)
 		}
 	}
 	return -EINVAL;
-}
-
-struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
-		    size_t n_cols)
-{
-	struct out *o = calloc(1, sizeof(*o));
-
-	if (!o)
-		return NULL;
-	o->f = f;
-	o->fmt = fmt;
-	o->tracker = tracker;
-	o->cols = cols;
-	o->n_cols = n_cols;
-	o->need_header = fmt != OUT_JSON;
-	return o;
-}
-
-void out_free(struct out *o)
-{
-	if (!o)
-		return;
-	if (last_table_writer == o)
-		last_table_writer = NULL;
-	free(o);
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
@@ -175,7 +157,8 @@ static void format_time(uint64_t ns, bool rfc3339, char *buf, size_t size)
 	}
 }
 
-static int row_json(struct out *o, const union out_val *vals, uint64_t present)
+static int row_json(struct stream *st, const struct out *o, const union out_val *vals,
+		    uint64_t present)
 {
 	json_t *obj = json_object(), *arr;
 	char tbuf[64];
@@ -226,8 +209,8 @@ static int row_json(struct out *o, const union out_val *vals, uint64_t present)
 			break;
 		}
 	}
-	if (r == 0 && json_dumpf(obj, o->f, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
-		fputc('\n', o->f);
+	if (r == 0 && json_dumpf(obj, st->f, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
+		fputc('\n', st->f);
 	else if (r == 0)
 		r = -EIO;
 	json_decref(obj);
@@ -278,60 +261,61 @@ static void strv_join(const char *const *v, char *buf, size_t size)
 	}
 }
 
-static bool col_shown(const struct out *o, const struct out_col *col)
+static bool col_shown(enum out_format fmt, const struct out_col *col)
 {
-	if (o->fmt == OUT_TABLE)
+	if (fmt == OUT_TABLE)
 		return !(col->flags & OUT_F_NO_TABLE);
 	return !(col->flags & OUT_F_TABLE_ONLY);
 }
 
-static void header(struct out *o)
+static void header(struct stream *st, const struct out *o)
 {
 	bool first = true;
 	size_t last = 0;
 
 	for (size_t i = 0; i < o->n_cols; i++)
-		if (col_shown(o, &o->cols[i]))
+		if (col_shown(st->fmt, &o->cols[i]))
 			last = i;
 	for (size_t i = 0; i < o->n_cols; i++) {
 		const struct out_col *col = &o->cols[i];
 
-		if (!col_shown(o, col))
+		if (!col_shown(st->fmt, col))
 			continue;
 		if (!first)
-			fputc(o->fmt == OUT_CSV ? ',' : ' ', o->f);
+			fputc(st->fmt == OUT_CSV ? ',' : ' ', st->f);
 		first = false;
-		if (o->fmt == OUT_CSV)
+		if (st->fmt == OUT_CSV)
 			fputs(col->type == OUT_CONTAINER ? "container_name,cgroup_id" : col->name,
-			      o->f);
+			      st->f);
 		else
-			put_table_str(o->f, col->name, col->width, col->flags & OUT_F_RIGHT,
+			put_table_str(st->f, col->name, col->width, col->flags & OUT_F_RIGHT,
 				      i == last);
 	}
-	fputc('\n', o->f);
+	fputc('\n', st->f);
 }
 
-static void row_text(struct out *o, const union out_val *vals, uint64_t present)
+static void row_text(struct stream *st, struct chan_state *cs, const struct out *o,
+		     const union out_val *vals, uint64_t present)
 {
 	char buf[4096];
 	bool first = true;
 	size_t last = 0;
 
-	if (o->need_header || (o->fmt == OUT_TABLE && last_table_writer != o)) {
-		header(o);
-		o->need_header = false;
+	if (cs->need_header || (st->fmt == OUT_TABLE && st->last_table_writer != o->id)) {
+		header(st, o);
+		cs->need_header = false;
 	}
-	if (o->fmt == OUT_TABLE)
-		last_table_writer = o;
+	if (st->fmt == OUT_TABLE)
+		st->last_table_writer = o->id;
 	for (size_t i = 0; i < o->n_cols; i++)
-		if (col_shown(o, &o->cols[i]))
+		if (col_shown(st->fmt, &o->cols[i]))
 			last = i;
 	for (size_t i = 0; i < o->n_cols; i++) {
 		const struct out_col *col = &o->cols[i];
 		const union out_val *v = &vals[i];
 		const char *s = buf;
 
-		if (!col_shown(o, col))
+		if (!col_shown(st->fmt, col))
 			continue;
 		buf[0] = '\0';
 		switch (present & (1ULL << i) ? col->type : OUT_STR) {
@@ -348,7 +332,7 @@ static void row_text(struct out *o, const union out_val *vals, uint64_t present)
 			s = v->u ? "true" : "false";
 			break;
 		case OUT_TIME:
-			format_time(v->u, o->fmt == OUT_CSV, buf, sizeof(buf));
+			format_time(v->u, st->fmt == OUT_CSV, buf, sizeof(buf));
 			break;
 		case OUT_CONTAINER:
 			s = container_display_name(v->c);
@@ -358,37 +342,108 @@ static void row_text(struct out *o, const union out_val *vals, uint64_t present)
 			break;
 		}
 		if (!first)
-			fputc(o->fmt == OUT_CSV ? ',' : ' ', o->f);
+			fputc(st->fmt == OUT_CSV ? ',' : ' ', st->f);
 		first = false;
-		if (o->fmt == OUT_CSV) {
-			put_csv_str(o->f, s);
+		if (st->fmt == OUT_CSV) {
+			put_csv_str(st->f, s);
 			if (col->type == OUT_CONTAINER && (present & (1ULL << i)))
-				fprintf(o->f, ",%llu", (unsigned long long)v->c->cgroup_id);
+				fprintf(st->f, ",%llu", (unsigned long long)v->c->cgroup_id);
 		} else {
-			put_table_str(o->f, s, col->width, col->flags & OUT_F_RIGHT, i == last);
+			put_table_str(st->f, s, col->width, col->flags & OUT_F_RIGHT, i == last);
 		}
 	}
-	fputc('\n', o->f);
+	fputc('\n', st->f);
 }
 
-int out_row(struct out *o, const union out_val *vals, uint64_t present)
+/* The stream's state of channel ch, made on its first row; NULL: no memory. */
+static struct chan_state *chan_state(struct stream *st, const struct out *ch)
 {
+	struct chan_state *grown;
+
+	for (size_t i = 0; i < st->n_chans; i++)
+		if (st->chans[i].id == ch->id)
+			return &st->chans[i];
+	grown = realloc(st->chans, (st->n_chans + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	st->chans = grown;
+	grown[st->n_chans] =
+		(struct chan_state){ .id = ch->id, .need_header = st->fmt != OUT_JSON };
+	return &grown[st->n_chans++];
+}
+
+static int stream_row(struct sink *s, const struct out *ch, const union out_val *vals,
+		      uint64_t present)
+{
+	struct stream *st = (struct stream *)s;
+	struct chan_state *cs = chan_state(st, ch);
 	int r = 0;
 
-	if (o->fmt == OUT_JSON)
-		r = row_json(o, vals, present);
+	if (!cs)
+		return -ENOMEM;
+	if (st->fmt == OUT_JSON)
+		r = row_json(st, ch, vals, present);
 	else
-		row_text(o, vals, present);
-	o->wrote = true;
-	if (fflush(o->f) != 0 || ferror(o->f))
+		row_text(st, cs, ch, vals, present);
+	cs->wrote = true;
+	if (fflush(st->f) != 0 || ferror(st->f))
 		return -EIO;
 	return r;
 }
 
-void out_interval(struct out *o)
+static void stream_interval(struct sink *s, const struct out *ch)
 {
-	if (o->fmt != OUT_TABLE || !o->wrote)
+	struct stream *st = (struct stream *)s;
+	struct chan_state *cs;
+
+	if (st->fmt != OUT_TABLE)
 		return;
-	fputc('\n', o->f);
-	o->need_header = true;
+	cs = chan_state(st, ch);
+	if (!cs || !cs->wrote)
+		return;
+	fputc('\n', st->f);
+	cs->need_header = true;
+}
+
+static int stream_flush(struct sink *s)
+{
+	struct stream *st = (struct stream *)s;
+
+	return fflush(st->f) != 0 || ferror(st->f) ? -EIO : 0;
+}
+
+static int stream_close(struct sink *s)
+{
+	struct stream *st = (struct stream *)s;
+	int err = stream_flush(s);
+
+	if (st->own && fclose(st->f) != 0 && !err)
+		err = -errno;
+	free(st->chans);
+	free(st);
+	return err;
+}
+
+static const struct sink_ops stream_ops = {
+	.row = stream_row,
+	.interval = stream_interval,
+	.flush = stream_flush,
+	.close = stream_close,
+};
+
+int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_format fmt, bool own)
+{
+	struct stream *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		if (own)
+			fclose(f);
+		return -ENOMEM;
+	}
+	st->base.ops = &stream_ops;
+	st->base.name = name;
+	st->f = f;
+	st->own = own;
+	st->fmt = fmt;
+	return sinks_add(set, &st->base);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Event output: one column model rendered as an aligned table, JSON lines
- * or CSV (RFC 4180). A CONTAINER column renders as the container's display
- * name in table/CSV and as a nested object in JSON.
+ * Rows of typed columns, and the stream that renders them as an aligned
+ * table, JSON lines or CSV (RFC 4180). A CONTAINER column renders as the
+ * container's display name in table/CSV and as a nested object in JSON.
+ * Channels and sinks: sink.h.
  */
 #ifndef WARD_OUTPUT_H
 #define WARD_OUTPUT_H
@@ -50,21 +51,14 @@ union out_val {
 	const char *const *v;
 };
 
-struct out;
+struct sinks;
 
 int out_parse_format(const char *s, enum out_format *ret_fmt);
 
-/* `tracker` is written as "tracker" in JSON; cols is borrowed. */
-struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
-		    size_t n_cols);
-void out_free(struct out *o);
-#define OUT_ALL UINT64_MAX
-
-/* vals[i] belongs to cols[i]; bit i of `present` says whether it has a value
- * (absent: omitted in JSON, empty cell in table/CSV). Flushes the stream. */
-int out_row(struct out *o, const union out_val *vals, uint64_t present);
-/* Interval trackers: in a table, a blank line and the header before the next rows. */
-void out_interval(struct out *o);
+/* Add to set the table / JSON lines / CSV writer on f, a sink (sink.h) named
+ * name (for messages); f is closed with the sink when own (also when this
+ * fails). Every row is flushed. 0 or -errno. */
+int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_format fmt, bool own);
 
 /* Replace invalid UTF-8 sequences with U+FFFD; returns a malloc'd string. */
 char *out_utf8_sanitize(const char *s, size_t len);

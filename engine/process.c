@@ -135,20 +135,19 @@ int process_render(struct out *o, const struct ward_proc_event *raw,
 	return out_row(o, v, present);
 }
 
-struct out *process_out_new(FILE *f, enum out_format fmt)
+struct out *process_out_new(struct sinks *set)
 {
-	return out_new(f, fmt, "process", cols, C__COUNT);
+	return out_new(set, "process", OUT_EVENT, cols, C__COUNT);
 }
 
-static int render(struct out *o, const void *rec, const struct container_info *ci,
-		  uint64_t mono_to_real_ns)
+static int emit(struct tracker *t, const void *rec, size_t size, const struct container_info *ci)
 {
-	return process_render(o, rec, ci, mono_to_real_ns);
+	return process_render(t->out, rec, ci, t->s->mono_to_real_ns);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	return tracker_record(ctx, data, size, sizeof(struct ward_proc_event), render);
+	return tracker_record(ctx, data, size, sizeof(struct ward_proc_event), emit);
 }
 
 static int process_open(struct tracker *t)

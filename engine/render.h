@@ -11,20 +11,20 @@
 #include <stdio.h>
 
 #include "container.h"
-#include "output.h"
+#include "sink.h"
 #include "files.h"
 #include "process.h"
 #include "tcp.h"
 
-struct out *process_out_new(FILE *f, enum out_format fmt);
+struct out *process_out_new(struct sinks *set);
 int process_render(struct out *o, const struct ward_proc_event *e, const struct container_info *ci,
 		   uint64_t mono_to_real_ns);
 
-struct out *files_out_new(FILE *f, enum out_format fmt);
+struct out *files_out_new(struct sinks *set);
 int files_render(struct out *o, const struct ward_file_key *key, const struct ward_file_stats *st,
 		 const struct container_info *ci, uint64_t now_real_ns);
 
-struct out *tcp_out_new(FILE *f, enum out_format fmt);
+struct out *tcp_out_new(struct sinks *set);
 int tcp_render(struct out *o, const struct ward_tcp_event *e, const struct container_info *ci,
 	       uint64_t mono_to_real_ns);
 

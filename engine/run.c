@@ -152,7 +152,7 @@ static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct
 	t->ops = ops;
 	t->s = s;
 	t->drops_fd = t->cgfilter_fd = -1;
-	t->out = out_new(s->out, s->fmt, ops->name, ops->cols, ops->n_cols);
+	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
 	if (!t->out)
 		return -ENOMEM;
 	err = ops->open(t);
@@ -246,6 +246,8 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 			break;
 		if (next_tick < wake)
 			wake = next_tick;
+		if (s->pending.n && s->pending.first_ns + PENDING_NS < wake)
+			wake = s->pending.first_ns + PENDING_NS;
 		if (end < wake)
 			wake = end;
 		timeout = wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0;
@@ -263,6 +265,13 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 			}
 		}
 		now = now_ns(CLOCK_MONOTONIC);
+		if (s->pending.n && now >= s->pending.first_ns + PENDING_NS) {
+			err = session_resolve(s);
+			for (size_t i = 0; i < n && !err; i++)
+				err = ts[i].err;
+			if (err)
+				break;
+		}
 		if (es && reload_requested)
 			enforce_reload(es);
 		if (now >= next_tick) {
@@ -294,7 +303,12 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 		if (!err)
 			err = ts[i].err;
 	}
+	if (!err)
+		err = session_resolve(s);
+	for (size_t i = 0; i < n && !err; i++)
+		err = ts[i].err;
 out_close:
+	session_pending_free(s);
 	close(epfd);
 	return err;
 }
@@ -302,12 +316,14 @@ out_close:
 static int run_trackers(const struct tracker_ops *const *ops, size_t n, const struct run_opts *o)
 {
 	struct tracker ts[MAX_TRACKERS];
-	struct session s = { .fmt = o->fmt, .out = stdout };
+	struct session s = { 0 };
+	const char *failed = NULL;
+	FILE *f = stdout;
 	struct sigaction sa = { .sa_handler = on_signal }, hup = { .sa_handler = on_hup };
 	struct enforce_session *es = NULL;
 	int lock_fd = -1;
 	size_t opened = 0;
-	int err;
+	int err, cerr;
 
 	cli_json_errors = o->fmt == OUT_JSON;
 	libbpf_set_print(libbpf_print);
@@ -329,13 +345,16 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		return err;
 	}
 	if (o->output) {
-		s.out = fopen(o->output, "we");
-		if (!s.out) {
+		f = fopen(o->output, "we");
+		if (!f) {
 			err = -errno;
 			cli_error("--output %s: %s", o->output, strerror(errno));
 			return err;
 		}
 	}
+	err = sink_stream_add(&s.sinks, f, o->output ? o->output : "stdout", o->fmt, f != stdout);
+	if (err)
+		return err;
 	s.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
 	s.cc = container_cache_new(NULL);
 	if (!s.cc) {
@@ -466,9 +485,10 @@ out_free_filter:
 out_free_cache:
 	container_cache_free(s.cc);
 out_close_file:
-	if (s.out != stdout && fclose(s.out) != 0 && !err) {
-		err = -errno;
-		cli_error("--output %s: %s", o->output, strerror(errno));
+	cerr = sinks_close(&s.sinks, &failed);
+	if (cerr < 0 && !err) {
+		err = cerr;
+		cli_error("writing %s: %s", failed, strerror(-cerr));
 	}
 	return err;
 }

@@ -29,6 +29,8 @@ struct syscall_state {
 	int ncpu;
 	struct ward_sysc_key *keys;
 	uint64_t *vals; /* SYSCALL_MAX_ENTRIES x ncpu */
+	uint64_t *ids;	/* an interval's cgroups, and their containers */
+	const struct container_info **cis;
 };
 
 struct row {
@@ -62,13 +64,18 @@ static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
 			  ss->vals, ss->ncpu * sizeof(*ss->vals), SYSCALL_MAX_ENTRIES);
 	if (n < 0)
 		return n;
+	for (int i = 0; i < n; i++)
+		ss->ids[i] = ss->keys[i].cgroup_id;
+	err = tracker_containers(t, ss->ids, (size_t)n, ss->cis);
+	if (err)
+		return err;
 	rows = calloc((size_t)n + 1, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
 		struct row *r = &rows[nrows];
 
-		r->ci = tracker_container(t, ss->keys[i].cgroup_id, 0);
+		r->ci = ss->cis[i];
 		if (!r->ci)
 			continue;
 		r->key = ss->keys[i];
@@ -110,6 +117,8 @@ static void syscall_destroy(void *p)
 	syscall_bpf__destroy(ss->skel);
 	free(ss->keys);
 	free(ss->vals);
+	free(ss->ids);
+	free(ss->cis);
 	free(ss);
 }
 
@@ -125,8 +134,10 @@ static int syscall_open(struct tracker *t)
 		return ss->ncpu;
 	ss->keys = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->keys));
 	ss->vals = calloc((size_t)SYSCALL_MAX_ENTRIES * ss->ncpu, sizeof(*ss->vals));
+	ss->ids = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->ids));
+	ss->cis = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->cis));
 	ss->skel = syscall_bpf__open();
-	if (!ss->keys || !ss->vals || !ss->skel)
+	if (!ss->keys || !ss->vals || !ss->ids || !ss->cis || !ss->skel)
 		return -ENOMEM;
 	ss->skel->rodata->filter_cgroups = t->s->filter != NULL;
 	ss->skel->rodata->self_tgid = (__u32)getpid();

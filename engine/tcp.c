@@ -100,20 +100,19 @@ int tcp_render(struct out *o, const struct ward_tcp_event *e, const struct conta
 	return out_row(o, v, present);
 }
 
-struct out *tcp_out_new(FILE *f, enum out_format fmt)
+struct out *tcp_out_new(struct sinks *set)
 {
-	return out_new(f, fmt, "tcp", cols, C__COUNT);
+	return out_new(set, "tcp", OUT_EVENT, cols, C__COUNT);
 }
 
-static int render(struct out *o, const void *rec, const struct container_info *ci,
-		  uint64_t mono_to_real_ns)
+static int emit(struct tracker *t, const void *rec, size_t size, const struct container_info *ci)
 {
-	return tcp_render(o, rec, ci, mono_to_real_ns);
+	return tcp_render(t->out, rec, ci, t->s->mono_to_real_ns);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
-	return tracker_record(ctx, data, size, sizeof(struct ward_tcp_event), render);
+	return tracker_record(ctx, data, size, sizeof(struct ward_tcp_event), emit);
 }
 
 static int tcp_open(struct tracker *t)

@@ -86,24 +86,127 @@ int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX])
 	return 0;
 }
 
-const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id,
-					       uint64_t when_ns)
+struct pending_rec {
+	struct tracker *t;
+	record_emit_fn emit;
+	uint64_t cgroup_id;
+	size_t size;
+	unsigned char data[];
+};
+
+static uint64_t mono_ns(void)
 {
-	const struct container_info *ci;
 	struct timespec ts;
 
-	if (container_cache_lookup_at(t->s->cc, cgroup_id, when_ns, &ci) < 0)
-		return NULL;
-	if (!t->s->filter)
-		return ci;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (!cgfilter_wants(t->s->filter, ci, (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec))
-		return NULL;
-	return ci;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* --container, then the record to its channel. */
+static void deliver(struct tracker *t, const void *data, size_t size,
+		    const struct container_info *ci, record_emit_fn emit)
+{
+	int err;
+
+	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, mono_ns()))
+		return;
+	err = emit(t, data, size, ci);
+	if (err == -EPROTO)
+		t->malformed++;
+	else if (err && !t->err)
+		t->err = err;
+}
+
+static int pending_push(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
+			record_emit_fn emit)
+{
+	struct pending *q = &t->s->pending;
+	struct pending_rec *p, **grown;
+
+	if (q->n >= PENDING_MAX)
+		return -ENOSPC;
+	p = malloc(sizeof(*p) + size);
+	if (!p)
+		return -ENOMEM;
+	grown = realloc(q->v, (q->n + 1) * sizeof(*q->v));
+	if (!grown) {
+		free(p);
+		return -ENOMEM;
+	}
+	q->v = grown;
+	*p = (struct pending_rec){ .t = t, .emit = emit, .cgroup_id = cgroup_id, .size = size };
+	memcpy(p->data, data, size);
+	if (!q->n)
+		q->first_ns = mono_ns();
+	q->v[q->n++] = p;
+	t->pending++;
+	return 0;
+}
+
+void session_pending_free(struct session *s)
+{
+	struct pending *q = &s->pending;
+
+	for (size_t i = 0; i < q->n; i++) {
+		q->v[i]->t->pending = 0;
+		free(q->v[i]);
+	}
+	free(q->v);
+	*q = (struct pending){ 0 };
+}
+
+int session_resolve(struct session *s)
+{
+	struct pending *q = &s->pending;
+	const struct container_info *ci;
+	uint64_t *ids;
+	int err;
+
+	if (!q->n)
+		return 0;
+	ids = malloc(q->n * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < q->n; i++)
+		ids[i] = q->v[i]->cgroup_id;
+	err = container_cache_resolve(s->cc, ids, q->n);
+	free(ids);
+	for (size_t i = 0; i < q->n && !err; i++) {
+		struct pending_rec *p = q->v[i];
+
+		err = container_cache_settled(s->cc, p->cgroup_id, &ci);
+		if (!err)
+			deliver(p->t, p->data, p->size, ci, p->emit);
+	}
+	session_pending_free(s);
+	return err;
+}
+
+int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
+		       const struct container_info **ret)
+{
+	uint64_t *unknown = malloc((n ? n : 1) * sizeof(*unknown));
+	size_t n_unknown = 0;
+	int err = 0;
+
+	if (!unknown)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (container_cache_peek(t->s->cc, ids[i], 0, &ret[i]) == -EAGAIN)
+			unknown[n_unknown++] = ids[i];
+	if (n_unknown)
+		err = container_cache_resolve(t->s->cc, unknown, n_unknown);
+	free(unknown);
+	for (size_t i = 0; i < n && !err; i++) {
+		err = container_cache_settled(t->s->cc, ids[i], &ret[i]);
+		if (!err && t->s->filter && !cgfilter_wants(t->s->filter, ret[i], mono_ns()))
+			ret[i] = NULL;
+	}
+	return err;
 }
 
 int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
-		   record_render_fn render)
+		   record_emit_fn emit)
 {
 	const struct ward_rec_hdr *h = data; /* read-only mapping: never written */
 	const struct container_info *ci;
@@ -113,13 +216,20 @@ int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_
 		t->malformed++;
 		return 0;
 	}
-	ci = tracker_container(t, h->cgroup_id, h->ts_ns);
-	if (!ci)
-		return 0;
-	err = render(t->out, data, ci, t->s->mono_to_real_ns);
-	if (err == -EPROTO)
-		t->malformed++;
-	else if (err && !t->err)
+	err = container_cache_peek(t->s->cc, h->cgroup_id, h->ts_ns, &ci);
+	if (err == -EAGAIN || (!err && t->pending)) {
+		err = pending_push(t, data, size, h->cgroup_id, emit);
+		if (err != -ENOSPC)
+			goto out;
+		/* full: attribute what waits, then this one, in order */
+		err = session_resolve(t->s);
+		if (!err)
+			err = container_cache_lookup_at(t->s->cc, h->cgroup_id, h->ts_ns, &ci);
+	}
+	if (!err)
+		deliver(t, data, size, ci, emit);
+out:
+	if (err && !t->err)
 		t->err = err;
 	return 0;
 }

@@ -15,17 +15,29 @@
 #include "common.h"
 #include "container.h"
 #include "filter.h"
-#include "output.h"
+#include "sink.h"
+
+struct tracker;
+struct pending_rec;
+
+/* Records whose container only a scan of runtime state can tell, in arrival
+ * order: attributed together by one scan off the ring-buffer callback
+ * (session_resolve()), never by a scan per record. */
+struct pending {
+	struct pending_rec **v;
+	size_t n;
+	uint64_t first_ns; /* CLOCK_MONOTONIC when the oldest was queued */
+};
+#define PENDING_MAX 4096      /* records; a full queue is resolved at once */
+#define PENDING_NS  100000000 /* the longest a record waits for its container */
 
 struct session {
 	struct container_cache *cc;
 	struct cgfilter *filter; /* NULL without --container */
-	enum out_format fmt;
-	FILE *out;
+	struct sinks sinks;	 /* where every channel's rows go */
+	struct pending pending;
 	uint64_t mono_to_real_ns; /* add to CLOCK_MONOTONIC stamps for wall time */
 };
-
-struct tracker;
 
 struct tracker_ops {
 	const char *name;
@@ -51,7 +63,8 @@ struct tracker {
 	uint64_t drops_seen[WARD_DROP__MAX];
 	uint64_t malformed; /* records user space could not decode */
 	uint64_t malformed_seen;
-	int err; /* first error of a ring-buffer callback */
+	size_t pending; /* of its records in s->pending: later ones queue behind them */
+	int err;	/* first error of a ring-buffer callback */
 };
 
 extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
@@ -66,20 +79,28 @@ int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__M
 /* The same from any ward_drops map (a per-CPU array of enum ward_drop). */
 int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX]);
 
-/* Resolve a cgroup id for an event seen at when_ns (CLOCK_MONOTONIC, 0 if
- * unknown) and apply --container; returns NULL if it must not be shown. */
-const struct container_info *tracker_container(struct tracker *t, uint64_t cgroup_id,
-					       uint64_t when_ns);
+/* The containers of the n cgroup ids of an interval's rows into ret (NULL:
+ * not shown, --container), with one scan for those not known yet; 0 or
+ * -errno. */
+int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
+		       const struct container_info **ret);
 
 const char *drop_reason_name(unsigned int reason);
 
-/* Decode one ring-buffer record (starting with struct ward_rec_hdr) of
- * rec_size bytes: attribute it, apply --container, render it. A short or
- * undecodable record is counted in t->malformed, never printed. */
-typedef int (*record_render_fn)(struct out *o, const void *rec, const struct container_info *ci,
-				uint64_t mono_to_real_ns);
+/* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
+ * cannot be decoded (nothing is written then). */
+typedef int (*record_emit_fn)(struct tracker *t, const void *rec, size_t size,
+			      const struct container_info *ci);
+/* One ring-buffer record (starting with struct ward_rec_hdr, at least
+ * rec_size bytes): attributed (now, or pending until session_resolve()),
+ * filtered by --container, emitted. A short or undecodable record is counted
+ * in t->malformed, never printed; other errors go to t->err. Returns 0. */
 int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
-		   record_render_fn render);
+		   record_emit_fn emit);
+/* Attribute and emit every pending record (one scan); 0 or -errno. */
+int session_resolve(struct session *s);
+/* Drop what is still pending (teardown after an error). */
+void session_pending_free(struct session *s);
 
 /* Take every entry out of a hash map atomically per bucket
  * (BPF_MAP_LOOKUP_AND_DELETE_BATCH); vals holds max values of val_size bytes

@@ -38,10 +38,10 @@ static struct empty_bpf *load(bool lsm)
 
 	if (!skel)
 		return NULL;
-	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, (bpf_program__type(p) == BPF_PROG_TYPE_LSM) == lsm &&
-						     (strcmp(bpf_program__name(p), "empty_tp_prepare") ||
-						      access(PREPARE_EXEC, F_OK) == 0));
+	bpf_object__for_each_program(p, skel->obj) bpf_program__set_autoload(
+		p, (bpf_program__type(p) == BPF_PROG_TYPE_LSM) == lsm &&
+			   (strcmp(bpf_program__name(p), "empty_tp_prepare") ||
+			    access(PREPARE_EXEC, F_OK) == 0));
 	if (empty_bpf__load(skel)) {
 		empty_bpf__destroy(skel);
 		return NULL;

@@ -158,12 +158,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = fmt == OUT_JSON ? open_memstream(&buf, &len) : sink;
-		struct out *o = f ? alert_out_new(f, fmt) : NULL;
+		struct sinks ss = { 0 };
+		struct out *o = f && !sink_stream_add(&ss, f, "fuzz", fmt, f != sink)
+					? alert_out_new(&ss)
+					: NULL;
 		int err = o ? alert_render(o, rec, size - 2, b, &ci, 0) : -1;
 
 		out_free(o);
+		(void)sinks_close(&ss, NULL);
 		if (f && f != sink) {
-			fclose(f);
 			if (err == 0)
 				check_json(buf, len);
 			else if (len)

@@ -37,26 +37,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&rec, 0, sizeof(rec));
 	memcpy(&rec, data + 1, size - 1 < sizeof(rec) ? size - 1 : sizeof(rec));
 	for (enum out_format fmt = OUT_TABLE; fmt <= OUT_CSV; fmt++) {
+		struct sinks ss = { 0 };
 		struct out *o;
 
+		if (sink_stream_add(&ss, sink, "fuzz", fmt, false))
+			return 0;
 		switch (data[0] % 3) {
 		case 0:
-			o = process_out_new(sink, fmt);
+			o = process_out_new(&ss);
 			if (o)
 				(void)process_render(o, &rec.p, &ci, 0);
 			break;
 		case 1:
-			o = files_out_new(sink, fmt);
+			o = files_out_new(&ss);
 			if (o)
 				(void)files_render(o, &rec.f.k, &rec.f.s, &ci, 0);
 			break;
 		default:
-			o = tcp_out_new(sink, fmt);
+			o = tcp_out_new(&ss);
 			if (o)
 				(void)tcp_render(o, &rec.t, &ci, 0);
 			break;
 		}
 		out_free(o);
+		(void)sinks_close(&ss, NULL);
 	}
 	return 0;
 }

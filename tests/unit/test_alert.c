@@ -113,14 +113,16 @@ static char *render(const struct ward_bundle *b, const struct ward_alert *a,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct sinks ss = { 0 };
 	struct out *o;
 
 	assert_non_null(f);
-	o = alert_out_new(f, fmt);
+	assert_int_equal(sink_stream_add(&ss, f, "test", fmt, true), 0);
+	o = alert_out_new(&ss);
 	assert_non_null(o);
 	*ret_err = alert_render(o, a, sizeof(*a), b, ci, 0);
 	out_free(o);
-	fclose(f);
+	assert_int_equal(sinks_close(&ss, NULL), 0);
 	return buf;
 }
 

@@ -503,6 +503,41 @@ static void test_host_recheck_event_time(void **state)
 	env_free(e);
 }
 
+/* The event loop's hot path: peek never scans (a new container stays unknown,
+ * -EAGAIN), and one resolve attributes every pending cgroup at once. */
+static void test_peek_resolve(void **state)
+{
+	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
+	const struct container_info *ci = NULL;
+	uint64_t ids[3];
+
+	(void)state;
+	assert_host(lookup(e, ""));
+	mkdir_p(e->cg, "/p1");
+	mkdir_p(e->cg, "/p2");
+	mkdir_p(e->cg, "/h1");
+	write_runc_state(e, "p1");
+	write_runc_state(e, "p2");
+	ids[0] = cg_ino(e, "/p1");
+	ids[1] = cg_ino(e, "/p2");
+	ids[2] = cg_ino(e, "/h1");
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(container_cache_peek(e->c, ids[i], mono_ns(), &ci), -EAGAIN);
+	assert_int_equal(container_cache_count(e->c), 0); /* nothing was scanned */
+	assert_int_equal(container_cache_resolve(e->c, ids, 3), 0);
+	assert_int_equal(container_cache_settled(e->c, ids[0], &ci), 0);
+	assert_string_equal(ci->id, "p1");
+	assert_int_equal(container_cache_settled(e->c, ids[1], &ci), 0);
+	assert_string_equal(ci->id, "p2");
+	assert_int_equal(container_cache_settled(e->c, ids[2], &ci), 0);
+	assert_true(ci->host);
+	assert_int_equal(container_cache_count(e->c), 2);
+	/* known now: peek answers without a scan */
+	assert_int_equal(container_cache_peek(e->c, ids[0], 0, &ci), 0);
+	assert_string_equal(ci->id, "p1");
+	env_free(e);
+}
+
 static void test_gc(void **state)
 {
 	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
@@ -896,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_cgroups_path),
 		cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_new_errors),
+		cmocka_unit_test(test_peek_resolve),
 	};
 	char self[] = __FILE__;
 

@@ -12,26 +12,31 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "output.h"
+#include "sink.h"
 #include "render.h"
 
+/* Rows rendered in one format into memory, through the stream sink. */
 struct capture {
 	char *buf;
 	size_t len;
-	FILE *f;
+	struct sinks sinks;
 };
 
-static void cap_open(struct capture *c)
+static void cap_open(struct capture *c, enum out_format fmt)
 {
+	FILE *f;
+
 	c->buf = NULL;
 	c->len = 0;
-	c->f = open_memstream(&c->buf, &c->len);
-	assert_non_null(c->f);
+	c->sinks = (struct sinks){ 0 };
+	f = open_memstream(&c->buf, &c->len);
+	assert_non_null(f);
+	assert_int_equal(sink_stream_add(&c->sinks, f, "test", fmt, true), 0);
 }
 
 static void cap_close(struct capture *c)
 {
-	fclose(c->f);
+	assert_int_equal(sinks_close(&c->sinks, NULL), 0);
 }
 
 static struct container_label labels[] = {
@@ -121,8 +126,8 @@ static void test_exec_json(void **state)
 	json_t *j, *argv, *ctr;
 
 	(void)state;
-	cap_open(&c);
-	o = process_out_new(c.f, OUT_JSON);
+	cap_open(&c, OUT_JSON);
+	o = process_out_new(&c.sinks);
 	assert_int_equal(process_render(o, &e, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -168,8 +173,8 @@ static void test_exit_table_host(void **state)
 
 	(void)state;
 	strcpy(e.comm, "false");
-	cap_open(&c);
-	o = process_out_new(c.f, OUT_TABLE);
+	cap_open(&c, OUT_TABLE);
+	o = process_out_new(&c.sinks);
 	assert_int_equal(process_render(o, &e, &host, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -187,11 +192,11 @@ static void test_unknown_record_rejected(void **state)
 	struct out *o;
 
 	(void)state;
-	cap_open(&c);
-	o = process_out_new(c.f, OUT_JSON);
+	cap_open(&c, OUT_JSON);
+	o = process_out_new(&c.sinks);
 	assert_int_equal(process_render(o, &e, &host, 0), -EPROTO);
 	out_free(o);
-	o = tcp_out_new(c.f, OUT_JSON);
+	o = tcp_out_new(&c.sinks);
 	assert_int_equal(tcp_render(o, &t, &host, 0), -EPROTO);
 	out_free(o);
 	cap_close(&c);
@@ -216,8 +221,8 @@ static void test_files_table_header_exact(void **state)
 	strcpy(st.comm, "dd");
 	st.path_len = (uint16_t)strlen(path);
 	memcpy(st.path + FILE_PATH_LEN - st.path_len, path, st.path_len);
-	cap_open(&c);
-	o = files_out_new(c.f, OUT_TABLE);
+	cap_open(&c, OUT_TABLE);
+	o = files_out_new(&c.sinks);
 	assert_int_equal(files_render(o, &key, &st, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -249,8 +254,8 @@ static void test_files_socket_and_csv(void **state)
 
 	(void)state;
 	strcpy(st.comm, "a,\"b\"");
-	cap_open(&c);
-	o = files_out_new(c.f, OUT_CSV);
+	cap_open(&c, OUT_CSV);
+	o = files_out_new(&c.sinks);
 	assert_int_equal(files_render(o, &key, &st, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -266,8 +271,8 @@ static void test_table_escapes_control_chars(void **state)
 	struct out *o;
 
 	(void)state;
-	cap_open(&c);
-	o = process_out_new(c.f, OUT_TABLE);
+	cap_open(&c, OUT_TABLE);
+	o = process_out_new(&c.sinks);
 	assert_int_equal(process_render(o, &e, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -291,8 +296,8 @@ static void test_tcp_json_v6_error(void **state)
 	(void)state;
 	t.daddr[15] = 1; /* ::1 */
 	strcpy(t.comm, "curl");
-	cap_open(&c);
-	o = tcp_out_new(c.f, OUT_JSON);
+	cap_open(&c, OUT_JSON);
+	o = tcp_out_new(&c.sinks);
 	assert_int_equal(tcp_render(o, &t, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);
@@ -315,8 +320,8 @@ static void test_args_truncated_marker(void **state)
 
 	(void)state;
 	e.args_truncated = 1;
-	cap_open(&c);
-	o = process_out_new(c.f, OUT_TABLE);
+	cap_open(&c, OUT_TABLE);
+	o = process_out_new(&c.sinks);
 	assert_int_equal(process_render(o, &e, &web, 0), 0);
 	out_free(o);
 	cap_close(&c);

@@ -170,6 +170,7 @@ static void test_alert_render(void **state)
 	json_t *o;
 	size_t len = 0;
 	FILE *f;
+	struct sinks ss = { 0 };
 	struct out *out;
 
 	(void)state;
@@ -180,7 +181,8 @@ static void test_alert_render(void **state)
 	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
-	out = alert_out_new(f, OUT_JSON);
+	assert_int_equal(sink_stream_add(&ss, f, "test", OUT_JSON, true), 0);
+	out = alert_out_new(&ss);
 	assert_non_null(out);
 	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), 0);
 	/* Malformed records print nothing. */
@@ -188,7 +190,7 @@ static void test_alert_render(void **state)
 	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), -EPROTO);
 	assert_int_equal(alert_render(out, &a, sizeof(a) - 1, p->b, &ci, 0), -EPROTO);
 	out_free(out);
-	fclose(f);
+	assert_int_equal(sinks_close(&ss, NULL), 0);
 	o = json_loads(buf, 0, &jerr);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "tracker")), "alert");
