@@ -116,24 +116,6 @@ static const char *op_name(unsigned int op)
 	return op < WARD_OP__MAX ? names[op] : NULL;
 }
 
-static void access_names(uint32_t bits, char *buf, size_t size)
-{
-	static const char *const names[] = { "read",  "write", "create", "unlink",  "rename",
-					     "chmod", "chown", "exec",	 "truncate" };
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
-
-		if (w < 0 || (size_t)w >= size - n)
-			break;
-		n += (size_t)w;
-	}
-}
-
 static void addr_text(const struct ward_alert *a, char *buf, size_t size)
 {
 	char ip[INET6_ADDRSTRLEN];
@@ -269,11 +251,11 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TIME].u = a.ts_ns + mono_to_real_ns;
 	/* What happened: an enforce-mode block that no program could stop is
 	 * reported as an alert with level none, never as a block. */
-	v[C_ACTION].s = a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE &&
-					a.level != WARD_LEVEL_NONE
-				? "block"
-				: "alert";
-	v[C_MODE].s = a.mode == WARD_MODE_ENFORCE ? "enforce" : "audit";
+	if (a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE && a.level != WARD_LEVEL_NONE)
+		v[C_ACTION].s = rc_action_name(WARD_ACT_BLOCK);
+	else
+		v[C_ACTION].s = rc_action_name(WARD_ACT_ALERT);
+	v[C_MODE].s = rc_mode_name(a.mode);
 	v[C_LEVEL].s = ward_level_name(a.level);
 	v[C_CONTAINER].c = ci;
 	v[C_OP].s = op_name(a.op);
@@ -306,7 +288,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	case WARD_OP_UNIX_BIND:
 		v[C_OBJECT].s = or_unknown(a.object); /* unknown: its path could not be had */
 		if (a.op == WARD_OP_OPEN) {
-			access_names(a.access, access, sizeof(access));
+			rc_access_format(a.access, access, sizeof(access));
 			v[C_ACCESS].s = access;
 			present |= BIT(C_ACCESS);
 		}
