@@ -81,13 +81,6 @@ static const struct out_col cols[C__COUNT] = {
 	[C_APPLET] = { "applet", OUT_STR, 0, OUT_F_NO_TABLE },
 };
 
-/* Why the kernel could not decide (enum ward_undecided). */
-static const char *const undecided_names[WARD_UNDEC__MAX] = {
-	[WARD_UNDEC_PATH] = "path",
-	[WARD_UNDEC_EXE] = "exe",
-	[WARD_UNDEC_STEPS] = "steps",
-};
-
 #define BIT(c) (1ULL << (c))
 
 _Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
@@ -95,25 +88,6 @@ _Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
 struct out *alert_out_new(FILE *f, enum out_format fmt)
 {
 	return out_new(f, fmt, "alert", cols, C__COUNT);
-}
-
-static const char *op_name(unsigned int op)
-{
-	static const char *const names[WARD_OP__MAX] = {
-		[WARD_OP_EXEC] = "exec",
-		[WARD_OP_OPEN] = "open",
-		[WARD_OP_CONNECT] = "connect",
-		[WARD_OP_BIND] = "bind",
-		[WARD_OP_LISTEN] = "listen",
-		[WARD_OP_SENDMSG] = "sendmsg",
-		[WARD_OP_CAPABLE] = "capable",
-		[WARD_OP_SOCKET] = "socket",
-		[WARD_OP_UNIX_CONNECT] = "unix_connect",
-		[WARD_OP_SYSCALL] = "syscall",
-		[WARD_OP_UNIX_BIND] = "unix_bind",
-	};
-
-	return op < WARD_OP__MAX ? names[op] : NULL;
 }
 
 static void addr_text(const struct ward_alert *a, char *buf, size_t size)
@@ -235,7 +209,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	if (size < sizeof(a))
 		return -EPROTO;
 	memcpy(&a, data, sizeof(a));
-	if (!op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
+	if (!ward_op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
 	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
 	    a.level > WARD_LEVEL_LSM || !a.policy_id || a.undecided >= WARD_UNDEC__MAX)
 		return -EPROTO;
@@ -258,7 +232,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_MODE].s = rc_mode_name(a.mode);
 	v[C_LEVEL].s = ward_level_name(a.level);
 	v[C_CONTAINER].c = ci;
-	v[C_OP].s = op_name(a.op);
+	v[C_OP].s = ward_op_name(a.op);
 	v[C_PID].u = a.pid;
 	v[C_PPID].u = a.ppid;
 	v[C_UID].u = a.uid;
@@ -274,7 +248,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		present |= BIT(C_APPLET);
 	}
 	if (a.undecided) {
-		v[C_UNDECIDED].s = undecided_names[a.undecided];
+		v[C_UNDECIDED].s = ward_undecided_name(a.undecided);
 		present |= BIT(C_UNDECIDED);
 	}
 	exe = a.flags & WARD_ALERT_EXE_UNKNOWN ? ALERT_UNKNOWN : or_unknown(a.exe);
