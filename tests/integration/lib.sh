@@ -143,6 +143,33 @@ json_array() {
 	echo "$arr"
 }
 
+# ---- policies -------------------------------------------------------------------
+
+# policy_write FILE NAME MODE DEFAULTS CONTAINER...: write to FILE the Policy NAME
+# that selects CONTAINER... (names or globs), in MODE, with the defaults DEFAULTS
+# (a flow mapping's inside: "exec: allow, file: allow"); its rules are read from
+# stdin, the items of its rules: list indented by four spaces.
+policy_write() {
+	local file=$1 name=$2 mode=$3 defaults=$4 sel='' c
+	shift 4
+	for c in "$@"; do
+		sel+="${sel:+, }\"$c\""
+	done
+	{
+		cat <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: $name}
+spec:
+  selector: {containers: [$sel]}
+  mode: $mode
+  defaults: {$defaults}
+  rules:
+YAML
+		cat
+	} >"$file" || fail "writing $file"
+}
+
 # ---- containers ---------------------------------------------------------------
 
 # ctr_id TAG: a runc id unique to this run and test.
@@ -245,6 +272,19 @@ ward_start() {
 
 ward_out() {
 	echo "$TDIR/$1.out"
+}
+
+# server_start [POLICY]: run `ward server` as the ward named "w", JSON lines
+# out (the file in $out), enforcing the policy file POLICY with its pins removed
+# on exit, or without POLICY the embedded default pack.
+# shellcheck disable=SC2120 # POLICY is optional
+server_start() {
+	if [ $# -gt 0 ]; then
+		ward_start w server -o json --policy "$1" --unpin-on-exit
+	else
+		ward_start w server -o json
+	fi
+	out=$(ward_out w)
 }
 
 # ward_in_force NAME: wait (30 s at most) until ward server NAME has its first policy

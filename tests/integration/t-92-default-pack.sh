@@ -14,8 +14,7 @@ wardit_setup
 A=$(ctr_id a)
 ctr_start "$A"
 cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
-ward_start w server -o json
-out=$(ward_out w)
+server_start
 
 r=$RANDOM
 run_shell() { script -qec "runc exec -t $A /bin/sh -c 'echo shell-$r'" /dev/null; }
@@ -44,15 +43,7 @@ check_alert_schema "$out"
 # A policy left in force by `ward server --policy` (pinned, no --unpin-on-exit)
 # is neither replaced nor unpinned by a zero-configuration run.
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-pinned}
-spec:
-  selector: {containers: ["$A"]}
-  mode: audit
-  defaults: {exec: allow}
-  rules:
+policy_write "$pol" it-pinned audit "exec: allow" "$A" <<YAML
     - {name: tool, exec: {paths: [/data/tool]}, action: alert}
 YAML
 ward_start p server -o json --policy "$pol"

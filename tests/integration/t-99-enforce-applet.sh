@@ -13,15 +13,7 @@ wardit_setup
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-applet}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {exec: allow}
-  rules:
+policy_write "$pol" it-applet enforce "exec: allow" "$A" <<YAML
     - name: no-nc
       exec: {paths: [/usr/bin/nc]}
       action: block
@@ -33,8 +25,7 @@ spec:
       action: block
 YAML
 ctr_start "$A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 alert='.tracker == "alert" and .rule == "no-nc"'
 wait_event w 30 "$alert" -- ctr_exec "$A" /bin/sh -c "nc -h 2>/dev/null"

@@ -10,8 +10,7 @@ wardit_setup
 A=$(ctr_id a)
 r=$RANDOM
 ctr_start "$A"
-ward_start w server -o json
-out=$(ward_out w)
+server_start
 ward_in_force w
 rule='.tracker == "alert" and .rule == "shell-with-socket-stdio"'
 

@@ -13,15 +13,7 @@ wardit_setup
 N=25
 prefix=$(ctr_id new)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-start}
-spec:
-  selector: {containers: ["$prefix-*"]}
-  mode: enforce
-  defaults: {exec: allow, file: allow}
-  rules:
+policy_write "$pol" it-start enforce "exec: allow, file: allow" "$prefix-*" <<YAML
     - name: no-tool
       exec: {paths: [/data/echo]}
       action: block
@@ -29,8 +21,7 @@ spec:
       file: {paths: [/data/secret], access: [read]}
       action: block
 YAML
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ward_in_force w
 
 # prepare ID: /data/echo (busybox) and /data/secret in the container's /data
