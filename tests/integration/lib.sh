@@ -397,6 +397,22 @@ assert_event() {
 	echo "ok: $desc"
 }
 
+# event_count FILE FILTER [JQ-OPTION...]: how many events in FILE FILTER holds for.
+event_count() {
+	events "$@" | wc -l
+}
+
+# assert_count DESC N FILE FILTER [JQ-OPTION...]: a second from now (ward has
+# written what it saw), exactly N events in FILE match FILTER.
+assert_count() {
+	local desc=$1 want=$2 file=$3 filter=$4 n
+	shift 4
+	sleep 1
+	n=$(event_count "$file" "$filter" "$@")
+	[ "$n" -eq "$want" ] || fail "$desc: $n events in $(basename "$file") match $filter $*, not $want"
+	echo "ok: $desc"
+}
+
 # first_event FILE FILTER [JQ-OPTION...]: the first match (empty if none);
 # status != 0 if jq fails. For use in $(...): it cannot fail the test itself.
 first_event() {

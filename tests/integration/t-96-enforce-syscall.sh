@@ -32,10 +32,7 @@ ctr_exec "$B" sync || fail "sync failed in $B"
 st=$("$WARD" status -o json) || fail "ward status failed"
 assert_event "ward status counts every call" "$st" \
 	'any(.counters[]; .rule == "no-sync" and .matches >= 4)'
-sleep 1
-n=$(events "$out" '.tracker == "alert" and .op == "syscall"' | wc -l)
-[ "$n" -eq 1 ] || fail "want one alert for the container's sync calls, got $n"
-echo "ok: one alert for four calls"
+assert_count "one alert for four calls" 1 "$out" '.tracker == "alert" and .op == "syscall"'
 assert_none "no alert for B" "$out" '.tracker == "alert" and .container.name == $b' --arg b "$B"
 ward_stop w
 check_alert_schema "$out"

@@ -58,12 +58,10 @@ grep -qx ran "$TDIR/$other.bundle/log" || fail "the unselected container printed
 echo "ok: a container no policy selects runs its entrypoint"
 
 wait_event w 10 '.tracker == "alert" and .rule == "no-secret"'
-sleep 1
-n_exec=$(events "$out" '.tracker == "alert" and .rule == "no-tool" and .level == "sigkill"' | wc -l)
-n_read=$(events "$out" '.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"' | wc -l)
-[ "$n_exec" -eq "$N" ] || fail "$n_exec exec alerts for $N starts"
-[ "$n_read" -eq "$N" ] || fail "$n_read read alerts for $N starts"
-echo "ok: one alert per start ($n_exec exec, $n_read read)"
+assert_count "one exec alert per start" "$N" "$out" \
+	'.tracker == "alert" and .rule == "no-tool" and .level == "sigkill"'
+assert_count "one read alert per start" "$N" "$out" \
+	'.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"'
 assert_none "no alert for the unselected container" "$out" \
 	'.tracker == "alert" and .container.name == $o' --arg o "$other"
 ward_stop w
