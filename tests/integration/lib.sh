@@ -525,6 +525,20 @@ PY
 
 # ---- learned profiles -----------------------------------------------------------
 
+# Writes an OCI bundle for a learned workload (examples/learn/bundle.sh).
+# shellcheck disable=SC2034
+BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
+# Docker's default capability set: what a learned container may use.
+# shellcheck disable=SC2034
+DOCKER_CAPS='["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID",
+	"CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID",
+	"CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"]'
+# Calls unshare(2) and mount(2), which a learned workload did not: ns_refused
+# reads what it says. Only for a container: as root on the host it mounts a
+# tmpfs over /tmp.
+# shellcheck disable=SC2034
+NS_SCRIPT='unshare -m true; echo unshare=$?; mount -t tmpfs none /tmp; echo mount=$?'
+
 # learn_start ARG...: start `ward learn ARG...` as the ward named "learn" and
 # wait until it is ready for containers to start (20 s at most).
 learn_start() {
@@ -574,4 +588,36 @@ YAML
 # has CLASS ITEM: the profile last given to learned_items holds ITEM.
 has() {
 	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$LEARNED_DIFF" >/dev/null
+}
+
+# no_setup_syscalls: the profile last given to learned_items holds none of the
+# syscalls the runtime makes to set a container up.
+no_setup_syscalls() {
+	jq -e '.syscalls.added | . - (. - ["x86_64/mount",
+		"x86_64/pivot_root", "x86_64/unshare", "x86_64/sethostname", "x86_64/setns"]) == []' \
+		"$LEARNED_DIFF"
+}
+
+# profile_exports PROFILE: its seccomp and capability exports in $TDIR/sc.json
+# and $TDIR/caps.json, what `ward seccomp check` says of the first (which must
+# find no error) in $TDIR/sc.check, and the bundle options that apply both in
+# the array PROFILE.
+profile_exports() {
+	"$WARD" profile export --format oci-seccomp "$1" >"$TDIR/sc.json" ||
+		fail "export oci-seccomp"
+	"$WARD" profile export --format oci-caps "$1" >"$TDIR/caps.json" ||
+		fail "export oci-caps"
+	"$WARD" seccomp check -o json "$TDIR/sc.json" >"$TDIR/sc.check" ||
+		fail "the exported seccomp profile has errors: $(cat "$TDIR/sc.check")"
+	# shellcheck disable=SC2034 # the caller's
+	PROFILE=(--seccomp "$TDIR/sc.json" --caps "$TDIR/caps.json")
+}
+
+# ns_refused FILE: the output of NS_SCRIPT in FILE says the profile refused
+# unshare with EPERM and mount.
+ns_refused() {
+	check "unshare outside the profile: EPERM" \
+		grep -q "unshare(.*): Operation not permitted" "$1"
+	check "  ... it failed" grep -qx "unshare=1" "$1"
+	check "mount outside the profile fails" grep -qE "^mount=[1-9]" "$1"
 }
