@@ -1,31 +1,57 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # ward: one entry point.
-#   make            build/ward and build/rulesc (installs missing build deps first)
-#   make run        build, then run 'ward server' on its defaults (as root)
+#   make            build/ward and build/rulesc (= make build; installs nothing)
 #   make deps       install every Debian package the build and tests need (idempotent)
-#   make test       unit, ASan+UBSan unit, fuzz corpus replay, integration (root), VM tests
-#   make static     build/static/ward, one statically linked binary
-#   make bench      benchmarks, figures go to docs/benchmarks.md by hand
+#   make run        deps, build, then run 'ward server' on its defaults (as root)
+#   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, integration (root),
+#                   VM tests
+#   make static     deps, then build/static/ward, one statically linked binary
+#   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
 #
-# Generated files checked in on purpose (the build needs them and must not
-# depend on the build host's BTF):
-#   bpf/vmlinux.h   x86_64 kernel types for CO-RE; regenerate: scripts/gen-vmlinux.sh
+# Quiet: one "  CC       build/obj/engine/alert.o" line per step; V=1 prints the commands.
+# CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
+#
+# Generated files checked in on purpose:
+#   bpf/vmlinux.h   x86_64 kernel types for CO-RE: the build must not depend on the
+#                   build host's BTF (or need one); regenerate: scripts/gen-vmlinux.sh
+#   tests/data/rulesc/*.expected, *.dump and tests/data/seccomp/*.expected
+#                   expected outputs the tool under test wrote (UPDATE=1 tests/rulesc/run.sh,
+#                   UPDATE=1 build/tests/test_seccomp) and a person reviewed: the tests'
+#                   contract, so a change to them shows in review
 # Everything else generated (BPF objects, skeletons, the default pack bundle
-# embedded in ward) goes to build/.
+# embedded in ward, the compiler's header dependencies *.d) goes to build/.
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 SHELL := /bin/bash
 
 BUILD   ?= build
-CC      ?= gcc
+# make's built-in CC is cc: ours is gcc unless the command line or the environment sets one.
+ifeq ($(origin CC),default)
+CC      := gcc
+endif
 CLANG   ?= clang
 BPFTOOL ?= bpftool
 ARCH    := x86
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# Header dependencies: the compiler writes TARGET.d beside each object or
+# binary it compiles (-MP: a removed header is no error); included at the end.
+# -MMD leaves out headers found through -isystem, which are the generated BPF
+# skeletons: the rules that include them name $(BPF_SKELS) themselves.
+DEPFLAGS = -MMD -MP -MT $@ -MF $@.d
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wformat=2 -Wno-unused-parameter -Wvla -Wpointer-arith -Wcast-qual
@@ -61,13 +87,15 @@ BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Wno-unused-function -Ibpf -Ilsm -Irulesc -I$(BUILD)
 
-$(BUILD)/%.bpf.o: %.bpf.c $(wildcard bpf/*.h lsm/*.h) rulesc/bundle_maps.h | $(BUILD)/bpf $(BUILD)/lsm
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
-	$(BPFTOOL) gen object $@ $@.tmp
+$(BUILD)/%.bpf.o: %.bpf.c | $(BUILD)/bpf $(BUILD)/lsm
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@.tmp
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp
 	@rm -f $@.tmp
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@.tmp
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@.tmp
 	@mv $@.tmp $@
 
 $(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/engine $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
@@ -78,22 +106,24 @@ $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
 RULESC_LIB_SRCS := $(filter-out rulesc/main.c,$(wildcard rulesc/*.c))
 RULESC_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RULESC_LIB_SRCS))
 
-$(BUILD)/obj/rulesc/%.o: rulesc/%.c $(wildcard rulesc/*.h) | $(BUILD)/obj/rulesc
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+# The library's objects and the CLI's main.o.
+$(BUILD)/obj/rulesc/%.o: rulesc/%.c | $(BUILD)/obj/rulesc
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/librulesc.a: $(RULESC_LIB_OBJS)
+	$(call msg,AR,$@)
 	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(BUILD)/obj/rulesc/main.o: rulesc/main.c $(wildcard rulesc/*.h) | $(BUILD)/obj/rulesc
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(RULESC_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(RULESC_LIBS)
 
 # ---- the default pack (policies/), compiled and embedded in ward ----------
 $(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
-	$(BUILD)/rulesc compile -o $@ policies
+	$(call msg,RULESC,$@)
+	$(Q)$(BUILD)/rulesc compile -o $@ policies
 
 $(BUILD)/obj/engine/default_pack.o $(BUILD)/static/engine/default_pack.o \
 $(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(DEFAULT_PACK)
@@ -101,26 +131,33 @@ $(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(D
 # ---- engine ----------------------------------------------------------------
 ENGINE_LIB_SRCS := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_LIB_SRCS))
-ENGINE_HDRS     := $(wildcard engine/*.h bpf/*.h lsm/*.h)
 
-$(BUILD)/obj/engine/%.o: engine/%.c $(ENGINE_HDRS) $(BPF_SKELS) | $(BUILD)/obj/engine
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(BUILD)/obj/engine/%.o: engine/%.c $(BPF_SKELS) | $(BUILD)/obj/engine
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
+	$(call msg,AR,$@)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 # The engine compiles and enforces policies: it links librulesc.
 $(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a $(BUILD)/librulesc.a
-	$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: all build
-all: deps build
+all: build
 build: $(BUILD)/ward $(BUILD)/rulesc
+
+# The targets that install missing packages first build in a sub-make once
+# deps is done, so that with -j nothing compiles before the packages are in.
+SUBMAKE := $(MAKE) --no-print-directory
 
 # The quickstart: build, then ward's main job on its embedded defaults.
 .PHONY: run
-run: all
+run: deps
+	$(Q)$(SUBMAKE) build
 	$(BUILD)/ward server
 
 # ---- static ----------------------------------------------------------------
@@ -130,25 +167,30 @@ STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) engine/main.c)
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))
 
-$(BUILD)/static/rulesc/%.o: rulesc/%.c $(wildcard rulesc/*.h)
+$(BUILD)/static/rulesc/%.o: rulesc/%.c
+	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/static/engine/%.o: engine/%.c $(ENGINE_HDRS) $(BPF_SKELS)
+$(BUILD)/static/engine/%.o: engine/%.c $(BPF_SKELS)
+	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # An archive, so only the rulesc objects the engine references are linked
 # (not sign.o, which needs OpenSSL).
 $(BUILD)/static/librulesc.a: $(STATIC_RULESC_OBJS)
+	$(call msg,AR,$@)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(BUILD)/static/librulesc.a
-	$(CC) -static -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -static -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
 
 .PHONY: static
-static: deps $(BUILD)/static/ward
+static: deps
+	$(Q)$(SUBMAKE) $(BUILD)/static/ward
 	@ls -l $(BUILD)/static/ward | awk '{printf "static ward: %d bytes\n", $$5}'
 
 # ---- tests -----------------------------------------------------------------
@@ -160,15 +202,18 @@ ASAN_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(ENGINE_LIB_SRCS))
 ASAN_RULESC_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(RULESC_LIB_SRCS))
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@ $(BUILD)/libward.a $(BUILD)/librulesc.a \
-		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
+	$(call msg,CC+LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $< -o $@ $(BUILD)/libward.a \
+		$(BUILD)/librulesc.a -lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
-$(BUILD)/asan/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
+$(BUILD)/asan/%.o: %.c $(BPF_SKELS)
+	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS) | $(BUILD)/asan
-	$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) -Itests/unit $^ -o $@ \
+	$(call msg,CC+LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -Itests/unit $^ -o $@ \
 		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # The differential test of the kernel lookup against rulesc's reference
@@ -176,12 +221,13 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS
 $(BUILD)/tests/diff:
 	@mkdir -p $@
 
-$(BUILD)/tests/diff/decide.bpf.o: tests/diff/decide.h | $(BUILD)/tests/diff
+$(BUILD)/tests/diff/decide.bpf.o: | $(BUILD)/tests/diff
 
-$(BUILD)/tests/test_decide: tests/diff/test_decide.c tests/diff/decide.h \
-		$(BUILD)/tests/diff/decide.skel.h $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ $(BUILD)/libward.a \
-		$(BUILD)/librulesc.a $(ENGINE_LIBS) $(RULESC_LIBS)
+$(BUILD)/tests/test_decide: tests/diff/test_decide.c $(BUILD)/tests/diff/decide.skel.h \
+		$(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
+	$(call msg,CC+LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ \
+		$(BUILD)/libward.a $(BUILD)/librulesc.a $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # Empty programs on the benchmarked hooks (tests/bench/empty_hooks.c): static, so the
 # BPF-LSM VM can run it (tests/vm/bench/).
@@ -191,27 +237,30 @@ $(BUILD)/tests/bench:
 $(BUILD)/tests/bench/empty.bpf.o: | $(BUILD)/tests/bench
 
 $(BUILD)/static/empty_hooks: tests/bench/empty_hooks.c $(BUILD)/tests/bench/empty.skel.h | $(BUILD)/static
-	$(CC) $(ALL_CFLAGS) -isystem $(BUILD)/tests/bench -static $< -o $@ \
+	$(call msg,CC+LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -isystem $(BUILD)/tests/bench -static $< -o $@ \
 		-Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
 
 $(BUILD)/static/bench_loop: tests/bench/bench_loop.c | $(BUILD)/static
-	$(CC) $(ALL_CFLAGS) -static $< -o $@
+	$(call msg,CC+LD,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -static $< -o $@
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
-FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+# libFuzzer needs clang, whatever CC is; the flags (and warnings) are the build's.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
 
-$(FUZZ_OBJS_DIR)/%.o: %.c $(ENGINE_HDRS) $(wildcard rulesc/*.h) $(BPF_SKELS)
+$(FUZZ_OBJS_DIR)/%.o: %.c $(BPF_SKELS)
+	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' -DWARD_VERSION='"$(VERSION)"' \
-		-isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm \
-		-fsanitize=fuzzer-no-link,address,undefined -g -O1 -c $< -o $@
+	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 		$(patsubst %.c,$(FUZZ_OBJS_DIR)/%.o,$(ENGINE_LIB_SRCS) $(RULESC_LIB_SRCS)) | $(BUILD)/fuzz
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm $(FUZZ_FLAGS) \
-		$^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
+	$(call msg,CLANG+LD,$@)
+	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $^ -o $@ \
+		$(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm bench clean \
 	format format-check
@@ -259,11 +308,18 @@ test-vm: $(BUILD)/static/ward $(BUILD)/static/bench_loop
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
+	@$(SUBMAKE) -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
-bench: deps build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks $(BUILD)/static/bench_loop
+bench: deps
+	$(Q)$(SUBMAKE) build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks \
+		$(BUILD)/static/bench_loop
 	@tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
+
+# The compiler's header dependencies (DEPFLAGS) of every object and binary built so far.
+-include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/lsm/*.d $(BUILD)/obj/*/*.d $(BUILD)/static/*.d \
+	$(BUILD)/static/*/*.d $(BUILD)/asan/*.d $(BUILD)/asan/*/*.d $(BUILD)/fuzz/*.d \
+	$(BUILD)/fuzz/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/*/*.d)

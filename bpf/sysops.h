@@ -4,7 +4,7 @@
  * the one table that learning (bpf/learn.bpf.c) and enforcement without
  * BPF-LSM (lsm/file.bpf.c, lsm/net.bpf.c) read, so what a learned profile
  * records is what enforcement checks. The engine fills it from syscall names
- * through libseccomp (engine/sysops.c) into each program's rodata before
+ * through libseccomp (engine/sysops_table.c) into each program's rodata before
  * load: ops[abi * WARD_SYSOP_NR + nr], abi 0 x86_64, 1 i386. Fixed-width
  * integers only (shared by the BPF and the user side).
  */

@@ -81,13 +81,6 @@ static const struct out_col cols[C__COUNT] = {
 	[C_APPLET] = { "applet", OUT_STR, 0, OUT_F_NO_TABLE },
 };
 
-/* Why the kernel could not decide (enum ward_undecided). */
-static const char *const undecided_names[WARD_UNDEC__MAX] = {
-	[WARD_UNDEC_PATH] = "path",
-	[WARD_UNDEC_EXE] = "exe",
-	[WARD_UNDEC_STEPS] = "steps",
-};
-
 #define BIT(c) (1ULL << (c))
 
 _Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
@@ -95,43 +88,6 @@ _Static_assert(C__COUNT <= 64, "out_row's present mask has 64 bits");
 struct out *alert_out_new(struct sinks *set)
 {
 	return out_new(set, "alert", OUT_ALERT, cols, C__COUNT);
-}
-
-static const char *op_name(unsigned int op)
-{
-	static const char *const names[WARD_OP__MAX] = {
-		[WARD_OP_EXEC] = "exec",
-		[WARD_OP_OPEN] = "open",
-		[WARD_OP_CONNECT] = "connect",
-		[WARD_OP_BIND] = "bind",
-		[WARD_OP_LISTEN] = "listen",
-		[WARD_OP_SENDMSG] = "sendmsg",
-		[WARD_OP_CAPABLE] = "capable",
-		[WARD_OP_SOCKET] = "socket",
-		[WARD_OP_UNIX_CONNECT] = "unix_connect",
-		[WARD_OP_SYSCALL] = "syscall",
-		[WARD_OP_UNIX_BIND] = "unix_bind",
-	};
-
-	return op < WARD_OP__MAX ? names[op] : NULL;
-}
-
-static void access_names(uint32_t bits, char *buf, size_t size)
-{
-	static const char *const names[] = { "read",  "write", "create", "unlink",  "rename",
-					     "chmod", "chown", "exec",	 "truncate" };
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(bits & (1u << i)))
-			continue;
-		int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "", names[i]);
-
-		if (w < 0 || (size_t)w >= size - n)
-			break;
-		n += (size_t)w;
-	}
 }
 
 static void addr_text(const struct ward_alert *a, char *buf, size_t size)
@@ -253,7 +209,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	if (size < sizeof(a))
 		return -EPROTO;
 	memcpy(&a, data, sizeof(a));
-	if (!op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
+	if (!ward_op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
 	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
 	    a.level > WARD_LEVEL_LSM || !a.policy_id || a.undecided >= WARD_UNDEC__MAX)
 		return -EPROTO;
@@ -269,14 +225,14 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	v[C_TIME].u = a.ts_ns + mono_to_real_ns;
 	/* What happened: an enforce-mode block that no program could stop is
 	 * reported as an alert with level none, never as a block. */
-	v[C_ACTION].s = a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE &&
-					a.level != WARD_LEVEL_NONE
-				? "block"
-				: "alert";
-	v[C_MODE].s = a.mode == WARD_MODE_ENFORCE ? "enforce" : "audit";
+	if (a.action == WARD_ACT_BLOCK && a.mode == WARD_MODE_ENFORCE && a.level != WARD_LEVEL_NONE)
+		v[C_ACTION].s = rc_action_name(WARD_ACT_BLOCK);
+	else
+		v[C_ACTION].s = rc_action_name(WARD_ACT_ALERT);
+	v[C_MODE].s = rc_mode_name(a.mode);
 	v[C_LEVEL].s = ward_level_name(a.level);
 	v[C_CONTAINER].c = ci;
-	v[C_OP].s = op_name(a.op);
+	v[C_OP].s = ward_op_name(a.op);
 	v[C_PID].u = a.pid;
 	v[C_PPID].u = a.ppid;
 	v[C_UID].u = a.uid;
@@ -292,7 +248,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		present |= BIT(C_APPLET);
 	}
 	if (a.undecided) {
-		v[C_UNDECIDED].s = undecided_names[a.undecided];
+		v[C_UNDECIDED].s = ward_undecided_name(a.undecided);
 		present |= BIT(C_UNDECIDED);
 	}
 	exe = a.flags & WARD_ALERT_EXE_UNKNOWN ? ALERT_UNKNOWN : or_unknown(a.exe);
@@ -306,7 +262,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	case WARD_OP_UNIX_BIND:
 		v[C_OBJECT].s = or_unknown(a.object); /* unknown: its path could not be had */
 		if (a.op == WARD_OP_OPEN) {
-			access_names(a.access, access, sizeof(access));
+			rc_access_format(a.access, access, sizeof(access));
 			v[C_ACCESS].s = access;
 			present |= BIT(C_ACCESS);
 		}

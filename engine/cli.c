@@ -11,7 +11,8 @@
 
 bool cli_json_errors;
 
-static void report(const char *level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void report(const char *level, const char *fmt,
+							 va_list ap)
 {
 	char msg[1024];
 

@@ -25,6 +25,7 @@
 #include "enforce.h"
 #include "match.h"
 #include "sysops_table.h"
+#include "vocab.h"
 #include "cap.skel.h"
 #include "exec.skel.h"
 #include "file.skel.h"
@@ -102,39 +103,68 @@ struct enforcer {
 	int fd[SM__COUNT]; /* the shared maps, from their pins */
 };
 
+/* ---- the words of lsm/enforce_abi.h's enums -------------------------------- */
+
+static const char *const op_names[WARD_OP__MAX] = {
+	[WARD_OP_EXEC] = "exec",
+	[WARD_OP_OPEN] = "open",
+	[WARD_OP_CONNECT] = "connect",
+	[WARD_OP_BIND] = "bind",
+	[WARD_OP_LISTEN] = "listen",
+	[WARD_OP_SENDMSG] = "sendmsg",
+	[WARD_OP_CAPABLE] = "capable",
+	[WARD_OP_SOCKET] = "socket",
+	[WARD_OP_UNIX_CONNECT] = "unix_connect",
+	[WARD_OP_SYSCALL] = "syscall",
+	[WARD_OP_UNIX_BIND] = "unix_bind",
+};
+
+static const char *const undecided_names[WARD_UNDEC__MAX] = {
+	[WARD_UNDEC_PATH] = "path",
+	[WARD_UNDEC_EXE] = "exe",
+	[WARD_UNDEC_STEPS] = "steps",
+};
+
+static const char *const level_names[] = {
+	[WARD_LEVEL_NONE] = "none",
+	[WARD_LEVEL_SIGKILL] = "sigkill",
+	[WARD_LEVEL_CGROUP] = "cgroup",
+	[WARD_LEVEL_LSM] = "lsm",
+};
+
+/* The resources with a level, and the enforcement objects, are the policy's
+ * classes (rulesc/vocab.h), in the same order. */
+_Static_assert((int)WARD_RES_EXEC == WARD_CLS_EXEC && (int)WARD_RES_FILE == WARD_CLS_FILE &&
+		       (int)WARD_RES_NET == WARD_CLS_NET && (int)WARD_RES_CAP == WARD_CLS_CAP,
+	       "enum ward_res follows enum ward_class");
+_Static_assert((int)ENF_OBJ_EXEC == WARD_CLS_EXEC && (int)ENF_OBJ_FILE == WARD_CLS_FILE &&
+		       (int)ENF_OBJ_NET == WARD_CLS_NET && (int)ENF_OBJ_CAP == WARD_CLS_CAP &&
+		       (int)ENF_OBJ_SYS == WARD_CLS_SYSCALL,
+	       "enum enforce_obj follows enum ward_class");
+
+const char *ward_op_name(unsigned int op)
+{
+	return op < WARD_OP__MAX ? op_names[op] : NULL;
+}
+
+const char *ward_undecided_name(unsigned int u)
+{
+	return u < WARD_UNDEC__MAX ? undecided_names[u] : NULL;
+}
+
 const char *ward_level_name(unsigned int level)
 {
-	static const char *const names[] = {
-		[WARD_LEVEL_NONE] = "none",
-		[WARD_LEVEL_SIGKILL] = "sigkill",
-		[WARD_LEVEL_CGROUP] = "cgroup",
-		[WARD_LEVEL_LSM] = "lsm",
-	};
-
-	return level <= WARD_LEVEL_LSM ? names[level] : "unknown";
+	return level <= WARD_LEVEL_LSM ? level_names[level] : "unknown";
 }
 
 const char *ward_res_name(unsigned int res)
 {
-	static const char *const names[] = {
-		[WARD_RES_EXEC] = "exec",
-		[WARD_RES_FILE] = "file",
-		[WARD_RES_NET] = "network",
-		[WARD_RES_CAP] = "capabilities",
-	};
-
-	return res < WARD_RES_COUNT ? names[res] : "unknown";
+	return res < WARD_RES_COUNT ? rc_class_name((uint8_t)res) : "unknown";
 }
 
 const char *enforce_obj_name(enum enforce_obj o)
 {
-	static const char *const names[] = {
-		[ENF_OBJ_EXEC] = "exec",    [ENF_OBJ_FILE] = "file",
-		[ENF_OBJ_NET] = "network",  [ENF_OBJ_CAP] = "capabilities",
-		[ENF_OBJ_SYS] = "syscalls",
-	};
-
-	return o < ENF_OBJ_COUNT ? names[o] : "unknown";
+	return o < ENF_OBJ_COUNT ? rc_class_name((uint8_t)o) : "unknown";
 }
 
 void enforce_targets_free(struct enforce_target *t, size_t n)

@@ -100,6 +100,11 @@ int enforcer_holds_fd(const struct enforcer *e);
 int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns);
 int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id);
 
+/* The words alerts, `ward status` and `ward doctor` use for the values of
+ * lsm/enforce_abi.h's enums: ops and undecided reasons (NULL for a value
+ * without one), levels and resources ("unknown"). */
+const char *ward_op_name(unsigned int op);
+const char *ward_undecided_name(unsigned int u);
 const char *ward_level_name(unsigned int level);
 const char *ward_res_name(unsigned int res);
 

@@ -989,7 +989,8 @@ static void progress(struct lsession *s, uint64_t now, bool final)
 
 /* ---- loading ----------------------------------------------------------------------------- */
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							      const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;

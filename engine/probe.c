@@ -34,6 +34,8 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 
+#include "enforce.h"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define PROBE_PROG_NAME "ward_probe"
@@ -100,19 +102,18 @@ static const char *const tracker_names[PROBE_TRACKER_COUNT] = {
 	[PROBE_TRACKER_SYSCALL] = "syscall",
 };
 
-static const char *const resource_names[PROBE_RES_COUNT] = {
-	[PROBE_RES_EXEC] = "exec",
-	[PROBE_RES_FILE] = "file",
-	[PROBE_RES_NETWORK] = "network",
-	[PROBE_RES_CAPABILITIES] = "capabilities",
-};
-
-static const char *const level_names[] = {
-	[PROBE_LEVEL_NONE] = "none",
-	[PROBE_LEVEL_SIGKILL] = "sigkill",
-	[PROBE_LEVEL_CGROUP] = "cgroup",
-	[PROBE_LEVEL_LSM] = "lsm",
-};
+/* Resources are the enforcement ABI's (named as the policy's classes) and
+ * levels are its levels: ward_res_name(), ward_level_name(). */
+_Static_assert((int)PROBE_RES_EXEC == WARD_RES_EXEC && (int)PROBE_RES_FILE == WARD_RES_FILE &&
+		       (int)PROBE_RES_NETWORK == WARD_RES_NET &&
+		       (int)PROBE_RES_CAPABILITIES == WARD_RES_CAP &&
+		       (int)PROBE_RES_COUNT == WARD_RES_COUNT,
+	       "enum probe_resource follows enum ward_res");
+_Static_assert((int)PROBE_LEVEL_NONE == WARD_LEVEL_NONE &&
+		       (int)PROBE_LEVEL_SIGKILL == WARD_LEVEL_SIGKILL &&
+		       (int)PROBE_LEVEL_CGROUP == WARD_LEVEL_CGROUP &&
+		       (int)PROBE_LEVEL_LSM == WARD_LEVEL_LSM,
+	       "enum probe_level follows enum ward_level");
 
 const char *probe_name(enum probe_id id)
 {
@@ -136,12 +137,12 @@ const char *probe_tracker_name(enum probe_tracker t)
 
 const char *probe_resource_name(enum probe_resource res)
 {
-	return res < PROBE_RES_COUNT ? resource_names[res] : NULL;
+	return res < PROBE_RES_COUNT ? ward_res_name(res) : NULL;
 }
 
 const char *probe_level_name(enum probe_level level)
 {
-	return level < ARRAY_SIZE(level_names) ? level_names[level] : NULL;
+	return level <= PROBE_LEVEL_LSM ? ward_level_name(level) : NULL;
 }
 
 static const char *errno_name(int err)
@@ -1207,9 +1208,9 @@ json_t *probe_to_json(const struct probe_results *r, const struct probe_verdict 
 		    0)
 			goto out_free;
 	for (size_t res = 0; res < PROBE_RES_COUNT; res++) {
-		if (json_object_set_new(levels, resource_names[res],
+		if (json_object_set_new(levels, probe_resource_name(res),
 					json_string(probe_level_name(v->enforcement[res]))) < 0 ||
-		    json_object_set_new(reasons, resource_names[res],
+		    json_object_set_new(reasons, probe_resource_name(res),
 					json_string(v->enforcement_reason[res])) < 0)
 			goto out_free;
 	}

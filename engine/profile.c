@@ -15,16 +15,13 @@
 #include "profile.h"
 #include "profile_int.h"
 #include "seccomp_json.h"
+#include "vocab.h"
 #include "ytree.h"
 
 #define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
 #define ENOSYS_SCAN	  1024 /* syscall numbers scanned for "newer than the kernel" */
 #define STAMP_PARTIAL_MAX 4    /* partial containers the stamp names */
 #define TEMP_RUN_MIN	  6    /* mktemp(3): "the last six characters of template must be XXXXXX" */
-
-const char *const prof_access_names[] = { "read",  "write", "create", "unlink",	 "rename",
-					  "chmod", "chown", "exec",   "truncate" };
-const size_t prof_n_access = ARRAY_SIZE(prof_access_names);
 
 const char *prof_abi_name(uint32_t abi)
 {
@@ -968,9 +965,9 @@ static void write_access(FILE *f, uint32_t access)
 	bool first = true;
 
 	fputc('[', f);
-	for (size_t b = 0; b < ARRAY_SIZE(prof_access_names); b++)
+	for (size_t b = 0; b < ARRAY_SIZE(rc_access_names); b++)
 		if (access & (1u << b)) {
-			fprintf(f, "%s%s", first ? "" : ", ", prof_access_names[b]);
+			fprintf(f, "%s%s", first ? "" : ", ", rc_access_names[b]);
 			first = false;
 		}
 	fputc(']', f);
@@ -1168,10 +1165,10 @@ static json_t *class_keys(const struct profile *p, int cls)
 	for (size_t i = 0; a && cls == 1 && i < p->n_exec; i++)
 		add_str(a, p->exec[i].path);
 	for (size_t i = 0; a && cls == 2 && i < p->n_files; i++) {
-		for (size_t b = 0; b < ARRAY_SIZE(prof_access_names); b++) {
+		for (size_t b = 0; b < ARRAY_SIZE(rc_access_names); b++) {
 			if (!(p->files[i].access & (1u << b)))
 				continue;
-			snprintf(buf, sizeof(buf), "%s %s", prof_access_names[b], p->files[i].path);
+			snprintf(buf, sizeof(buf), "%s %s", rc_access_names[b], p->files[i].path);
 			add_str(a, buf);
 		}
 	}

@@ -9,10 +9,6 @@
 
 #include "profile.h"
 
-/* Access kinds by bit (enum ward_access), as profiles spell them. */
-extern const char *const prof_access_names[];
-extern const size_t prof_n_access;
-
 /* Add a copy of s unless present: 1 added, 0 present, -ENOMEM. */
 int prof_strv_add(char ***v, size_t *n, const char *s);
 /* Record a raw path a pattern stands for: 0 or -ENOMEM. */

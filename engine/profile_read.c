@@ -334,10 +334,11 @@ struct net_ctx {
 static int add_proto(struct rd *r, const struct ynode *n, void *arg)
 {
 	uint32_t *protos = arg;
+	int i = rc_vocab_find(rc_proto_names, ARRAY_SIZE(rc_proto_names), n->str);
 
-	if (strcmp(n->str, "tcp") && strcmp(n->str, "udp"))
+	if (i < 0)
 		return rerr(r, n, "unknown protocol '%s' (tcp, udp)", n->str);
-	*protos |= n->str[0] == 't' ? WARD_PROTO_TCP : WARD_PROTO_UDP;
+	*protos |= 1u << i;
 	return 0;
 }
 

@@ -46,7 +46,8 @@ static void on_hup(int sig)
 	reload_requested = 1;
 }
 
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							      const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;

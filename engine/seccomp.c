@@ -712,8 +712,9 @@ static void utf8_fix(char *s)
 }
 
 /* A failed allocation drops the diagnostic (c->oom) but still counts it. */
-static void vdiag(struct ctx *c, enum sc_severity sev, const char *code, const char *hint,
-		  const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static void vdiag(struct ctx *c, enum sc_severity sev,
+							const char *code, const char *hint,
+							const char *fmt, va_list ap)
 {
 	struct sc_report *r = c->r;
 	struct sc_diag *d;

@@ -79,11 +79,13 @@ enum ward_action {
 	WARD_ACT_ALLOW = 1,
 	WARD_ACT_ALERT = 2,
 	WARD_ACT_BLOCK = 3,
+	WARD_ACT_MAX = 4,
 };
 
 enum ward_mode {
 	WARD_MODE_AUDIT = 1, /* report; block becomes "would block" */
 	WARD_MODE_ENFORCE = 2,
+	WARD_MODE_MAX = 3,
 };
 
 /* Object domains of the object hash map. */
@@ -115,6 +117,7 @@ enum ward_key_kind {
 };
 
 /* File access kinds: bits of ward_cand.mask in the file domain. */
+#define WARD_ACC_KINDS 9 /* bits of enum ward_access */
 enum ward_access {
 	WARD_ACC_READ = 1u << 0,
 	WARD_ACC_WRITE = 1u << 1,
@@ -127,7 +130,7 @@ enum ward_access {
 	/* a truncation (O_TRUNC, truncate(2)), which is also a write: rules on
 	 * writes hold for it, a rule on truncate only for it */
 	WARD_ACC_TRUNCATE = 1u << 8,
-	WARD_ACC_ALL = (1u << 9) - 1,
+	WARD_ACC_ALL = (1u << WARD_ACC_KINDS) - 1,
 };
 
 /* Exec events and candidates: bits of ward_cand.mask in the exec domain. An
@@ -142,16 +145,18 @@ enum ward_exec_mask {
 };
 
 /* Transport protocols: bits of ward_cand.mask for addresses and sockets. */
+#define WARD_PROTO_KINDS 2 /* bits of enum ward_proto */
 enum ward_proto {
 	WARD_PROTO_TCP = 1u << 0,
 	WARD_PROTO_UDP = 1u << 1,
-	WARD_PROTO_ALL = (1u << 2) - 1,
+	WARD_PROTO_ALL = (1u << WARD_PROTO_KINDS) - 1,
 };
 
 /* Socket kinds for WARD_DOM_SOCKET (the key's hash). */
 enum ward_sock_kind {
 	WARD_SOCK_RAW = 1,    /* SOCK_RAW in AF_INET/AF_INET6 */
 	WARD_SOCK_PACKET = 2, /* AF_PACKET */
+	WARD_SOCK_MAX = 3,
 };
 
 /* Network operations (ward_lpm_key.op). */
@@ -166,6 +171,7 @@ enum ward_severity {
 	WARD_SEV_MEDIUM = 2,
 	WARD_SEV_HIGH = 3,
 	WARD_SEV_CRITICAL = 4,
+	WARD_SEV_MAX = 5,
 };
 
 /* Key of the object hash map (BPF_MAP_TYPE_HASH, WARD_MAX_OBJECTS entries). */

@@ -357,8 +357,8 @@ static void emit_rule(struct comp *c, uint32_t policy, const struct rc_rule *r, 
 		for (uint32_t k = WARD_SOCK_RAW; k <= WARD_SOCK_PACKET; k++)
 			if (r->sockets & (1u << k))
 				add_ent(c, policy, WARD_DOM_SOCKET, WARD_KEY_EXACT, k,
-					k == WARD_SOCK_RAW ? "raw" : "packet", idx, WARD_PROTO_ALL,
-					WARD_NONE, 0, &r->loc);
+					rc_sock_names[k], idx, WARD_PROTO_ALL, WARD_NONE, 0,
+					&r->loc);
 		break;
 	default:
 		for (size_t i = 0; i < r->n_nums; i++)

@@ -14,6 +14,7 @@
 #include "bundle_maps.h"
 #include "diag.h"
 #include "match.h"
+#include "vocab.h"
 #include "ytree.h"
 
 /* A path object of a rule: exact path, directory prefix or basename glob. */
@@ -146,15 +147,5 @@ void rc_set_free(struct rc_set *s);
 /* Static analysis: shadowed rules, conflicting actions, no-op allows,
  * selectors that never match. Adds warnings only. */
 void rc_analyze(const struct rc_set *s, struct rc_diags *d);
-
-const char *rc_action_name(uint8_t a);
-const char *rc_mode_name(uint8_t m);
-const char *rc_severity_name(uint8_t s);
-const char *rc_class_name(uint8_t c);
-const char *rc_domain_name(uint16_t dom);
-const char *rc_kind_name(uint16_t kind);
-/* "read,write" style list of access bits into buf. */
-void rc_access_format(uint32_t access, char *buf, size_t size);
-int rc_access_parse(const char *s, uint32_t *ret);
 
 #endif

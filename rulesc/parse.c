@@ -18,6 +18,7 @@
 
 #include "model.h"
 #include "rulesc.h"
+#include "vocab.h"
 
 #define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 #define RC_NAME_MAX    63
@@ -100,75 +101,6 @@ static void perr(struct pctx *c, const struct ynode *n, const char *code, const 
 
 #define NOMEM(c, p) ((p) ? false : ((c)->oom = -ENOMEM, true))
 
-static const char *const action_names[] = { "none", "allow", "alert", "block" };
-static const char *const mode_names[] = { "", "audit", "enforce" };
-static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
-static const char *const class_names[] = { "exec", "file", "network", "capabilities", "syscalls" };
-static const char *const access_names[] = { "read",  "write", "create", "unlink",  "rename",
-					    "chmod", "chown", "exec",	"truncate" };
-static const char *const proto_names[] = { "tcp", "udp" };
-static const char *const sock_names[] = { "", "raw", "packet" };
-static const char *const domain_names[] = { "",	      "exec",	      "file",
-					    "source", "unix-connect", "unix-bind",
-					    "socket", "capability",   "syscall",
-					    "protect" };
-static const char *const kind_names[] = { "",	  "exact",  "dir",	"dir-direct",
-					  "glob", "applet", "ancestor", "name" };
-
-const char *rc_action_name(uint8_t a)
-{
-	return a < ARRAY_SIZE(action_names) ? action_names[a] : "?";
-}
-
-const char *rc_mode_name(uint8_t m)
-{
-	return m && m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
-}
-
-const char *rc_severity_name(uint8_t s)
-{
-	return s < ARRAY_SIZE(severity_names) ? severity_names[s] : "?";
-}
-
-const char *rc_class_name(uint8_t c)
-{
-	return c < ARRAY_SIZE(class_names) ? class_names[c] : "?";
-}
-
-const char *rc_domain_name(uint16_t dom)
-{
-	return dom && dom < ARRAY_SIZE(domain_names) ? domain_names[dom] : "?";
-}
-
-const char *rc_kind_name(uint16_t kind)
-{
-	return kind && kind < ARRAY_SIZE(kind_names) ? kind_names[kind] : "?";
-}
-
-void rc_access_format(uint32_t access, char *buf, size_t size)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(access_names); i++) {
-		if (!(access & (1u << i)))
-			continue;
-		o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? "," : "",
-				      access_names[i]);
-	}
-}
-
-int rc_access_parse(const char *s, uint32_t *ret)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(access_names); i++) {
-		if (strcmp(s, access_names[i]) == 0) {
-			*ret = 1u << i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 /* ---- typed getters --------------------------------------------------------- */
 
 static void hint_list(char *buf, size_t size, const char *word, const char *const *names, size_t n)
@@ -250,12 +182,13 @@ static int get_enum(struct pctx *c, const struct ynode *n, const char *const *na
 {
 	const char *v = get_str(c, n, what);
 	char hint[256];
+	int i;
 
 	if (!v)
 		return -1;
-	for (size_t i = 0; i < cnt; i++)
-		if (names[i][0] && strcmp(v, names[i]) == 0)
-			return (int)i;
+	i = rc_vocab_find(names, cnt, v);
+	if (i >= 0)
+		return i;
 	hint_list(hint, sizeof(hint), v, names, cnt);
 	perr(c, n, "bad-value", hint, "'%s' is not a valid %s", v, what);
 	return -1;
@@ -662,7 +595,7 @@ static bool parse_file(struct pctx *c, const struct ynode *n, struct rc_rule *r)
 		return false;
 	}
 	for (size_t i = 0; i < acc->n; i++) {
-		int a = get_enum(c, acc->kids[i], access_names, ARRAY_SIZE(access_names),
+		int a = get_enum(c, acc->kids[i], rc_access_names, ARRAY_SIZE(rc_access_names),
 				 "access kind");
 
 		if (a < 0)
@@ -756,8 +689,8 @@ static bool parse_netm(struct pctx *c, const struct ynode *n, struct rc_netm *m,
 			return false;
 		m->protos = 0;
 		for (ssize_t i = 0; i < cnt; i++) {
-			int p = get_enum(c, items[i].node, proto_names, ARRAY_SIZE(proto_names),
-					 "protocol");
+			int p = get_enum(c, items[i].node, rc_proto_names,
+					 ARRAY_SIZE(rc_proto_names), "protocol");
 
 			if (p < 0 || strcmp(items[i].str, items[i].node->str)) {
 				if (p >= 0)
@@ -800,8 +733,8 @@ static bool parse_network(struct pctx *c, const struct ynode *n, struct rc_rule 
 			return false;
 		}
 		for (size_t i = 0; i < socks->n; i++) {
-			int k = get_enum(c, socks->kids[i], sock_names, ARRAY_SIZE(sock_names),
-					 "socket kind");
+			int k = get_enum(c, socks->kids[i], rc_sock_names,
+					 ARRAY_SIZE(rc_sock_names), "socket kind");
 
 			if (k < 0)
 				ok = false;
@@ -879,29 +812,27 @@ static bool parse_names(struct pctx *c, const struct ynode *n, struct rc_rule *r
 	return ok;
 }
 
-static const char *const res_keys[] = { "exec", "file", "network", "capabilities", "syscalls" };
-
 /* Parse the one resource block of n (a rule or a macro spec). */
 static bool parse_resource(struct pctx *c, const struct ynode *n, const char *key,
 			   const struct ynode *v, struct rc_rule *r)
 {
-	for (int i = 0; i < WARD_CLS_MAX; i++) {
-		if (strcmp(key, res_keys[i]))
-			continue;
-		r->cls = (enum ward_class)i;
-		switch (i) {
-		case WARD_CLS_EXEC:
-			return parse_exec(c, v, r);
-		case WARD_CLS_FILE:
-			return parse_file(c, v, r);
-		case WARD_CLS_NET:
-			return parse_network(c, v, r);
-		default:
-			return parse_names(c, v, r, i == WARD_CLS_CAP);
-		}
+	int i = rc_vocab_find(rc_class_names, ARRAY_SIZE(rc_class_names), key);
+
+	if (i < 0) {
+		perr(c, n, "internal", NULL, "unknown resource '%s'", key);
+		return false;
 	}
-	perr(c, n, "internal", NULL, "unknown resource '%s'", key);
-	return false;
+	r->cls = (enum ward_class)i;
+	switch (i) {
+	case WARD_CLS_EXEC:
+		return parse_exec(c, v, r);
+	case WARD_CLS_FILE:
+		return parse_file(c, v, r);
+	case WARD_CLS_NET:
+		return parse_network(c, v, r);
+	default:
+		return parse_names(c, v, r, i == WARD_CLS_CAP);
+	}
 }
 
 /* Finds the single resource key of a map; NULL after an error. */
@@ -912,11 +843,9 @@ static const char *one_resource(struct pctx *c, const struct ynode *n, const cha
 
 	for (size_t i = 0; i + 1 < n->n; i += 2) {
 		const char *k = n->kids[i]->str;
-		bool res = (allow_use && strcmp(k, "use") == 0);
 
-		for (size_t j = 0; j < ARRAY_SIZE(res_keys) && !res; j++)
-			res = strcmp(k, res_keys[j]) == 0;
-		if (!res)
+		if (!(allow_use && strcmp(k, "use") == 0) &&
+		    rc_vocab_find(rc_class_names, ARRAY_SIZE(rc_class_names), k) < 0)
 			continue;
 		if (found) {
 			perr(c, n->kids[i], "conflicting-keys",
@@ -1031,7 +960,8 @@ static bool parse_rule(struct pctx *c, const struct ynode *n, const struct rc_po
 	}
 	if (!require(c, n, "action", "rule") || !ok)
 		return false;
-	e = get_enum(c, ynode_get(n, "action"), action_names, ARRAY_SIZE(action_names), "action");
+	e = get_enum(c, ynode_get(n, "action"), rc_action_names, ARRAY_SIZE(rc_action_names),
+		     "action");
 	if (e <= 0) {
 		if (e == 0)
 			perr(c, ynode_get(n, "action"), "bad-value", "valid: allow, alert, block",
@@ -1051,22 +981,22 @@ static bool parse_rule(struct pctx *c, const struct ynode *n, const struct rc_po
 		char hint[96];
 
 		snprintf(hint, sizeof(hint), "add '%s: allow|alert|block' under spec.defaults",
-			 res_keys[r->cls]);
+			 rc_class_names[r->cls]);
 		perr(c, n, "no-default", hint,
 		     "rule '%s' covers %s but the policy states no default for %s", r->name,
-		     res_keys[r->cls], res_keys[r->cls]);
+		     rc_class_names[r->cls], rc_class_names[r->cls]);
 		ok = false;
 	}
 	r->mode = p->mode;
 	if ((v = ynode_get(n, "mode"))) {
-		e = get_enum(c, v, mode_names, ARRAY_SIZE(mode_names), "mode");
+		e = get_enum(c, v, rc_mode_names, ARRAY_SIZE(rc_mode_names), "mode");
 		if (e < 0)
 			return false;
 		r->mode = (uint8_t)e;
 	}
 	r->severity = WARD_SEV_MEDIUM;
 	if ((v = ynode_get(n, "severity"))) {
-		e = get_enum(c, v, severity_names, ARRAY_SIZE(severity_names), "severity");
+		e = get_enum(c, v, rc_severity_names, ARRAY_SIZE(rc_severity_names), "severity");
 		if (e < 0)
 			return false;
 		r->severity = (uint8_t)e;
@@ -1203,15 +1133,14 @@ static bool parse_defaults(struct pctx *c, const struct ynode *n, struct rc_poli
 	bool ok = true;
 
 	if (!want(c, n, YN_MAP, "defaults") ||
-	    !check_keys(c, n, class_names, ARRAY_SIZE(class_names), "defaults"))
+	    !check_keys(c, n, rc_class_names, ARRAY_SIZE(rc_class_names), "defaults"))
 		return false;
 	for (size_t i = 0; i + 1 < n->n; i += 2) {
 		int cls, a;
 
-		for (cls = 0; strcmp(n->kids[i]->str, class_names[cls]); cls++)
-			;
-		a = get_enum(c, n->kids[i + 1], action_names + 1, ARRAY_SIZE(action_names) - 1,
-			     "default action");
+		cls = rc_vocab_find(rc_class_names, ARRAY_SIZE(rc_class_names), n->kids[i]->str);
+		a = get_enum(c, n->kids[i + 1], rc_action_names + 1,
+			     ARRAY_SIZE(rc_action_names) - 1, "default action");
 		if (a < 0) {
 			ok = false;
 			continue;
@@ -1300,7 +1229,7 @@ static bool parse_policy(struct pctx *c, const struct ynode *spec, struct rc_pol
 		ok = parse_selector(c, ynode_get(spec, "selector"), &p->sel) && ok;
 	m = -1;
 	if (ynode_get(spec, "mode"))
-		m = get_enum(c, ynode_get(spec, "mode"), mode_names, ARRAY_SIZE(mode_names),
+		m = get_enum(c, ynode_get(spec, "mode"), rc_mode_names, ARRAY_SIZE(rc_mode_names),
 			     "mode");
 	if (m < 0)
 		ok = false;
@@ -1374,7 +1303,7 @@ static bool parse_profile(struct pctx *c, const struct ynode *spec, struct rc_po
 	if (!parse_selector(c, ynode_get(spec, "selector"), &p->sel) ||
 	    !parse_provenance(c, ynode_get(spec, "provenance"), p))
 		return false;
-	m = get_enum(c, ynode_get(spec, "mode"), mode_names, ARRAY_SIZE(mode_names), "mode");
+	m = get_enum(c, ynode_get(spec, "mode"), rc_mode_names, ARRAY_SIZE(rc_mode_names), "mode");
 	posture = get_enum(c, ynode_get(spec, "posture"), posture_names, ARRAY_SIZE(posture_names),
 			   "posture");
 	if (m < 0 || posture < 0)
@@ -1384,11 +1313,11 @@ static bool parse_profile(struct pctx *c, const struct ynode *spec, struct rc_po
 		p->defaults[i] = (uint8_t)posture;
 	p->defaults[WARD_CLS_SYSCALL] = WARD_ACT_ALERT;
 	for (int cls = 0; cls < WARD_CLS_MAX; cls++) {
-		const struct ynode *blocks = ynode_get(spec, res_keys[cls]);
+		const struct ynode *blocks = ynode_get(spec, rc_class_names[cls]);
 
 		if (!blocks)
 			continue;
-		if (!want(c, blocks, YN_SEQ, res_keys[cls])) {
+		if (!want(c, blocks, YN_SEQ, rc_class_names[cls])) {
 			ok = false;
 			continue;
 		}
@@ -1396,7 +1325,7 @@ static bool parse_profile(struct pctx *c, const struct ynode *spec, struct rc_po
 			struct rc_rule r = { 0 };
 			char name[32];
 
-			snprintf(name, sizeof(name), "%s-%zu", res_keys[cls], i + 1);
+			snprintf(name, sizeof(name), "%s-%zu", rc_class_names[cls], i + 1);
 			r.name = rc_strdup(c->s, name);
 			r.loc = ynode_loc(c->src, blocks->kids[i]);
 			r.origin = origin(c, blocks->kids[i]);
@@ -1405,8 +1334,8 @@ static bool parse_profile(struct pctx *c, const struct ynode *spec, struct rc_po
 			r.severity = WARD_SEV_INFO;
 			if (NOMEM(c, r.name))
 				return false;
-			if (!parse_resource(c, blocks->kids[i], res_keys[cls], blocks->kids[i],
-					    &r)) {
+			if (!parse_resource(c, blocks->kids[i], rc_class_names[cls],
+					    blocks->kids[i], &r)) {
 				ok = false;
 				continue;
 			}
@@ -1515,7 +1444,7 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 				     "open needs 'access'");
 				return false;
 			}
-			int a = get_enum(c, v, access_names, ARRAY_SIZE(access_names),
+			int a = get_enum(c, v, rc_access_names, ARRAY_SIZE(rc_access_names),
 					 "access kind");
 
 			if (a < 0)
@@ -1531,7 +1460,8 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 		t->cls = WARD_CLS_NET;
 		t->proto = WARD_PROTO_TCP;
 		if ((v = ynode_get(n, "protocol"))) {
-			int pr = get_enum(c, v, proto_names, ARRAY_SIZE(proto_names), "protocol");
+			int pr = get_enum(c, v, rc_proto_names, ARRAY_SIZE(rc_proto_names),
+					  "protocol");
 
 			if (pr < 0)
 				return false;
@@ -1554,7 +1484,7 @@ static bool parse_do(struct pctx *c, const struct ynode *n, struct rc_case *t)
 		}
 		return true;
 	case 4: {
-		int k = get_enum(c, verb, sock_names, ARRAY_SIZE(sock_names), "socket kind");
+		int k = get_enum(c, verb, rc_sock_names, ARRAY_SIZE(rc_sock_names), "socket kind");
 
 		if (k < 0)
 			return false;
@@ -1624,7 +1554,7 @@ static bool parse_case(struct pctx *c, const struct ynode *n, struct rc_case *t)
 	}
 	if (!parse_do(c, ynode_get(n, "do"), t))
 		return false;
-	e = get_enum(c, ynode_get(n, "expect"), action_names, ARRAY_SIZE(action_names),
+	e = get_enum(c, ynode_get(n, "expect"), rc_action_names, ARRAY_SIZE(rc_action_names),
 		     "expectation");
 	if (e == 0)
 		perr(c, ynode_get(n, "expect"), "bad-value", "valid: allow, alert, block",
@@ -1847,7 +1777,7 @@ static void parse_macro_doc(struct pctx *c, const struct doc *doc)
 	if (!check_override(c, doc, m != NULL, m ? &m->loc : NULL))
 		return;
 	if (!want(c, doc->spec, YN_MAP, "spec") ||
-	    !check_keys(c, doc->spec, res_keys, ARRAY_SIZE(res_keys), "Macro spec"))
+	    !check_keys(c, doc->spec, rc_class_names, ARRAY_SIZE(rc_class_names), "Macro spec"))
 		return;
 	if (!m) {
 		struct rc_macro *nm = rc_alloc(c->s, (c->s->n_macros + 1) * sizeof(*nm));

@@ -87,8 +87,6 @@ static const char *const ports[] = { "22", "80", "8000-8100", "443", "1-1023", "
 static const char *const caps[] = { "CAP_CHOWN", "CAP_NET_RAW", "CAP_SYS_ADMIN",
 				    "CAP_NET_BIND_SERVICE" };
 static const char *const syscalls[] = { "ptrace", "mount", "bpf", "unshare", "kexec_load" };
-static const char *const accesses[] = { "read",	 "write", "create", "unlink",  "rename",
-					"chmod", "chown", "exec",   "truncate" };
 static const char *const actions[] = { "allow", "alert", "block" };
 static const char *const modes[] = { "audit", "enforce" };
 
@@ -152,7 +150,7 @@ static void put_rule(FILE *f, const char *cls, int i, bool syscalls_alert_only)
 			fputs(", readOnly: true}\n", f);
 		} else {
 			fputs(", access: ", f);
-			put_list(f, accesses, ARRAY_SIZE(accesses), 3);
+			put_list(f, rc_access_names, ARRAY_SIZE(rc_access_names), 3);
 			fputs("}\n", f);
 		}
 	} else if (!strcmp(cls, "network")) {
@@ -199,8 +197,6 @@ static void put_rule(FILE *f, const char *cls, int i, bool syscalls_alert_only)
 		fprintf(f, "      mode: %s\n", PICK(modes));
 }
 
-static const char *const classes[] = { "exec", "file", "network", "capabilities", "syscalls" };
-
 /* A YAML set of 1-4 policies selecting some of the containers c0..c2. */
 static char *gen_set(void)
 {
@@ -212,7 +208,7 @@ static char *gen_set(void)
 	if (!f)
 		return NULL;
 	for (uint32_t p = 0; p < n_pol; p++) {
-		bool gov[ARRAY_SIZE(classes)] = { false };
+		bool gov[ARRAY_SIZE(rc_class_names)] = { false };
 		int n_rules = (int)rnd(16), n_gov = 0;
 
 		fprintf(f,
@@ -224,11 +220,11 @@ static char *gen_set(void)
 			fprintf(f, "  selector: {containers: [c%u, c%u]}\n", rnd(N_CONTAINERS),
 				rnd(N_CONTAINERS));
 		fprintf(f, "  mode: %s\n  defaults: {", PICK(modes));
-		for (size_t c = 0; c < ARRAY_SIZE(classes); c++) {
-			if (rnd(3) == 0 && !(c == ARRAY_SIZE(classes) - 1 && n_gov == 0))
+		for (size_t c = 0; c < ARRAY_SIZE(rc_class_names); c++) {
+			if (rnd(3) == 0 && !(c == ARRAY_SIZE(rc_class_names) - 1 && n_gov == 0))
 				continue;
 			gov[c] = true;
-			fprintf(f, "%s%s: %s", n_gov++ ? ", " : "", classes[c],
+			fprintf(f, "%s%s: %s", n_gov++ ? ", " : "", rc_class_names[c],
 				c == 4 ? (rnd(2) ? "alert" : "allow") : PICK(actions));
 		}
 		fputs("}\n  rules:", f);
@@ -237,9 +233,9 @@ static char *gen_set(void)
 			size_t c;
 
 			do
-				c = rnd(ARRAY_SIZE(classes));
+				c = rnd(ARRAY_SIZE(rc_class_names));
 			while (!gov[c]);
-			put_rule(f, classes[c], i, c == 4);
+			put_rule(f, rc_class_names[c], i, c == 4);
 		}
 	}
 	if (fclose(f)) {

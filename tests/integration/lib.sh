@@ -143,6 +143,33 @@ json_array() {
 	echo "$arr"
 }
 
+# ---- policies -------------------------------------------------------------------
+
+# policy_write FILE NAME MODE DEFAULTS CONTAINER...: write to FILE the Policy NAME
+# that selects CONTAINER... (names or globs), in MODE, with the defaults DEFAULTS
+# (a flow mapping's inside: "exec: allow, file: allow"); its rules are read from
+# stdin, the items of its rules: list indented by four spaces.
+policy_write() {
+	local file=$1 name=$2 mode=$3 defaults=$4 sel='' c
+	shift 4
+	for c in "$@"; do
+		sel+="${sel:+, }\"$c\""
+	done
+	{
+		cat <<YAML
+apiVersion: ward.dev/v1
+kind: Policy
+metadata: {name: $name}
+spec:
+  selector: {containers: [$sel]}
+  mode: $mode
+  defaults: {$defaults}
+  rules:
+YAML
+		cat
+	} >"$file" || fail "writing $file"
+}
+
 # ---- containers ---------------------------------------------------------------
 
 # ctr_id TAG: a runc id unique to this run and test.
@@ -245,6 +272,19 @@ ward_start() {
 
 ward_out() {
 	echo "$TDIR/$1.out"
+}
+
+# server_start [POLICY]: run `ward server` as the ward named "w", JSON lines
+# out (the file in $out), enforcing the policy file POLICY with its pins removed
+# on exit, or without POLICY the embedded default pack.
+# shellcheck disable=SC2120 # POLICY is optional
+server_start() {
+	if [ $# -gt 0 ]; then
+		ward_start w server -o json --policy "$1" --unpin-on-exit
+	else
+		ward_start w server -o json
+	fi
+	out=$(ward_out w)
 }
 
 # ward_in_force NAME: wait (30 s at most) until ward server NAME has its first policy
@@ -354,6 +394,22 @@ assert_event() {
 	shift 3
 	[ -n "$ev" ] || fail "$desc: no such event"
 	jq -e "$@" "$filter" <<<"$ev" >/dev/null || fail "$desc: not so in $ev"
+	echo "ok: $desc"
+}
+
+# event_count FILE FILTER [JQ-OPTION...]: how many events in FILE FILTER holds for.
+event_count() {
+	events "$@" | wc -l
+}
+
+# assert_count DESC N FILE FILTER [JQ-OPTION...]: a second from now (ward has
+# written what it saw), exactly N events in FILE match FILTER.
+assert_count() {
+	local desc=$1 want=$2 file=$3 filter=$4 n
+	shift 4
+	sleep 1
+	n=$(event_count "$file" "$filter" "$@")
+	[ "$n" -eq "$want" ] || fail "$desc: $n events in $(basename "$file") match $filter $*, not $want"
 	echo "ok: $desc"
 }
 
@@ -469,6 +525,20 @@ PY
 
 # ---- learned profiles -----------------------------------------------------------
 
+# Writes an OCI bundle for a learned workload (examples/learn/bundle.sh).
+# shellcheck disable=SC2034
+BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
+# Docker's default capability set: what a learned container may use.
+# shellcheck disable=SC2034
+DOCKER_CAPS='["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID",
+	"CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID",
+	"CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"]'
+# Calls unshare(2) and mount(2), which a learned workload did not: ns_refused
+# reads what it says. Only for a container: as root on the host it mounts a
+# tmpfs over /tmp.
+# shellcheck disable=SC2034
+NS_SCRIPT='unshare -m true; echo unshare=$?; mount -t tmpfs none /tmp; echo mount=$?'
+
 # learn_start ARG...: start `ward learn ARG...` as the ward named "learn" and
 # wait until it is ready for containers to start (20 s at most).
 learn_start() {
@@ -518,4 +588,36 @@ YAML
 # has CLASS ITEM: the profile last given to learned_items holds ITEM.
 has() {
 	jq -e --arg c "$1" --arg i "$2" '.[$c].added | index($i) != null' "$LEARNED_DIFF" >/dev/null
+}
+
+# no_setup_syscalls: the profile last given to learned_items holds none of the
+# syscalls the runtime makes to set a container up.
+no_setup_syscalls() {
+	jq -e '.syscalls.added | . - (. - ["x86_64/mount",
+		"x86_64/pivot_root", "x86_64/unshare", "x86_64/sethostname", "x86_64/setns"]) == []' \
+		"$LEARNED_DIFF"
+}
+
+# profile_exports PROFILE: its seccomp and capability exports in $TDIR/sc.json
+# and $TDIR/caps.json, what `ward seccomp check` says of the first (which must
+# find no error) in $TDIR/sc.check, and the bundle options that apply both in
+# the array PROFILE.
+profile_exports() {
+	"$WARD" profile export --format oci-seccomp "$1" >"$TDIR/sc.json" ||
+		fail "export oci-seccomp"
+	"$WARD" profile export --format oci-caps "$1" >"$TDIR/caps.json" ||
+		fail "export oci-caps"
+	"$WARD" seccomp check -o json "$TDIR/sc.json" >"$TDIR/sc.check" ||
+		fail "the exported seccomp profile has errors: $(cat "$TDIR/sc.check")"
+	# shellcheck disable=SC2034 # the caller's
+	PROFILE=(--seccomp "$TDIR/sc.json" --caps "$TDIR/caps.json")
+}
+
+# ns_refused FILE: the output of NS_SCRIPT in FILE says the profile refused
+# unshare with EPERM and mount.
+ns_refused() {
+	check "unshare outside the profile: EPERM" \
+		grep -q "unshare(.*): Operation not permitted" "$1"
+	check "  ... it failed" grep -qx "unshare=1" "$1"
+	check "mount outside the profile fails" grep -qE "^mount=[1-9]" "$1"
 }

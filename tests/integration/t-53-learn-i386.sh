@@ -10,7 +10,6 @@ wardit_setup
 
 [ "$(uname -m)" = x86_64 ] || skip "the i386 compat ABI is an x86_64 thing"
 command -v gcc >/dev/null || skip "gcc not installed (make deps)"
-BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
 mkdir -p "$TDIR/bin" || fail "mkdir bin"
 cat >"$TDIR/i386.c" <<'EOF'
 /* i386 syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl) */

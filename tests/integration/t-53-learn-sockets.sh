@@ -14,7 +14,6 @@
 wardit_setup
 
 [ "$(uname -m)" = x86_64 ] || skip "the profiles name x86_64 syscalls"
-BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
 mkdir -p "$TDIR/job" || fail "mkdir job"
 cat >"$TDIR/job/job.sh" <<'EOF'
 #!/bin/sh

@@ -14,7 +14,6 @@ wardit_setup
 
 [ "$(uname -m)" = x86_64 ] || skip "the profiles name x86_64 syscalls"
 command -v stress-ng >/dev/null || skip "stress-ng not installed (make deps)"
-BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
 RERUNS=20 PARALLEL=5
 mkdir -p "$TDIR/w" || fail "mkdir"
 cat >"$TDIR/w/work.sh" <<'EOF2'

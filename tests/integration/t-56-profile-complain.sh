@@ -11,7 +11,6 @@
 wardit_setup
 
 [ "$(uname -m)" = x86_64 ] || skip "the profiles name x86_64 syscalls"
-BUNDLE=$WARDIT_ROOT/examples/learn/bundle.sh
 
 # run ID EXTRA [BUNDLE-OPTION...]: `echo` and `cat`, then EXTRA; output in $TDIR/ID.out
 run() {

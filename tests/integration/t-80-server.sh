@@ -12,8 +12,7 @@ port=$((20000 + RANDOM % 20000))
 
 ctr_start "$A"
 cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
-ward_start w server -o json
-out=$(ward_out w)
+server_start
 
 activity() {
 	ctr_exec "$A" /bin/busybox echo "ward-srv-$r"

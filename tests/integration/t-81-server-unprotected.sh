@@ -11,15 +11,7 @@
 wardit_setup
 
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-unprotected}
-spec:
-  selector: {containers: ["*"]}
-  mode: enforce
-  defaults: {exec: allow}
-  rules:
+policy_write "$pol" it-unprotected enforce "exec: allow" "*" <<YAML
     - name: no-nc
       exec: {paths: [/bin/nc]}
       action: block

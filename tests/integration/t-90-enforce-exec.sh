@@ -14,15 +14,7 @@ A=$(ctr_id a)
 B=$(ctr_id b)
 pol=$TDIR/policy.yaml
 write_policy() { # MODE
-	cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-exec}
-spec:
-  selector: {containers: ["$A"]}
-  mode: $1
-  defaults: {exec: allow}
-  rules:
+	policy_write "$pol" it-exec "$1" "exec: allow" "$A" <<YAML
     - name: no-tool
       exec: {paths: [/data/echo]}
       action: block
@@ -40,8 +32,7 @@ for c in "$A" "$B"; do
 done
 cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
 write_policy audit
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 r=$RANDOM
 run_tool() { ctr_exec "$1" /data/echo "tool-$r"; }

@@ -15,23 +15,14 @@ C=$(ctr_id c)
 port=$((20000 + RANDOM % 20000))
 other=$((port + 1))
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-net}
-spec:
-  selector: {containers: ["$A", "$C"]}
-  mode: enforce
-  defaults: {network: allow}
-  rules:
+policy_write "$pol" it-net enforce "network: allow" "$A" "$C" <<YAML
     - name: no-port
       network: {connect: {cidrs: [127.0.0.0/8], ports: [$port], protocols: [tcp]}}
       action: block
 YAML
 
 ctr_start "$A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ctr_start "$B"
 
 conn() { ctr_exec "$1" nc -w 1 127.0.0.1 "$2" </dev/null 2>&1; }

@@ -17,15 +17,7 @@ B=$(ctr_id b)
 r=$RANDOM
 pol=$TDIR/policy.yaml
 write_policy() { # MODE
-	cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-file}
-spec:
-  selector: {containers: ["$A"]}
-  mode: $1
-  defaults: {file: allow}
-  rules:
+	policy_write "$pol" it-file "$1" "file: allow" "$A" <<YAML
     - name: no-secret
       file: {paths: [/data/secret], access: [read]}
       action: block
@@ -45,8 +37,7 @@ done
 ctr_exec "$A" ln -s /data/secret /tmp/link || fail "symlink in $A"
 cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
 write_policy audit
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 # read_file CTR PATH: what cat printed and "rc=N"; a killed cat is 137 (the
 # shell's "Killed" goes to stderr, dropped).

@@ -13,15 +13,7 @@ wardit_setup
 A=$(ctr_id a)
 B=$(ctr_id b)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-socket}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {network: allow}
-  rules:
+policy_write "$pol" it-socket enforce "network: allow" "$A" <<YAML
     - name: no-raw
       network: {sockets: [raw, packet]}
       action: block
@@ -33,8 +25,7 @@ YAML
 export CTR_CAPS='["CAP_NET_RAW"]'
 ctr_start "$A"
 ctr_start "$B"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 ping1() { ctr_exec "$1" ping -c 1 -W 1 127.0.0.1 2>&1; }
 wait_event w 30 '.tracker == "alert" and .op == "socket" and .container.name == $a' \

@@ -14,15 +14,7 @@ wardit_setup
 A=$(ctr_id a)
 B=$(ctr_id b)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-cap}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {capabilities: allow}
-  rules:
+policy_write "$pol" it-cap enforce "capabilities: allow" "$A" <<YAML
     - name: no-chown
       capabilities: {names: [CAP_CHOWN]}
       action: block
@@ -31,8 +23,7 @@ YAML
 export CTR_CAPS='["CAP_CHOWN"]'
 ctr_start "$A"
 ctr_start "$B"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 chown_tmp() { ctr_exec "$1" sh -c 'f=/tmp/f-$$; echo x >$f && chown 1234 $f && stat -c %u $f'; }
 wait_event w 30 '.tracker == "alert" and .op == "capable" and .container.name == $a' \

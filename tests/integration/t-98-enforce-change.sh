@@ -13,15 +13,7 @@ wardit_setup
 A=$(ctr_id a)
 B=$(ctr_id b)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-change}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {file: allow}
-  rules:
+policy_write "$pol" it-change enforce "file: allow" "$A" <<YAML
     - name: ro
       file: {dirs: [/data/ro/], readOnly: true}
       action: block
@@ -33,8 +25,7 @@ for c in "$A" "$B"; do
 	ctr_exec "$c" sh -c 'mkdir /data/ro && cd /data/ro && touch gone victim moveme /data/free' ||
 		fail "files in $c"
 done
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 # run CTR CMD: "rc=N" of CMD in the container (137: killed)
 run() { ctr_exec "$1" sh -c "$2; echo rc=\$?" 2>/dev/null | tail -n 1; }

@@ -13,15 +13,7 @@ wardit_setup
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-applet}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {exec: allow}
-  rules:
+policy_write "$pol" it-applet enforce "exec: allow" "$A" <<YAML
     - name: no-nc
       exec: {paths: [/usr/bin/nc]}
       action: block
@@ -33,8 +25,7 @@ spec:
       action: block
 YAML
 ctr_start "$A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 alert='.tracker == "alert" and .rule == "no-nc"'
 wait_event w 30 "$alert" -- ctr_exec "$A" /bin/sh -c "nc -h 2>/dev/null"
@@ -59,13 +50,12 @@ assert_event "the alert names the applet, run without an exec" "$(first_event "$
 	'.applet == "insmod" and .object == "/bin/busybox" and .level == "sigkill"'
 echo "ok: a NOEXEC applet (insmod in the shell's fork) is killed at its rename"
 
-n0=$(events "$out" '.tracker == "alert" and .rule == "shell"' | wc -l)
+shell='.tracker == "alert" and .rule == "shell"'
+n0=$(event_count "$out" "$shell")
 ctr_exec "$A" /bin/sh -c 'echo once' >/dev/null
 wait_event w 10 '.tracker == "process" and .event == "exit" and .comm == "sh"'
-sleep 1
-n1=$(events "$out" '.tracker == "alert" and .rule == "shell"' | wc -l)
-[ $((n1 - n0)) -eq 1 ] || fail "one sh exec raised $((n1 - n0)) shell alerts, not 1"
-echo "ok: one alert per shell exec (the invoked name and the applet are the same rule)"
+assert_count "one alert per shell exec (the invoked name and the applet are the same rule)" \
+	$((n0 + 1)) "$out" "$shell"
 ward_stop w
 check_alert_schema "$out"
 echo "PASS"

@@ -9,15 +9,7 @@ wardit_setup
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-names}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {file: allow}
-  rules:
+policy_write "$pol" it-names enforce "file: allow" "$A" <<YAML
     - name: no-token
       file: {names: [token.key], access: [read]}
       action: block
@@ -26,8 +18,7 @@ ctr_start "$A"
 ctr_exec "$A" sh -c 'mkdir -p /data/a/b/token.key && for f in /data/token.key /data/a/b/c.key \
 	/data/a/token.key /data/a/token.keyx /data/a/b/token.key/inner; do
 	mkdir -p "${f%/*}"; echo ok >"$f"; done' || fail "preparing /data in $A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ward_in_force w
 
 read_rc() { ctr_exec "$A" sh -c "cat $1 >/dev/null 2>&1; echo rc=\$?"; }

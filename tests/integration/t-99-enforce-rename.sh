@@ -10,15 +10,7 @@ wardit_setup
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-rename}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {file: allow}
-  rules:
+policy_write "$pol" it-rename enforce "file: allow" "$A" <<YAML
     - name: no-secret
       file: {paths: [/data/etc/secret], access: [read]}
       action: block
@@ -26,8 +18,7 @@ YAML
 ctr_start "$A"
 ctr_exec "$A" sh -c "mkdir -p /data/etc /data/other && echo s >/data/etc/secret && echo o >/data/other/f" ||
 	fail "preparing /data in $A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ward_in_force w
 
 mv_rc() { ctr_exec "$A" sh -c "mv $1 $2; echo rc=\$?" 2>/dev/null; }

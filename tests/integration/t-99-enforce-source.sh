@@ -17,15 +17,7 @@ wardit_setup
 A=$(ctr_id a)
 r=$RANDOM
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-source}
-spec:
-  selector: {containers: ["$A"]}
-  mode: enforce
-  defaults: {file: allow, exec: allow}
-  rules:
+policy_write "$pol" it-source enforce "file: allow, exec: allow" "$A" <<YAML
     - name: no-secret-from-srv
       file: {paths: [/data/secret], access: [read], fromSource: [/data/srv/]}
       action: block
@@ -41,8 +33,7 @@ ctr_start "$A"
 ctr_exec "$A" sh -c "echo secret-$r >/data/secret && mkdir /data/srv && cp /bin/busybox /data/srv/cat &&
 	cp /bin/busybox /data/srv/sh && cp /bin/busybox /data/true" ||
 	fail "preparing /data in $A"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 
 run_cat() { ctr_exec "$A" sh -c "$1 /data/secret; echo rc=\$?" 2>/dev/null; }
 alert='.tracker == "alert" and .object == "/data/secret"'

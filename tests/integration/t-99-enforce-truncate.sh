@@ -10,23 +10,14 @@ wardit_setup
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-truncate}
-spec:
-  selector: {containers: ["$A"]}
-  mode: audit
-  defaults: {file: allow}
-  rules:
+policy_write "$pol" it-truncate audit "file: allow" "$A" <<YAML
     - name: log-truncation
       file: {dirs: [/data/log/], access: [truncate]}
       action: block
 YAML
 ctr_start "$A"
 ctr_exec "$A" sh -c "mkdir -p /data/log && echo line >/data/log/app.log" || fail "preparing /data/log"
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ward_in_force w
 
 alert='.tracker == "alert" and .rule == "log-truncation"'

@@ -14,15 +14,7 @@ wardit_setup
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
 write_policy() { # MODE
-	cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-undecided}
-spec:
-  selector: {containers: ["$A"]}
-  mode: $1
-  defaults: {exec: allow, file: allow}
-  rules:
+	policy_write "$pol" it-undecided "$1" "exec: allow, file: allow" "$A" <<YAML
     - name: no-drop-dir
       exec: {dirs: [/data/drop/]}
       action: block
@@ -38,8 +30,7 @@ ctr_exec "$A" sh -c "mkdir -p $deep $long && cp /bin/busybox $deep/echo && cp /b
 [ ${#long} -gt 600 ] || fail "the long path is ${#long} bytes"
 
 write_policy enforce
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 run() { ctr_exec "$A" sh -c "cd $(dirname "$1") && $2; echo rc=\$?" 2>/dev/null; }
 
 alert='.tracker == "alert" and .undecided == "path"'

@@ -13,15 +13,7 @@ wardit_setup
 N=25
 prefix=$(ctr_id new)
 pol=$TDIR/policy.yaml
-cat >"$pol" <<YAML
-apiVersion: ward.dev/v1
-kind: Policy
-metadata: {name: it-start}
-spec:
-  selector: {containers: ["$prefix-*"]}
-  mode: enforce
-  defaults: {exec: allow, file: allow}
-  rules:
+policy_write "$pol" it-start enforce "exec: allow, file: allow" "$prefix-*" <<YAML
     - name: no-tool
       exec: {paths: [/data/echo]}
       action: block
@@ -29,8 +21,7 @@ spec:
       file: {paths: [/data/secret], access: [read]}
       action: block
 YAML
-ward_start w server -o json --policy "$pol" --unpin-on-exit
-out=$(ward_out w)
+server_start "$pol"
 ward_in_force w
 
 # prepare ID: /data/echo (busybox) and /data/secret in the container's /data
@@ -67,12 +58,10 @@ grep -qx ran "$TDIR/$other.bundle/log" || fail "the unselected container printed
 echo "ok: a container no policy selects runs its entrypoint"
 
 wait_event w 10 '.tracker == "alert" and .rule == "no-secret"'
-sleep 1
-n_exec=$(events "$out" '.tracker == "alert" and .rule == "no-tool" and .level == "sigkill"' | wc -l)
-n_read=$(events "$out" '.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"' | wc -l)
-[ "$n_exec" -eq "$N" ] || fail "$n_exec exec alerts for $N starts"
-[ "$n_read" -eq "$N" ] || fail "$n_read read alerts for $N starts"
-echo "ok: one alert per start ($n_exec exec, $n_read read)"
+assert_count "one exec alert per start" "$N" "$out" \
+	'.tracker == "alert" and .rule == "no-tool" and .level == "sigkill"'
+assert_count "one read alert per start" "$N" "$out" \
+	'.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"'
 assert_none "no alert for the unselected container" "$out" \
 	'.tracker == "alert" and .container.name == $o' --arg o "$other"
 ward_stop w
