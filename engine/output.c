@@ -25,21 +25,9 @@ struct out {
  * stdout (ward server), a header is repeated whenever the writer changes. */
 static const struct out *last_table_writer;
 
-int out_parse_format(const char *s, enum out_format *ret_fmt)
-{
-	static const struct {
-		const char *name;
-		enum out_format fmt;
-	} formats[] = { { "table", OUT_TABLE }, { "json", OUT_JSON }, { "csv", OUT_CSV } };
-
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(s, formats[i].name) == 0) {
-			*ret_fmt = formats[i].fmt;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
+const char *const out_format_names[] = {
+	[OUT_TABLE] = "table", [OUT_JSON] = "json", [OUT_CSV] = "csv", [OUT_CSV + 1] = NULL
+};
 
 struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
 		    size_t n_cols)

@@ -52,7 +52,8 @@ union out_val {
 
 struct out;
 
-int out_parse_format(const char *s, enum out_format *ret_fmt);
+/* The names of the formats (-o), indexed by enum out_format, NULL-terminated. */
+extern const char *const out_format_names[];
 
 /* `tracker` is written as "tracker" in JSON; cols is borrowed. */
 struct out *out_new(FILE *f, enum out_format fmt, const char *tracker, const struct out_col *cols,
