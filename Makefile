@@ -93,7 +93,7 @@ $(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
 
 # ---- the default pack (policies/), compiled and embedded in ward ----------
 $(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
-	$(BUILD)/rulesc compile -o $@ policies
+	$(BUILD)/rulesc compile --output $@ policies
 
 $(BUILD)/obj/engine/default_pack.o $(BUILD)/static/engine/default_pack.o \
 $(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(DEFAULT_PACK)
