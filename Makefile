@@ -4,7 +4,8 @@
 #   make            build/ward and build/rulesc (installs missing build deps first)
 #   make run        build, then run 'ward server' on its defaults (as root)
 #   make deps       install every Debian package the build and tests need (idempotent)
-#   make test       unit, ASan+UBSan unit, fuzz corpus replay, integration (root), VM tests
+#   make test       unit, ASan+UBSan unit, fuzz corpus replay, rulesc, CLI contract,
+#                   integration (root), VM tests
 #   make static     build/static/ward, one statically linked binary
 #   make bench      benchmarks, figures go to docs/benchmarks.md by hand
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
@@ -213,7 +214,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm $(FUZZ_FLAGS) \
 		$^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
-.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm bench clean \
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration test-vm \
+	bench clean \
 	format format-check
 
 FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
@@ -235,6 +237,10 @@ test-fuzz: $(FUZZ_BINS)
 
 test-rulesc: $(BUILD)/rulesc
 	@tests/rulesc/run.sh
+
+# The CLI contract (docs/cli.md) for every subcommand of both binaries; no root needed.
+test-cli: build
+	@tests/cli/contract.sh
 
 test-integration: build
 	@tests/integration/run.sh
@@ -259,7 +265,8 @@ test-vm: $(BUILD)/static/ward $(BUILD)/static/bench_loop
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
+	@$(MAKE) --no-print-directory -k build format-check test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration \
+		test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
 bench: deps build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks $(BUILD)/static/bench_loop
