@@ -4,8 +4,8 @@
 #   make            build/ward and build/rulesc (= make build; installs nothing)
 #   make deps       install every Debian package the build and tests need (idempotent)
 #   make run        deps, build, then run 'ward server' on its defaults (as root)
-#   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, integration (root),
-#                   VM tests
+#   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, rulesc, CLI
+#                   contract, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
@@ -123,7 +123,7 @@ $(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
 # ---- the default pack (policies/), compiled and embedded in ward ----------
 $(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
 	$(call msg,RULESC,$@)
-	$(Q)$(BUILD)/rulesc compile -o $@ policies
+	$(Q)$(BUILD)/rulesc compile --output $@ policies
 
 $(BUILD)/obj/engine/default_pack.o $(BUILD)/static/engine/default_pack.o \
 $(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(DEFAULT_PACK)
@@ -262,7 +262,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $^ -o $@ \
 		$(ENGINE_LIBS) $(RULESC_LIBS)
 
-.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm bench clean \
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration test-vm \
+	bench clean \
 	format format-check
 
 FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
@@ -284,6 +285,10 @@ test-fuzz: $(FUZZ_BINS)
 
 test-rulesc: $(BUILD)/rulesc
 	@tests/rulesc/run.sh
+
+# The CLI contract (docs/cli.md) for every subcommand of both binaries; no root needed.
+test-cli: build
+	@tests/cli/contract.sh
 
 test-integration: build
 	@tests/integration/run.sh
@@ -308,7 +313,8 @@ test-vm: $(BUILD)/static/ward $(BUILD)/static/bench_loop
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(SUBMAKE) -k build format-check test-unit test-asan test-fuzz test-rulesc test-diff test-integration test-vm; \
+	@$(SUBMAKE) -k build format-check test-unit test-asan test-fuzz test-rulesc test-cli test-diff \
+		test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
 bench: deps

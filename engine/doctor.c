@@ -18,14 +18,8 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#define EXIT_CAN_RUN	0
-#define EXIT_CANNOT_RUN 1
-#define EXIT_USAGE	2
-
 /* Wide enough for every status, "yes"/"no", level and column header. */
 #define STATUS_WIDTH 7
-
-enum doctor_format { DOCTOR_TEXT, DOCTOR_JSON };
 
 /* What --fix may mount: the file systems ward needs that a plain mount fixes. */
 static const struct fix {
@@ -47,7 +41,7 @@ void help_doctor(void)
 	       "programs alone and report what the verifier said and the instructions it\n"
 	       "processed (budget: 200000, 20%% of the kernel's limit).\n"
 	       "\n"
-	       "  -o, --output FORMAT  text (default) or json\n"
+	       "  -o, --format FORMAT  text (default) or json\n"
 	       "      --fix            mount tracefs on %s and bpffs on %s\n"
 	       "                       when they are missing, before probing\n"
 	       "  -h, --help           show this help\n"
@@ -55,7 +49,7 @@ void help_doctor(void)
 	       "Exit status: %d when at least one tracker can run, %d when ward cannot run at "
 	       "all,\n"
 	       "%d on a usage error.\n",
-	       PROBE_TRACEFS_DIR, PROBE_BPFFS_DIR, EXIT_CAN_RUN, EXIT_CANNOT_RUN, EXIT_USAGE);
+	       PROBE_TRACEFS_DIR, PROBE_BPFFS_DIR, CLI_OK, CLI_FAILURE, CLI_USAGE);
 }
 
 static const char *fix_result(int ret)
@@ -189,12 +183,11 @@ out_free_root:
 int cmd_doctor(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'o' },
 		{ "fix", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	enum doctor_format fmt = DOCTOR_TEXT;
 	bool json = false;
 	int fixed[ARRAY_SIZE(fixes)] = { 0 };
 	struct probe_results results;
@@ -204,58 +197,48 @@ int cmd_doctor(int argc, char **argv)
 	bool fix = false;
 	int opt, err;
 
-	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+	while ((opt = cli_getopt("doctor", argc, argv, ":o:h", options)) != -1) {
 		switch (opt) {
 		case 'o':
-			if (cli_parse_text_json(optarg, &json) < 0)
-				return EXIT_USAGE;
-			fmt = json ? DOCTOR_JSON : DOCTOR_TEXT;
+			if (cli_parse_text_json("doctor", optarg, &json) < 0)
+				return CLI_USAGE;
 			break;
 		case 'f':
 			fix = true;
 			break;
-		case 'h':
-			help_doctor();
-			return EXIT_CAN_RUN;
 		default:
-			cli_error("doctor: unknown option or missing value '%s' (see 'ward help "
-				  "doctor')",
-				  argv[optind - 1]);
-			return EXIT_USAGE;
+			return cli_help_or_usage(opt, help_doctor);
 		}
 	}
-	if (optind < argc) {
-		cli_error("doctor: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind < argc)
+		return cli_usage("doctor", "unexpected argument '%s'", argv[optind]);
 
 	for (size_t i = 0; fix && i < ARRAY_SIZE(fixes); i++)
 		fixed[i] = fixes[i].mount();
 	err = probe_all(&results);
 	if (err < 0) {
 		cli_error("doctor: cannot probe the kernel: %s", strerror(-err));
-		return EXIT_CANNOT_RUN;
+		return CLI_FAILURE;
 	}
 	probe_verdict(&results, &verdict);
 	err = progcheck_all(&pc, &n_pc);
 	if (err < 0) {
 		cli_error("doctor: cannot load ward's programs: %s", strerror(-err));
-		return EXIT_CANNOT_RUN;
+		return CLI_FAILURE;
 	}
 
-	if (fmt == DOCTOR_JSON) {
+	if (json) {
 		err = print_json(&results, &verdict, fixed, fix, pc, n_pc);
 		if (err < 0) {
 			cli_error("doctor: cannot write the report: %s", strerror(-err));
 			free(pc);
-			return EXIT_CANNOT_RUN;
+			return CLI_FAILURE;
 		}
 	} else {
 		print_text(&results, &verdict, fixed, fix);
 		print_programs(pc, n_pc);
 	}
 	free(pc);
-	return verdict.can_run ? EXIT_CAN_RUN : EXIT_CANNOT_RUN;
+	return verdict.can_run ? CLI_OK : CLI_FAILURE;
 }

@@ -123,13 +123,12 @@ out_free:
 	return err;
 }
 
-int es_start(const struct es_opts *o, struct container_cache *cc, struct enforce_session **ret,
-	     struct es_report *rep, char *why, size_t why_size)
+int es_start(const struct es_opts *o, struct policy *p, struct container_cache *cc,
+	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size)
 {
 	struct enforce_session *es = calloc(1, sizeof(*es));
 	struct probe_results *pr = calloc(1, sizeof(*pr));
 	struct probe_verdict *v = calloc(1, sizeof(*v));
-	struct policy *p = NULL;
 	int err;
 
 	why[0] = '\0';
@@ -148,10 +147,6 @@ int es_start(const struct es_opts *o, struct container_cache *cc, struct enforce
 		(void)snprintf(why, why_size, "no cgroup2 mount: %s", strerror(-err));
 		goto out_free;
 	}
-	/* A policy that does not load never touches the kernel. */
-	err = policy_load(o->policy, o->trusted_key, &p, why, why_size);
-	if (err)
-		goto out_free;
 	err = probe_mount_bpffs();
 	if (err < 0) {
 		(void)snprintf(why, why_size, "bpffs is not mounted and mounting it failed: %s",

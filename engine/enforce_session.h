@@ -34,11 +34,12 @@ struct es_report {
 
 struct enforce_session;
 
-/* Probe, load the policy, open the enforcer, resolve targets and make the
- * first generation live. 0 or -errno with why; on success a non-empty why
- * is a warning (a cgroup attachment failed). */
-int es_start(const struct es_opts *o, struct container_cache *cc, struct enforce_session **ret,
-	     struct es_report *rep, char *why, size_t why_size);
+/* Probe, open the enforcer, resolve targets and make p (policy_load() of
+ * o->policy, taken over: freed on failure too) the first live generation.
+ * 0 or -errno with why; on success a non-empty why is a warning (a cgroup
+ * attachment failed). */
+int es_start(const struct es_opts *o, struct policy *p, struct container_cache *cc,
+	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size);
 /* Re-resolve the targets (containers started or stopped). 1 when the set of
  * targeted cgroups changed, 0 when not, -errno. */
 int es_tick(struct enforce_session *es, struct es_report *rep);

@@ -62,7 +62,6 @@
 #define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
 #define NAME_MAX_LEN	     54		     /* rulesc's 63, less ".observed" */
 #define DEFAULT_CONVERGE_S   60
-#define EXIT_USAGE	     2 /* the CLI contract: 0 ok, 1 failure, 2 usage */
 #define DEFAULT_THRESHOLD    3
 #define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
@@ -1298,11 +1297,12 @@ static void report_truth(const struct lsession *s, uint64_t now)
 			 (unsigned long long)quiet, (long long)s->o->converge_s);
 	if (base > 5 && !strcmp(out + base - 5, ".yaml"))
 		base -= 5;
-	cli_info("one run holds only the paths it took: learn the workload again (start "
-		 "`ward learn ... -o %.*s-2.yaml`, then the container) and merge the runs: "
-		 "`ward profile merge %s %.*s-2.yaml -o %.*s-merged.yaml` (`ward profile diff "
-		 "%s %.*s-2.yaml` shows what a run added)",
-		 (int)base, out, out, (int)base, out, (int)base, out, out, (int)base, out);
+	cli_info(
+		"one run holds only the paths it took: learn the workload again (start "
+		"`ward learn ... --output %.*s-2.yaml`, then the container) and merge the runs: "
+		"`ward profile merge %s %.*s-2.yaml --output %.*s-merged.yaml` (`ward profile diff "
+		"%s %.*s-2.yaml` shows what a run added)",
+		(int)base, out, out, (int)base, out, (int)base, out, out, (int)base, out);
 }
 
 /* Stamp, complete and write the profile; 0, or -errno after printing. */
@@ -1443,7 +1443,8 @@ out:
 
 void help_learn(void)
 {
-	printf("Usage: ward learn --container NAME|ID|GLOB [--image GLOB] -o PROFILE [OPTIONS]\n"
+	printf("Usage: ward learn --container NAME|ID|GLOB [--image GLOB] --output PROFILE "
+	       "[OPTIONS]\n"
 	       "\n"
 	       "Records what the matching containers do, from their entrypoint's exec on, and\n"
 	       "writes one profile (docs/profiles.md): binaries and their parents, files by\n"
@@ -1457,7 +1458,7 @@ void help_learn(void)
 	       "  -c, --container PATTERN  a container name, id, id prefix or name glob (repeat)\n"
 	       "  -i, --image GLOB         containers whose image matches (repeat)\n"
 	       "  -d, --duration D         stop after D (90, 90s, 15m, 2h; default: SIGINT)\n"
-	       "  -o, --output FILE        the profile to write ('-': stdout)\n"
+	       "      --output FILE        the profile to write ('-': stdout)\n"
 	       "  -n, --name NAME          the profile's name (default: from the first pattern)\n"
 	       "      --mode MODE          audit (default) or enforce, for the policy it becomes\n"
 	       "      --posture POSTURE    alert (default) or block outside the profile\n"
@@ -1474,13 +1475,14 @@ void help_learn(void)
 	       DEFAULT_CONVERGE_S, DEFAULT_THRESHOLD);
 }
 
+/* -1 to go on, or the exit status (help printed, or a usage error said). */
 static int parse_learn(int argc, char **argv, struct learn_opts *o)
 {
 	static const struct option opts[] = {
 		{ "container", required_argument, NULL, 'c' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'O' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "posture", required_argument, NULL, 'p' },
@@ -1495,62 +1497,55 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:i:d:o:n:vh", opts, NULL)) != -1) {
+	while ((c = cli_getopt("learn", argc, argv, ":c:i:d:n:vh", opts)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'i':
-			if (!optarg[0]) {
-				cli_error("--%s: empty pattern", c == 'c' ? "container" : "image");
-				return 1;
-			}
+			if (!optarg[0])
+				return cli_usage("learn", "--%s: empty pattern",
+						 c == 'c' ? "container" : "image");
 			if (learn_sel_add(&o->sel, c == 'i', optarg)) {
 				cli_error("out of memory");
-				return 1;
+				return CLI_FAILURE;
 			}
 			break;
 		case 'd':
 		case 'C':
-			if (profile_parse_duration(optarg,
-						   c == 'd' ? &o->duration_s : &o->converge_s) ||
-			    (c == 'd' ? o->duration_s : o->converge_s) < 1) {
-				cli_error("--%s: '%s' is not a duration such as 90, 90s, 15m or 2h",
-					  c == 'd' ? "duration" : "converge", optarg);
-				return 1;
-			}
+			if (cli_parse_duration("learn", c == 'd' ? "--duration" : "--converge",
+					       optarg, 1, CLI_DURATION_MAX,
+					       c == 'd' ? &o->duration_s : &o->converge_s) < 0)
+				return CLI_USAGE;
 			break;
-		case 'o':
+		case 'O':
 			o->output = optarg;
 			break;
 		case 'n':
 			sanitize_name(optarg, clean, sizeof(clean));
-			if (strcmp(clean, optarg)) {
-				cli_error("--name: '%s' is not a policy name (1-%d characters "
-					  "of a-z, 0-9, '-', '.', '_', starting and ending with a "
-					  "letter or digit)",
-					  optarg, NAME_MAX_LEN);
-				return 1;
-			}
+			if (strcmp(clean, optarg))
+				return cli_usage(
+					"learn",
+					"--name: '%s' is not a policy name (1-%d characters "
+					"of a-z, 0-9, '-', '.', '_', starting and ending "
+					"with a letter or digit)",
+					optarg, NAME_MAX_LEN);
 			o->name = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce")) {
-				cli_error("--mode: audit or enforce, not '%s'", optarg);
-				return 1;
-			}
+			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce"))
+				return cli_usage("learn", "--mode: audit or enforce, not '%s'",
+						 optarg);
 			o->mode = optarg;
 			break;
 		case 'p':
-			if (strcmp(optarg, "alert") && strcmp(optarg, "block")) {
-				cli_error("--posture: alert or block, not '%s'", optarg);
-				return 1;
-			}
+			if (strcmp(optarg, "alert") && strcmp(optarg, "block"))
+				return cli_usage("learn", "--posture: alert or block, not '%s'",
+						 optarg);
 			o->posture = optarg;
 			break;
 		case 'T':
-			if (cli_parse_seconds(optarg, 1, 1000000, &o->threshold)) {
-				cli_error("--threshold: a whole number >= 1, not '%s'", optarg);
-				return 1;
-			}
+			if (cli_parse_number("learn", "--threshold", optarg, 1, 1000000,
+					     &o->threshold))
+				return CLI_USAGE;
 			break;
 		case 'S':
 			o->from_start = true;
@@ -1558,25 +1553,17 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 		case 'v':
 			verbose = true;
 			break;
-		case 'h':
-			return 2;
 		default:
-			return 1;
+			return cli_help_or_usage(c, help_learn);
 		}
 	}
-	if (optind < argc) {
-		cli_error("learn: unexpected argument '%s'", argv[optind]);
-		return 1;
-	}
-	if (!o->sel.n_names && !o->sel.n_images) {
-		cli_error("learn: which containers? (--container or --image)");
-		return 1;
-	}
-	if (!o->output) {
-		cli_error("learn: where to write the profile? (-o FILE)");
-		return 1;
-	}
-	return 0;
+	if (optind < argc)
+		return cli_usage("learn", "unexpected argument '%s'", argv[optind]);
+	if (!o->sel.n_names && !o->sel.n_images)
+		return cli_usage("learn", "which containers? (--container or --image)");
+	if (!o->output)
+		return cli_usage("learn", "where to write the profile? (--output FILE)");
+	return -1;
 }
 
 int cmd_learn(int argc, char **argv)
@@ -1589,13 +1576,8 @@ int cmd_learn(int argc, char **argv)
 	};
 	int r = parse_learn(argc, argv, &o);
 
-	/* parse_learn: 1 a usage error (said), 2 --help */
-	if (r == 2)
-		help_learn();
-	if (!r)
-		r = learn(&o) ? EXIT_FAILURE : EXIT_SUCCESS;
-	else
-		r = r == 2 ? EXIT_SUCCESS : EXIT_USAGE;
+	if (r < 0)
+		r = learn(&o) ? CLI_FAILURE : CLI_OK;
 	learn_sel_clear(&o.sel);
 	return r;
 }

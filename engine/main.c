@@ -3,20 +3,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "cmd.h"
 
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	void (*help)(void);
-	const char *summary;
-};
-
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static void help_version(void);
+static void help_help(void);
 
-static const struct cmd cmds[] = {
+static const struct cli_cmd cmds[] = {
 	{ "server", cmd_server, help_server,
 	  "process, files and tcp trackers plus a policy (the default pack unless --policy)" },
 	{ "run", cmd_run, help_run, "run one tracker: process, files, tcp or syscall" },
@@ -25,73 +22,83 @@ static const struct cmd cmds[] = {
 	  "what the kernel enforces now: generation, levels, counters" },
 	{ "seccomp", cmd_seccomp, help_seccomp, "check a seccomp profile (OCI or Docker JSON)" },
 	{ "learn", cmd_learn, help_learn, "record what containers do into a profile" },
-	{ "profile", cmd_profile, help_profile, "merge, diff and export learned profiles" },
-	{ "version", cmd_version, NULL, "print the version" },
-	{ "help", cmd_help, NULL, "show help for a command" },
+	{ "profile", cmd_profile, help_profile,
+	  "merge, diff, export and explain learned profiles" },
+	{ "version", cmd_version, help_version, "print the version" },
+	{ "help", cmd_help, help_help, "show help for a command" },
 };
+
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ward COMMAND [OPTIONS]\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\nRun 'ward help COMMAND' for a command's options.\n");
+	cli_list_cmds(f, cmds, N_CMDS);
+	fprintf(f,
+		"\nRun 'ward help COMMAND' or 'ward COMMAND --help' for a command's options.\n"
+		"Exit status: 0 success, 1 runtime failure, 2 usage error, 3 bad input (a policy,\n"
+		"a profile, a bundle, a seccomp profile); docs/cli.md.\n");
 }
 
-static const struct cmd *find_cmd(const char *name)
+static void help_version(void)
 {
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
-	return NULL;
+	printf("Usage: ward version [-o text|json]\n\nPrint the version.\n\n"
+	       "  -o, --format FORMAT  text (default) or json\n");
 }
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("ward %s\n", WARD_VERSION);
-	return 0;
+	bool json = false;
+	int r = cli_text_json_opts("version", help_version, argc, argv, &json);
+
+	if (r >= 0)
+		return r;
+	if (optind < argc)
+		return cli_usage("version", "unexpected argument '%s'", argv[optind]);
+	if (json) {
+		json_t *o = json_pack("{s:s}", "version", WARD_VERSION);
+
+		if (!o || json_dumpf(o, stdout, JSON_COMPACT) < 0) {
+			json_decref(o);
+			cli_error("version: out of memory");
+			return CLI_FAILURE;
+		}
+		json_decref(o);
+		putchar('\n');
+	} else {
+		printf("ward %s\n", WARD_VERSION);
+	}
+	return CLI_OK;
+}
+
+static void help_help(void)
+{
+	printf("Usage: ward help [COMMAND]\n\nList the commands, or show one command's help.\n");
 }
 
 static int cmd_help(int argc, char **argv)
 {
-	const struct cmd *c;
-
-	if (argc < 2) {
-		usage(stdout);
-		return 0;
-	}
-	c = find_cmd(argv[1]);
-	if (!c) {
-		cli_error("help: unknown command '%s'", argv[1]);
-		return 1;
-	}
-	if (c->help)
-		c->help();
-	else
-		printf("Usage: ward %s\n\n%s\n", c->name, c->summary);
-	return 0;
+	return cli_help_cmd(cmds, N_CMDS, usage, argc, argv);
 }
 
 int main(int argc, char **argv)
 {
-	const struct cmd *c;
+	const struct cli_cmd *c;
 
 	if (argc < 2) {
 		usage(stderr);
-		return 1;
+		return CLI_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		usage(stdout);
-		return 0;
+		return CLI_OK;
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
-		return cmd_version(0, NULL);
-	c = find_cmd(argv[1]);
-	if (!c) {
-		cli_error("unknown command '%s' (see 'ward help')", argv[1]);
-		return 1;
-	}
+		return cmd_version(1, argv);
+	if (argv[1][0] == '-')
+		return cli_usage(NULL, "unknown option '%s'", argv[1]);
+	c = cli_find_cmd(cmds, N_CMDS, argv[1]);
+	if (!c)
+		return cli_usage(NULL, "unknown command '%s'", argv[1]);
 	return c->fn(argc - 1, argv + 1);
 }

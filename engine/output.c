@@ -32,21 +32,9 @@ struct stream {
 	size_t n_chans;
 };
 
-int out_parse_format(const char *s, enum out_format *ret_fmt)
-{
-	static const struct {
-		const char *name;
-		enum out_format fmt;
-	} formats[] = { { "table", OUT_TABLE }, { "json", OUT_JSON }, { "csv", OUT_CSV } };
-
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-		if (strcmp(s, formats[i].name) == 0) {
-			*ret_fmt = formats[i].fmt;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
+const char *const out_format_names[] = {
+	[OUT_TABLE] = "table", [OUT_JSON] = "json", [OUT_CSV] = "csv", [OUT_CSV + 1] = NULL
+};
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
 static size_t utf8_seq_len(const unsigned char *s, size_t n)

@@ -53,7 +53,8 @@ union out_val {
 
 struct sinks;
 
-int out_parse_format(const char *s, enum out_format *ret_fmt);
+/* The names of the formats (-o), indexed by enum out_format, NULL-terminated. */
+extern const char *const out_format_names[];
 
 /* Add to set the table / JSON lines / CSV writer on f, a sink (sink.h) named
  * name (for messages); f is closed with the sink when own (also when this

@@ -148,9 +148,6 @@ int profile_read_buffer(const char *name, const char *buf, size_t len, struct pr
  * *ret_error "file: reason". */
 int profile_read_file(const char *path, struct profile **ret, char **ret_error);
 
-/* "90", "90s", "15m", "24h", "7d" or sums such as "1h30m" in seconds; -EINVAL. */
-int profile_parse_duration(const char *s, int64_t *ret);
-
 /* ---- comparison ---------------------------------------------------------------- */
 
 /* What is in b but not in a ("added") and in a but not in b ("removed"),

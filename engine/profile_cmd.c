@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* `ward profile merge|diff|export`: learned profiles on the command line. */
+/* `ward profile merge|diff|export|explain`: learned profiles on the command line. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,44 +15,41 @@
 #include "profile_check.h"
 #include "rulesc.h"
 
-#define EXIT_OK	       0
-#define EXIT_DIFFERENT 1
-#define EXIT_USAGE     2
-#define EXIT_INPUT     3
-
 void help_profile(void)
 {
-	printf("Usage: ward profile merge PROFILE PROFILE... -o OUT [--name NAME]\n"
+	printf("Usage: ward profile merge PROFILE PROFILE... --output OUT [--name NAME]\n"
 	       "       ward profile diff A B [-o text|json]\n"
-	       "       ward profile export --format FORMAT [--complain] PROFILE [-o OUT]\n"
+	       "       ward profile export -o FORMAT [--complain] PROFILE [--output OUT]\n"
 	       "       ward profile explain PROFILE [-o text|json]\n"
 	       "\n"
-	       "merge   the union of learned profiles (ward learn -o ...) into one; OUT is '-'\n"
-	       "        for stdout. Mode and posture come from the first profile.\n"
+	       "merge   the union of learned profiles (ward learn --output ...) into one; OUT is\n"
+	       "        '-' for stdout. Mode and posture come from the first profile.\n"
 	       "diff    what B has that A has not (+) and the reverse (-), per class; exit 1\n"
 	       "        when they differ.\n"
-	       "export  a runtime profile: oci-seccomp, docker-seccomp, k8s-seccomp (JSON),\n"
-	       "        oci-caps, k8s-caps (JSON), docker-caps (flags on one line).\n"
+	       "export  a runtime profile (-o, --format): oci-seccomp, docker-seccomp,\n"
+	       "        k8s-seccomp (JSON), oci-caps, k8s-caps (JSON), docker-caps (flags on one\n"
+	       "        line); to stdout unless --output OUT.\n"
 	       "        --complain: a seccomp profile that logs what it would refuse\n"
 	       "        (SCMP_ACT_LOG) instead of refusing it, for staging.\n"
 	       "explain why each syscall is in the profile: seen (and how often), a runtime\n"
 	       "        essential, rare-path safety, the family of a seen call, or listed.\n"
 	       "\n"
-	       "Exit status: %d success (diff: the same), %d diff: they differ, %d usage error,\n"
-	       "%d a profile cannot be read.\n",
-	       EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE, EXIT_INPUT);
+	       "Exit status: %d success (diff: the same), %d runtime failure (diff: they\n"
+	       "differ), %d usage error, %d a profile cannot be read or is invalid.\n",
+	       CLI_OK, CLI_FAILURE, CLI_USAGE, CLI_INPUT);
 }
 
-static struct profile *load(const char *path)
+/* Read the profile at path into *ret: 0, or the exit status after saying why
+ * (CLI_INPUT: unreadable or invalid). */
+static int load(const char *path, struct profile **ret)
 {
-	struct profile *p = NULL;
 	char *why = NULL;
-	int err = profile_read_file(path, &p, &why);
+	int err = profile_read_file(path, ret, &why);
 
 	if (err)
 		cli_error("%s", why ? why : strerror(-err));
 	free(why);
-	return err ? NULL : p;
+	return !err ? CLI_OK : err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
 }
 
 /* A partial profile (docs/profiles.md, "Learn from the start") says so
@@ -105,46 +102,41 @@ static int write_profile(const struct profile *p, const char *path)
 static int merge_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'O' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	const char *out = NULL, *name = NULL;
 	struct profile *dst = NULL;
-	int c, err = 0, rc = EXIT_INPUT;
+	int c, err = 0, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:n:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("profile merge", argc, argv, ":n:h", opts)) != -1) {
 		switch (c) {
-		case 'o':
+		case 'O':
 			out = optarg;
 			break;
 		case 'n':
 			name = optarg;
 			break;
-		case 'h':
-			help_profile();
-			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return cli_help_or_usage(c, help_profile);
 		}
 	}
-	if (!out || argc - optind < 2) {
-		cli_error("profile merge: give two or more profiles and -o OUT");
-		return EXIT_USAGE;
-	}
-	dst = load(argv[optind]);
-	for (int i = optind + 1; dst && !err && i < argc; i++) {
-		struct profile *src = load(argv[i]);
+	if (!out || argc - optind < 2)
+		return cli_usage("profile merge", "give two or more profiles and --output OUT");
+	rc = load(argv[optind], &dst);
+	for (int i = optind + 1; !rc && !err && i < argc; i++) {
+		struct profile *src = NULL;
 
-		if (!src)
-			goto out_free;
-		err = profile_merge(dst, src);
+		rc = load(argv[i], &src);
+		if (!rc)
+			err = profile_merge(dst, src);
 		profile_free(src);
 	}
-	if (!dst)
-		return EXIT_INPUT;
+	if (rc)
+		goto out_free;
 	if (!err && name) {
 		char *n = strdup(name);
 
@@ -160,7 +152,7 @@ static int merge_cmd(int argc, char **argv)
 		cli_error("profile merge: %s: %s", out, strerror(-err));
 	else
 		warn_partial(strcmp(out, "-") ? out : "the merged profile", dst);
-	rc = err ? EXIT_INPUT : EXIT_OK;
+	rc = err ? CLI_FAILURE : CLI_OK;
 out_free:
 	profile_free(dst);
 	return rc;
@@ -195,57 +187,28 @@ static bool diff_empty(json_t *d)
 	return true;
 }
 
-/* The options of diff and explain: -o text|json (into *json), --help. -1 to go on (operands
- * from optind), or the exit status. */
-static int text_json_opts(int argc, char **argv, bool *json)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	int c;
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (cli_parse_text_json(optarg, json) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			help_profile();
-			return EXIT_OK;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	return -1;
-}
-
 static int diff_cmd(int argc, char **argv)
 {
 	struct profile *a = NULL, *b = NULL;
 	bool json = false;
 	json_t *d;
-	int rc = text_json_opts(argc, argv, &json);
+	int rc = cli_text_json_opts("profile diff", help_profile, argc, argv, &json);
 
 	if (rc >= 0)
 		return rc;
-	rc = EXIT_INPUT;
-	if (argc - optind != 2) {
-		cli_error("profile diff: give exactly two profiles, A and B");
-		return EXIT_USAGE;
-	}
-	a = load(argv[optind]);
-	b = a ? load(argv[optind + 1]) : NULL;
-	if (!b)
+	if (argc - optind != 2)
+		return cli_usage("profile diff", "give exactly two profiles, A and B");
+	rc = load(argv[optind], &a);
+	if (!rc)
+		rc = load(argv[optind + 1], &b);
+	if (rc)
 		goto out_free;
 	warn_partial(argv[optind], a);
 	warn_partial(argv[optind + 1], b);
 	d = profile_diff(a, b);
 	if (!d) {
 		cli_error("profile diff: out of memory");
+		rc = CLI_FAILURE;
 		goto out_free;
 	}
 	if (json) {
@@ -254,8 +217,8 @@ static int diff_cmd(int argc, char **argv)
 	} else {
 		print_diff_text(d);
 	}
-	rc = diff_empty(d) ? EXIT_OK : EXIT_DIFFERENT;
-	if (!json && rc == EXIT_OK)
+	rc = diff_empty(d) ? CLI_OK : CLI_FAILURE;
+	if (!json && rc == CLI_OK)
 		printf("no differences\n");
 	json_decref(d);
 out_free:
@@ -267,62 +230,54 @@ out_free:
 static int export_cmd(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'o' },
 		{ "complain", no_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
+		{ "output", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	const char *fmt = NULL, *out = "-";
+	struct profile *p = NULL;
 	enum prof_export e;
-	struct profile *p;
 	bool complain = false;
 	char *buf = NULL;
 	int c, err;
 	json_t *o;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt("profile export", argc, argv, ":o:h", opts)) != -1) {
 		switch (c) {
-		case 'f':
+		case 'o':
 			fmt = optarg;
 			break;
 		case 'c':
 			complain = true;
 			break;
-		case 'o':
+		case 'O':
 			out = optarg;
 			break;
-		case 'h':
-			help_profile();
-			return EXIT_OK;
 		default:
-			return EXIT_USAGE;
+			return cli_help_or_usage(c, help_profile);
 		}
 	}
-	if (!fmt || profile_export_parse(fmt, &e)) {
-		cli_error("profile export: --format oci-seccomp, docker-seccomp, k8s-seccomp, "
-			  "oci-caps, k8s-caps or docker-caps");
-		return EXIT_USAGE;
-	}
-	if (argc - optind != 1) {
-		cli_error("profile export: give exactly one PROFILE");
-		return EXIT_USAGE;
-	}
+	if (!fmt || profile_export_parse(fmt, &e))
+		return cli_usage("profile export",
+				 "-o oci-seccomp, docker-seccomp, k8s-seccomp, oci-caps, k8s-caps "
+				 "or docker-caps");
+	if (argc - optind != 1)
+		return cli_usage("profile export", "give exactly one PROFILE");
 	if (complain && e != PROF_EXPORT_OCI_SECCOMP && e != PROF_EXPORT_DOCKER_SECCOMP &&
-	    e != PROF_EXPORT_K8S_SECCOMP) {
-		cli_error("profile export: --complain goes with a seccomp format");
-		return EXIT_USAGE;
-	}
-	p = load(argv[optind]);
-	if (!p)
-		return EXIT_INPUT;
+	    e != PROF_EXPORT_K8S_SECCOMP)
+		return cli_usage("profile export", "--complain goes with a seccomp format");
+	c = load(argv[optind], &p);
+	if (c)
+		return c;
 	warn_partial(argv[optind], p);
 	o = profile_export(p, e, complain ? PROF_EXPORT_COMPLAIN : 0);
 	profile_free(p);
 	if (!o) {
 		cli_error("profile export: %s", strerror(errno));
-		return EXIT_INPUT;
+		return CLI_FAILURE;
 	}
 	if (e == PROF_EXPORT_DOCKER_CAPS) {
 		json_t *flags = json_object_get(o, "flags");
@@ -348,7 +303,7 @@ static int export_cmd(int argc, char **argv)
 	json_decref(o);
 	if (!buf) {
 		cli_error("profile export: out of memory");
-		return EXIT_INPUT;
+		return CLI_FAILURE;
 	}
 	if (strcmp(out, "-") == 0)
 		err = fputs(buf, stdout) == EOF ? -EIO : 0;
@@ -357,9 +312,9 @@ static int export_cmd(int argc, char **argv)
 	free(buf);
 	if (err) {
 		cli_error("profile export: %s: %s", out, strerror(-err));
-		return EXIT_INPUT;
+		return CLI_FAILURE;
 	}
-	return EXIT_OK;
+	return CLI_OK;
 }
 
 static const char *const why_names[] = {
@@ -370,21 +325,18 @@ static const char *const why_names[] = {
 
 static int explain_cmd(int argc, char **argv)
 {
-	struct profile *p;
+	struct profile *p = NULL;
 	bool json = false;
 	json_t *arr;
-	int rc = text_json_opts(argc, argv, &json);
+	int rc = cli_text_json_opts("profile explain", help_profile, argc, argv, &json);
 
 	if (rc >= 0)
 		return rc;
-	rc = EXIT_OK;
-	if (argc - optind != 1) {
-		cli_error("profile explain: give exactly one PROFILE");
-		return EXIT_USAGE;
-	}
-	p = load(argv[optind]);
-	if (!p)
-		return EXIT_INPUT;
+	if (argc - optind != 1)
+		return cli_usage("profile explain", "give exactly one PROFILE");
+	rc = load(argv[optind], &p);
+	if (rc)
+		return rc;
 	warn_partial(argv[optind], p);
 	arr = json_array();
 	for (size_t i = 0; arr && i < p->n_sys; i++) {
@@ -398,14 +350,14 @@ static int explain_cmd(int argc, char **argv)
 							    sy->name, "abi", prof_abi_name(sy->abi),
 							    "why", why_names[w], "count",
 							    (json_int_t)sy->count, "reason", why)))
-				rc = EXIT_INPUT;
+				rc = CLI_FAILURE;
 		} else {
 			printf("%-20s %-7s %-10s %s\n", sy->name, prof_abi_name(sy->abi),
 			       why_names[w], why);
 		}
 	}
 	if (!arr) {
-		rc = EXIT_INPUT;
+		rc = CLI_FAILURE;
 	} else if (json) {
 		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
@@ -427,13 +379,15 @@ int cmd_profile(int argc, char **argv)
 		     { "export", export_cmd },
 		     { "explain", explain_cmd } };
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		help_profile();
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+		return CLI_OK;
 	}
+	if (argc < 2)
+		return cli_usage("profile", "which subcommand? (merge, diff, export or explain)");
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].fn(argc - 1, argv + 1);
-	cli_error("profile: unknown subcommand '%s' (merge, diff, export or explain)", argv[1]);
-	return EXIT_USAGE;
+	return cli_usage("profile", "unknown subcommand '%s' (merge, diff, export or explain)",
+			 argv[1]);
 }

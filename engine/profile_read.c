@@ -168,45 +168,6 @@ static int parse_time(struct rd *r, const struct ynode *n, int64_t *ret)
 	return 0;
 }
 
-int profile_parse_duration(const char *s, int64_t *ret)
-{
-	static const struct {
-		char unit;
-		int64_t secs;
-	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
-	int64_t total = 0;
-	const char *c = s;
-
-	if (!*c)
-		return -EINVAL;
-	while (*c) {
-		int64_t v = 0, mul = 0;
-
-		if (*c < '0' || *c > '9')
-			return -EINVAL;
-		for (; *c >= '0' && *c <= '9'; c++) {
-			if (v > (INT64_MAX - 9) / 10)
-				return -EINVAL;
-			v = v * 10 + (*c - '0');
-		}
-		if (!*c && c != s && total == 0) {
-			mul = 1; /* a bare number: seconds */
-		} else {
-			for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-				if (*c == units[i].unit)
-					mul = units[i].secs;
-			if (!mul)
-				return -EINVAL;
-			c++;
-		}
-		if (v > (INT64_MAX - total) / mul)
-			return -EINVAL;
-		total += v * mul;
-	}
-	*ret = total;
-	return 0;
-}
-
 static int add_container(struct rd *r, const struct ynode *n, void *arg)
 {
 	(void)arg;
@@ -235,7 +196,7 @@ static int read_provenance(struct rd *r, const struct ynode *n)
 	dur = ynode_get(n, "duration");
 	if (want(r, dur, YN_SCALAR, "duration"))
 		return -EINVAL;
-	if (profile_parse_duration(dur->str, &secs) || secs > INT64_MAX - r->p->prov.start)
+	if (rc_parse_duration(dur->str, &secs) || secs > INT64_MAX - r->p->prov.start)
 		return rerr(r, dur, "duration must be such as 90s, 15m or 24h, not '%s'", dur->str);
 	r->p->prov.end = r->p->prov.start + secs;
 	return 0;

@@ -84,15 +84,18 @@ static int take_server_lock(void)
 	return fd;
 }
 
+#define MAX_INTERVAL_S 86400
+
 struct run_opts {
-	long interval_s;
-	long duration_s;
+	int64_t interval_s;
+	int64_t duration_s;
 	const char *container;
 	const char *output;
 	enum out_format fmt;
 	bool enforce;		 /* server: a policy is in force (default: the embedded pack) */
 	const char *policy;	 /* server --policy; NULL: the embedded default pack */
 	const char *trusted_key; /* server --trusted-key */
+	struct policy *loaded;	 /* server: the policy (or pack) loaded before anything else */
 	bool audit_only;	 /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
 };
@@ -314,7 +317,17 @@ out_close:
 	return err;
 }
 
-static int run_trackers(const struct tracker_ops *const *ops, size_t n, const struct run_opts *o)
+/* "a policy did not load": nothing of it is in force. */
+static void no_policy(const struct run_opts *o, const char *why, int err)
+{
+	cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
+		  o->policy ? o->policy : "the embedded default pack",
+		  why[0] ? why : strerror(-err));
+}
+
+/* Runs ops, with o->loaded in force when o->enforce; o->loaded is taken (NULL) once
+ * handed over to the enforcement session. */
+static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
 {
 	struct tracker ts[MAX_TRACKERS];
 	struct session s = { 0 };
@@ -326,7 +339,6 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 	size_t opened = 0;
 	int err, cerr;
 
-	cli_json_errors = o->fmt == OUT_JSON;
 	libbpf_set_print(libbpf_print);
 	/* First: a stop asked for while the policy loads (seconds) is not lost,
 	 * whatever disposition the parent left (background jobs of a shell
@@ -419,12 +431,12 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, const st
 		char why[ENFORCE_WHY_MAX];
 		struct es_report rep;
 
-		err = es_start(&eo, s.cc, &es, &rep, why, sizeof(why));
+		err = es_start(&eo, o->loaded, s.cc, &es, &rep, why, sizeof(why));
+		o->loaded = NULL;
 		if (err) {
 			/* A security tool never runs silently unprotected: only
 			 * --no-policy runs the trackers alone. */
-			cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
-				  what, why[0] ? why : strerror(-err));
+			no_policy(o, why, err);
 			goto out_free_filter;
 		}
 		if (why[0])
@@ -510,13 +522,15 @@ static const struct option long_opts[] = {
 	{},
 };
 
-#define OPTIONS_HELP                                                                          \
-	"  -i, --interval SECONDS    interval of the files and syscall tables (default 3)\n"  \
-	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n" \
-	"                            in the kernel; it may start after ward\n"                \
-	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"    \
-	"      --output FILE         write events to FILE instead of stdout\n"                \
-	"  -d, --duration SECONDS    stop after SECONDS (default: until SIGINT/SIGTERM)\n"    \
+#define OPTIONS_HELP                                                                           \
+	"  -i, --interval D          interval of the files and syscall tables: seconds, or\n"  \
+	"                            90s, 15m, 2h (default 3)\n"                               \
+	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
+	"                            in the kernel; it may start after ward\n"                 \
+	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"     \
+	"      --output FILE         write events to FILE instead of stdout\n"                 \
+	"  -d, --duration D          stop after D: seconds, or 90s, 15m, 2h (default: until\n" \
+	"                            SIGINT/SIGTERM)\n"                                        \
 	"  -v, --verbose             print libbpf's debug messages\n"
 
 void help_run(void)
@@ -545,42 +559,37 @@ void help_server(void)
 	       "                            enforcement ends with ward (default: it stays)\n");
 }
 
-/* Returns 0, or 1 after printing a usage error, or 2 for --help. */
-static int parse_opts(int argc, char **argv, struct run_opts *o)
+/* The options of run and server: -1 to go on (operands from optind), or the exit
+ * status (help printed, or a usage error said). */
+static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv,
+		      struct run_opts *o)
 {
-	int c;
+	int c, f;
 
 	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:o:d:vhP:", long_opts, NULL)) != -1) {
+	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:", long_opts)) != -1) {
 		switch (c) {
 		case 'i':
-			if (cli_parse_seconds(optarg, 1, 86400, &o->interval_s) < 0) {
-				cli_error("--interval: '%s' is not a whole number of seconds "
-					  "between 1 and 86400",
-					  optarg);
-				return 1;
-			}
+			if (cli_parse_duration(cmd, "--interval", optarg, 1, MAX_INTERVAL_S,
+					       &o->interval_s) < 0)
+				return CLI_USAGE;
 			break;
 		case 'd':
-			if (cli_parse_seconds(optarg, 1, 365L * 86400, &o->duration_s) < 0) {
-				cli_error("--duration: '%s' is not a whole number of seconds >= 1",
-					  optarg);
-				return 1;
-			}
+			if (cli_parse_duration(cmd, "--duration", optarg, 1, CLI_DURATION_MAX,
+					       &o->duration_s) < 0)
+				return CLI_USAGE;
 			break;
 		case 'c':
-			if (!optarg[0]) {
-				cli_error("--container: empty name");
-				return 1;
-			}
+			if (!optarg[0])
+				return cli_usage(cmd, "--container: empty name");
 			o->container = optarg;
 			break;
 		case 'o':
-			if (out_parse_format(optarg, &o->fmt) < 0) {
-				cli_error("-o: unknown format '%s' (table, json or csv)", optarg);
-				return 1;
-			}
+			f = cli_parse_format(cmd, optarg, out_format_names);
+			if (f < 0)
+				return CLI_USAGE;
+			o->fmt = (enum out_format)f;
 			break;
 		case 'O':
 			o->output = optarg;
@@ -603,13 +612,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'N':
 			o->enforce = false;
 			break;
-		case 'h':
-			return 2;
 		default:
-			return 1;
+			return cli_help_or_usage(c, help);
 		}
 	}
-	return 0;
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	return -1;
 }
 
 int cmd_run(int argc, char **argv)
@@ -618,71 +627,59 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	int r;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-			help_run();
-			return 0;
-		}
-		cli_error("run: which tracker? (process, files, tcp or syscall)");
-		return 1;
-	}
-	ops = tracker_find(argv[1]);
-	if (!ops) {
-		cli_error("run: unknown tracker '%s' (process, files, tcp or syscall)", argv[1]);
-		return 1;
-	}
-	r = parse_opts(argc - 1, argv + 1, &o);
-	if (r == 2) {
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		help_run();
-		return 0;
+		return CLI_OK;
 	}
-	if (r)
-		return 1;
-	if (optind < argc - 1) {
-		cli_error("run: unexpected argument '%s'", argv[optind + 1]);
-		return 1;
-	}
-	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce) {
-		cli_error("run: --policy, --trusted-key, --audit, --no-policy and --unpin-on-exit "
-			  "belong to 'ward server'");
-		return 1;
-	}
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage("run", "which tracker? (process, files, tcp or syscall)");
+	ops = tracker_find(argv[1]);
+	if (!ops)
+		return cli_usage("run", "unknown tracker '%s' (process, files, tcp or syscall)",
+				 argv[1]);
+	r = parse_opts("run", help_run, argc - 1, argv + 1, &o);
+	if (r >= 0)
+		return r;
+	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce)
+		return cli_usage("run", "--policy, --trusted-key, --audit, --no-policy and "
+					"--unpin-on-exit belong to 'ward server'");
 	o.enforce = false;
-	return run_trackers(&ops, 1, &o) ? 1 : 0;
+	return run_trackers(&ops, 1, &o) ? CLI_FAILURE : CLI_OK;
 }
 
 int cmd_server(int argc, char **argv)
 {
 	const struct tracker_ops *ops[] = { &process_tracker, &files_tracker, &tcp_tracker };
+	char why[ENFORCE_WHY_MAX];
 	struct run_opts o;
 	int r;
 
-	r = parse_opts(argc, argv, &o);
-	if (r == 2) {
-		help_server();
-		return 0;
-	}
-	if (r)
-		return 1;
-	if (optind < argc) {
-		cli_error("server: unexpected argument '%s'", argv[optind]);
-		return 1;
-	}
-	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
-		cli_error("server: --no-policy excludes --policy, --trusted-key, --audit and "
-			  "--unpin-on-exit");
-		return 1;
-	}
+	r = parse_opts("server", help_server, argc, argv, &o);
+	if (r >= 0)
+		return r;
+	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit))
+		return cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
+					   "and --unpin-on-exit");
 	if (o.enforce && !o.policy) {
 		/* The embedded default pack: a first run that only reports, and whose
 		 * programs do not outlive it. */
-		if (o.trusted_key) {
-			cli_error("server: --trusted-key needs --policy with a signed bundle (the "
-				  "embedded default pack is not signed)");
-			return 1;
-		}
+		if (o.trusted_key)
+			return cli_usage("server",
+					 "--trusted-key needs --policy with a signed "
+					 "bundle (the embedded default pack is not signed)");
 		o.audit_only = true;
 		o.unpin_on_exit = true;
 	}
-	return run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? 1 : 0;
+	/* A policy that does not load is bad input, said before anything touches the
+	 * kernel (or the files of a server already running). */
+	if (o.enforce) {
+		r = policy_load(o.policy, o.trusted_key, &o.loaded, why, sizeof(why));
+		if (r) {
+			no_policy(&o, why, r);
+			return r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
+		}
+	}
+	r = run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? CLI_FAILURE : CLI_OK;
+	policy_free(o.loaded);
+	return r;
 }

@@ -2458,11 +2458,6 @@ out_err_o:
 
 /* ---- CLI ------------------------------------------------------------------------- */
 
-#define EXIT_OK	      0
-#define EXIT_FINDINGS 1
-#define EXIT_USAGE    2
-#define EXIT_SYSTEM   3
-
 void help_seccomp(void)
 {
 	printf("Usage: ward seccomp check [-o text|json] FILE\n"
@@ -2476,12 +2471,12 @@ void help_seccomp(void)
 	       "default profile. Each finding names its place as FILE:LINE:COLUMN and as a JSON\n"
 	       "path (syscalls[3].names[7]).\n"
 	       "\n"
-	       "  -o, --output FORMAT  text (default) or json\n"
+	       "  -o, --format FORMAT  text (default) or json\n"
 	       "  -h, --help           show this help\n"
 	       "\n"
-	       "Exit status: %d no errors (warnings allowed), %d errors, %d usage error,\n"
-	       "%d the file cannot be read.\n",
-	       EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_SYSTEM);
+	       "Exit status: %d no errors (warnings allowed), %d runtime failure, %d usage error,\n"
+	       "%d the profile has errors or cannot be read.\n",
+	       CLI_OK, CLI_FAILURE, CLI_USAGE, CLI_INPUT);
 }
 
 static int read_file(const char *path, char **ret_buf, size_t *ret_len)
@@ -2590,47 +2585,29 @@ static void print_text(const char *file, const struct sc_report *r)
 
 static int seccomp_check_cmd(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	struct sc_report *r = NULL;
 	bool json = false;
 	char *buf = NULL;
 	size_t len = 0;
 	int c, err;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (cli_parse_text_json(optarg, &json) < 0)
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			help_seccomp();
-			return EXIT_OK;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1) {
-		cli_error("seccomp check: give exactly one FILE (see 'ward help seccomp')");
-		return EXIT_USAGE;
-	}
+	c = cli_text_json_opts("seccomp check", help_seccomp, argc, argv, &json);
+	if (c >= 0)
+		return c;
+	if (optind != argc - 1)
+		return cli_usage("seccomp check", "give exactly one FILE");
 	err = read_file(argv[optind], &buf, &len);
 	if (err) {
 		cli_error("%s: %s", argv[optind],
 			  err == -EFBIG ? "larger than 4 MiB, not a seccomp profile"
 					: strerror(-err));
-		return EXIT_SYSTEM;
+		return err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
 	}
 	err = sc_check_buffer(buf, len, &r);
 	free(buf);
 	if (err) {
 		cli_error("%s: %s", argv[optind], strerror(-err));
-		return EXIT_SYSTEM;
+		return CLI_FAILURE;
 	}
 	if (json) {
 		json_t *o = sc_report_json(r);
@@ -2640,26 +2617,27 @@ static int seccomp_check_cmd(int argc, char **argv)
 			json_decref(o);
 			sc_report_free(r);
 			cli_error("%s: out of memory", argv[optind]);
-			return EXIT_SYSTEM;
+			return CLI_FAILURE;
 		}
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
 		print_text(argv[optind], r);
 	}
-	c = r->n_errors ? EXIT_FINDINGS : EXIT_OK;
+	c = r->n_errors ? CLI_INPUT : CLI_OK;
 	sc_report_free(r);
 	return c;
 }
 
 int cmd_seccomp(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		help_seccomp();
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+		return CLI_OK;
 	}
+	if (argc < 2)
+		return cli_usage("seccomp", "which subcommand? (check)");
 	if (strcmp(argv[1], "check") == 0)
 		return seccomp_check_cmd(argc - 1, argv + 1);
-	cli_error("seccomp: unknown subcommand '%s' (check)", argv[1]);
-	return EXIT_USAGE;
+	return cli_usage("seccomp", "unknown subcommand '%s' (check)", argv[1]);
 }

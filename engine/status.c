@@ -21,7 +21,6 @@
 #include "cmd.h"
 #include "container.h"
 #include "enforce.h"
-#include "output.h"
 #include "rulesc.h"
 #include "tracker.h"
 
@@ -120,19 +119,16 @@ static const char *ctr_name(struct container_cache *cc, uint64_t cgid)
 	return container_display_name(ci);
 }
 
-static const struct option status_opts[] = {
-	{ "format", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
 void help_status(void)
 {
-	printf("Usage: ward status [-o table|json]\n\n"
+	printf("Usage: ward status [-o text|json]\n\n"
 	       "What the kernel enforces now, from the state pinned in " ENFORCE_PIN_DIR ":\n"
 	       "the policy generation, the enforcement level per resource, the targeted\n"
 	       "containers and, per rule and container, matches, blocks and would-block\n"
-	       "(blocks in audit mode). Works while the daemon is down.\n");
+	       "(blocks in audit mode). Works while the daemon is down.\n\n"
+	       "  -o, --format FORMAT  text (default) or json\n\n"
+	       "Exit status: 0 success, 1 no enforcement state (or it cannot be read),\n"
+	       "2 usage error.\n");
 }
 
 /* Why each class runs at its level, as the daemon that set it wrote it
@@ -164,7 +160,7 @@ int cmd_status(int argc, char **argv)
 {
 	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1, fd_drops = -1;
 	uint64_t drops[WARD_DROP__MAX] = { 0 };
-	enum out_format fmt = OUT_TABLE;
+	bool json = false;
 	struct container_cache *cc = NULL;
 	struct ward_bundle *b = NULL;
 	struct status_row *rows = NULL;
@@ -175,31 +171,19 @@ int cmd_status(int argc, char **argv)
 	size_t n_rows = 0, n_cg = 0;
 	json_t *root = NULL;
 	char b1[32], b2[32];
-	int c, rc = 1;
+	int rc = cli_text_json_opts("status", help_status, argc, argv, &json);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", status_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			if (out_parse_format(optarg, &fmt) < 0 || fmt == OUT_CSV) {
-				cli_error("-o: unknown format '%s' (table or json)", optarg);
-				return 1;
-			}
-			break;
-		case 'h':
-			help_status();
-			return 0;
-		default:
-			return 1;
-		}
-	}
-	cli_json_errors = fmt == OUT_JSON;
+	if (rc >= 0)
+		return rc;
+	rc = CLI_FAILURE;
+	if (optind < argc)
+		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
 	fd_active = pinned("ward_active");
 	if (fd_active < 0) {
 		cli_error("no enforcement state in %s (%s): 'ward server --policy' has not run, or "
 			  "exited with --unpin-on-exit",
 			  ENFORCE_PIN_DIR, strerror(errno));
-		return 1;
+		return CLI_FAILURE;
 	}
 	fd_levels = pinned("ward_levels");
 	fd_cg = pinned("ward_cgroups");
@@ -238,7 +222,7 @@ int cmd_status(int argc, char **argv)
 	cc = container_cache_new(NULL);
 	read_reasons(reasons);
 
-	if (fmt == OUT_JSON) {
+	if (json) {
 		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
 
 		root = json_pack("{s:i, s:I, s:o, s:o, s:o}", "schema", 1, "generation",
@@ -307,7 +291,7 @@ int cmd_status(int argc, char **argv)
 			       (unsigned long long)s->v.would_block);
 		}
 	}
-	rc = fflush(stdout) == 0 ? 0 : 1;
+	rc = fflush(stdout) == 0 ? CLI_OK : CLI_FAILURE;
 out:
 	json_decref(root);
 	container_cache_free(cc);

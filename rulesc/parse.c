@@ -2057,3 +2057,42 @@ int rc_set_load_buffer(const char *name, const char *buf, size_t len, struct rc_
 	*ret = s;
 	return 0;
 }
+
+int rc_parse_duration(const char *s, int64_t *ret)
+{
+	static const struct {
+		char unit;
+		int64_t secs;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	int64_t total = 0;
+	const char *c = s;
+
+	if (!*c)
+		return -EINVAL;
+	while (*c) {
+		int64_t v = 0, mul = 0;
+
+		if (*c < '0' || *c > '9')
+			return -EINVAL;
+		for (; *c >= '0' && *c <= '9'; c++) {
+			if (v > (INT64_MAX - 9) / 10)
+				return -EINVAL;
+			v = v * 10 + (*c - '0');
+		}
+		if (!*c && c != s && total == 0) {
+			mul = 1; /* a bare number: seconds */
+		} else {
+			for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+				if (*c == units[i].unit)
+					mul = units[i].secs;
+			if (!mul)
+				return -EINVAL;
+			c++;
+		}
+		if (v > (INT64_MAX - total) / mul)
+			return -EINVAL;
+		total += v * mul;
+	}
+	*ret = total;
+	return 0;
+}

@@ -28,6 +28,10 @@ int rc_write_file(const char *path, const void *buf, size_t len);
 /* Read a whole file of at most max bytes. 0 or -errno (-EFBIG when larger). */
 int rc_read_file(const char *path, size_t max, uint8_t **ret_buf, size_t *ret_len);
 
+/* A duration in seconds: "90", "90s", "15m", "24h", "7d" or sums such as
+ * "1h30m" (a profile's provenance, the CLI's duration options); -EINVAL. */
+int rc_parse_duration(const char *s, int64_t *ret);
+
 /* ---- events and evaluation ------------------------------------------------- */
 
 enum rc_event_op {

@@ -39,7 +39,7 @@ awk -v policies="$policies" -v per="$per" -v dir="$tmp" 'BEGIN {
 }'
 
 rules=$((policies * per))
-/usr/bin/time -v -o "$tmp/time" "$RULESC" compile -o "$tmp/bundle" "$tmp" 2>"$tmp/err" || {
+/usr/bin/time -v -o "$tmp/time" "$RULESC" compile --output "$tmp/bundle" "$tmp" 2>"$tmp/err" || {
 	cat "$tmp/err"; exit 1; }
 wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time")
 rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time")

@@ -47,7 +47,7 @@ client() {
 srv=$(ctr_id web-srv)
 cli=$(ctr_id web-cli)
 learn_start --container "wardit-${WARDIT_RUN}-$T-web-*" --duration 60 \
-	--converge 5 -o "$TDIR/web.yaml"
+	--converge 5 --output "$TDIR/web.yaml"
 server "$srv" 8080 --caps-list "$DOCKER_CAPS" || fail "httpd did not start: $(cat "$TDIR/$srv.bundle/log")"
 client "$cli" "$srv" "$FETCH" --caps-list "$DOCKER_CAPS" || fail "the client failed: $(cat "$TDIR/$cli.out")"
 check "the client fetched the file while learning" grep -qF "$CONTENT" "$TDIR/$cli.out"

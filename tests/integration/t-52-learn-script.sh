@@ -57,7 +57,7 @@ RESULT="job done: 5 parts, received: through tcp"
 
 # ---- learn ------------------------------------------------------------------------
 learned=$(ctr_id job)
-learn_start --container "$learned" --duration 60 --converge 3 -o "$TDIR/job.yaml"
+learn_start --container "$learned" --duration 60 --converge 3 --output "$TDIR/job.yaml"
 job "$learned" "" --caps-list "$DOCKER_CAPS" || fail "the job failed: $(cat "$TDIR/$learned.out")"
 check "the job ran while learning" grep -qxF "$RESULT" "$TDIR/$learned.out"
 learn_converged

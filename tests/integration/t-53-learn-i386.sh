@@ -45,7 +45,7 @@ out=$("$TDIR/bin/i386" 2>&1)
 id=$(ctr_id i386)
 "$BUNDLE" "$TDIR/$id.bundle" "$WARDIT_DIR/rootfs" --bind-ro "$TDIR/bin:/opt" -- /opt/i386 ||
 	fail "bundle"
-learn_start --container "$id" --duration 60 --converge 3 -o "$TDIR/i386.yaml"
+learn_start --container "$id" --duration 60 --converge 3 --output "$TDIR/i386.yaml"
 WARDIT_CTRS+=("$id")
 timeout -k 5 30 runc run --bundle "$TDIR/$id.bundle" "$id" </dev/null >"$TDIR/$id.out" 2>&1 ||
 	fail "the container failed: $(cat "$TDIR/$id.out")"

@@ -62,7 +62,7 @@ id=$(ctr_id sockets)
 mkdir -p "$TDIR/data" || fail "mkdir data"
 "$BUNDLE" "$TDIR/$id.bundle" "$WARDIT_DIR/rootfs" --bind-ro "$TDIR/job:/job" \
 	--bind "$TDIR/data:/data" -- /job/job.sh || fail "bundle"
-learn_start --container "$id" --duration 60 --converge 3 -o "$TDIR/job.yaml"
+learn_start --container "$id" --duration 60 --converge 3 --output "$TDIR/job.yaml"
 WARDIT_CTRS+=("$id")
 timeout -k 5 30 runc run --bundle "$TDIR/$id.bundle" "$id" </dev/null >"$TDIR/$id.out" 2>&1 &
 job=$!

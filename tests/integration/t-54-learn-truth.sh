@@ -40,11 +40,11 @@ line_of() {
 # ---- usage ---------------------------------------------------------------------------
 rc=0
 "$WARD" learn --container x >/dev/null 2>"$TDIR/usage.err" || rc=$?
-check "a usage error exits 2 (no -o)" [ "$rc" -eq 2 ]
+check "a usage error exits 2 (no --output)" [ "$rc" -eq 2 ]
 
 # ---- no container yet: no convergence claimed ------------------------------------------
 fresh=$(ctr_id fresh)
-ward_start none learn --container "$fresh" --duration 60 --converge 1 -o "$TDIR/none.yaml"
+ward_start none learn --container "$fresh" --duration 60 --converge 1 --output "$TDIR/none.yaml"
 wait_log none "no running container matches"
 sleep 2.5 # longer than --converge, and nothing to learn
 kill -INT "${WARD_PID[none]}"
@@ -57,7 +57,7 @@ check "the last progress line: not converged, no container has run" grep -q \
 check "  ... and no line claims convergence" absent "converged(: yes|$)" "$TDIR/none.err"
 
 # ---- learned from its start: converged only once it ran, reasons for skips -------------
-ward_start fresh learn --container "$fresh" --duration 60 --converge 2 -o "$TDIR/fresh.yaml"
+ward_start fresh learn --container "$fresh" --duration 60 --converge 2 --output "$TDIR/fresh.yaml"
 wait_log fresh "no running container matches"
 sleep 3 # past --converge before the container starts
 check "nothing converged before the container ran" absent "converged: yes" "$TDIR/fresh.err"
@@ -75,7 +75,7 @@ check "the paths too deep for a policy are counted, with the reason, without -v"
 	"[0-9]+ records added nothing to the profile: [0-9]+ named no path a policy can hold" \
 	"$TDIR/fresh.err"
 check "the end says how to learn more runs and merge them" grep -qF \
-	"ward profile merge $TDIR/fresh.yaml $TDIR/fresh-2.yaml -o $TDIR/fresh-merged.yaml" \
+	"ward profile merge $TDIR/fresh.yaml $TDIR/fresh-2.yaml --output $TDIR/fresh-merged.yaml" \
 	"$TDIR/fresh.err"
 
 # ---- attached to a running container -----------------------------------------------------
@@ -85,14 +85,14 @@ sleep 1
 
 rc=0
 timeout -k 5 30 "$WARD" learn --from-start --container "$run" --duration 10 \
-	-o "$TDIR/refused.yaml" >/dev/null 2>"$TDIR/refused.err" || rc=$?
+	--output "$TDIR/refused.yaml" >/dev/null 2>"$TDIR/refused.err" || rc=$?
 check "--from-start refuses a running container: exit 1" [ "$rc" -eq 1 ]
 check "  ... naming it" grep -q \
 	"container $run (.*) was already running when learning began: --from-start refuses" \
 	"$TDIR/refused.err"
 check "  ... nothing written" [ ! -e "$TDIR/refused.yaml" ]
 
-ward_start attached learn --container "$run" --duration 60 --converge 2 -o "$TDIR/running.yaml"
+ward_start attached learn --container "$run" --duration 60 --converge 2 --output "$TDIR/running.yaml"
 wait_log attached "learning container $run"
 wait_log attached "WARNING: container $run was already running when learning began"
 check "the warning says the profile is partial" grep -q "is marked partial" "$TDIR/attached.err"
@@ -121,18 +121,18 @@ check "  ... and the export's stamp says so" jq -e --arg c "$run" \
 
 # ---- the same container learned from its start completes it --------------------------------
 runc delete -f "$run" >/dev/null 2>&1
-ward_start whole learn --container "$run" --duration 60 --converge 2 -o "$TDIR/whole.yaml"
+ward_start whole learn --container "$run" --duration 60 --converge 2 --output "$TDIR/whole.yaml"
 wait_log whole "no running container matches"
 ctr_start "$run" sh -c 'while :; do date >/data/tick; sleep 1; done'
 wait_log whole "converged: yes"
 ward_stop whole
 check "learned from its start: not partial" absent "partial|PARTIAL" "$TDIR/whole.yaml"
-"$WARD" profile merge "$TDIR/running.yaml" "$TDIR/fresh.yaml" -o "$TDIR/still.yaml" \
+"$WARD" profile merge "$TDIR/running.yaml" "$TDIR/fresh.yaml" --output "$TDIR/still.yaml" \
 	2>"$TDIR/still.err" || fail "merge: $(cat "$TDIR/still.err")"
 check "merged with another container's run: still partial" grep -qF \
 	"{\\\"partial\\\":\\\"$run\\\"}" "$TDIR/still.yaml"
 check "  ... and merge says so" grep -q "WARNING: $TDIR/still.yaml is partial" "$TDIR/still.err"
-"$WARD" profile merge "$TDIR/running.yaml" "$TDIR/whole.yaml" -o "$TDIR/merged.yaml" \
+"$WARD" profile merge "$TDIR/running.yaml" "$TDIR/whole.yaml" --output "$TDIR/merged.yaml" \
 	2>"$TDIR/merged.err" || fail "merge: $(cat "$TDIR/merged.err")"
 check "merged with a run from its start: whole" absent "partial|PARTIAL" "$TDIR/merged.yaml"
 check "  ... no warning" absent "WARNING" "$TDIR/merged.err"

@@ -87,7 +87,7 @@ run() {
 WORKLOADS=(wait retry web files signals)
 for w in "${WORKLOADS[@]}"; do
 	id=$(ctr_id "learn-$w")
-	learn_start --container "$id" --duration 60 --converge 2 -o "$TDIR/$w.yaml"
+	learn_start --container "$id" --duration 60 --converge 2 --output "$TDIR/$w.yaml"
 	run "$id" "$w" "" || fail "$w failed while learning: $(cat "$TDIR/$id.out")"
 	learn_converged || fail "ward learn did not converge on $w"
 	ward_stop learn

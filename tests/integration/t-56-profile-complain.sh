@@ -25,7 +25,7 @@ run() {
 learn() {
 	local id=$1 extra=$2 out=$3
 	shift 3
-	learn_start --container "$id" --duration 60 --converge 2 -o "$out"
+	learn_start --container "$id" --duration 60 --converge 2 --output "$out"
 	run "$id" "$extra" "$@" || fail "$id failed while learning: $(cat "$TDIR/$id.out")"
 	learn_converged || fail "ward learn did not converge on $id"
 	ward_stop learn
@@ -51,7 +51,7 @@ check "staging: the new workload ran under the complain profile" grep -qx done "
 "$WARD" profile diff -o json "$TDIR/p.yaml" "$TDIR/s.yaml" >"$TDIR/diff.json"
 check "the diff names the syscall staging added" \
 	jq -e '.syscalls.added | index("x86_64/ioprio_get")' "$TDIR/diff.json"
-"$WARD" profile merge "$TDIR/p.yaml" "$TDIR/s.yaml" -o "$TDIR/m.yaml" || fail "merge"
+"$WARD" profile merge "$TDIR/p.yaml" "$TDIR/s.yaml" --output "$TDIR/m.yaml" || fail "merge"
 "$WARD" profile export --format oci-seccomp "$TDIR/m.yaml" >"$TDIR/m.json" || fail "export m"
 check "the merged export enforces (EPERM default)" \
 	jq -e '.defaultAction == "SCMP_ACT_ERRNO"' "$TDIR/m.json"

@@ -48,7 +48,7 @@ for input in "$DATA"/[0-9][0-9][0-9][0-9]-*; do
 	compare "$input (check)" "$base.expected" "$tmp/actual"
 	if [ -f "$base.dump" ]; then
 		rm -f "$tmp/b"
-		if "$RULESC" compile -o "$tmp/b" "$input" >"$tmp/log" 2>&1; then
+		if "$RULESC" compile --output "$tmp/b" "$input" >"$tmp/log" 2>&1; then
 			"$RULESC" dump "$tmp/b" | grep -v '^compiler:' >"$tmp/actual"
 			compare "$input (dump)" "$base.dump" "$tmp/actual"
 		else
@@ -62,10 +62,10 @@ for input in "$DATA"/[0-9][0-9][0-9][0-9]-*; do
 			fail "$input (test)"; grep -v '^PASS' "$tmp/log"; fi
 	fi
 	# invalid input leaves no output file
-	if grep -q '^exit: 1$' "$base.expected" 2>/dev/null; then
+	if grep -q '^exit: 3$' "$base.expected" 2>/dev/null; then
 		rm -f "$tmp/none"
-		"$RULESC" compile -o "$tmp/none" "$input" >/dev/null 2>&1
-		if [ $? -eq 1 ] && [ ! -e "$tmp/none" ] && [ -z "$(ls "$tmp" | grep '^none')" ]; then
+		"$RULESC" compile --output "$tmp/none" "$input" >/dev/null 2>&1
+		if [ $? -eq 3 ] && [ ! -e "$tmp/none" ] && [ -z "$(ls "$tmp" | grep '^none')" ]; then
 			pass
 		else
 			fail "$input: compile of invalid input left output or wrong exit status"
@@ -79,7 +79,7 @@ if jq -e '.errors >= 1 and (.diagnostics[0] | .file and .line and .column and .h
 	"$tmp/j" >/dev/null; then pass; else fail "check -o json"; fi
 
 # 3. determinism: same input, same bytes
-"$RULESC" compile -o "$tmp/d1" policies && "$RULESC" compile -o "$tmp/d2" policies
+"$RULESC" compile --output "$tmp/d1" policies && "$RULESC" compile --output "$tmp/d2" policies
 if cmp -s "$tmp/d1" "$tmp/d2"; then pass; else fail "compile is not deterministic"; fi
 
 # 4. the default pack: no errors, no warnings, every case passes
@@ -120,8 +120,8 @@ if command -v openssl >/dev/null; then
 	"$RULESC" sign --key "$tmp/k.pem" "$tmp/s" && pass || fail "sign"
 	"$RULESC" verify --pub "$tmp/pub.pem" "$tmp/s" >/dev/null && pass || fail "verify"
 	"$RULESC" verify --pub "$tmp/pub2.pem" "$tmp/s" >/dev/null 2>&1 && fail "verified with the wrong key" || pass
-	"$RULESC" sign --key "$tmp/rsa.pem" -o "$tmp/r" "$tmp/d1" >/dev/null 2>&1 && fail "signed with RSA" || pass
-	"$RULESC" sign --key "$tmp/k2.pem" -o "$tmp/s2" "$tmp/s" && \
+	"$RULESC" sign --key "$tmp/rsa.pem" --output "$tmp/r" "$tmp/d1" >/dev/null 2>&1 && fail "signed with RSA" || pass
+	"$RULESC" sign --key "$tmp/k2.pem" --output "$tmp/s2" "$tmp/s" && \
 		"$RULESC" verify --pub "$tmp/pub2.pem" "$tmp/s2" >/dev/null && pass || fail "re-sign"
 	"$RULESC" dump "$tmp/s" | grep -q '^signature: ed25519' && pass || fail "dump of a signed bundle"
 	# tamper with the content (the hash catches it) and with the signature
@@ -139,7 +139,7 @@ for c in check compile dump sign verify explain test version help; do
 	"$RULESC" "$c" --help >/dev/null && pass || fail "rulesc $c --help"
 done
 "$RULESC" nosuch >/dev/null 2>&1; [ $? -eq 2 ] && pass || fail "unknown command exit status"
-"$RULESC" compile policies >/dev/null 2>&1; [ $? -eq 2 ] && pass || fail "compile without -o exit status"
+"$RULESC" compile policies >/dev/null 2>&1; [ $? -eq 2 ] && pass || fail "compile without --output exit status"
 "$RULESC" explain policies --container web-1 --image nginx:1.25 --parent /usr/sbin/nginx \
 	exec /bin/sh >"$tmp/e"
 grep -q '^decision: block' "$tmp/e" && pass || fail "explain: $(cat "$tmp/e")"

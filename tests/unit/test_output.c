@@ -78,18 +78,13 @@ static struct ward_proc_event exec_event(const char *filename, const char *args,
 	return e;
 }
 
-static void test_parse_format(void **state)
+static void test_format_names(void **state)
 {
-	enum out_format f;
-
 	(void)state;
-	assert_int_equal(out_parse_format("json", &f), 0);
-	assert_int_equal(f, OUT_JSON);
-	assert_int_equal(out_parse_format("csv", &f), 0);
-	assert_int_equal(f, OUT_CSV);
-	assert_int_equal(out_parse_format("table", &f), 0);
-	assert_int_equal(f, OUT_TABLE);
-	assert_int_equal(out_parse_format("yaml", &f), -EINVAL);
+	assert_string_equal(out_format_names[OUT_TABLE], "table");
+	assert_string_equal(out_format_names[OUT_JSON], "json");
+	assert_string_equal(out_format_names[OUT_CSV], "csv");
+	assert_null(out_format_names[OUT_CSV + 1]);
 }
 
 static void test_utf8_sanitize(void **state)
@@ -332,7 +327,7 @@ static void test_args_truncated_marker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_format),
+		cmocka_unit_test(test_format_names),
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_exec_json),
 		cmocka_unit_test(test_exit_table_host),

@@ -661,23 +661,12 @@ static void test_partial(void **state)
 	profile_free(q2);
 }
 
-static void test_duration_and_limits(void **state)
+static void test_limits(void **state)
 {
 	struct profile *p = profile_new("x"), *q = NULL;
 	char path[WARD_PATH_MAX + 2], *err = NULL;
-	int64_t d;
 
 	(void)state;
-	assert_int_equal(profile_parse_duration("90", &d), 0);
-	assert_int_equal(d, 90);
-	assert_int_equal(profile_parse_duration("1h30m", &d), 0);
-	assert_int_equal(d, 5400);
-	assert_int_equal(profile_parse_duration("7d", &d), 0);
-	assert_int_equal(d, 7 * 86400);
-	assert_int_equal(profile_parse_duration("", &d), -EINVAL);
-	assert_int_equal(profile_parse_duration("5x", &d), -EINVAL);
-	assert_int_equal(profile_parse_duration("1h30", &d), -EINVAL);
-	assert_int_equal(profile_parse_duration("99999999999999999999s", &d), -EINVAL);
 	/* What rulesc cannot compile is refused when recorded. */
 	memset(path, 'a', sizeof(path) - 1);
 	path[0] = '/';
@@ -705,7 +694,7 @@ int main(void)
 		cmocka_unit_test(test_read_roundtrip),
 		cmocka_unit_test(test_read_authoritative),
 		cmocka_unit_test(test_read_cases),
-		cmocka_unit_test(test_duration_and_limits),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_generalise_temp),
 		cmocka_unit_test(test_generalise_two_runs),
 		cmocka_unit_test(test_generalise_escapes),

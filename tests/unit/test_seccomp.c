@@ -373,9 +373,9 @@ static void test_cli(void **state)
 	(void)state;
 	snprintf(f3, sizeof(f3), "%s/0003-missing-essentials.json", data_dir);
 	snprintf(f17, sizeof(f17), "%s/0017-filters-nothing.json", data_dir);
-	/* errors: exit 1; each finding as FILE:LINE:COLUMN: severity: code: message
-	 * [where], its hint below */
-	assert_int_equal(run_cli((const char *const[]){ "seccomp", "check", f3, NULL }, &out), 1);
+	/* errors: exit 3 (bad input); each finding as FILE:LINE:COLUMN: severity: code:
+	 * message [where], its hint below */
+	assert_int_equal(run_cli((const char *const[]){ "seccomp", "check", f3, NULL }, &out), 3);
 	snprintf(want, sizeof(want),
 		 "%s:17:9: error: missing-essential: 'exit_group' is allowed only under "
 		 "argument conditions [syscalls[1].names[0]]\n    hint: without it ",
@@ -394,11 +394,13 @@ static void test_cli(void **state)
 	/* JSON: the same positions */
 	assert_int_equal(
 		run_cli((const char *const[]){ "seccomp", "check", "-o", "json", f3, NULL }, &out),
-		1);
+		3);
 	assert_non_null(strstr(out, "\"line\": 17,\n      \"column\": 9,"));
 	free(out);
-	/* usage error: 2; unreadable file: 3 */
+	/* usage error: 2, said with the command and a hint; unreadable file: 3 */
 	assert_int_equal(run_cli((const char *const[]){ "seccomp", "check", NULL }, &out), 2);
+	assert_non_null(strstr(out, "ward: seccomp check: give exactly one FILE\n"
+				    "Try 'ward seccomp check --help'.\n"));
 	free(out);
 	assert_int_equal(run_cli((const char *const[]){ "seccomp", "check",
 							"/nonexistent/profile.json", NULL },

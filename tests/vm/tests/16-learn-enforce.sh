@@ -78,7 +78,7 @@ RESULT="job done: learned data connect=0"
 # ---- learn ------------------------------------------------------------------------------
 vm_wait_for 30 "no other ward process" sh -c '! pidof ward'
 t0=$(date +%s)
-"$WARD" learn --container "$A" --duration 200 --mode enforce --posture block -o "$prof" \
+"$WARD" learn --container "$A" --duration 200 --mode enforce --posture block --output "$prof" \
 	>"$VM_TMP/learn.out" 2>"$VM_TMP/learn.err" &
 learn_pid=$!
 vm_wait_for 120 "ward learn ready" grep -q "no running container matches" "$VM_TMP/learn.err"

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The command line shared by ward and rulesc: errors, usage errors, option values. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "rulesc.h"
+
+const char *cli_prog = "ward";
+bool cli_json_errors;
+
+/* One message on stderr: "<prog>: [<cmd>: ]MESSAGE" then the hint line, or
+ * one JSON object with the same parts. */
+__attribute__((format(printf, 4, 0))) static void
+report(const char *level, const char *cmd, const char *hint, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (cli_json_errors) {
+		json_t *o = json_pack("{s:s, s:s*, s:s, s:s*}", "level", level, "command", cmd,
+				      "message", msg, "hint", hint);
+
+		if (o) {
+			json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(o);
+		}
+		fputc('\n', stderr);
+		return;
+	}
+	/* A usage error names the command; another error says it is one. */
+	fprintf(stderr, "%s: %s%s%s\n", cli_prog, cmd ? cmd : "",
+		cmd				   ? ": "
+		: !hint && !strcmp(level, "error") ? "error: "
+						   : "",
+		msg);
+	if (hint)
+		fprintf(stderr, "%s\n", hint);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("error", NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cli_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("info", NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	char hint[256];
+	va_list ap;
+
+	(void)snprintf(hint, sizeof(hint), "Try '%s%s%s --help'.", cli_prog, cmd ? " " : "",
+		       cmd ? cmd : "");
+	va_start(ap, fmt);
+	report("error", cmd, hint, fmt, ap);
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(cmds[i].name, name) == 0)
+			return &cmds[i];
+	return NULL;
+}
+
+void cli_list_cmds(FILE *f, const struct cli_cmd *cmds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+}
+
+int cli_help_cmd(const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f), int argc,
+		 char **argv)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
+	const struct cli_cmd *c;
+	int o;
+
+	optind = 1;
+	while ((o = cli_getopt("help", argc, argv, ":h", opts)) != -1)
+		return cli_help_or_usage(o, cli_find_cmd(cmds, n, "help")->help);
+	if (optind >= argc) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	if (argc - optind > 1)
+		return cli_usage("help", "unexpected argument '%s'", argv[optind + 1]);
+	c = cli_find_cmd(cmds, n, argv[optind]);
+	if (!c)
+		return cli_usage("help", "unknown command '%s'", argv[optind]);
+	c->help();
+	return CLI_OK;
+}
+
+int cli_getopt(const char *cmd, int argc, char **argv, const char *optstring,
+	       const struct option *longopts)
+{
+	const char *el;
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, optstring, longopts, NULL);
+	if (c != '?' && c != ':')
+		return c;
+	/* The element at fault: long options name themselves, short ones by optopt. */
+	el = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	if (strncmp(el, "--", 2) != 0)
+		cli_usage(cmd, c == ':' ? "option '-%c' needs a value" : "unknown option '-%c'",
+			  optopt);
+	else if (c == ':')
+		cli_usage(cmd, "option '%s' needs a value", el);
+	else if (optopt)
+		cli_usage(cmd, "option '%.*s' takes no value", (int)strcspn(el, "="), el);
+	else
+		cli_usage(cmd, "unknown option '%.*s'", (int)strcspn(el, "="), el);
+	return '?';
+}
+
+int cli_help_or_usage(int c, void (*help)(void))
+{
+	if (c != 'h')
+		return CLI_USAGE;
+	help();
+	return CLI_OK;
+}
+
+int cli_parse_format(const char *cmd, const char *arg, const char *const *names)
+{
+	char list[128];
+	size_t o = 0;
+	int i;
+
+	for (i = 0; names[i]; i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			if (strcmp(arg, "json") == 0)
+				cli_json_errors = true;
+			return i;
+		}
+	}
+	for (i = 0; names[i] && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? "|" : "", names[i]);
+	cli_usage(cmd, "-o: unknown format '%s' (%s)", arg, list);
+	return -EINVAL;
+}
+
+int cli_parse_text_json(const char *cmd, const char *arg, bool *json)
+{
+	static const char *const names[] = { "text", "json", NULL };
+	int f = cli_parse_format(cmd, arg, names);
+
+	if (f < 0)
+		return f;
+	*json = f == 1;
+	return 0;
+}
+
+int cli_text_json_opts(const char *cmd, void (*help)(void), int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	optind = 1;
+	while ((c = cli_getopt(cmd, argc, argv, ":o:h", opts)) != -1) {
+		switch (c) {
+		case 'o':
+			if (cli_parse_text_json(cmd, optarg, json) < 0)
+				return CLI_USAGE;
+			break;
+		default:
+			return cli_help_or_usage(c, help);
+		}
+	}
+	return -1;
+}
+
+int cli_parse_duration(const char *cmd, const char *opt, const char *arg, int64_t min, int64_t max,
+		       int64_t *ret)
+{
+	int64_t v;
+
+	if (rc_parse_duration(arg, &v) < 0) {
+		cli_usage(cmd, "%s: '%s' is not a duration such as 90, 90s, 15m or 2h", opt, arg);
+		return -EINVAL;
+	}
+	if (v < min || v > max) {
+		cli_usage(cmd, "%s: '%s' is not between %lld and %lld seconds", opt, arg,
+			  (long long)min, (long long)max);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
+int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min, long max,
+		     long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		cli_usage(cmd, "%s: '%s' is not a whole number between %ld and %ld", opt, arg, min,
+			  max);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}

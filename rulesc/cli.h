@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The command line of ward and rulesc (docs/cli.md), shared by both: the exit
+ * statuses, the one error printer (text, or JSON lines once -o json is given),
+ * the one usage-error helper and the parsers of option values (formats,
+ * durations, numbers). Only commands call these; library code returns errors.
+ */
+#ifndef WARD_CLI_H
+#define WARD_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* CLI contract: exit 0 ok, 1 runtime failure, 2 usage, 3 bad input. */
+enum cli_exit {
+	CLI_OK = 0,
+	CLI_FAILURE = 1, /* could not do it, or the answer is no (diff: they differ) */
+	CLI_USAGE = 2,
+	CLI_INPUT = 3, /* a policy, profile, bundle or seccomp profile unreadable or invalid */
+};
+
+/* What messages start with: "ward" unless main says otherwise. */
+extern const char *cli_prog;
+/* Errors as JSON lines on stderr, set by -o json (and rulesc --json). */
+extern bool cli_json_errors;
+
+/* "<prog>: error: MESSAGE" on stderr (JSON: {"level": "error", "message"}). */
+__attribute__((format(printf, 1, 2))) void cli_error(const char *fmt, ...);
+/* "<prog>: MESSAGE" on stderr (JSON: {"level": "info", "message"}). */
+__attribute__((format(printf, 1, 2))) void cli_info(const char *fmt, ...);
+
+/*
+ * A usage error of cmd ("profile merge"; NULL: of the program itself):
+ * "<prog>: <cmd>: MESSAGE" and "Try '<prog> <cmd> --help'." on stderr
+ * (JSON: {"level": "error", "command", "message", "hint"}). Returns CLI_USAGE.
+ */
+__attribute__((format(printf, 2, 3))) int cli_usage(const char *cmd, const char *fmt, ...);
+
+/* A command of a binary's table (bpftool's dispatch): its entry, help and one-line summary. */
+struct cli_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	void (*help)(void);
+	const char *summary;
+};
+
+/* The command of cmds[0..n) named name, NULL if none. */
+const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, size_t n, const char *name);
+/* One line a command: "  NAME     SUMMARY". */
+void cli_list_cmds(FILE *f, const struct cli_cmd *cmds, size_t n);
+/* `<prog> help [COMMAND]` over cmds (which holds "help"): usage(stdout) without a
+ * COMMAND, else its help. The exit status. */
+int cli_help_cmd(const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f), int argc,
+		 char **argv);
+
+/* getopt_long() for cmd, whose optstring starts with ':': an unknown option or
+ * a missing value is reported with cli_usage() and returned as '?'. */
+int cli_getopt(const char *cmd, int argc, char **argv, const char *optstring,
+	       const struct option *longopts);
+
+/* What an option of a command's getopt loop that the loop does not take itself
+ * ends in: --help (c 'h') prints help() for CLI_OK, anything else ('?', said by
+ * cli_getopt()) is CLI_USAGE. */
+int cli_help_or_usage(int c, void (*help)(void));
+
+/* The value of -o/--format among names (NULL-terminated): its index, or
+ * -EINVAL after a usage error. "json" turns JSON errors on. */
+int cli_parse_format(const char *cmd, const char *arg, const char *const *names);
+/* -o text|json into *json; -EINVAL after a usage error. */
+int cli_parse_text_json(const char *cmd, const char *arg, bool *json);
+/* The options of a command that takes only -o/--format text|json (into *json) and
+ * --help (help()): -1 to go on (operands from optind), or the exit status. */
+int cli_text_json_opts(const char *cmd, void (*help)(void), int argc, char **argv, bool *json);
+
+/* The longest duration an option takes: a year. */
+#define CLI_DURATION_MAX (365 * 86400LL)
+
+/* The value of a duration option opt ("--duration"): seconds, plain or with a
+ * unit (90, 90s, 15m, 2h, 7d, or sums such as 1h30m), in [min, max]; -EINVAL
+ * after a usage error. */
+int cli_parse_duration(const char *cmd, const char *opt, const char *arg, int64_t min, int64_t max,
+		       int64_t *ret);
+/* A whole number in [min, max]; -EINVAL after a usage error. */
+int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min, long max,
+		     long *ret);
+
+#endif
