@@ -29,15 +29,18 @@
 #include "runtime.h"
 
 #define NSEC_PER_MSEC	   1000000ull
-#define RESCAN_INTERVAL_NS (200 * NSEC_PER_MSEC)  /* re-check of young host entries */
-#define HOST_RECHECK_NS	   (2000 * NSEC_PER_MSEC) /* how long a host entry counts as young */
-#define WALK_DEPTH_MAX	   32
-#define WALK_DIRS_MAX	   100000
-#define SOURCE_FILES_MAX   16384 /* per source, so a user's directory cannot crowd out root's */
-#define FIND_PREFIX_MIN	   4
-#define MOUNTINFO_PATH	   "/proc/self/mountinfo"
-#define MOUNTINFO_MAX	   (16u << 20) /* more mounts than that: use the first 16 MiB */
-#define HOST_NAME	   "<host>"
+#define RESCAN_INTERVAL_NS (200 * NSEC_PER_MSEC) /* re-check of young host entries */
+/* How long a host entry counts as young: a runtime writes a container's state
+ * after its init process entered the cgroup, and the entrypoint's exec comes
+ * later still; 2 s was not enough for runc under qemu's TCG (tests/vm). */
+#define HOST_RECHECK_NS	 (5000 * NSEC_PER_MSEC)
+#define WALK_DEPTH_MAX	 32
+#define WALK_DIRS_MAX	 100000
+#define SOURCE_FILES_MAX 16384 /* per source, so a user's directory cannot crowd out root's */
+#define FIND_PREFIX_MIN	 4
+#define MOUNTINFO_PATH	 "/proc/self/mountinfo"
+#define MOUNTINFO_MAX	 (16u << 20) /* more mounts than that: use the first 16 MiB */
+#define HOST_NAME	 "<host>"
 
 /* Where runtimes keep state, below opts->state_root. `id_depth`: how many
  * directories up from the file the container id directory is (0: in the file).

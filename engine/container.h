@@ -35,7 +35,7 @@ struct container_info {
 	uint64_t cgroup_id;
 	bool host;
 	/* A host verdict that may still change: the cgroup was first seen less
-	 * than 2 s ago and a runtime may not have written its state yet. */
+	 * than 5 s ago and a runtime may not have written its state yet. */
 	bool tentative;
 	char id[CONTAINER_ID_MAX];
 	/* The Kubernetes container name when the annotations carry one, else the
@@ -74,7 +74,7 @@ void container_cache_free(struct container_cache *c);
 /*
  * Resolve a cgroup id; never fails for a valid cache: unknown ids that are not
  * containers resolve to a host entry. An id never seen before triggers a
- * rescan; a host entry younger than two seconds is re-checked at most every
+ * rescan; a host entry younger than five seconds is re-checked at most every
  * 200 ms (a container's cgroup can appear before its state file). The
  * pointer stays valid until the next container_cache_gc(); later scans may
  * refresh the fields it points to. Returns 0 or -errno.
