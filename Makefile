@@ -72,7 +72,7 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema stress-ng
+	    openssl python3-jsonschema stress-ng zstd
 
 .PHONY: deps
 deps:
@@ -97,6 +97,17 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $(basename $(basename $<)))_bpf > $@.tmp
 	@mv $@.tmp $@
+
+# ward's own objects: embedded compressed, once (scripts/skel-compress.sh).
+define ward_skel
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf | scripts/skel-compress.sh $< $*_bpf > $@.tmp
+	@mv $@.tmp $@
+endef
+$(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o scripts/skel-compress.sh
+	$(ward_skel)
+$(BUILD)/lsm/%.skel.h: $(BUILD)/lsm/%.bpf.o scripts/skel-compress.sh
+	$(ward_skel)
 
 $(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/engine $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
 $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
