@@ -28,8 +28,9 @@
 #include "probe.h"
 #include "tracker.h"
 
-#define MAX_TRACKERS 5	  /* four trackers and the alert stream */
-#define TICK_MS	     1000 /* container gc and filter refresh */
+#define TRACKERS_MAX 4			/* process, files, tcp, syscall */
+#define MAX_TRACKERS (TRACKERS_MAX + 1) /* and the alert stream */
+#define TICK_MS	     1000		/* container gc and filter refresh */
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 static bool verbose;
@@ -98,6 +99,10 @@ struct run_opts {
 	struct policy *loaded;	 /* server: the policy (or pack) loaded before anything else */
 	bool audit_only;	 /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
+	/* server --events: the trackers whose events are shown (alerts always are) */
+	const struct tracker_ops *events[TRACKERS_MAX];
+	size_t n_events;
+	bool events_given;
 };
 
 static void report_drops(struct tracker *t, bool final)
@@ -518,6 +523,7 @@ static const struct option long_opts[] = {
 	{ "unpin-on-exit", no_argument, NULL, 'U' },
 	{ "audit", no_argument, NULL, 'A' },
 	{ "no-policy", no_argument, NULL, 'N' },
+	{ "events", required_argument, NULL, 'E' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -546,10 +552,13 @@ void help_run(void)
 void help_server(void)
 {
 	printf("Usage: ward server [OPTIONS]\n\n"
-	       "Runs the process, files and tcp trackers together and puts a policy in force on\n"
-	       "the containers it selects; alerts join the event stream and SIGHUP loads the\n"
-	       "policy again. Without --policy: the default pack built into ward (policies/),\n"
-	       "audit only, removed from the kernel when ward exits.\n\nOptions:\n" OPTIONS_HELP
+	       "Puts a policy in force on the containers it selects and shows its alerts;\n"
+	       "SIGHUP loads the policy again. Without --policy: the default pack built into\n"
+	       "ward (policies/), audit only, removed from the kernel when ward exits.\n\n"
+	       "Options:\n" OPTIONS_HELP
+	       "  -E, --events LIST         also show these trackers' events: process, files,\n"
+	       "                            tcp, syscall or all, separated by commas (default:\n"
+	       "                            none; with --no-policy: process,files,tcp)\n"
 	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
 	       "                            this bundle (rulesc compile)\n"
 	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
@@ -557,6 +566,47 @@ void help_server(void)
 	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
 	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
 	       "                            enforcement ends with ward (default: it stays)\n");
+}
+
+static const char *const tracker_names[TRACKERS_MAX] = { "process", "files", "tcp", "syscall" };
+
+/* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
+ * status of a usage error (said). */
+static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
+{
+	char buf[128], *save = NULL, *name;
+
+	if (strcmp(cmd, "server"))
+		return cli_usage(cmd, "--events is for 'ward server' (ward run TRACKER names one)");
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return cli_usage(cmd, "--events: too long");
+	o->events_given = true;
+	o->n_events = 0;
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		bool all = !strcmp(name, "all");
+
+		for (size_t i = 0; i < TRACKERS_MAX; i++) {
+			const struct tracker_ops *t = tracker_find(tracker_names[i]);
+			bool have = false;
+
+			if (!all && strcmp(name, tracker_names[i]))
+				continue;
+			for (size_t j = 0; j < o->n_events; j++)
+				have |= o->events[j] == t;
+			if (!have)
+				o->events[o->n_events++] = t;
+			if (!all)
+				break;
+		}
+		if (!all && !tracker_find(name))
+			return cli_usage(cmd,
+					 "--events: unknown tracker '%s' (process, files, tcp, "
+					 "syscall or all, separated by commas)",
+					 name);
+	}
+	if (!o->n_events)
+		return cli_usage(cmd, "--events: no tracker named");
+	return 0;
 }
 
 /* The options of run and server: -1 to go on (operands from optind), or the exit
@@ -568,7 +618,7 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 
 	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
 	optind = 1;
-	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:", long_opts)) != -1) {
+	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cli_parse_duration(cmd, "--interval", optarg, 1, MAX_INTERVAL_S,
@@ -612,6 +662,11 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 		case 'N':
 			o->enforce = false;
 			break;
+		case 'E':
+			c = parse_events(cmd, optarg, o);
+			if (c)
+				return c;
+			break;
 		default:
 			return cli_help_or_usage(c, help);
 		}
@@ -649,7 +704,6 @@ int cmd_run(int argc, char **argv)
 
 int cmd_server(int argc, char **argv)
 {
-	const struct tracker_ops *ops[] = { &process_tracker, &files_tracker, &tcp_tracker };
 	char why[ENFORCE_WHY_MAX];
 	struct run_opts o;
 	int r;
@@ -679,7 +733,14 @@ int cmd_server(int argc, char **argv)
 			return r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
 		}
 	}
-	r = run_trackers(ops, sizeof(ops) / sizeof(ops[0]), &o) ? CLI_FAILURE : CLI_OK;
+	/* Alerts always; events only when asked, except that --no-policy is the
+	 * trackers alone. */
+	if (!o.events_given && !o.enforce) {
+		o.events[o.n_events++] = &process_tracker;
+		o.events[o.n_events++] = &files_tracker;
+		o.events[o.n_events++] = &tcp_tracker;
+	}
+	r = run_trackers(o.events, o.n_events, &o) ? CLI_FAILURE : CLI_OK;
 	policy_free(o.loaded);
 	return r;
 }

@@ -190,6 +190,9 @@ for bad in 5x 0 1.5 -1 1h30 "" 2y; do
 	usage learn "ward learn --converge '$bad'" "$WARD" learn --container x --output - --converge "$bad"
 done
 usage server "ward server --interval 2d (over a day)" "$WARD" server --interval 2d
+usage server "ward server --events bogus" "$WARD" server --events bogus
+usage server "ward server --events ''" "$WARD" server --events ,
+usage run "ward run process --events all (server only)" "$WARD" run process --events all
 # good ones are parsed, then --help stops before anything runs
 for good in 90 90s 15m 2h 1h30m; do
 	help "ward server -d $good -i $good" "$WARD" server -d "$good" -i "$good" --help

@@ -274,13 +274,16 @@ ward_out() {
 	echo "$TDIR/$1.out"
 }
 
-# server_start [POLICY]: run `ward server` as the ward named "w", JSON lines
-# out (the file in $out), enforcing the policy file POLICY with its pins removed
-# on exit, or without POLICY the embedded default pack.
+# server_start [POLICY [ARG...]]: run `ward server` as the ward named "w", JSON
+# lines out (the file in $out), enforcing the policy file POLICY with its pins
+# removed on exit (and the further ARGs), or without POLICY the embedded
+# default pack.
 # shellcheck disable=SC2120 # POLICY is optional
 server_start() {
 	if [ $# -gt 0 ]; then
-		ward_start w server -o json --policy "$1" --unpin-on-exit
+		local pol=$1
+		shift
+		ward_start w server -o json --policy "$pol" --unpin-on-exit "$@"
 	else
 		ward_start w server -o json
 	fi

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# ward server: process, files and tcp trackers together in one JSON stream,
-# each attributing a container's activity to it; the default pack's alerts
-# (the container runs busybox applets) join the stream and validate too.
+# ward server --events process,files,tcp: the trackers together in one JSON
+# stream, each attributing a container's activity to it; the default pack's
+# alerts (the container runs busybox applets) join the stream and validate too.
+# Without --events, the same server shows alerts and no event at all.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -12,7 +13,8 @@ port=$((20000 + RANDOM % 20000))
 
 ctr_start "$A"
 cga=$(ctr_cgroup_id "$A") || fail "cgroup id of $A"
-server_start
+ward_start w server -o json --events process,files,tcp
+out=$(ward_out w)
 
 activity() {
 	ctr_exec "$A" /bin/busybox echo "ward-srv-$r"
@@ -36,4 +38,11 @@ done
 jq -c 'select(.tracker != "alert")' "$out" >"$out.events" || fail "$out is not JSON lines"
 check_schema "$out.events" process files tcp
 check_alert_schema "$out"
+
+# Events are opt-in: the default server's stream is its alerts.
+ward_start q server -o json
+wait_event q 30 '.tracker == "alert" and .container.name == $a' --arg a "$A" -- \
+	ctr_exec "$A" /bin/sh -c "cat /etc/shadow >/dev/null; echo ward-q-$r"
+ward_stop q
+assert_none "no tracker events without --events" "$(ward_out q)" '.tracker != "alert"'
 echo "PASS"

@@ -44,19 +44,19 @@ pol=$TDIR/policy.yaml
 policy_write "$pol" it-pinned audit "exec: allow" "$A" <<YAML
     - {name: tool, exec: {paths: [/data/tool]}, action: alert}
 YAML
-ward_start p server -o json --policy "$pol"
+ward_start p server -o json --policy "$pol" --events process
 wait_event p 60 '.tracker == "process"' -- true
 ward_stop p
 [ -e /sys/fs/bpf/ward/ward_active ] || fail "ward server --policy left no pins"
 gen=$("$WARD" status -o json | jq '.generation')
-ward_start d server -o json
+ward_start d server -o json --events process
 wait_event d 60 '.tracker == "process"' -- true
 ward_stop d
 grep -q "the default pack does not replace it" "$TDIR/d.err" || fail "no message about the pinned policy"
 [ -e /sys/fs/bpf/ward/ward_active ] || fail "the default run removed the pinned policy"
 [ "$("$WARD" status -o json | jq '.generation')" = "$gen" ] || fail "the pinned generation changed"
 echo "ok: the pinned policy stays in force"
-ward_start c server -o json --policy "$pol" --unpin-on-exit
+ward_start c server -o json --policy "$pol" --unpin-on-exit --events process
 wait_event c 60 '.tracker == "process"' -- true
 ward_stop c
 [ ! -e /sys/fs/bpf/ward/ward_active ] || fail "cleanup left pins behind"

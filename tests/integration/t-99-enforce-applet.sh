@@ -25,7 +25,7 @@ policy_write "$pol" it-applet enforce "exec: allow" "$A" <<YAML
       action: block
 YAML
 ctr_start "$A"
-server_start "$pol"
+server_start "$pol" --events process
 
 alert='.tracker == "alert" and .rule == "no-nc"'
 wait_event w 30 "$alert" -- ctr_exec "$A" /bin/sh -c "nc -h 2>/dev/null"
