@@ -224,7 +224,7 @@ $(BUILD)/asan/%.o: %.c $(BPF_SKELS)
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS) | $(BUILD)/asan
 	$(call msg,CC+LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -Itests/unit $^ -o $@ \
+	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -Itests/unit $(filter %.c %.o,$^) -o $@ \
 		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # The differential test of the kernel lookup against rulesc's reference
@@ -270,7 +270,7 @@ $(FUZZ_OBJS_DIR)/%.o: %.c $(BPF_SKELS)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 		$(patsubst %.c,$(FUZZ_OBJS_DIR)/%.o,$(ENGINE_LIB_SRCS) $(RULESC_LIB_SRCS)) | $(BUILD)/fuzz
 	$(call msg,CLANG+LD,$@)
-	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $^ -o $@ \
+	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $(filter %.c %.o,$^) -o $@ \
 		$(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration test-vm \

@@ -10,6 +10,7 @@ int cmd_seccomp(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 void help_run(void);
 void help_server(void);
@@ -18,5 +19,6 @@ void help_seccomp(void);
 void help_status(void);
 void help_profile(void);
 void help_learn(void);
+void help_config(void);
 
 #endif

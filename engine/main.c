@@ -24,6 +24,7 @@ static const struct cli_cmd cmds[] = {
 	{ "learn", cmd_learn, help_learn, "record what containers do into a profile" },
 	{ "profile", cmd_profile, help_profile,
 	  "merge, diff, export and explain learned profiles" },
+	{ "config", cmd_config, help_config, "check the server's configuration file" },
 	{ "version", cmd_version, help_version, "print the version" },
 	{ "help", cmd_help, help_help, "show help for a command" },
 };

@@ -23,14 +23,14 @@
 
 #include "alert.h"
 #include "cli.h"
+#include "config.h"
 #include "cmd.h"
 #include "enforce_session.h"
 #include "probe.h"
 #include "tracker.h"
 
-#define TRACKERS_MAX 4			/* process, files, tcp, syscall */
-#define MAX_TRACKERS (TRACKERS_MAX + 1) /* and the alert stream */
-#define TICK_MS	     1000		/* container gc and filter refresh */
+#define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
+#define TICK_MS	     1000		 /* container gc and filter refresh */
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 static bool verbose;
@@ -100,9 +100,11 @@ struct run_opts {
 	bool audit_only;	 /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
 	/* server --events: the trackers whose events are shown (alerts always are) */
-	const struct tracker_ops *events[TRACKERS_MAX];
+	const struct tracker_ops *events[TRACKER_COUNT];
 	size_t n_events;
 	bool events_given;
+	struct ward_config cfg; /* server: the configuration file the options start from */
+	unsigned int given;	/* the policy options given on the command line (CK_*) */
 };
 
 static void report_drops(struct tracker *t, bool final)
@@ -524,6 +526,7 @@ static const struct option long_opts[] = {
 	{ "audit", no_argument, NULL, 'A' },
 	{ "no-policy", no_argument, NULL, 'N' },
 	{ "events", required_argument, NULL, 'E' },
+	{ "config", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -559,6 +562,9 @@ void help_server(void)
 	       "  -E, --events LIST         also show these trackers' events: process, files,\n"
 	       "                            tcp, syscall or all, separated by commas (default:\n"
 	       "                            none; with --no-policy: process,files,tcp)\n"
+	       "      --config FILE         start from this configuration file (default:\n"
+	       "                            " CONFIG_DEFAULT_PATH " when it exists;\n"
+	       "                            docs/config.md); options given here override it\n"
 	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
 	       "                            this bundle (rulesc compile)\n"
 	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
@@ -567,8 +573,6 @@ void help_server(void)
 	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
 	       "                            enforcement ends with ward (default: it stays)\n");
 }
-
-static const char *const tracker_names[TRACKERS_MAX] = { "process", "files", "tcp", "syscall" };
 
 /* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
  * status of a usage error (said). */
@@ -582,31 +586,62 @@ static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
 		return cli_usage(cmd, "--events: too long");
 	o->events_given = true;
 	o->n_events = 0;
-	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		bool all = !strcmp(name, "all");
-
-		for (size_t i = 0; i < TRACKERS_MAX; i++) {
-			const struct tracker_ops *t = tracker_find(tracker_names[i]);
-			bool have = false;
-
-			if (!all && strcmp(name, tracker_names[i]))
-				continue;
-			for (size_t j = 0; j < o->n_events; j++)
-				have |= o->events[j] == t;
-			if (!have)
-				o->events[o->n_events++] = t;
-			if (!all)
-				break;
-		}
-		if (!all && !tracker_find(name))
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		if (tracker_list_add(o->events, &o->n_events, name) < 0)
 			return cli_usage(cmd,
 					 "--events: unknown tracker '%s' (process, files, tcp, "
 					 "syscall or all, separated by commas)",
 					 name);
-	}
 	if (!o->n_events)
 		return cli_usage(cmd, "--events: no tracker named");
 	return 0;
+}
+
+/* The configuration file (--config FILE, or /etc/ward/ward.yaml when it exists)
+ * as the server's starting options, which the command line then overrides: -1
+ * to go on, or the exit status (the file's diagnostics said). */
+static int apply_config(int argc, char **argv, struct run_opts *o)
+{
+	const char *path = NULL;
+	struct ward_config *c = &o->cfg;
+	struct rc_diags d;
+	int err;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	rc_diags_init(&d);
+	err = config_load(path ? path : CONFIG_DEFAULT_PATH, c, &d);
+	if (err == -ENOENT && !path)
+		err = 0; /* no file, no configuration */
+	else if (err == -ENOENT)
+		cli_error("--config %s: %s", path, strerror(ENOENT));
+	else if (err)
+		cli_print_diags(&d, cli_json_errors, stderr);
+	rc_diags_free(&d);
+	if (err)
+		return err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
+	o->policy = c->policy;
+	o->trusted_key = c->trusted_key;
+	o->container = c->container;
+	o->output = c->output;
+	o->audit_only = c->audit;
+	o->enforce = !c->no_policy;
+	o->unpin_on_exit = c->unpin_on_exit;
+	verbose = c->verbose;
+	if (c->set & CK_INTERVAL)
+		o->interval_s = c->interval_s;
+	if (c->set & CK_FORMAT)
+		o->fmt = (enum out_format)c->format;
+	if (c->set & CK_EVENTS) {
+		o->events_given = true;
+		o->n_events = c->n_events;
+		memcpy(o->events, c->events, sizeof(o->events));
+	}
+	return -1;
 }
 
 /* The options of run and server: -1 to go on (operands from optind), or the exit
@@ -617,6 +652,11 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	int c, f;
 
 	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
+	if (!strcmp(cmd, "server")) {
+		c = apply_config(argc, argv, o);
+		if (c >= 0)
+			return c;
+	}
 	optind = 1;
 	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
 		switch (c) {
@@ -649,30 +689,44 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			break;
 		case 'P':
 			o->policy = optarg;
+			o->enforce = true;
+			o->given |= CK_POLICY;
 			break;
 		case 'K':
 			o->trusted_key = optarg;
+			o->given |= CK_TRUSTED_KEY;
 			break;
 		case 'U':
 			o->unpin_on_exit = true;
+			o->given |= CK_UNPIN_ON_EXIT;
 			break;
 		case 'A':
 			o->audit_only = true;
+			o->given |= CK_AUDIT;
 			break;
 		case 'N':
 			o->enforce = false;
+			o->given |= CK_NO_POLICY;
 			break;
 		case 'E':
 			c = parse_events(cmd, optarg, o);
 			if (c)
 				return c;
 			break;
+		case 'C':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--config is for 'ward server'");
+			break; /* read first (apply_config()) */
 		default:
 			return cli_help_or_usage(c, help);
 		}
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->given == CK_NO_POLICY) { /* over the file's policy keys */
+		o->policy = o->trusted_key = NULL;
+		o->audit_only = o->unpin_on_exit = false;
+	}
 	return -1;
 }
 
@@ -710,17 +764,20 @@ int cmd_server(int argc, char **argv)
 
 	r = parse_opts("server", help_server, argc, argv, &o);
 	if (r >= 0)
-		return r;
-	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit))
-		return cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
-					   "and --unpin-on-exit");
+		goto out;
+	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
+		r = cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
+					"and --unpin-on-exit");
+		goto out;
+	}
 	if (o.enforce && !o.policy) {
 		/* The embedded default pack: a first run that only reports, and whose
 		 * programs do not outlive it. */
-		if (o.trusted_key)
-			return cli_usage("server",
-					 "--trusted-key needs --policy with a signed "
-					 "bundle (the embedded default pack is not signed)");
+		if (o.trusted_key) {
+			r = cli_usage("server", "--trusted-key needs --policy with a signed "
+						"bundle (the embedded default pack is not signed)");
+			goto out;
+		}
 		o.audit_only = true;
 		o.unpin_on_exit = true;
 	}
@@ -730,7 +787,8 @@ int cmd_server(int argc, char **argv)
 		r = policy_load(o.policy, o.trusted_key, &o.loaded, why, sizeof(why));
 		if (r) {
 			no_policy(&o, why, r);
-			return r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
+			r = r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
+			goto out;
 		}
 	}
 	/* Alerts always; events only when asked, except that --no-policy is the
@@ -742,5 +800,7 @@ int cmd_server(int argc, char **argv)
 	}
 	r = run_trackers(o.events, o.n_events, &o) ? CLI_FAILURE : CLI_OK;
 	policy_free(o.loaded);
+out:
+	config_free(&o.cfg);
 	return r;
 }

@@ -10,7 +10,7 @@
 
 #include "tracker.h"
 
-static const struct tracker_ops *const trackers[] = {
+static const struct tracker_ops *const trackers[TRACKER_COUNT] = {
 	&process_tracker,
 	&files_tracker,
 	&tcp_tracker,
@@ -23,6 +23,24 @@ const struct tracker_ops *tracker_find(const char *name)
 		if (strcmp(trackers[i]->name, name) == 0)
 			return trackers[i];
 	return NULL;
+}
+
+int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name)
+{
+	bool all = !strcmp(name, "all"), found = all;
+
+	for (size_t i = 0; i < TRACKER_COUNT; i++) {
+		bool have = false;
+
+		if (!all && strcmp(name, trackers[i]->name))
+			continue;
+		found = true;
+		for (size_t j = 0; j < *n; j++)
+			have |= list[j] == trackers[i];
+		if (!have)
+			list[(*n)++] = trackers[i];
+	}
+	return found ? 0 : -ENOENT;
 }
 
 const char *drop_reason_name(unsigned int reason)

@@ -69,7 +69,11 @@ struct tracker {
 
 extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
 
+#define TRACKER_COUNT 4 /* process, files, tcp, syscall */
 const struct tracker_ops *tracker_find(const char *name);
+/* Add the tracker named name ("all": every one) to list (*n entries, room for
+ * TRACKER_COUNT) unless it is there; -ENOENT for an unknown name. */
+int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);
 
 /* Load and attach an opened skeleton; finds the common maps. */
 int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj);

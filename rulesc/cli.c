@@ -230,3 +230,73 @@ int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min
 	*ret = v;
 	return 0;
 }
+
+static void print_diags_text(const struct rc_diags *d, FILE *f)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct rc_diag *g = &d->v[i];
+		const char *sev = g->severity == RC_ERROR ? "error" : "warning";
+
+		if (g->line)
+			fprintf(f, "%s:%u:%u: %s: %s [%s]\n", g->file, g->line, g->col, sev,
+				g->message, g->code);
+		else if (g->file[0])
+			fprintf(f, "%s: %s: %s [%s]\n", g->file, sev, g->message, g->code);
+		else
+			fprintf(f, "%s: %s [%s]\n", sev, g->message, g->code);
+		if (g->text[0]) {
+			fprintf(f, "%5u | %s\n      | ", g->line, g->text);
+			for (uint32_t c = 1; c < g->col; c++)
+				fputc(g->text[c - 1] == '\t' ? '\t' : ' ', f);
+			fputc('^', f);
+			for (uint32_t c = 1; c < g->span && c < 80; c++)
+				fputc('~', f);
+			fputc('\n', f);
+		}
+		if (g->hint[0])
+			fprintf(f, "      = hint: %s\n", g->hint);
+	}
+	if (d->n_errors || d->n_warnings)
+		fprintf(f, "%zu error%s, %zu warning%s\n", d->n_errors, d->n_errors == 1 ? "" : "s",
+			d->n_warnings, d->n_warnings == 1 ? "" : "s");
+}
+
+static int print_diags_json(const struct rc_diags *d, FILE *f)
+{
+	json_t *root = json_object(), *arr = json_array();
+	int r = 0;
+
+	if (!root || !arr) {
+		json_decref(root);
+		json_decref(arr);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct rc_diag *g = &d->v[i];
+
+		r |= json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s}", "severity",
+				       g->severity == RC_ERROR ? "error" : "warning", "code",
+				       g->code, "file", g->file, "line", (json_int_t)g->line,
+				       "column", (json_int_t)g->col, "message", g->message, "text",
+				       g->text, "hint", g->hint));
+	}
+	r |= json_object_set_new(root, "diagnostics", arr);
+	r |= json_object_set_new(root, "errors", json_integer((json_int_t)d->n_errors));
+	r |= json_object_set_new(root, "warnings", json_integer((json_int_t)d->n_warnings));
+	if (r == 0 && json_dumpf(root, f, JSON_SORT_KEYS | JSON_COMPACT) == 0)
+		fputc('\n', f);
+	else
+		r = -ENOMEM;
+	json_decref(root);
+	return r ? -ENOMEM : 0;
+}
+
+void cli_print_diags(struct rc_diags *d, bool json, FILE *f)
+{
+	rc_diags_sort(d);
+	if (json)
+		(void)print_diags_json(d, f);
+	else
+		print_diags_text(d, f);
+}

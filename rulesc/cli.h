@@ -87,4 +87,9 @@ int cli_parse_duration(const char *cmd, const char *opt, const char *arg, int64_
 int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min, long max,
 		     long *ret);
 
+struct rc_diags;
+/* A check's diagnostics, sorted, on f: "FILE:LINE:COL: error: MESSAGE [code]" with
+ * the source line, a caret and the hint, then the counts; or one JSON object. */
+void cli_print_diags(struct rc_diags *d, bool json, FILE *f);
+
 #endif

@@ -137,17 +137,19 @@ fi
 chmod 644 "$tmp"/*
 
 # ---- every command is tested ----------------------------------------------------------------
-ward_cmds="server run doctor status seccomp learn profile version help"
+ward_cmds="server run doctor status seccomp learn profile config version help"
 rulesc_cmds="check compile dump sign verify explain test version help"
 trackers="process files tcp syscall"
 profile_subs="merge diff export explain"
 seccomp_subs="check"
+config_subs="check"
 commands() { sed -n '/^Commands:/,/^$/s/^  \([a-z]\+\) .*/\1/p'; }
 same "ward --help" "$("$WARD" --help | commands | xargs)" "$ward_cmds"
 same "rulesc --help" "$("$RULESC" --help | commands | xargs)" "$rulesc_cmds"
 same "ward run --help" "$("$WARD" run --help | sed -n '/^Trackers:/,/^$/s/^  \([a-z]\+\) .*/\1/p' | xargs)" "$trackers"
 same "ward profile --help" "$("$WARD" profile --help | sed -n 's/^.*ward profile \([a-z]\+\) .*/\1/p' | xargs)" "$profile_subs"
 same "ward seccomp --help" "$("$WARD" seccomp --help | sed -n 's/^.*ward seccomp \([a-z]\+\) .*/\1/p' | xargs)" "$seccomp_subs"
+same "ward config --help" "$("$WARD" config --help | sed -n 's/^.*ward config \([a-z]\+\) .*/\1/p' | xargs)" "$config_subs"
 
 # ---- ward: help, unknown options, -o bogus, for every command -----------------------------------
 # "ARGS|NAME": the command path and the name its usage errors give
@@ -157,6 +159,7 @@ for c in $ward_cmds; do
 	run) for t in $trackers; do ward_units+=("run $t|run"); done ;;
 	profile) for s in $profile_subs; do ward_units+=("profile $s|profile $s"); done ;;
 	seccomp) for s in $seccomp_subs; do ward_units+=("seccomp $s|seccomp $s"); done ;;
+	config) for s in $config_subs; do ward_units+=("config $s|config $s"); done ;;
 	*) ward_units+=("$c|$c") ;;
 	esac
 done
@@ -169,7 +172,7 @@ for unit in "${ward_units[@]}"; do
 		usage "$name" "ward $args -o bogus" "$WARD" $args -o bogus
 	}
 done
-for c in run profile seccomp; do
+for c in run profile seccomp config; do
 	help "ward $c --help" "$WARD" "$c" --help
 	usage "$c" "ward $c no-such-subcommand" "$WARD" "$c" no-such-subcommand
 	usage "$c" "ward $c (nothing)" "$WARD" "$c"
@@ -213,10 +216,20 @@ status 3 "ward profile diff (broken)" "$WARD" profile diff "$tmp/profile.yaml" "
 status 3 "ward profile export (broken)" "$WARD" profile export -o oci-seccomp "$tmp/broken-profile.yaml"
 status 3 "ward profile explain (broken)" "$WARD" profile explain "$tmp/broken-profile.yaml"
 status 3 "ward profile explain (missing)" "$WARD" profile explain "$tmp/none.yaml"
+printf 'format: json\nintervl: 5s\n' >"$tmp/broken-config.yaml"
+status 3 "ward config check (broken)" "$WARD" config check "$tmp/broken-config.yaml"
+status 3 "ward config check (missing)" "$WARD" config check "$tmp/none.yaml"
+status 3 "ward server --config (broken)" "$WARD" server -d 1 --config "$tmp/broken-config.yaml"
+status 3 "ward server --config (missing)" "$WARD" server -d 1 --config "$tmp/none.yaml"
+usage run "ward run process --config (server only)" "$WARD" run process --config "$tmp/none.yaml"
 # (run, doctor, status, learn, version and help read no input file)
 
 # ---- ward: -o json, where no root is needed ---------------------------------------------------
 json 0 '.version | length > 0' "ward version -o json" "$WARD" version -o json
+printf 'format: json\nevents: [process, tcp]\ninterval: 5s\n' >"$tmp/config.yaml"
+json 0 '.errors == 0' "ward config check -o json" "$WARD" config check -o json "$tmp/config.yaml"
+json 3 '.errors == 1 and .diagnostics[0].code == "unknown-key" and .diagnostics[0].line == 2' \
+	"ward config check -o json (errors)" "$WARD" config check -o json "$tmp/broken-config.yaml"
 json 0 '.errors == 0 and .file != null' "ward seccomp check -o json" "$WARD" seccomp check -o json "$tmp/seccomp.json"
 json 3 '.errors > 0' "ward seccomp check -o json (errors)" "$WARD" seccomp check --format json "$tmp/broken-seccomp.json"
 json 0 'type == "object"' "ward profile diff -o json" "$WARD" profile diff -o json "$tmp/profile.yaml" "$tmp/profile.yaml"

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+/* /etc/ward/ward.yaml (engine/config.c): every key, and errors with their place. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "output.h"
+#include "tracker.h"
+
+static int parse(const char *text, struct ward_config *c, struct rc_diags *d)
+{
+	rc_diags_init(d);
+	return config_parse("ward.yaml", text, strlen(text), c, d);
+}
+
+static void test_every_key(void **state)
+{
+	struct ward_config c;
+	struct rc_diags d;
+
+	(void)state;
+	assert_int_equal(parse("policy: /etc/ward/policies\n"
+			       "trustedKey: /etc/ward/key.pem\n"
+			       "audit: true\n"
+			       "noPolicy: false\n"
+			       "unpinOnExit: true\n"
+			       "events: [tcp, process, tcp]\n"
+			       "interval: 1m30s\n"
+			       "container: web\n"
+			       "format: csv\n"
+			       "output: /var/log/ward.csv\n"
+			       "verbose: true\n",
+			       &c, &d),
+			 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(c.policy, "/etc/ward/policies");
+	assert_string_equal(c.trusted_key, "/etc/ward/key.pem");
+	assert_true(c.audit && c.unpin_on_exit && c.verbose && !c.no_policy);
+	assert_int_equal(c.n_events, 2); /* once each, in order */
+	assert_ptr_equal(c.events[0], tracker_find("tcp"));
+	assert_ptr_equal(c.events[1], tracker_find("process"));
+	assert_int_equal(c.interval_s, 90);
+	assert_string_equal(c.container, "web");
+	assert_int_equal(c.format, OUT_CSV);
+	assert_string_equal(c.output, "/var/log/ward.csv");
+	assert_int_equal(c.set, CK_POLICY | CK_TRUSTED_KEY | CK_AUDIT | CK_NO_POLICY |
+					CK_UNPIN_ON_EXIT | CK_EVENTS | CK_INTERVAL | CK_CONTAINER |
+					CK_FORMAT | CK_OUTPUT | CK_VERBOSE);
+	config_free(&c);
+	rc_diags_free(&d);
+
+	assert_int_equal(parse("events: [all]\n", &c, &d), 0);
+	assert_int_equal(c.n_events, TRACKER_COUNT);
+	config_free(&c);
+	rc_diags_free(&d);
+	/* the shipped file, every key commented out, sets nothing */
+	assert_int_equal(parse("# ward server's options\n\n  # format: json\n", &c, &d), 0);
+	assert_int_equal(c.set, 0);
+	rc_diags_free(&d);
+}
+
+/* One error per bad key, each at its place, and nothing returned. */
+static void test_errors(void **state)
+{
+	static const struct {
+		const char *code;
+		uint32_t line, col;
+		const char *hint;
+	} want[] = {
+		{ "unknown-key", 1, 1, "did you mean 'interval'?" },
+		{ "bad-value", 2, 8, "true or false" },
+		{ "unknown-tracker", 3, 19, "process, files, tcp, syscall or all" },
+		{ "bad-value", 4, 11, "seconds, or 90s, 15m, 2h; at most a day" },
+		{ "bad-value", 5, 9, "table, json or csv" },
+		{ "bad-type", 6, 9, "" },
+	};
+	struct ward_config c;
+	struct rc_diags d;
+
+	(void)state;
+	assert_int_equal(parse("intervl: 5s\n"
+			       "audit: yes\n"
+			       "events: [process, tcpp]\n"
+			       "interval: 2d\n"
+			       "format: yaml\n"
+			       "policy: [a, b]\n"
+			       "verbose: true\n",
+			       &c, &d),
+			 -EINVAL);
+	assert_int_equal(d.n_errors, sizeof(want) / sizeof(want[0]));
+	rc_diags_sort(&d);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_string_equal(d.v[i].code, want[i].code);
+		assert_int_equal(d.v[i].line, want[i].line);
+		assert_int_equal(d.v[i].col, want[i].col);
+		assert_string_equal(d.v[i].hint, want[i].hint);
+	}
+	assert_null(c.policy);
+	assert_int_equal(c.set, 0);
+	rc_diags_free(&d);
+
+	assert_int_equal(parse("events: process\n", &c, &d), -EINVAL);
+	assert_string_equal(d.v[0].code, "bad-type");
+	assert_string_equal(d.v[0].hint, "events: [process, files, tcp]");
+	rc_diags_free(&d);
+	assert_int_equal(parse("- format\n", &c, &d), -EINVAL);
+	assert_string_equal(d.v[0].code, "bad-type");
+	rc_diags_free(&d);
+	assert_int_equal(parse("format: json\n---\nformat: csv\n", &c, &d), -EINVAL);
+	assert_string_equal(d.v[0].code, "several-documents");
+	rc_diags_free(&d);
+}
+
+static void test_missing(void **state)
+{
+	struct ward_config c;
+	struct rc_diags d;
+
+	(void)state;
+	rc_diags_init(&d);
+	assert_int_equal(config_load("/nonexistent/ward.yaml", &c, &d), -ENOENT);
+	assert_int_equal(d.n, 0);
+	rc_diags_free(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_key),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_missing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
