@@ -10,7 +10,7 @@
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
 #
-# Quiet: one "  CC       build/obj/engine/alert.o" line per step; V=1 prints the commands.
+# Quiet: one "  CC       build/obj/engine/enforce/alert.o" line per step; V=1 prints the commands.
 # CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
 #
 # Generated files checked in on purpose:
@@ -59,7 +59,7 @@ CFLAGS  ?= -O2 -g
 DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
 	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
-	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iengine -Ibpf -Irulesc -Ilsm -fno-strict-aliasing
+	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iinclude -Iengine -Irulesc -fno-strict-aliasing
 ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
 # engine, which only verifies, needs no OpenSSL (static libcrypto alone is 4.3 MB).
@@ -85,7 +85,7 @@ BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 # Keep intermediate objects (BPF objects, sanitizer and fuzzer objects) between runs.
 .SECONDARY:
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	      -Wno-unused-function -Ibpf -Ilsm -Irulesc -I$(BUILD)
+	      -Wno-unused-function -Iinclude -Ibpf -Ilsm -I$(BUILD)
 
 $(BUILD)/%.bpf.o: %.bpf.c | $(BUILD)/bpf $(BUILD)/lsm
 	$(call msg,BPF,$@)
@@ -109,7 +109,7 @@ $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o scripts/skel-compress.sh
 $(BUILD)/lsm/%.skel.h: $(BUILD)/lsm/%.bpf.o scripts/skel-compress.sh
 	$(ward_skel)
 
-$(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/engine $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
+$(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
 $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
 	@mkdir -p $@
 
@@ -136,24 +136,31 @@ $(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
 	$(call msg,RULESC,$@)
 	$(Q)$(BUILD)/rulesc compile --output $@ policies
 
-$(BUILD)/obj/engine/default_pack.o $(BUILD)/static/engine/default_pack.o \
-$(BUILD)/asan/engine/default_pack.o $(BUILD)/fuzz/obj/engine/default_pack.o: $(DEFAULT_PACK)
+$(BUILD)/obj/engine/enforce/default_pack.o $(BUILD)/static/engine/enforce/default_pack.o \
+$(BUILD)/asan/engine/enforce/default_pack.o $(BUILD)/fuzz/obj/engine/enforce/default_pack.o: $(DEFAULT_PACK)
 
 # ---- engine ----------------------------------------------------------------
-ENGINE_LIB_SRCS := $(filter-out engine/main.c,$(wildcard engine/*.c))
+# One folder per stage or job (README.md, Layout): engine/core, attribution, trace,
+# enforce, learn, profile, seccomp. Objects mirror the source tree (build/obj/engine/
+# trace/tcp.o), so files of one name in two folders do not collide; the archive is
+# written with q (append), which keeps both where r would replace one with the other.
+ENGINE_DIRS := $(sort $(dir $(wildcard engine/*/*.c)))
+ENGINE_MAIN := engine/core/main.c
+ENGINE_LIB_SRCS := $(filter-out $(ENGINE_MAIN),$(wildcard $(addsuffix *.c,$(ENGINE_DIRS))))
 ENGINE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_LIB_SRCS))
 
-$(BUILD)/obj/engine/%.o: engine/%.c $(BPF_SKELS) | $(BUILD)/obj/engine
+$(BUILD)/obj/engine/%.o: engine/%.c $(BPF_SKELS)
 	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
 	$(call msg,AR,$@)
 	@rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) qcs $@ $^
 
 # The engine compiles and enforces policies: it links librulesc.
-$(BUILD)/ward: $(BUILD)/obj/engine/main.o $(BUILD)/libward.a $(BUILD)/librulesc.a
+$(BUILD)/ward: $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_MAIN)) $(BUILD)/libward.a $(BUILD)/librulesc.a
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
@@ -175,7 +182,7 @@ run: deps
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
 	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a
 STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
-STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) engine/main.c)
+STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))
 
 $(BUILD)/static/rulesc/%.o: rulesc/%.c
@@ -193,7 +200,7 @@ $(BUILD)/static/engine/%.o: engine/%.c $(BPF_SKELS)
 $(BUILD)/static/librulesc.a: $(STATIC_RULESC_OBJS)
 	$(call msg,AR,$@)
 	@rm -f $@
-	$(Q)$(AR) rcs $@ $^
+	$(Q)$(AR) qcs $@ $^
 
 $(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(BUILD)/static/librulesc.a
 	$(call msg,LD,$@)
@@ -277,8 +284,9 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	bench clean \
 	format format-check
 
-FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] engine/*.[ch] \
-	      rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] tests/bench/*.c))
+FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] include/ward/*.h \
+	      engine/*/*.[ch] rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] \
+	      tests/bench/*.c))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -337,6 +345,7 @@ clean:
 	rm -rf $(BUILD)
 
 # The compiler's header dependencies (DEPFLAGS) of every object and binary built so far.
--include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/lsm/*.d $(BUILD)/obj/*/*.d $(BUILD)/static/*.d \
-	$(BUILD)/static/*/*.d $(BUILD)/asan/*.d $(BUILD)/asan/*/*.d $(BUILD)/fuzz/*.d \
-	$(BUILD)/fuzz/obj/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/*/*.d)
+-include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/lsm/*.d $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d \
+	$(BUILD)/static/*.d $(BUILD)/static/*/*.d $(BUILD)/static/*/*/*.d $(BUILD)/asan/*.d \
+	$(BUILD)/asan/*/*.d $(BUILD)/asan/*/*/*.d $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*/*.d \
+	$(BUILD)/fuzz/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/*/*.d)

@@ -3,7 +3,7 @@
 #ifndef WARD_COMMON_BPF_H
 #define WARD_COMMON_BPF_H
 
-#include "common.h"
+#include "ward/common.h"
 
 /* uapi and kernel values vmlinux.h does not carry */
 #define AF_UNIX	  1

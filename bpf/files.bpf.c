@@ -14,7 +14,7 @@
 
 #include "common.bpf.h"
 #include "path.bpf.h"
-#include "files.h"
+#include "ward/files.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -18,7 +18,7 @@
  *     such an exec or from a seccomp filter they install on.
  *
  * Records, from one raw_tp/sys_exit hook for the syscalls of both ABIs that
- * user space describes in ward_sysops[] (bpf/sysops.h, by name through
+ * user space describes in ward_sysops[] (include/ward/sysops.h, by name through
  * libseccomp, the table enforcement reads too): files by
  * access kind (a successful open from the file it returned, path operations
  * from their arguments, still in pt_regs at exit on x86, resolved against
@@ -34,12 +34,12 @@
 #include <bpf/bpf_core_read.h>
 
 #define WARD_BPF
-#include "bundle_maps.h"
+#include "ward/bundle_maps.h"
 #include "common.bpf.h"
 #include "path.bpf.h"
-#include "learn.h"
+#include "ward/learn.h"
 #include "sysops.bpf.h"
-#include "syscall.h"
+#include "ward/syscall.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

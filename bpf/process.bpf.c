@@ -6,7 +6,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "common.bpf.h"
-#include "process.h"
+#include "ward/process.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -6,7 +6,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "common.bpf.h"
-#include "syscall.h"
+#include "ward/syscall.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

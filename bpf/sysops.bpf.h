@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Reading the table of bpf/sysops.h from a sys_exit program. */
+/* Reading the table of include/ward/sysops.h from a sys_exit program. */
 #ifndef WARD_SYSOPS_BPF_H
 #define WARD_SYSOPS_BPF_H
 
-#include "sysops.h"
+#include "ward/sysops.h"
 
 /* Argument i of the syscall, from the registers saved at its entry (the
  * 32-bit ABI passes them in bx, cx, dx, si, di, bp). */

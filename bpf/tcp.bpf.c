@@ -12,7 +12,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "common.bpf.h"
-#include "tcp.h"
+#include "ward/tcp.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -14,7 +14,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the engine before load: kill the process that completed a blocked
  * open or change, from sys_exit. */
 const volatile bool tp_file_kill = false;
-/* What each syscall does (bpf/sysops.h), filled by the engine before load. */
+/* What each syscall does (include/ward/sysops.h), filled by the engine before load. */
 const volatile struct ward_sysop ward_sysops[2 * WARD_SYSOP_NR] = {};
 
 SEC("lsm/file_open")
@@ -307,7 +307,7 @@ static __always_inline void open_after(struct task_struct *t, long ret, bool tru
 }
 
 /*
- * One object of a change (bpf/sysops.h): path i of op, the name in its
+ * One object of a change (include/ward/sysops.h): path i of op, the name in its
  * argument against its dirfd argument (or the cwd), or for an fd operation
  * the file of the fd.
  */
@@ -344,7 +344,7 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
 
 /*
  * Without BPF-LSM, on the way out of every syscall of either ABI, what the
- * syscall-operation table (bpf/sysops.h, the one learning reads) says it did:
+ * syscall-operation table (include/ward/sysops.h, the one learning reads) says it did:
  * opens decided on the file returned (open_after()), changes by name (unlink,
  * rmdir, rename, mkdir, mknod, link, symlink, chmod, chown, truncate and their
  * *at and f* forms) decided on the names passed, made absolute against the

@@ -4,14 +4,14 @@
  * WARD_ENF_SLOTS slots; a generation is one set of inner maps, built aside by
  * the engine and made live by one update of ward_active (docs/enforcement.md).
  * Inner array templates carry BPF_F_INNER_MAP so each generation is sized to
- * its bundle. Layouts: rulesc/bundle_maps.h and lsm/enforce_abi.h.
+ * its bundle. Layouts: include/ward/bundle_maps.h and include/ward/enforce_abi.h.
  */
 #ifndef WARD_LSM_MAPS_BPF_H
 #define WARD_LSM_MAPS_BPF_H
 
 #define WARD_BPF
-#include "bundle_maps.h"
-#include "enforce_abi.h"
+#include "ward/bundle_maps.h"
+#include "ward/enforce_abi.h"
 
 /* Inner map templates: the engine creates maps of the same type, key,
  * value and flags for every generation. Sizes rather than BTF types: clang

@@ -18,7 +18,7 @@ char LICENSE[] SEC("license") = "GPL";
  * sys_exit for unix sockets by path. */
 const volatile bool cg_sock_raw = false;
 const volatile bool tp_sock_kill = false;
-/* What each syscall does (bpf/sysops.h), filled by the engine before load. */
+/* What each syscall does (include/ward/sysops.h), filled by the engine before load. */
 const volatile struct ward_sysop ward_sysops[2 * WARD_SYSOP_NR] = {};
 
 static __always_inline bool sock_proto(struct socket *sock, struct ward_req *r)
@@ -373,7 +373,7 @@ int ward_tp_socket(struct trace_event_raw_sys_enter *ctx)
 /*
  * Unix sockets by path in a successful connect, bind, sendto or sendmsg
  * (x86_64 callers; which syscall is which and where its address is: the
- * syscall-operation table learning reads, bpf/sysops.h), decided after the
+ * syscall-operation table learning reads, include/ward/sysops.h), decided after the
  * syscall on the name the caller passed (relative against the cwd), not
  * resolved; a blocked one's caller is killed. Abstract names and other
  * families are not decided.

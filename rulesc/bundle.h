@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle_maps.h"
+#include "ward/bundle_maps.h"
 #include "match.h"
 
 #define WB_MAGIC	  "WARDBNDL"

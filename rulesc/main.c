@@ -67,7 +67,6 @@ static int print_json(json_t *o)
 	return r;
 }
 
-
 /* Load, analyze and compile; diagnostics in d. *ret_bundle is NULL when
  * there are errors. Returns 0 or -errno (system errors only). */
 static int build(char **paths, int n, struct rc_diags *d, struct rc_set **ret_set,

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle_maps.h"
+#include "ward/bundle_maps.h"
 
 static inline uint64_t ward_fnv_step(uint64_t h, unsigned char c)
 {

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle_maps.h"
+#include "ward/bundle_maps.h"
 #include "diag.h"
 #include "match.h"
 #include "vocab.h"

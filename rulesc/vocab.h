@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle_maps.h"
+#include "ward/bundle_maps.h"
 
 extern const char *const rc_action_names[WARD_ACT_MAX];
 extern const char *const rc_mode_names[WARD_MODE_MAX];

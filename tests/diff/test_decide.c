@@ -28,9 +28,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "enforce.h"
+#include "enforce/enforce.h"
 #include "model.h"
-#include "probe.h"
+#include "enforce/probe.h"
 #include "rulesc.h"
 
 #include "decide.h"

@@ -20,8 +20,8 @@
 
 #include <jansson.h>
 
-#include "alert.h"
-#include "default_pack.h"
+#include "enforce/alert.h"
+#include "enforce/default_pack.h"
 #include "model.h"
 #include "rulesc.h"
 

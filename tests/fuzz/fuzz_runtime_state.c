@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runtime.h"
+#include "attribution/runtime.h"
 
 #define SELECTORS 8
 

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "seccomp_json.h"
+#include "seccomp/seccomp_json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,15 +4,15 @@
 # another container's, not the host's), for an event tracker and an interval
 # tracker; a filter naming a container that does not exist yet matches it once
 # it is started, and attributes it by name. The verdicts live in the kernel:
-# each tracker's ward_cgfilter map (bpf/common.h) holds them per cgroup id.
+# each tracker's ward_cgfilter map (include/ward/common.h) holds them per cgroup id.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 command -v bpftool >/dev/null || fail "bpftool missing (make deps)"
 
 # The verdict values, from the header the BPF programs are built with.
-printf '#include <stdio.h>\n#include "common.h"\nint main(void) {
+printf '#include <stdio.h>\n#include "ward/common.h"\nint main(void) {
 	printf("%%d %%d\\n", WARD_CG_WANTED, WARD_CG_UNWANTED); return 0; }\n' |
-	${CC:-cc} -I"$WARDIT_ROOT/bpf" -x c - -o "$TDIR/verdicts" || fail "cannot build verdicts"
+	${CC:-cc} -I"$WARDIT_ROOT/include" -x c - -o "$TDIR/verdicts" || fail "cannot build verdicts"
 read -r wanted unwanted < <("$TDIR/verdicts")
 
 # cgfilter_ok WARD CGROUP-ID=VERDICT...: every ward_cgfilter map that ward WARD

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "alert.h"
+#include "enforce/alert.h"
 #include "model.h"
 #include "rulesc.h"
 

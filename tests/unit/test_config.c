@@ -9,9 +9,9 @@
 
 #include <cmocka.h>
 
-#include "config.h"
-#include "output.h"
-#include "tracker.h"
+#include "core/config.h"
+#include "core/output.h"
+#include "trace/tracker.h"
 
 static int parse(const char *text, struct ward_config *c, struct rc_diags *d)
 {

@@ -22,8 +22,8 @@
 
 #include <cmocka.h>
 
-#include "container.h"
-#include "runtime.h"
+#include "attribution/container.h"
+#include "attribution/runtime.h"
 
 /* Ids in tests/data/containers/node. */
 #define DOCKER_ID	"d0c4ad548c5b83fa61d8e3bd86ad42a7ffea9b7c86e3f9d8095c1577d3e1270b"

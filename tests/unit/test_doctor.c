@@ -18,7 +18,7 @@
 #include <jansson.h>
 #include <linux/magic.h>
 
-#include "probe.h"
+#include "enforce/probe.h"
 
 /* Everything works, as on a kernel with BPF-LSM. */
 static void all_ok(struct probe_results *r)

@@ -22,10 +22,10 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "bundle_maps.h"
-#include "learn_model.h"
-#include "sysops_table.h"
-#include "seccomp_json.h"
+#include "ward/bundle_maps.h"
+#include "learn/learn_model.h"
+#include "seccomp/sysops_table.h"
+#include "seccomp/seccomp_json.h"
 
 static void resolve_ok(const char *base, const char *name, const char *want)
 {
@@ -129,7 +129,7 @@ static void test_records(void **state)
 	e.access = WARD_ACC_UNLINK;
 	set_path(&e.path[0], "/tmp/d", "b");
 	assert_int_equal(learn_apply_event(p, &e), 0);
-	/* a rename: both names, each with its access (bpf/sysops.h) */
+	/* a rename: both names, each with its access (include/ward/sysops.h) */
 	e.access = WARD_ACC_RENAME;
 	e.access2 = WARD_ACC_RENAME | WARD_ACC_CREATE;
 	e.n_paths = 2;
@@ -425,7 +425,7 @@ static const struct ward_sysop *op_of(const struct ward_sysop *ops, uint32_t arc
 	return &ops[nr];
 }
 
-/* The syscall-operation table learning and enforcement both read (bpf/sysops.h),
+/* The syscall-operation table learning and enforcement both read (include/ward/sysops.h),
  * by name through libseccomp. */
 static void test_ops(void **state)
 {

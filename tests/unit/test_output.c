@@ -12,8 +12,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "sink.h"
-#include "render.h"
+#include "core/sink.h"
+#include "core/render.h"
 
 /* Rows rendered in one format into memory, through the stream sink. */
 struct capture {

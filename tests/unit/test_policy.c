@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "alert.h"
-#include "policy.h"
+#include "enforce/alert.h"
+#include "enforce/policy.h"
 #include "rulesc.h"
 
 static const char yaml_ok[] = "apiVersion: ward.dev/v1\n"

@@ -24,10 +24,10 @@
 #include <jansson.h>
 #include <linux/capability.h>
 
-#include "bundle_maps.h"
-#include "profile.h"
-#include "profile_check.h"
-#include "seccomp_json.h"
+#include "ward/bundle_maps.h"
+#include "profile/profile.h"
+#include "profile/profile_check.h"
+#include "seccomp/seccomp_json.h"
 
 static const char *const runc_and_exit[] = {
 	"close",       "epoll_ctl", "execve",	 "fstatfs",	   "getdents64",

@@ -24,8 +24,8 @@
 #include <jansson.h>
 #include <seccomp.h>
 
-#include "cmd.h"
-#include "seccomp_json.h"
+#include "core/cmd.h"
+#include "seccomp/seccomp_json.h"
 
 static char data_dir[PATH_MAX]; /* tests/data/seccomp */
 

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 #include <zstd.h>
 
-#include "skel_elf.h"
+#include "core/skel_elf.h"
 
 static unsigned char plain[4096], zst[8192];
 

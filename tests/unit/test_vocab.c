@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The vocabularies (rulesc/vocab.h, the names of lsm/enforce_abi.h's enums in
- * engine/enforce.c): every value has a word, the words are distinct and find
+ * The vocabularies (rulesc/vocab.h, the names of include/ward/enforce_abi.h's enums in
+ * engine/enforce/enforce.c): every value has a word, the words are distinct and find
  * their value again, the engine's resource and level names are the same
  * words, and docs/alert.schema.json lists exactly the words alerts use.
  */
@@ -18,8 +18,8 @@
 #include <cmocka.h>
 #include <jansson.h>
 
-#include "enforce.h"
-#include "probe.h"
+#include "enforce/enforce.h"
+#include "enforce/probe.h"
 #include "vocab.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+/* /etc/ward/ward.yaml: the server's options as a file (config.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "output.h"
+#include "trace/tracker.h"
+#include "ytree.h"
+
+#define INTERVAL_MAX_S 86400	  /* as --interval */
+#define CONFIG_MAX     (1u << 20) /* bytes */
+
+_Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
+	       "room for every tracker");
+
+enum kind { K_STR, K_BOOL, K_DURATION, K_EVENTS, K_FORMAT };
+
+static const struct key {
+	const char *name; /* camelCase of the option's long name */
+	enum kind kind;
+	unsigned int bit;
+	size_t off; /* of the field in struct ward_config */
+} keys[] = {
+	{ "policy", K_STR, CK_POLICY, offsetof(struct ward_config, policy) },
+	{ "trustedKey", K_STR, CK_TRUSTED_KEY, offsetof(struct ward_config, trusted_key) },
+	{ "audit", K_BOOL, CK_AUDIT, offsetof(struct ward_config, audit) },
+	{ "noPolicy", K_BOOL, CK_NO_POLICY, offsetof(struct ward_config, no_policy) },
+	{ "unpinOnExit", K_BOOL, CK_UNPIN_ON_EXIT, offsetof(struct ward_config, unpin_on_exit) },
+	{ "events", K_EVENTS, CK_EVENTS, offsetof(struct ward_config, events) },
+	{ "interval", K_DURATION, CK_INTERVAL, offsetof(struct ward_config, interval_s) },
+	{ "container", K_STR, CK_CONTAINER, offsetof(struct ward_config, container) },
+	{ "format", K_FORMAT, CK_FORMAT, offsetof(struct ward_config, format) },
+	{ "output", K_STR, CK_OUTPUT, offsetof(struct ward_config, output) },
+	{ "verbose", K_BOOL, CK_VERBOSE, offsetof(struct ward_config, verbose) },
+};
+
+#define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+struct parse {
+	const struct ysrc *src;
+	struct rc_diags *d;
+};
+
+__attribute__((format(printf, 5, 6))) static void bad(struct parse *p, const struct ynode *n,
+						      const char *code, const char *hint,
+						      const char *fmt, ...)
+{
+	struct rc_loc loc = ynode_loc(p->src, n);
+	va_list ap;
+
+	va_start(ap, fmt);
+	rc_vdiag(p->d, RC_ERROR, code, &loc, hint, fmt, ap);
+	va_end(ap);
+}
+
+static const char *scalar(struct parse *p, const struct ynode *v, const char *key)
+{
+	if (v->type == YN_SCALAR && v->len)
+		return v->str;
+	bad(p, v, "bad-type", NULL, "'%s' takes a %s, not %s", key,
+	    v->type == YN_SCALAR ? "non-empty value" : "single value",
+	    v->type == YN_SCALAR ? "an empty one" : ynode_type_name(v));
+	return NULL;
+}
+
+static int add_event(struct parse *p, struct ward_config *c, const struct ynode *v)
+{
+	if (!scalar(p, v, "events"))
+		return -EINVAL;
+	if (tracker_list_add(c->events, &c->n_events, v->str) < 0) {
+		bad(p, v, "unknown-tracker", "process, files, tcp, syscall or all",
+		    "no tracker '%s'", v->str);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int set_value(struct parse *p, struct ward_config *c, const struct key *k,
+		     const struct ynode *v)
+{
+	void *field = (char *)c + k->off;
+	const char *s;
+	int64_t secs;
+	int err = 0;
+
+	if (k->kind == K_EVENTS) {
+		if (v->type != YN_SEQ || !v->n) {
+			bad(p, v, "bad-type", "events: [process, files, tcp]",
+			    "'events' takes a list of trackers");
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < v->n && !err; i++)
+			err = add_event(p, c, v->kids[i]);
+		return err;
+	}
+	s = scalar(p, v, k->name);
+	if (!s)
+		return -EINVAL;
+	switch (k->kind) {
+	case K_STR:
+		*(char **)field = strdup(s);
+		return *(char **)field ? 0 : -ENOMEM;
+	case K_BOOL:
+		if (!v->plain || (strcmp(s, "true") && strcmp(s, "false"))) {
+			bad(p, v, "bad-value", "true or false", "'%s' is not a boolean", s);
+			return -EINVAL;
+		}
+		*(bool *)field = !strcmp(s, "true");
+		return 0;
+	case K_DURATION:
+		if (rc_parse_duration(s, &secs) < 0 || secs < 1 || secs > INTERVAL_MAX_S) {
+			bad(p, v, "bad-value", "seconds, or 90s, 15m, 2h; at most a day",
+			    "'%s' is not an interval", s);
+			return -EINVAL;
+		}
+		*(int64_t *)field = secs;
+		return 0;
+	case K_FORMAT:
+		for (int f = 0; out_format_names[f]; f++) {
+			if (!strcmp(s, out_format_names[f])) {
+				*(int *)field = f;
+				return 0;
+			}
+		}
+		bad(p, v, "bad-value", "table, json or csv", "'%s' is not an output format", s);
+		return -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int parse_doc(struct parse *p, const struct ynode *doc, struct ward_config *c)
+{
+	const char *names[N_KEYS];
+	int err = 0;
+
+	for (size_t i = 0; i < N_KEYS; i++)
+		names[i] = keys[i].name;
+	if (doc->type == YN_SCALAR && !doc->len)
+		return 0; /* an empty file: nothing set */
+	if (doc->type != YN_MAP) {
+		bad(p, doc, "bad-type", "one key per option: 'format: json'",
+		    "the configuration is a mapping of options");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i + 1 < doc->n; i += 2) {
+		const struct ynode *key = doc->kids[i], *val = doc->kids[i + 1];
+		const struct key *k = NULL;
+		char hint[96] = "";
+		const char *near;
+		int r;
+
+		for (size_t j = 0; j < N_KEYS && !k; j++)
+			if (!strcmp(keys[j].name, key->str))
+				k = &keys[j];
+		if (!k) {
+			near = rc_suggest(key->str, names, N_KEYS);
+			if (near)
+				(void)snprintf(hint, sizeof(hint), "did you mean '%s'?", near);
+			bad(p, key, "unknown-key", hint[0] ? hint : "keys: docs/config.md",
+			    "unknown key '%s'", key->str);
+			err = -EINVAL;
+			continue;
+		}
+		r = set_value(p, c, k, val);
+		if (r == -ENOMEM)
+			return r;
+		if (r)
+			err = r;
+		else
+			c->set |= k->bit;
+	}
+	return err;
+}
+
+/* The parsed file (or -EINVAL, -ENOMEM from the parser) into *ret. */
+static int config_from(struct ysrc *src, int err, struct ward_config *ret, struct rc_diags *d)
+{
+	struct parse p = { .src = src, .d = d };
+
+	if (err == -ENOMEM)
+		return err;
+	if (err)
+		return -EINVAL;
+	if (src->n_docs > 1) {
+		bad(&p, src->docs[1], "several-documents", "one document, no '---' after it",
+		    "the configuration is one YAML document");
+		err = -EINVAL;
+	} else if (src->n_docs) {
+		err = parse_doc(&p, src->docs[0], ret);
+	}
+	ysrc_free(src);
+	if (err)
+		config_free(ret);
+	return err;
+}
+
+/* Only blank lines and comments: the shipped file with every key commented
+ * out, which sets nothing (the YAML parser wants a document). */
+static bool blank(const char *buf, size_t len)
+{
+	bool comment = false, start = true;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			comment = false;
+			start = true;
+		} else if (comment || ch == ' ' || ch == '\t' || ch == '\r') {
+			continue;
+		} else if (start && ch == '#') {
+			comment = true;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+int config_parse(const char *name, const char *buf, size_t len, struct ward_config *ret,
+		 struct rc_diags *d)
+{
+	struct ysrc *src = NULL;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	if (blank(buf, len))
+		return 0;
+	err = ysrc_parse(name, buf, len, d, &src);
+	return config_from(src, err, ret, d);
+}
+
+int config_load(const char *path, struct ward_config *ret, struct rc_diags *d)
+{
+	struct rc_loc loc = { .file = path };
+	uint8_t *buf;
+	size_t len;
+	int err;
+
+	memset(ret, 0, sizeof(*ret));
+	err = rc_read_file(path, CONFIG_MAX, &buf, &len);
+	if (err == -ENOENT || err == -ENOMEM)
+		return err;
+	if (err) {
+		rc_diag(d, RC_ERROR, "io", &loc, "check the path", "cannot read: %s",
+			err == -EFBIG ? "larger than 1 MiB" : strerror(-err));
+		return -EINVAL;
+	}
+	err = config_parse(path, (const char *)buf, len, ret, d);
+	free(buf);
+	return err;
+}
+
+void config_free(struct ward_config *c)
+{
+	free(c->policy);
+	free(c->trusted_key);
+	free(c->container);
+	free(c->output);
+	memset(c, 0, sizeof(*c));
+}

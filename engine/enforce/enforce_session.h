@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What `ward server --policy` keeps: the enforcer, the policy of the live
+ * generation (and the one before, for alerts still in flight), and the
+ * targets resolved from the container cache. The CLI reports what the calls
+ * return; nothing here prints.
+ */
+#ifndef WARD_ENFORCE_SESSION_H
+#define WARD_ENFORCE_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attribution/container.h"
+#include "enforce.h"
+#include "policy.h"
+
+struct es_opts {
+	const char *policy;	 /* DIR|FILE of YAML, or a bundle; NULL: the embedded default */
+	bool audit_only;	 /* every rule audits, whatever the policy says */
+	const char *trusted_key; /* PEM public key: only bundles it signed */
+	const char *pin_dir;	 /* default ENFORCE_PIN_DIR */
+	const char *state_dir;	 /* default ENFORCE_STATE_DIR */
+};
+
+struct es_report {
+	uint32_t generation;
+	uint32_t adopted; /* generation found pinned at start, 0 if none */
+	size_t targets;
+	size_t skipped;	   /* containers selected by too many policies */
+	int host_policies; /* policies with host: true (not enforced), -E2BIG: many */
+};
+
+struct enforce_session;
+
+/* Probe, open the enforcer, resolve targets and make p (policy_load() of
+ * o->policy, taken over: freed on failure too) the first live generation.
+ * 0 or -errno with why; on success a non-empty why is a warning (a cgroup
+ * attachment failed). */
+int es_start(const struct es_opts *o, struct policy *p, struct container_cache *cc,
+	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size);
+/* Re-resolve the targets (containers started or stopped). 1 when the set of
+ * targeted cgroups changed, 0 when not, -errno. */
+int es_tick(struct enforce_session *es, struct es_report *rep);
+/* Load the policy path again; on any error the live generation stays.
+ * Success with a non-empty why: a warning, as for es_start(). */
+int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size_t why_size);
+/* An exec held in a new cgroup (struct ward_hold, the container-start window
+ * of include/ward/enforce_abi.h): classify the cgroup now (a rescan, as a tick),
+ * decide the exec as the kernel would for a targeted cgroup (rulesc's
+ * reference, which the differential test proves equal), kill the task when
+ * blocked, resume it otherwise. 1 with *ret_alert filled when the decision
+ * is to be reported, 0 when not, -errno (the task is resumed). */
+int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_alert *ret_alert);
+/* Close; with unpin, remove the pins so enforcement ends with the process. */
+void es_free(struct enforce_session *es, bool unpin);
+
+struct enforcer *es_enforcer(const struct enforce_session *es);
+/* The bundle of a generation this session made live, NULL if unknown. */
+const struct ward_bundle *es_bundle(const struct enforce_session *es, uint32_t generation);
+
+#endif

@@ -1,0 +1,1583 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `ward learn`: record what containers do into a profile (docs/profiles.md).
+ * parse args -> libbpf_set_print -> load and attach learn.bpf.c first, then
+ * the process, tcp and syscall trackers' objects, all sharing its
+ * ward_cgfilter -> classify running containers (one that was running before
+ * learning began makes the profile partial, or with --from-start ends
+ * learning) -> poll the ring buffers, drain the syscall counts every second,
+ * show progress -> at the end (--duration, SIGINT, SIGTERM) finish the
+ * profile, write it and say what it lacks and how to learn more runs.
+ *
+ * Classification: a cgroup's first record resolves it through the container
+ * cache; a cgroup that looks like the host only because its runtime has not
+ * written its state yet (tentative) keeps its records here until it resolves,
+ * so a container's first exec is not lost. The verdict goes to the kernel so
+ * other cgroups cost one map lookup per event from then on.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <seccomp.h>
+
+#include "cli.h"
+#include "core/cmd.h"
+#include "learn_model.h"
+#include "enforce/probe.h"
+#include "ward/process.h"
+#include "profile/profile.h"
+#include "profile/profile_check.h"
+#include "rulesc.h"
+#include "seccomp/seccomp_json.h"
+#include "seccomp/sysops_table.h"
+#include "ward/syscall.h"
+#include "ward/tcp.h"
+#include "trace/tracker.h"
+
+#include "learn.skel.h"
+#include "process.skel.h"
+#include "syscall.skel.h"
+#include "tcp.skel.h"
+
+#define NS_PER_S	     1000000000ULL
+#define TICK_NS		     NS_PER_S	     /* syscall drain, held records, progress */
+#define LOG_EVERY_S	     10		     /* progress as a log line when not on a terminal */
+#define WINDOW_S	     60		     /* "new in the last minute" */
+#define HELD_MAX	     65536	     /* records waiting for a young cgroup to resolve */
+#define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
+#define NAME_MAX_LEN	     54		     /* rulesc's 63, less ".observed" */
+#define DEFAULT_CONVERGE_S   60
+#define DEFAULT_THRESHOLD    3
+#define KALLSYMS	     "/proc/kallsyms"
+#define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+#define PRIVILEGED_PORTS_END 1024	      /* capabilities(7), CAP_NET_BIND_SERVICE */
+#define HOST_MNTNS	     "/proc/1/ns/mnt" /* the mount namespace runtimes start in */
+#define OWN_MNTNS	     "/proc/self/ns/mnt"
+#define PROC_PREFIX	     "/proc/"
+#define FD_PREFIX	     "/dev/fd/"
+
+enum verdict { V_NONE = 0, V_WANTED = WARD_CG_WANTED, V_UNWANTED = WARD_CG_UNWANTED, V_YOUNG };
+enum source { SRC_PROC, SRC_TCP, SRC_LEARN };
+
+static volatile sig_atomic_t stop_requested;
+static bool verbose;
+
+struct learn_opts {
+	struct learn_sel sel;
+	int64_t duration_s; /* 0: until SIGINT/SIGTERM */
+	int64_t converge_s;
+	long threshold;
+	const char *output;
+	const char *name;
+	const char *mode;
+	const char *posture;
+	bool from_start; /* refuse a container that was running before learning began */
+};
+
+/* A sorted uint64 -> pointer map (cgroup verdicts, process executables). */
+struct u64map {
+	struct u64ent {
+		uint64_t key;
+		void *val;
+	} * v;
+	size_t n, cap;
+};
+
+struct held {
+	uint64_t since_ns;
+	enum source src;
+	size_t size;
+	void *data;
+};
+
+struct held_sys {
+	struct ward_sysc_key key;
+	uint64_t count;
+	uint64_t since_ns;
+};
+
+struct lsession {
+	const struct learn_opts *o;
+	struct profile *p;
+	struct container_cache *cc;
+	struct learn_bpf *lskel;
+	struct process_bpf *pskel;
+	struct tcp_bpf *tskel;
+	struct syscall_bpf *sskel;
+	struct ring_buffer *rb;
+	int cgfilter_fd;
+	struct u64map verdicts; /* cgroup id -> (uintptr_t)enum verdict */
+	struct u64map exes;	/* pid -> malloc'd executable path */
+	struct u64map execd_by; /* pid -> malloc'd parent of its last exec ("": outside) */
+	struct ward_learn_event *interps; /* LEARN_EV_EXEC records, applied after each poll */
+	size_t n_interps, cap_interps;
+	uint32_t *exited; /* pids whose exit record came: forgotten after each poll */
+	size_t n_exited, cap_exited;
+	struct held *held;
+	size_t n_held, cap_held;
+	struct held_sys *hsys;
+	size_t n_hsys, cap_hsys;
+	struct ward_sysc_key *keys;
+	uint64_t *vals;
+	int ncpu;
+	char **runtimes;
+	size_t n_runtimes;
+	size_t n_learned;
+	uint64_t events;
+	/* records that added nothing, per reason (said at the end) */
+	uint64_t skip_path, skip_port0, skip_sysnr, malformed, unresolved, held_full;
+	uint64_t start_mono, end_mono, last_new_mono;
+	int64_t start_real;
+	unsigned long long start_ticks; /* boot-clock ticks when learning began */
+	size_t items;
+	uint32_t window[WINDOW_S];
+	uint64_t window_sec;
+	bool cap_tracepoint;
+	uint64_t logged_s;	    /* when the last progress line was logged */
+	bool tty, converged_logged; /* converged_logged: the state the last line said */
+	int err;
+};
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+static struct u64ent *map_find(const struct u64map *m, uint64_t key, size_t *ret_pos)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].key == key)
+			return &m->v[mid];
+		if (m->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (ret_pos)
+		*ret_pos = lo;
+	return NULL;
+}
+
+static void *map_get(const struct u64map *m, uint64_t key)
+{
+	struct u64ent *e = map_find(m, key, NULL);
+
+	return e ? e->val : NULL;
+}
+
+/* Set key to val; the old value is returned through ret_old (NULL if none). */
+static int map_put(struct u64map *m, uint64_t key, void *val, void **ret_old)
+{
+	size_t pos = 0;
+	struct u64ent *e = map_find(m, key, &pos);
+
+	*ret_old = NULL;
+	if (e) {
+		*ret_old = e->val;
+		e->val = val;
+		return 0;
+	}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct u64ent *nv = realloc(m->v, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		m->v = nv;
+		m->cap = cap;
+	}
+	memmove(&m->v[pos + 1], &m->v[pos], (m->n - pos) * sizeof(*m->v));
+	m->v[pos] = (struct u64ent){ key, val };
+	m->n++;
+	return 0;
+}
+
+static void *map_del(struct u64map *m, uint64_t key)
+{
+	struct u64ent *e = map_find(m, key, NULL);
+	void *val;
+
+	if (!e)
+		return NULL;
+	val = e->val;
+	memmove(e, e + 1, (size_t)(m->v + m->n - (e + 1)) * sizeof(*e));
+	m->n--;
+	return val;
+}
+
+/* A name rulesc accepts: a-z, 0-9 and '-', '.', '_' inside. */
+static void sanitize_name(const char *in, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < size && o < NAME_MAX_LEN; in++) {
+		char c = (char)tolower((unsigned char)*in);
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[o++] = c;
+		else if (o && out[o - 1] != '-' && (c == '-' || c == '.' || c == '_' || c == '*'))
+			out[o++] = c == '*' ? '-' : c;
+	}
+	while (o && !isalnum((unsigned char)out[o - 1]))
+		o--;
+	out[o] = '\0';
+}
+
+/* ---- the kernel's view ------------------------------------------------------------- */
+
+/* The highest syscall number per ABI this kernel implements, from the
+ * __x64_sys_* and __ia32_[compat_]sys_* entry points it lists. */
+static void kernel_syscall_max(uint32_t ret[PROF_ABI__MAX])
+{
+	static const struct {
+		const char *prefix;
+		uint32_t abi, arch;
+	} kinds[] = {
+		{ "__x64_sys_", PROF_ABI_X86_64, SCMP_ARCH_X86_64 },
+		{ "__ia32_sys_", PROF_ABI_I386, SCMP_ARCH_X86 },
+		{ "__ia32_compat_sys_", PROF_ABI_I386, SCMP_ARCH_X86 },
+	};
+	FILE *f = fopen(KALLSYMS, "re");
+	char line[512];
+
+	ret[PROF_ABI_X86_64] = ret[PROF_ABI_I386] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strrchr(line, ' '), *nl;
+
+		if (!name || strchr(line, '['))
+			continue; /* modules do not add syscalls */
+		name++;
+		nl = strchr(name, '\n');
+		if (nl)
+			*nl = '\0';
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			size_t pl = strlen(kinds[k].prefix);
+			int nr;
+
+			if (strncmp(name, kinds[k].prefix, pl))
+				continue;
+			nr = seccomp_syscall_resolve_name_arch(kinds[k].arch, name + pl);
+			if (nr >= 0 && (uint32_t)nr > ret[kinds[k].abi])
+				ret[kinds[k].abi] = (uint32_t)nr;
+		}
+	}
+	fclose(f);
+}
+
+static uint16_t unprivileged_port_start(void)
+{
+	FILE *f = fopen(UNPRIV_PORT_SYSCTL, "re");
+	unsigned int v = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1 || v > UINT16_MAX)
+			v = 0;
+		fclose(f);
+	}
+	/* Without the sysctl (kernels before 4.11) the ports below 1024 are. */
+	return f && v ? (uint16_t)v : PRIVILEGED_PORTS_END;
+}
+
+/* When a process started, in boot-clock ticks (/proc/PID/stat field 22). */
+static int proc_start_ticks(uint32_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	/* after "pid (comm)": state is field 3, starttime field 22 */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", ret) != 1)
+		return -EIO;
+	return 0;
+}
+
+/* readlink /proc/PID/WHAT: the kernel writes it relative to the process's
+ * own root when ours cannot reach it, i.e. as the container sees it. */
+static int proc_link(uint32_t pid, const char *what, char *buf, size_t size)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, what);
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* The process runs a program its container's root holds, so it executed one
+ * in the container (a runtime's init waiting to start the entrypoint runs
+ * the runtime's own binary, from outside that root). */
+static bool runs_own_program(uint32_t pid)
+{
+	char exe[PATH_MAX], in_root[PATH_MAX + 32], link[32];
+	struct stat a, b;
+
+	if (proc_link(pid, "exe", exe, sizeof(exe)) || exe[0] != '/')
+		return false;
+	snprintf(link, sizeof(link), "/proc/%u/exe", pid);
+	snprintf(in_root, sizeof(in_root), "/proc/%u/root%s", pid, exe);
+	return !stat(link, &a) && !stat(in_root, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* pid's cgroup v2 path is cg or below it. */
+static bool proc_in_cgroup(uint32_t pid, const char *cg, size_t cg_len)
+{
+	char path[32], line[PATH_MAX + 8];
+	bool in = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		in = !strncmp(line + 3, cg, cg_len) &&
+		     (!line[3 + cg_len] || line[3 + cg_len] == '/');
+		break;
+	}
+	fclose(f);
+	return in;
+}
+
+/*
+ * The container was running before learning began: one of its processes
+ * started before then and runs a program of the container's own, so what
+ * it executed, opened and called first is not in the profile. A container
+ * created but not started (its runtime's init waits to execute the
+ * entrypoint) was not. A container whose cgroup is unknown counts as
+ * running: the warning errs on the side of saying so.
+ */
+static bool ran_before_learning(const struct lsession *s, const struct container_info *ci)
+{
+	size_t cg_len = ci->cgroup_path ? strlen(ci->cgroup_path) : 0;
+	struct dirent *de;
+	bool ran = false;
+	DIR *d;
+
+	if (cg_len < 2)
+		return true;
+	d = opendir("/proc");
+	if (!d)
+		return true;
+	while (!ran && (de = readdir(d))) {
+		unsigned long long started;
+		unsigned long pid;
+		char *end;
+
+		errno = 0;
+		pid = strtoul(de->d_name, &end, 10);
+		if (errno || *end || !pid || pid > UINT32_MAX ||
+		    !proc_in_cgroup((uint32_t)pid, ci->cgroup_path, cg_len))
+			continue;
+		ran = !proc_start_ticks((uint32_t)pid, &started) && started < s->start_ticks &&
+		      runs_own_program((uint32_t)pid);
+	}
+	closedir(d);
+	return ran;
+}
+
+/* ---- classification ------------------------------------------------------------------ */
+
+static int on_record(struct lsession *s, enum source src, const void *data, size_t size,
+		     bool replay);
+static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint64_t count,
+		       bool replay);
+
+static int note_runtime(struct lsession *s, const char *rt)
+{
+	char **v;
+
+	for (size_t i = 0; i < s->n_runtimes; i++)
+		if (strcmp(s->runtimes[i], rt) == 0)
+			return 0;
+	v = realloc(s->runtimes, (s->n_runtimes + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->runtimes = v;
+	v[s->n_runtimes] = strdup(rt);
+	return v[s->n_runtimes++] ? 0 : -ENOMEM;
+}
+
+/* Records held for a cgroup that now has a verdict, in arrival order. */
+static int release_held(struct lsession *s, uint64_t cgid)
+{
+	size_t w = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < s->n_held; i++) {
+		struct held *h = &s->held[i];
+
+		if (err || ((const struct ward_rec_hdr *)h->data)->cgroup_id != cgid) {
+			s->held[w++] = *h;
+			continue;
+		}
+		err = on_record(s, h->src, h->data, h->size, true);
+		free(h->data);
+	}
+	s->n_held = w;
+	w = 0;
+	for (size_t i = 0; i < s->n_hsys; i++) {
+		if (err || s->hsys[i].key.cgroup_id != cgid) {
+			s->hsys[w++] = s->hsys[i];
+			continue;
+		}
+		err = on_syscalls(s, &s->hsys[i].key, s->hsys[i].count, true);
+	}
+	s->n_hsys = w;
+	return err;
+}
+
+static int set_verdict(struct lsession *s, uint64_t cgid, enum verdict v)
+{
+	uint8_t kv = (uint8_t)v;
+	void *old;
+	int err = map_put(&s->verdicts, cgid, (void *)(uintptr_t)v, &old);
+
+	if (err)
+		return err;
+	/* A full kernel map costs only filtering in user space. */
+	(void)bpf_map_update_elem(s->cgfilter_fd, &cgid, &kv, BPF_ANY);
+	return 0;
+}
+
+static int want_container(struct lsession *s, const struct container_info *ci)
+{
+	int err = set_verdict(s, ci->cgroup_id, V_WANTED);
+
+	if (!err)
+		err = profile_add_container(s->p, ci->name);
+	if (!err && ci->runtime[0])
+		err = note_runtime(s, ci->runtime);
+	if (err)
+		return err;
+	s->n_learned++;
+	if (s->tty)
+		fputs("\r\033[K", stderr);
+	cli_info("learning container %s (%.12s%s%s)", ci->name, ci->id,
+		 ci->image[0] ? ", image " : "", ci->image);
+	return 0;
+}
+
+/* The verdict for a cgroup seen in a record stamped at when_ns. */
+static int classify(struct lsession *s, uint64_t cgid, uint64_t when_ns, enum verdict *ret)
+{
+	uintptr_t v = (uintptr_t)map_get(&s->verdicts, cgid);
+	const struct container_info *ci;
+	int err;
+
+	if (v) {
+		*ret = (enum verdict)v;
+		return 0;
+	}
+	err = container_cache_lookup_at(s->cc, cgid, when_ns, &ci);
+	if (err)
+		return err;
+	if (ci->host && ci->tentative) {
+		*ret = V_YOUNG;
+		return 0;
+	}
+	if (!learn_sel_matches(&s->o->sel, ci)) {
+		*ret = V_UNWANTED;
+		return set_verdict(s, cgid, V_UNWANTED);
+	}
+	*ret = V_WANTED;
+	err = want_container(s, ci);
+	return err ? err : release_held(s, cgid);
+}
+
+static int hold(struct lsession *s, enum source src, const void *data, size_t size)
+{
+	struct held *h;
+
+	if (s->n_held >= HELD_MAX) {
+		s->held_full++;
+		return 0;
+	}
+	if (s->n_held == s->cap_held) {
+		size_t cap = s->cap_held ? s->cap_held * 2 : 256;
+		struct held *nv = realloc(s->held, cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		s->held = nv;
+		s->cap_held = cap;
+	}
+	h = &s->held[s->n_held];
+	h->data = malloc(size);
+	if (!h->data)
+		return -ENOMEM;
+	memcpy(h->data, data, size);
+	h->size = size;
+	h->src = src;
+	h->since_ns = now_ns(CLOCK_MONOTONIC);
+	s->n_held++;
+	return 0;
+}
+
+/* ---- records -------------------------------------------------------------------------- */
+
+/* A record's outcome: 0, an enum learn_skip (counted), -EPROTO (counted as
+ * undecodable) or an error that ends learning. */
+static int count_result(struct lsession *s, int r)
+{
+	if (r == -EPROTO)
+		s->malformed++;
+	else if (r == LEARN_SKIP_PORT0)
+		s->skip_port0++;
+	else if (r > 0)
+		s->skip_path++;
+	return r < 0 && r != -EPROTO ? r : 0;
+}
+
+/* m[key] = a copy of str (the old value freed). */
+static int map_put_str(struct u64map *m, uint64_t key, const char *str)
+{
+	char *copy = strdup(str), *old;
+
+	if (!copy || map_put(m, key, copy, (void **)&old)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	free(old);
+	return 0;
+}
+
+static void map_free_strs(struct u64map *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].val);
+	free(m->v);
+}
+
+static int on_exec(struct lsession *s, const struct ward_proc_event *e)
+{
+	char name[PROC_FILENAME_LEN + 1], cwd[PATH_MAX], path[PATH_MAX];
+	const char *parent = map_get(&s->exes, e->pid);
+	int err;
+
+	if (e->filename_truncated)
+		return 1;
+	memcpy(name, e->filename, PROC_FILENAME_LEN);
+	name[PROC_FILENAME_LEN] = '\0';
+	/* A magic link (/proc/self/exe, /dev/fd/N) names no file a policy can
+	 * hold: what it pointed to is the process's executable now (unknown
+	 * once the process is gone: skipped). */
+	if (!strncmp(name, PROC_PREFIX, strlen(PROC_PREFIX)) ||
+	    !strncmp(name, FD_PREFIX, strlen(FD_PREFIX))) {
+		if (proc_link(e->pid, "exe", cwd, sizeof(cwd)) || cwd[0] != '/' ||
+		    strlen(cwd) >= sizeof(name))
+			return 1;
+		strcpy(name, cwd);
+	}
+	if (name[0] != '/' && proc_link(e->pid, "cwd", cwd, sizeof(cwd)))
+		return 1; /* relative, and the process is gone */
+	if (learn_path_resolve(cwd, name[0] == '/' ? 0 : strlen(cwd), name, strlen(name), path,
+			       sizeof(path)))
+		return 1;
+	err = profile_add_exec(s->p, path, parent ? parent : "", 1);
+	if (err)
+		return err == -ENOMEM ? err : 1;
+	err = map_put_str(&s->execd_by, e->pid, parent ? parent : "");
+	return err ? err : map_put_str(&s->exes, e->pid, path);
+}
+
+/* The interpreter of a script a process executed runs as started by what
+ * started the script: the process's executable before that exec (the
+ * process tracker's record of the exec may have come first). The script
+ * itself the kernel opened to execute it. */
+static int on_interp(struct lsession *s, const struct ward_learn_event *e)
+{
+	char interp[LEARN_PATH_LEN * 2 + 2], script[LEARN_PATH_LEN * 2 + 2];
+	const char *parent = map_get(&s->exes, e->pid);
+	int err = learn_exec_paths(e, interp, script, sizeof(interp));
+
+	if (err)
+		return err;
+	if (parent && !strcmp(parent, script))
+		parent = map_get(&s->execd_by, e->pid);
+	err = profile_add_exec(s->p, interp, parent ? parent : "", 1);
+	if (!err)
+		err = profile_add_file(s->p, script, WARD_ACC_READ | WARD_ACC_EXEC);
+	return err == -ENOMEM ? err : err ? 1 : 0;
+}
+
+/* A child runs its parent's executable until it executes its own. */
+static int on_fork(struct lsession *s, const struct ward_proc_event *e)
+{
+	char exe[PATH_MAX];
+	const char *pexe = map_get(&s->exes, e->pid);
+	unsigned long long started;
+
+	/* A process from before learning began: ask the kernel (a process
+	 * started since then and unknown here came from outside: "" parent). */
+	if (!pexe && !proc_start_ticks(e->pid, &started) && started < s->start_ticks &&
+	    !proc_link(e->pid, "exe", exe, sizeof(exe)) && exe[0] == '/')
+		pexe = exe;
+	return pexe ? map_put_str(&s->exes, e->child_pid, pexe) : 0;
+}
+
+/* Append one element of size to the array *v of *n (capacity *cap). */
+static int push(void **v, size_t *n, size_t *cap, size_t size, const void *elem)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		void *nv = realloc(*v, ncap * size);
+
+		if (!nv)
+			return -ENOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	memcpy((char *)*v + (*n)++ * size, elem, size);
+	return 0;
+}
+
+/*
+ * An interpreter's parent comes from the process tracker's fork, exec and
+ * exit records, in another ring buffer whose wakeup may come earlier or
+ * later: its record waits until every ring buffer was read to its end (the
+ * fork came before it; the exec may come after, on_interp knows), and a
+ * process is forgotten only after that (its exit came after it).
+ */
+static int defer_interp(struct lsession *s, const struct ward_learn_event *e)
+{
+	return push((void **)&s->interps, &s->n_interps, &s->cap_interps, sizeof(*e), e);
+}
+
+static int defer_exit(struct lsession *s, uint32_t pid)
+{
+	return push((void **)&s->exited, &s->n_exited, &s->cap_exited, sizeof(pid), &pid);
+}
+
+static int flush_interps(struct lsession *s)
+{
+	size_t n_exited = s->n_exited;
+	int err = 0;
+
+	if (ring_buffer__consume(s->rb) < 0)
+		return -EIO;
+	for (size_t i = 0; i < s->n_interps && !err; i++)
+		err = count_result(s, on_interp(s, &s->interps[i]));
+	s->n_interps = 0;
+	for (size_t i = 0; i < n_exited; i++) {
+		free(map_del(&s->exes, s->exited[i]));
+		free(map_del(&s->execd_by, s->exited[i]));
+	}
+	memmove(s->exited, s->exited + n_exited, (s->n_exited - n_exited) * sizeof(*s->exited));
+	s->n_exited -= n_exited;
+	return err;
+}
+
+static int on_proc(struct lsession *s, const struct ward_proc_event *e)
+{
+	switch (e->type) {
+	case PROC_EXEC:
+		return on_exec(s, e);
+	case PROC_FORK:
+		return on_fork(s, e);
+	case PROC_EXIT:
+		return defer_exit(s, e->pid);
+	default:
+		return -EPROTO;
+	}
+}
+
+static int on_record(struct lsession *s, enum source src, const void *data, size_t size,
+		     bool replay)
+{
+	static const size_t sizes[] = { [SRC_PROC] = sizeof(struct ward_proc_event),
+					[SRC_TCP] = sizeof(struct ward_tcp_event),
+					[SRC_LEARN] = sizeof(struct ward_learn_event) };
+	const struct ward_rec_hdr *h = data;
+	enum verdict v;
+	int err;
+
+	if (size < sizes[src]) {
+		s->malformed++;
+		return 0;
+	}
+	err = classify(s, h->cgroup_id, h->ts_ns, &v);
+	if (err)
+		return err;
+	if (v == V_YOUNG)
+		return replay ? 0 : hold(s, src, data, sizes[src]);
+	if (v != V_WANTED)
+		return 0;
+	s->events++;
+	switch (src) {
+	case SRC_PROC:
+		return count_result(s, on_proc(s, data));
+	case SRC_TCP:
+		return count_result(s, learn_apply_tcp(s->p, data));
+	default:
+		if (((const struct ward_learn_event *)data)->type == LEARN_EV_EXEC)
+			return defer_interp(s, data);
+		return count_result(s, learn_apply_event(s->p, data));
+	}
+}
+
+static int rb_record(struct lsession *s, enum source src, void *data, size_t size)
+{
+	int err = on_record(s, src, data, size, false);
+
+	if (err && !s->err)
+		s->err = err;
+	return err;
+}
+
+static int rb_proc(void *ctx, void *data, size_t size)
+{
+	return rb_record(ctx, SRC_PROC, data, size);
+}
+
+static int rb_tcp(void *ctx, void *data, size_t size)
+{
+	return rb_record(ctx, SRC_TCP, data, size);
+}
+
+static int rb_learn(void *ctx, void *data, size_t size)
+{
+	return rb_record(ctx, SRC_LEARN, data, size);
+}
+
+/* ---- syscall counts --------------------------------------------------------------------- */
+
+static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint64_t count,
+		       bool replay)
+{
+	bool i386 = key->abi == SYSCALL_ABI_I386;
+	enum verdict v;
+	char *name;
+	int err = classify(s, key->cgroup_id, 0, &v);
+
+	if (err)
+		return err;
+	if (v == V_YOUNG && !replay) {
+		if (s->n_hsys == s->cap_hsys) {
+			size_t cap = s->cap_hsys ? s->cap_hsys * 2 : 256;
+			struct held_sys *nv = realloc(s->hsys, cap * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			s->hsys = nv;
+			s->cap_hsys = cap;
+		}
+		s->hsys[s->n_hsys++] = (struct held_sys){ *key, count, now_ns(CLOCK_MONOTONIC) };
+		return 0;
+	}
+	if (v != V_WANTED)
+		return 0;
+	name = seccomp_syscall_resolve_num_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64,
+						(int)key->nr);
+	if (!name) {
+		s->skip_sysnr++; /* a number this libseccomp has no name for */
+		return 0;
+	}
+	err = profile_add_syscall(s->p, i386 ? PROF_ABI_I386 : PROF_ABI_X86_64, name, count);
+	free(name);
+	return err;
+}
+
+static int drain_syscalls(struct lsession *s)
+{
+	int n = tracker_drain(bpf_map__fd(s->sskel->maps.ward_sysc), s->keys, sizeof(*s->keys),
+			      s->vals, (size_t)s->ncpu * sizeof(*s->vals), SYSCALL_MAX_ENTRIES);
+	int err = 0;
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && !err; i++) {
+		uint64_t count = 0;
+
+		for (int c = 0; c < s->ncpu; c++)
+			count += s->vals[(size_t)i * (size_t)s->ncpu + (size_t)c];
+		err = on_syscalls(s, &s->keys[i], count, false);
+	}
+	return err;
+}
+
+/* Held records whose cgroup resolved (processed now, in arrival order), that
+ * wait on (again held), or that waited too long (dropped). */
+static int retry_held(struct lsession *s, bool final)
+{
+	uint64_t now = now_ns(CLOCK_MONOTONIC);
+	struct held *list = s->held;
+	struct held_sys *slist = s->hsys;
+	size_t n = s->n_held, ns = s->n_hsys;
+	int err = 0;
+
+	s->held = NULL;
+	s->hsys = NULL;
+	s->n_held = s->cap_held = s->n_hsys = s->cap_hsys = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ward_rec_hdr *hdr = list[i].data;
+		enum verdict v = V_UNWANTED;
+
+		if (!err)
+			err = classify(s, hdr->cgroup_id, hdr->ts_ns, &v);
+		if (!err && v == V_YOUNG && !final && now - list[i].since_ns < HELD_MAX_NS) {
+			size_t before = s->n_held;
+
+			err = hold(s, list[i].src, list[i].data, list[i].size);
+			if (s->n_held > before)
+				s->held[before].since_ns = list[i].since_ns;
+		} else if (!err && v == V_YOUNG) {
+			s->unresolved++;
+		} else if (!err && v == V_WANTED) {
+			err = on_record(s, list[i].src, list[i].data, list[i].size, true);
+		}
+		free(list[i].data);
+	}
+	free(list);
+	for (size_t i = 0; i < ns; i++) {
+		enum verdict v = V_UNWANTED;
+
+		if (!err)
+			err = classify(s, slist[i].key.cgroup_id, 0, &v);
+		if (!err && v == V_YOUNG && !final && now - slist[i].since_ns < HELD_MAX_NS) {
+			size_t before = s->n_hsys;
+
+			err = on_syscalls(s, &slist[i].key, slist[i].count, false);
+			if (s->n_hsys > before)
+				s->hsys[before].since_ns = slist[i].since_ns;
+		} else if (!err && v == V_YOUNG) {
+			s->unresolved++;
+		} else if (!err && v == V_WANTED) {
+			err = on_syscalls(s, &slist[i].key, slist[i].count, true);
+		}
+	}
+	free(slist);
+	return err;
+}
+
+/* ---- progress -------------------------------------------------------------------------- */
+
+static void fmt_span(uint64_t secs, char *buf, size_t size)
+{
+	if (secs >= 3600)
+		snprintf(buf, size, "%llu:%02llu:%02llu", (unsigned long long)(secs / 3600),
+			 (unsigned long long)(secs / 60 % 60), (unsigned long long)(secs % 60));
+	else
+		snprintf(buf, size, "%llu:%02llu", (unsigned long long)(secs / 60),
+			 (unsigned long long)(secs % 60));
+}
+
+/* Count what is new since the last tick into the per-second window. */
+static void track_new(struct lsession *s, uint64_t now)
+{
+	uint64_t sec = (now - s->start_mono) / NS_PER_S;
+	size_t items = learn_profile_items(s->p);
+
+	for (; s->window_sec < sec; s->window_sec++)
+		s->window[(s->window_sec + 1) % WINDOW_S] = 0;
+	if (items > s->items) {
+		s->window[sec % WINDOW_S] += (uint32_t)(items - s->items);
+		s->last_new_mono = now;
+	}
+	s->items = items;
+}
+
+/*
+ * Converged: a learned container has recorded something (a container ran)
+ * and no new entry came for --converge. *ret_quiet_s: seconds since the last
+ * new entry.
+ */
+static bool converged(const struct lsession *s, uint64_t now, uint64_t *ret_quiet_s)
+{
+	*ret_quiet_s = (now - s->last_new_mono) / NS_PER_S;
+	return s->n_learned && s->items && *ret_quiet_s >= (uint64_t)s->o->converge_s;
+}
+
+/* ", converged: yes (75s without a new entry)" and the like. */
+static void fmt_converged(const struct lsession *s, uint64_t now, char *buf, size_t size)
+{
+	uint64_t quiet;
+	bool yes = converged(s, now, &quiet);
+
+	if (!s->n_learned)
+		snprintf(buf, size, "converged: no (no container has run yet)");
+	else if (!s->items)
+		snprintf(buf, size, "converged: no (nothing recorded yet)");
+	else if (yes)
+		snprintf(buf, size, "converged: yes (%llus without a new entry)",
+			 (unsigned long long)quiet);
+	else
+		snprintf(buf, size, "converged: no (%llus without a new entry, of %llds)",
+			 (unsigned long long)quiet, (long long)s->o->converge_s);
+}
+
+/* One progress line: on a terminal rewritten every tick; otherwise logged
+ * every LOG_EVERY_S, when the converged state changes and at the end. */
+static void progress(struct lsession *s, uint64_t now, bool final)
+{
+	uint64_t elapsed = (now - s->start_mono) / NS_PER_S, recent = 0, quiet;
+	char el[32], left[48] = "", conv[96], line[320];
+	bool yes = converged(s, now, &quiet);
+
+	for (size_t i = 0; i < WINDOW_S; i++)
+		recent += s->window[i];
+	fmt_span(elapsed, el, sizeof(el));
+	if (s->o->duration_s) {
+		char l[32];
+
+		fmt_span(s->end_mono > now ? (s->end_mono - now + NS_PER_S - 1) / NS_PER_S : 0, l,
+			 sizeof(l));
+		snprintf(left, sizeof(left), ", %s left", l);
+	}
+	fmt_converged(s, now, conv, sizeof(conv));
+	snprintf(line, sizeof(line),
+		 "learn: %zu container%s, %s elapsed%s, %llu events, %llu new in the last "
+		 "minute, %s",
+		 s->n_learned, s->n_learned == 1 ? "" : "s", el, left,
+		 (unsigned long long)s->events, (unsigned long long)recent, conv);
+	if (s->tty) {
+		fprintf(stderr, "\r\033[K%s%s", line, final ? "\n" : "");
+		fflush(stderr);
+	} else if (final || elapsed >= s->logged_s + LOG_EVERY_S || yes != s->converged_logged) {
+		cli_info("%s", line);
+		s->logged_s = elapsed;
+		s->converged_logged = yes;
+	}
+}
+
+/* ---- loading ----------------------------------------------------------------------------- */
+
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							      const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int load_learn(struct lsession *s)
+{
+	struct bpf_program *prog;
+	struct stat st;
+	int err;
+
+	s->lskel = learn_bpf__open();
+	if (!s->lskel)
+		return -errno;
+	s->lskel->rodata->filter_cgroups = true;
+	s->lskel->rodata->self_tgid = (__u32)getpid();
+	/* pid 1's, or where pid 1 is out of reach, ours */
+	if (stat(HOST_MNTNS, &st) && stat(OWN_MNTNS, &st)) {
+		err = -errno;
+		cli_error("%s: %s", OWN_MNTNS, strerror(errno));
+		return err;
+	}
+	s->lskel->rodata->host_mntns = (__u32)st.st_ino;
+	s->lskel->rodata->at_fdcwd = AT_FDCWD;
+	sysops_fill_all((struct ward_sysop *)s->lskel->rodata->ward_sysops);
+	/* cap_capable is a recent tracepoint: without it the program stays
+	 * unloaded and capabilities are inferred. */
+	for (prog = bpf_object__next_program(s->lskel->obj, NULL); prog;
+	     prog = bpf_object__next_program(s->lskel->obj, prog)) {
+		if (probe_tracepoint_exists(bpf_program__section_name(prog)))
+			continue;
+		bpf_program__set_autoload(prog, false);
+		if (verbose)
+			cli_info("no tracepoint %s on this kernel",
+				 bpf_program__section_name(prog));
+	}
+	s->cap_tracepoint = bpf_program__autoload(s->lskel->progs.learn_capable);
+	err = learn_bpf__load(s->lskel);
+	if (!err)
+		err = learn_bpf__attach(s->lskel);
+	s->cgfilter_fd = err ? -1 : bpf_map__fd(s->lskel->maps.ward_cgfilter);
+	return err;
+}
+
+/* The trackers' objects, filtered through learn's ward_cgfilter. */
+static int load_trackers(struct lsession *s)
+{
+	__u32 self = (__u32)getpid();
+	int err;
+
+	s->pskel = process_bpf__open();
+	s->tskel = tcp_bpf__open();
+	s->sskel = syscall_bpf__open();
+	if (!s->pskel || !s->tskel || !s->sskel)
+		return -errno ? -errno : -ENOMEM;
+	s->pskel->rodata->filter_cgroups = s->tskel->rodata->filter_cgroups = true;
+	s->sskel->rodata->filter_cgroups = true;
+	s->pskel->rodata->self_tgid = s->tskel->rodata->self_tgid = self;
+	s->sskel->rodata->self_tgid = self;
+	s->sskel->rodata->skip_outsiders = true;
+	err = bpf_map__reuse_fd(s->sskel->maps.ward_sysc_outsider,
+				bpf_map__fd(s->lskel->maps.learn_outsider)) ?:
+	      bpf_map__reuse_fd(s->pskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
+	      bpf_map__reuse_fd(s->tskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
+	      bpf_map__reuse_fd(s->sskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
+	      process_bpf__load(s->pskel) ?: tcp_bpf__load(s->tskel) ?:
+	      syscall_bpf__load(s->sskel) ?: process_bpf__attach(s->pskel) ?:
+	      tcp_bpf__attach(s->tskel) ?: syscall_bpf__attach(s->sskel);
+	if (err)
+		return err;
+	s->rb = ring_buffer__new(bpf_map__fd(s->lskel->maps.ward_learn_rb), rb_learn, s, NULL);
+	if (!s->rb)
+		return -errno;
+	return ring_buffer__add(s->rb, bpf_map__fd(s->pskel->maps.ward_proc_rb), rb_proc, s)
+		       ?: ring_buffer__add(s->rb, bpf_map__fd(s->tskel->maps.ward_tcp_rb), rb_tcp,
+					   s);
+}
+
+static void report_drops(struct lsession *s)
+{
+	const struct {
+		const char *name;
+		struct bpf_map *map;
+	} objs[] = {
+		{ "learn", s->lskel ? s->lskel->maps.ward_drops : NULL },
+		{ "process", s->pskel ? s->pskel->maps.ward_drops : NULL },
+		{ "tcp", s->tskel ? s->tskel->maps.ward_drops : NULL },
+		{ "syscall", s->sskel ? s->sskel->maps.ward_drops : NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		struct tracker t = { .drops_fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
+		uint64_t totals[WARD_DROP__MAX];
+
+		if (t.drops_fd < 0 || tracker_read_drops(&t, totals))
+			continue;
+		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+			if (totals[r] && r != WARD_DROP_ARGS_TRUNC) /* argv is not learned */
+				cli_error("%s: %s: %llu in the kernel: the profile may lack "
+					  "entries",
+					  objs[i].name, drop_reason_name(r),
+					  (unsigned long long)totals[r]);
+	}
+}
+
+static void session_free(struct lsession *s)
+{
+	ring_buffer__free(s->rb);
+	syscall_bpf__destroy(s->sskel);
+	tcp_bpf__destroy(s->tskel);
+	process_bpf__destroy(s->pskel);
+	learn_bpf__destroy(s->lskel);
+	container_cache_free(s->cc);
+	map_free_strs(&s->exes);
+	map_free_strs(&s->execd_by);
+	free(s->interps);
+	free(s->exited);
+	free(s->verdicts.v);
+	for (size_t i = 0; i < s->n_held; i++)
+		free(s->held[i].data);
+	free(s->held);
+	free(s->hsys);
+	free(s->keys);
+	free(s->vals);
+	for (size_t i = 0; i < s->n_runtimes; i++)
+		free(s->runtimes[i]);
+	free(s->runtimes);
+	profile_free(s->p);
+}
+
+/* ---- the session ---------------------------------------------------------------------------- */
+
+/* Said when the container is found (report_truth says it again at the end). */
+static void warn_running(const struct container_info *ci)
+{
+	cli_info("WARNING: container %s was already running when learning began: the profile "
+		 "will hold only what it does from now on, not its start (the entrypoint, what "
+		 "it opened, connected to and called first), and is marked partial. A seccomp "
+		 "or capability profile exported from it will likely stop the container from "
+		 "starting. Learn from the start: start `ward learn` first, then the container "
+		 "(`runc run`, `docker run`, ...); --from-start refuses a running one",
+		 ci->name);
+}
+
+/*
+ * The matching containers running now are learned from here on. One that
+ * ran before learning began makes the profile partial (marked in it, and
+ * said loudly) or, with --from-start, ends learning: -EEXIST.
+ */
+static int classify_running(struct lsession *s)
+{
+	int err = container_cache_scan(s->cc);
+	size_t refused = 0;
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < container_cache_count(s->cc); i++) {
+		const struct container_info *ci = container_cache_at(s->cc, i);
+
+		if (map_get(&s->verdicts, ci->cgroup_id) || !learn_sel_matches(&s->o->sel, ci))
+			continue;
+		if (!ran_before_learning(s, ci)) {
+			err = want_container(s, ci);
+		} else if (s->o->from_start) {
+			cli_error("container %s (%.12s) was already running when learning began: "
+				  "--from-start refuses to learn only the rest of it. Stop it, "
+				  "start `ward learn`, then start the container again",
+				  ci->name, ci->id);
+			refused++;
+		} else {
+			err = want_container(s, ci) ?: profile_mark_partial(s->p, ci->name);
+			if (!err)
+				warn_running(ci);
+		}
+		if (err)
+			return err;
+	}
+	return refused ? -EEXIST : 0;
+}
+
+static int run_loop(struct lsession *s)
+{
+	uint64_t next_tick = s->start_mono + TICK_NS;
+	int err = 0;
+
+	while (!stop_requested && !err) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC), wake = next_tick;
+		int n;
+
+		if (s->o->duration_s && now >= s->end_mono)
+			break;
+		if (s->o->duration_s && s->end_mono < wake)
+			wake = s->end_mono;
+		n = ring_buffer__poll(s->rb, wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0);
+		if (n < 0 && n != -EINTR)
+			err = n;
+		if (!err && s->err)
+			err = s->err;
+		if (!err)
+			err = flush_interps(s);
+		now = now_ns(CLOCK_MONOTONIC);
+		if (err || now < next_tick)
+			continue;
+		next_tick = now + TICK_NS;
+		err = drain_syscalls(s) ?: retry_held(s, false) ?: flush_interps(s);
+		(void)container_cache_gc(s->cc);
+		track_new(s, now);
+		progress(s, now, false);
+	}
+	/* What is left in the ring buffers and the maps. */
+	if (!err && ring_buffer__consume(s->rb) < 0)
+		err = -EIO;
+	if (!err)
+		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: retry_held(s, true) ?:
+		      flush_interps(s);
+	track_new(s, now_ns(CLOCK_MONOTONIC));
+	progress(s, now_ns(CLOCK_MONOTONIC), true);
+	return err;
+}
+
+/* "runc 1.1.5, containerd": each runtime with its version where it tells. */
+static char *join_runtimes(const struct lsession *s)
+{
+	size_t len = 1;
+	char *out;
+
+	for (size_t i = 0; i < s->n_runtimes; i++)
+		len += strlen(s->runtimes[i]) + 2 + 64;
+	out = calloc(1, len);
+	for (size_t i = 0; out && i < s->n_runtimes; i++) {
+		char ver[96];
+
+		if (i)
+			strcat(out, ", ");
+		if (learn_runtime_version(s->runtimes[i], ver, sizeof(ver)) == 0)
+			strcat(out, ver);
+		else
+			strcat(out, s->runtimes[i]);
+	}
+	return out;
+}
+
+/* Why records added nothing, per reason: always, so a profile that lacks
+ * something says why. */
+static void report_skipped(const struct lsession *s)
+{
+	const struct {
+		uint64_t n;
+		const char *why;
+	} r[] = {
+		{ s->skip_path, "named no path a policy can hold (truncated by the kernel, longer "
+				"than a policy takes, or gone before it could be resolved)" },
+		{ s->skip_port0, "were binds or connects to port 0 (the kernel picks the port: "
+				 "nothing to allow)" },
+		{ s->skip_sysnr, "were syscall numbers this libseccomp has no name for" },
+		{ s->malformed, "were undecodable (objects of another ward build?)" },
+		{ s->unresolved, "came from cgroups that did not resolve to a container within "
+				 "10 s (not a container's, or its runtime wrote no state)" },
+		{ s->held_full, "came while the queue of records waiting for their cgroups was "
+				"full" },
+	};
+	char buf[1024];
+	size_t o = 0;
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
+		if (!r[i].n)
+			continue;
+		total += r[i].n;
+		if (o < sizeof(buf))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%llu %s", o ? "; " : "",
+					      (unsigned long long)r[i].n, r[i].why);
+	}
+	if (total)
+		cli_info("%llu records added nothing to the profile: %s", (unsigned long long)total,
+			 buf);
+}
+
+/* What the profile does not hold, and how to get a truer one: partial
+ * containers, no convergence, and more runs merged. */
+static void report_truth(const struct lsession *s, uint64_t now)
+{
+	const struct prof_provenance *v = &s->p->prov;
+	bool file = strcmp(s->o->output, "-") != 0;
+	const char *out = file ? s->o->output : "PROFILE.yaml";
+	size_t base = strlen(out);
+	uint64_t quiet;
+
+	for (size_t i = 0; i < v->n_partial; i++)
+		cli_info("WARNING: %s is PARTIAL: container %s was already running when learning "
+			 "began, so what it did at its start is missing. Learn it again from its "
+			 "start (start `ward learn` first, then the container) and merge the "
+			 "profiles",
+			 file ? out : "the profile", v->partial[i]);
+	if (!converged(s, now, &quiet) && s->items)
+		cli_info("the profile had not converged: its last new entry came %llus before the "
+			 "end (--converge %llds); the workload was still doing new things",
+			 (unsigned long long)quiet, (long long)s->o->converge_s);
+	if (base > 5 && !strcmp(out + base - 5, ".yaml"))
+		base -= 5;
+	cli_info(
+		"one run holds only the paths it took: learn the workload again (start "
+		"`ward learn ... --output %.*s-2.yaml`, then the container) and merge the runs: "
+		"`ward profile merge %s %.*s-2.yaml --output %.*s-merged.yaml` (`ward profile diff "
+		"%s %.*s-2.yaml` shows what a run added)",
+		(int)base, out, out, (int)base, out, (int)base, out, out, (int)base, out);
+}
+
+/* Stamp, complete and write the profile; 0, or -errno after printing. */
+static int finish(struct lsession *s)
+{
+	struct prof_provenance *v = &s->p->prov;
+	char *buf = NULL, *why = NULL;
+	struct utsname u;
+	size_t len = 0;
+	FILE *f;
+	int err;
+
+	v->end = (int64_t)(now_ns(CLOCK_REALTIME) / NS_PER_S);
+	v->start = s->start_real;
+	v->events = s->events;
+	uname(&u);
+	v->ward = strdup(WARD_VERSION);
+	v->kernel = strdup(u.release);
+	v->arch = strdup(u.machine);
+	v->libseccomp = strdup(sc_libseccomp_version());
+	v->runtime = join_runtimes(s);
+	if (!v->ward || !v->kernel || !v->arch || !v->libseccomp || !v->runtime)
+		return -ENOMEM;
+	kernel_syscall_max(v->syscall_max);
+	err = learn_add_essentials(s->p);
+	if (!err && !s->cap_tracepoint)
+		err = profile_infer_caps(s->p, unprivileged_port_start());
+	if (!err)
+		err = profile_finish(s->p, (size_t)s->o->threshold);
+	if (err)
+		return err;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return -errno;
+	err = profile_write_yaml(s->p, f, s->o->mode, s->o->posture);
+	if (fclose(f) && !err)
+		err = -EIO;
+	if (!err && profile_check_yaml(s->o->output, buf, len, &why) == -EINVAL)
+		cli_error("rulesc rejects the learned profile, written anyway: %s",
+			  why ? why : "(no diagnostic)");
+	free(why);
+	if (!err)
+		err = strcmp(s->o->output, "-") ? rc_write_file(s->o->output, buf, len)
+						: (fwrite(buf, 1, len, stdout) == len ? 0 : -EIO);
+	free(buf);
+	if (err)
+		cli_error("%s: %s", s->o->output, strerror(-err));
+	return err;
+}
+
+static int learn(const struct learn_opts *o)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct lsession s = { .o = o, .cgfilter_fd = -1 };
+	char name[NAME_MAX_LEN + 1];
+	int err;
+
+	libbpf_set_print(libbpf_print);
+	if (geteuid() != 0)
+		cli_info("not running as root: loading BPF programs will likely fail");
+	err = probe_mount_tracefs();
+	if (err < 0) {
+		cli_error("tracefs is not mounted and mounting it failed: %s", strerror(-err));
+		return err;
+	}
+	sanitize_name(o->name	       ? o->name
+		      : o->sel.n_names ? o->sel.names[0]
+				       : o->sel.images[0],
+		      name, sizeof(name));
+	s.p = profile_new(name[0] ? name : "learned");
+	s.cc = container_cache_new(NULL);
+	s.ncpu = libbpf_num_possible_cpus();
+	if (!s.p || !s.cc || s.ncpu < 0) {
+		err = s.ncpu < 0 ? s.ncpu : -errno;
+		cli_error("setting up: %s", strerror(-err));
+		goto out;
+	}
+	s.keys = calloc(SYSCALL_MAX_ENTRIES, sizeof(*s.keys));
+	s.vals = calloc((size_t)SYSCALL_MAX_ENTRIES * (size_t)s.ncpu, sizeof(*s.vals));
+	if (!s.keys || !s.vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = load_learn(&s);
+	if (!err)
+		err = load_trackers(&s);
+	if (err) {
+		cli_error("cannot load or attach the learning programs: %s (run 'ward doctor' to "
+			  "see what this kernel allows)",
+			  strerror(-err));
+		goto out;
+	}
+	if (!s.cap_tracepoint)
+		cli_info("this kernel has no capability tracepoint: capabilities will be "
+			 "inferred from syscalls, binds and chowns and marked inferred");
+	s.tty = isatty(STDERR_FILENO);
+	s.start_mono = s.last_new_mono = now_ns(CLOCK_MONOTONIC);
+	s.start_real = (int64_t)(now_ns(CLOCK_REALTIME) / NS_PER_S);
+	s.start_ticks = now_ns(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
+	s.end_mono = s.start_mono + (uint64_t)o->duration_s * NS_PER_S;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	err = classify_running(&s);
+	if (err) {
+		if (err != -EEXIST) /* refused: said */
+			cli_error("scanning containers: %s", strerror(-err));
+		goto out;
+	}
+	if (!s.n_learned)
+		cli_info("no running container matches yet; learning the matching ones that start");
+	err = run_loop(&s);
+	report_drops(&s);
+	if (err) {
+		cli_error("learning: %s", strerror(-err));
+		goto out;
+	}
+	if (!s.n_learned) {
+		cli_error("no container matched; nothing written");
+		err = -ENOENT;
+		goto out;
+	}
+	err = finish(&s);
+	if (err)
+		goto out;
+	cli_info("%s: %zu syscalls, %zu binaries, %zu files, %zu endpoints, %zu capabilities from "
+		 "%llu events of %zu containers%s",
+		 o->output, s.p->n_sys, s.p->n_exec, s.p->n_files, s.p->n_net, s.p->n_caps,
+		 (unsigned long long)s.events, s.n_learned,
+		 s.p->prov.n_partial ? " (PARTIAL: see below)" : "");
+	report_skipped(&s);
+	report_truth(&s, now_ns(CLOCK_MONOTONIC));
+out:
+	session_free(&s);
+	return err;
+}
+
+/* ---- CLI ------------------------------------------------------------------------------------ */
+
+void help_learn(void)
+{
+	printf("Usage: ward learn --container NAME|ID|GLOB [--image GLOB] --output PROFILE "
+	       "[OPTIONS]\n"
+	       "\n"
+	       "Records what the matching containers do, from their entrypoint's exec on, and\n"
+	       "writes one profile (docs/profiles.md): binaries and their parents, files by\n"
+	       "access kind, network endpoints, syscalls per ABI, capabilities. Containers that\n"
+	       "start while learning are learned from their first exec; several containers\n"
+	       "(e.g. all of one image) are learned together into one profile. Start learning\n"
+	       "first, then the containers: one already running is learned from now on only,\n"
+	       "and the profile is marked partial. Learn several runs and merge them\n"
+	       "(ward profile merge): a run holds only the paths it took.\n"
+	       "\n"
+	       "  -c, --container PATTERN  a container name, id, id prefix or name glob (repeat)\n"
+	       "  -i, --image GLOB         containers whose image matches (repeat)\n"
+	       "  -d, --duration D         stop after D (90, 90s, 15m, 2h; default: SIGINT)\n"
+	       "      --output FILE        the profile to write ('-': stdout)\n"
+	       "  -n, --name NAME          the profile's name (default: from the first pattern)\n"
+	       "      --mode MODE          audit (default) or enforce, for the policy it becomes\n"
+	       "      --posture POSTURE    alert (default) or block outside the profile\n"
+	       "      --converge D         converged: yes once a container ran and D passed\n"
+	       "                           without a new entry (default %ds)\n"
+	       "      --from-start         refuse (exit 1) when a matching container is\n"
+	       "                           already running, instead of a partial profile\n"
+	       "      --threshold N        generalise a directory's names of one shape into a\n"
+	       "                           glob when more than N (default %d)\n"
+	       "  -v, --verbose            libbpf's debug messages\n"
+	       "\n"
+	       "Then: ward profile export --format oci-seccomp|oci-caps|... PROFILE\n"
+	       "Exit status: 0 written, 1 learning failed (or refused), 2 usage error.\n",
+	       DEFAULT_CONVERGE_S, DEFAULT_THRESHOLD);
+}
+
+/* -1 to go on, or the exit status (help printed, or a usage error said). */
+static int parse_learn(int argc, char **argv, struct learn_opts *o)
+{
+	static const struct option opts[] = {
+		{ "container", required_argument, NULL, 'c' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'O' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "posture", required_argument, NULL, 'p' },
+		{ "converge", required_argument, NULL, 'C' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "from-start", no_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	char clean[NAME_MAX_LEN + 1];
+	int c;
+
+	optind = 1;
+	while ((c = cli_getopt("learn", argc, argv, ":c:i:d:n:vh", opts)) != -1) {
+		switch (c) {
+		case 'c':
+		case 'i':
+			if (!optarg[0])
+				return cli_usage("learn", "--%s: empty pattern",
+						 c == 'c' ? "container" : "image");
+			if (learn_sel_add(&o->sel, c == 'i', optarg)) {
+				cli_error("out of memory");
+				return CLI_FAILURE;
+			}
+			break;
+		case 'd':
+		case 'C':
+			if (cli_parse_duration("learn", c == 'd' ? "--duration" : "--converge",
+					       optarg, 1, CLI_DURATION_MAX,
+					       c == 'd' ? &o->duration_s : &o->converge_s) < 0)
+				return CLI_USAGE;
+			break;
+		case 'O':
+			o->output = optarg;
+			break;
+		case 'n':
+			sanitize_name(optarg, clean, sizeof(clean));
+			if (strcmp(clean, optarg))
+				return cli_usage(
+					"learn",
+					"--name: '%s' is not a policy name (1-%d characters "
+					"of a-z, 0-9, '-', '.', '_', starting and ending "
+					"with a letter or digit)",
+					optarg, NAME_MAX_LEN);
+			o->name = optarg;
+			break;
+		case 'm':
+			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce"))
+				return cli_usage("learn", "--mode: audit or enforce, not '%s'",
+						 optarg);
+			o->mode = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "alert") && strcmp(optarg, "block"))
+				return cli_usage("learn", "--posture: alert or block, not '%s'",
+						 optarg);
+			o->posture = optarg;
+			break;
+		case 'T':
+			if (cli_parse_number("learn", "--threshold", optarg, 1, 1000000,
+					     &o->threshold))
+				return CLI_USAGE;
+			break;
+		case 'S':
+			o->from_start = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		default:
+			return cli_help_or_usage(c, help_learn);
+		}
+	}
+	if (optind < argc)
+		return cli_usage("learn", "unexpected argument '%s'", argv[optind]);
+	if (!o->sel.n_names && !o->sel.n_images)
+		return cli_usage("learn", "which containers? (--container or --image)");
+	if (!o->output)
+		return cli_usage("learn", "where to write the profile? (--output FILE)");
+	return -1;
+}
+
+int cmd_learn(int argc, char **argv)
+{
+	struct learn_opts o = {
+		.converge_s = DEFAULT_CONVERGE_S,
+		.threshold = DEFAULT_THRESHOLD,
+		.mode = "audit",
+		.posture = "alert",
+	};
+	int r = parse_learn(argc, argv, &o);
+
+	if (r < 0)
+		r = learn(&o) ? CLI_FAILURE : CLI_OK;
+	learn_sel_clear(&o.sel);
+	return r;
+}

@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * `ward run TRACKER` and `ward server`: the tracker lifecycle.
+ * parse args -> libbpf_set_print -> open/configure/load/attach each tracker
+ * -> poll ring buffers, flush interval trackers -> clean exit on SIGINT/SIGTERM
+ * or after --duration.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "enforce/alert.h"
+#include "cli.h"
+#include "core/cmd.h"
+#include "core/config.h"
+#include "enforce/enforce_session.h"
+#include "enforce/probe.h"
+#include "tracker.h"
+
+#define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
+#define TICK_MS	     1000		 /* container gc and filter refresh */
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+static bool verbose;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							      const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+#define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
+
+/* flock(2) on SERVER_LOCK: the fd to keep open, or -EWOULDBLOCK when another
+ * daemon holds it (the kernel drops the lock when its holder dies). */
+static int take_server_lock(void)
+{
+	int fd;
+
+	if (mkdir(ENFORCE_STATE_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	fd = open(SERVER_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+#define MAX_INTERVAL_S 86400
+
+struct run_opts {
+	int64_t interval_s;
+	int64_t duration_s;
+	const char *container;
+	const char *output;
+	enum out_format fmt;
+	bool enforce;		 /* server: a policy is in force (default: the embedded pack) */
+	const char *policy;	 /* server --policy; NULL: the embedded default pack */
+	const char *trusted_key; /* server --trusted-key */
+	struct policy *loaded;	 /* server: the policy (or pack) loaded before anything else */
+	bool audit_only;	 /* server --audit, and always for the embedded pack */
+	bool unpin_on_exit;
+	/* server --events: the trackers whose events are shown (alerts always are) */
+	const struct tracker_ops *events[TRACKER_COUNT];
+	size_t n_events;
+	bool events_given;
+	struct ward_config cfg; /* server: the configuration file the options start from */
+	unsigned int given;	/* the policy options given on the command line (CK_*) */
+};
+
+static void report_drops(struct tracker *t, bool final)
+{
+	uint64_t totals[WARD_DROP__MAX];
+
+	if (t->malformed != t->malformed_seen || (final && t->malformed)) {
+		cli_error("%s: %llu kernel records could not be decoded (%llu total); "
+			  "is the BPF object from another build?",
+			  t->ops->name, (unsigned long long)(t->malformed - t->malformed_seen),
+			  (unsigned long long)t->malformed);
+		t->malformed_seen = t->malformed;
+	}
+	if (tracker_read_drops(t, totals) < 0)
+		return;
+	for (unsigned int r = 0; r < WARD_DROP__MAX; r++) {
+		uint64_t delta = totals[r] - t->drops_seen[r];
+
+		if (!delta && !final)
+			continue;
+		t->drops_seen[r] = totals[r];
+		if (final && !totals[r])
+			continue;
+		if (cli_json_errors) {
+			json_t *o =
+				json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops", "tracker",
+					  t->ops->name, "reason", drop_reason_name(r), "delta",
+					  (json_int_t)delta, "total", (json_int_t)totals[r]);
+
+			if (o) {
+				json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+				fputc('\n', stderr);
+				json_decref(o);
+			}
+		} else {
+			fprintf(stderr, "ward: %s: %s: %llu in the kernel (%llu total)\n",
+				t->ops->name, drop_reason_name(r), (unsigned long long)delta,
+				(unsigned long long)totals[r]);
+		}
+	}
+}
+
+static void close_tracker(struct tracker *t)
+{
+	ring_buffer__free(t->rb);
+	if (t->skel)
+		t->ops->destroy(t->skel);
+	out_free(t->out);
+}
+
+static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct session *s)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->ops = ops;
+	t->s = s;
+	t->drops_fd = t->cgfilter_fd = -1;
+	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
+	if (!t->out)
+		return -ENOMEM;
+	err = ops->open(t);
+	if (err)
+		cli_error("%s tracker: cannot load or attach its BPF programs: %s "
+			  "(run 'ward doctor' to see what this kernel allows)",
+			  ops->name, strerror(-err));
+	return err;
+}
+
+/* Never claim what is not done: host processes are not targeted yet. */
+static void warn_host_policies(const struct es_report *rep)
+{
+	if (rep->host_policies < 0)
+		cli_error("more than %d policies select host processes (host: true): ward does "
+			  "not target host processes yet, so they decide nothing "
+			  "(docs/enforcement.md)",
+			  WARD_MAX_POLICIES_PER_CGROUP);
+	else if (rep->host_policies > 0)
+		cli_error("%d %s host processes (host: true): ward does not target host "
+			  "processes yet, so %s nothing (docs/enforcement.md)",
+			  rep->host_policies,
+			  rep->host_policies == 1 ? "policy selects" : "policies select",
+			  rep->host_policies == 1 ? "it decides" : "they decide");
+}
+
+/* SIGHUP: load the policy again; a rejected one leaves the live generation. */
+static void enforce_reload(struct enforce_session *es)
+{
+	char why[ENFORCE_WHY_MAX];
+	struct es_report rep;
+	int err;
+
+	reload_requested = 0;
+	err = es_reload(es, &rep, why, sizeof(why));
+	if (!err && why[0])
+		cli_error("reload: %s", why);
+	if (err)
+		cli_error("reload rejected, generation %u stays in force: %s", rep.generation,
+			  why[0] ? why : strerror(-err));
+	else
+		cli_info("reload: policy generation %u in force, %zu containers targeted",
+			 rep.generation, rep.targets);
+	if (!err)
+		warn_host_policies(&rep);
+}
+
+static void enforce_tick(struct enforce_session *es)
+{
+	struct es_report rep;
+	int r = es_tick(es, &rep);
+
+	if (r < 0)
+		cli_error("policy targets: %s", strerror(-r));
+	else if (r > 0)
+		cli_info("policy generation %u: %zu containers targeted now", rep.generation,
+			 rep.targets);
+}
+
+static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
+			struct enforce_session *es)
+{
+	uint64_t start = now_ns(CLOCK_MONOTONIC), next_flush, next_tick, end = UINT64_MAX;
+	uint64_t interval = (uint64_t)o->interval_s * 1000000000ULL;
+	struct epoll_event ev, evs[MAX_TRACKERS];
+	int epfd, err = 0;
+
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		if (!ts[i].rb)
+			continue;
+		ev.events = EPOLLIN;
+		ev.data.u64 = i;
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ts[i].rb), &ev) < 0) {
+			err = -errno;
+			goto out_close;
+		}
+	}
+	next_flush = start + interval;
+	next_tick = start + TICK_MS * 1000000ULL;
+	if (o->duration_s)
+		end = start + (uint64_t)o->duration_s * 1000000000ULL;
+
+	while (!stop_requested) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC), wake = next_flush;
+		int timeout, nev;
+
+		if (now >= end)
+			break;
+		if (next_tick < wake)
+			wake = next_tick;
+		if (s->pending.n && s->pending.first_ns + PENDING_NS < wake)
+			wake = s->pending.first_ns + PENDING_NS;
+		if (end < wake)
+			wake = end;
+		timeout = wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0;
+		nev = epoll_wait(epfd, evs, MAX_TRACKERS, timeout);
+		if (nev < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < nev; i++) {
+			struct tracker *t = &ts[evs[i].data.u64];
+
+			if (ring_buffer__consume(t->rb) < 0 || t->err) {
+				err = t->err ? t->err : -EIO;
+				goto out_close;
+			}
+		}
+		now = now_ns(CLOCK_MONOTONIC);
+		if (s->pending.n && now >= s->pending.first_ns + PENDING_NS) {
+			err = session_resolve(s);
+			for (size_t i = 0; i < n && !err; i++)
+				err = ts[i].err;
+			if (err)
+				break;
+		}
+		if (es && reload_requested)
+			enforce_reload(es);
+		if (now >= next_tick) {
+			next_tick = now + TICK_MS * 1000000ULL;
+			(void)container_cache_gc(s->cc);
+			if (es)
+				enforce_tick(es);
+			if (s->filter)
+				(void)cgfilter_refresh(s->filter, s->cc, now);
+			for (size_t i = 0; i < n; i++)
+				report_drops(&ts[i], false);
+		}
+		if (now >= next_flush) {
+			next_flush += interval;
+			for (size_t i = 0; i < n && !err; i++)
+				if (ts[i].ops->flush)
+					err = ts[i].ops->flush(&ts[i], now + s->mono_to_real_ns);
+			if (err)
+				break;
+		}
+	}
+	/* Drain what is left: events already in the ring buffers, and the
+	 * partial last interval. */
+	for (size_t i = 0; i < n && !err; i++) {
+		if (ts[i].rb && ring_buffer__consume(ts[i].rb) < 0)
+			err = -EIO;
+		else if (ts[i].ops->flush)
+			err = ts[i].ops->flush(&ts[i], now_ns(CLOCK_REALTIME));
+		if (!err)
+			err = ts[i].err;
+	}
+	if (!err)
+		err = session_resolve(s);
+	for (size_t i = 0; i < n && !err; i++)
+		err = ts[i].err;
+out_close:
+	session_pending_free(s);
+	close(epfd);
+	return err;
+}
+
+/* "a policy did not load": nothing of it is in force. */
+static void no_policy(const struct run_opts *o, const char *why, int err)
+{
+	cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
+		  o->policy ? o->policy : "the embedded default pack",
+		  why[0] ? why : strerror(-err));
+}
+
+/* Runs ops, with o->loaded in force when o->enforce; o->loaded is taken (NULL) once
+ * handed over to the enforcement session. */
+static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
+{
+	struct tracker ts[MAX_TRACKERS];
+	struct session s = { 0 };
+	const char *failed = NULL;
+	FILE *f = stdout;
+	struct sigaction sa = { .sa_handler = on_signal }, hup = { .sa_handler = on_hup };
+	struct enforce_session *es = NULL;
+	int lock_fd = -1;
+	size_t opened = 0;
+	int err, cerr;
+
+	libbpf_set_print(libbpf_print);
+	/* First: a stop asked for while the policy loads (seconds) is not lost,
+	 * whatever disposition the parent left (background jobs of a shell
+	 * script start with SIGINT ignored). */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (geteuid() != 0)
+		cli_info("not running as root: loading BPF programs will likely fail");
+	/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
+	err = probe_mount_tracefs();
+	if (err == 1)
+		cli_info("mounted tracefs at " PROBE_TRACEFS_DIR);
+	if (err < 0) {
+		cli_error("tracefs is not mounted and mounting it failed: %s "
+			  "(mount -t tracefs tracefs /sys/kernel/tracing)",
+			  strerror(-err));
+		return err;
+	}
+	if (o->output) {
+		f = fopen(o->output, "we");
+		if (!f) {
+			err = -errno;
+			cli_error("--output %s: %s", o->output, strerror(errno));
+			return err;
+		}
+	}
+	err = sink_stream_add(&s.sinks, f, o->output ? o->output : "stdout", o->fmt, f != stdout);
+	if (err)
+		return err;
+	s.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+	s.cc = container_cache_new(NULL);
+	if (!s.cc) {
+		err = -errno;
+		cli_error("container metadata: %s", strerror(errno));
+		goto out_close_file;
+	}
+	if (o->container) {
+		int found;
+
+		s.filter = cgfilter_new(o->container);
+		if (!s.filter) {
+			err = -ENOMEM;
+			goto out_free_cache;
+		}
+		(void)container_cache_scan(s.cc);
+		found = cgfilter_refresh(s.filter, s.cc, now_ns(CLOCK_MONOTONIC));
+		if (found == -ENOTUNIQ) {
+			cli_error("--container %s: ambiguous id prefix, it matches several "
+				  "containers; give more of the id or the name",
+				  o->container);
+			err = -EINVAL;
+			goto out_free_filter;
+		}
+		if (found == 0)
+			cli_info("no running container matches '%s' yet; waiting for one to start",
+				 o->container);
+	}
+
+	if (o->enforce) {
+		/* One daemon owns the pinned enforcement state at a time. */
+		lock_fd = take_server_lock();
+		if (lock_fd < 0 && !o->policy) {
+			cli_error("another ward server holds " SERVER_LOCK
+				  " (%s): the default pack "
+				  "is not loaded, running the trackers only",
+				  strerror(-lock_fd));
+			goto trackers;
+		}
+		if (lock_fd < 0) {
+			err = lock_fd;
+			cli_error("another ward server holds " SERVER_LOCK " (%s): two daemons "
+				  "would fight over the pinned policy",
+				  strerror(-err));
+			goto out_free_filter;
+		}
+	}
+	if (o->enforce && !o->policy && access(ENFORCE_PIN_DIR "/ward_active", F_OK) == 0) {
+		/* Never let the zero-configuration run replace (and, on exit, unpin) a
+		 * policy an operator left in force. */
+		cli_error("a policy pinned in " ENFORCE_PIN_DIR " is in force (an earlier 'ward "
+			  "server --policy'); the default pack does not replace it: running the "
+			  "trackers only (give --policy to replace it, 'ward status' to see it)");
+		goto trackers;
+	}
+	if (o->enforce) {
+		struct es_opts eo = { .policy = o->policy,
+				      .trusted_key = o->trusted_key,
+				      .audit_only = o->audit_only };
+		const char *what = o->policy ? o->policy : "the embedded default pack";
+		char why[ENFORCE_WHY_MAX];
+		struct es_report rep;
+
+		err = es_start(&eo, o->loaded, s.cc, &es, &rep, why, sizeof(why));
+		o->loaded = NULL;
+		if (err) {
+			/* A security tool never runs silently unprotected: only
+			 * --no-policy runs the trackers alone. */
+			no_policy(o, why, err);
+			goto out_free_filter;
+		}
+		if (why[0])
+			cli_error("%s: %s", what, why);
+		if (rep.adopted)
+			cli_info("adopted the pinned enforcement state (generation %u)",
+				 rep.adopted);
+		cli_info("policy generation %u in force from %s%s, %zu containers targeted; "
+			 "enforcement: exec %s, file %s, network %s, capabilities %s",
+			 rep.generation, what,
+			 o->audit_only ? " (audit only: nothing is blocked)" : "", rep.targets,
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_EXEC)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_FILE)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_NET)),
+			 ward_level_name(enforcer_level(es_enforcer(es), WARD_RES_CAP)));
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (enforcer_degraded(es_enforcer(es), r))
+				cli_error("%s: %s", ward_res_name(r),
+					  enforcer_level_reason(es_enforcer(es), r));
+		if (rep.skipped)
+			cli_error("%zu containers are selected by more than %d policies and are "
+				  "not covered",
+				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
+		warn_host_policies(&rep);
+		sigaction(SIGHUP, &hup, NULL);
+	}
+trackers:
+	for (; opened < n; opened++) {
+		err = open_tracker(&ts[opened], ops[opened], &s);
+		if (err) {
+			opened++;
+			goto out_close_trackers;
+		}
+	}
+	if (es) {
+		err = alert_tracker_init(&ts[opened], &s, es);
+		opened++;
+		if (err) {
+			cli_error("alert stream: %s", strerror(-err));
+			goto out_close_trackers;
+		}
+		n = opened;
+	}
+	err = session_loop(ts, n, &s, o, es);
+	if (err)
+		cli_error("event loop: %s", strerror(-err));
+
+out_close_trackers:
+	for (size_t i = 0; i < opened; i++) {
+		if (ts[i].drops_fd >= 0)
+			report_drops(&ts[i], true);
+		close_tracker(&ts[i]);
+	}
+out_free_filter:
+	es_free(es, o->unpin_on_exit);
+	if (lock_fd >= 0)
+		close(lock_fd);
+	cgfilter_free(s.filter);
+out_free_cache:
+	container_cache_free(s.cc);
+out_close_file:
+	cerr = sinks_close(&s.sinks, &failed);
+	if (cerr < 0 && !err) {
+		err = cerr;
+		cli_error("writing %s: %s", failed, strerror(-cerr));
+	}
+	return err;
+}
+
+static const struct option long_opts[] = {
+	{ "interval", required_argument, NULL, 'i' },
+	{ "container", required_argument, NULL, 'c' },
+	{ "format", required_argument, NULL, 'o' },
+	{ "output", required_argument, NULL, 'O' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "policy", required_argument, NULL, 'P' },
+	{ "trusted-key", required_argument, NULL, 'K' },
+	{ "unpin-on-exit", no_argument, NULL, 'U' },
+	{ "audit", no_argument, NULL, 'A' },
+	{ "no-policy", no_argument, NULL, 'N' },
+	{ "events", required_argument, NULL, 'E' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+
+#define OPTIONS_HELP                                                                           \
+	"  -i, --interval D          interval of the files and syscall tables: seconds, or\n"  \
+	"                            90s, 15m, 2h (default 3)\n"                               \
+	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
+	"                            in the kernel; it may start after ward\n"                 \
+	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"     \
+	"      --output FILE         write events to FILE instead of stdout\n"                 \
+	"  -d, --duration D          stop after D: seconds, or 90s, 15m, 2h (default: until\n" \
+	"                            SIGINT/SIGTERM)\n"                                        \
+	"  -v, --verbose             print libbpf's debug messages\n"
+
+void help_run(void)
+{
+	printf("Usage: ward run TRACKER [OPTIONS]\n\nTrackers:\n");
+	for (const char *const *name =
+		     (const char *const[]){ "process", "files", "tcp", "syscall", NULL };
+	     *name; name++)
+		printf("  %-9s %s\n", *name, tracker_find(*name)->summary);
+	printf("\nOptions:\n" OPTIONS_HELP);
+}
+
+void help_server(void)
+{
+	printf("Usage: ward server [OPTIONS]\n\n"
+	       "Puts a policy in force on the containers it selects and shows its alerts;\n"
+	       "SIGHUP loads the policy again. Without --policy: the default pack built into\n"
+	       "ward (policies/), audit only, removed from the kernel when ward exits.\n\n"
+	       "Options:\n" OPTIONS_HELP
+	       "  -E, --events LIST         also show these trackers' events: process, files,\n"
+	       "                            tcp, syscall or all, separated by commas (default:\n"
+	       "                            none; with --no-policy: process,files,tcp)\n"
+	       "      --config FILE         start from this configuration file (default:\n"
+	       "                            " CONFIG_DEFAULT_PATH " when it exists;\n"
+	       "                            docs/config.md); options given here override it\n"
+	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
+	       "                            this bundle (rulesc compile)\n"
+	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
+	       "      --no-policy           the trackers only, no policy\n"
+	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
+	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
+	       "                            enforcement ends with ward (default: it stays)\n");
+}
+
+/* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
+ * status of a usage error (said). */
+static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
+{
+	char buf[128], *save = NULL, *name;
+
+	if (strcmp(cmd, "server"))
+		return cli_usage(cmd, "--events is for 'ward server' (ward run TRACKER names one)");
+	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
+		return cli_usage(cmd, "--events: too long");
+	o->events_given = true;
+	o->n_events = 0;
+	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		if (tracker_list_add(o->events, &o->n_events, name) < 0)
+			return cli_usage(cmd,
+					 "--events: unknown tracker '%s' (process, files, tcp, "
+					 "syscall or all, separated by commas)",
+					 name);
+	if (!o->n_events)
+		return cli_usage(cmd, "--events: no tracker named");
+	return 0;
+}
+
+/* The configuration file (--config FILE, or /etc/ward/ward.yaml when it exists)
+ * as the server's starting options, which the command line then overrides: -1
+ * to go on, or the exit status (the file's diagnostics said). */
+static int apply_config(int argc, char **argv, struct run_opts *o)
+{
+	const char *path = NULL;
+	struct ward_config *c = &o->cfg;
+	struct rc_diags d;
+	int err;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[i + 1];
+		else if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+	}
+	rc_diags_init(&d);
+	err = config_load(path ? path : CONFIG_DEFAULT_PATH, c, &d);
+	if (err == -ENOENT && !path)
+		err = 0; /* no file, no configuration */
+	else if (err == -ENOENT)
+		cli_error("--config %s: %s", path, strerror(ENOENT));
+	else if (err)
+		cli_print_diags(&d, cli_json_errors, stderr);
+	rc_diags_free(&d);
+	if (err)
+		return err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
+	o->policy = c->policy;
+	o->trusted_key = c->trusted_key;
+	o->container = c->container;
+	o->output = c->output;
+	o->audit_only = c->audit;
+	o->enforce = !c->no_policy;
+	o->unpin_on_exit = c->unpin_on_exit;
+	verbose = c->verbose;
+	if (c->set & CK_INTERVAL)
+		o->interval_s = c->interval_s;
+	if (c->set & CK_FORMAT)
+		o->fmt = (enum out_format)c->format;
+	if (c->set & CK_EVENTS) {
+		o->events_given = true;
+		o->n_events = c->n_events;
+		memcpy(o->events, c->events, sizeof(o->events));
+	}
+	return -1;
+}
+
+/* The options of run and server: -1 to go on (operands from optind), or the exit
+ * status (help printed, or a usage error said). */
+static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv,
+		      struct run_opts *o)
+{
+	int c, f;
+
+	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
+	if (!strcmp(cmd, "server")) {
+		c = apply_config(argc, argv, o);
+		if (c >= 0)
+			return c;
+	}
+	optind = 1;
+	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
+		switch (c) {
+		case 'i':
+			if (cli_parse_duration(cmd, "--interval", optarg, 1, MAX_INTERVAL_S,
+					       &o->interval_s) < 0)
+				return CLI_USAGE;
+			break;
+		case 'd':
+			if (cli_parse_duration(cmd, "--duration", optarg, 1, CLI_DURATION_MAX,
+					       &o->duration_s) < 0)
+				return CLI_USAGE;
+			break;
+		case 'c':
+			if (!optarg[0])
+				return cli_usage(cmd, "--container: empty name");
+			o->container = optarg;
+			break;
+		case 'o':
+			f = cli_parse_format(cmd, optarg, out_format_names);
+			if (f < 0)
+				return CLI_USAGE;
+			o->fmt = (enum out_format)f;
+			break;
+		case 'O':
+			o->output = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'P':
+			o->policy = optarg;
+			o->enforce = true;
+			o->given |= CK_POLICY;
+			break;
+		case 'K':
+			o->trusted_key = optarg;
+			o->given |= CK_TRUSTED_KEY;
+			break;
+		case 'U':
+			o->unpin_on_exit = true;
+			o->given |= CK_UNPIN_ON_EXIT;
+			break;
+		case 'A':
+			o->audit_only = true;
+			o->given |= CK_AUDIT;
+			break;
+		case 'N':
+			o->enforce = false;
+			o->given |= CK_NO_POLICY;
+			break;
+		case 'E':
+			c = parse_events(cmd, optarg, o);
+			if (c)
+				return c;
+			break;
+		case 'C':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--config is for 'ward server'");
+			break; /* read first (apply_config()) */
+		default:
+			return cli_help_or_usage(c, help);
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->given == CK_NO_POLICY) { /* over the file's policy keys */
+		o->policy = o->trusted_key = NULL;
+		o->audit_only = o->unpin_on_exit = false;
+	}
+	return -1;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const struct tracker_ops *ops;
+	struct run_opts o;
+	int r;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		help_run();
+		return CLI_OK;
+	}
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage("run", "which tracker? (process, files, tcp or syscall)");
+	ops = tracker_find(argv[1]);
+	if (!ops)
+		return cli_usage("run", "unknown tracker '%s' (process, files, tcp or syscall)",
+				 argv[1]);
+	r = parse_opts("run", help_run, argc - 1, argv + 1, &o);
+	if (r >= 0)
+		return r;
+	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce)
+		return cli_usage("run", "--policy, --trusted-key, --audit, --no-policy and "
+					"--unpin-on-exit belong to 'ward server'");
+	o.enforce = false;
+	return run_trackers(&ops, 1, &o) ? CLI_FAILURE : CLI_OK;
+}
+
+int cmd_server(int argc, char **argv)
+{
+	char why[ENFORCE_WHY_MAX];
+	struct run_opts o;
+	int r;
+
+	r = parse_opts("server", help_server, argc, argv, &o);
+	if (r >= 0)
+		goto out;
+	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
+		r = cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
+					"and --unpin-on-exit");
+		goto out;
+	}
+	if (o.enforce && !o.policy) {
+		/* The embedded default pack: a first run that only reports, and whose
+		 * programs do not outlive it. */
+		if (o.trusted_key) {
+			r = cli_usage("server", "--trusted-key needs --policy with a signed "
+						"bundle (the embedded default pack is not signed)");
+			goto out;
+		}
+		o.audit_only = true;
+		o.unpin_on_exit = true;
+	}
+	/* A policy that does not load is bad input, said before anything touches the
+	 * kernel (or the files of a server already running). */
+	if (o.enforce) {
+		r = policy_load(o.policy, o.trusted_key, &o.loaded, why, sizeof(why));
+		if (r) {
+			no_policy(&o, why, r);
+			r = r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
+			goto out;
+		}
+	}
+	/* Alerts always; events only when asked, except that --no-policy is the
+	 * trackers alone. */
+	if (!o.events_given && !o.enforce) {
+		o.events[o.n_events++] = &process_tracker;
+		o.events[o.n_events++] = &files_tracker;
+		o.events[o.n_events++] = &tcp_tracker;
+	}
+	r = run_trackers(o.events, o.n_events, &o) ? CLI_FAILURE : CLI_OK;
+	policy_free(o.loaded);
+out:
+	config_free(&o.cfg);
+	return r;
+}

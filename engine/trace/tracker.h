@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * A tracker is one BPF program family plus its user-space formatter. The
+ * session (run.c) owns the shared pieces: container cache, container filter,
+ * output stream, clocks; trackers only decode and render.
+ */
+#ifndef WARD_TRACKER_H
+#define WARD_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <bpf/libbpf.h>
+
+#include "ward/common.h"
+#include "attribution/container.h"
+#include "attribution/filter.h"
+#include "core/sink.h"
+
+struct tracker;
+struct pending_rec;
+
+/* Records whose container only a scan of runtime state can tell, in arrival
+ * order: attributed together by one scan off the ring-buffer callback
+ * (session_resolve()), never by a scan per record. */
+struct pending {
+	struct pending_rec **v;
+	size_t n;
+	uint64_t first_ns; /* CLOCK_MONOTONIC when the oldest was queued */
+};
+#define PENDING_MAX 4096      /* records; a full queue is resolved at once */
+#define PENDING_NS  100000000 /* the longest a record waits for its container */
+
+struct session {
+	struct container_cache *cc;
+	struct cgfilter *filter; /* NULL without --container */
+	struct sinks sinks;	 /* where every channel's rows go */
+	struct pending pending;
+	uint64_t mono_to_real_ns; /* add to CLOCK_MONOTONIC stamps for wall time */
+};
+
+struct tracker_ops {
+	const char *name;
+	const char *summary;
+	const struct out_col *cols;
+	size_t n_cols;
+	/* Open the skeleton, set its rodata from the session, then call
+	 * tracker_load_attach(). Sets t->rb for event trackers. */
+	int (*open)(struct tracker *t);
+	/* Interval trackers: drain the kernel's tables and print a batch. */
+	int (*flush)(struct tracker *t, uint64_t now_real_ns);
+	void (*destroy)(void *skel);
+};
+
+struct tracker {
+	const struct tracker_ops *ops;
+	struct session *s;
+	struct out *out;
+	void *skel;
+	struct ring_buffer *rb;
+	int drops_fd;
+	int cgfilter_fd;
+	uint64_t drops_seen[WARD_DROP__MAX];
+	uint64_t malformed; /* records user space could not decode */
+	uint64_t malformed_seen;
+	size_t pending; /* of its records in s->pending: later ones queue behind them */
+	int err;	/* first error of a ring-buffer callback */
+};
+
+extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
+
+#define TRACKER_COUNT 4 /* process, files, tcp, syscall */
+const struct tracker_ops *tracker_find(const char *name);
+/* Add the tracker named name ("all": every one) to list (*n entries, room for
+ * TRACKER_COUNT) unless it is there; -ENOENT for an unknown name. */
+int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);
+
+/* Load and attach an opened skeleton; finds the common maps. */
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj);
+
+/* Sum of the per-CPU drop counters, per reason. */
+int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);
+/* The same from any ward_drops map (a per-CPU array of enum ward_drop). */
+int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX]);
+
+/* The containers of the n cgroup ids of an interval's rows into ret (NULL:
+ * not shown, --container), with one scan for those not known yet; 0 or
+ * -errno. */
+int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
+		       const struct container_info **ret);
+
+const char *drop_reason_name(unsigned int reason);
+
+/* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
+ * cannot be decoded (nothing is written then). */
+typedef int (*record_emit_fn)(struct tracker *t, const void *rec, size_t size,
+			      const struct container_info *ci);
+/* One ring-buffer record (starting with struct ward_rec_hdr, at least
+ * rec_size bytes): attributed (now, or pending until session_resolve()),
+ * filtered by --container, emitted. A short or undecodable record is counted
+ * in t->malformed, never printed; other errors go to t->err. Returns 0. */
+int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
+		   record_emit_fn emit);
+/* Attribute and emit every pending record (one scan); 0 or -errno. */
+int session_resolve(struct session *s);
+/* Drop what is still pending (teardown after an error). */
+void session_pending_free(struct session *s);
+
+/* Take every entry out of a hash map atomically per bucket
+ * (BPF_MAP_LOOKUP_AND_DELETE_BATCH); vals holds max values of val_size bytes
+ * (per-CPU maps: val_size covers all CPUs). Returns the count or -errno. */
+int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t val_size,
+		  uint32_t max);
+
+#endif
