@@ -1075,6 +1075,15 @@ static int load_trackers(struct lsession *s)
 					   s);
 }
 
+/* Said once, at the end: what the kernel could not report. */
+static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t total)
+{
+	(void)delta;
+	if (r != WARD_DROP_ARGS_TRUNC) /* argv is not learned */
+		cli_error("%s: %s: %llu in the kernel: the profile may lack entries",
+			  (const char *)ctx, drop_reason_name(r), (unsigned long long)total);
+}
+
 static void report_drops(struct lsession *s)
 {
 	const struct {
@@ -1088,17 +1097,10 @@ static void report_drops(struct lsession *s)
 	};
 
 	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-		struct tracker t = { .drops_fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
-		uint64_t totals[WARD_DROP__MAX];
+		struct lifecycle_drops d = { .fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
 
-		if (t.drops_fd < 0 || tracker_read_drops(&t, totals))
-			continue;
-		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
-			if (totals[r] && r != WARD_DROP_ARGS_TRUNC) /* argv is not learned */
-				cli_error("%s: %s: %llu in the kernel: the profile may lack "
-					  "entries",
-					  objs[i].name, drop_reason_name(r),
-					  (unsigned long long)totals[r]);
+		if (d.fd >= 0)
+			(void)lifecycle_drops(&d, true, say_drops, objs[i].name);
 	}
 }
 
