@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * `ward run TRACKER` and `ward server`: the tracker lifecycle.
- * parse args -> libbpf_set_print -> open/configure/load/attach each tracker
- * -> poll ring buffers, flush interval trackers -> clean exit on SIGINT/SIGTERM
- * or after --duration.
+ * `ward run TRACKER` and `ward server`: the trackers' session on the run
+ * lifecycle (engine/lifecycle.h).
+ * parse args -> run_start() -> open/configure/load/attach each tracker
+ * -> poll ring buffers in the lifecycle's loop, flush interval trackers ->
+ * clean exit on SIGINT/SIGTERM or after --duration.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,8 +23,8 @@
 #include "cli.h"
 #include "cmd.h"
 #include "enforce_session.h"
-#include "probe.h"
 #include "lifecycle.h"
+#include "probe.h"
 #include "tracker.h"
 
 #define MAX_TRACKERS 5 /* four trackers and the alert stream */
