@@ -405,7 +405,7 @@ int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_sess
 	t->s = s;
 	t->skel = es;
 	t->cgfilter_fd = -1;
-	t->drops_fd = enforcer_drops_fd(es_enforcer(es));
+	t->drops.fd = enforcer_drops_fd(es_enforcer(es));
 	t->out = alert_out_new(&s->sinks);
 	if (!t->out)
 		return -ENOMEM;

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * `ward learn`: record what containers do into a profile (docs/profiles.md).
- * parse args -> libbpf_set_print -> load and attach learn.bpf.c first, then
- * the process, tcp and syscall trackers' objects, all sharing its
+ * parse args -> the run lifecycle's start (engine/lifecycle.h: libbpf's
+ * messages, SIGINT/SIGTERM, tracefs) -> load and attach learn.bpf.c first,
+ * then the process, tcp and syscall trackers' objects, all sharing its
  * ward_cgfilter -> classify running containers (one that was running before
  * learning began makes the profile partial, or with --from-start ends
- * learning) -> poll the ring buffers, drain the syscall counts every second,
- * show progress -> at the end (--duration, SIGINT, SIGTERM) finish the
- * profile, write it and say what it lacks and how to learn more runs.
+ * learning) -> poll the ring buffers in the lifecycle's loop, drain the
+ * syscall counts every tick, show progress -> at the end (--duration,
+ * SIGINT, SIGTERM) finish the profile, write it and say what it lacks and
+ * how to learn more runs.
  *
- * Classification: a cgroup's first record resolves it through the container
- * cache; a cgroup that looks like the host only because its runtime has not
- * written its state yet (tentative) keeps its records here until it resolves,
- * so a container's first exec is not lost. The verdict goes to the kernel so
+ * Classification: a cgroup's first record looks it up in the container
+ * cache without touching the filesystem; a cgroup only a scan can tell (never
+ * seen, or young enough that its runtime may not have written its state
+ * yet) keeps its records here, in order, and one scan after the wakeup that
+ * brought them resolves the cgroups of all of them; one that still looks
+ * like the host only because it is young (tentative) keeps them up to
+ * HELD_MAX_NS, retried every tick, so a container's first exec is not lost. The verdict goes to the kernel so
  * other cgroups cost one map lookup per event from then on.
  */
 #include <ctype.h>
@@ -21,8 +26,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,7 @@
 #include "ward/process.h"
 #include "profile/profile.h"
 #include "profile/profile_check.h"
+#include "trace/lifecycle.h"
 #include "rulesc.h"
 #include "seccomp/seccomp_json.h"
 #include "seccomp/sysops_table.h"
@@ -55,7 +59,6 @@
 #include "tcp.skel.h"
 
 #define NS_PER_S	     1000000000ULL
-#define TICK_NS		     NS_PER_S	     /* syscall drain, held records, progress */
 #define LOG_EVERY_S	     10		     /* progress as a log line when not on a terminal */
 #define WINDOW_S	     60		     /* "new in the last minute" */
 #define HELD_MAX	     65536	     /* records waiting for a young cgroup to resolve */
@@ -74,9 +77,6 @@
 enum verdict { V_NONE = 0, V_WANTED = WARD_CG_WANTED, V_UNWANTED = WARD_CG_UNWANTED, V_YOUNG };
 enum source { SRC_PROC, SRC_TCP, SRC_LEARN };
 
-static volatile sig_atomic_t stop_requested;
-static bool verbose;
-
 struct learn_opts {
 	struct learn_sel sel;
 	int64_t duration_s; /* 0: until SIGINT/SIGTERM */
@@ -87,6 +87,7 @@ struct learn_opts {
 	const char *mode;
 	const char *posture;
 	bool from_start; /* refuse a container that was running before learning began */
+	bool verbose;	 /* -v: libbpf's debug messages */
 };
 
 /* A sorted uint64 -> pointer map (cgroup verdicts, process executables). */
@@ -142,6 +143,7 @@ struct lsession {
 	/* records that added nothing, per reason (said at the end) */
 	uint64_t skip_path, skip_port0, skip_sysnr, malformed, unresolved, held_full;
 	uint64_t start_mono, end_mono, last_new_mono;
+	bool scan_due; /* a record is held that only a scan can tell about */
 	int64_t start_real;
 	unsigned long long start_ticks; /* boot-clock ticks when learning began */
 	size_t items;
@@ -154,14 +156,6 @@ struct lsession {
 };
 
 /* ---- small helpers ---------------------------------------------------------------- */
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 static struct u64ent *map_find(const struct u64map *m, uint64_t key, size_t *ret_pos)
 {
@@ -515,10 +509,12 @@ static int classify(struct lsession *s, uint64_t cgid, uint64_t when_ns, enum ve
 		*ret = (enum verdict)v;
 		return 0;
 	}
-	err = container_cache_lookup_at(s->cc, cgid, when_ns, &ci);
-	if (err)
+	/* Only a scan can tell: held until resolve_held() after this wakeup. */
+	err = container_cache_peek(s->cc, cgid, when_ns, &ci);
+	if (err && err != -EAGAIN)
 		return err;
-	if (ci->host && ci->tentative) {
+	s->scan_due |= err == -EAGAIN;
+	if (err || (ci->host && ci->tentative)) {
 		*ret = V_YOUNG;
 		return 0;
 	}
@@ -555,7 +551,7 @@ static int hold(struct lsession *s, enum source src, const void *data, size_t si
 	memcpy(h->data, data, size);
 	h->size = size;
 	h->src = src;
-	h->since_ns = now_ns(CLOCK_MONOTONIC);
+	h->since_ns = lifecycle_now(CLOCK_MONOTONIC);
 	s->n_held++;
 	return 0;
 }
@@ -768,7 +764,7 @@ static int rb_record(struct lsession *s, enum source src, void *data, size_t siz
 
 	if (err && !s->err)
 		s->err = err;
-	return err;
+	return 0;
 }
 
 static int rb_proc(void *ctx, void *data, size_t size)
@@ -808,7 +804,8 @@ static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint
 			s->hsys = nv;
 			s->cap_hsys = cap;
 		}
-		s->hsys[s->n_hsys++] = (struct held_sys){ *key, count, now_ns(CLOCK_MONOTONIC) };
+		s->hsys[s->n_hsys++] =
+			(struct held_sys){ *key, count, lifecycle_now(CLOCK_MONOTONIC) };
 		return 0;
 	}
 	if (v != V_WANTED)
@@ -846,7 +843,7 @@ static int drain_syscalls(struct lsession *s)
  * wait on (again held), or that waited too long (dropped). */
 static int retry_held(struct lsession *s, bool final)
 {
-	uint64_t now = now_ns(CLOCK_MONOTONIC);
+	uint64_t now = lifecycle_now(CLOCK_MONOTONIC);
 	struct held *list = s->held;
 	struct held_sys *slist = s->hsys;
 	size_t n = s->n_held, ns = s->n_hsys;
@@ -894,6 +891,29 @@ static int retry_held(struct lsession *s, bool final)
 	}
 	free(slist);
 	return err;
+}
+
+/* The cgroups of every held record resolved by one scan, then the records
+ * retried (retry_held()); nothing to do when none is held. */
+static int resolve_held(struct lsession *s, bool final)
+{
+	size_t n = 0;
+	uint64_t *ids;
+	int err;
+
+	if (!s->n_held && !s->n_hsys)
+		return 0;
+	ids = malloc((s->n_held + s->n_hsys) * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_held; i++)
+		ids[n++] = ((const struct ward_rec_hdr *)s->held[i].data)->cgroup_id;
+	for (size_t i = 0; i < s->n_hsys; i++)
+		ids[n++] = s->hsys[i].key.cgroup_id;
+	err = container_cache_resolve(s->cc, ids, n);
+	free(ids);
+	s->scan_due = false;
+	return err ?: retry_held(s, final) ?: flush_interps(s);
 }
 
 /* ---- progress -------------------------------------------------------------------------- */
@@ -988,20 +1008,6 @@ static void progress(struct lsession *s, uint64_t now, bool final)
 
 /* ---- loading ----------------------------------------------------------------------------- */
 
-__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
-							      const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
 static int load_learn(struct lsession *s)
 {
 	struct bpf_program *prog;
@@ -1029,7 +1035,7 @@ static int load_learn(struct lsession *s)
 		if (probe_tracepoint_exists(bpf_program__section_name(prog)))
 			continue;
 		bpf_program__set_autoload(prog, false);
-		if (verbose)
+		if (s->o->verbose)
 			cli_info("no tracepoint %s on this kernel",
 				 bpf_program__section_name(prog));
 	}
@@ -1075,6 +1081,15 @@ static int load_trackers(struct lsession *s)
 					   s);
 }
 
+/* Said once, at the end: what the kernel could not report. */
+static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t total)
+{
+	(void)delta;
+	if (r != WARD_DROP_ARGS_TRUNC) /* argv is not learned */
+		cli_error("%s: %s: %llu in the kernel: the profile may lack entries",
+			  (const char *)ctx, drop_reason_name(r), (unsigned long long)total);
+}
+
 static void report_drops(struct lsession *s)
 {
 	const struct {
@@ -1088,17 +1103,10 @@ static void report_drops(struct lsession *s)
 	};
 
 	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-		struct tracker t = { .drops_fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
-		uint64_t totals[WARD_DROP__MAX];
+		struct lifecycle_drops d = { .fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
 
-		if (t.drops_fd < 0 || tracker_read_drops(&t, totals))
-			continue;
-		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
-			if (totals[r] && r != WARD_DROP_ARGS_TRUNC) /* argv is not learned */
-				cli_error("%s: %s: %llu in the kernel: the profile may lack "
-					  "entries",
-					  objs[i].name, drop_reason_name(r),
-					  (unsigned long long)totals[r]);
+		if (d.fd >= 0)
+			(void)lifecycle_drops(&d, true, say_drops, objs[i].name);
 	}
 }
 
@@ -1177,43 +1185,40 @@ static int classify_running(struct lsession *s)
 	return refused ? -EEXIST : 0;
 }
 
+/* After every wakeup: the interpreters of scripts, and held records with one
+ * scan when a record came that only a scan can tell about (its container
+ * may be gone soon: a short-lived one is learned only while its state
+ * exists); every tick held records again, the syscall counts, container gc
+ * and progress. */
+static int learn_woke(void *ctx, uint64_t now, bool tick)
+{
+	struct lsession *s = ctx;
+	int err = s->err ?: flush_interps(s);
+
+	if (!err && !tick && s->scan_due)
+		err = resolve_held(s, false);
+	if (err || !tick)
+		return err;
+	err = drain_syscalls(s) ?: resolve_held(s, false);
+	(void)container_cache_gc(s->cc);
+	track_new(s, now);
+	progress(s, now, false);
+	return err;
+}
+
 static int run_loop(struct lsession *s)
 {
-	uint64_t next_tick = s->start_mono + TICK_NS;
-	int err = 0;
+	static const struct lifecycle_hooks hooks = { .woke = learn_woke };
+	int err = lifecycle_loop(&s->rb, 1, s->start_mono,
+				 s->o->duration_s ? s->end_mono : UINT64_MAX, &hooks, s);
 
-	while (!stop_requested && !err) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC), wake = next_tick;
-		int n;
-
-		if (s->o->duration_s && now >= s->end_mono)
-			break;
-		if (s->o->duration_s && s->end_mono < wake)
-			wake = s->end_mono;
-		n = ring_buffer__poll(s->rb, wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0);
-		if (n < 0 && n != -EINTR)
-			err = n;
-		if (!err && s->err)
-			err = s->err;
-		if (!err)
-			err = flush_interps(s);
-		now = now_ns(CLOCK_MONOTONIC);
-		if (err || now < next_tick)
-			continue;
-		next_tick = now + TICK_NS;
-		err = drain_syscalls(s) ?: retry_held(s, false) ?: flush_interps(s);
-		(void)container_cache_gc(s->cc);
-		track_new(s, now);
-		progress(s, now, false);
-	}
 	/* What is left in the ring buffers and the maps. */
 	if (!err && ring_buffer__consume(s->rb) < 0)
 		err = -EIO;
 	if (!err)
-		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: retry_held(s, true) ?:
-		      flush_interps(s);
-	track_new(s, now_ns(CLOCK_MONOTONIC));
-	progress(s, now_ns(CLOCK_MONOTONIC), true);
+		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: resolve_held(s, true);
+	track_new(s, lifecycle_now(CLOCK_MONOTONIC));
+	progress(s, lifecycle_now(CLOCK_MONOTONIC), true);
 	return err;
 }
 
@@ -1315,7 +1320,7 @@ static int finish(struct lsession *s)
 	FILE *f;
 	int err;
 
-	v->end = (int64_t)(now_ns(CLOCK_REALTIME) / NS_PER_S);
+	v->end = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
 	v->start = s->start_real;
 	v->events = s->events;
 	uname(&u);
@@ -1355,19 +1360,13 @@ static int finish(struct lsession *s)
 
 static int learn(const struct learn_opts *o)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct lsession s = { .o = o, .cgfilter_fd = -1 };
 	char name[NAME_MAX_LEN + 1];
 	int err;
 
-	libbpf_set_print(libbpf_print);
-	if (geteuid() != 0)
-		cli_info("not running as root: loading BPF programs will likely fail");
-	err = probe_mount_tracefs();
-	if (err < 0) {
-		cli_error("tracefs is not mounted and mounting it failed: %s", strerror(-err));
+	err = run_start(o->verbose);
+	if (err)
 		return err;
-	}
 	sanitize_name(o->name	       ? o->name
 		      : o->sel.n_names ? o->sel.names[0]
 				       : o->sel.images[0],
@@ -1399,12 +1398,10 @@ static int learn(const struct learn_opts *o)
 		cli_info("this kernel has no capability tracepoint: capabilities will be "
 			 "inferred from syscalls, binds and chowns and marked inferred");
 	s.tty = isatty(STDERR_FILENO);
-	s.start_mono = s.last_new_mono = now_ns(CLOCK_MONOTONIC);
-	s.start_real = (int64_t)(now_ns(CLOCK_REALTIME) / NS_PER_S);
-	s.start_ticks = now_ns(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
+	s.start_mono = s.last_new_mono = lifecycle_now(CLOCK_MONOTONIC);
+	s.start_real = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
+	s.start_ticks = lifecycle_now(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
 	s.end_mono = s.start_mono + (uint64_t)o->duration_s * NS_PER_S;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	err = classify_running(&s);
 	if (err) {
 		if (err != -EEXIST) /* refused: said */
@@ -1433,7 +1430,7 @@ static int learn(const struct learn_opts *o)
 		 (unsigned long long)s.events, s.n_learned,
 		 s.p->prov.n_partial ? " (PARTIAL: see below)" : "");
 	report_skipped(&s);
-	report_truth(&s, now_ns(CLOCK_MONOTONIC));
+	report_truth(&s, lifecycle_now(CLOCK_MONOTONIC));
 out:
 	session_free(&s);
 	return err;
@@ -1551,7 +1548,7 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 			o->from_start = true;
 			break;
 		case 'v':
-			verbose = true;
+			o->verbose = true;
 			break;
 		default:
 			return cli_help_or_usage(c, help_learn);

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * `ward run TRACKER` and `ward server`: the tracker lifecycle.
- * parse args -> libbpf_set_print -> open/configure/load/attach each tracker
- * -> poll ring buffers, flush interval trackers -> clean exit on SIGINT/SIGTERM
- * or after --duration.
+ * `ward run TRACKER` and `ward server`: the trackers' session on the run
+ * lifecycle (engine/lifecycle.h).
+ * parse args -> run_start() -> open/configure/load/attach each tracker
+ * -> poll ring buffers in the lifecycle's loop, flush interval trackers ->
+ * clean exit on SIGINT/SIGTERM or after --duration.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
-#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -27,41 +25,10 @@
 #include "core/config.h"
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
+#include "lifecycle.h"
 #include "tracker.h"
 
 #define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
-#define TICK_MS	     1000		 /* container gc and filter refresh */
-
-static volatile sig_atomic_t stop_requested, reload_requested;
-static bool verbose;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static void on_hup(int sig)
-{
-	(void)sig;
-	reload_requested = 1;
-}
-
-__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
-							      const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 #define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
 
@@ -105,12 +72,31 @@ struct run_opts {
 	bool events_given;
 	struct ward_config cfg; /* server: the configuration file the options start from */
 	unsigned int given;	/* the policy options given on the command line (CK_*) */
+	bool verbose;		/* -v: libbpf's debug messages */
 };
+
+static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t total)
+{
+	const struct tracker *t = ctx;
+
+	if (cli_json_errors) {
+		json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops", "tracker",
+				      t->ops->name, "reason", drop_reason_name(r), "delta",
+				      (json_int_t)delta, "total", (json_int_t)total);
+
+		if (o) {
+			json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			fputc('\n', stderr);
+			json_decref(o);
+		}
+	} else {
+		fprintf(stderr, "ward: %s: %s: %llu in the kernel (%llu total)\n", t->ops->name,
+			drop_reason_name(r), (unsigned long long)delta, (unsigned long long)total);
+	}
+}
 
 static void report_drops(struct tracker *t, bool final)
 {
-	uint64_t totals[WARD_DROP__MAX];
-
 	if (t->malformed != t->malformed_seen || (final && t->malformed)) {
 		cli_error("%s: %llu kernel records could not be decoded (%llu total); "
 			  "is the BPF object from another build?",
@@ -118,33 +104,7 @@ static void report_drops(struct tracker *t, bool final)
 			  (unsigned long long)t->malformed);
 		t->malformed_seen = t->malformed;
 	}
-	if (tracker_read_drops(t, totals) < 0)
-		return;
-	for (unsigned int r = 0; r < WARD_DROP__MAX; r++) {
-		uint64_t delta = totals[r] - t->drops_seen[r];
-
-		if (!delta && !final)
-			continue;
-		t->drops_seen[r] = totals[r];
-		if (final && !totals[r])
-			continue;
-		if (cli_json_errors) {
-			json_t *o =
-				json_pack("{s:s, s:s, s:s, s:I, s:I}", "type", "drops", "tracker",
-					  t->ops->name, "reason", drop_reason_name(r), "delta",
-					  (json_int_t)delta, "total", (json_int_t)totals[r]);
-
-			if (o) {
-				json_dumpf(o, stderr, JSON_COMPACT | JSON_PRESERVE_ORDER);
-				fputc('\n', stderr);
-				json_decref(o);
-			}
-		} else {
-			fprintf(stderr, "ward: %s: %s: %llu in the kernel (%llu total)\n",
-				t->ops->name, drop_reason_name(r), (unsigned long long)delta,
-				(unsigned long long)totals[r]);
-		}
-	}
+	(void)lifecycle_drops(&t->drops, final, say_drops, t);
 }
 
 static void close_tracker(struct tracker *t)
@@ -162,7 +122,7 @@ static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct
 	memset(t, 0, sizeof(*t));
 	t->ops = ops;
 	t->s = s;
-	t->drops_fd = t->cgfilter_fd = -1;
+	t->drops.fd = t->cgfilter_fd = -1;
 	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
 	if (!t->out)
 		return -ENOMEM;
@@ -197,7 +157,6 @@ static void enforce_reload(struct enforce_session *es)
 	struct es_report rep;
 	int err;
 
-	reload_requested = 0;
 	err = es_reload(es, &rep, why, sizeof(why));
 	if (!err && why[0])
 		cli_error("reload: %s", why);
@@ -223,105 +182,120 @@ static void enforce_tick(struct enforce_session *es)
 			 rep.targets);
 }
 
+/* What the loop of a session follows: its trackers and their deadlines. */
+struct run_loop {
+	struct tracker *ts;
+	size_t n;
+	struct session *s;
+	struct enforce_session *es;
+	uint64_t interval, next_flush;
+};
+
+static int trackers_err(const struct tracker *ts, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ts[i].err)
+			return ts[i].err;
+	return 0;
+}
+
+/* The next interval, or the oldest pending record's deadline. */
+static uint64_t run_next_wake(void *ctx)
+{
+	const struct run_loop *l = ctx;
+	const struct pending *q = &l->s->pending;
+
+	return q->n && q->first_ns + PENDING_NS < l->next_flush ? q->first_ns + PENDING_NS
+								: l->next_flush;
+}
+
+static int run_woke(void *ctx, uint64_t now, bool tick)
+{
+	struct run_loop *l = ctx;
+	struct session *s = l->s;
+	int err = trackers_err(l->ts, l->n);
+
+	if (!err && s->pending.n && now >= s->pending.first_ns + PENDING_NS)
+		err = session_resolve(s) ?: trackers_err(l->ts, l->n);
+	if (err)
+		return err;
+	if (l->es && lifecycle_take_reload())
+		enforce_reload(l->es);
+	if (tick) {
+		(void)container_cache_gc(s->cc);
+		if (l->es)
+			enforce_tick(l->es);
+		if (s->filter)
+			(void)cgfilter_refresh(s->filter, s->cc, now);
+		for (size_t i = 0; i < l->n; i++)
+			report_drops(&l->ts[i], false);
+	}
+	if (now >= l->next_flush) {
+		l->next_flush += l->interval;
+		for (size_t i = 0; i < l->n && !err; i++)
+			if (l->ts[i].ops->flush)
+				err = l->ts[i].ops->flush(&l->ts[i], now + s->mono_to_real_ns);
+	}
+	return err;
+}
+
 static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
 			struct enforce_session *es)
 {
-	uint64_t start = now_ns(CLOCK_MONOTONIC), next_flush, next_tick, end = UINT64_MAX;
-	uint64_t interval = (uint64_t)o->interval_s * 1000000000ULL;
-	struct epoll_event ev, evs[MAX_TRACKERS];
-	int epfd, err = 0;
+	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
+						      .woke = run_woke };
+	uint64_t start = lifecycle_now(CLOCK_MONOTONIC);
+	struct run_loop l = { .ts = ts, .n = n, .s = s, .es = es };
+	struct ring_buffer *rbs[MAX_TRACKERS];
+	size_t n_rb = 0;
+	int err;
 
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (epfd < 0)
-		return -errno;
-	for (size_t i = 0; i < n; i++) {
-		if (!ts[i].rb)
-			continue;
-		ev.events = EPOLLIN;
-		ev.data.u64 = i;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(ts[i].rb), &ev) < 0) {
-			err = -errno;
-			goto out_close;
-		}
-	}
-	next_flush = start + interval;
-	next_tick = start + TICK_MS * 1000000ULL;
-	if (o->duration_s)
-		end = start + (uint64_t)o->duration_s * 1000000000ULL;
-
-	while (!stop_requested) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC), wake = next_flush;
-		int timeout, nev;
-
-		if (now >= end)
-			break;
-		if (next_tick < wake)
-			wake = next_tick;
-		if (s->pending.n && s->pending.first_ns + PENDING_NS < wake)
-			wake = s->pending.first_ns + PENDING_NS;
-		if (end < wake)
-			wake = end;
-		timeout = wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0;
-		nev = epoll_wait(epfd, evs, MAX_TRACKERS, timeout);
-		if (nev < 0 && errno != EINTR) {
-			err = -errno;
-			break;
-		}
-		for (int i = 0; i < nev; i++) {
-			struct tracker *t = &ts[evs[i].data.u64];
-
-			if (ring_buffer__consume(t->rb) < 0 || t->err) {
-				err = t->err ? t->err : -EIO;
-				goto out_close;
-			}
-		}
-		now = now_ns(CLOCK_MONOTONIC);
-		if (s->pending.n && now >= s->pending.first_ns + PENDING_NS) {
-			err = session_resolve(s);
-			for (size_t i = 0; i < n && !err; i++)
-				err = ts[i].err;
-			if (err)
-				break;
-		}
-		if (es && reload_requested)
-			enforce_reload(es);
-		if (now >= next_tick) {
-			next_tick = now + TICK_MS * 1000000ULL;
-			(void)container_cache_gc(s->cc);
-			if (es)
-				enforce_tick(es);
-			if (s->filter)
-				(void)cgfilter_refresh(s->filter, s->cc, now);
-			for (size_t i = 0; i < n; i++)
-				report_drops(&ts[i], false);
-		}
-		if (now >= next_flush) {
-			next_flush += interval;
-			for (size_t i = 0; i < n && !err; i++)
-				if (ts[i].ops->flush)
-					err = ts[i].ops->flush(&ts[i], now + s->mono_to_real_ns);
-			if (err)
-				break;
-		}
-	}
+	l.interval = (uint64_t)o->interval_s * 1000000000ULL;
+	l.next_flush = start + l.interval;
+	for (size_t i = 0; i < n; i++)
+		if (ts[i].rb)
+			rbs[n_rb++] = ts[i].rb;
+	err = lifecycle_loop(rbs, n_rb, start,
+			     o->duration_s ? start + (uint64_t)o->duration_s * 1000000000ULL
+					   : UINT64_MAX,
+			     &hooks, &l);
 	/* Drain what is left: events already in the ring buffers, and the
 	 * partial last interval. */
 	for (size_t i = 0; i < n && !err; i++) {
 		if (ts[i].rb && ring_buffer__consume(ts[i].rb) < 0)
 			err = -EIO;
 		else if (ts[i].ops->flush)
-			err = ts[i].ops->flush(&ts[i], now_ns(CLOCK_REALTIME));
+			err = ts[i].ops->flush(&ts[i], lifecycle_now(CLOCK_REALTIME));
 		if (!err)
 			err = ts[i].err;
 	}
 	if (!err)
 		err = session_resolve(s);
-	for (size_t i = 0; i < n && !err; i++)
-		err = ts[i].err;
-out_close:
+	if (!err)
+		err = trackers_err(ts, n);
 	session_pending_free(s);
-	close(epfd);
 	return err;
+}
+
+int run_start(bool verbose)
+{
+	int err;
+
+	if (geteuid() != 0)
+		cli_info("not running as root: loading BPF programs will likely fail");
+	/* First: a stop asked for while the policy loads (seconds) is not lost,
+	 * whatever disposition the parent left (background jobs of a shell
+	 * script start with SIGINT ignored). */
+	err = lifecycle_start(verbose);
+	if (err == 1)
+		cli_info("mounted tracefs at " PROBE_TRACEFS_DIR);
+	if (err < 0) {
+		cli_error("tracefs is not mounted and mounting it failed: %s "
+			  "(mount -t tracefs tracefs /sys/kernel/tracing)",
+			  strerror(-err));
+		return err;
+	}
+	return 0;
 }
 
 /* "a policy did not load": nothing of it is in force. */
@@ -340,30 +314,14 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 	struct session s = { 0 };
 	const char *failed = NULL;
 	FILE *f = stdout;
-	struct sigaction sa = { .sa_handler = on_signal }, hup = { .sa_handler = on_hup };
 	struct enforce_session *es = NULL;
 	int lock_fd = -1;
 	size_t opened = 0;
 	int err, cerr;
 
-	libbpf_set_print(libbpf_print);
-	/* First: a stop asked for while the policy loads (seconds) is not lost,
-	 * whatever disposition the parent left (background jobs of a shell
-	 * script start with SIGINT ignored). */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (geteuid() != 0)
-		cli_info("not running as root: loading BPF programs will likely fail");
-	/* Tracepoint attachment reads event ids from tracefs: mount it if absent. */
-	err = probe_mount_tracefs();
-	if (err == 1)
-		cli_info("mounted tracefs at " PROBE_TRACEFS_DIR);
-	if (err < 0) {
-		cli_error("tracefs is not mounted and mounting it failed: %s "
-			  "(mount -t tracefs tracefs /sys/kernel/tracing)",
-			  strerror(-err));
+	err = run_start(o->verbose);
+	if (err)
 		return err;
-	}
 	if (o->output) {
 		f = fopen(o->output, "we");
 		if (!f) {
@@ -375,7 +333,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 	err = sink_stream_add(&s.sinks, f, o->output ? o->output : "stdout", o->fmt, f != stdout);
 	if (err)
 		return err;
-	s.mono_to_real_ns = now_ns(CLOCK_REALTIME) - now_ns(CLOCK_MONOTONIC);
+	s.mono_to_real_ns = lifecycle_now(CLOCK_REALTIME) - lifecycle_now(CLOCK_MONOTONIC);
 	s.cc = container_cache_new(NULL);
 	if (!s.cc) {
 		err = -errno;
@@ -391,7 +349,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 			goto out_free_cache;
 		}
 		(void)container_cache_scan(s.cc);
-		found = cgfilter_refresh(s.filter, s.cc, now_ns(CLOCK_MONOTONIC));
+		found = cgfilter_refresh(s.filter, s.cc, lifecycle_now(CLOCK_MONOTONIC));
 		if (found == -ENOTUNIQ) {
 			cli_error("--container %s: ambiguous id prefix, it matches several "
 				  "containers; give more of the id or the name",
@@ -468,7 +426,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 				  "not covered",
 				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
 		warn_host_policies(&rep);
-		sigaction(SIGHUP, &hup, NULL);
+		lifecycle_catch_reload();
 	}
 trackers:
 	for (; opened < n; opened++) {
@@ -493,7 +451,7 @@ trackers:
 
 out_close_trackers:
 	for (size_t i = 0; i < opened; i++) {
-		if (ts[i].drops_fd >= 0)
+		if (ts[i].drops.fd >= 0)
 			report_drops(&ts[i], true);
 		close_tracker(&ts[i]);
 	}
@@ -631,7 +589,7 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->audit_only = c->audit;
 	o->enforce = !c->no_policy;
 	o->unpin_on_exit = c->unpin_on_exit;
-	verbose = c->verbose;
+	o->verbose = c->verbose;
 	if (c->set & CK_INTERVAL)
 		o->interval_s = c->interval_s;
 	if (c->set & CK_FORMAT)
@@ -685,7 +643,7 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			o->output = optarg;
 			break;
 		case 'v':
-			verbose = true;
+			o->verbose = true;
 			break;
 		case 'P':
 			o->policy = optarg;

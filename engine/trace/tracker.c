@@ -43,19 +43,6 @@ int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *nam
 	return found ? 0 : -ENOENT;
 }
 
-const char *drop_reason_name(unsigned int reason)
-{
-	static const char *const names[WARD_DROP__MAX] = {
-		[WARD_DROP_RINGBUF] = "ringbuf_full",
-		[WARD_DROP_MAP_FULL] = "map_full",
-		[WARD_DROP_PATH_TRUNC] = "path_truncated",
-		[WARD_DROP_ARGS_TRUNC] = "args_truncated",
-		[WARD_DROP_UNDECIDED] = "undecided",
-	};
-
-	return reason < WARD_DROP__MAX ? names[reason] : "unknown";
-}
-
 int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj)
 {
 	int err;
@@ -66,41 +53,12 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struc
 	err = bpf_object__attach_skeleton(sk);
 	if (err)
 		return err;
-	t->drops_fd = bpf_object__find_map_fd_by_name(obj, "ward_drops");
+	t->drops.fd = bpf_object__find_map_fd_by_name(obj, "ward_drops");
 	t->cgfilter_fd = bpf_object__find_map_fd_by_name(obj, "ward_cgfilter");
-	if (t->drops_fd < 0 || t->cgfilter_fd < 0)
+	if (t->drops.fd < 0 || t->cgfilter_fd < 0)
 		return -ENOENT;
 	if (t->s->filter)
 		return cgfilter_add_map(t->s->filter, t->cgfilter_fd);
-	return 0;
-}
-
-int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX])
-{
-	return drops_read(t->drops_fd, ret_totals);
-}
-
-int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX])
-{
-	int ncpu = libbpf_num_possible_cpus();
-
-	if (ncpu < 0)
-		return ncpu;
-	uint64_t *vals = calloc((size_t)ncpu, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	for (uint32_t r = 0; r < WARD_DROP__MAX; r++) {
-		ret_totals[r] = 0;
-		if (bpf_map_lookup_elem(fd, &r, vals) != 0) {
-			int err = -errno;
-
-			free(vals);
-			return err;
-		}
-		for (int c = 0; c < ncpu; c++)
-			ret_totals[r] += vals[c];
-	}
-	free(vals);
 	return 0;
 }
 
@@ -112,21 +70,13 @@ struct pending_rec {
 	unsigned char data[];
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 /* --container, then the record to its channel. */
 static void deliver(struct tracker *t, const void *data, size_t size,
 		    const struct container_info *ci, record_emit_fn emit)
 {
 	int err;
 
-	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, mono_ns()))
+	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, lifecycle_now(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
 	if (err == -EPROTO)
@@ -155,7 +105,7 @@ static int pending_push(struct tracker *t, const void *data, size_t size, uint64
 	*p = (struct pending_rec){ .t = t, .emit = emit, .cgroup_id = cgroup_id, .size = size };
 	memcpy(p->data, data, size);
 	if (!q->n)
-		q->first_ns = mono_ns();
+		q->first_ns = lifecycle_now(CLOCK_MONOTONIC);
 	q->v[q->n++] = p;
 	t->pending++;
 	return 0;
@@ -217,7 +167,8 @@ int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 	free(unknown);
 	for (size_t i = 0; i < n && !err; i++) {
 		err = container_cache_settled(t->s->cc, ids[i], &ret[i]);
-		if (!err && t->s->filter && !cgfilter_wants(t->s->filter, ret[i], mono_ns()))
+		if (!err && t->s->filter &&
+		    !cgfilter_wants(t->s->filter, ret[i], lifecycle_now(CLOCK_MONOTONIC)))
 			ret[i] = NULL;
 	}
 	return err;

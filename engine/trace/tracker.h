@@ -16,6 +16,7 @@
 #include "attribution/container.h"
 #include "attribution/filter.h"
 #include "core/sink.h"
+#include "lifecycle.h"
 
 struct tracker;
 struct pending_rec;
@@ -58,9 +59,8 @@ struct tracker {
 	struct out *out;
 	void *skel;
 	struct ring_buffer *rb;
-	int drops_fd;
+	struct lifecycle_drops drops;
 	int cgfilter_fd;
-	uint64_t drops_seen[WARD_DROP__MAX];
 	uint64_t malformed; /* records user space could not decode */
 	uint64_t malformed_seen;
 	size_t pending; /* of its records in s->pending: later ones queue behind them */
@@ -78,18 +78,11 @@ int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *nam
 /* Load and attach an opened skeleton; finds the common maps. */
 int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj);
 
-/* Sum of the per-CPU drop counters, per reason. */
-int tracker_read_drops(const struct tracker *t, uint64_t ret_totals[WARD_DROP__MAX]);
-/* The same from any ward_drops map (a per-CPU array of enum ward_drop). */
-int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX]);
-
 /* The containers of the n cgroup ids of an interval's rows into ret (NULL:
  * not shown, --container), with one scan for those not known yet; 0 or
  * -errno. */
 int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 		       const struct container_info **ret);
-
-const char *drop_reason_name(unsigned int reason);
 
 /* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
  * cannot be decoded (nothing is written then). */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The run lifecycle: signals, libbpf's messages, tracefs, the loop, drops. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "lifecycle.h"
+#include "enforce/probe.h"
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+static bool verbose;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+__attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_level level,
+							      const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int lifecycle_start(bool v)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	verbose = v;
+	libbpf_set_print(libbpf_print);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return probe_mount_tracefs();
+}
+
+bool lifecycle_verbose(void)
+{
+	return verbose;
+}
+
+void lifecycle_catch_reload(void)
+{
+	struct sigaction sa = { .sa_handler = on_hup };
+
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+bool lifecycle_stopping(void)
+{
+	return stop_requested;
+}
+
+bool lifecycle_take_reload(void)
+{
+	if (!reload_requested)
+		return false;
+	reload_requested = 0;
+	return true;
+}
+
+uint64_t lifecycle_now(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, uint64_t end_ns,
+		   const struct lifecycle_hooks *h, void *ctx)
+{
+	uint64_t next_tick = start_ns + LIFECYCLE_TICK_NS;
+	struct epoll_event ev, evs[LIFECYCLE_MAX_RB];
+	int epfd, err = 0;
+
+	if (n > LIFECYCLE_MAX_RB)
+		return -E2BIG;
+	epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (epfd < 0)
+		return -errno;
+	for (size_t i = 0; i < n; i++) {
+		ev.events = EPOLLIN;
+		ev.data.u64 = i;
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rbs[i]), &ev) < 0) {
+			err = -errno;
+			goto out_close;
+		}
+	}
+	while (!stop_requested && !err) {
+		uint64_t now = lifecycle_now(CLOCK_MONOTONIC), wake = next_tick;
+		uint64_t other = h->next_wake ? h->next_wake(ctx) : UINT64_MAX;
+		bool tick;
+		int nev;
+
+		if (now >= end_ns)
+			break;
+		if (other < wake)
+			wake = other;
+		if (end_ns < wake)
+			wake = end_ns;
+		nev = epoll_wait(epfd, evs, LIFECYCLE_MAX_RB,
+				 wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0);
+		if (nev < 0 && errno != EINTR) {
+			err = -errno;
+			break;
+		}
+		for (int i = 0; i < nev && !err; i++)
+			if (ring_buffer__consume(rbs[evs[i].data.u64]) < 0)
+				err = -EIO;
+		if (err)
+			break;
+		now = lifecycle_now(CLOCK_MONOTONIC);
+		tick = now >= next_tick;
+		if (tick)
+			next_tick = now + LIFECYCLE_TICK_NS;
+		err = h->woke(ctx, now, tick);
+	}
+out_close:
+	close(epfd);
+	return err;
+}
+
+int drops_read(int fd, uint64_t ret_totals[WARD_DROP__MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+
+	if (ncpu < 0)
+		return ncpu;
+	uint64_t *vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (uint32_t r = 0; r < WARD_DROP__MAX; r++) {
+		ret_totals[r] = 0;
+		if (bpf_map_lookup_elem(fd, &r, vals) != 0) {
+			int err = -errno;
+
+			free(vals);
+			return err;
+		}
+		for (int c = 0; c < ncpu; c++)
+			ret_totals[r] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+int lifecycle_drops(struct lifecycle_drops *d, bool final, drops_say_fn say, const void *ctx)
+{
+	uint64_t totals[WARD_DROP__MAX];
+	int err = drops_read(d->fd, totals);
+
+	if (err)
+		return err;
+	for (unsigned int r = 0; r < WARD_DROP__MAX; r++) {
+		uint64_t delta = totals[r] - d->seen[r];
+
+		if (!delta && !final)
+			continue;
+		d->seen[r] = totals[r];
+		if (!final || totals[r])
+			say(ctx, r, delta, totals[r]);
+	}
+	return 0;
+}
+
+const char *drop_reason_name(unsigned int reason)
+{
+	static const char *const names[WARD_DROP__MAX] = {
+		[WARD_DROP_RINGBUF] = "ringbuf_full",
+		[WARD_DROP_MAP_FULL] = "map_full",
+		[WARD_DROP_PATH_TRUNC] = "path_truncated",
+		[WARD_DROP_ARGS_TRUNC] = "args_truncated",
+		[WARD_DROP_UNDECIDED] = "undecided",
+	};
+
+	return reason < WARD_DROP__MAX ? names[reason] : "unknown";
+}
