@@ -31,6 +31,21 @@ struct {
 	__type(value, __u8);
 } ward_cgfilter SEC(".maps");
 
+/* Set by the engine before load: submit event records in batches. The
+ * trackers do; `ward learn` does not, because it reads several ring buffers
+ * whose records it must see in the order they happened. */
+const volatile bool rb_batch = false;
+
+/* The flags to submit an event record to ring buffer rb with (include/ward/
+ * common.h: batches). Policy alerts and held execs wake at once instead. */
+static __always_inline __u64 ward_rb_wakeup(void *rb)
+{
+	if (!rb_batch)
+		return 0;
+	return bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= WARD_RB_BATCH ? BPF_RB_FORCE_WAKEUP
+									 : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void count_drop(__u32 reason)
 {
 	__u64 *cnt = bpf_map_lookup_elem(&ward_drops, &reason);

@@ -77,7 +77,7 @@ int handle_exec(struct trace_event_raw_sched_process_exec *ctx)
 	if (len > 0 && len <= PROC_ARGS_LEN &&
 	    bpf_probe_read_user(e->args, len, (void *)arg_start) == 0)
 		e->args_len = len;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_proc_rb));
 	return 0;
 }
 
@@ -95,7 +95,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (!e)
 		return 0;
 	e->child_pid = child->tgid;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_proc_rb));
 	return 0;
 }
 
@@ -116,6 +116,6 @@ int handle_exit(void *ctx)
 		return 0;
 	e->exit_code = BPF_CORE_READ(task, exit_code);
 	e->lifetime_ns = e->ts_ns - BPF_CORE_READ(task, start_time);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_proc_rb));
 	return 0;
 }

@@ -114,7 +114,7 @@ int handle_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 			e->latency_ns = now - c->start_ns;
 			if (ctx->newstate != TCP_ESTABLISHED)
 				e->error = BPF_CORE_READ((struct sock *)ctx->skaddr, sk_err);
-			bpf_ringbuf_submit(e, 0);
+			bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_tcp_rb));
 		}
 		if (ctx->newstate == TCP_ESTABLISHED) {
 			c->start_ns = now;
@@ -131,7 +131,7 @@ int handle_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		if (e) {
 			addrs_from_ctx(e, ctx);
 			e->duration_ns = now - c->start_ns;
-			bpf_ringbuf_submit(e, 0);
+			bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_tcp_rb));
 		}
 	}
 	bpf_map_delete_elem(&ward_tcp_conns, &sk);
@@ -182,7 +182,7 @@ static __always_inline int on_accept(long fd)
 		bpf_core_read(e->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(e->daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, ward_rb_wakeup(&ward_tcp_rb));
 	return 0;
 }
 

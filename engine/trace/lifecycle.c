@@ -112,14 +112,19 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 			wake = other;
 		if (end_ns < wake)
 			wake = end_ns;
+		/* records are submitted without a wakeup until a batch waits */
+		if (now + WARD_RB_POLL_MS * 1000000ULL < wake)
+			wake = now + WARD_RB_POLL_MS * 1000000ULL;
 		nev = epoll_wait(epfd, evs, LIFECYCLE_MAX_RB,
 				 wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0);
 		if (nev < 0 && errno != EINTR) {
 			err = -errno;
 			break;
 		}
-		for (int i = 0; i < nev && !err; i++)
-			if (ring_buffer__consume(rbs[evs[i].data.u64]) < 0)
+		/* every ring buffer, woken or not: a batch below WARD_RB_BATCH
+		 * wakes nobody (include/ward/common.h) */
+		for (size_t i = 0; i < n && !err; i++)
+			if (ring_buffer__consume(rbs[i]) < 0)
 				err = -EIO;
 		if (err)
 			break;

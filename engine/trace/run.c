@@ -681,6 +681,9 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((o->given & CK_NO_POLICY) && o->given != CK_NO_POLICY)
+		return cli_usage(cmd, "--no-policy excludes --policy, --trusted-key, --audit and "
+				      "--unpin-on-exit");
 	if (o->given == CK_NO_POLICY) { /* over the file's policy keys */
 		o->policy = o->trusted_key = NULL;
 		o->audit_only = o->unpin_on_exit = false;

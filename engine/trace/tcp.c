@@ -124,6 +124,7 @@ static int tcp_open(struct tracker *t)
 		return -errno;
 	t->skel = skel;
 	skel->rodata->filter_cgroups = t->s->filter != NULL;
+	skel->rodata->rb_batch = true; /* include/ward/common.h */
 	skel->rodata->self_tgid = (__u32)getpid();
 	err = tracker_load_attach(t, skel->skeleton, skel->obj);
 	if (err)

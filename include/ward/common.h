@@ -12,6 +12,13 @@
 
 #define WARD_COMM_LEN 16
 
+/* Event records are read in batches (bpf/common.bpf.h, ward_rb_wakeup()): the
+ * consumer is woken once WARD_RB_BATCH bytes wait, and otherwise reads every
+ * ring buffer each WARD_RB_POLL_MS (engine/trace/lifecycle.c), so a record
+ * waits at most that long and a busy consumer is not woken once per record. */
+#define WARD_RB_BATCH	(64 << 10)
+#define WARD_RB_POLL_MS 50
+
 /* Index into the per-CPU ward_drops array: every BPF-side failure is counted. */
 enum ward_drop {
 	WARD_DROP_RINGBUF = 0, /* bpf_ringbuf_reserve() failed: event lost */
