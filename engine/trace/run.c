@@ -66,6 +66,7 @@ struct run_opts {
 	struct policy *loaded;	 /* server: the policy (or pack) loaded before anything else */
 	bool audit_only;	 /* server --audit, and always for the embedded pack */
 	bool unpin_on_exit;
+	bool status; /* server: the status line on a terminal */
 	/* server --events: the trackers whose events are shown (alerts always are) */
 	const struct tracker_ops *events[TRACKER_COUNT];
 	size_t n_events;
@@ -170,16 +171,15 @@ static void enforce_reload(struct enforce_session *es)
 		warn_host_policies(&rep);
 }
 
-static void enforce_tick(struct enforce_session *es)
+static void enforce_tick(struct enforce_session *es, struct es_report *rep)
 {
-	struct es_report rep;
-	int r = es_tick(es, &rep);
+	int r = es_tick(es, rep);
 
 	if (r < 0)
 		cli_error("policy targets: %s", strerror(-r));
 	else if (r > 0)
-		cli_info("policy generation %u: %zu containers targeted now", rep.generation,
-			 rep.targets);
+		cli_info("policy generation %u: %zu containers targeted now", rep->generation,
+			 rep->targets);
 }
 
 /* What the loop of a session follows: its trackers and their deadlines. */
@@ -188,8 +188,49 @@ struct run_loop {
 	size_t n;
 	struct session *s;
 	struct enforce_session *es;
+	struct es_report rep; /* the policy's, as of the last tick */
+	bool audit_only;
 	uint64_t interval, next_flush;
+	uint64_t next_status, alerts_then, events_then; /* the status line on a terminal */
 };
+
+#define STATUS_NS (10 * 1000000000ULL)
+
+/*
+ * On a terminal, every 10 s: what is in force and what it reported, so a
+ * first run that shows only alerts is visibly alive (docs/cli.md).
+ */
+static void status_line(struct run_loop *l, uint64_t now)
+{
+	uint64_t alerts = 0, events = 0;
+	char when[16], what[96];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (!strcmp(l->ts[i].ops->name, "alert"))
+			alerts += l->ts[i].shown;
+		else
+			events += l->ts[i].shown;
+	}
+	(void)strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
+	if (l->es)
+		(void)snprintf(what, sizeof(what),
+			       "policy generation %u in force%s, %zu containers targeted",
+			       l->rep.generation, l->audit_only ? " (audit only)" : "",
+			       l->rep.targets);
+	else
+		(void)snprintf(what, sizeof(what), "no policy, %zu containers known",
+			       container_cache_count(l->s->cc));
+	cli_info("%s %s; in the last %llu s: %llu alerts, %llu events (%llu and %llu in all)", when,
+		 what, (unsigned long long)(STATUS_NS / 1000000000ULL),
+		 (unsigned long long)(alerts - l->alerts_then),
+		 (unsigned long long)(events - l->events_then), (unsigned long long)alerts,
+		 (unsigned long long)events);
+	l->alerts_then = alerts;
+	l->events_then = events;
+	l->next_status = now + STATUS_NS;
+}
 
 static int trackers_err(const struct tracker *ts, size_t n)
 {
@@ -224,11 +265,13 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 	if (tick) {
 		(void)container_cache_gc(s->cc);
 		if (l->es)
-			enforce_tick(l->es);
+			enforce_tick(l->es, &l->rep);
 		if (s->filter)
 			(void)cgfilter_refresh(s->filter, s->cc, now);
 		for (size_t i = 0; i < l->n; i++)
 			report_drops(&l->ts[i], false);
+		if (l->next_status && now >= l->next_status)
+			status_line(l, now);
 	}
 	if (now >= l->next_flush) {
 		l->next_flush += l->interval;
@@ -245,13 +288,15 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
 						      .woke = run_woke };
 	uint64_t start = lifecycle_now(CLOCK_MONOTONIC);
-	struct run_loop l = { .ts = ts, .n = n, .s = s, .es = es };
+	struct run_loop l = { .ts = ts, .n = n, .s = s, .es = es, .audit_only = o->audit_only };
 	struct ring_buffer *rbs[MAX_TRACKERS];
 	size_t n_rb = 0;
 	int err;
 
 	l.interval = (uint64_t)o->interval_s * 1000000000ULL;
 	l.next_flush = start + l.interval;
+	if (o->status && isatty(STDERR_FILENO))
+		l.next_status = start + STATUS_NS;
 	for (size_t i = 0; i < n; i++)
 		if (ts[i].rb)
 			rbs[n_rb++] = ts[i].rb;
@@ -726,6 +771,7 @@ int cmd_server(int argc, char **argv)
 	r = parse_opts("server", help_server, argc, argv, &o);
 	if (r >= 0)
 		goto out;
+	o.status = true;
 	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
 		r = cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
 					"and --unpin-on-exit");

@@ -79,6 +79,8 @@ static void deliver(struct tracker *t, const void *data, size_t size,
 	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, lifecycle_now(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
+	if (!err)
+		t->shown++;
 	if (err == -EPROTO)
 		t->malformed++;
 	else if (err && !t->err)

@@ -64,6 +64,7 @@ struct tracker {
 	uint64_t malformed; /* records user space could not decode */
 	uint64_t malformed_seen;
 	size_t pending; /* of its records in s->pending: later ones queue behind them */
+	uint64_t shown; /* records it emitted */
 	int err;	/* first error of a ring-buffer callback */
 };
 
