@@ -474,6 +474,11 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 		lifecycle_catch_reload();
 	}
 trackers:
+	if (!es && !n) { /* the default pack stood aside and no event was asked for */
+		cli_error("nothing to show: no --events given (ward server --events all)");
+		err = -EALREADY;
+		goto out_free_filter;
+	}
 	for (; opened < n; opened++) {
 		err = open_tracker(&ts[opened], ops[opened], &s);
 		if (err) {

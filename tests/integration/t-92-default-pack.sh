@@ -56,6 +56,11 @@ grep -q "the default pack does not replace it" "$TDIR/d.err" || fail "no message
 [ -e /sys/fs/bpf/ward/ward_active ] || fail "the default run removed the pinned policy"
 [ "$("$WARD" status -o json | jq '.generation')" = "$gen" ] || fail "the pinned generation changed"
 echo "ok: the pinned policy stays in force"
+rc=0
+timeout 20 "$WARD" server -o json -d 10 >"$TDIR/n.out" 2>"$TDIR/n.err" </dev/null || rc=$?
+[ "$rc" -eq 1 ] || fail "a default run beside a pinned policy, no --events: exit $rc, want 1"
+grep -q "nothing to show" "$TDIR/n.err" || fail "no reason given: $(cat "$TDIR/n.err")"
+echo "ok: ... and without --events it says there is nothing to show and exits 1"
 ward_start c server -o json --policy "$pol" --unpin-on-exit --events process
 wait_event c 60 '.tracker == "process"' -- true
 ward_stop c
