@@ -85,7 +85,10 @@ check "  ... and chmod'ed" has files "chmod /data/result.txt"
 check "the listener's bind" has network "bind tcp 9000"
 check "the connect" has network "connect tcp ::ffff:127.0.0.1 9000"
 check "no syscall of the runtime's setup" no_setup_syscalls
-check "no capability the job does not use" jq -e '.capabilities.added == []' "$TDIR/job.diff"
+caps=$(jq -c '.capabilities.added' "$TDIR/job.diff")
+[ "$caps" = "[]" ] || fail "the profile holds capabilities the job does not use: $caps
+$(grep -i -B2 -A4 'capabilities:' "$TDIR/job.yaml")"
+echo "ok: no capability the job does not use"
 
 # ---- the exports, and the job under them ----------------------------------------------
 profile_exports "$TDIR/job.yaml"
