@@ -94,7 +94,7 @@ static void deliver(struct tracker *t, const void *data, size_t size,
 {
 	int err;
 
-	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, lifecycle_now(CLOCK_MONOTONIC)))
+	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
 	if (!err)
@@ -125,7 +125,7 @@ static int pending_push(struct tracker *t, const void *data, size_t size, uint64
 	*p = (struct pending_rec){ .t = t, .emit = emit, .cgroup_id = cgroup_id, .size = size };
 	memcpy(p->data, data, size);
 	if (!q->n)
-		q->first_ns = lifecycle_now(CLOCK_MONOTONIC);
+		q->first_ns = clock_now_ns(CLOCK_MONOTONIC);
 	q->v[q->n++] = p;
 	t->pending++;
 	return 0;
@@ -188,7 +188,7 @@ int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 	for (size_t i = 0; i < n && !err; i++) {
 		err = container_cache_settled(t->s->cc, ids[i], &ret[i]);
 		if (!err && t->s->filter &&
-		    !cgfilter_wants(t->s->filter, ret[i], lifecycle_now(CLOCK_MONOTONIC)))
+		    !cgfilter_wants(t->s->filter, ret[i], clock_now_ns(CLOCK_MONOTONIC)))
 			ret[i] = NULL;
 	}
 	return err;
