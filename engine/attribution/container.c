@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "core/clock.h"
 #include "runtime.h"
 
 #define NSEC_PER_MSEC	   1000000ull
@@ -127,14 +128,6 @@ struct scan {
 	size_t dirs;
 	char path[RT_CGROUP_PATH_MAX];
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* ---- cgroup id table ------------------------------------------------------ */
 
@@ -313,7 +306,7 @@ static struct centry *centry_add(struct container_cache *c, uint64_t id)
 		return NULL;
 	e->info.cgroup_id = id;
 	e->info.host = true;
-	e->created_ns = now_ns();
+	e->created_ns = clock_now_ns(CLOCK_MONOTONIC);
 	if (table_insert(c, e) < 0) {
 		free(e);
 		errno = ENOMEM;
@@ -788,7 +781,7 @@ static void tree_node_keep(void *node)
 static int scan(struct container_cache *c, uint64_t target)
 {
 	struct scan s = { .c = c, .target = target };
-	uint64_t start = now_ns();
+	uint64_t start = clock_now_ns(CLOCK_MONOTONIC);
 	int ret;
 
 	s.set = rt_set_new();
@@ -922,7 +915,7 @@ static int peek(struct container_cache *c, uint64_t cgroup_id, uint64_t when_ns,
 	e = table_find(c, cgroup_id);
 	if (!e)
 		return settled ? -ENOENT : -EAGAIN; /* never seen */
-	now = now_ns();
+	now = clock_now_ns(CLOCK_MONOTONIC);
 	/* Young at the last scan, so maybe still young: an event newer than the
 	 * last scan may come from a container whose state appeared since, and
 	 * its exec must not show as host. */
@@ -1039,7 +1032,7 @@ int container_cache_find(struct container_cache *c, const char *query, uint64_t 
 
 	if (!c || !query || !query[0] || !ret_ids)
 		return -EINVAL;
-	if (!c->gen || now_ns() - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
+	if (!c->gen || clock_now_ns(CLOCK_MONOTONIC) - c->last_scan_ns >= RESCAN_INTERVAL_NS) {
 		ret = scan(c, 0);
 		if (ret < 0)
 			return ret;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "enforce_session.h"
+#include "core/clock.h"
 #include "probe.h"
 #include "rulesc.h"
 
@@ -25,14 +26,6 @@ struct enforce_session {
 	size_t skipped;
 	char cgroup2[PATH_MAX];
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -168,7 +161,8 @@ int es_start(const struct es_opts *o, struct policy *p, struct container_cache *
 	if (err)
 		goto out_free;
 	p = NULL;
-	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
+	(void)enforcer_heartbeat(es->e,
+				 clock_now_ns(CLOCK_MONOTONIC)); /* execs in new cgroups are held */
 	fill_report(es, rep);
 	free(pr);
 	free(v);
@@ -207,7 +201,8 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 {
 	int r;
 
-	(void)enforcer_heartbeat(es->e, mono_ns()); /* execs in new cgroups are held */
+	(void)enforcer_heartbeat(es->e,
+				 clock_now_ns(CLOCK_MONOTONIC)); /* execs in new cgroups are held */
 	r = retarget(es, true);
 	fill_report(es, rep);
 	return r;

@@ -1735,29 +1735,9 @@ static void unknown_syscall(struct ctx *c, const struct rule *ru, const char *na
 		      clip(name), name, def);
 }
 
-/* A name repeated within one rule. */
-static void check_duplicates(struct ctx *c)
-{
-	for (size_t i = 0; i < c->n_rules; i++) {
-		const struct rule *ru = &c->rules[i];
-		size_t j;
-		json_t *e;
-
-		if (!ru->valid)
-			continue;
-		json_array_foreach(ru->names, j, e)
-		{
-			if (!c->slots[ru->k0 + j].dup)
-				continue;
-			at_name(c, ru, j);
-			cdiag(c, SC_WARNING, "duplicate", "remove it",
-			      "'%s' is listed twice in this rule (first at names[%zu])",
-			      json_string_value(e), c->slots[ru->k0 + j].first);
-		}
-	}
-}
-
-/* Names that no filter knows: unknown, or on other architectures only. */
+/* The names of every valid rule, in the document's order: one repeated
+ * within its rule; one that no filter knows (unknown, or on other
+ * architectures only) when the filters could be built. */
 static void check_names(struct ctx *c)
 {
 	const struct sc_report *r = c->r;
@@ -1779,9 +1759,17 @@ static void check_names(struct ctx *c)
 			continue;
 		json_array_foreach(ru->names, j, e)
 		{
+			const struct slot *s = &c->slots[ru->k0 + j];
 			const char *name = json_string_value(e), *other;
 
-			if (c->slots[ru->k0 + j].known || c->slots[ru->k0 + j].dup)
+			if (s->dup) {
+				at_name(c, ru, j);
+				cdiag(c, SC_WARNING, "duplicate", "remove it",
+				      "'%s' is listed twice in this rule (first at names[%zu])",
+				      name, s->first);
+				continue;
+			}
+			if (s->known || c->arch_blind)
 				continue;
 			other = known_on(name);
 			/* Docker gates other architectures' names with includes. */
@@ -2334,9 +2322,7 @@ int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 
 	/* One error per cause: what depends on the architectures or on the whole
 	 * rule list is not checked when they cannot be read. */
-	check_duplicates(c);
-	if (!c->arch_blind)
-		check_names(c);
+	check_names(c);
 	check_conflicts(c);
 	if (c->arch_blind || c->rules_blind) {
 		at(c, "%s", "");

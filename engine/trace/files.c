@@ -46,15 +46,13 @@ static const struct out_col cols[C__COUNT] = {
 
 struct files_state {
 	struct files_bpf *skel;
-	struct ward_file_key *keys;
-	struct ward_file_stats *vals;
-	uint64_t *ids; /* an interval's cgroups, and their containers */
-	const struct container_info **cis;
+	struct tracker_table tb; /* struct ward_file_key -> struct ward_file_stats */
 };
 
 struct row {
-	struct ward_file_key *key;
-	struct ward_file_stats *st;
+	const struct ward_file_key *key;
+	const struct ward_file_stats *st;
+	const struct container_info *ci; /* NULL: not shown */
 };
 
 static const char *type_of(uint32_t mode)
@@ -122,31 +120,34 @@ static int cmp_rows(const void *a, const void *b)
 	return 0;
 }
 
+static uint64_t cgroup_of(const void *key, const void *val)
+{
+	(void)key;
+	return ((const struct ward_file_stats *)val)->cgroup_id;
+}
+
 static int files_flush(struct tracker *t, uint64_t now_real_ns)
 {
 	struct files_state *fs = t->skel;
+	const struct ward_file_key *keys = fs->tb.keys;
+	const struct ward_file_stats *vals = fs->tb.vals;
 	struct row *rows;
-	size_t nrows = 0;
 	int n, err = 0;
 
-	n = tracker_drain(bpf_map__fd(fs->skel->maps.ward_files), fs->keys, sizeof(*fs->keys),
-			  fs->vals, sizeof(*fs->vals), FILES_MAX_ENTRIES);
+	n = tracker_table_drain(t, &fs->tb, bpf_map__fd(fs->skel->maps.ward_files), cgroup_of);
 	if (n < 0)
 		return n;
 	rows = calloc((size_t)n + 1, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++)
-		rows[nrows++] = (struct row){ &fs->keys[i], &fs->vals[i] };
-	qsort(rows, nrows, sizeof(*rows), cmp_rows);
-	for (size_t i = 0; i < nrows; i++)
-		fs->ids[i] = rows[i].st->cgroup_id;
-	err = tracker_containers(t, fs->ids, nrows, fs->cis);
+		rows[i] = (struct row){ &keys[i], &vals[i], fs->tb.cis[i] };
+	qsort(rows, (size_t)n, sizeof(*rows), cmp_rows);
 
 	out_interval(t->out);
-	for (size_t i = 0; i < nrows && !err; i++)
-		if (fs->cis[i])
-			err = files_render(t->out, rows[i].key, rows[i].st, fs->cis[i],
+	for (int i = 0; i < n && !err; i++)
+		if (rows[i].ci)
+			err = files_render(t->out, rows[i].key, rows[i].st, rows[i].ci,
 					   now_real_ns);
 	free(rows);
 	return err;
@@ -159,10 +160,7 @@ static void files_destroy(void *p)
 	if (!fs)
 		return;
 	files_bpf__destroy(fs->skel);
-	free(fs->keys);
-	free(fs->vals);
-	free(fs->ids);
-	free(fs->cis);
+	tracker_table_free(&fs->tb);
 	free(fs);
 }
 
@@ -173,16 +171,15 @@ static int files_open(struct tracker *t)
 	if (!fs)
 		return -ENOMEM;
 	t->skel = fs;
-	fs->keys = calloc(FILES_MAX_ENTRIES, sizeof(*fs->keys));
-	fs->vals = calloc(FILES_MAX_ENTRIES, sizeof(*fs->vals));
-	fs->ids = calloc(FILES_MAX_ENTRIES, sizeof(*fs->ids));
-	fs->cis = calloc(FILES_MAX_ENTRIES, sizeof(*fs->cis));
+	if (tracker_table_init(&fs->tb, sizeof(struct ward_file_key),
+			       sizeof(struct ward_file_stats), FILES_MAX_ENTRIES))
+		return -ENOMEM;
 	fs->skel = files_bpf__open();
-	if (!fs->keys || !fs->vals || !fs->ids || !fs->cis || !fs->skel)
+	if (!fs->skel)
 		return -ENOMEM;
 	fs->skel->rodata->filter_cgroups = t->s->filter != NULL;
 	fs->skel->rodata->self_tgid = (__u32)getpid();
-	return tracker_load_attach(t, fs->skel->skeleton, fs->skel->obj);
+	return tracker_load_attach(t, fs->skel->skeleton);
 }
 
 const struct tracker_ops files_tracker = {

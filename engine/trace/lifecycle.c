@@ -72,14 +72,6 @@ bool lifecycle_take_reload(void)
 	return true;
 }
 
-uint64_t lifecycle_now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, uint64_t end_ns,
 		   const struct lifecycle_hooks *h, void *ctx)
 {
@@ -101,7 +93,7 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 		}
 	}
 	while (!stop_requested && !err) {
-		uint64_t now = lifecycle_now(CLOCK_MONOTONIC), wake = next_tick;
+		uint64_t now = clock_now_ns(CLOCK_MONOTONIC), wake = next_tick;
 		uint64_t other = h->next_wake ? h->next_wake(ctx) : UINT64_MAX;
 		bool tick;
 		int nev;
@@ -128,7 +120,7 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 				err = -EIO;
 		if (err)
 			break;
-		now = lifecycle_now(CLOCK_MONOTONIC);
+		now = clock_now_ns(CLOCK_MONOTONIC);
 		tick = now >= next_tick;
 		if (tick)
 			next_tick = now + LIFECYCLE_TICK_NS;

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "ward/common.h"
+#include "core/clock.h"
 
 #define LIFECYCLE_TICK_NS 1000000000ULL /* how often the loop's tick comes */
 #define LIFECYCLE_MAX_RB  8		/* ring buffers one loop polls */
@@ -35,7 +36,12 @@ bool lifecycle_stopping(void);
 /* SIGHUP came since the last call. */
 bool lifecycle_take_reload(void);
 
-uint64_t lifecycle_now(clockid_t clk);
+/* clock_now_ns() (core/clock.h) under its former name, for the callers that
+ * still use it. */
+static inline uint64_t lifecycle_now(clockid_t clk)
+{
+	return clock_now_ns(clk);
+}
 
 /* What a command does in the loop, with the ctx given to lifecycle_loop(). */
 struct lifecycle_hooks {

@@ -27,10 +27,7 @@ static const struct out_col cols[C__COUNT] = {
 struct syscall_state {
 	struct syscall_bpf *skel;
 	int ncpu;
-	struct ward_sysc_key *keys;
-	uint64_t *vals; /* SYSCALL_MAX_ENTRIES x ncpu */
-	uint64_t *ids;	/* an interval's cgroups, and their containers */
-	const struct container_info **cis;
+	struct tracker_table tb; /* struct ward_sysc_key -> a count per CPU */
 };
 
 struct row {
@@ -53,34 +50,36 @@ static int cmp_rows(const void *a, const void *b)
 	return x->key.nr < y->key.nr ? -1 : x->key.nr > y->key.nr;
 }
 
+static uint64_t cgroup_of(const void *key, const void *val)
+{
+	(void)val;
+	return ((const struct ward_sysc_key *)key)->cgroup_id;
+}
+
 static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
 {
 	struct syscall_state *ss = t->skel;
+	const struct ward_sysc_key *keys = ss->tb.keys;
+	const uint64_t *vals = ss->tb.vals; /* n x ncpu */
 	struct row *rows;
 	size_t nrows = 0;
 	int n, err = 0;
 
-	n = tracker_drain(bpf_map__fd(ss->skel->maps.ward_sysc), ss->keys, sizeof(*ss->keys),
-			  ss->vals, ss->ncpu * sizeof(*ss->vals), SYSCALL_MAX_ENTRIES);
+	n = tracker_table_drain(t, &ss->tb, bpf_map__fd(ss->skel->maps.ward_sysc), cgroup_of);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n; i++)
-		ss->ids[i] = ss->keys[i].cgroup_id;
-	err = tracker_containers(t, ss->ids, (size_t)n, ss->cis);
-	if (err)
-		return err;
 	rows = calloc((size_t)n + 1, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
 		struct row *r = &rows[nrows];
 
-		r->ci = ss->cis[i];
+		r->ci = ss->tb.cis[i];
 		if (!r->ci)
 			continue;
-		r->key = ss->keys[i];
+		r->key = keys[i];
 		for (int c = 0; c < ss->ncpu; c++)
-			r->count += ss->vals[(size_t)i * ss->ncpu + c];
+			r->count += vals[(size_t)i * ss->ncpu + c];
 		nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
@@ -115,10 +114,7 @@ static void syscall_destroy(void *p)
 	if (!ss)
 		return;
 	syscall_bpf__destroy(ss->skel);
-	free(ss->keys);
-	free(ss->vals);
-	free(ss->ids);
-	free(ss->cis);
+	tracker_table_free(&ss->tb);
 	free(ss);
 }
 
@@ -132,16 +128,15 @@ static int syscall_open(struct tracker *t)
 	ss->ncpu = libbpf_num_possible_cpus();
 	if (ss->ncpu < 0)
 		return ss->ncpu;
-	ss->keys = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->keys));
-	ss->vals = calloc((size_t)SYSCALL_MAX_ENTRIES * ss->ncpu, sizeof(*ss->vals));
-	ss->ids = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->ids));
-	ss->cis = calloc(SYSCALL_MAX_ENTRIES, sizeof(*ss->cis));
+	if (tracker_table_init(&ss->tb, sizeof(struct ward_sysc_key),
+			       (size_t)ss->ncpu * sizeof(uint64_t), SYSCALL_MAX_ENTRIES))
+		return -ENOMEM;
 	ss->skel = syscall_bpf__open();
-	if (!ss->keys || !ss->vals || !ss->ids || !ss->cis || !ss->skel)
+	if (!ss->skel)
 		return -ENOMEM;
 	ss->skel->rodata->filter_cgroups = t->s->filter != NULL;
 	ss->skel->rodata->self_tgid = (__u32)getpid();
-	return tracker_load_attach(t, ss->skel->skeleton, ss->skel->obj);
+	return tracker_load_attach(t, ss->skel->skeleton);
 }
 
 const struct tracker_ops syscall_tracker = {

@@ -110,15 +110,9 @@ static int emit(struct tracker *t, const void *rec, size_t size, const struct co
 	return tcp_render(t->out, rec, ci, t->s->mono_to_real_ns);
 }
 
-static int handle_event(void *ctx, void *data, size_t size)
-{
-	return tracker_record(ctx, data, size, sizeof(struct ward_tcp_event), emit);
-}
-
 static int tcp_open(struct tracker *t)
 {
 	struct tcp_bpf *skel = tcp_bpf__open();
-	int err;
 
 	if (!skel)
 		return -errno;
@@ -126,11 +120,7 @@ static int tcp_open(struct tracker *t)
 	skel->rodata->filter_cgroups = t->s->filter != NULL;
 	skel->rodata->rb_batch = true; /* include/ward/common.h */
 	skel->rodata->self_tgid = (__u32)getpid();
-	err = tracker_load_attach(t, skel->skeleton, skel->obj);
-	if (err)
-		return err;
-	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.ward_tcp_rb), handle_event, t, NULL);
-	return t->rb ? 0 : -errno;
+	return tracker_load_follow(t, skel->skeleton, skel->maps.ward_tcp_rb);
 }
 
 static void tcp_destroy(void *skel)
@@ -144,5 +134,7 @@ const struct tracker_ops tcp_tracker = {
 	.cols = cols,
 	.n_cols = C__COUNT,
 	.open = tcp_open,
+	.rec_size = sizeof(struct ward_tcp_event),
+	.emit = emit,
 	.destroy = tcp_destroy,
 };

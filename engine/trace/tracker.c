@@ -43,8 +43,9 @@ int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *nam
 	return found ? 0 : -ENOENT;
 }
 
-int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj)
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk)
 {
+	struct bpf_object *obj = *sk->obj;
 	int err;
 
 	err = bpf_object__load_skeleton(sk);
@@ -62,6 +63,23 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struc
 	return 0;
 }
 
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct tracker *t = ctx;
+
+	return tracker_record(t, data, size, t->ops->rec_size, t->ops->emit);
+}
+
+int tracker_load_follow(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_map *rb)
+{
+	int err = tracker_load_attach(t, sk);
+
+	if (err)
+		return err;
+	t->rb = ring_buffer__new(bpf_map__fd(rb), on_record, t, NULL);
+	return t->rb ? 0 : -errno;
+}
+
 struct pending_rec {
 	struct tracker *t;
 	record_emit_fn emit;
@@ -76,7 +94,7 @@ static void deliver(struct tracker *t, const void *data, size_t size,
 {
 	int err;
 
-	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, lifecycle_now(CLOCK_MONOTONIC)))
+	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
 	if (!err)
@@ -107,7 +125,7 @@ static int pending_push(struct tracker *t, const void *data, size_t size, uint64
 	*p = (struct pending_rec){ .t = t, .emit = emit, .cgroup_id = cgroup_id, .size = size };
 	memcpy(p->data, data, size);
 	if (!q->n)
-		q->first_ns = lifecycle_now(CLOCK_MONOTONIC);
+		q->first_ns = clock_now_ns(CLOCK_MONOTONIC);
 	q->v[q->n++] = p;
 	t->pending++;
 	return 0;
@@ -170,7 +188,7 @@ int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 	for (size_t i = 0; i < n && !err; i++) {
 		err = container_cache_settled(t->s->cc, ids[i], &ret[i]);
 		if (!err && t->s->filter &&
-		    !cgfilter_wants(t->s->filter, ret[i], lifecycle_now(CLOCK_MONOTONIC)))
+		    !cgfilter_wants(t->s->filter, ret[i], clock_now_ns(CLOCK_MONOTONIC)))
 			ret[i] = NULL;
 	}
 	return err;
@@ -227,4 +245,42 @@ int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t va
 		first = false;
 	}
 	return (int)n;
+}
+
+int tracker_table_init(struct tracker_table *tb, size_t key_size, size_t val_size, uint32_t max)
+{
+	*tb = (struct tracker_table){ .key_size = key_size, .val_size = val_size, .max = max };
+	tb->keys = calloc(max, key_size);
+	tb->vals = calloc(max, val_size);
+	tb->ids = calloc(max, sizeof(*tb->ids));
+	tb->cis = calloc(max, sizeof(*tb->cis));
+	if (!tb->keys || !tb->vals || !tb->ids || !tb->cis) {
+		tracker_table_free(tb);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void tracker_table_free(struct tracker_table *tb)
+{
+	free(tb->keys);
+	free(tb->vals);
+	free(tb->ids);
+	free(tb->cis);
+	*tb = (struct tracker_table){ 0 };
+}
+
+int tracker_table_drain(struct tracker *t, struct tracker_table *tb, int map_fd,
+			uint64_t (*cgroup_of)(const void *key, const void *val))
+{
+	int n = tracker_drain(map_fd, tb->keys, tb->key_size, tb->vals, tb->val_size, tb->max);
+	int err;
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		tb->ids[i] = cgroup_of((char *)tb->keys + (size_t)i * tb->key_size,
+				       (char *)tb->vals + (size_t)i * tb->val_size);
+	err = tracker_containers(t, tb->ids, (size_t)n, tb->cis);
+	return err ? err : n;
 }

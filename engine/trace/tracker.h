@@ -40,14 +40,22 @@ struct session {
 	uint64_t mono_to_real_ns; /* add to CLOCK_MONOTONIC stamps for wall time */
 };
 
+/* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
+ * cannot be decoded (nothing is written then). */
+typedef int (*record_emit_fn)(struct tracker *t, const void *rec, size_t size,
+			      const struct container_info *ci);
+
 struct tracker_ops {
 	const char *name;
 	const char *summary;
 	const struct out_col *cols;
 	size_t n_cols;
 	/* Open the skeleton, set its rodata from the session, then call
-	 * tracker_load_attach(). Sets t->rb for event trackers. */
+	 * tracker_load_attach(), or tracker_load_follow() for event trackers. */
 	int (*open)(struct tracker *t);
+	/* Event trackers: a record's least size and how it is shown. */
+	size_t rec_size;
+	record_emit_fn emit;
 	/* Interval trackers: drain the kernel's tables and print a batch. */
 	int (*flush)(struct tracker *t, uint64_t now_real_ns);
 	void (*destroy)(void *skel);
@@ -77,7 +85,10 @@ const struct tracker_ops *tracker_find(const char *name);
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);
 
 /* Load and attach an opened skeleton; finds the common maps. */
-int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_object *obj);
+int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk);
+/* tracker_load_attach(), then t->rb follows the ring buffer rb: its records
+ * go to tracker_record() with t->ops->rec_size and t->ops->emit. */
+int tracker_load_follow(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_map *rb);
 
 /* The containers of the n cgroup ids of an interval's rows into ret (NULL:
  * not shown, --container), with one scan for those not known yet; 0 or
@@ -85,10 +96,6 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk, struc
 int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 		       const struct container_info **ret);
 
-/* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
- * cannot be decoded (nothing is written then). */
-typedef int (*record_emit_fn)(struct tracker *t, const void *rec, size_t size,
-			      const struct container_info *ci);
 /* One ring-buffer record (starting with struct ward_rec_hdr, at least
  * rec_size bytes): attributed (now, or pending until session_resolve()),
  * filtered by --container, emitted. A short or undecodable record is counted
@@ -105,5 +112,26 @@ void session_pending_free(struct session *s);
  * (per-CPU maps: val_size covers all CPUs). Returns the count or -errno. */
 int tracker_drain(int map_fd, void *keys, size_t key_size, void *vals, size_t val_size,
 		  uint32_t max);
+
+/* An interval tracker's table: the entries of one kernel hash map, drained
+ * each interval, and the container of each. */
+struct tracker_table {
+	void *keys;
+	void *vals;
+	uint64_t *ids;
+	const struct container_info **cis; /* NULL: not shown (--container) */
+	size_t key_size, val_size;
+	uint32_t max;
+};
+
+/* Room for max entries of key_size and val_size bytes (per-CPU maps: val_size
+ * covers all CPUs); 0 or -ENOMEM. */
+int tracker_table_init(struct tracker_table *tb, size_t key_size, size_t val_size, uint32_t max);
+void tracker_table_free(struct tracker_table *tb);
+/* Drain map_fd into tb (tracker_drain()) and find the container of each
+ * entry, the one of the cgroup cgroup_of() reads in it (tracker_containers());
+ * the count or -errno. */
+int tracker_table_drain(struct tracker *t, struct tracker_table *tb, int map_fd,
+			uint64_t (*cgroup_of)(const void *key, const void *val));
 
 #endif
