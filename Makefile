@@ -60,7 +60,9 @@ DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
 	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
 	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iinclude -Iengine -Irulesc -fno-strict-aliasing
-ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap
+# libevent (evhttp) serves metrics: Debian's libmicrohttpd needs GnuTLS, which cannot be
+# linked statically (p11-kit has no static library); libevent can (engine/core/http.h).
+ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_core -lpthread
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
 # engine, which only verifies, needs no OpenSSL (static libcrypto alone is 4.3 MB).
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
@@ -69,10 +71,10 @@ RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 # Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
-	    libcap-dev libssl-dev libsodium-dev libjansson-dev libmicrohttpd-dev libcmocka-dev \
+	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema stress-ng zstd
+	    openssl python3-jsonschema stress-ng zstd prometheus curl
 
 .PHONY: deps
 deps:
@@ -180,7 +182,8 @@ run: deps
 
 # ---- static ----------------------------------------------------------------
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
-	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a
+	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a \
+	       -l:libevent_extra.a -l:libevent_core.a -lpthread
 STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "http.h"
+#include "metrics/metrics.h"
 #include "output.h"
 #include "trace/tracker.h"
 #include "ytree.h"
@@ -17,7 +19,7 @@
 _Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
 	       "room for every tracker");
 
-enum kind { K_STR, K_BOOL, K_DURATION, K_EVENTS, K_FORMAT };
+enum kind { K_STR, K_BOOL, K_DURATION, K_EVENTS, K_FORMAT, K_LISTEN, K_COUNT };
 
 static const struct key {
 	const char *name; /* camelCase of the option's long name */
@@ -36,6 +38,9 @@ static const struct key {
 	{ "format", K_FORMAT, CK_FORMAT, offsetof(struct ward_config, format) },
 	{ "output", K_STR, CK_OUTPUT, offsetof(struct ward_config, output) },
 	{ "verbose", K_BOOL, CK_VERBOSE, offsetof(struct ward_config, verbose) },
+	{ "metrics", K_LISTEN, CK_METRICS, offsetof(struct ward_config, metrics) },
+	{ "metricsContainers", K_COUNT, CK_METRICS_CONTAINERS,
+	  offsetof(struct ward_config, metrics_containers) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -83,7 +88,10 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 		     const struct ynode *v)
 {
 	void *field = (char *)c + k->off;
+	char host[HTTP_ADDR_MAX], *end;
+	unsigned long long n;
 	const char *s;
+	uint16_t port;
 	int64_t secs;
 	int err = 0;
 
@@ -101,9 +109,27 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	if (!s)
 		return -EINVAL;
 	switch (k->kind) {
+	case K_LISTEN:
+		if (http_parse_listen(s, host, &port)) {
+			bad(p, v, "bad-value",
+			    "ADDR:PORT with a numeric IPv4 or [IPv6] address; PORT alone: loopback",
+			    "'%s' is not an address to listen on", s);
+			return -EINVAL;
+		}
+		/* fall through */
 	case K_STR:
 		*(char **)field = strdup(s);
 		return *(char **)field ? 0 : -ENOMEM;
+	case K_COUNT:
+		errno = 0;
+		n = strtoull(s, &end, 10);
+		if (!v->plain || *end || errno || s[0] == '-' || n > METRICS_SERIES_MAX) {
+			bad(p, v, "bad-value", "a whole number, at most " METRICS_SERIES_MAX_S,
+			    "'%s' is not a count", s);
+			return -EINVAL;
+		}
+		*(size_t *)field = n;
+		return 0;
 	case K_BOOL:
 		if (!v->plain || (strcmp(s, "true") && strcmp(s, "false"))) {
 			bad(p, v, "bad-value", "true or false", "'%s' is not a boolean", s);
@@ -262,5 +288,6 @@ void config_free(struct ward_config *c)
 	free(c->trusted_key);
 	free(c->container);
 	free(c->output);
+	free(c->metrics);
 	memset(c, 0, sizeof(*c));
 }

@@ -29,16 +29,19 @@ enum config_key {
 	CK_FORMAT = 1 << 8,
 	CK_OUTPUT = 1 << 9,
 	CK_VERBOSE = 1 << 10,
+	CK_METRICS = 1 << 11,
+	CK_METRICS_CONTAINERS = 1 << 12,
 };
 
 struct ward_config {
 	unsigned int set; /* enum config_key */
-	char *policy, *trusted_key, *container, *output;
+	char *policy, *trusted_key, *container, *output, *metrics;
 	bool audit, no_policy, unpin_on_exit, verbose;
 	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
 	size_t n_events;
 	int64_t interval_s;
 	int format; /* enum out_format */
+	size_t metrics_containers;
 };
 
 /*

@@ -430,6 +430,7 @@ int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_forma
 	}
 	st->base.ops = &stream_ops;
 	st->base.name = name;
+	st->base.kind = f == stdout ? "stdout" : "file";
 	st->f = f;
 	st->own = own;
 	st->fmt = fmt;

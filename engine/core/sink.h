@@ -55,6 +55,7 @@ struct sink_stats {
 struct sink {
 	const struct sink_ops *ops;
 	const char *name; /* for messages: "stdout", a file name, ... */
+	const char *kind; /* a bounded label for metrics: "stdout", "file", "metrics", ... */
 	struct sink_stats stats;
 };
 

@@ -25,6 +25,8 @@
 #include "core/config.h"
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
+#include "core/http.h"
+#include "metrics/exporter.h"
 #include "lifecycle.h"
 #include "tracker.h"
 
@@ -71,9 +73,11 @@ struct run_opts {
 	const struct tracker_ops *events[TRACKER_COUNT];
 	size_t n_events;
 	bool events_given;
-	struct ward_config cfg; /* server: the configuration file the options start from */
-	unsigned int given;	/* the policy options given on the command line (CK_*) */
-	bool verbose;		/* -v: libbpf's debug messages */
+	struct ward_config cfg;	   /* server: the configuration file the options start from */
+	unsigned int given;	   /* the policy options given on the command line (CK_*) */
+	bool verbose;		   /* -v: libbpf's debug messages */
+	const char *metrics;	   /* server --metrics ADDR:PORT */
+	size_t metrics_containers; /* per-container series at most */
 };
 
 static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t total)
@@ -151,9 +155,11 @@ static void warn_host_policies(const struct es_report *rep)
 			  rep->host_policies == 1 ? "it decides" : "they decide");
 }
 
-/* SIGHUP: load the policy again; a rejected one leaves the live generation. */
-static void enforce_reload(struct enforce_session *es)
+/* SIGHUP: load the policy again; a rejected one leaves the live generation.
+ * Returns how long the load took, in seconds. */
+static double enforce_reload(struct enforce_session *es)
 {
+	uint64_t t0 = lifecycle_now(CLOCK_MONOTONIC);
 	char why[ENFORCE_WHY_MAX];
 	struct es_report rep;
 	int err;
@@ -169,6 +175,7 @@ static void enforce_reload(struct enforce_session *es)
 			 rep.generation, rep.targets);
 	if (!err)
 		warn_host_policies(&rep);
+	return (double)(lifecycle_now(CLOCK_MONOTONIC) - t0) / 1e9;
 }
 
 static void enforce_tick(struct enforce_session *es, struct es_report *rep)
@@ -192,6 +199,8 @@ struct run_loop {
 	bool audit_only;
 	uint64_t interval, next_flush;
 	uint64_t next_status, alerts_then, events_then; /* the status line on a terminal */
+	struct exporter *x;				/* --metrics, or NULL */
+	double load_s;					/* the last policy load took */
 };
 
 #define STATUS_NS (10 * 1000000000ULL)
@@ -232,6 +241,44 @@ static void status_line(struct run_loop *l, uint64_t now)
 	l->next_status = now + STATUS_NS;
 }
 
+/* At each tick: what the metrics page shows besides the rows counted. */
+static int export_tick(struct run_loop *l)
+{
+	struct exporter *x = l->x;
+	int err = 0;
+
+	for (size_t i = 0; i < l->n && !err; i++) {
+		const struct tracker *t = &l->ts[i];
+		const char *src = t->ops->name;
+
+		for (unsigned int r = 0; r < WARD_DROP__MAX && !err && t->drops.fd >= 0; r++)
+			err = metrics_set(x->kernel_drops,
+					  (const char *const[]){ src, drop_reason_name(r) },
+					  (double)t->drops.seen[r]);
+		if (!err)
+			err = metrics_set(x->malformed, (const char *const[]){ src },
+					  (double)t->malformed);
+	}
+	if (!err)
+		err = metrics_set(x->containers, NULL, (double)container_cache_count(l->s->cc));
+	if (!err && l->es) {
+		const struct enforcer *e = es_enforcer(l->es);
+
+		err = metrics_set(x->generation, NULL, l->rep.generation) ?:
+		      metrics_set(x->targets, NULL, (double)l->rep.targets) ?:
+		      metrics_set(x->load_seconds, NULL, l->load_s) ?:
+		      metrics_set(x->audit_only, NULL, l->audit_only);
+		metrics_reset(x->level);
+		for (int r = 0; r < WARD_RES_COUNT && !err; r++)
+			err = metrics_set(
+				x->level,
+				(const char *const[]){ ward_res_name(r),
+						       ward_level_name(enforcer_level(e, r)) },
+				1);
+	}
+	return exporter_publish(x, &l->s->sinks) ?: err;
+}
+
 static int trackers_err(const struct tracker *ts, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -261,7 +308,7 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 	if (err)
 		return err;
 	if (l->es && lifecycle_take_reload())
-		enforce_reload(l->es);
+		l->load_s = enforce_reload(l->es);
 	if (tick) {
 		(void)container_cache_gc(s->cc);
 		if (l->es)
@@ -272,6 +319,8 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 			report_drops(&l->ts[i], false);
 		if (l->next_status && now >= l->next_status)
 			status_line(l, now);
+		if (l->x && export_tick(l) < 0)
+			cli_error("metrics: %s", strerror(ENOMEM));
 	}
 	if (now >= l->next_flush) {
 		l->next_flush += l->interval;
@@ -283,12 +332,18 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 }
 
 static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
-			struct enforce_session *es)
+			struct enforce_session *es, struct exporter *x, double load_s)
 {
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
 						      .woke = run_woke };
 	uint64_t start = lifecycle_now(CLOCK_MONOTONIC);
-	struct run_loop l = { .ts = ts, .n = n, .s = s, .es = es, .audit_only = o->audit_only };
+	struct run_loop l = { .ts = ts,
+			      .n = n,
+			      .s = s,
+			      .es = es,
+			      .audit_only = o->audit_only,
+			      .x = x,
+			      .load_s = load_s };
 	struct ring_buffer *rbs[MAX_TRACKERS];
 	size_t n_rb = 0;
 	int err;
@@ -300,6 +355,8 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 	for (size_t i = 0; i < n; i++)
 		if (ts[i].rb)
 			rbs[n_rb++] = ts[i].rb;
+	if (x && export_tick(&l) < 0) /* what is in force, before the first tick */
+		cli_error("metrics: %s", strerror(ENOMEM));
 	err = lifecycle_loop(rbs, n_rb, start,
 			     o->duration_s ? start + (uint64_t)o->duration_s * 1000000000ULL
 					   : UINT64_MAX,
@@ -360,6 +417,8 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 	const char *failed = NULL;
 	FILE *f = stdout;
 	struct enforce_session *es = NULL;
+	struct exporter *x = NULL;
+	double load_s = 0;
 	int lock_fd = -1;
 	size_t opened = 0;
 	int err, cerr;
@@ -378,6 +437,15 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 	err = sink_stream_add(&s.sinks, f, o->output ? o->output : "stdout", o->fmt, f != stdout);
 	if (err)
 		return err;
+	if (o->metrics) {
+		err = exporter_open(o->metrics, o->metrics_containers, &s.sinks, &x);
+		if (err) {
+			cli_error("--metrics %s: cannot serve metrics there: %s", o->metrics,
+				  strerror(-err));
+			goto out_close_file;
+		}
+		cli_info("metrics on http://%s/metrics", exporter_address(x));
+	}
 	s.mono_to_real_ns = lifecycle_now(CLOCK_REALTIME) - lifecycle_now(CLOCK_MONOTONIC);
 	s.cc = container_cache_new(NULL);
 	if (!s.cc) {
@@ -438,11 +506,13 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 				      .trusted_key = o->trusted_key,
 				      .audit_only = o->audit_only };
 		const char *what = o->policy ? o->policy : "the embedded default pack";
+		uint64_t t0 = lifecycle_now(CLOCK_MONOTONIC);
 		char why[ENFORCE_WHY_MAX];
 		struct es_report rep;
 
 		err = es_start(&eo, o->loaded, s.cc, &es, &rep, why, sizeof(why));
 		o->loaded = NULL;
+		load_s = (double)(lifecycle_now(CLOCK_MONOTONIC) - t0) / 1e9;
 		if (err) {
 			/* A security tool never runs silently unprotected: only
 			 * --no-policy runs the trackers alone. */
@@ -495,7 +565,7 @@ trackers:
 		}
 		n = opened;
 	}
-	err = session_loop(ts, n, &s, o, es);
+	err = session_loop(ts, n, &s, o, es, x, load_s);
 	if (err)
 		cli_error("event loop: %s", strerror(-err));
 
@@ -518,6 +588,7 @@ out_close_file:
 		err = cerr;
 		cli_error("writing %s: %s", failed, strerror(-cerr));
 	}
+	exporter_free(x);
 	return err;
 }
 
@@ -535,6 +606,8 @@ static const struct option long_opts[] = {
 	{ "no-policy", no_argument, NULL, 'N' },
 	{ "events", required_argument, NULL, 'E' },
 	{ "config", required_argument, NULL, 'C' },
+	{ "metrics", required_argument, NULL, 'M' },
+	{ "metrics-containers", required_argument, NULL, 'm' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -573,13 +646,19 @@ void help_server(void)
 	       "      --config FILE         start from this configuration file (default:\n"
 	       "                            " CONFIG_DEFAULT_PATH " when it exists;\n"
 	       "                            docs/config.md); options given here override it\n"
+	       "      --metrics ADDR:PORT   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
+	       "                            (PORT or :PORT alone: loopback; docs/outputs.md)\n"
+	       "      --metrics-containers N\n"
+	       "                            per-container series at most (default %d); the\n"
+	       "                            rest are counted as container=\"" METRICS_OTHER "\"\n"
 	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
 	       "                            this bundle (rulesc compile)\n"
 	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
 	       "      --no-policy           the trackers only, no policy\n"
 	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
 	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
-	       "                            enforcement ends with ward (default: it stays)\n");
+	       "                            enforcement ends with ward (default: it stays)\n",
+	       METRICS_SERIES_CAP);
 }
 
 /* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
@@ -640,6 +719,9 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->enforce = !c->no_policy;
 	o->unpin_on_exit = c->unpin_on_exit;
 	o->verbose = c->verbose;
+	o->metrics = c->metrics;
+	if (c->set & CK_METRICS_CONTAINERS)
+		o->metrics_containers = c->metrics_containers;
 	if (c->set & CK_INTERVAL)
 		o->interval_s = c->interval_s;
 	if (c->set & CK_FORMAT)
@@ -657,9 +739,13 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv,
 		      struct run_opts *o)
 {
+	long n;
 	int c, f;
 
-	*o = (struct run_opts){ .interval_s = 3, .fmt = OUT_TABLE, .enforce = true };
+	*o = (struct run_opts){ .interval_s = 3,
+				.fmt = OUT_TABLE,
+				.enforce = true,
+				.metrics_containers = METRICS_SERIES_CAP };
 	if (!strcmp(cmd, "server")) {
 		c = apply_config(argc, argv, o);
 		if (c >= 0)
@@ -725,12 +811,35 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			if (strcmp(cmd, "server"))
 				return cli_usage(cmd, "--config is for 'ward server'");
 			break; /* read first (apply_config()) */
+		case 'M':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--metrics is for 'ward server'");
+			o->metrics = optarg;
+			break;
+		case 'm':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--metrics-containers is for 'ward server'");
+			if (cli_parse_number(cmd, "--metrics-containers", optarg, 0,
+					     METRICS_SERIES_MAX, &n) < 0)
+				return CLI_USAGE;
+			o->metrics_containers = (size_t)n;
+			break;
 		default:
 			return cli_help_or_usage(c, help);
 		}
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->metrics) {
+		char host[HTTP_ADDR_MAX];
+		uint16_t port;
+
+		if (http_parse_listen(o->metrics, host, &port))
+			return cli_usage(cmd,
+					 "--metrics '%s': not ADDR:PORT (a numeric IPv4 or "
+					 "[IPv6] address and a port; PORT alone: loopback)",
+					 o->metrics);
+	}
 	if ((o->given & CK_NO_POLICY) && o->given != CK_NO_POLICY)
 		return cli_usage(cmd, "--no-policy excludes --policy, --trusted-key, --audit and "
 				      "--unpin-on-exit");

@@ -19,7 +19,7 @@ WARDIT_ROOT=$(cd "$WARDIT_LIB_DIR/../.." && pwd)
 WARD=${WARD:-$WARDIT_ROOT/${BUILD:-build}/ward}
 T=$(basename "$0" .sh)
 
-declare -a WARDIT_CTRS=()
+declare -a WARDIT_CTRS=() WARDIT_PIDS=() # containers, and services a test started
 declare -A WARD_PID=() WARD_LIVE=()
 WARDIT_OWN_DIR=
 
@@ -126,6 +126,9 @@ wardit_cleanup() {
 			sleep 0.1
 		done
 		ward_alive "$n" && kill -KILL "${WARD_PID[$n]}"
+	done
+	for id in "${WARDIT_PIDS[@]}"; do
+		kill "$id" 2>/dev/null && wait "$id" 2>/dev/null
 	done
 	for id in "${WARDIT_CTRS[@]}"; do
 		runc delete -f "$id" >/dev/null 2>&1

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The metrics of ward server: exporter.h. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/http.h"
+#include "exporter.h"
+
+/* The columns of an alert channel the sink reads, found once per channel. */
+enum { COL_POLICY, COL_RULE, COL_ACTION, COL_SEVERITY, COL_CONTAINER, COL__N };
+static const char *const col_names[COL__N] = { "policy", "rule", "action", "severity",
+					       "container_name" };
+#define CHANNELS_MAX 16
+
+struct metrics_sink {
+	struct sink base;
+	struct exporter *x;
+	struct {
+		uint64_t id;
+		int col[COL__N]; /* -1: the channel has none */
+	} ch[CHANNELS_MAX];
+	size_t n_ch;
+};
+
+static const int *channel_cols(struct metrics_sink *ms, const struct out *ch)
+{
+	size_t i;
+
+	for (i = 0; i < ms->n_ch; i++)
+		if (ms->ch[i].id == ch->id)
+			return ms->ch[i].col;
+	if (ms->n_ch == CHANNELS_MAX)
+		return NULL;
+	ms->ch[i].id = ch->id;
+	for (int c = 0; c < COL__N; c++) {
+		ms->ch[i].col[c] = -1;
+		for (size_t k = 0; k < ch->n_cols; k++)
+			if (!strcmp(ch->cols[k].name, col_names[c]))
+				ms->ch[i].col[c] = (int)k;
+	}
+	ms->n_ch++;
+	return ms->ch[i].col;
+}
+
+/* The value of column c of an alert row as a label: "" when absent. */
+static const char *label(const int *cols, int c, const struct out *ch, const union out_val *vals,
+			 uint64_t present)
+{
+	int k = cols[c];
+
+	if (k < 0 || !(present & (1ULL << k)))
+		return "";
+	if (ch->cols[k].type == OUT_CONTAINER)
+		return vals[k].c ? vals[k].c->name : "";
+	return ch->cols[k].type == OUT_STR && vals[k].s ? vals[k].s : "";
+}
+
+static int ms_row(struct sink *s, const struct out *ch, const union out_val *vals, uint64_t present)
+{
+	struct metrics_sink *ms = (struct metrics_sink *)s;
+	struct exporter *x = ms->x;
+	const int *cols;
+
+	if (ch->kind == OUT_EVENT)
+		return metrics_add(x->events, (const char *const[]){ ch->tracker }, 1);
+	cols = channel_cols(ms, ch);
+	if (!cols)
+		return -ENOSPC;
+	return metrics_add(x->alerts,
+			   (const char *const[]){ label(cols, COL_POLICY, ch, vals, present),
+						  label(cols, COL_RULE, ch, vals, present),
+						  label(cols, COL_ACTION, ch, vals, present),
+						  label(cols, COL_SEVERITY, ch, vals, present) },
+			   1)
+		       ?: metrics_add(x->container_alerts,
+				      (const char *const[]){
+					      label(cols, COL_CONTAINER, ch, vals, present) },
+				      1);
+}
+
+static int ms_flush(struct sink *s)
+{
+	return 0;
+}
+
+static int ms_close(struct sink *s)
+{
+	free(s);
+	return 0;
+}
+
+static const struct sink_ops metrics_sink_ops = {
+	.row = ms_row,
+	.flush = ms_flush,
+	.close = ms_close,
+};
+
+static char *serve_page(void *arg, size_t *ret_len, const char **ret_type)
+{
+	struct exporter *x = arg;
+
+	*ret_type = "text/plain; version=0.0.4; charset=utf-8";
+	return metrics_page(x->m, ret_len);
+}
+
+#define FAM(field, name, type, help, ...)                                                        \
+	(x->field = metrics_family(x->m, name, type, help, (const char *const[]){ __VA_ARGS__ }, \
+				   SIZE_MAX))
+
+static int make_families(struct exporter *x, size_t container_cap)
+{
+	FAM(events, "ward_events_total", METRICS_COUNTER, "Events each tracker emitted.", "tracker",
+	    NULL);
+	FAM(alerts, "ward_alerts_total", METRICS_COUNTER,
+	    "Policy decisions reported (blocked or alerted), by policy, rule, action and "
+	    "severity.",
+	    "policy", "rule", "action", "severity", NULL);
+	x->container_alerts = metrics_family(
+		x->m, "ward_container_alerts_total", METRICS_COUNTER,
+		"Policy decisions reported per container; containers past the cap "
+		"(--metrics-containers) are counted as container=\"" METRICS_OTHER "\".",
+		(const char *const[]){ "container", NULL }, container_cap);
+	FAM(kernel_drops, "ward_kernel_drops_total", METRICS_COUNTER,
+	    "Records the BPF programs could not deliver whole, by source and reason.", "source",
+	    "reason", NULL);
+	FAM(malformed, "ward_malformed_records_total", METRICS_COUNTER,
+	    "Kernel records user space could not decode, by source.", "source", NULL);
+	FAM(containers, "ward_containers_tracked", METRICS_GAUGE,
+	    "Containers in the metadata cache.", NULL);
+	FAM(generation, "ward_policy_generation", METRICS_GAUGE,
+	    "The policy generation in force (0: none).", NULL);
+	FAM(targets, "ward_policy_targets", METRICS_GAUGE,
+	    "Containers the policy in force targets.", NULL);
+	FAM(load_seconds, "ward_policy_load_seconds", METRICS_GAUGE,
+	    "How long putting the policy in force took, the last time.", NULL);
+	FAM(level, "ward_enforcement_level", METRICS_GAUGE,
+	    "1 for the enforcement level each resource class runs at.", "class", "level", NULL);
+	FAM(audit_only, "ward_audit_only", METRICS_GAUGE,
+	    "1 when every rule only audits (ward server --audit, the default pack).", NULL);
+	FAM(out_rows, "ward_output_rows_total", METRICS_COUNTER,
+	    "Rows each output took, by kind of output.", "output", NULL);
+	FAM(out_failures, "ward_output_failures_total", METRICS_COUNTER,
+	    "Rows or flushes each output failed to write.", "output", NULL);
+	FAM(lost, "ward_metrics_lost_total", METRICS_COUNTER,
+	    "Metric updates lost to memory exhaustion (oom) or folded into a capped "
+	    "family's " METRICS_OTHER " series (folded).",
+	    "reason", NULL);
+	if (!x->events || !x->alerts || !x->container_alerts || !x->kernel_drops || !x->malformed ||
+	    !x->containers || !x->generation || !x->targets || !x->load_seconds || !x->level ||
+	    !x->audit_only || !x->out_rows || !x->out_failures || !x->lost)
+		return -ENOMEM;
+	return 0;
+}
+
+int exporter_open(const char *listen, size_t container_cap, struct sinks *set,
+		  struct exporter **ret)
+{
+	struct exporter *x = calloc(1, sizeof(*x));
+	struct metrics_sink *ms = NULL;
+	char host[HTTP_ADDR_MAX];
+	uint16_t port;
+	int err;
+
+	if (!x)
+		return -ENOMEM;
+	err = http_parse_listen(listen, host, &port);
+	if (err)
+		goto out_free;
+	err = -ENOMEM;
+	x->m = metrics_new();
+	if (!x->m || make_families(x, container_cap))
+		goto out_free;
+	err = metrics_update_process(x->m) ?: metrics_publish(x->m);
+	if (err)
+		goto out_free;
+	err = http_server_open(host, port, &x->http);
+	if (err)
+		goto out_free;
+	err = http_server_get(x->http, "/metrics", serve_page, x);
+	if (err)
+		goto out_free;
+	err = http_server_start(x->http);
+	if (err)
+		goto out_free;
+	ms = calloc(1, sizeof(*ms));
+	if (!ms) {
+		err = -ENOMEM;
+		goto out_free;
+	}
+	ms->base.ops = &metrics_sink_ops;
+	ms->base.name = ms->base.kind = "metrics";
+	ms->x = x;
+	err = sinks_add(set, &ms->base); /* closes ms on failure */
+	if (err)
+		goto out_free;
+	*ret = x;
+	return 0;
+out_free:
+	exporter_free(x);
+	return err;
+}
+
+const char *exporter_address(const struct exporter *x)
+{
+	return http_server_address(x->http);
+}
+
+int exporter_publish(struct exporter *x, const struct sinks *set)
+{
+	int err = 0;
+
+	/* the sum over the outputs of each kind */
+	metrics_reset(x->out_rows);
+	metrics_reset(x->out_failures);
+	for (size_t i = 0; i < set->n && !err; i++)
+		err = metrics_add(x->out_rows, (const char *const[]){ set->v[i]->kind },
+				  (double)set->v[i]->stats.rows)
+			      ?: metrics_add(x->out_failures,
+					     (const char *const[]){ set->v[i]->kind },
+					     (double)set->v[i]->stats.failures);
+	if (!err)
+		err = metrics_set(x->lost, (const char *const[]){ "oom" },
+				  (double)metrics_lost(x->m))
+			      ?: metrics_set(x->lost, (const char *const[]){ "folded" },
+					     (double)metrics_folded(x->m));
+	if (!err)
+		err = metrics_update_process(x->m);
+	return metrics_publish(x->m) ?: err;
+}
+
+void exporter_free(struct exporter *x)
+{
+	if (!x)
+		return;
+	http_server_free(x->http);
+	metrics_free(x->m);
+	free(x);
+}

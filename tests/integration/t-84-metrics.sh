@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# ward server --metrics: the default pack's alerts in two containers move the
+# alert counters, labelled with the policy and rule the alert names; the scrape
+# passes `promtool check metrics`; with --metrics-containers 1 one container
+# has its own series and the other is folded into container="_other", the two
+# summing to the alerts seen; a real Prometheus scrapes ward and its query API
+# returns the counter. A second server asking for the same address exits 1;
+# a bad address is a usage error.
+. "$(dirname "$0")/lib.sh"
+wardit_setup
+command -v promtool >/dev/null && command -v prometheus >/dev/null ||
+	skip "prometheus and promtool not installed (make deps)"
+
+A=$(ctr_id a)
+B=$(ctr_id b)
+ctr_start "$A"
+ctr_start "$B"
+ward_start w server -o json --metrics 127.0.0.1:0 --metrics-containers 1
+out=$(ward_out w)
+ward_in_force w
+addr=$(sed -n 's|.*metrics on http://\([^/"]*\)/metrics.*|\1|p' "$TDIR/w.err")
+[ -n "$addr" ] || fail "ward server does not say where metrics are: $(cat "$TDIR/w.err")"
+echo "ok: metrics on $addr"
+
+# scrape: the page, kept in $TDIR/scrape for the checks.
+scrape() {
+	curl -sf --max-time 5 "http://$addr/metrics" >"$TDIR/scrape"
+}
+# metric FILTER: the sum of the values of the series whose line FILTER matches.
+metric() {
+	grep -E "^$1" "$TDIR/scrape" | awk '{ s += $NF } END { print s + 0 }'
+}
+
+check "the endpoint answers before any alert" scrape
+for ((i = 0; i < 20; i++)); do # the page is published at each tick
+	[ "$(metric 'ward_policy_generation ')" -ge 1 ] && break
+	sleep 0.25
+	scrape
+done
+check "the page passes promtool check metrics" promtool check metrics <"$TDIR/scrape"
+check "the policy generation in force" [ "$(metric 'ward_policy_generation ')" -ge 1 ]
+check "one enforcement level per resource class" \
+	[ "$(grep -c '^ward_enforcement_level{' "$TDIR/scrape")" -eq 4 ]
+check "audit only (the default pack)" [ "$(metric 'ward_audit_only ')" -eq 1 ]
+check "the process's memory" [ "$(metric 'process_resident_memory_bytes ')" -gt 1000000 ]
+
+for c in "$A" "$B"; do
+	wait_event w 30 '.tracker == "alert" and .container.name == $c' --arg c "$c" -- \
+		ctr_exec "$c" /bin/sh -c "cat /etc/shadow >/dev/null"
+done
+# The alerts of runc exec trickle in: the page and the stream agree once settled.
+for ((i = 0; i < 20; i++)); do
+	sleep 1 # a tick publishes the page
+	scrape || fail "no page after the alerts"
+	alerts=$(jq -s '[.[] | select(.tracker == "alert")] | length' "$out")
+	[ "$(metric 'ward_alerts_total\{')" -eq "$alerts" ] && break
+done
+check "  ... still passes promtool check metrics" promtool check metrics <"$TDIR/scrape"
+check "ward_alerts_total sums to the $alerts alerts written" \
+	[ "$(metric 'ward_alerts_total\{')" -eq "$alerts" ]
+alert=$(jq -c 'select(.tracker == "alert")' "$out" | head -n 1)
+pol=$(jq -r .policy <<<"$alert")
+rule=$(jq -r .rule <<<"$alert")
+check "a series labelled with the alert's policy ($pol) and rule ($rule)" \
+	grep -qF "ward_alerts_total{policy=\"$pol\",rule=\"$rule\"," "$TDIR/scrape"
+check "the per-container series sum to the alerts" \
+	[ "$(metric 'ward_container_alerts_total\{')" -eq "$alerts" ]
+check "one container has a series of its own (the cap is 1)" \
+	[ "$(grep -cE "^ward_container_alerts_total\{container=\"($A|$B)\"\}" "$TDIR/scrape")" -eq 1 ]
+check "  ... the other is folded into _other" \
+	grep -q '^ward_container_alerts_total{container="_other"} [1-9]' "$TDIR/scrape"
+check "no tracker events without --events" [ "$(metric 'ward_events_total\{')" -eq 0 ]
+check "the JSON stream counted as stdout rows" \
+	[ "$(metric 'ward_output_rows_total\{output="stdout"\}')" -eq "$alerts" ]
+
+# ---- the same address twice --------------------------------------------------------
+"$WARD" server --no-policy --events process --metrics "$addr" -d 5 >/dev/null 2>"$TDIR/dup.err"
+rc=$?
+check "a second server on $addr exits 1" [ $rc -eq 1 ]
+check "  ... saying the address is in use" grep -q "cannot serve metrics there: Address already in use" "$TDIR/dup.err"
+"$WARD" server --metrics 127.0.0.1:99999 >/dev/null 2>"$TDIR/bad.err"
+rc=$?
+check "a bad --metrics address is a usage error (2)" [ $rc -eq 2 ]
+
+# ---- a real Prometheus ------------------------------------------------------------
+mkdir -p "$TDIR/prom" || fail "mkdir prom"
+cat >"$TDIR/prom.yml" <<YAML
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: ward
+    static_configs: [{targets: ["$addr"]}]
+YAML
+check "promtool accepts the scrape config" promtool check config "$TDIR/prom.yml"
+for ((i = 0; i < 20; i++)); do # a free port: Prometheus exits when it cannot bind
+	pport=$((20000 + RANDOM % 20000))
+	prometheus --config.file="$TDIR/prom.yml" --storage.tsdb.path="$TDIR/prom" \
+		--web.listen-address="127.0.0.1:$pport" >"$TDIR/prom.log" 2>&1 &
+	ppid=$!
+	for ((j = 0; j < 50; j++)); do
+		curl -sf "http://127.0.0.1:$pport/-/ready" >/dev/null && break 2
+		kill -0 $ppid 2>/dev/null || break
+		sleep 0.2
+	done
+	kill $ppid 2>/dev/null
+	wait $ppid 2>/dev/null
+done
+WARDIT_PIDS+=("$ppid")
+curl -sf "http://127.0.0.1:$pport/-/ready" >/dev/null ||
+	fail "prometheus did not start: $(tail -n 5 "$TDIR/prom.log")"
+echo "ok: prometheus on 127.0.0.1:$pport scrapes $addr"
+q='sum(ward_alerts_total{job="ward"})'
+for ((i = 0; i < 60; i++)); do
+	got=$(curl -sf "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$q" |
+		jq -r '.data.result[0].value[1] // empty')
+	[ "${got:-0}" -ge "$alerts" ] 2>/dev/null && break
+	sleep 0.5
+done
+check "Prometheus's query API: $q = $alerts (got ${got:-nothing})" [ "${got:-0}" = "$alerts" ]
+ctr_exec "$A" /bin/sh -c "cat /etc/shadow >/dev/null"
+for ((i = 0; i < 60; i++)); do
+	got=$(curl -sf "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$q" |
+		jq -r '.data.result[0].value[1] // empty')
+	[ "${got:-0}" -gt "$alerts" ] 2>/dev/null && break
+	sleep 0.5
+done
+check "  ... and it moves with the next alert (got ${got:-nothing})" [ "${got:-0}" -gt "$alerts" ]
+ward_stop w
+echo "PASS"
