@@ -145,7 +145,7 @@ $(BUILD)/asan/engine/enforce/default_pack.o $(BUILD)/fuzz/obj/engine/enforce/def
 # trace/tcp.o), so files of one name in two folders do not collide; the archive is
 # written with q (append), which keeps both where r would replace one with the other.
 ENGINE_DIRS := $(sort $(dir $(wildcard engine/*/*.c)))
-ENGINE_MAIN := engine/core/main.c
+ENGINE_MAIN := engine/cmd/main.c
 ENGINE_LIB_SRCS := $(filter-out $(ENGINE_MAIN),$(wildcard $(addsuffix *.c,$(ENGINE_DIRS))))
 ENGINE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_LIB_SRCS))
 
