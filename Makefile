@@ -146,9 +146,11 @@ $(BUILD)/obj/engine/enforce/default_pack.o $(BUILD)/static/engine/enforce/defaul
 $(BUILD)/asan/engine/enforce/default_pack.o $(BUILD)/fuzz/obj/engine/enforce/default_pack.o: $(DEFAULT_PACK)
 
 # ---- engine ----------------------------------------------------------------
-# One folder per stage or job (README.md, Layout): engine/core, attribution, trace,
-# enforce, learn, profile, seccomp. Objects mirror the source tree (build/obj/engine/
-# trace/tcp.o), so files of one name in two folders do not collide; the archive is
+# One folder per stage or job (README.md, Layout): engine/cmd (the CLI, one file per
+# subcommand; its main.c is ENGINE_MAIN, the others go into libward.a with the rest, so the
+# unit tests can call a command), core, attribution, trace, enforce, learn, profile,
+# seccomp. Objects mirror the source tree (build/obj/engine/trace/tcp.o), so files of one
+# name in two folders (cmd/status.c, enforce/status.c) do not collide; the archive is
 # written with q (append), which keeps both where r would replace one with the other.
 ENGINE_DIRS := $(sort $(dir $(wildcard engine/*/*.c)))
 ENGINE_MAIN := engine/cmd/main.c
