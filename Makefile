@@ -59,7 +59,13 @@ CFLAGS  ?= -O2 -g
 DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
 	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
-	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iinclude -Iengine -Irulesc -fno-strict-aliasing
+	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iinclude -Iengine -Irulesc/include \
+	      -fno-strict-aliasing
+# rulesc/include/ holds librulesc's public headers (rulesc.h, which re-exports
+# rulesc/include/rulesc/*.h, and cli.h), all the engine sees of the compiler; the
+# compiler's internal headers in rulesc/ are for its own sources and the tests
+# (which test internals): $(rulesc_internal) adds them to every compile but the engine's.
+rulesc_internal = $(if $(filter engine/%,$<),,-Irulesc)
 # libevent (evhttp) serves metrics: Debian's libmicrohttpd needs GnuTLS, which cannot be
 # linked statically (p11-kit has no static library); libevent can (engine/core/http.h).
 ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_core -lpthread
@@ -122,7 +128,7 @@ RULESC_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RULESC_LIB_SRCS))
 # The library's objects and the CLI's main.o.
 $(BUILD)/obj/rulesc/%.o: rulesc/%.c | $(BUILD)/obj/rulesc
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/librulesc.a: $(RULESC_LIB_OBJS)
 	$(call msg,AR,$@)
@@ -142,12 +148,14 @@ $(BUILD)/obj/engine/enforce/default_pack.o $(BUILD)/static/engine/enforce/defaul
 $(BUILD)/asan/engine/enforce/default_pack.o $(BUILD)/fuzz/obj/engine/enforce/default_pack.o: $(DEFAULT_PACK)
 
 # ---- engine ----------------------------------------------------------------
-# One folder per stage or job (README.md, Layout): engine/core, attribution, trace,
-# enforce, learn, profile, seccomp. Objects mirror the source tree (build/obj/engine/
-# trace/tcp.o), so files of one name in two folders do not collide; the archive is
+# One folder per stage or job (README.md, Layout): engine/cmd (the CLI, one file per
+# subcommand; its main.c is ENGINE_MAIN, the others go into libward.a with the rest, so the
+# unit tests can call a command), core, attribution, trace, enforce, learn, profile,
+# seccomp. Objects mirror the source tree (build/obj/engine/trace/tcp.o), so files of one
+# name in two folders (cmd/status.c, enforce/status.c) do not collide; the archive is
 # written with q (append), which keeps both where r would replace one with the other.
 ENGINE_DIRS := $(sort $(dir $(wildcard engine/*/*.c)))
-ENGINE_MAIN := engine/core/main.c
+ENGINE_MAIN := engine/cmd/main.c
 ENGINE_LIB_SRCS := $(filter-out $(ENGINE_MAIN),$(wildcard $(addsuffix *.c,$(ENGINE_DIRS))))
 ENGINE_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_LIB_SRCS))
 
@@ -191,7 +199,7 @@ STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))
 $(BUILD)/static/rulesc/%.o: rulesc/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(STATIC_CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) $(STATIC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/static/engine/%.o: engine/%.c $(BPF_SKELS)
 	$(call msg,CC,$@)
@@ -224,17 +232,17 @@ ASAN_RULESC_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(RULESC_LIB_SRCS))
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
 	$(call msg,CC+LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/unit $< -o $@ $(BUILD)/libward.a \
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) $(DEPFLAGS) -Itests/unit $< -o $@ $(BUILD)/libward.a \
 		$(BUILD)/librulesc.a -lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
 $(BUILD)/asan/%.o: %.c $(BPF_SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(ASAN_ENGINE_OBJS) $(ASAN_RULESC_OBJS) | $(BUILD)/asan
 	$(call msg,CC+LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -Itests/unit $(filter %.c %.o,$^) -o $@ \
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) -O1 $(ASAN_FLAGS) $(DEPFLAGS) -Itests/unit $(filter %.c %.o,$^) -o $@ \
 		-lcmocka $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # The differential test of the kernel lookup against rulesc's reference
@@ -247,7 +255,7 @@ $(BUILD)/tests/diff/decide.bpf.o: | $(BUILD)/tests/diff
 $(BUILD)/tests/test_decide: tests/diff/test_decide.c $(BUILD)/tests/diff/decide.skel.h \
 		$(BUILD)/libward.a $(BUILD)/librulesc.a | $(BUILD)/tests
 	$(call msg,CC+LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ \
+	$(Q)$(CC) $(ALL_CFLAGS) $(rulesc_internal) $(DEPFLAGS) -Itests/diff -isystem $(BUILD)/tests/diff $< -o $@ \
 		$(BUILD)/libward.a $(BUILD)/librulesc.a $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # Empty programs on the benchmarked hooks (tests/bench/empty_hooks.c): static, so the
@@ -275,12 +283,12 @@ FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
 $(FUZZ_OBJS_DIR)/%.o: %.c $(BPF_SKELS)
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(ALL_CFLAGS) $(rulesc_internal) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 		$(patsubst %.c,$(FUZZ_OBJS_DIR)/%.o,$(ENGINE_LIB_SRCS) $(RULESC_LIB_SRCS)) | $(BUILD)/fuzz
 	$(call msg,CLANG+LD,$@)
-	$(Q)$(CLANG) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $(filter %.c %.o,$^) -o $@ \
+	$(Q)$(CLANG) $(ALL_CFLAGS) $(rulesc_internal) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $(filter %.c %.o,$^) -o $@ \
 		$(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration test-vm \
@@ -288,8 +296,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	format format-check
 
 FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] include/ward/*.h \
-	      engine/*/*.[ch] rulesc/*.[ch] tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] \
-	      tests/bench/*.c))
+	      engine/*/*.[ch] rulesc/*.[ch] rulesc/include/*.h rulesc/include/rulesc/*.h \
+	      tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] tests/bench/*.c))
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "rulesc.h"
 
 static const uint32_t elem_sizes[WB_SEC_COUNT + 1] = {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "bundle.h"
 #include "rulesc.h"
 
 #ifndef WARD_VERSION

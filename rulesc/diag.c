@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "rulesc/diag.h"
 #include "match.h"
 
 void rc_diags_init(struct rc_diags *d)

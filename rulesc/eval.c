@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bundle.h"
 #include "rulesc.h"
 
 uint8_t ward_effective(uint8_t action, uint8_t mode)

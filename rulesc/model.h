@@ -2,7 +2,8 @@
 /*
  * The checked policy model: what the YAML documents mean once lists and
  * macros are expanded, overrides applied, names resolved and paths
- * normalised. All memory belongs to the set's arena.
+ * normalised. All memory belongs to the set's arena. The compiler's own:
+ * to the engine a set is opaque (rulesc.h loads, analyzes and compiles it).
  */
 #ifndef RULESC_MODEL_H
 #define RULESC_MODEL_H
@@ -12,10 +13,8 @@
 #include <stdint.h>
 
 #include "ward/bundle_maps.h"
-#include "diag.h"
 #include "match.h"
-#include "vocab.h"
-#include "ytree.h"
+#include "rulesc.h"
 
 /* A path object of a rule: exact path, directory prefix or basename glob. */
 struct rc_pathobj {
@@ -134,18 +133,5 @@ struct rc_set {
 
 void *rc_alloc(struct rc_set *s, size_t size);
 char *rc_strdup(struct rc_set *s, const char *str);
-
-/* Read the files and directories (recursively, *.yaml and *.yml, sorted)
- * and build the model. Returns 0 with *ret even when diagnostics contain
- * errors (check d->n_errors); -ENOMEM otherwise. */
-int rc_set_load(const char *const *paths, size_t n, struct rc_diags *d, struct rc_set **ret);
-/* The same from one in-memory buffer (tests, fuzzing). */
-int rc_set_load_buffer(const char *name, const char *buf, size_t len, struct rc_diags *d,
-		       struct rc_set **ret);
-void rc_set_free(struct rc_set *s);
-
-/* Static analysis: shadowed rules, conflicting actions, no-op allows,
- * selectors that never match. Adds warnings only. */
-void rc_analyze(const struct rc_set *s, struct rc_diags *d);
 
 #endif

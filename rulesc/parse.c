@@ -18,7 +18,7 @@
 
 #include "model.h"
 #include "rulesc.h"
-#include "vocab.h"
+#include "rulesc/vocab.h"
 
 #define ARRAY_SIZE(a)  (sizeof(a) / sizeof((a)[0]))
 #define RC_NAME_MAX    63

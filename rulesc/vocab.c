@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "vocab.h"
+#include "rulesc/vocab.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "ytree.h"
+#include "rulesc/ytree.h"
 
 static void ynode_free(struct ynode *n)
 {

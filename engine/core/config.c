@@ -11,7 +11,7 @@
 #include "metrics/metrics.h"
 #include "output.h"
 #include "trace/tracker.h"
-#include "ytree.h"
+#include "rulesc.h"
 
 #define INTERVAL_MAX_S 86400	  /* as --interval */
 #define CONFIG_MAX     (1u << 20) /* bytes */

@@ -13,7 +13,7 @@
 #include "alert.h"
 #include "enforce.h"
 #include "enforce_session.h"
-#include "model.h"
+#include "rulesc.h"
 #include "trace/tracker.h"
 
 enum {

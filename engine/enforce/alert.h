@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bundle.h"
+#include "rulesc.h"
 #include "attribution/container.h"
 #include "ward/enforce_abi.h"
 #include "core/sink.h"

@@ -23,9 +23,8 @@
 #include <bpf/libbpf.h>
 
 #include "enforce.h"
-#include "match.h"
+#include "rulesc.h"
 #include "seccomp/sysops_table.h"
-#include "vocab.h"
 #include "cap.skel.h"
 #include "exec.skel.h"
 #include "file.skel.h"

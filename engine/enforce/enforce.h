@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle.h"
+#include "rulesc.h"
 #include "ward/enforce_abi.h"
 #include "probe.h"
 

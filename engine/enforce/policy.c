@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 
 #include "default_pack.h"
-#include "model.h"
 #include "policy.h"
 #include "rulesc.h"
 

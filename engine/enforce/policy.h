@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle.h"
+#include "rulesc.h"
 #include "attribution/container.h"
 #include "enforce.h"
 

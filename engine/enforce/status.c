@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * `ward status`: what the kernel enforces right now, read from the maps
- * pinned under ENFORCE_PIN_DIR (so it works while the daemon is down):
- * generation, enforcement level per resource, targeted containers and the
- * per-rule, per-container counters (matches, blocks, would-block).
+ * What `ward status` (engine/cmd/status.c) shows: what the kernel enforces
+ * right now, read from the maps pinned under ENFORCE_PIN_DIR (so it works
+ * while the daemon is down): generation, enforcement level per resource,
+ * targeted containers and the per-rule, per-container counters (matches,
+ * blocks, would-block).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +15,10 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <jansson.h>
 
-#include "cli.h"
-#include "core/cmd.h"
-#include "attribution/container.h"
-#include "enforce.h"
 #include "rulesc.h"
-#include "trace/tracker.h"
-
-struct status_row {
-	struct ward_counter_key k;
-	struct ward_counter_val v;
-};
+#include "status.h"
+#include "trace/lifecycle.h"
 
 static int pinned(const char *name)
 {
@@ -92,16 +83,20 @@ static struct ward_bundle *state_bundle(uint32_t gen)
 	return b;
 }
 
-static const char *policy_name(const struct ward_bundle *b, uint32_t id, char *buf, size_t size)
+const char *status_policy_name(const struct enforce_status *st, uint32_t id, char *buf, size_t size)
 {
+	const struct ward_bundle *b = st->bundle;
+
 	if (b && id && id <= b->n_policies)
 		return ward_bundle_str(b, b->policies[id - 1].name_off);
 	(void)snprintf(buf, size, "#%u", id);
 	return buf;
 }
 
-static const char *rule_name(const struct ward_bundle *b, uint32_t rule, char *buf, size_t size)
+const char *status_rule_name(const struct enforce_status *st, uint32_t rule, char *buf, size_t size)
 {
+	const struct ward_bundle *b = st->bundle;
+
 	if (rule == WARD_NONE)
 		return "default";
 	if (b && rule < b->n_rules)
@@ -110,25 +105,14 @@ static const char *rule_name(const struct ward_bundle *b, uint32_t rule, char *b
 	return buf;
 }
 
-static const char *ctr_name(struct container_cache *cc, uint64_t cgid)
+const char *status_container_name(const struct enforce_status *st, uint64_t cgid)
 {
 	const struct container_info *ci;
+	struct container_cache *cc = st->cc;
 
 	if (!cc || container_cache_lookup(cc, cgid, &ci) < 0)
 		return "?";
 	return container_display_name(ci);
-}
-
-void help_status(void)
-{
-	printf("Usage: ward status [-o text|json]\n\n"
-	       "What the kernel enforces now, from the state pinned in " ENFORCE_PIN_DIR ":\n"
-	       "the policy generation, the enforcement level per resource, the targeted\n"
-	       "containers and, per rule and container, matches, blocks and would-block\n"
-	       "(blocks in audit mode). Works while the daemon is down.\n\n"
-	       "  -o, --format FORMAT  text (default) or json\n\n"
-	       "Exit status: 0 success, 1 no enforcement state (or it cannot be read),\n"
-	       "2 usage error.\n");
 }
 
 /* Why each class runs at its level, as the daemon that set it wrote it
@@ -156,151 +140,85 @@ static void read_reasons(char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX])
 	(void)fclose(f);
 }
 
-int cmd_status(int argc, char **argv)
+int status_read(struct enforce_status *ret, char *why, size_t why_size)
 {
 	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1, fd_drops = -1;
-	uint64_t drops[WARD_DROP__MAX] = { 0 };
-	bool json = false;
-	struct container_cache *cc = NULL;
-	struct ward_bundle *b = NULL;
-	struct status_row *rows = NULL;
-	struct ward_active a = { 0 };
-	uint32_t levels[WARD_RES_COUNT] = { 0 }, zero = 0, inner_id;
-	char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX];
-	uint64_t *cgids = NULL, key, *prev = NULL;
-	size_t n_rows = 0, n_cg = 0;
-	json_t *root = NULL;
-	char b1[32], b2[32];
-	int rc = cli_text_json_opts("status", help_status, argc, argv, &json);
+	struct enforce_status st = { 0 };
+	uint32_t zero = 0, inner_id;
+	uint64_t key, *prev = NULL;
+	int err = -ENOMEM;
 
-	if (rc >= 0)
-		return rc;
-	rc = CLI_FAILURE;
-	if (optind < argc)
-		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
+	why[0] = '\0';
 	fd_active = pinned("ward_active");
 	if (fd_active < 0) {
-		cli_error("no enforcement state in %s (%s): 'ward server --policy' has not run, or "
-			  "exited with --unpin-on-exit",
-			  ENFORCE_PIN_DIR, strerror(errno));
-		return CLI_FAILURE;
+		err = -errno;
+		(void)snprintf(why, why_size,
+			       "no enforcement state in %s (%s): 'ward server --policy' has not "
+			       "run, or exited with --unpin-on-exit",
+			       ENFORCE_PIN_DIR, strerror(errno));
+		return err;
 	}
 	fd_levels = pinned("ward_levels");
 	fd_cg = pinned("ward_cgroups");
 	fd_cnt = pinned("ward_counters");
 	fd_drops = pinned("ward_drops");
 	if (fd_levels < 0 || fd_cg < 0 || fd_cnt < 0 || fd_drops < 0) {
-		cli_error("%s is incomplete: %s", ENFORCE_PIN_DIR, strerror(errno));
+		err = -errno;
+		(void)snprintf(why, why_size, "%s is incomplete: %s", ENFORCE_PIN_DIR,
+			       strerror(errno));
 		goto out;
 	}
-	if (bpf_map_lookup_elem(fd_active, &zero, &a) < 0 && errno != ENOENT) {
-		cli_error("reading ward_active: %s", strerror(errno));
+	if (bpf_map_lookup_elem(fd_active, &zero, &st.active) < 0 && errno != ENOENT) {
+		err = -errno;
+		(void)snprintf(why, why_size, "reading ward_active: %s", strerror(errno));
 		goto out;
 	}
 	for (uint32_t r = 0; r < WARD_RES_COUNT; r++)
-		(void)bpf_map_lookup_elem(fd_levels, &r, &levels[r]);
-	if (a.generation && bpf_map_lookup_elem(fd_cg, &a.slot, &inner_id) == 0)
+		(void)bpf_map_lookup_elem(fd_levels, &r, &st.levels[r]);
+	if (st.active.generation && bpf_map_lookup_elem(fd_cg, &st.active.slot, &inner_id) == 0)
 		fd_inner = bpf_map_get_fd_by_id(inner_id);
 	while (fd_inner >= 0 && bpf_map_get_next_key(fd_inner, prev, &key) == 0) {
-		uint64_t *grown = realloc(cgids, (n_cg + 1) * sizeof(*cgids));
+		uint64_t *grown = realloc(st.cgids, (st.n_cg + 1) * sizeof(*st.cgids));
 
-		if (!grown)
+		if (!grown) {
+			err = -ENOMEM;
 			goto out;
-		cgids = grown;
-		cgids[n_cg++] = key;
-		prev = &cgids[n_cg - 1];
+		}
+		st.cgids = grown;
+		st.cgids[st.n_cg++] = key;
+		prev = &st.cgids[st.n_cg - 1];
 	}
-	if (drops_read(fd_drops, drops) < 0) {
-		cli_error("reading ward_drops: %s", strerror(errno));
+	if (drops_read(fd_drops, st.drops) < 0) {
+		err = -errno;
+		(void)snprintf(why, why_size, "reading ward_drops: %s", strerror(errno));
 		goto out;
 	}
-	if (read_counters(fd_cnt, a.generation, &rows, &n_rows) < 0) {
-		cli_error("reading ward_counters: %s", strerror(errno));
+	if (read_counters(fd_cnt, st.active.generation, &st.rows, &st.n_rows) < 0) {
+		err = -errno;
+		(void)snprintf(why, why_size, "reading ward_counters: %s", strerror(errno));
 		goto out;
 	}
-	b = state_bundle(a.generation);
-	cc = container_cache_new(NULL);
-	read_reasons(reasons);
-
-	if (json) {
-		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
-
-		root = json_pack("{s:i, s:I, s:o, s:o, s:o}", "schema", 1, "generation",
-				 (json_int_t)a.generation, "enforcement", lv, "containers", cs,
-				 "counters", cnt);
-		if (!root)
-			goto out;
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			json_object_set_new(lv, ward_res_name(r),
-					    json_string(ward_level_name(levels[r])));
-		json_object_set_new(root, "drops", json_object());
-		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
-			json_object_set_new(json_object_get(root, "drops"), drop_reason_name(r),
-					    json_integer((json_int_t)drops[r]));
-		json_object_set_new(root, "enforcement_reasons", json_object());
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			if (reasons[r][0])
-				json_object_set_new(json_object_get(root, "enforcement_reasons"),
-						    ward_res_name(r), json_string(reasons[r]));
-		for (size_t i = 0; i < n_cg; i++)
-			json_array_append_new(cs, json_pack("{s:I, s:s}", "cgroup_id",
-							    (json_int_t)cgids[i], "name",
-							    ctr_name(cc, cgids[i])));
-		for (size_t i = 0; i < n_rows; i++) {
-			const struct status_row *s = &rows[i];
-
-			json_array_append_new(
-				cnt, json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "cgroup_id",
-					       (json_int_t)s->k.cgroup_id, "container",
-					       ctr_name(cc, s->k.cgroup_id), "policy",
-					       policy_name(b, s->k.policy_id, b1, sizeof(b1)),
-					       "rule", rule_name(b, s->k.rule, b2, sizeof(b2)),
-					       "matches", (json_int_t)s->v.matches, "blocks",
-					       (json_int_t)s->v.blocks, "would_block",
-					       (json_int_t)s->v.would_block));
-		}
-		json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		putchar('\n');
-	} else {
-		printf("generation: %u%s\n", a.generation, a.generation ? "" : " (no policy)");
-		printf("enforcement:");
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			printf(" %s=%s", ward_res_name(r), ward_level_name(levels[r]));
-		printf("\n");
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			if (reasons[r][0])
-				printf("  %s: %s\n", ward_res_name(r), reasons[r]);
-		printf("kernel drops (since the maps were pinned):");
-		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
-			printf(" %s=%llu", drop_reason_name(r), (unsigned long long)drops[r]);
-		printf("\n");
-		printf("containers targeted: %zu\n", n_cg);
-		for (size_t i = 0; i < n_cg; i++)
-			printf("  %-20llu %s\n", (unsigned long long)cgids[i],
-			       ctr_name(cc, cgids[i]));
-		printf("\n%-24s %-16s %-20s %10s %10s %12s\n", "CONTAINER", "POLICY", "RULE",
-		       "MATCHES", "BLOCKS", "WOULD_BLOCK");
-		for (size_t i = 0; i < n_rows; i++) {
-			const struct status_row *s = &rows[i];
-
-			printf("%-24s %-16s %-20s %10llu %10llu %12llu\n",
-			       ctr_name(cc, s->k.cgroup_id),
-			       policy_name(b, s->k.policy_id, b1, sizeof(b1)),
-			       rule_name(b, s->k.rule, b2, sizeof(b2)),
-			       (unsigned long long)s->v.matches, (unsigned long long)s->v.blocks,
-			       (unsigned long long)s->v.would_block);
-		}
-	}
-	rc = fflush(stdout) == 0 ? CLI_OK : CLI_FAILURE;
+	st.bundle = state_bundle(st.active.generation);
+	st.cc = container_cache_new(NULL);
+	read_reasons(st.reasons);
+	*ret = st;
+	st = (struct enforce_status){ 0 };
+	err = 0;
 out:
-	json_decref(root);
-	container_cache_free(cc);
-	ward_bundle_free(b);
-	free(rows);
-	free(cgids);
+	status_free(&st);
 	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_inner, fd_drops, -2 };
 	     *fd != -2; fd++)
 		if (*fd >= 0)
 			close(*fd);
-	return rc;
+	return err;
+}
+
+void status_free(struct enforce_status *s)
+{
+	if (!s)
+		return;
+	container_cache_free(s->cc);
+	ward_bundle_free(s->bundle);
+	free(s->rows);
+	free(s->cgids);
 }

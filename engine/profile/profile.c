@@ -15,8 +15,7 @@
 #include "profile.h"
 #include "profile_int.h"
 #include "seccomp/seccomp_json.h"
-#include "vocab.h"
-#include "ytree.h"
+#include "rulesc.h"
 
 #define ARRAY_SIZE(a)	  (sizeof(a) / sizeof((a)[0]))
 #define ENOSYS_SCAN	  1024 /* syscall numbers scanned for "newer than the kernel" */

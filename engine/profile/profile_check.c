@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
 #include "profile_check.h"
 #include "rulesc.h"
 

@@ -15,12 +15,9 @@
 
 #include <seccomp.h>
 
-#include "match.h"
-#include "model.h"
 #include "profile.h"
 #include "profile_int.h"
 #include "rulesc.h"
-#include "ytree.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define API_VERSION	"ward.dev/v1"

@@ -57,6 +57,10 @@ struct sc_report {
 	struct sc_docker_diff diff;
 };
 
+/* Read the profile at path: 0 with a malloc'd *ret_buf, -EFBIG when it is
+ * larger than SC_FILE_MAX, other -errno. */
+int sc_read_file(const char *path, char **ret_buf, size_t *ret_len);
+
 /* Check a profile held in buf. Returns 0 with *ret even when the report has
  * errors (check n_errors); -ENOMEM otherwise. */
 int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret);
@@ -69,6 +73,10 @@ size_t sc_essential_names(const char *name_buf[], size_t max);
 void sc_report_free(struct sc_report *r);
 /* The report as a JSON object (new reference), NULL on ENOMEM. */
 json_t *sc_report_json(const struct sc_report *r);
+/* "error", "warning" or "info". */
+const char *sc_severity_name(enum sc_severity s);
+/* libseccomp's name of this host's architecture ("x86_64"). */
+const char *sc_native_arch_name(void);
 
 /* ---- vocabulary shared with the exporters ----------------------------------- */
 

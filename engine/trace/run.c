@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * `ward run TRACKER` and `ward server`: the trackers' session on the run
- * lifecycle (engine/lifecycle.h).
- * parse args -> run_start() -> open/configure/load/attach each tracker
+ * The session of `ward run TRACKER` and `ward server` (their options:
+ * engine/cmd/run.c) on the run lifecycle (lifecycle.h):
+ * run_start() -> open/configure/load/attach each tracker
  * -> poll ring buffers in the lifecycle's loop, flush interval trackers ->
  * clean exit on SIGINT/SIGTERM or after --duration.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +20,12 @@
 
 #include "enforce/alert.h"
 #include "cli.h"
-#include "core/cmd.h"
-#include "core/config.h"
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
 #include "core/http.h"
 #include "metrics/exporter.h"
 #include "lifecycle.h"
+#include "run.h"
 #include "tracker.h"
 
 #define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
@@ -53,32 +51,6 @@ static int take_server_lock(void)
 	}
 	return fd;
 }
-
-#define MAX_INTERVAL_S 86400
-
-struct run_opts {
-	int64_t interval_s;
-	int64_t duration_s;
-	const char *container;
-	const char *output;
-	enum out_format fmt;
-	bool enforce;		 /* server: a policy is in force (default: the embedded pack) */
-	const char *policy;	 /* server --policy; NULL: the embedded default pack */
-	const char *trusted_key; /* server --trusted-key */
-	struct policy *loaded;	 /* server: the policy (or pack) loaded before anything else */
-	bool audit_only;	 /* server --audit, and always for the embedded pack */
-	bool unpin_on_exit;
-	bool status; /* server: the status line on a terminal */
-	/* server --events: the trackers whose events are shown (alerts always are) */
-	const struct tracker_ops *events[TRACKER_COUNT];
-	size_t n_events;
-	bool events_given;
-	struct ward_config cfg;	   /* server: the configuration file the options start from */
-	unsigned int given;	   /* the policy options given on the command line (CK_*) */
-	bool verbose;		   /* -v: libbpf's debug messages */
-	const char *metrics;	   /* server --metrics ADDR:PORT */
-	size_t metrics_containers; /* per-container series at most */
-};
 
 static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t total)
 {
@@ -400,17 +372,14 @@ int run_start(bool verbose)
 	return 0;
 }
 
-/* "a policy did not load": nothing of it is in force. */
-static void no_policy(const struct run_opts *o, const char *why, int err)
+void run_no_policy(const struct run_opts *o, const char *why, int err)
 {
 	cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
 		  o->policy ? o->policy : "the embedded default pack",
 		  why[0] ? why : strerror(-err));
 }
 
-/* Runs ops, with o->loaded in force when o->enforce; o->loaded is taken (NULL) once
- * handed over to the enforcement session. */
-static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
+int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
 {
 	struct tracker ts[MAX_TRACKERS];
 	struct session s = { 0 };
@@ -516,7 +485,7 @@ static int run_trackers(const struct tracker_ops *const *ops, size_t n, struct r
 		if (err) {
 			/* A security tool never runs silently unprotected: only
 			 * --no-policy runs the trackers alone. */
-			no_policy(o, why, err);
+			run_no_policy(o, why, err);
 			goto out_free_filter;
 		}
 		if (why[0])
@@ -590,338 +559,4 @@ out_close_file:
 	}
 	exporter_free(x);
 	return err;
-}
-
-static const struct option long_opts[] = {
-	{ "interval", required_argument, NULL, 'i' },
-	{ "container", required_argument, NULL, 'c' },
-	{ "format", required_argument, NULL, 'o' },
-	{ "output", required_argument, NULL, 'O' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "policy", required_argument, NULL, 'P' },
-	{ "trusted-key", required_argument, NULL, 'K' },
-	{ "unpin-on-exit", no_argument, NULL, 'U' },
-	{ "audit", no_argument, NULL, 'A' },
-	{ "no-policy", no_argument, NULL, 'N' },
-	{ "events", required_argument, NULL, 'E' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "metrics", required_argument, NULL, 'M' },
-	{ "metrics-containers", required_argument, NULL, 'm' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
-};
-
-#define OPTIONS_HELP                                                                           \
-	"  -i, --interval D          interval of the files and syscall tables: seconds, or\n"  \
-	"                            90s, 15m, 2h (default 3)\n"                               \
-	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
-	"                            in the kernel; it may start after ward\n"                 \
-	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"     \
-	"      --output FILE         write events to FILE instead of stdout\n"                 \
-	"  -d, --duration D          stop after D: seconds, or 90s, 15m, 2h (default: until\n" \
-	"                            SIGINT/SIGTERM)\n"                                        \
-	"  -v, --verbose             print libbpf's debug messages\n"
-
-void help_run(void)
-{
-	printf("Usage: ward run TRACKER [OPTIONS]\n\nTrackers:\n");
-	for (const char *const *name =
-		     (const char *const[]){ "process", "files", "tcp", "syscall", NULL };
-	     *name; name++)
-		printf("  %-9s %s\n", *name, tracker_find(*name)->summary);
-	printf("\nOptions:\n" OPTIONS_HELP);
-}
-
-void help_server(void)
-{
-	printf("Usage: ward server [OPTIONS]\n\n"
-	       "Puts a policy in force on the containers it selects and shows its alerts;\n"
-	       "SIGHUP loads the policy again. Without --policy: the default pack built into\n"
-	       "ward (policies/), audit only, removed from the kernel when ward exits.\n\n"
-	       "Options:\n" OPTIONS_HELP
-	       "  -E, --events LIST         also show these trackers' events: process, files,\n"
-	       "                            tcp, syscall or all, separated by commas (default:\n"
-	       "                            none; with --no-policy: process,files,tcp)\n"
-	       "      --config FILE         start from this configuration file (default:\n"
-	       "                            " CONFIG_DEFAULT_PATH " when it exists;\n"
-	       "                            docs/config.md); options given here override it\n"
-	       "      --metrics ADDR:PORT   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
-	       "                            (PORT or :PORT alone: loopback; docs/outputs.md)\n"
-	       "      --metrics-containers N\n"
-	       "                            per-container series at most (default %d); the\n"
-	       "                            rest are counted as container=\"" METRICS_OTHER "\"\n"
-	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
-	       "                            this bundle (rulesc compile)\n"
-	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
-	       "      --no-policy           the trackers only, no policy\n"
-	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
-	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
-	       "                            enforcement ends with ward (default: it stays)\n",
-	       METRICS_SERIES_CAP);
-}
-
-/* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
- * status of a usage error (said). */
-static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
-{
-	char buf[128], *save = NULL, *name;
-
-	if (strcmp(cmd, "server"))
-		return cli_usage(cmd, "--events is for 'ward server' (ward run TRACKER names one)");
-	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
-		return cli_usage(cmd, "--events: too long");
-	o->events_given = true;
-	o->n_events = 0;
-	for (name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save))
-		if (tracker_list_add(o->events, &o->n_events, name) < 0)
-			return cli_usage(cmd,
-					 "--events: unknown tracker '%s' (process, files, tcp, "
-					 "syscall or all, separated by commas)",
-					 name);
-	if (!o->n_events)
-		return cli_usage(cmd, "--events: no tracker named");
-	return 0;
-}
-
-/* The configuration file (--config FILE, or /etc/ward/ward.yaml when it exists)
- * as the server's starting options, which the command line then overrides: -1
- * to go on, or the exit status (the file's diagnostics said). */
-static int apply_config(int argc, char **argv, struct run_opts *o)
-{
-	const char *path = NULL;
-	struct ward_config *c = &o->cfg;
-	struct rc_diags d;
-	int err;
-
-	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--config") && i + 1 < argc)
-			path = argv[i + 1];
-		else if (!strncmp(argv[i], "--config=", 9))
-			path = argv[i] + 9;
-	}
-	rc_diags_init(&d);
-	err = config_load(path ? path : CONFIG_DEFAULT_PATH, c, &d);
-	if (err == -ENOENT && !path)
-		err = 0; /* no file, no configuration */
-	else if (err == -ENOENT)
-		cli_error("--config %s: %s", path, strerror(ENOENT));
-	else if (err)
-		cli_print_diags(&d, cli_json_errors, stderr);
-	rc_diags_free(&d);
-	if (err)
-		return err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
-	o->policy = c->policy;
-	o->trusted_key = c->trusted_key;
-	o->container = c->container;
-	o->output = c->output;
-	o->audit_only = c->audit;
-	o->enforce = !c->no_policy;
-	o->unpin_on_exit = c->unpin_on_exit;
-	o->verbose = c->verbose;
-	o->metrics = c->metrics;
-	if (c->set & CK_METRICS_CONTAINERS)
-		o->metrics_containers = c->metrics_containers;
-	if (c->set & CK_INTERVAL)
-		o->interval_s = c->interval_s;
-	if (c->set & CK_FORMAT)
-		o->fmt = (enum out_format)c->format;
-	if (c->set & CK_EVENTS) {
-		o->events_given = true;
-		o->n_events = c->n_events;
-		memcpy(o->events, c->events, sizeof(o->events));
-	}
-	return -1;
-}
-
-/* The options of run and server: -1 to go on (operands from optind), or the exit
- * status (help printed, or a usage error said). */
-static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv,
-		      struct run_opts *o)
-{
-	long n;
-	int c, f;
-
-	*o = (struct run_opts){ .interval_s = 3,
-				.fmt = OUT_TABLE,
-				.enforce = true,
-				.metrics_containers = METRICS_SERIES_CAP };
-	if (!strcmp(cmd, "server")) {
-		c = apply_config(argc, argv, o);
-		if (c >= 0)
-			return c;
-	}
-	optind = 1;
-	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
-		switch (c) {
-		case 'i':
-			if (cli_parse_duration(cmd, "--interval", optarg, 1, MAX_INTERVAL_S,
-					       &o->interval_s) < 0)
-				return CLI_USAGE;
-			break;
-		case 'd':
-			if (cli_parse_duration(cmd, "--duration", optarg, 1, CLI_DURATION_MAX,
-					       &o->duration_s) < 0)
-				return CLI_USAGE;
-			break;
-		case 'c':
-			if (!optarg[0])
-				return cli_usage(cmd, "--container: empty name");
-			o->container = optarg;
-			break;
-		case 'o':
-			f = cli_parse_format(cmd, optarg, out_format_names);
-			if (f < 0)
-				return CLI_USAGE;
-			o->fmt = (enum out_format)f;
-			break;
-		case 'O':
-			o->output = optarg;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'P':
-			o->policy = optarg;
-			o->enforce = true;
-			o->given |= CK_POLICY;
-			break;
-		case 'K':
-			o->trusted_key = optarg;
-			o->given |= CK_TRUSTED_KEY;
-			break;
-		case 'U':
-			o->unpin_on_exit = true;
-			o->given |= CK_UNPIN_ON_EXIT;
-			break;
-		case 'A':
-			o->audit_only = true;
-			o->given |= CK_AUDIT;
-			break;
-		case 'N':
-			o->enforce = false;
-			o->given |= CK_NO_POLICY;
-			break;
-		case 'E':
-			c = parse_events(cmd, optarg, o);
-			if (c)
-				return c;
-			break;
-		case 'C':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--config is for 'ward server'");
-			break; /* read first (apply_config()) */
-		case 'M':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--metrics is for 'ward server'");
-			o->metrics = optarg;
-			break;
-		case 'm':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--metrics-containers is for 'ward server'");
-			if (cli_parse_number(cmd, "--metrics-containers", optarg, 0,
-					     METRICS_SERIES_MAX, &n) < 0)
-				return CLI_USAGE;
-			o->metrics_containers = (size_t)n;
-			break;
-		default:
-			return cli_help_or_usage(c, help);
-		}
-	}
-	if (optind < argc)
-		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-	if (o->metrics) {
-		char host[HTTP_ADDR_MAX];
-		uint16_t port;
-
-		if (http_parse_listen(o->metrics, host, &port))
-			return cli_usage(cmd,
-					 "--metrics '%s': not ADDR:PORT (a numeric IPv4 or "
-					 "[IPv6] address and a port; PORT alone: loopback)",
-					 o->metrics);
-	}
-	if ((o->given & CK_NO_POLICY) && o->given != CK_NO_POLICY)
-		return cli_usage(cmd, "--no-policy excludes --policy, --trusted-key, --audit and "
-				      "--unpin-on-exit");
-	if (o->given == CK_NO_POLICY) { /* over the file's policy keys */
-		o->policy = o->trusted_key = NULL;
-		o->audit_only = o->unpin_on_exit = false;
-	}
-	return -1;
-}
-
-int cmd_run(int argc, char **argv)
-{
-	const struct tracker_ops *ops;
-	struct run_opts o;
-	int r;
-
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help_run();
-		return CLI_OK;
-	}
-	if (argc < 2 || argv[1][0] == '-')
-		return cli_usage("run", "which tracker? (process, files, tcp or syscall)");
-	ops = tracker_find(argv[1]);
-	if (!ops)
-		return cli_usage("run", "unknown tracker '%s' (process, files, tcp or syscall)",
-				 argv[1]);
-	r = parse_opts("run", help_run, argc - 1, argv + 1, &o);
-	if (r >= 0)
-		return r;
-	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce)
-		return cli_usage("run", "--policy, --trusted-key, --audit, --no-policy and "
-					"--unpin-on-exit belong to 'ward server'");
-	o.enforce = false;
-	return run_trackers(&ops, 1, &o) ? CLI_FAILURE : CLI_OK;
-}
-
-int cmd_server(int argc, char **argv)
-{
-	char why[ENFORCE_WHY_MAX];
-	struct run_opts o;
-	int r;
-
-	r = parse_opts("server", help_server, argc, argv, &o);
-	if (r >= 0)
-		goto out;
-	o.status = true;
-	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
-		r = cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
-					"and --unpin-on-exit");
-		goto out;
-	}
-	if (o.enforce && !o.policy) {
-		/* The embedded default pack: a first run that only reports, and whose
-		 * programs do not outlive it. */
-		if (o.trusted_key) {
-			r = cli_usage("server", "--trusted-key needs --policy with a signed "
-						"bundle (the embedded default pack is not signed)");
-			goto out;
-		}
-		o.audit_only = true;
-		o.unpin_on_exit = true;
-	}
-	/* A policy that does not load is bad input, said before anything touches the
-	 * kernel (or the files of a server already running). */
-	if (o.enforce) {
-		r = policy_load(o.policy, o.trusted_key, &o.loaded, why, sizeof(why));
-		if (r) {
-			no_policy(&o, why, r);
-			r = r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
-			goto out;
-		}
-	}
-	/* Alerts always; events only when asked, except that --no-policy is the
-	 * trackers alone. */
-	if (!o.events_given && !o.enforce) {
-		o.events[o.n_events++] = &process_tracker;
-		o.events[o.n_events++] = &files_tracker;
-		o.events[o.n_events++] = &tcp_tracker;
-	}
-	r = run_trackers(o.events, o.n_events, &o) ? CLI_FAILURE : CLI_OK;
-	policy_free(o.loaded);
-out:
-	config_free(&o.cfg);
-	return r;
 }

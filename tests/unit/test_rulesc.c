@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "bundle.h"
 #include "match.h"
 #include "model.h"
 #include "rulesc.h"

@@ -24,7 +24,7 @@
 #include <jansson.h>
 #include <seccomp.h>
 
-#include "core/cmd.h"
+#include "cmd/cmd.h"
 #include "seccomp/seccomp_json.h"
 
 static char data_dir[PATH_MAX]; /* tests/data/seccomp */

@@ -20,7 +20,7 @@
 
 #include "enforce/enforce.h"
 #include "enforce/probe.h"
-#include "vocab.h"
+#include "rulesc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -3,6 +3,18 @@
  * librulesc: load and check policies, compile them into a bundle, read
  * bundles back, evaluate events against the compiled tables (the same lookup
  * the kernel programs do), sign and verify bundles. No libbpf, no printing.
+ *
+ * The public interface: the engine includes this header and no other of the
+ * compiler's (it is compiled with -Irulesc/include only, so the headers in
+ * rulesc/ itself are out of its reach). It re-exports the topic headers of
+ * rulesc/include/rulesc/:
+ *   diag.h    diagnostics with file:line:column (the engine's own YAML files
+ *             report the compiler's way)
+ *   ytree.h   the YAML reader: a positioned tree, with the compiler's limits
+ *   vocab.h   the words of the policy enums (actions, modes, classes, access)
+ *   bundle.h  the bundle file and its validated read-only view
+ *   match.h   paths, globs, CIDRs and port ranges as rules write them
+ * A policy set (struct rc_set) is opaque: load it, analyze it, compile it.
  */
 #ifndef RULESC_RULESC_H
 #define RULESC_RULESC_H
@@ -11,11 +23,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bundle.h"
-#include "diag.h"
+#include "rulesc/bundle.h"
+#include "rulesc/diag.h"
+#include "rulesc/match.h"
+#include "rulesc/vocab.h"
+#include "rulesc/ytree.h"
 
 struct rc_set;
 struct rc_label;
+
+/* ---- policy sets ------------------------------------------------------------ */
+
+/* Read the files and directories (recursively, *.yaml and *.yml, sorted)
+ * and build the model. Returns 0 with *ret even when diagnostics contain
+ * errors (check d->n_errors); -ENOMEM otherwise. */
+int rc_set_load(const char *const *paths, size_t n, struct rc_diags *d, struct rc_set **ret);
+/* The same from one in-memory buffer (tests, fuzzing, a profile just written). */
+int rc_set_load_buffer(const char *name, const char *buf, size_t len, struct rc_diags *d,
+		       struct rc_set **ret);
+void rc_set_free(struct rc_set *s);
+
+/* Static analysis: shadowed rules, conflicting actions, no-op allows,
+ * selectors that never match. Adds warnings only. */
+void rc_analyze(const struct rc_set *s, struct rc_diags *d);
 
 /* Compile a checked set into bundle bytes. Kernel-limit violations become
  * errors in d and the call returns -EINVAL (nothing returned); -ENOMEM.

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "cmd.h"
+#include "cmd/cmd.h"
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);

@@ -9,10 +9,10 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "core/cmd.h"
-#include "profile.h"
+#include "cmd/cmd.h"
+#include "profile/profile.h"
 #include "learn/learn_model.h"
-#include "profile_check.h"
+#include "profile/profile_check.h"
 #include "rulesc.h"
 
 void help_profile(void)

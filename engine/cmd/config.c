@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "cmd.h"
-#include "config.h"
+#include "cmd/cmd.h"
+#include "core/config.h"
 
 void help_config(void)
 {

@@ -6,7 +6,8 @@
  * (librulesc.a). The tables are indexed by the enum's value, or by bit number
  * for the bit enums (access kinds, protocols); "" marks a value that has no
  * word (0 of the enums that start at 1). tests/unit/test_vocab.c checks that
- * every value has a word and that the words are distinct.
+ * every value has a word and that the words are distinct. Public, through
+ * rulesc.h.
  */
 #ifndef RULESC_VOCAB_H
 #define RULESC_VOCAB_H

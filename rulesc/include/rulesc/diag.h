@@ -3,6 +3,7 @@
  * Diagnostics: every error and warning carries file:line:column, the
  * offending source line, a caret span and a hint. The library only collects
  * them; the CLI prints (text or JSON).
+ * Public, through rulesc.h.
  */
 #ifndef RULESC_DIAG_H
 #define RULESC_DIAG_H

@@ -4,6 +4,7 @@
  * Anchors, aliases and explicit tags are rejected (no alias bombs), mapping
  * keys must be unique scalars, and depth, node count, scalar and file sizes
  * are capped. Errors become diagnostics with file:line:column.
+ * Public, through rulesc.h.
  */
 #ifndef RULESC_YTREE_H
 #define RULESC_YTREE_H

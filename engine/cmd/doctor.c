@@ -12,9 +12,9 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "core/cmd.h"
-#include "probe.h"
-#include "progcheck.h"
+#include "cmd/cmd.h"
+#include "enforce/probe.h"
+#include "enforce/progcheck.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+/* `ward status`: the enforcement state pinned in the kernel (enforce/status.h), as text or JSON. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "cmd/cmd.h"
+#include "enforce/status.h"
+#include "trace/lifecycle.h"
+
+void help_status(void)
+{
+	printf("Usage: ward status [-o text|json]\n\n"
+	       "What the kernel enforces now, from the state pinned in " ENFORCE_PIN_DIR ":\n"
+	       "the policy generation, the enforcement level per resource, the targeted\n"
+	       "containers and, per rule and container, matches, blocks and would-block\n"
+	       "(blocks in audit mode). Works while the daemon is down.\n\n"
+	       "  -o, --format FORMAT  text (default) or json\n\n"
+	       "Exit status: 0 success, 1 no enforcement state (or it cannot be read),\n"
+	       "2 usage error.\n");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	char why[ENFORCE_WHY_MAX + 256];
+	struct enforce_status st;
+	bool json = false;
+	json_t *root = NULL;
+	char b1[32], b2[32];
+	int err, rc = cli_text_json_opts("status", help_status, argc, argv, &json);
+
+	if (rc >= 0)
+		return rc;
+	rc = CLI_FAILURE;
+	if (optind < argc)
+		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
+	err = status_read(&st, why, sizeof(why));
+	if (err) {
+		if (why[0])
+			cli_error("%s", why);
+		return CLI_FAILURE;
+	}
+
+	if (json) {
+		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
+
+		root = json_pack("{s:i, s:I, s:o, s:o, s:o}", "schema", 1, "generation",
+				 (json_int_t)st.active.generation, "enforcement", lv, "containers",
+				 cs, "counters", cnt);
+		if (!root)
+			goto out_free;
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			json_object_set_new(lv, ward_res_name(r),
+					    json_string(ward_level_name(st.levels[r])));
+		json_object_set_new(root, "drops", json_object());
+		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+			json_object_set_new(json_object_get(root, "drops"), drop_reason_name(r),
+					    json_integer((json_int_t)st.drops[r]));
+		json_object_set_new(root, "enforcement_reasons", json_object());
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (st.reasons[r][0])
+				json_object_set_new(json_object_get(root, "enforcement_reasons"),
+						    ward_res_name(r), json_string(st.reasons[r]));
+		for (size_t i = 0; i < st.n_cg; i++)
+			json_array_append_new(
+				cs, json_pack("{s:I, s:s}", "cgroup_id", (json_int_t)st.cgids[i],
+					      "name", status_container_name(&st, st.cgids[i])));
+		for (size_t i = 0; i < st.n_rows; i++) {
+			const struct status_row *s = &st.rows[i];
+
+			json_array_append_new(
+				cnt,
+				json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "cgroup_id",
+					  (json_int_t)s->k.cgroup_id, "container",
+					  status_container_name(&st, s->k.cgroup_id), "policy",
+					  status_policy_name(&st, s->k.policy_id, b1, sizeof(b1)),
+					  "rule", status_rule_name(&st, s->k.rule, b2, sizeof(b2)),
+					  "matches", (json_int_t)s->v.matches, "blocks",
+					  (json_int_t)s->v.blocks, "would_block",
+					  (json_int_t)s->v.would_block));
+		}
+		json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		putchar('\n');
+	} else {
+		printf("generation: %u%s\n", st.active.generation,
+		       st.active.generation ? "" : " (no policy)");
+		printf("enforcement:");
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			printf(" %s=%s", ward_res_name(r), ward_level_name(st.levels[r]));
+		printf("\n");
+		for (int r = 0; r < WARD_RES_COUNT; r++)
+			if (st.reasons[r][0])
+				printf("  %s: %s\n", ward_res_name(r), st.reasons[r]);
+		printf("kernel drops (since the maps were pinned):");
+		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+			printf(" %s=%llu", drop_reason_name(r), (unsigned long long)st.drops[r]);
+		printf("\n");
+		printf("containers targeted: %zu\n", st.n_cg);
+		for (size_t i = 0; i < st.n_cg; i++)
+			printf("  %-20llu %s\n", (unsigned long long)st.cgids[i],
+			       status_container_name(&st, st.cgids[i]));
+		printf("\n%-24s %-16s %-20s %10s %10s %12s\n", "CONTAINER", "POLICY", "RULE",
+		       "MATCHES", "BLOCKS", "WOULD_BLOCK");
+		for (size_t i = 0; i < st.n_rows; i++) {
+			const struct status_row *s = &st.rows[i];
+
+			printf("%-24s %-16s %-20s %10llu %10llu %12llu\n",
+			       status_container_name(&st, s->k.cgroup_id),
+			       status_policy_name(&st, s->k.policy_id, b1, sizeof(b1)),
+			       status_rule_name(&st, s->k.rule, b2, sizeof(b2)),
+			       (unsigned long long)s->v.matches, (unsigned long long)s->v.blocks,
+			       (unsigned long long)s->v.would_block);
+		}
+	}
+	rc = fflush(stdout) == 0 ? CLI_OK : CLI_FAILURE;
+out_free:
+	json_decref(root);
+	status_free(&st);
+	return rc;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The values of rules as they are written: absolute paths, basename globs,
+ * CIDRs and port ranges, checked the compiler's way. Public (through
+ * rulesc.h) for the engine's readers of learned profiles and its loader;
+ * the rest of the matching blocks stay the compiler's (rulesc/match.h).
+ */
+#ifndef RULESC_PUBLIC_MATCH_H
+#define RULESC_PUBLIC_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ward/bundle_maps.h"
+
+/* pat as the token table the kernel steps through (struct ward_glob_kern):
+ * 0, or -EINVAL/-E2BIG/-ENAMETOOLONG with *ret_why set. ret may be NULL
+ * (check only). Matching the tokens with the backtracking of
+ * ward_glob_match() decides the same (tests/unit, the differential test). */
+int ward_glob_compile(const char *pat, struct ward_glob_kern *ret, const char **ret_why);
+
+/* True when s contains an unescaped glob metacharacter. */
+bool rc_has_glob(const char *s);
+
+/* 0 when pat is a well-formed glob, else -EINVAL and *ret_why says why. */
+int rc_glob_check(const char *pat, const char **ret_why);
+
+/* Normalise an absolute path: collapse "//", reject "." and ".." components
+ * and relative paths, add a trailing '/' when dir, refuse one otherwise,
+ * enforce WARD_PATH_MAX and WARD_PATH_DEPTH. 0 and a malloc'd *ret or
+ * -EINVAL/-ENAMETOOLONG/-ENOMEM with *ret_why set. */
+int rc_path_normalize(const char *in, bool dir, char **ret, const char **ret_why);
+
+struct rc_cidr {
+	uint8_t addr[16]; /* IPv6, IPv4 as ::ffff:a.b.c.d */
+	uint8_t len;	  /* prefix length in the IPv6 space (IPv4 /n -> 96 + n) */
+	bool v4;
+};
+
+/* "10.0.0.0/8", "2001:db8::/32", or a single address. Host bits must be 0. */
+int rc_cidr_parse(const char *s, struct rc_cidr *ret, const char **ret_why);
+struct rc_port_range {
+	uint16_t lo, hi;
+};
+
+/* "80" or "8000-8100"; 1..65535. */
+int rc_port_range_parse(const char *s, struct rc_port_range *ret, const char **ret_why);
+
+#endif
