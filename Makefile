@@ -14,7 +14,8 @@
 # CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
 #
 # Generated files checked in on purpose:
-#   bpf/lib/vmlinux.h  x86_64 kernel types for CO-RE: the build must not depend on the
+#   bpf/lib/vmlinux.h
+#                   x86_64 kernel types for CO-RE: the build must not depend on the
 #                   build host's BTF (or need one); regenerate: scripts/gen-vmlinux.sh
 #   tests/data/rulesc/*.expected, *.dump and tests/data/seccomp/*.expected
 #                   expected outputs the tool under test wrote (UPDATE=1 tests/rulesc/run.sh,
