@@ -14,7 +14,8 @@
 # CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
 #
 # Generated files checked in on purpose:
-#   bpf/vmlinux.h   x86_64 kernel types for CO-RE: the build must not depend on the
+#   bpf/lib/vmlinux.h
+#                   x86_64 kernel types for CO-RE: the build must not depend on the
 #                   build host's BTF (or need one); regenerate: scripts/gen-vmlinux.sh
 #   tests/data/rulesc/*.expected, *.dump and tests/data/seccomp/*.expected
 #                   expected outputs the tool under test wrote (UPDATE=1 tests/rulesc/run.sh,
@@ -59,8 +60,8 @@ CFLAGS  ?= -O2 -g
 DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
 	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
-	      -isystem $(BUILD)/bpf -isystem $(BUILD)/lsm -Iinclude -Iengine -Irulesc/include \
-	      -fno-strict-aliasing
+	      -isystem $(BUILD)/bpf/trace -isystem $(BUILD)/bpf/learn -isystem $(BUILD)/enforce \
+	      -Iinclude -Iengine -Irulesc/include -fno-strict-aliasing
 # rulesc/include/ holds librulesc's public headers (rulesc.h, which re-exports
 # rulesc/include/rulesc/*.h, and cli.h), all the engine sees of the compiler; the
 # compiler's internal headers in rulesc/ are for its own sources and the tests
@@ -87,19 +88,36 @@ deps:
 	@scripts/deps.sh $(DEB_PKGS)
 
 # ---- BPF ------------------------------------------------------------------
-BPF_SRCS   := $(wildcard bpf/*.bpf.c) $(wildcard lsm/*.bpf.c)
-BPF_OBJS   := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
-BPF_SKELS  := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+# One object per tracker (bpf/trace/) and one for learning (bpf/learn/). Enforcement: one
+# object per resource class, linked by libbpf's static linker (bpftool gen object) from
+# the class's BPF-LSM hooks (lsm/CLASS.bpf.c) and its other programs, the fallbacks and
+# tracking (bpf/enforce/CLASS.bpf.c); a class with only one kind has one file. What both
+# halves define (maps, load-time settings, global functions) is __weak in the shared
+# headers (bpf/lib/, bpf/enforce/), so the linked object holds it once.
+BPF_PROGS   := $(wildcard bpf/trace/*.bpf.c bpf/learn/*.bpf.c)
+ENF_CLASSES := $(sort $(basename $(basename $(notdir $(wildcard lsm/*.bpf.c bpf/enforce/*.bpf.c)))))
+BPF_SKELS   := $(patsubst %.bpf.c,$(BUILD)/%.skel.h,$(BPF_PROGS)) \
+	       $(patsubst %,$(BUILD)/enforce/%.skel.h,$(ENF_CLASSES))
 # Keep intermediate objects (BPF objects, sanitizer and fuzzer objects) between runs.
 .SECONDARY:
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	      -Wno-unused-function -Iinclude -Ibpf -Ilsm -I$(BUILD)
+	      -Wno-unused-function -Iinclude -Ibpf/lib -Ibpf/enforce -I$(BUILD)
 
-$(BUILD)/%.bpf.o: %.bpf.c | $(BUILD)/bpf $(BUILD)/lsm
+$(BUILD)/%.bpf.o: %.bpf.c
 	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@.tmp
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp
 	@rm -f $@.tmp
+
+# An enforcement class's object: its halves (build/lsm/CLASS.bpf.o, build/bpf/enforce/
+# CLASS.bpf.o) linked into build/enforce/CLASS.bpf.o, whose skeleton the engine loads.
+enf_parts = $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard lsm/$(1).bpf.c bpf/enforce/$(1).bpf.c))
+$(foreach c,$(ENF_CLASSES),$(eval $(BUILD)/enforce/$(c).bpf.o: $(call enf_parts,$(c))))
+$(BUILD)/enforce/%.bpf.o:
+	$(call msg,BPFLINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(BPFTOOL) gen object $@ $^
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,SKEL,$@)
@@ -109,16 +127,16 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 # ward's own objects: embedded compressed, once (scripts/skel-compress.sh).
 define ward_skel
 	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf | scripts/skel-compress.sh $< $*_bpf > $@.tmp
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf | \
+		scripts/skel-compress.sh $< $(notdir $*)_bpf > $@.tmp
 	@mv $@.tmp $@
 endef
 $(BUILD)/bpf/%.skel.h: $(BUILD)/bpf/%.bpf.o scripts/skel-compress.sh
 	$(ward_skel)
-$(BUILD)/lsm/%.skel.h: $(BUILD)/lsm/%.bpf.o scripts/skel-compress.sh
+$(BUILD)/enforce/%.skel.h: $(BUILD)/enforce/%.bpf.o scripts/skel-compress.sh
 	$(ward_skel)
 
-$(BUILD)/bpf $(BUILD)/lsm $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static \
-$(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
+$(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
 	@mkdir -p $@
 
 # ---- rulesc (no libbpf) ---------------------------------------------------
@@ -295,7 +313,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	bench clean \
 	format format-check
 
-FORMAT_SRCS = $(filter-out bpf/vmlinux.h,$(wildcard bpf/*.[ch] lsm/*.[ch] include/ward/*.h \
+FORMAT_SRCS = $(filter-out bpf/lib/vmlinux.h,$(wildcard bpf/*/*.[ch] lsm/*.[ch] include/ward/*.h \
 	      engine/*/*.[ch] rulesc/*.[ch] rulesc/include/*.h rulesc/include/rulesc/*.h \
 	      tests/unit/*.c tests/fuzz/*.c tests/diff/*.[ch] tests/bench/*.c))
 format:
@@ -356,7 +374,7 @@ clean:
 	rm -rf $(BUILD)
 
 # The compiler's header dependencies (DEPFLAGS) of every object and binary built so far.
--include $(wildcard $(BUILD)/bpf/*.d $(BUILD)/lsm/*.d $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d \
+-include $(wildcard $(BUILD)/bpf/*/*.d $(BUILD)/lsm/*.d $(BUILD)/obj/*/*.d $(BUILD)/obj/*/*/*.d \
 	$(BUILD)/static/*.d $(BUILD)/static/*/*.d $(BUILD)/static/*/*/*.d $(BUILD)/asan/*.d \
 	$(BUILD)/asan/*/*.d $(BUILD)/asan/*/*/*.d $(BUILD)/fuzz/*.d $(BUILD)/fuzz/obj/*/*.d \
 	$(BUILD)/fuzz/obj/*/*/*.d $(BUILD)/tests/*.d $(BUILD)/tests/*/*.d)

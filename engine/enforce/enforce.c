@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Loader of the enforcement objects (lsm/{exec,file,net,cap,sys}.bpf.c, one
- * per resource class, each degrading alone): variant choice from the probe
- * verdict,
+ * Loader of the enforcement objects (exec, file, net, cap, sys: lsm/ and
+ * bpf/enforce/ CLASS.bpf.c linked into one object per resource class, each
+ * degrading alone): variant choice from the probe verdict,
  * generations of inner maps switched through ward_active, pins under bpffs,
  * adoption of an earlier daemon's pins, per-cgroup attachments of the
  * cgroup sock_addr fallback.

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Enforcement in the kernel: loads one object per resource class
- * (lsm/<class>.bpf.c) with the strongest variant the running kernel allows
- * (BPF-LSM, else the tracepoint / cgroup fallbacks; a class whose BPF-LSM
+ * Enforcement in the kernel: loads one object per resource class (lsm/ and
+ * bpf/enforce/<class>.bpf.c, linked) with the strongest variant the running
+ * kernel allows (BPF-LSM, else the tracepoint / cgroup fallbacks; a class whose BPF-LSM
  * programs do not load falls back alone), pins maps and links under a bpffs
  * directory so enforcement outlives the daemon, adopts what an earlier
  * daemon pinned, and switches whole policy generations with one map write.
@@ -35,8 +35,9 @@ void enforce_targets_free(struct enforce_target *t, size_t n);
 
 struct enforcer;
 
-/* The enforcement objects, one per resource class (lsm/<name>.bpf.c): one
- * that does not load takes only its class down. */
+/* The enforcement objects, one per resource class (lsm/ and
+ * bpf/enforce/<name>.bpf.c, linked): one that does not load takes only its
+ * class down. */
 enum enforce_obj {
 	ENF_OBJ_EXEC,
 	ENF_OBJ_FILE,

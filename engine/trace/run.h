@@ -33,10 +33,10 @@ struct run_opts {
 	const struct tracker_ops *events[TRACKER_COUNT];
 	size_t n_events;
 	bool events_given;
-	struct ward_config cfg; /* server: the configuration file the options start from */
-	unsigned int given;	/* the policy options given on the command line (CK_*) */
-	bool verbose;		/* -v: libbpf's debug messages */
-	const char *metrics;	/* server --metrics ADDR:PORT */
+	struct ward_config cfg;	   /* server: the configuration file the options start from */
+	unsigned int given;	   /* the policy options given on the command line (CK_*) */
+	bool verbose;		   /* -v: libbpf's debug messages */
+	const char *metrics;	   /* server --metrics ADDR:PORT */
 	size_t metrics_containers; /* per-container series at most */
 };
 

@@ -12,7 +12,7 @@
 
 #define WARD_COMM_LEN 16
 
-/* Event records are read in batches (bpf/common.bpf.h, ward_rb_wakeup()): the
+/* Event records are read in batches (bpf/lib/common.bpf.h, ward_rb_wakeup()): the
  * consumer is woken once WARD_RB_BATCH bytes wait, and otherwise reads every
  * ring buffer each WARD_RB_POLL_MS (engine/trace/lifecycle.c), so a record
  * waits at most that long and a busy consumer is not woken once per record. */

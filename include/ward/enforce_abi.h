@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Layouts shared by the enforcement programs (lsm/enforce.bpf.c) and the
+ * Layouts shared by the enforcement programs (lsm/, bpf/enforce/) and the
  * engine (engine/enforce/: enforce.c, alert.c, status.c). Fixed-width
  * integers only; the policy tables themselves are include/ward/bundle_maps.h.
  * docs/enforcement.md describes the generation switch and the levels.

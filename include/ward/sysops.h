@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * What a successful syscall does to files and sockets, per ABI and number:
- * the one table that learning (bpf/learn.bpf.c) and enforcement without
- * BPF-LSM (lsm/file.bpf.c, lsm/net.bpf.c) read, so what a learned profile
+ * the one table that learning (bpf/learn/learn.bpf.c) and enforcement without
+ * BPF-LSM (bpf/enforce/file.bpf.c, net.bpf.c) read, so what a learned profile
  * records is what enforcement checks. The engine fills it from syscall names
  * through libseccomp (engine/seccomp/sysops_table.c) into each program's rodata before
  * load: ops[abi * WARD_SYSOP_NR + nr], abi 0 x86_64, 1 i386. Fixed-width

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel lookup (lsm/lookup.bpf.h, ward_decide()) run on one event given
+ * The kernel lookup (bpf/enforce/lookup.bpf.h, ward_decide()) run on one event given
  * as a packet, for the differential test against rulesc's ward_eval()
  * (tests/diff/test_decide.c). Its maps are the enforcement maps, reused from
  * the pins of a real enforcer, so the loader's generations are what it reads.

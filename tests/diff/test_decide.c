@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Differential test of the kernel decision core: the lookup of lsm/lookup.bpf.h
+ * Differential test of the kernel decision core: the lookup of bpf/enforce/lookup.bpf.h
  * (ward_decide(), run through BPF_PROG_TEST_RUN by tests/diff/decide.bpf.c on
  * the maps the engine's loader fills) against rulesc's reference ward_eval()
  * (rulesc/eval.c), on the golden policy corpus (policies/, the default pack)

@@ -5,7 +5,7 @@
 # /data/secret and names it in the alert, while the same read by /bin/cat (busybox at
 # its usual path) is allowed and raises no alert. The policy's cgroup carries the
 # fromSource flag, so the hook reads the acting executable before it decides
-# (exe_for_decision, lsm/enforce.bpf.h); without that read the rule would never hold.
+# (exe_for_decision, bpf/enforce/enforce.bpf.h); without that read the rule would never hold.
 # A multi-call server is named by the name it runs as: with fromSource /usr/sbin/httpd,
 # busybox's httpd applet (`busybox httpd`, whose executable is /bin/busybox) serving
 # /data/page is killed, and the alert names it; the same page read by cat is allowed.

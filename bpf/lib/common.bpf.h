@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* BPF-side helpers every tracker includes: drop counters, container filter. */
+/* BPF-side helpers every tracker includes: drop counters, container filter.
+ * Maps and settings are __weak: the enforcement objects, linked from two
+ * halves that both include this, keep one of each (bpf/enforce/enforce.bpf.h). */
 #ifndef WARD_COMMON_BPF_H
 #define WARD_COMMON_BPF_H
 
@@ -12,8 +14,8 @@
 #define TS_COMPAT 0x0002 /* arch/x86/include/asm/thread_info.h: task is in a 32-bit syscall */
 
 /* Set by user space between open and load. */
-const volatile bool filter_cgroups = false; /* --container given */
-const volatile __u32 self_tgid = 0;	    /* ward itself: never traced */
+const volatile bool filter_cgroups __weak = false; /* --container given */
+const volatile __u32 self_tgid __weak = 0;	   /* ward itself: never traced */
 
 /* Per-CPU failure counters, indexed by enum ward_drop. */
 struct {
@@ -21,7 +23,7 @@ struct {
 	__uint(max_entries, WARD_DROP__MAX);
 	__type(key, __u32);
 	__type(value, __u64);
-} ward_drops SEC(".maps");
+} ward_drops __weak SEC(".maps");
 
 /* Container filter: cgroup v2 id -> enum ward_cg_verdict. */
 struct {
@@ -29,12 +31,12 @@ struct {
 	__uint(max_entries, WARD_CGFILTER_MAX);
 	__type(key, __u64);
 	__type(value, __u8);
-} ward_cgfilter SEC(".maps");
+} ward_cgfilter __weak SEC(".maps");
 
 /* Set by the engine before load: submit event records in batches. The
  * trackers do; `ward learn` does not, because it reads several ring buffers
  * whose records it must see in the order they happened. */
-const volatile bool rb_batch = false;
+const volatile bool rb_batch __weak = false;
 
 /* The flags to submit an event record to ring buffer rb with (include/ward/
  * common.h: batches). Policy alerts and held execs wake at once instead. */

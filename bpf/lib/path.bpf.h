@@ -4,6 +4,7 @@
  * dentries up to the task's root, crossing mounts, writing components
  * backwards into a per-CPU scratch buffer. Bounded: PATH_MAX_DEPTH
  * components of at most PATH_NAME_MAX bytes; anything beyond is flagged.
+ * The buffer's map is __weak (linked objects: bpf/enforce/enforce.bpf.h).
  */
 #ifndef WARD_PATH_BPF_H
 #define WARD_PATH_BPF_H
@@ -28,7 +29,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct path_scratch);
-} ward_pathbuf SEC(".maps");
+} ward_pathbuf __weak SEC(".maps");
 
 static __always_inline struct path_scratch *path_scratch(void)
 {

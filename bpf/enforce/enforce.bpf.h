@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * What the enforcement objects share (lsm/exec, file, net, cap, sys .bpf.c,
- * one per resource class so one that does not load takes only its class
- * down): the acting executable and object paths into the scratch, and what
- * follows a decision (alert, refusal, SIGKILL). The decision itself is
- * lsm/lookup.bpf.h; docs/enforcement.md.
+ * What the enforcement objects share (one per resource class, so one that
+ * does not load takes only its class down: exec, file, net, cap, sys, each
+ * linked from its BPF-LSM hooks in lsm/ and its other programs in
+ * bpf/enforce/): the acting executable and object paths into the scratch,
+ * and what follows a decision (alert, refusal, SIGKILL). The decision itself
+ * is lookup.bpf.h; docs/enforcement.md.
+ *
+ * The global functions here, in lookup.bpf.h and in bpf/lib/ (and the maps and
+ * load-time settings there and in maps.bpf.h) are __weak: both halves of a
+ * class's object include them, and the static linker (bpftool gen object,
+ * Makefile) keeps one definition of each.
  */
 #ifndef WARD_LSM_ENFORCE_BPF_H
 #define WARD_LSM_ENFORCE_BPF_H
@@ -118,7 +124,7 @@ static __always_inline int walk_file(struct file *f, char *dst)
 
 /* The walk of the file at file_addr into s->exe (to_exe) or s->obj. A global
  * function: the verifier checks it once per program, not at every call. */
-__noinline int ward_walk_addr(__u64 file_addr, struct ward_scratch *s, int to_exe)
+__weak __noinline int ward_walk_addr(__u64 file_addr, struct ward_scratch *s, int to_exe)
 {
 	if (!s)
 		return -1;
@@ -209,7 +215,7 @@ static __always_inline bool arg_is(struct ward_scratch *s, __u32 off, const char
  * Read from the new program's memory (after the exec). 0 when there is none
  * or it is too long for a name. A global function: checked once per program.
  */
-__noinline int ward_applet_of(struct ward_scratch *s, __u64 arg_start)
+__weak __noinline int ward_applet_of(struct ward_scratch *s, __u64 arg_start)
 {
 	__u32 off;
 	long n;
@@ -380,8 +386,8 @@ static __always_inline int path_decide(const struct path *dir, struct dentry *en
  * a block kills the caller when kill is set. A global function: the verifier
  * checks it once, not once per name (rename and link have two).
  */
-__noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 dir_file, __u32 max,
-			       int kill)
+__weak __noinline int ward_name_after(struct ward_scratch *s, __u64 name_addr, __u64 dir_file,
+				      __u32 max, int kill)
 {
 	int ret;
 

@@ -125,7 +125,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ward_scratch);
-} ward_cpu_scr SEC(".maps");
+} ward_cpu_scr __weak SEC(".maps");
 
 /* Bounded index: the mask is done in asm so the compiler cannot drop it
  * after a range check of its own that the verifier does not connect. */
@@ -254,7 +254,7 @@ static int ward_hash_cb(__u32 i, void *data)
  * (s->ks), whatever its length (the rules' limits, WARD_PATH_MAX and
  * WARD_PATH_DEPTH, bound what can match, not what is walked). A global
  * function: checked once per program. */
-__noinline int ward_walk(struct ward_scratch *s, int exe)
+__weak __noinline int ward_walk(struct ward_scratch *s, int exe)
 {
 	struct ward_hash_ctx c;
 	struct ward_keys *k;
@@ -291,7 +291,7 @@ __noinline int ward_walk(struct ward_scratch *s, int exe)
 
 /* The APPLET key hash of the name in s->applet (NUL-terminated). A global
  * function: checked once per program. */
-__noinline __u64 ward_applet_hash(struct ward_scratch *s)
+__weak __noinline __u64 ward_applet_hash(struct ward_scratch *s)
 {
 	__u64 h = WARD_FNV_OFFSET;
 
@@ -649,7 +649,7 @@ static __always_inline void step_glob(struct ward_scratch *s)
 }
 
 /* One step of the decision in s->st; 1 when it is complete. */
-__noinline int ward_step(struct ward_scratch *s)
+__weak __noinline int ward_step(struct ward_scratch *s)
 {
 	if (!s)
 		return 1;
@@ -727,7 +727,7 @@ static __always_inline void ward_fail(struct ward_scratch *s)
  * outcome (enum ward_action; ALLOW when nothing governs the event) and fills
  * req's decision. An event that cannot be decided goes to ward_fail().
  */
-__noinline int ward_decide(struct ward_scratch *s)
+__weak __noinline int ward_decide(struct ward_scratch *s)
 {
 	struct ward_scratch *ctx = s;
 	struct ward_req *r;

@@ -5,6 +5,8 @@
  * the engine and made live by one update of ward_active (docs/enforcement.md).
  * Inner array templates carry BPF_F_INNER_MAP so each generation is sized to
  * its bundle. Layouts: include/ward/bundle_maps.h and include/ward/enforce_abi.h.
+ * Every map is __weak: both halves of a class's object (lsm/, bpf/enforce/)
+ * define it, and the static linker keeps one (enforce.bpf.h).
  */
 #ifndef WARD_LSM_MAPS_BPF_H
 #define WARD_LSM_MAPS_BPF_H
@@ -84,7 +86,7 @@ struct ward_in_cgroups {
 		__uint(max_entries, WARD_ENF_SLOTS);      \
 		__type(key, __u32);                       \
 		__array(values, struct inner);            \
-	} name SEC(".maps")
+	} name __weak SEC(".maps")
 
 WARD_OUTER(ward_policies, ward_in_policies);
 WARD_OUTER(ward_rules, ward_in_rules);
@@ -103,7 +105,7 @@ struct {
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct ward_active);
-} ward_active SEC(".maps");
+} ward_active __weak SEC(".maps");
 
 /* New cgroups, by id: when they were created (enforce_abi.h, the
  * container-start window). */
@@ -112,13 +114,13 @@ struct {
 	__uint(max_entries, WARD_PENDING_CGROUPS);
 	__type(key, __u64);
 	__type(value, __u64);
-} ward_pending SEC(".maps");
+} ward_pending __weak SEC(".maps");
 
 /* Execs held in new cgroups (struct ward_hold), for the daemon. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 18);
-} ward_holds SEC(".maps");
+} ward_holds __weak SEC(".maps");
 
 /* The daemon's heartbeat: key 0, CLOCK_MONOTONIC ns of its last tick (0: gone). */
 struct {
@@ -126,7 +128,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} ward_daemon SEC(".maps");
+} ward_daemon __weak SEC(".maps");
 
 /* Enforcement level per enum ward_res, written by the engine for `ward
  * status` (the programs know their own level). */
@@ -135,18 +137,18 @@ struct {
 	__uint(max_entries, WARD_RES_COUNT);
 	__type(key, __u32);
 	__type(value, __u32);
-} ward_levels SEC(".maps");
+} ward_levels __weak SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, WARD_ENF_COUNTERS);
 	__type(key, struct ward_counter_key);
 	__type(value, struct ward_counter_val);
-} ward_counters SEC(".maps");
+} ward_counters __weak SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
-} ward_alerts SEC(".maps");
+} ward_alerts __weak SEC(".maps");
 
 #endif
