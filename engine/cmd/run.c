@@ -152,6 +152,8 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 		o->metrics_containers = c->metrics_containers;
 	if (c->set & CK_INTERVAL)
 		o->interval_s = c->interval_s;
+	if (c->set & CK_DURATION)
+		o->duration_s = c->duration_s;
 	if (c->set & CK_FORMAT)
 		o->fmt = (enum out_format)c->format;
 	if (c->set & CK_EVENTS) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "config.h"
 #include "http.h"
 #include "metrics/metrics.h"
@@ -19,7 +20,7 @@
 _Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
 	       "room for every tracker");
 
-enum kind { K_STR, K_BOOL, K_DURATION, K_EVENTS, K_FORMAT, K_LISTEN, K_COUNT };
+enum kind { K_STR, K_BOOL, K_INTERVAL, K_DURATION, K_EVENTS, K_FORMAT, K_LISTEN, K_COUNT };
 
 static const struct key {
 	const char *name; /* camelCase of the option's long name */
@@ -33,7 +34,8 @@ static const struct key {
 	{ "noPolicy", K_BOOL, CK_NO_POLICY, offsetof(struct ward_config, no_policy) },
 	{ "unpinOnExit", K_BOOL, CK_UNPIN_ON_EXIT, offsetof(struct ward_config, unpin_on_exit) },
 	{ "events", K_EVENTS, CK_EVENTS, offsetof(struct ward_config, events) },
-	{ "interval", K_DURATION, CK_INTERVAL, offsetof(struct ward_config, interval_s) },
+	{ "interval", K_INTERVAL, CK_INTERVAL, offsetof(struct ward_config, interval_s) },
+	{ "duration", K_DURATION, CK_DURATION, offsetof(struct ward_config, duration_s) },
 	{ "container", K_STR, CK_CONTAINER, offsetof(struct ward_config, container) },
 	{ "format", K_FORMAT, CK_FORMAT, offsetof(struct ward_config, format) },
 	{ "output", K_STR, CK_OUTPUT, offsetof(struct ward_config, output) },
@@ -137,10 +139,15 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 		}
 		*(bool *)field = !strcmp(s, "true");
 		return 0;
+	case K_INTERVAL:
 	case K_DURATION:
-		if (rc_parse_duration(s, &secs) < 0 || secs < 1 || secs > INTERVAL_MAX_S) {
-			bad(p, v, "bad-value", "seconds, or 90s, 15m, 2h; at most a day",
-			    "'%s' is not an interval", s);
+		if (rc_parse_duration(s, &secs) < 0 || secs < 1 ||
+		    secs > (k->kind == K_INTERVAL ? INTERVAL_MAX_S : CLI_DURATION_MAX)) {
+			bad(p, v, "bad-value",
+			    k->kind == K_INTERVAL ? "seconds, or 90s, 15m, 2h; at most a day"
+						  : "seconds, or 90s, 15m, 2h; at most a year",
+			    "'%s' is not %s", s,
+			    k->kind == K_INTERVAL ? "an interval" : "a duration");
 			return -EINVAL;
 		}
 		*(int64_t *)field = secs;

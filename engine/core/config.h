@@ -31,6 +31,7 @@ enum config_key {
 	CK_VERBOSE = 1 << 10,
 	CK_METRICS = 1 << 11,
 	CK_METRICS_CONTAINERS = 1 << 12,
+	CK_DURATION = 1 << 13,
 };
 
 struct ward_config {
@@ -39,7 +40,7 @@ struct ward_config {
 	bool audit, no_policy, unpin_on_exit, verbose;
 	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
 	size_t n_events;
-	int64_t interval_s;
+	int64_t interval_s, duration_s;
 	int format; /* enum out_format */
 	size_t metrics_containers;
 };

@@ -58,6 +58,8 @@ int http_parse_listen(const char *s, char host[HTTP_ADDR_MAX], uint16_t *ret_por
 	if (hlen >= 2 && s[0] == '[' && s[hlen - 1] == ']') {
 		s++;
 		hlen -= 2;
+	} else if (memchr(s, ':', hlen)) {
+		return -EINVAL; /* an IPv6 address takes brackets: [::1]:9464 */
 	}
 	if (hlen >= HTTP_ADDR_MAX)
 		return -EINVAL;

@@ -194,6 +194,23 @@ for bad in 5x 0 1.5 -1 1h30 "" 2y; do
 done
 usage server "ward server --interval 2d (over a day)" "$WARD" server --interval 2d
 usage server "ward server --events bogus" "$WARD" server --events bogus
+usage server "ward server --metrics localhost:9464 (a name, not an address)" "$WARD" server --metrics localhost:9464
+usage server "ward server --metrics 1.2.3.4:65536" "$WARD" server --metrics 1.2.3.4:65536
+usage server "ward server --metrics-containers -1" "$WARD" server --metrics-containers -1
+usage run "ward run process --metrics 9464 (server only)" "$WARD" run process --metrics 9464
+# Every ward server option but --config and --help has a key in the configuration file
+# (camelCase of its long name) that ward reads and docs/config.md lists.
+for opt in $("$WARD" server --help | grep -o -- '--[a-z-]*' | sort -u); do
+	case $opt in --config | --help) continue ;; esac
+	key=$(sed -E 's/^--//; s/-([a-z])/\U\1/g' <<<"$opt")
+	printf '%s: "@"\n' "$key" >"$tmp/key.yaml"
+	if "$WARD" config check -o json "$tmp/key.yaml" | jq -e '[.diagnostics[].code] | index("unknown-key") == null' >/dev/null &&
+		grep -q "^| \`$key\` |" docs/config.md; then
+		pass
+	else
+		fail "ward server $opt: no key '$key' in the configuration file (engine/core/config.c) or docs/config.md"
+	fi
+done
 usage server "ward server --events ''" "$WARD" server --events ,
 usage run "ward run process --events all (server only)" "$WARD" run process --events all
 # good ones are parsed, then --help stops before anything runs

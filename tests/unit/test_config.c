@@ -32,10 +32,13 @@ static void test_every_key(void **state)
 			       "unpinOnExit: true\n"
 			       "events: [tcp, process, tcp]\n"
 			       "interval: 1m30s\n"
+			       "duration: 2h\n"
 			       "container: web\n"
 			       "format: csv\n"
 			       "output: /var/log/ward.csv\n"
-			       "verbose: true\n",
+			       "verbose: true\n"
+			       "metrics: \"[::1]:9464\"\n"
+			       "metricsContainers: 20\n",
 			       &c, &d),
 			 0);
 	assert_int_equal(d.n, 0);
@@ -46,12 +49,16 @@ static void test_every_key(void **state)
 	assert_ptr_equal(c.events[0], tracker_find("tcp"));
 	assert_ptr_equal(c.events[1], tracker_find("process"));
 	assert_int_equal(c.interval_s, 90);
+	assert_int_equal(c.duration_s, 7200);
 	assert_string_equal(c.container, "web");
 	assert_int_equal(c.format, OUT_CSV);
 	assert_string_equal(c.output, "/var/log/ward.csv");
+	assert_string_equal(c.metrics, "[::1]:9464");
+	assert_int_equal(c.metrics_containers, 20);
 	assert_int_equal(c.set, CK_POLICY | CK_TRUSTED_KEY | CK_AUDIT | CK_NO_POLICY |
 					CK_UNPIN_ON_EXIT | CK_EVENTS | CK_INTERVAL | CK_CONTAINER |
-					CK_FORMAT | CK_OUTPUT | CK_VERBOSE);
+					CK_FORMAT | CK_OUTPUT | CK_VERBOSE | CK_METRICS |
+					CK_METRICS_CONTAINERS | CK_DURATION);
 	config_free(&c);
 	rc_diags_free(&d);
 
@@ -79,6 +86,9 @@ static void test_errors(void **state)
 		{ "bad-value", 4, 11, "seconds, or 90s, 15m, 2h; at most a day" },
 		{ "bad-value", 5, 9, "table, json or csv" },
 		{ "bad-type", 6, 9, "" },
+		{ "bad-value", 8, 10,
+		  "ADDR:PORT with a numeric IPv4 or [IPv6] address; PORT alone: loopback" },
+		{ "bad-value", 9, 20, "a whole number, at most 100000" },
 	};
 	struct ward_config c;
 	struct rc_diags d;
@@ -90,7 +100,9 @@ static void test_errors(void **state)
 			       "interval: 2d\n"
 			       "format: yaml\n"
 			       "policy: [a, b]\n"
-			       "verbose: true\n",
+			       "verbose: true\n"
+			       "metrics: localhost:9464\n"
+			       "metricsContainers: -1\n",
 			       &c, &d),
 			 -EINVAL);
 	assert_int_equal(d.n_errors, sizeof(want) / sizeof(want[0]));
