@@ -81,7 +81,7 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema stress-ng zstd prometheus curl
+	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl
 
 .PHONY: deps
 deps:
@@ -309,7 +309,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 	$(Q)$(CLANG) $(ALL_CFLAGS) $(rulesc_internal) $(FUZZ_SAN) -fsanitize=fuzzer $(DEPFLAGS) $(filter %.c %.o,$^) -o $@ \
 		$(ENGINE_LIBS) $(RULESC_LIBS)
 
-.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-diff test-integration test-vm \
+.PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-examples test-diff \
+	test-integration test-vm \
 	bench clean \
 	format format-check
 
@@ -338,6 +339,11 @@ test-rulesc: $(BUILD)/rulesc
 test-cli: build
 	@tests/cli/contract.sh
 
+# examples/prometheus (promtool check/test rules) and examples/grafana against the metric
+# families engine/metrics/ registers; no build, no root.
+test-examples:
+	@tests/examples/check.sh
+
 test-integration: build
 	@tests/integration/run.sh
 
@@ -361,8 +367,8 @@ test-vm: $(BUILD)/static/ward $(BUILD)/static/bench_loop
 # One line per suite in $(BUILD)/test-results, summed at the end.
 test: deps
 	@rm -rf $(BUILD)/test-results
-	@$(SUBMAKE) -k build format-check test-unit test-asan test-fuzz test-rulesc test-cli test-diff \
-		test-integration test-vm; \
+	@$(SUBMAKE) -k build format-check test-unit test-asan test-fuzz test-rulesc test-cli \
+		test-examples test-diff test-integration test-vm; \
 		rc=$$?; tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 
 bench: deps
