@@ -148,7 +148,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20);
+	__uint(max_entries, 1 << 23);
 } ward_alerts __weak SEC(".maps");
 
 #endif

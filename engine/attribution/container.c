@@ -189,6 +189,48 @@ static void labels_free(struct container_label *labels, size_t n)
 	free(labels);
 }
 
+struct container_info *container_info_dup(const struct container_info *ci)
+{
+	struct container_info *d = malloc(sizeof(*d));
+
+	if (!d)
+		return NULL;
+	*d = *ci;
+	d->labels = NULL;
+	d->n_labels = 0;
+	d->cgroup_path = strdup(ci->cgroup_path ? ci->cgroup_path : "");
+	if (!d->cgroup_path)
+		goto out_free;
+	if (ci->n_labels) {
+		d->labels = calloc(ci->n_labels, sizeof(*d->labels));
+		if (!d->labels)
+			goto out_free;
+	}
+	for (; d->n_labels < ci->n_labels; d->n_labels++) {
+		const struct container_label *l = &ci->labels[d->n_labels];
+
+		d->labels[d->n_labels].key = strdup(l->key);
+		d->labels[d->n_labels].value = strdup(l->value);
+		if (!d->labels[d->n_labels].key || !d->labels[d->n_labels].value) {
+			d->n_labels++;
+			goto out_free;
+		}
+	}
+	return d;
+out_free:
+	container_info_free(d);
+	return NULL;
+}
+
+void container_info_free(struct container_info *ci)
+{
+	if (!ci)
+		return;
+	labels_free(ci->labels, ci->n_labels);
+	free(ci->cgroup_path);
+	free(ci);
+}
+
 static void centry_free(struct centry *e)
 {
 	if (!e)

@@ -120,6 +120,11 @@ int container_cache_scan(struct container_cache *c);
 size_t container_cache_count(const struct container_cache *c);
 const struct container_info *container_cache_at(const struct container_cache *c, size_t i);
 
+/* A deep copy of ci that outlives the cache's entry (container_info_free()),
+ * or NULL on ENOMEM. */
+struct container_info *container_info_dup(const struct container_info *ci);
+void container_info_free(struct container_info *ci);
+
 /* Name shown in tables: the container name, or "<host>". */
 const char *container_display_name(const struct container_info *ci);
 

@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "metrics/metrics.h"
+#include "enforce/aggregate.h"
 #include "enforce/enforce.h"
 #include "trace/run.h"
 #include "trace/tracker.h"
@@ -36,6 +37,9 @@ static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'C' },
 	{ "metrics", required_argument, NULL, 'M' },
 	{ "metrics-containers", required_argument, NULL, 'm' },
+	{ "no-aggregate", no_argument, NULL, 'G' },
+	{ "aggregate-window", required_argument, NULL, 'w' },
+	{ "aggregate-key", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
 	{},
 };
@@ -79,6 +83,12 @@ void help_server(void)
 	       "      --metrics-containers N\n"
 	       "                            per-container series at most (default %d); the\n"
 	       "                            rest are counted as container=\"" METRICS_OTHER "\"\n"
+	       "      --aggregate-window D  identical alerts within D are one record with a\n"
+	       "                            count (default %ds; docs/alerts.md)\n"
+	       "      --aggregate-key LIST  what makes alerts identical: container, policy,\n"
+	       "                            rule, action, object, exe, comm, pid, uid (default\n"
+	       "                            container,policy,rule,action,object)\n"
+	       "      --no-aggregate        every alert as it comes\n"
 	       "  -P, --policy DIR|FILE     enforce these policies (YAML, compiled in process) or\n"
 	       "                            this bundle (rulesc compile)\n"
 	       "      --audit               audit only: every rule alerts, nothing is blocked\n"
@@ -86,7 +96,7 @@ void help_server(void)
 	       "      --trusted-key PEM     accept only bundles signed with this public key\n"
 	       "      --unpin-on-exit       remove the pins in " ENFORCE_PIN_DIR " on exit, so\n"
 	       "                            enforcement ends with ward (default: it stays)\n",
-	       METRICS_SERIES_CAP);
+	       METRICS_SERIES_CAP, AGG_WINDOW_S);
 }
 
 /* --events LIST: tracker names separated by commas, or "all"; 0, or the exit
@@ -148,6 +158,11 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->unpin_on_exit = c->unpin_on_exit;
 	o->verbose = c->verbose;
 	o->metrics = c->metrics;
+	o->no_aggregate = c->no_aggregate;
+	if (c->set & CK_AGGREGATE_WINDOW)
+		o->aggregate_window_s = c->aggregate_window_s;
+	if (c->set & CK_AGGREGATE_KEY)
+		o->aggregate_key = c->aggregate_key;
 	if (c->set & CK_METRICS_CONTAINERS)
 		o->metrics_containers = c->metrics_containers;
 	if (c->set & CK_INTERVAL)
@@ -175,7 +190,9 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	*o = (struct run_opts){ .interval_s = 3,
 				.fmt = OUT_TABLE,
 				.enforce = true,
-				.metrics_containers = METRICS_SERIES_CAP };
+				.metrics_containers = METRICS_SERIES_CAP,
+				.aggregate_window_s = AGG_WINDOW_S,
+				.aggregate_key = AGG_KEY_DEFAULT };
 	if (!strcmp(cmd, "server")) {
 		c = apply_config(argc, argv, o);
 		if (c >= 0)
@@ -241,6 +258,27 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			if (strcmp(cmd, "server"))
 				return cli_usage(cmd, "--config is for 'ward server'");
 			break; /* read first (apply_config()) */
+		case 'G':
+		case 'w':
+		case 'k':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--%s is for 'ward server'",
+						 c == 'G'   ? "no-aggregate"
+						 : c == 'w' ? "aggregate-window"
+							    : "aggregate-key");
+			if (c == 'G')
+				o->no_aggregate = true;
+			else if (c == 'w' &&
+				 cli_parse_duration(cmd, "--aggregate-window", optarg, 1,
+						    MAX_INTERVAL_S, &o->aggregate_window_s) < 0)
+				return CLI_USAGE;
+			else if (c == 'k' && agg_parse_key(optarg, &o->aggregate_key))
+				return cli_usage(
+					cmd,
+					"--aggregate-key: '%s' is not a list of container, "
+					"policy, rule, action, object, exe, comm, pid, uid",
+					optarg);
+			break;
 		case 'M':
 			if (strcmp(cmd, "server"))
 				return cli_usage(cmd, "--metrics is for 'ward server'");

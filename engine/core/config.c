@@ -10,6 +10,7 @@
 #include "config.h"
 #include "http.h"
 #include "metrics/metrics.h"
+#include "enforce/aggregate.h"
 #include "output.h"
 #include "trace/tracker.h"
 #include "rulesc.h"
@@ -20,7 +21,17 @@
 _Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
 	       "room for every tracker");
 
-enum kind { K_STR, K_BOOL, K_INTERVAL, K_DURATION, K_EVENTS, K_FORMAT, K_LISTEN, K_COUNT };
+enum kind {
+	K_STR,
+	K_BOOL,
+	K_INTERVAL,
+	K_DURATION,
+	K_EVENTS,
+	K_FORMAT,
+	K_LISTEN,
+	K_COUNT,
+	K_AGG_KEY
+};
 
 static const struct key {
 	const char *name; /* camelCase of the option's long name */
@@ -43,6 +54,11 @@ static const struct key {
 	{ "metrics", K_LISTEN, CK_METRICS, offsetof(struct ward_config, metrics) },
 	{ "metricsContainers", K_COUNT, CK_METRICS_CONTAINERS,
 	  offsetof(struct ward_config, metrics_containers) },
+	{ "noAggregate", K_BOOL, CK_NO_AGGREGATE, offsetof(struct ward_config, no_aggregate) },
+	{ "aggregateWindow", K_INTERVAL, CK_AGGREGATE_WINDOW,
+	  offsetof(struct ward_config, aggregate_window_s) },
+	{ "aggregateKey", K_AGG_KEY, CK_AGGREGATE_KEY,
+	  offsetof(struct ward_config, aggregate_key) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -97,6 +113,32 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	int64_t secs;
 	int err = 0;
 
+	if (k->kind == K_AGG_KEY) {
+		unsigned int *key = field;
+
+		if (v->type != YN_SEQ || !v->n) {
+			bad(p, v, "bad-type",
+			    "aggregateKey: [container, policy, rule, action, object]",
+			    "'aggregateKey' takes a list of fields");
+			return -EINVAL;
+		}
+		*key = 0;
+		for (size_t i = 0; i < v->n; i++) {
+			unsigned int bit;
+
+			if (!scalar(p, v->kids[i], "aggregateKey"))
+				return -EINVAL;
+			if (agg_parse_key(v->kids[i]->str, &bit) || strchr(v->kids[i]->str, ',')) {
+				bad(p, v->kids[i], "bad-value",
+				    "container, policy, rule, action, object, exe, comm, pid or "
+				    "uid",
+				    "no field '%s'", v->kids[i]->str);
+				return -EINVAL;
+			}
+			*key |= bit;
+		}
+		return 0;
+	}
 	if (k->kind == K_EVENTS) {
 		if (v->type != YN_SEQ || !v->n) {
 			bad(p, v, "bad-type", "events: [process, files, tcp]",

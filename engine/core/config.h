@@ -32,16 +32,20 @@ enum config_key {
 	CK_METRICS = 1 << 11,
 	CK_METRICS_CONTAINERS = 1 << 12,
 	CK_DURATION = 1 << 13,
+	CK_NO_AGGREGATE = 1 << 14,
+	CK_AGGREGATE_WINDOW = 1 << 15,
+	CK_AGGREGATE_KEY = 1 << 16,
 };
 
 struct ward_config {
 	unsigned int set; /* enum config_key */
 	char *policy, *trusted_key, *container, *output, *metrics;
-	bool audit, no_policy, unpin_on_exit, verbose;
+	bool audit, no_policy, unpin_on_exit, verbose, no_aggregate;
 	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
 	size_t n_events;
-	int64_t interval_s, duration_s;
-	int format; /* enum out_format */
+	int64_t interval_s, duration_s, aggregate_window_s;
+	unsigned int aggregate_key; /* enum agg_field bits */
+	int format;		    /* enum out_format */
 	size_t metrics_containers;
 };
 

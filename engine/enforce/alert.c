@@ -10,6 +10,8 @@
 #include <bpf/libbpf.h>
 #include <seccomp.h>
 
+#include "aggregate.h"
+#include "core/clock.h"
 #include "alert.h"
 #include "enforce.h"
 #include "enforce_session.h"
@@ -46,6 +48,9 @@ enum {
 	C_TRUNC,
 	C_UNDECIDED,
 	C_APPLET,
+	C_COUNT, /* aggregated: how many identical alerts this record stands for */
+	C_FIRST_SEEN,
+	C_LAST_SEEN,
 	C__COUNT,
 };
 
@@ -79,6 +84,9 @@ static const struct out_col cols[C__COUNT] = {
 	[C_TRUNC] = { "truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
 	[C_UNDECIDED] = { "undecided", OUT_STR, 0, OUT_F_NO_TABLE },
 	[C_APPLET] = { "applet", OUT_STR, 0, OUT_F_NO_TABLE },
+	[C_COUNT] = { "count", OUT_U64, 5, OUT_F_RIGHT },
+	[C_FIRST_SEEN] = { "first_seen", OUT_TIME, 0, OUT_F_NO_TABLE },
+	[C_LAST_SEEN] = { "last_seen", OUT_TIME, 0, OUT_F_NO_TABLE },
 };
 
 #define BIT(c) (1ULL << (c))
@@ -192,8 +200,25 @@ static const char *or_unknown(const char *s)
 	return s[0] ? s : ALERT_UNKNOWN;
 }
 
+/* A record the kernel could have written; 0 or -EPROTO. */
+static int alert_check(const struct ward_alert *a)
+{
+	if (!ward_op_name(a->op) || (a->action != WARD_ACT_ALERT && a->action != WARD_ACT_BLOCK) ||
+	    (a->mode != WARD_MODE_AUDIT && a->mode != WARD_MODE_ENFORCE) ||
+	    a->level > WARD_LEVEL_LSM || !a->policy_id || a->undecided >= WARD_UNDEC__MAX)
+		return -EPROTO;
+	/* Only an enforce-mode block can have been stopped by something. */
+	if (a->level != WARD_LEVEL_NONE &&
+	    (a->action != WARD_ACT_BLOCK || a->mode != WARD_MODE_ENFORCE))
+		return -EPROTO;
+	if (a->op == WARD_OP_SOCKET && a->num != WARD_SOCK_RAW && a->num != WARD_SOCK_PACKET)
+		return -EPROTO;
+	return 0;
+}
+
 int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
-		 const struct container_info *ci, uint64_t mono_to_real_ns)
+		 const struct container_info *ci, uint64_t mono_to_real_ns,
+		 const struct agg_count *agg)
 {
 	struct ward_alert a;
 	union out_val v[C__COUNT] = {};
@@ -209,13 +234,7 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 	if (size < sizeof(a))
 		return -EPROTO;
 	memcpy(&a, data, sizeof(a));
-	if (!ward_op_name(a.op) || (a.action != WARD_ACT_ALERT && a.action != WARD_ACT_BLOCK) ||
-	    (a.mode != WARD_MODE_AUDIT && a.mode != WARD_MODE_ENFORCE) ||
-	    a.level > WARD_LEVEL_LSM || !a.policy_id || a.undecided >= WARD_UNDEC__MAX)
-		return -EPROTO;
-	/* Only an enforce-mode block can have been stopped by something. */
-	if (a.level != WARD_LEVEL_NONE &&
-	    (a.action != WARD_ACT_BLOCK || a.mode != WARD_MODE_ENFORCE))
+	if (alert_check(&a))
 		return -EPROTO;
 	a.comm[sizeof(a.comm) - 1] = '\0';
 	a.exe[sizeof(a.exe) - 1] = '\0';
@@ -287,8 +306,6 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		present |= BIT(C_SYSCALL);
 		break;
 	case WARD_OP_SOCKET:
-		if (a.num != WARD_SOCK_RAW && a.num != WARD_SOCK_PACKET)
-			return -EPROTO;
 		/* as rulesc explain takes it */
 		v[C_OBJECT].s = a.num == WARD_SOCK_RAW ? "socket raw" : "socket packet";
 		break;
@@ -345,16 +362,62 @@ int alert_render(struct out *o, const void *data, size_t size, const struct ward
 		v[C_RULE_INDEX].u = a.rule;
 		present |= BIT(C_RULE_INDEX);
 	}
+	if (agg) {
+		v[C_COUNT].u = agg->count;
+		v[C_FIRST_SEEN].u = agg->first_ns + mono_to_real_ns;
+		v[C_LAST_SEEN].u = agg->last_ns + mono_to_real_ns;
+		present |= BIT(C_COUNT) | BIT(C_FIRST_SEEN) | BIT(C_LAST_SEEN);
+	}
 	return out_row(o, v, present);
 }
+
+/* What the alert tracker follows: the session, and the aggregation (or NULL). */
+struct alert_stream {
+	struct enforce_session *es;
+	struct alert_agg *agg;
+};
 
 static int emit_alert(struct tracker *t, const void *rec, size_t size,
 		      const struct container_info *ci)
 {
-	const struct ward_alert *a = rec;
+	const struct alert_stream *st = t->skel;
+	struct ward_alert a;
+	int r;
 
-	return alert_render(t->out, rec, size, es_bundle(t->skel, a->generation), ci,
-			    t->s->mono_to_real_ns);
+	memcpy(&a, rec, sizeof(a));
+	if (!st->agg)
+		return alert_render(t->out, rec, size, es_bundle(st->es, a.generation), ci,
+				    t->s->mono_to_real_ns, NULL);
+	if (alert_check(&a))
+		return -EPROTO;
+	r = agg_offer(st->agg, &a, ci);
+	if (r <= 0)
+		return r; /* counted for the record of its window */
+	return alert_render(
+		t->out, &a, sizeof(a), es_bundle(st->es, a.generation), ci, t->s->mono_to_real_ns,
+		&(struct agg_count){ .count = 1, .first_ns = a.ts_ns, .last_ns = a.ts_ns });
+}
+
+static int emit_counted(void *ctx, const struct ward_alert *a, const struct container_info *ci,
+			const struct agg_count *c)
+{
+	struct tracker *t = ctx;
+	const struct alert_stream *st = t->skel;
+	int err = alert_render(t->out, a, sizeof(*a), es_bundle(st->es, a->generation), ci,
+			       t->s->mono_to_real_ns, c);
+
+	if (!err)
+		t->shown++;
+	return err;
+}
+
+/* The records of the windows that ended (all of them at the end). */
+static int alert_flush(struct tracker *t, uint64_t now_real_ns, bool final)
+{
+	const struct alert_stream *st = t->skel;
+
+	return st->agg ? agg_flush(st->agg, clock_now_ns(CLOCK_MONOTONIC), final, emit_counted, t)
+		       : 0;
 }
 
 static int on_alert(void *ctx, void *data, size_t size)
@@ -367,7 +430,7 @@ static int on_alert(void *ctx, void *data, size_t size)
 static int on_hold(void *ctx, void *data, size_t size)
 {
 	struct tracker *t = ctx;
-	struct enforce_session *es = t->skel;
+	struct enforce_session *es = ((const struct alert_stream *)t->skel)->es;
 	struct ward_alert a;
 	struct ward_hold h;
 
@@ -387,7 +450,10 @@ static int on_hold(void *ctx, void *data, size_t size)
 
 static void alert_destroy(void *skel)
 {
-	(void)skel; /* the enforce session is freed by its owner */
+	struct alert_stream *st = skel;
+
+	agg_free(st->agg); /* the enforce session is freed by its owner */
+	free(st);
 }
 
 static const struct tracker_ops alert_ops = {
@@ -395,16 +461,28 @@ static const struct tracker_ops alert_ops = {
 	.summary = "policy decisions other than allow",
 	.cols = cols,
 	.n_cols = C__COUNT,
+	.flush = alert_flush,
 	.destroy = alert_destroy,
 };
 
-int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es)
+int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es,
+		       const struct alert_opts *o)
 {
+	struct alert_stream *st = calloc(1, sizeof(*st));
+
 	memset(t, 0, sizeof(*t));
 	t->ops = &alert_ops;
 	t->s = s;
-	t->skel = es;
 	t->cgfilter_fd = -1;
+	if (!st)
+		return -ENOMEM;
+	t->skel = st;
+	st->es = es;
+	if (o->aggregate) {
+		st->agg = agg_new(o->window_ns, o->key);
+		if (!st->agg)
+			return -ENOMEM;
+	}
 	t->drops.fd = enforcer_drops_fd(es_enforcer(es));
 	t->out = alert_out_new(&s->sinks);
 	if (!t->out)

@@ -7,6 +7,7 @@
 #ifndef WARD_ALERT_H
 #define WARD_ALERT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,15 +25,28 @@ struct enforce_session;
 #define ALERT_MESSAGE_MAX 4096	      /* bytes; longer messages are cut and end with "..." */
 #define ALERT_UNKNOWN	  "<unknown>" /* a placeholder whose value the alert does not carry */
 
+struct agg_count;
+
 struct out *alert_out_new(struct sinks *set);
 
-/* Render one record; b is the bundle of the alert's generation (NULL when
- * unknown: rule and policy are then given by index). -EPROTO for a
- * malformed record (nothing printed). */
-int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
-		 const struct container_info *ci, uint64_t mono_to_real_ns);
+/* How the server reports alerts (aggregate.h). */
+struct alert_opts {
+	bool aggregate;
+	uint64_t window_ns;
+	unsigned int key; /* enum agg_field bits */
+};
 
-/* A tracker slot that consumes the alert ring buffer of es. */
-int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es);
+/* Render one record; b is the bundle of the alert's generation (NULL when
+ * unknown: rule and policy are then given by index); agg: the count, first
+ * and last time of an aggregated record (NULL: not aggregating). -EPROTO for
+ * a malformed record (nothing printed). */
+int alert_render(struct out *o, const void *data, size_t size, const struct ward_bundle *b,
+		 const struct container_info *ci, uint64_t mono_to_real_ns,
+		 const struct agg_count *agg);
+
+/* A tracker slot that consumes the alert ring buffer of es, aggregating as o
+ * says. On failure the slot still needs its destroy (close_tracker()). */
+int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_session *es,
+		       const struct alert_opts *o);
 
 #endif

@@ -9,9 +9,9 @@
 #include "exporter.h"
 
 /* The columns of an alert channel the sink reads, found once per channel. */
-enum { COL_POLICY, COL_RULE, COL_ACTION, COL_SEVERITY, COL_CONTAINER, COL__N };
-static const char *const col_names[COL__N] = { "policy", "rule", "action", "severity",
-					       "container_name" };
+enum { COL_POLICY, COL_RULE, COL_ACTION, COL_SEVERITY, COL_CONTAINER, COL_COUNT, COL__N };
+static const char *const col_names[COL__N] = { "policy",   "rule",	     "action",
+					       "severity", "container_name", "count" };
 #define CHANNELS_MAX 16
 
 struct metrics_sink {
@@ -62,22 +62,26 @@ static int ms_row(struct sink *s, const struct out *ch, const union out_val *val
 	struct metrics_sink *ms = (struct metrics_sink *)s;
 	struct exporter *x = ms->x;
 	const int *cols;
+	double n = 1;
 
 	if (ch->kind == OUT_EVENT)
 		return metrics_add(x->events, (const char *const[]){ ch->tracker }, 1);
 	cols = channel_cols(ms, ch);
 	if (!cols)
 		return -ENOSPC;
+	/* an aggregated record stands for count alerts */
+	if (cols[COL_COUNT] >= 0 && (present & (1ULL << cols[COL_COUNT])))
+		n = (double)vals[cols[COL_COUNT]].u;
 	return metrics_add(x->alerts,
 			   (const char *const[]){ label(cols, COL_POLICY, ch, vals, present),
 						  label(cols, COL_RULE, ch, vals, present),
 						  label(cols, COL_ACTION, ch, vals, present),
 						  label(cols, COL_SEVERITY, ch, vals, present) },
-			   1)
+			   n)
 		       ?: metrics_add(x->container_alerts,
 				      (const char *const[]){
 					      label(cols, COL_CONTAINER, ch, vals, present) },
-				      1);
+				      n);
 }
 
 static int ms_flush(struct sink *s)

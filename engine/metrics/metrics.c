@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/hindex.h"
 #include "metrics.h"
 
 struct series {
 	char *key; /* the label values joined by KEY_SEP: the lookup key */
+	uint64_t hash;
 	char *values[METRICS_LABELS_MAX];
 	double value;
 };
@@ -27,8 +29,7 @@ struct metrics_family {
 	size_t max_series;
 	struct series *v; /* in insertion order: the page is stable */
 	size_t n, cap;
-	size_t *slots; /* open addressing over v: index + 1, 0 = empty */
-	size_t n_slots;
+	struct hindex idx; /* over v, by key */
 };
 
 struct metrics {
@@ -62,7 +63,7 @@ static void family_free(struct metrics_family *f)
 	for (size_t j = 0; j < f->n_labels; j++)
 		free(f->labels[j]);
 	free(f->v);
-	free(f->slots);
+	hindex_free(&f->idx);
 	free(f->name);
 	free(f->help);
 	free(f);
@@ -113,15 +114,6 @@ out_free:
 	return NULL;
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 static char *join_key(const struct metrics_family *f, const char *const *values)
 {
 	size_t len = 1;
@@ -144,40 +136,27 @@ static char *join_key(const struct metrics_family *f, const char *const *values)
 	return key;
 }
 
-static int rehash(struct metrics_family *f, size_t n_slots)
+static uint64_t series_hash(const void *ctx, size_t i)
 {
-	size_t *slots = calloc(n_slots, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 0; i < f->n; i++) {
-		size_t h = hash_str(f->v[i].key) & (n_slots - 1);
-
-		while (slots[h])
-			h = (h + 1) & (n_slots - 1);
-		slots[h] = i + 1;
-	}
-	free(f->slots);
-	f->slots = slots;
-	f->n_slots = n_slots;
-	return 0;
+	return ((const struct metrics_family *)ctx)->v[i].hash;
 }
 
-static struct series *find(const struct metrics_family *f, const char *key)
+static bool series_match(const void *ctx, size_t i, const void *key)
 {
-	if (!f->n_slots)
-		return NULL;
-	for (size_t h = hash_str(key) & (f->n_slots - 1); f->slots[h];
-	     h = (h + 1) & (f->n_slots - 1))
-		if (!strcmp(f->v[f->slots[h] - 1].key, key))
-			return &f->v[f->slots[h] - 1];
-	return NULL;
+	return !strcmp(((const struct metrics_family *)ctx)->v[i].key, key);
 }
 
-static struct series *insert(struct metrics_family *f, char *key, const char *const *values)
+static struct series *find(const struct metrics_family *f, const char *key, uint64_t hash)
+{
+	size_t i = hindex_find(&f->idx, hash, series_match, f, key);
+
+	return i ? &f->v[i - 1] : NULL;
+}
+
+static struct series *insert(struct metrics_family *f, char *key, uint64_t hash,
+			     const char *const *values)
 {
 	struct series *s;
-	size_t h;
 
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? 2 * f->cap : 8;
@@ -188,7 +167,7 @@ static struct series *insert(struct metrics_family *f, char *key, const char *co
 		f->v = v;
 		f->cap = cap;
 	}
-	if (2 * (f->n + 1) > f->n_slots && rehash(f, f->n_slots ? 2 * f->n_slots : 16))
+	if (hindex_reserve(&f->idx, f->n, series_hash, f))
 		return NULL;
 	s = &f->v[f->n];
 	memset(s, 0, sizeof(*s));
@@ -201,9 +180,8 @@ static struct series *insert(struct metrics_family *f, char *key, const char *co
 		}
 	}
 	s->key = key;
-	for (h = hash_str(key) & (f->n_slots - 1); f->slots[h]; h = (h + 1) & (f->n_slots - 1))
-		;
-	f->slots[h] = ++f->n;
+	s->hash = hash;
+	hindex_put(&f->idx, hash, f->n++);
 	return s;
 }
 
@@ -214,10 +192,12 @@ static struct series *series_of(struct metrics_family *f, const char *const *val
 							       METRICS_OTHER, METRICS_OTHER };
 	char *key = join_key(f, values);
 	struct series *s;
+	uint64_t hash;
 
 	if (!key)
 		return NULL;
-	s = find(f, key);
+	hash = hash_bytes(key, strlen(key));
+	s = find(f, key, hash);
 	if (s) {
 		free(key);
 		return s;
@@ -228,14 +208,15 @@ static struct series *series_of(struct metrics_family *f, const char *const *val
 		key = join_key(f, other);
 		if (!key)
 			return NULL;
-		s = find(f, key);
+		hash = hash_bytes(key, strlen(key));
+		s = find(f, key, hash);
 		if (s) {
 			free(key);
 			return s;
 		}
 		values = other;
 	}
-	s = insert(f, key, values);
+	s = insert(f, key, hash, values);
 	if (!s)
 		free(key);
 	return s;
@@ -273,8 +254,7 @@ void metrics_reset(struct metrics_family *f)
 			free(f->v[i].values[j]);
 	}
 	f->n = 0;
-	if (f->slots)
-		memset(f->slots, 0, f->n_slots * sizeof(*f->slots));
+	hindex_rebuild(&f->idx, 0, series_hash, f);
 }
 
 uint64_t metrics_lost(const struct metrics *m)

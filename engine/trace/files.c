@@ -126,7 +126,7 @@ static uint64_t cgroup_of(const void *key, const void *val)
 	return ((const struct ward_file_stats *)val)->cgroup_id;
 }
 
-static int files_flush(struct tracker *t, uint64_t now_real_ns)
+static int files_flush(struct tracker *t, uint64_t now_real_ns, bool final)
 {
 	struct files_state *fs = t->skel;
 	const struct ward_file_key *keys = fs->tb.keys;

@@ -298,7 +298,8 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 		l->next_flush += l->interval;
 		for (size_t i = 0; i < l->n && !err; i++)
 			if (l->ts[i].ops->flush)
-				err = l->ts[i].ops->flush(&l->ts[i], now + s->mono_to_real_ns);
+				err = l->ts[i].ops->flush(&l->ts[i], now + s->mono_to_real_ns,
+							  false);
 	}
 	return err;
 }
@@ -333,18 +334,17 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 			     o->duration_s ? start + (uint64_t)o->duration_s * 1000000000ULL
 					   : UINT64_MAX,
 			     &hooks, &l);
-	/* Drain what is left: events already in the ring buffers, and the
-	 * partial last interval. */
-	for (size_t i = 0; i < n && !err; i++) {
+	/* Drain what is left: events already in the ring buffers, the records
+	 * waiting for their container, then the partial last interval (and the
+	 * alerts aggregation still counts). */
+	for (size_t i = 0; i < n && !err; i++)
 		if (ts[i].rb && ring_buffer__consume(ts[i].rb) < 0)
 			err = -EIO;
-		else if (ts[i].ops->flush)
-			err = ts[i].ops->flush(&ts[i], lifecycle_now(CLOCK_REALTIME));
-		if (!err)
-			err = ts[i].err;
-	}
 	if (!err)
-		err = session_resolve(s);
+		err = session_resolve(s) ?: trackers_err(ts, n);
+	for (size_t i = 0; i < n && !err; i++)
+		if (ts[i].ops->flush)
+			err = ts[i].ops->flush(&ts[i], lifecycle_now(CLOCK_REALTIME), true);
 	if (!err)
 		err = trackers_err(ts, n);
 	session_pending_free(s);
@@ -526,7 +526,12 @@ trackers:
 		}
 	}
 	if (es) {
-		err = alert_tracker_init(&ts[opened], &s, es);
+		err = alert_tracker_init(
+			&ts[opened], &s, es,
+			&(struct alert_opts){ .aggregate = !o->no_aggregate,
+					      .window_ns = (uint64_t)o->aggregate_window_s *
+							   1000000000ULL,
+					      .key = o->aggregate_key });
 		opened++;
 		if (err) {
 			cli_error("alert stream: %s", strerror(-err));

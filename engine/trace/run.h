@@ -38,6 +38,9 @@ struct run_opts {
 	bool verbose;		   /* -v: libbpf's debug messages */
 	const char *metrics;	   /* server --metrics ADDR:PORT */
 	size_t metrics_containers; /* per-container series at most */
+	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
+	int64_t aggregate_window_s;
+	unsigned int aggregate_key; /* enum agg_field bits */
 };
 
 /* What ward run, ward server and ward learn do first (lifecycle_start()):

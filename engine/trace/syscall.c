@@ -56,7 +56,7 @@ static uint64_t cgroup_of(const void *key, const void *val)
 	return ((const struct ward_sysc_key *)key)->cgroup_id;
 }
 
-static int syscall_flush(struct tracker *t, uint64_t now_real_ns)
+static int syscall_flush(struct tracker *t, uint64_t now_real_ns, bool final)
 {
 	struct syscall_state *ss = t->skel;
 	const struct ward_sysc_key *keys = ss->tb.keys;

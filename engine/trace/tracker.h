@@ -56,8 +56,9 @@ struct tracker_ops {
 	/* Event trackers: a record's least size and how it is shown. */
 	size_t rec_size;
 	record_emit_fn emit;
-	/* Interval trackers: drain the kernel's tables and print a batch. */
-	int (*flush)(struct tracker *t, uint64_t now_real_ns);
+	/* Interval trackers: drain the kernel's tables and print a batch;
+	 * final: the session ends (nothing may be kept for later). */
+	int (*flush)(struct tracker *t, uint64_t now_real_ns, bool final);
 	void (*destroy)(void *skel);
 };
 

@@ -198,6 +198,10 @@ usage server "ward server --metrics localhost:9464 (a name, not an address)" "$W
 usage server "ward server --metrics 1.2.3.4:65536" "$WARD" server --metrics 1.2.3.4:65536
 usage server "ward server --metrics-containers -1" "$WARD" server --metrics-containers -1
 usage run "ward run process --metrics 9464 (server only)" "$WARD" run process --metrics 9464
+usage server "ward server --aggregate-key bogus" "$WARD" server --aggregate-key bogus
+usage server "ward server --aggregate-key pid, (a trailing comma)" "$WARD" server --aggregate-key pid,
+usage server "ward server --aggregate-window 0" "$WARD" server --aggregate-window 0
+usage run "ward run process --no-aggregate (server only)" "$WARD" run process --no-aggregate
 # Every ward server option but --config and --help has a key in the configuration file
 # (camelCase of its long name) that ward reads and docs/config.md lists.
 for opt in $("$WARD" server --help | grep -o -- '--[a-z-]*' | sort -u); do

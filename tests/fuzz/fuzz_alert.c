@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct out *o = f && !sink_stream_add(&ss, f, "fuzz", fmt, f != sink)
 					? alert_out_new(&ss)
 					: NULL;
-		int err = o ? alert_render(o, rec, size - 2, b, &ci, 0) : -1;
+		int err = o ? alert_render(o, rec, size - 2, b, &ci, 0, NULL) : -1;
 
 		out_free(o);
 		(void)sinks_close(&ss, NULL);

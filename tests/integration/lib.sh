@@ -597,11 +597,16 @@ has() {
 }
 
 # no_setup_syscalls: the profile last given to learned_items holds none of the
-# syscalls the runtime makes to set a container up.
+# syscalls the runtime makes to set a container up (fails naming those it holds,
+# with the profile's syscall and capability sections).
 no_setup_syscalls() {
-	jq -e '.syscalls.added | . - (. - ["x86_64/mount",
-		"x86_64/pivot_root", "x86_64/unshare", "x86_64/sethostname", "x86_64/setns"]) == []' \
-		"$LEARNED_DIFF"
+	local bad
+	bad=$(jq -c '.syscalls.added - (.syscalls.added - ["x86_64/mount",
+		"x86_64/pivot_root", "x86_64/unshare", "x86_64/sethostname", "x86_64/setns"])' \
+		"$LEARNED_DIFF") || fail "jq on $LEARNED_DIFF"
+	[ "$bad" = "[]" ] && echo "ok: no syscall of the runtime's setup" && return 0
+	fail "the profile holds syscalls of the runtime's setup: $bad
+$(jq -c '{syscalls: .syscalls.added, capabilities: .capabilities.added}' "$LEARNED_DIFF")"
 }
 
 # profile_exports PROFILE: its seccomp and capability exports in $TDIR/sc.json

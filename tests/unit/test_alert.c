@@ -120,7 +120,7 @@ static char *render(const struct ward_bundle *b, const struct ward_alert *a,
 	assert_int_equal(sink_stream_add(&ss, f, "test", fmt, true), 0);
 	o = alert_out_new(&ss);
 	assert_non_null(o);
-	*ret_err = alert_render(o, a, sizeof(*a), b, ci, 0);
+	*ret_err = alert_render(o, a, sizeof(*a), b, ci, 0, NULL);
 	out_free(o);
 	assert_int_equal(sinks_close(&ss, NULL), 0);
 	return buf;

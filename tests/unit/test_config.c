@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "core/output.h"
+#include "enforce/aggregate.h"
 #include "trace/tracker.h"
 
 static int parse(const char *text, struct ward_config *c, struct rc_diags *d)
@@ -38,7 +39,10 @@ static void test_every_key(void **state)
 			       "output: /var/log/ward.csv\n"
 			       "verbose: true\n"
 			       "metrics: \"[::1]:9464\"\n"
-			       "metricsContainers: 20\n",
+			       "metricsContainers: 20\n"
+			       "noAggregate: true\n"
+			       "aggregateWindow: 1m\n"
+			       "aggregateKey: [container, pid]\n",
 			       &c, &d),
 			 0);
 	assert_int_equal(d.n, 0);
@@ -55,10 +59,14 @@ static void test_every_key(void **state)
 	assert_string_equal(c.output, "/var/log/ward.csv");
 	assert_string_equal(c.metrics, "[::1]:9464");
 	assert_int_equal(c.metrics_containers, 20);
+	assert_true(c.no_aggregate);
+	assert_int_equal(c.aggregate_window_s, 60);
+	assert_int_equal(c.aggregate_key, AGG_CONTAINER | AGG_PID);
 	assert_int_equal(c.set, CK_POLICY | CK_TRUSTED_KEY | CK_AUDIT | CK_NO_POLICY |
 					CK_UNPIN_ON_EXIT | CK_EVENTS | CK_INTERVAL | CK_CONTAINER |
 					CK_FORMAT | CK_OUTPUT | CK_VERBOSE | CK_METRICS |
-					CK_METRICS_CONTAINERS | CK_DURATION);
+					CK_METRICS_CONTAINERS | CK_DURATION | CK_NO_AGGREGATE |
+					CK_AGGREGATE_WINDOW | CK_AGGREGATE_KEY);
 	config_free(&c);
 	rc_diags_free(&d);
 

@@ -184,11 +184,11 @@ static void test_alert_render(void **state)
 	assert_int_equal(sink_stream_add(&ss, f, "test", OUT_JSON, true), 0);
 	out = alert_out_new(&ss);
 	assert_non_null(out);
-	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), 0);
+	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0, NULL), 0);
 	/* Malformed records print nothing. */
 	a.op = 99;
-	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0), -EPROTO);
-	assert_int_equal(alert_render(out, &a, sizeof(a) - 1, p->b, &ci, 0), -EPROTO);
+	assert_int_equal(alert_render(out, &a, sizeof(a), p->b, &ci, 0, NULL), -EPROTO);
+	assert_int_equal(alert_render(out, &a, sizeof(a) - 1, p->b, &ci, 0, NULL), -EPROTO);
 	out_free(out);
 	assert_int_equal(sinks_close(&ss, NULL), 0);
 	o = json_loads(buf, 0, &jerr);
