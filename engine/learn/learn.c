@@ -39,6 +39,7 @@
 #include <seccomp.h>
 
 #include "cli.h"
+#include "core/clock.h"
 #include "learn/learn.h"
 #include "learn_model.h"
 #include "enforce/probe.h"
@@ -535,7 +536,7 @@ static int hold(struct lsession *s, enum source src, const void *data, size_t si
 	memcpy(h->data, data, size);
 	h->size = size;
 	h->src = src;
-	h->since_ns = lifecycle_now(CLOCK_MONOTONIC);
+	h->since_ns = clock_now_ns(CLOCK_MONOTONIC);
 	s->n_held++;
 	return 0;
 }
@@ -789,7 +790,7 @@ static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint
 			s->cap_hsys = cap;
 		}
 		s->hsys[s->n_hsys++] =
-			(struct held_sys){ *key, count, lifecycle_now(CLOCK_MONOTONIC) };
+			(struct held_sys){ *key, count, clock_now_ns(CLOCK_MONOTONIC) };
 		return 0;
 	}
 	if (v != V_WANTED)
@@ -827,7 +828,7 @@ static int drain_syscalls(struct lsession *s)
  * wait on (again held), or that waited too long (dropped). */
 static int retry_held(struct lsession *s, bool final)
 {
-	uint64_t now = lifecycle_now(CLOCK_MONOTONIC);
+	uint64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	struct held *list = s->held;
 	struct held_sys *slist = s->hsys;
 	size_t n = s->n_held, ns = s->n_hsys;
@@ -1201,8 +1202,8 @@ static int run_loop(struct lsession *s)
 		err = -EIO;
 	if (!err)
 		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: resolve_held(s, true);
-	track_new(s, lifecycle_now(CLOCK_MONOTONIC));
-	progress(s, lifecycle_now(CLOCK_MONOTONIC), true);
+	track_new(s, clock_now_ns(CLOCK_MONOTONIC));
+	progress(s, clock_now_ns(CLOCK_MONOTONIC), true);
 	return err;
 }
 
@@ -1304,7 +1305,7 @@ static int finish(struct lsession *s)
 	FILE *f;
 	int err;
 
-	v->end = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
+	v->end = (int64_t)(clock_now_ns(CLOCK_REALTIME) / NS_PER_S);
 	v->start = s->start_real;
 	v->events = s->events;
 	uname(&u);
@@ -1382,9 +1383,9 @@ int learn_run(const struct learn_opts *o)
 		cli_info("this kernel has no capability tracepoint: capabilities will be "
 			 "inferred from syscalls, binds and chowns and marked inferred");
 	s.tty = isatty(STDERR_FILENO);
-	s.start_mono = s.last_new_mono = lifecycle_now(CLOCK_MONOTONIC);
-	s.start_real = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
-	s.start_ticks = lifecycle_now(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
+	s.start_mono = s.last_new_mono = clock_now_ns(CLOCK_MONOTONIC);
+	s.start_real = (int64_t)(clock_now_ns(CLOCK_REALTIME) / NS_PER_S);
+	s.start_ticks = clock_now_ns(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
 	s.end_mono = s.start_mono + (uint64_t)o->duration_s * NS_PER_S;
 	err = classify_running(&s);
 	if (err) {
@@ -1414,7 +1415,7 @@ int learn_run(const struct learn_opts *o)
 		 (unsigned long long)s.events, s.n_learned,
 		 s.p->prov.n_partial ? " (PARTIAL: see below)" : "");
 	report_skipped(&s);
-	report_truth(&s, lifecycle_now(CLOCK_MONOTONIC));
+	report_truth(&s, clock_now_ns(CLOCK_MONOTONIC));
 out:
 	session_free(&s);
 	return err;
