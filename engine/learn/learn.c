@@ -2,7 +2,7 @@
 /*
  * `ward learn`'s session (learn.h; its options and help: engine/cmd/learn.c):
  * record what containers do into a profile (docs/profiles.md).
- * the run lifecycle's start (trace/lifecycle.h: libbpf's
+ * The run lifecycle's start (trace/lifecycle.h: libbpf's
  * messages, SIGINT/SIGTERM, tracefs) -> load and attach learn.bpf.c first,
  * then the process, tcp and syscall trackers' objects, all sharing its
  * ward_cgfilter -> classify running containers (one that was running before
