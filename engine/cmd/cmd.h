@@ -3,7 +3,7 @@
  * The subcommands of the ward CLI, one file each in engine/cmd/ (run.c holds
  * ward run and ward server, which share their options), dispatched from
  * main.c's command table. Each parses its options, prints its help and calls
- * into the library folders; ward learn is still in engine/learn/learn.c.
+ * into the library folders.
  */
 #ifndef WARD_CMD_H
 #define WARD_CMD_H

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * `ward learn`: record what containers do into a profile (docs/profiles.md).
- * parse args -> the run lifecycle's start (engine/lifecycle.h: libbpf's
+ * `ward learn`'s session (learn.h; its options and help: engine/cmd/learn.c):
+ * record what containers do into a profile (docs/profiles.md).
+ * The run lifecycle's start (trace/lifecycle.h: libbpf's
  * messages, SIGINT/SIGTERM, tracefs) -> load and attach learn.bpf.c first,
  * then the process, tcp and syscall trackers' objects, all sharing its
  * ward_cgfilter -> classify running containers (one that was running before
@@ -24,7 +25,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +39,15 @@
 #include <seccomp.h>
 
 #include "cli.h"
-#include "core/cmd.h"
+#include "core/clock.h"
+#include "learn/learn.h"
 #include "learn_model.h"
 #include "enforce/probe.h"
 #include "ward/process.h"
 #include "profile/profile.h"
 #include "profile/profile_check.h"
 #include "trace/lifecycle.h"
+#include "trace/run.h"
 #include "rulesc.h"
 #include "seccomp/seccomp_json.h"
 #include "seccomp/sysops_table.h"
@@ -63,9 +65,6 @@
 #define WINDOW_S	     60		     /* "new in the last minute" */
 #define HELD_MAX	     65536	     /* records waiting for a young cgroup to resolve */
 #define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
-#define NAME_MAX_LEN	     54		     /* rulesc's 63, less ".observed" */
-#define DEFAULT_CONVERGE_S   60
-#define DEFAULT_THRESHOLD    3
 #define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define PRIVILEGED_PORTS_END 1024	      /* capabilities(7), CAP_NET_BIND_SERVICE */
@@ -76,19 +75,6 @@
 
 enum verdict { V_NONE = 0, V_WANTED = WARD_CG_WANTED, V_UNWANTED = WARD_CG_UNWANTED, V_YOUNG };
 enum source { SRC_PROC, SRC_TCP, SRC_LEARN };
-
-struct learn_opts {
-	struct learn_sel sel;
-	int64_t duration_s; /* 0: until SIGINT/SIGTERM */
-	int64_t converge_s;
-	long threshold;
-	const char *output;
-	const char *name;
-	const char *mode;
-	const char *posture;
-	bool from_start; /* refuse a container that was running before learning began */
-	bool verbose;	 /* -v: libbpf's debug messages */
-};
 
 /* A sorted uint64 -> pointer map (cgroup verdicts, process executables). */
 struct u64map {
@@ -223,12 +209,11 @@ static void *map_del(struct u64map *m, uint64_t key)
 	return val;
 }
 
-/* A name rulesc accepts: a-z, 0-9 and '-', '.', '_' inside. */
-static void sanitize_name(const char *in, char *out, size_t size)
+void learn_sanitize_name(const char *in, char *out, size_t size)
 {
 	size_t o = 0;
 
-	for (; *in && o + 1 < size && o < NAME_MAX_LEN; in++) {
+	for (; *in && o + 1 < size && o < LEARN_NAME_MAX; in++) {
 		char c = (char)tolower((unsigned char)*in);
 
 		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
@@ -551,7 +536,7 @@ static int hold(struct lsession *s, enum source src, const void *data, size_t si
 	memcpy(h->data, data, size);
 	h->size = size;
 	h->src = src;
-	h->since_ns = lifecycle_now(CLOCK_MONOTONIC);
+	h->since_ns = clock_now_ns(CLOCK_MONOTONIC);
 	s->n_held++;
 	return 0;
 }
@@ -805,7 +790,7 @@ static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint
 			s->cap_hsys = cap;
 		}
 		s->hsys[s->n_hsys++] =
-			(struct held_sys){ *key, count, lifecycle_now(CLOCK_MONOTONIC) };
+			(struct held_sys){ *key, count, clock_now_ns(CLOCK_MONOTONIC) };
 		return 0;
 	}
 	if (v != V_WANTED)
@@ -843,7 +828,7 @@ static int drain_syscalls(struct lsession *s)
  * wait on (again held), or that waited too long (dropped). */
 static int retry_held(struct lsession *s, bool final)
 {
-	uint64_t now = lifecycle_now(CLOCK_MONOTONIC);
+	uint64_t now = clock_now_ns(CLOCK_MONOTONIC);
 	struct held *list = s->held;
 	struct held_sys *slist = s->hsys;
 	size_t n = s->n_held, ns = s->n_hsys;
@@ -1217,8 +1202,8 @@ static int run_loop(struct lsession *s)
 		err = -EIO;
 	if (!err)
 		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: resolve_held(s, true);
-	track_new(s, lifecycle_now(CLOCK_MONOTONIC));
-	progress(s, lifecycle_now(CLOCK_MONOTONIC), true);
+	track_new(s, clock_now_ns(CLOCK_MONOTONIC));
+	progress(s, clock_now_ns(CLOCK_MONOTONIC), true);
 	return err;
 }
 
@@ -1320,7 +1305,7 @@ static int finish(struct lsession *s)
 	FILE *f;
 	int err;
 
-	v->end = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
+	v->end = (int64_t)(clock_now_ns(CLOCK_REALTIME) / NS_PER_S);
 	v->start = s->start_real;
 	v->events = s->events;
 	uname(&u);
@@ -1358,19 +1343,19 @@ static int finish(struct lsession *s)
 	return err;
 }
 
-static int learn(const struct learn_opts *o)
+int learn_run(const struct learn_opts *o)
 {
 	struct lsession s = { .o = o, .cgfilter_fd = -1 };
-	char name[NAME_MAX_LEN + 1];
+	char name[LEARN_NAME_MAX + 1];
 	int err;
 
 	err = run_start(o->verbose);
 	if (err)
 		return err;
-	sanitize_name(o->name	       ? o->name
-		      : o->sel.n_names ? o->sel.names[0]
-				       : o->sel.images[0],
-		      name, sizeof(name));
+	learn_sanitize_name(o->name	     ? o->name
+			    : o->sel.n_names ? o->sel.names[0]
+					     : o->sel.images[0],
+			    name, sizeof(name));
 	s.p = profile_new(name[0] ? name : "learned");
 	s.cc = container_cache_new(NULL);
 	s.ncpu = libbpf_num_possible_cpus();
@@ -1398,9 +1383,9 @@ static int learn(const struct learn_opts *o)
 		cli_info("this kernel has no capability tracepoint: capabilities will be "
 			 "inferred from syscalls, binds and chowns and marked inferred");
 	s.tty = isatty(STDERR_FILENO);
-	s.start_mono = s.last_new_mono = lifecycle_now(CLOCK_MONOTONIC);
-	s.start_real = (int64_t)(lifecycle_now(CLOCK_REALTIME) / NS_PER_S);
-	s.start_ticks = lifecycle_now(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
+	s.start_mono = s.last_new_mono = clock_now_ns(CLOCK_MONOTONIC);
+	s.start_real = (int64_t)(clock_now_ns(CLOCK_REALTIME) / NS_PER_S);
+	s.start_ticks = clock_now_ns(CLOCK_BOOTTIME) / (NS_PER_S / (uint64_t)sysconf(_SC_CLK_TCK));
 	s.end_mono = s.start_mono + (uint64_t)o->duration_s * NS_PER_S;
 	err = classify_running(&s);
 	if (err) {
@@ -1430,151 +1415,8 @@ static int learn(const struct learn_opts *o)
 		 (unsigned long long)s.events, s.n_learned,
 		 s.p->prov.n_partial ? " (PARTIAL: see below)" : "");
 	report_skipped(&s);
-	report_truth(&s, lifecycle_now(CLOCK_MONOTONIC));
+	report_truth(&s, clock_now_ns(CLOCK_MONOTONIC));
 out:
 	session_free(&s);
 	return err;
-}
-
-/* ---- CLI ------------------------------------------------------------------------------------ */
-
-void help_learn(void)
-{
-	printf("Usage: ward learn --container NAME|ID|GLOB [--image GLOB] --output PROFILE "
-	       "[OPTIONS]\n"
-	       "\n"
-	       "Records what the matching containers do, from their entrypoint's exec on, and\n"
-	       "writes one profile (docs/profiles.md): binaries and their parents, files by\n"
-	       "access kind, network endpoints, syscalls per ABI, capabilities. Containers that\n"
-	       "start while learning are learned from their first exec; several containers\n"
-	       "(e.g. all of one image) are learned together into one profile. Start learning\n"
-	       "first, then the containers: one already running is learned from now on only,\n"
-	       "and the profile is marked partial. Learn several runs and merge them\n"
-	       "(ward profile merge): a run holds only the paths it took.\n"
-	       "\n"
-	       "  -c, --container PATTERN  a container name, id, id prefix or name glob (repeat)\n"
-	       "  -i, --image GLOB         containers whose image matches (repeat)\n"
-	       "  -d, --duration D         stop after D (90, 90s, 15m, 2h; default: SIGINT)\n"
-	       "      --output FILE        the profile to write ('-': stdout)\n"
-	       "  -n, --name NAME          the profile's name (default: from the first pattern)\n"
-	       "      --mode MODE          audit (default) or enforce, for the policy it becomes\n"
-	       "      --posture POSTURE    alert (default) or block outside the profile\n"
-	       "      --converge D         converged: yes once a container ran and D passed\n"
-	       "                           without a new entry (default %ds)\n"
-	       "      --from-start         refuse (exit 1) when a matching container is\n"
-	       "                           already running, instead of a partial profile\n"
-	       "      --threshold N        generalise a directory's names of one shape into a\n"
-	       "                           glob when more than N (default %d)\n"
-	       "  -v, --verbose            libbpf's debug messages\n"
-	       "\n"
-	       "Then: ward profile export --format oci-seccomp|oci-caps|... PROFILE\n"
-	       "Exit status: 0 written, 1 learning failed (or refused), 2 usage error.\n",
-	       DEFAULT_CONVERGE_S, DEFAULT_THRESHOLD);
-}
-
-/* -1 to go on, or the exit status (help printed, or a usage error said). */
-static int parse_learn(int argc, char **argv, struct learn_opts *o)
-{
-	static const struct option opts[] = {
-		{ "container", required_argument, NULL, 'c' },
-		{ "image", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'O' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "posture", required_argument, NULL, 'p' },
-		{ "converge", required_argument, NULL, 'C' },
-		{ "threshold", required_argument, NULL, 'T' },
-		{ "from-start", no_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	char clean[NAME_MAX_LEN + 1];
-	int c;
-
-	optind = 1;
-	while ((c = cli_getopt("learn", argc, argv, ":c:i:d:n:vh", opts)) != -1) {
-		switch (c) {
-		case 'c':
-		case 'i':
-			if (!optarg[0])
-				return cli_usage("learn", "--%s: empty pattern",
-						 c == 'c' ? "container" : "image");
-			if (learn_sel_add(&o->sel, c == 'i', optarg)) {
-				cli_error("out of memory");
-				return CLI_FAILURE;
-			}
-			break;
-		case 'd':
-		case 'C':
-			if (cli_parse_duration("learn", c == 'd' ? "--duration" : "--converge",
-					       optarg, 1, CLI_DURATION_MAX,
-					       c == 'd' ? &o->duration_s : &o->converge_s) < 0)
-				return CLI_USAGE;
-			break;
-		case 'O':
-			o->output = optarg;
-			break;
-		case 'n':
-			sanitize_name(optarg, clean, sizeof(clean));
-			if (strcmp(clean, optarg))
-				return cli_usage(
-					"learn",
-					"--name: '%s' is not a policy name (1-%d characters "
-					"of a-z, 0-9, '-', '.', '_', starting and ending "
-					"with a letter or digit)",
-					optarg, NAME_MAX_LEN);
-			o->name = optarg;
-			break;
-		case 'm':
-			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce"))
-				return cli_usage("learn", "--mode: audit or enforce, not '%s'",
-						 optarg);
-			o->mode = optarg;
-			break;
-		case 'p':
-			if (strcmp(optarg, "alert") && strcmp(optarg, "block"))
-				return cli_usage("learn", "--posture: alert or block, not '%s'",
-						 optarg);
-			o->posture = optarg;
-			break;
-		case 'T':
-			if (cli_parse_number("learn", "--threshold", optarg, 1, 1000000,
-					     &o->threshold))
-				return CLI_USAGE;
-			break;
-		case 'S':
-			o->from_start = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		default:
-			return cli_help_or_usage(c, help_learn);
-		}
-	}
-	if (optind < argc)
-		return cli_usage("learn", "unexpected argument '%s'", argv[optind]);
-	if (!o->sel.n_names && !o->sel.n_images)
-		return cli_usage("learn", "which containers? (--container or --image)");
-	if (!o->output)
-		return cli_usage("learn", "where to write the profile? (--output FILE)");
-	return -1;
-}
-
-int cmd_learn(int argc, char **argv)
-{
-	struct learn_opts o = {
-		.converge_s = DEFAULT_CONVERGE_S,
-		.threshold = DEFAULT_THRESHOLD,
-		.mode = "audit",
-		.posture = "alert",
-	};
-	int r = parse_learn(argc, argv, &o);
-
-	if (r < 0)
-		r = learn(&o) ? CLI_FAILURE : CLI_OK;
-	learn_sel_clear(&o.sel);
-	return r;
 }

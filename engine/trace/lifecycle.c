@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "lifecycle.h"
+#include "core/clock.h"
 #include "enforce/probe.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested;

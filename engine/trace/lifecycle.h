@@ -11,12 +11,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <time.h>
 
 #include <bpf/libbpf.h>
 
 #include "ward/common.h"
-#include "core/clock.h"
 
 #define LIFECYCLE_TICK_NS 1000000000ULL /* how often the loop's tick comes */
 #define LIFECYCLE_MAX_RB  8		/* ring buffers one loop polls */
@@ -35,13 +33,6 @@ void lifecycle_catch_reload(void);
 bool lifecycle_stopping(void);
 /* SIGHUP came since the last call. */
 bool lifecycle_take_reload(void);
-
-/* clock_now_ns() (core/clock.h) under its former name, for the callers that
- * still use it. */
-static inline uint64_t lifecycle_now(clockid_t clk)
-{
-	return clock_now_ns(clk);
-}
 
 /* What a command does in the loop, with the ctx given to lifecycle_loop(). */
 struct lifecycle_hooks {

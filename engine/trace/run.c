@@ -23,6 +23,7 @@
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
 #include "core/http.h"
+#include "core/clock.h"
 #include "metrics/exporter.h"
 #include "lifecycle.h"
 #include "run.h"
@@ -131,7 +132,7 @@ static void warn_host_policies(const struct es_report *rep)
  * Returns how long the load took, in seconds. */
 static double enforce_reload(struct enforce_session *es)
 {
-	uint64_t t0 = lifecycle_now(CLOCK_MONOTONIC);
+	uint64_t t0 = clock_now_ns(CLOCK_MONOTONIC);
 	char why[ENFORCE_WHY_MAX];
 	struct es_report rep;
 	int err;
@@ -147,7 +148,7 @@ static double enforce_reload(struct enforce_session *es)
 			 rep.generation, rep.targets);
 	if (!err)
 		warn_host_policies(&rep);
-	return (double)(lifecycle_now(CLOCK_MONOTONIC) - t0) / 1e9;
+	return (double)(clock_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 }
 
 static void enforce_tick(struct enforce_session *es, struct es_report *rep)
@@ -309,7 +310,7 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 {
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
 						      .woke = run_woke };
-	uint64_t start = lifecycle_now(CLOCK_MONOTONIC);
+	uint64_t start = clock_now_ns(CLOCK_MONOTONIC);
 	struct run_loop l = { .ts = ts,
 			      .n = n,
 			      .s = s,
@@ -344,7 +345,7 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 		err = session_resolve(s) ?: trackers_err(ts, n);
 	for (size_t i = 0; i < n && !err; i++)
 		if (ts[i].ops->flush)
-			err = ts[i].ops->flush(&ts[i], lifecycle_now(CLOCK_REALTIME), true);
+			err = ts[i].ops->flush(&ts[i], clock_now_ns(CLOCK_REALTIME), true);
 	if (!err)
 		err = trackers_err(ts, n);
 	session_pending_free(s);
@@ -415,7 +416,7 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 		}
 		cli_info("metrics on http://%s/metrics", exporter_address(x));
 	}
-	s.mono_to_real_ns = lifecycle_now(CLOCK_REALTIME) - lifecycle_now(CLOCK_MONOTONIC);
+	s.mono_to_real_ns = clock_now_ns(CLOCK_REALTIME) - clock_now_ns(CLOCK_MONOTONIC);
 	s.cc = container_cache_new(NULL);
 	if (!s.cc) {
 		err = -errno;
@@ -431,7 +432,7 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 			goto out_free_cache;
 		}
 		(void)container_cache_scan(s.cc);
-		found = cgfilter_refresh(s.filter, s.cc, lifecycle_now(CLOCK_MONOTONIC));
+		found = cgfilter_refresh(s.filter, s.cc, clock_now_ns(CLOCK_MONOTONIC));
 		if (found == -ENOTUNIQ) {
 			cli_error("--container %s: ambiguous id prefix, it matches several "
 				  "containers; give more of the id or the name",
@@ -475,13 +476,13 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 				      .trusted_key = o->trusted_key,
 				      .audit_only = o->audit_only };
 		const char *what = o->policy ? o->policy : "the embedded default pack";
-		uint64_t t0 = lifecycle_now(CLOCK_MONOTONIC);
+		uint64_t t0 = clock_now_ns(CLOCK_MONOTONIC);
 		char why[ENFORCE_WHY_MAX];
 		struct es_report rep;
 
 		err = es_start(&eo, o->loaded, s.cc, &es, &rep, why, sizeof(why));
 		o->loaded = NULL;
-		load_s = (double)(lifecycle_now(CLOCK_MONOTONIC) - t0) / 1e9;
+		load_s = (double)(clock_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 		if (err) {
 			/* A security tool never runs silently unprotected: only
 			 * --no-policy runs the trackers alone. */

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 
 #include "tracker.h"
+#include "core/clock.h"
 
 static const struct tracker_ops *const trackers[TRACKER_COUNT] = {
 	&process_tracker,
