@@ -48,7 +48,13 @@ int run_start(bool verbose);
  * handed over to the enforcement session. 0, or -errno once said. */
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o);
 
-/* Says "a policy did not load": nothing of it is in force (why, or err's text). */
-void run_no_policy(const struct run_opts *o, const char *why, int err);
+struct rc_diags;
+/* Says "a policy did not load": nothing of it is in force (d's errors, or
+ * err's text; diagnostics in a policy's text are printed whole first). */
+void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err);
+/* The reason of a failure in d for one line of message: the diagnostics
+ * joined (cli_diags_line()), or, when they point into policy's text, printed
+ * whole first (cli_print_diags()) and counted; err's text when d is empty. */
+const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf, size_t size);
 
 #endif
