@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "profile/profile.h"
 #include "learn/learn_model.h"
+#include "rulesc.h"
 #include "profile/profile_check.h"
 #include "rulesc.h"
 
@@ -43,12 +44,17 @@ void help_profile(void)
  * (CLI_INPUT: unreadable or invalid). */
 static int load(const char *path, struct profile **ret)
 {
-	char *why = NULL;
-	int err = profile_read_file(path, ret, &why);
+	char why[1024];
+	struct rc_diags d;
+	int err;
 
-	if (err)
-		cli_error("%s", why ? why : strerror(-err));
-	free(why);
+	rc_diags_init(&d);
+	err = profile_read_file(path, ret, &d);
+	if (err && cli_diags_located(&d)) /* at its place, with the source line */
+		cli_print_diags(&d, cli_json_errors, stderr);
+	else if (err)
+		cli_error("%s", d.n ? cli_diags_line(&d, why, sizeof(why)) : strerror(-err));
+	rc_diags_free(&d);
 	return !err ? CLI_OK : err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
 }
 
