@@ -83,9 +83,10 @@ static void warn_partial(const char *what, const struct profile *p)
 /* Render p as YAML, make sure rulesc accepts it, write it to path ("-": stdout). */
 static int write_profile(const struct profile *p, const char *path)
 {
-	char *buf = NULL, *why = NULL;
+	char *buf = NULL, why[1024];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct rc_diags d;
 	int err;
 
 	if (!f)
@@ -94,9 +95,11 @@ static int write_profile(const struct profile *p, const char *path)
 				 p->posture ? p->posture : "alert");
 	if (fclose(f) && !err)
 		err = -EIO;
-	if (!err && profile_check_yaml(path, buf, len, &why) == -EINVAL)
-		cli_error("rulesc rejects the result: %s", why ? why : "(no diagnostic)");
-	free(why);
+	rc_diags_init(&d);
+	if (!err && profile_check_yaml(path, buf, len, &d) == -EINVAL)
+		cli_error("rulesc rejects the result: %s",
+			  d.n ? cli_diags_line(&d, why, sizeof(why)) : "(no diagnostic)");
+	rc_diags_free(&d);
 	if (!err && strcmp(path, "-") == 0)
 		err = fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
 	else if (!err)

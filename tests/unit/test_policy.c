@@ -105,6 +105,7 @@ static void test_load_errors(void **state)
 	char *path = write_tmp("apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: x}\n"
 			       "spec: {bogus: 1}\n");
 	struct rc_diags d;
+	bool found = false;
 	struct policy *p = NULL;
 
 	(void)state;
@@ -112,11 +113,16 @@ static void test_load_errors(void **state)
 	assert_int_equal(policy_load(path, NULL, &p, &d), -EINVAL);
 	/* the compiler's diagnostics, at their places, not flattened */
 	assert_true(d.n_errors >= 1);
-	assert_string_equal(d.v[0].code, "unknown-key");
-	assert_string_equal(d.v[0].file, path);
-	assert_int_equal(d.v[0].line, 4);
-	assert_true(d.v[0].col > 1);
-	assert_string_equal(d.v[0].text, "spec: {bogus: 1}");
+	for (size_t i = 0; i < d.n; i++) {
+		if (strcmp(d.v[i].code, "unknown-key"))
+			continue;
+		assert_string_equal(d.v[i].file, path);
+		assert_int_equal(d.v[i].line, 4);
+		assert_int_equal(d.v[i].col, 8);
+		assert_string_equal(d.v[i].text, "spec: {bogus: 1}");
+		found = true;
+	}
+	assert_true(found);
 	rc_diags_free(&d);
 	assert_int_equal(policy_load("/nonexistent/ward", NULL, &p, &d), -ENOENT);
 	assert_int_equal(d.n_errors, 1);

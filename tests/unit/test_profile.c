@@ -30,6 +30,21 @@
 #include "seccomp/seccomp_json.h"
 #include "rulesc.h"
 
+/* The first error of d (by place) as "file:line:col: message", what the
+ * .expected files of bad profiles hold; d is freed. */
+static char *first_error(struct rc_diags *d)
+{
+	char *s = NULL;
+
+	rc_diags_sort(d);
+	for (size_t i = 0; i < d->n && !s; i++)
+		if (d->v[i].severity == RC_ERROR)
+			assert_true(asprintf(&s, "%s:%u:%u: %s", d->v[i].file, d->v[i].line,
+					     d->v[i].col, d->v[i].message) > 0);
+	rc_diags_free(d);
+	return s ? s : strdup("?");
+}
+
 static const char *const runc_and_exit[] = {
 	"close",       "epoll_ctl", "execve",	 "fstatfs",	   "getdents64",
 	"getpid",      "openat",    "write",	 "futex",	   "madvise",
@@ -143,10 +158,12 @@ static void test_record(void **state)
 static void test_yaml_rulesc(void **state)
 {
 	struct profile *p = sample("web", "web-1");
-	char *err = NULL, *y;
+	struct rc_diags d;
+	char *y;
 	size_t len;
 
 	(void)state;
+	rc_diags_init(&d);
 	y = to_yaml(p, &len);
 	assert_non_null(strstr(y, "kind: Profile"));
 	assert_non_null(strstr(y, "libseccomp"));
@@ -154,14 +171,16 @@ static void test_yaml_rulesc(void **state)
 	assert_non_null(strstr(y, "{dirs: [\"/proc/\"], access: [read]}"));
 	assert_non_null(strstr(y, "\\\"covers\\\":\\\"/tmp/upload-1003.part\\\""));
 	assert_non_null(strstr(y, "\\\"inferred\\\":true"));
-	if (profile_check_yaml("web.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the profile: %s\n%s", err ? err : "?", y);
+	if (profile_check_yaml("web.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the profile: %s\n%s", first_error(&d), y);
 	free(y);
 	profile_free(p);
-	/* The checker does fail on a broken profile. */
-	assert_int_equal(profile_check_yaml("x.yaml", "kind: Profile\n", 14, &err), -EINVAL);
-	assert_non_null(err);
-	free(err);
+	/* The checker does fail on a broken profile, at its place. */
+	assert_int_equal(profile_check_yaml("x.yaml", "kind: Profile\n", 14, &d), -EINVAL);
+	assert_true(d.n_errors >= 1);
+	assert_string_equal(d.v[0].file, "x.yaml");
+	assert_true(d.v[0].line >= 1 && d.v[0].code[0]);
+	rc_diags_free(&d);
 }
 
 static void test_merge_diff(void **state)
@@ -271,21 +290,6 @@ static void test_exports(void **state)
 }
 
 static char data_dir[PATH_MAX]; /* tests/data/profiles */
-
-/* The first error of d (by place) as "file:line:col: message", what the
- * .expected files of bad profiles hold; d is freed. */
-static char *first_error(struct rc_diags *d)
-{
-	char *s = NULL;
-
-	rc_diags_sort(d);
-	for (size_t i = 0; i < d->n && !s; i++)
-		if (d->v[i].severity == RC_ERROR)
-			assert_true(asprintf(&s, "%s:%u:%u: %s", d->v[i].file, d->v[i].line,
-					     d->v[i].col, d->v[i].message) > 0);
-	rc_diags_free(d);
-	return s ? s : strdup("?");
-}
 
 static char *slurp(const char *path, size_t *ret_len)
 {
@@ -418,12 +422,11 @@ static void test_read_cases(void **state)
 		assert_non_null(f);
 		rc_diags_init(&d);
 		if (profile_read_buffer(name, buf, len, &p, &d) == 0) {
-			char *why = NULL;
-
 			assert_int_equal(profile_write_yaml(p, f, p->mode, p->posture), 0);
 			fflush(f);
-			if (profile_check_yaml(name, got, got_len, &why))
-				fail_msg("%s: rulesc rejects it written back: %s", name, why);
+			if (profile_check_yaml(name, got, got_len, &d))
+				fail_msg("%s: rulesc rejects it written back: %s", name,
+					 first_error(&d));
 		} else {
 			/* at its place, with the source line and a code */
 			assert_true(d.n_errors >= 1);
@@ -604,10 +607,12 @@ static void test_generalise_covers(void **state)
 static void test_generalise_escapes(void **state)
 {
 	struct profile *p = profile_new("t");
-	char path[64], *y, *err = NULL;
+	char path[64], *y;
+	struct rc_diags d;
 	size_t len;
 
 	(void)state;
+	rc_diags_init(&d);
 	assert_int_equal(profile_add_container(p, "c"), 0);
 	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "/srv/log[%d]-%d.txt", 1, 100 + i);
@@ -617,8 +622,8 @@ static void test_generalise_escapes(void **state)
 	assert_int_equal(p->n_files, 1);
 	assert_string_equal(p->files[0].path, "/srv/log\\[*]-*.txt");
 	y = to_yaml(p, &len);
-	if (profile_check_yaml("t.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the escaped glob: %s\n%s", err ? err : "?", y);
+	if (profile_check_yaml("t.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the escaped glob: %s\n%s", first_error(&d), y);
 	free(y);
 	profile_free(p);
 }
@@ -631,7 +636,7 @@ static void test_partial(void **state)
 {
 	struct profile *a = sample("web", "web-1"), *whole = sample("web", "web-1"),
 		       *other = sample("web", "web-2"), *q = NULL, *q2 = NULL;
-	char *y, *y2, *err = NULL, *s;
+	char *y, *y2, *s;
 	struct rc_diags d;
 	size_t len, len2;
 	json_t *o;
@@ -647,8 +652,8 @@ static void test_partial(void **state)
 				  "start is missing\n"));
 	assert_non_null(strstr(y, "  description: \"learned by ward"));
 	assert_non_null(strstr(y, "{\\\"partial\\\":\\\"web-1\\\"}"));
-	if (profile_check_yaml("web.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the partial profile: %s\n%s", err ? err : "?", y);
+	if (profile_check_yaml("web.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the partial profile: %s\n%s", first_error(&d), y);
 	if (profile_read_buffer("web.yaml", y, len, &q, &d))
 		fail_msg("cannot read the partial profile back: %s", first_error(&d));
 	assert_int_equal(q->prov.n_partial, 1);
