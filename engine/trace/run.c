@@ -33,6 +33,12 @@
 #define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
 #define REASON_MAX  2048 /* one line of diagnostics */
 
+/* The reason of a failure in d for one line of message: the diagnostics
+ * joined (cli_diags_line()), or, when they point into policy's text, printed
+ * whole first (cli_print_diags()) and counted; err's text when d is empty. */
+static const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf,
+			      size_t size);
+
 /* flock(2) on SERVER_LOCK: the fd to keep open, or -EWOULDBLOCK when another
  * daemon holds it (the kernel drops the lock when its holder dies). */
 static int take_server_lock(void)
@@ -376,7 +382,8 @@ int run_start(bool verbose)
 	return 0;
 }
 
-const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf, size_t size)
+static const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf,
+			      size_t size)
 {
 	if (cli_diags_located(d)) {
 		cli_print_diags(d, cli_json_errors, stderr);

@@ -52,9 +52,5 @@ struct rc_diags;
 /* Says "a policy did not load": nothing of it is in force (d's errors, or
  * err's text; diagnostics in a policy's text are printed whole first). */
 void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err);
-/* The reason of a failure in d for one line of message: the diagnostics
- * joined (cli_diags_line()), or, when they point into policy's text, printed
- * whole first (cli_print_diags()) and counted; err's text when d is empty. */
-const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf, size_t size);
 
 #endif
