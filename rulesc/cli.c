@@ -292,6 +292,42 @@ static int print_diags_json(const struct rc_diags *d, FILE *f)
 	return r ? -ENOMEM : 0;
 }
 
+const char *cli_diags_line(const struct rc_diags *d, char *buf, size_t size)
+{
+	enum rc_severity sev = d->n_errors ? RC_ERROR : RC_WARNING;
+	size_t len = 0;
+
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < d->n && len < size; i++) {
+		const struct rc_diag *g = &d->v[i];
+		const char *sep = len ? "; " : "";
+		int n;
+
+		if (g->severity != sev)
+			continue;
+		if (g->line)
+			n = snprintf(buf + len, size - len, "%s%s:%u:%u: %s", sep, g->file, g->line,
+				     g->col, g->message);
+		else if (g->file[0])
+			n = snprintf(buf + len, size - len, "%s%s: %s", sep, g->file, g->message);
+		else
+			n = snprintf(buf + len, size - len, "%s%s", sep, g->message);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return buf;
+}
+
+bool cli_diags_located(const struct rc_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->v[i].line)
+			return true;
+	return false;
+}
+
 void cli_print_diags(struct rc_diags *d, bool json, FILE *f)
 {
 	rc_diags_sort(d);

@@ -144,6 +144,34 @@ static int diag_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+void rc_diags_move(struct rc_diags *d, struct rc_diags *from)
+{
+	d->n_errors += from->n_errors;
+	d->n_warnings += from->n_warnings;
+	if (from->oom)
+		d->oom = from->oom;
+	if (from->n && d->cap - d->n < from->n) {
+		size_t cap = d->n + from->n;
+		struct rc_diag *v = realloc(d->v, cap * sizeof(*v));
+
+		if (!v) {
+			d->oom = -ENOMEM;
+			from->n_errors = from->n_warnings = 0; /* counted in d */
+			rc_diags_free(from);
+			return;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	for (size_t i = 0; i < from->n; i++) {
+		d->v[d->n] = from->v[i];
+		d->v[d->n].seq = d->n;
+		d->n++;
+	}
+	free(from->v);
+	rc_diags_init(from);
+}
+
 void rc_diags_sort(struct rc_diags *d)
 {
 	if (d->n)

@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "profile/profile.h"
 #include "learn/learn_model.h"
+#include "rulesc.h"
 #include "profile/profile_check.h"
 #include "rulesc.h"
 
@@ -43,12 +44,17 @@ void help_profile(void)
  * (CLI_INPUT: unreadable or invalid). */
 static int load(const char *path, struct profile **ret)
 {
-	char *why = NULL;
-	int err = profile_read_file(path, ret, &why);
+	char why[1024];
+	struct rc_diags d;
+	int err;
 
-	if (err)
-		cli_error("%s", why ? why : strerror(-err));
-	free(why);
+	rc_diags_init(&d);
+	err = profile_read_file(path, ret, &d);
+	if (err && cli_diags_located(&d)) /* at its place, with the source line */
+		cli_print_diags(&d, cli_json_errors, stderr);
+	else if (err)
+		cli_error("%s", d.n ? cli_diags_line(&d, why, sizeof(why)) : strerror(-err));
+	rc_diags_free(&d);
 	return !err ? CLI_OK : err == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
 }
 
@@ -77,9 +83,10 @@ static void warn_partial(const char *what, const struct profile *p)
 /* Render p as YAML, make sure rulesc accepts it, write it to path ("-": stdout). */
 static int write_profile(const struct profile *p, const char *path)
 {
-	char *buf = NULL, *why = NULL;
+	char *buf = NULL, why[1024];
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct rc_diags d;
 	int err;
 
 	if (!f)
@@ -88,9 +95,11 @@ static int write_profile(const struct profile *p, const char *path)
 				 p->posture ? p->posture : "alert");
 	if (fclose(f) && !err)
 		err = -EIO;
-	if (!err && profile_check_yaml(path, buf, len, &why) == -EINVAL)
-		cli_error("rulesc rejects the result: %s", why ? why : "(no diagnostic)");
-	free(why);
+	rc_diags_init(&d);
+	if (!err && profile_check_yaml(path, buf, len, &d) == -EINVAL)
+		cli_error("rulesc rejects the result: %s",
+			  d.n ? cli_diags_line(&d, why, sizeof(why)) : "(no diagnostic)");
+	rc_diags_free(&d);
 	if (!err && strcmp(path, "-") == 0)
 		err = fwrite(buf, 1, len, stdout) == len ? 0 : -EIO;
 	else if (!err)

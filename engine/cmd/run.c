@@ -346,7 +346,6 @@ int cmd_run(int argc, char **argv)
 
 int cmd_server(int argc, char **argv)
 {
-	char why[ENFORCE_WHY_MAX];
 	struct run_opts o;
 	int r;
 
@@ -373,12 +372,17 @@ int cmd_server(int argc, char **argv)
 	/* A policy that does not load is bad input, said before anything touches the
 	 * kernel (or the files of a server already running). */
 	if (o.enforce) {
-		r = policy_load(o.policy, o.trusted_key, &o.loaded, why, sizeof(why));
+		struct rc_diags d;
+
+		rc_diags_init(&d);
+		r = policy_load(o.policy, o.trusted_key, &o.loaded, &d);
 		if (r) {
-			run_no_policy(&o, why, r);
+			run_no_policy(&o, &d, r);
 			r = r == -ENOMEM || !o.policy ? CLI_FAILURE : CLI_INPUT;
-			goto out;
 		}
+		rc_diags_free(&d);
+		if (r)
+			goto out;
 	}
 	/* Alerts always; events only when asked, except that --no-policy is the
 	 * trackers alone. */

@@ -26,6 +26,7 @@ int cmd_status(int argc, char **argv)
 {
 	char why[ENFORCE_WHY_MAX + 256];
 	struct enforce_status st;
+	struct rc_diags d;
 	bool json = false;
 	json_t *root = NULL;
 	char b1[32], b2[32];
@@ -36,12 +37,15 @@ int cmd_status(int argc, char **argv)
 	rc = CLI_FAILURE;
 	if (optind < argc)
 		return cli_usage("status", "unexpected argument '%s'", argv[optind]);
-	err = status_read(&st, why, sizeof(why));
+	rc_diags_init(&d);
+	err = status_read(&st, &d);
 	if (err) {
-		if (why[0])
-			cli_error("%s", why);
+		if (d.n)
+			cli_error("%s", cli_diags_line(&d, why, sizeof(why)));
+		rc_diags_free(&d);
 		return CLI_FAILURE;
 	}
+	rc_diags_free(&d);
 
 	if (json) {
 		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();

@@ -533,7 +533,7 @@ static void load_all(struct enforcer *e, const struct probe_verdict *v, char *lo
 
 /* Attach every loaded non-cgroup program and pin its link, replacing the pin
  * of an earlier daemon only once the new link is in place. */
-static int attach_pin(struct enforcer *e, char *why, size_t why_size)
+static int attach_pin(struct enforcer *e, struct rc_diags *d)
 {
 	struct bpf_program *p;
 	size_t n = 0;
@@ -560,8 +560,8 @@ static int attach_pin(struct enforcer *e, char *why, size_t why_size)
 			l = bpf_program__attach(p);
 			if (!l) {
 				err = -errno;
-				(void)snprintf(why, why_size, "attaching %s: %s",
-					       bpf_program__name(p), strerror(-err));
+				rc_diag(d, RC_ERROR, "attach-failed", NULL, NULL,
+					"attaching %s: %s", bpf_program__name(p), strerror(-err));
 				return err;
 			}
 			e->links[e->n_links++] = l;
@@ -572,8 +572,8 @@ static int attach_pin(struct enforcer *e, char *why, size_t why_size)
 			if (!err)
 				err = bpf_link__pin(l, path);
 			if (err) {
-				(void)snprintf(why, why_size, "pinning %s: %s", path,
-					       strerror(-err));
+				rc_diag(d, RC_ERROR, "pin-failed", NULL, NULL, "pinning %s: %s",
+					path, strerror(-err));
 				return err;
 			}
 		}
@@ -616,32 +616,29 @@ static int adopt(struct enforcer *e)
 	return 0;
 }
 
-/* "exec: ward_bprm_check: <verifier summary> (log: FILE); file: ..." */
-static void describe_failures(const struct enforcer *e, char *why, size_t why_size)
+/* One error a class that loaded nothing: "exec: ward_bprm_check: <verifier
+ * summary> (verifier log: FILE)", or what the probes say of it. */
+static void describe_failures(const struct enforcer *e, struct rc_diags *d)
 {
-	size_t len = 0;
+	size_t n0 = d->n_errors;
 
-	why[0] = '\0';
-	for (int o = 0; o < ENF_OBJ_COUNT && len < why_size; o++) {
+	for (int o = 0; o < ENF_OBJ_COUNT; o++) {
 		const struct enforce_obj_status *st = &e->st[o];
-		int n;
 
 		if (st->loaded || (!st->program[0] && obj_res(o) < 0))
 			continue;
 		if (st->program[0])
-			n = snprintf(why + len, why_size - len, "%s%s: %s: %s%s%s%s",
-				     len ? "; " : "", enforce_obj_name(o), st->program, st->detail,
-				     st->log_path[0] ? " (verifier log: " : "", st->log_path,
-				     st->log_path[0] ? ")" : "");
+			rc_diag(d, RC_ERROR, "program-not-loaded", NULL, NULL, "%s: %s: %s%s%s%s",
+				enforce_obj_name(o), st->program, st->detail,
+				st->log_path[0] ? " (verifier log: " : "", st->log_path,
+				st->log_path[0] ? ")" : "");
 		else /* nothing of it runs here: the probes say why */
-			n = snprintf(why + len, why_size - len, "%s%s: %s", len ? "; " : "",
-				     enforce_obj_name(o), e->reason[obj_res(o)]);
-		if (n < 0)
-			break;
-		len += (size_t)n;
+			rc_diag(d, RC_ERROR, "class-unavailable", NULL, NULL, "%s: %s",
+				enforce_obj_name(o), e->reason[obj_res(o)]);
 	}
-	if (!why[0])
-		(void)snprintf(why, why_size, "no enforcement program can run on this kernel");
+	if (d->n_errors == n0)
+		rc_diag(d, RC_ERROR, "no-enforcement", NULL, NULL,
+			"no enforcement program can run on this kernel");
 }
 
 /* Each class's level and why, for `ward status` (ENFORCE_LEVELS_FILE): one
@@ -667,9 +664,10 @@ static void save_levels(const struct enforcer *e)
 		(void)unlink(tmp);
 }
 
-struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
-			       size_t why_size)
+struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir,
+			       struct rc_diags *d)
 {
+	size_t n0 = d->n_errors;
 	struct enforcer *e = calloc(1, sizeof(*e));
 	bool any = false;
 	char *log = NULL;
@@ -677,7 +675,6 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 
 	if (!e)
 		return NULL;
-	why[0] = '\0';
 	gen_init(&e->cur);
 	gen_init(&e->prev);
 	for (int i = 0; i < SM__COUNT; i++)
@@ -685,8 +682,8 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 	(void)snprintf(e->pin_dir, sizeof(e->pin_dir), "%s", pin_dir);
 	if (mkdir(pin_dir, 0700) < 0 && errno != EEXIST) {
 		err = -errno;
-		(void)snprintf(why, why_size, "creating %s: %s (is bpffs mounted?)", pin_dir,
-			       strerror(-err));
+		rc_diag(d, RC_ERROR, "pin-failed", NULL, NULL,
+			"creating %s: %s (is bpffs mounted?)", pin_dir, strerror(-err));
 		goto out_free;
 	}
 	log = malloc(VERIFIER_LOG_SIZE);
@@ -700,7 +697,7 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 		any |= o != ENF_OBJ_SYS && e->st[o].loaded;
 	if (!any) {
 		err = -ENOEXEC;
-		describe_failures(e, why, why_size);
+		describe_failures(e, d);
 		goto out_free;
 	}
 	e->use_cg = e->level[WARD_RES_NET] == WARD_LEVEL_CGROUP;
@@ -722,15 +719,15 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 			err = e->fd[i] < 0 ? -errno : 0;
 		}
 		if (err) {
-			(void)snprintf(why, why_size, "opening the pinned map %s: %s",
-				       shared_maps[i], strerror(-err));
+			rc_diag(d, RC_ERROR, "pin-failed", NULL, NULL,
+				"opening the pinned map %s: %s", shared_maps[i], strerror(-err));
 			goto out_free;
 		}
 	}
 	err = adopt(e);
 	if (err) {
-		(void)snprintf(why, why_size, "adopting the generation pinned in %s: %s", pin_dir,
-			       strerror(-err));
+		rc_diag(d, RC_ERROR, "adopt-failed", NULL, NULL,
+			"adopting the generation pinned in %s: %s", pin_dir, strerror(-err));
 		goto out_free;
 	}
 	for (uint32_t r = 0; r < WARD_RES_COUNT; r++) {
@@ -741,15 +738,15 @@ struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_di
 			goto out_free;
 		}
 	}
-	err = attach_pin(e, why, why_size);
+	err = attach_pin(e, d);
 	if (err)
 		goto out_free;
 	save_levels(e);
 	return e;
 
 out_free:
-	if (!why[0])
-		(void)snprintf(why, why_size, "%s", strerror(-err));
+	if (d->n_errors == n0)
+		rc_diag(d, RC_ERROR, "enforcer-failed", NULL, NULL, "%s", strerror(-err));
 	enforcer_free(e);
 	errno = -err;
 	return NULL;
@@ -971,7 +968,7 @@ static void prune_counters(struct enforcer *e, uint32_t keep_from)
 static int sync_cgroup_links(struct enforcer *e, const struct enforce_target *t, size_t n);
 
 int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
-		   size_t n, bool audit_only, char *why, size_t why_size)
+		   size_t n, bool audit_only, struct rc_diags *d)
 {
 	struct ward_active live, next;
 	struct gen g;
@@ -981,7 +978,8 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	gen_init(&g);
 	err = read_active(e, &live);
 	if (err) {
-		(void)snprintf(why, why_size, "reading ward_active: %s", strerror(-err));
+		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_active: %s",
+			strerror(-err));
 		return err;
 	}
 	next.slot = live.generation ? (live.slot + 1) % WARD_ENF_SLOTS : 0;
@@ -990,23 +988,23 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	g.generation = next.generation;
 	err = build_gen(&g, b, t, n, audit_only);
 	if (err) {
-		(void)snprintf(why, why_size, "building generation %u: %s", g.generation,
-			       strerror(-err));
+		rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL, "building generation %u: %s",
+			g.generation, strerror(-err));
 		goto out_close;
 	}
 	/* The inactive slot: no program reads it until ward_active says so. */
 	for (int i = 0; i < TBL__COUNT; i++) {
 		if (bpf_map_update_elem(e->fd[i], &g.slot, &g.fd[i], 0) < 0) {
 			err = -errno;
-			(void)snprintf(why, why_size, "installing generation %u: %s", g.generation,
-				       strerror(-err));
+			rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL,
+				"installing generation %u: %s", g.generation, strerror(-err));
 			goto out_close;
 		}
 	}
 	if (bpf_map_update_elem(e->fd[SM_ACTIVE], &zero, &next, 0) < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size, "switching to generation %u: %s", g.generation,
-			       strerror(-err));
+		rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL,
+			"switching to generation %u: %s", g.generation, strerror(-err));
 		goto out_close;
 	}
 	/* Keep the previous generation's maps open: a sleepable program that

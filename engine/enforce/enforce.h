@@ -62,10 +62,11 @@ const char *enforce_obj_name(enum enforce_obj o);
  * Open, configure and load the programs for what `v` says the kernel allows,
  * reusing maps pinned in pin_dir by an earlier daemon (its generation stays
  * live until enforcer_apply()), attach, pin. NULL + errno on failure, with
- * the reason in why.
+ * the reasons in d (no location; one error per class that loaded nothing,
+ * code program-not-loaded or class-unavailable).
  */
-struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir, char *why,
-			       size_t why_size);
+struct enforcer *enforcer_open(const struct probe_verdict *v, const char *pin_dir,
+			       struct rc_diags *d);
 /* How object o loaded (which program failed, the verifier's summary). */
 const struct enforce_obj_status *enforcer_obj_status(const struct enforcer *e, enum enforce_obj o);
 /* True when the class of res is below what the kernel offers: its object did
@@ -78,10 +79,12 @@ void enforcer_free(struct enforcer *e);
 int enforcer_unpin(struct enforcer *e);
 
 /* Build a new generation from the bundle and targets aside, then make it live
- * with one write. On failure the running generation is untouched. With
- * audit_only every policy and rule is in audit mode whatever the bundle says. */
+ * with one write. On failure the running generation is untouched and d says
+ * why; an -errno after the switch (a cgroup attachment failed, the new
+ * generation is live) adds nothing to d. With audit_only every policy and rule
+ * is in audit mode whatever the bundle says. */
 int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
-		   size_t n, bool audit_only, char *why, size_t why_size);
+		   size_t n, bool audit_only, struct rc_diags *d);
 /* Bring the live generation's cgroup map (and cgroup attachments) to exactly
  * these targets; entries are replaced one by one (a container is either
  * covered by its policies or not). 0 or -errno. */

@@ -81,7 +81,7 @@ static void fill_report(const struct enforce_session *es, struct es_report *rep)
 }
 
 /* Resolve p's selectors and make it the live generation. */
-static int make_live(struct enforce_session *es, struct policy *p, char *why, size_t why_size)
+static int make_live(struct enforce_session *es, struct policy *p, struct rc_diags *d)
 {
 	struct enforce_target *t = NULL;
 	size_t n = 0, skipped = 0;
@@ -90,11 +90,12 @@ static int make_live(struct enforce_session *es, struct policy *p, char *why, si
 
 	err = policy_targets(p->b, es->cc, es->cgroup2, &t, &n, &skipped);
 	if (err) {
-		(void)snprintf(why, why_size, "resolving selectors: %s", strerror(-err));
+		rc_diag(d, RC_ERROR, "targets-failed", NULL, NULL, "resolving selectors: %s",
+			strerror(-err));
 		return err;
 	}
 	before = enforcer_generation(es->e);
-	err = enforcer_apply(es->e, p->b, t, n, es->o.audit_only, why, why_size);
+	err = enforcer_apply(es->e, p->b, t, n, es->o.audit_only, d);
 	if (enforcer_generation(es->e) == before) /* not switched: the live one stays */
 		goto out_free;
 	es->skipped = skipped;
@@ -105,11 +106,11 @@ static int make_live(struct enforce_session *es, struct policy *p, char *why, si
 	es->cur = p;
 	es->cur_gen = enforcer_generation(es->e);
 	save_state(es, p, es->cur_gen);
-	if (err) /* live, but a cgroup attachment failed: a warning in why */
-		(void)snprintf(why, why_size,
-			       "generation %u is in force, but attaching to a "
-			       "container's cgroup failed: %s",
-			       es->cur_gen, strerror(-err));
+	if (err) /* live, but a cgroup attachment failed: a warning */
+		rc_diag(d, RC_WARNING, "cgroup-attach-failed", NULL, NULL,
+			"generation %u is in force, but attaching to a "
+			"container's cgroup failed: %s",
+			es->cur_gen, strerror(-err));
 	err = 0;
 out_free:
 	enforce_targets_free(t, n);
@@ -117,14 +118,13 @@ out_free:
 }
 
 int es_start(const struct es_opts *o, struct policy *p, struct container_cache *cc,
-	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size)
+	     struct enforce_session **ret, struct es_report *rep, struct rc_diags *d)
 {
 	struct enforce_session *es = calloc(1, sizeof(*es));
 	struct probe_results *pr = calloc(1, sizeof(*pr));
 	struct probe_verdict *v = calloc(1, sizeof(*v));
 	int err;
 
-	why[0] = '\0';
 	if (!es || !pr || !v) {
 		err = -ENOMEM;
 		goto out_free;
@@ -137,27 +137,29 @@ int es_start(const struct es_opts *o, struct policy *p, struct container_cache *
 	es->cc = cc;
 	err = probe_cgroup2_dir(es->cgroup2, sizeof(es->cgroup2));
 	if (err) {
-		(void)snprintf(why, why_size, "no cgroup2 mount: %s", strerror(-err));
+		rc_diag(d, RC_ERROR, "no-cgroup2", NULL, NULL, "no cgroup2 mount: %s",
+			strerror(-err));
 		goto out_free;
 	}
 	err = probe_mount_bpffs();
 	if (err < 0) {
-		(void)snprintf(why, why_size, "bpffs is not mounted and mounting it failed: %s",
-			       strerror(-err));
+		rc_diag(d, RC_ERROR, "no-bpffs", NULL, NULL,
+			"bpffs is not mounted and mounting it failed: %s", strerror(-err));
 		goto out_free;
 	}
 	err = probe_all(pr);
 	if (err) {
-		(void)snprintf(why, why_size, "probing the kernel: %s", strerror(-err));
+		rc_diag(d, RC_ERROR, "probe-failed", NULL, NULL, "probing the kernel: %s",
+			strerror(-err));
 		goto out_free;
 	}
 	probe_verdict(pr, v);
-	es->e = enforcer_open(v, es->o.pin_dir, why, why_size);
+	es->e = enforcer_open(v, es->o.pin_dir, d);
 	if (!es->e) {
 		err = -errno;
 		goto out_free;
 	}
-	err = make_live(es, p, why, why_size);
+	err = make_live(es, p, d);
 	if (err)
 		goto out_free;
 	p = NULL;
@@ -208,19 +210,23 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 	return r;
 }
 
-int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size_t why_size)
+int es_reload(struct enforce_session *es, struct es_report *rep, struct rc_diags *d)
 {
 	struct policy *p = NULL;
 	int err;
 
-	err = policy_load(es->o.policy, es->o.trusted_key, &p, why, why_size);
-	if (err)
-		return err;
-	err = make_live(es, p, why, why_size);
+	err = policy_load(es->o.policy, es->o.trusted_key, &p, d);
+	if (!err)
+		err = make_live(es, p, d);
 	if (err)
 		policy_free(p);
-	fill_report(es, rep);
+	fill_report(es, rep); /* a rejected policy too: the generation that stays */
 	return err;
+}
+
+const char *es_policy_path(const struct enforce_session *es)
+{
+	return es->o.policy;
 }
 
 /* Whether pid's cgroup (v2) is cgroup_path: the pid of a held exec is not

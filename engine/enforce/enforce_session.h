@@ -36,16 +36,19 @@ struct enforce_session;
 
 /* Probe, open the enforcer, resolve targets and make p (policy_load() of
  * o->policy, taken over: freed on failure too) the first live generation.
- * 0 or -errno with why; on success a non-empty why is a warning (a cgroup
- * attachment failed). */
+ * 0 or -errno with the errors in d (no location: the kernel's, the mounts');
+ * on success a warning in d says a cgroup attachment failed. */
 int es_start(const struct es_opts *o, struct policy *p, struct container_cache *cc,
-	     struct enforce_session **ret, struct es_report *rep, char *why, size_t why_size);
+	     struct enforce_session **ret, struct es_report *rep, struct rc_diags *d);
 /* Re-resolve the targets (containers started or stopped). 1 when the set of
  * targeted cgroups changed, 0 when not, -errno. */
 int es_tick(struct enforce_session *es, struct es_report *rep);
-/* Load the policy path again; on any error the live generation stays.
- * Success with a non-empty why: a warning, as for es_start(). */
-int es_reload(struct enforce_session *es, struct es_report *rep, char *why, size_t why_size);
+/* Load the policy path again; on any error the live generation stays, and d
+ * holds policy_load()'s diagnostics or the kernel's refusal. Success with a
+ * warning in d: as for es_start(). */
+int es_reload(struct enforce_session *es, struct es_report *rep, struct rc_diags *d);
+/* The policy path es loads (es_opts.policy): NULL for the embedded default. */
+const char *es_policy_path(const struct enforce_session *es);
 /* An exec held in a new cgroup (struct ward_hold, the container-start window
  * of include/ward/enforce_abi.h): classify the cgroup now (a rescan, as a tick),
  * decide the exec as the kernel would for a targeted cgroup (rulesc's

@@ -22,42 +22,33 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
-/* YAML -> bundle bytes, as `rulesc compile` does it. */
-static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, char *why, size_t why_size)
+/* YAML -> bundle bytes, as `rulesc compile` does it. On failure d gets the
+ * compiler's diagnostics (warnings too: what `rulesc check` would say). */
+static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, struct rc_diags *d)
 {
+	const struct rc_loc at = { .file = path };
 	const char *paths[] = { path };
 	struct rc_set *s = NULL;
-	struct rc_diags d;
+	struct rc_diags cd;
 	int err;
 
-	rc_diags_init(&d);
-	err = rc_set_load(paths, 1, &d, &s);
+	rc_diags_init(&cd);
+	err = rc_set_load(paths, 1, &cd, &s);
 	if (!err) {
-		rc_analyze(s, &d);
-		if (!d.n_errors) {
-			err = rc_compile(s, &d, ret_buf, ret_len);
-			if (err == -EINVAL && !d.n_errors)
-				(void)snprintf(why, why_size, "%s: does not compile", path);
-		}
+		rc_analyze(s, &cd);
+		if (!cd.n_errors)
+			err = rc_compile(s, &cd, ret_buf, ret_len);
 	}
-	if (d.n_errors) {
-		rc_diags_sort(&d);
-		for (size_t i = 0; i < d.n; i++) {
-			const struct rc_diag *g = &d.v[i];
-
-			if (g->severity != RC_ERROR)
-				continue;
-			(void)snprintf(why, why_size, "%s:%u:%u: %s (%zu error%s; rulesc check %s)",
-				       g->file ? g->file : path, g->line, g->col, g->message,
-				       d.n_errors, d.n_errors == 1 ? "" : "s", path);
-			break;
-		}
+	if (cd.n_errors)
 		err = -EINVAL;
-	} else if (err && !why[0]) {
-		(void)snprintf(why, why_size, "%s: %s", path, strerror(-err));
-	}
+	else if (err == -EINVAL)
+		rc_diag(&cd, RC_ERROR, "policy-not-compiled", &at, NULL, "does not compile");
+	else if (err && err != -ENOMEM)
+		rc_diag(&cd, RC_ERROR, "policy-unreadable", &at, NULL, "%s", strerror(-err));
+	if (err)
+		rc_diags_move(d, &cd);
 	rc_set_free(s);
-	rc_diags_free(&d);
+	rc_diags_free(&cd);
 	return err;
 }
 
@@ -67,16 +58,16 @@ static bool is_bundle(const uint8_t *buf, size_t len)
 }
 
 /* The pack embedded at build time: a bundle compiled from policies/. */
-static int load_default(struct policy *p, const char *trusted_key, struct policy **ret, char *why,
-			size_t why_size)
+static int load_default(struct policy *p, const char *trusted_key, struct policy **ret,
+			struct rc_diags *d)
 {
 	const char *reason = NULL;
 	int err;
 
 	if (trusted_key) {
-		(void)snprintf(why, why_size,
-			       "the embedded default pack is not signed: give "
-			       "--policy with a bundle signed by the trusted key");
+		rc_diag(d, RC_ERROR, "policy-not-signed", NULL, NULL,
+			"the embedded default pack is not signed: give "
+			"--policy with a bundle signed by the trusted key");
 		err = -EPERM;
 		goto out_free;
 	}
@@ -89,8 +80,8 @@ static int load_default(struct policy *p, const char *trusted_key, struct policy
 	memcpy(p->buf, ward_default_pack, p->len);
 	err = ward_bundle_open(p->buf, p->len, &p->b, &reason);
 	if (err) {
-		(void)snprintf(why, why_size, "the embedded default pack: %s",
-			       reason ? reason : strerror(-err));
+		rc_diag(d, RC_ERROR, "bundle-invalid", NULL, NULL, "the embedded default pack: %s",
+			reason ? reason : strerror(-err));
 		goto out_free;
 	}
 	*ret = p;
@@ -101,9 +92,9 @@ out_free:
 	return err;
 }
 
-int policy_load(const char *path, const char *trusted_key, struct policy **ret, char *why,
-		size_t why_size)
+int policy_load(const char *path, const char *trusted_key, struct policy **ret, struct rc_diags *d)
 {
+	const struct rc_loc at = { .file = path };
 	struct policy *p = calloc(1, sizeof(*p));
 	const char *reason = NULL;
 	uint8_t *key = NULL;
@@ -111,20 +102,19 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 	struct stat st;
 	int err;
 
-	why[0] = '\0';
 	if (!p)
 		return -ENOMEM;
 	if (!path)
-		return load_default(p, trusted_key, ret, why, why_size);
+		return load_default(p, trusted_key, ret, d);
 	if (stat(path, &st) < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size, "%s: %s", path, strerror(errno));
+		rc_diag(d, RC_ERROR, "policy-unreadable", &at, NULL, "%s", strerror(errno));
 		goto out_free;
 	}
 	if (S_ISREG(st.st_mode)) {
 		err = rc_read_file(path, WB_MAX_SIZE, &p->buf, &p->len);
 		if (err) {
-			(void)snprintf(why, why_size, "%s: %s", path, strerror(-err));
+			rc_diag(d, RC_ERROR, "policy-unreadable", &at, NULL, "%s", strerror(-err));
 			goto out_free;
 		}
 	}
@@ -133,13 +123,12 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 		p->buf = NULL;
 		if (trusted_key) {
 			err = -EPERM;
-			(void)snprintf(why, why_size,
-				       "%s: --trusted-key accepts only signed bundles, not YAML "
-				       "(rulesc compile, then rulesc sign)",
-				       path);
+			rc_diag(d, RC_ERROR, "policy-not-signed", &at, NULL,
+				"--trusted-key accepts only signed bundles, not YAML "
+				"(rulesc compile, then rulesc sign)");
 			goto out_free;
 		}
-		err = compile(path, &p->buf, &p->len, why, why_size);
+		err = compile(path, &p->buf, &p->len, d);
 		if (err)
 			goto out_free;
 		p->compiled = true;
@@ -147,8 +136,9 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 	if (trusted_key) {
 		err = rc_read_file(trusted_key, KEY_FILE_MAX, &key, &key_len);
 		if (err) {
-			(void)snprintf(why, why_size, "--trusted-key %s: %s", trusted_key,
-				       strerror(-err));
+			/* the option names the file: no location, the same words */
+			rc_diag(d, RC_ERROR, "key-unreadable", NULL, NULL, "--trusted-key %s: %s",
+				trusted_key, strerror(-err));
 			goto out_free;
 		}
 		/* PEM text: NUL-terminate the copy. */
@@ -161,15 +151,15 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 		key[key_len] = '\0';
 		err = ward_bundle_verify(p->buf, p->len, (const char *)key, &reason);
 		if (err) {
-			(void)snprintf(why, why_size, "%s: signature not accepted: %s", path,
-				       reason ? reason : strerror(-err));
+			rc_diag(d, RC_ERROR, "bundle-signature", &at, NULL,
+				"signature not accepted: %s", reason ? reason : strerror(-err));
 			goto out_free;
 		}
 	}
 	err = ward_bundle_open(p->buf, p->len, &p->b, &reason);
 	if (err) {
-		(void)snprintf(why, why_size, "%s: not a valid bundle: %s", path,
-			       reason ? reason : strerror(-err));
+		rc_diag(d, RC_ERROR, "bundle-invalid", &at, NULL, "not a valid bundle: %s",
+			reason ? reason : strerror(-err));
 		goto out_free;
 	}
 	free(key);

@@ -26,12 +26,13 @@ struct policy {
 /*
  * Load PATH: a bundle file (magic WARDBNDL) or a YAML file or directory,
  * compiled like `rulesc compile`. With trusted_key (a PEM public key file)
- * only a bundle signed by that key is accepted. 0 or -errno; *why says
- * what is wrong (first compiler error, signature, format). A NULL path is the
- * default pack embedded in the binary (policies/, compiled at build time).
+ * only a bundle signed by that key is accepted. 0 or -errno; d says what is
+ * wrong: the compiler's diagnostics at their places, or one error (codes
+ * policy-unreadable, policy-not-signed, policy-not-compiled, key-unreadable,
+ * bundle-signature, bundle-invalid) naming the file (no line). A NULL path is
+ * the default pack embedded in the binary (policies/, compiled at build time).
  */
-int policy_load(const char *path, const char *trusted_key, struct policy **ret, char *why,
-		size_t why_size);
+int policy_load(const char *path, const char *trusted_key, struct policy **ret, struct rc_diags *d);
 void policy_free(struct policy *p);
 
 /* How many of b's policies select host processes (host: true), which no

@@ -140,7 +140,7 @@ static void read_reasons(char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX])
 	(void)fclose(f);
 }
 
-int status_read(struct enforce_status *ret, char *why, size_t why_size)
+int status_read(struct enforce_status *ret, struct rc_diags *d)
 {
 	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1, fd_drops = -1;
 	struct enforce_status st = { 0 };
@@ -148,14 +148,13 @@ int status_read(struct enforce_status *ret, char *why, size_t why_size)
 	uint64_t key, *prev = NULL;
 	int err = -ENOMEM;
 
-	why[0] = '\0';
 	fd_active = pinned("ward_active");
 	if (fd_active < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size,
-			       "no enforcement state in %s (%s): 'ward server --policy' has not "
-			       "run, or exited with --unpin-on-exit",
-			       ENFORCE_PIN_DIR, strerror(errno));
+		rc_diag(d, RC_ERROR, "no-state", NULL, NULL,
+			"no enforcement state in %s (%s): 'ward server --policy' has not "
+			"run, or exited with --unpin-on-exit",
+			ENFORCE_PIN_DIR, strerror(errno));
 		return err;
 	}
 	fd_levels = pinned("ward_levels");
@@ -164,13 +163,14 @@ int status_read(struct enforce_status *ret, char *why, size_t why_size)
 	fd_drops = pinned("ward_drops");
 	if (fd_levels < 0 || fd_cg < 0 || fd_cnt < 0 || fd_drops < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size, "%s is incomplete: %s", ENFORCE_PIN_DIR,
-			       strerror(errno));
+		rc_diag(d, RC_ERROR, "state-incomplete", NULL, NULL, "%s is incomplete: %s",
+			ENFORCE_PIN_DIR, strerror(errno));
 		goto out;
 	}
 	if (bpf_map_lookup_elem(fd_active, &zero, &st.active) < 0 && errno != ENOENT) {
 		err = -errno;
-		(void)snprintf(why, why_size, "reading ward_active: %s", strerror(errno));
+		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_active: %s",
+			strerror(errno));
 		goto out;
 	}
 	for (uint32_t r = 0; r < WARD_RES_COUNT; r++)
@@ -190,12 +190,14 @@ int status_read(struct enforce_status *ret, char *why, size_t why_size)
 	}
 	if (drops_read(fd_drops, st.drops) < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size, "reading ward_drops: %s", strerror(errno));
+		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_drops: %s",
+			strerror(errno));
 		goto out;
 	}
 	if (read_counters(fd_cnt, st.active.generation, &st.rows, &st.n_rows) < 0) {
 		err = -errno;
-		(void)snprintf(why, why_size, "reading ward_counters: %s", strerror(errno));
+		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_counters: %s",
+			strerror(errno));
 		goto out;
 	}
 	st.bundle = state_bundle(st.active.generation);

@@ -33,9 +33,10 @@ struct enforce_status {
 	struct container_cache *cc; /* container names, NULL if unavailable */
 };
 
-/* Read the pinned state into *ret (status_free() it): 0, or -errno with why
- * set to what failed ("" when out of memory). -ENOENT: no state pinned. */
-int status_read(struct enforce_status *ret, char *why, size_t why_size);
+/* Read the pinned state into *ret (status_free() it): 0, or -errno with an
+ * error in d saying what failed (none when out of memory). -ENOENT: no state
+ * pinned (code no-state). */
+int status_read(struct enforce_status *ret, struct rc_diags *d);
 void status_free(struct enforce_status *s);
 
 /* Names for the report: a policy id, a rule index ("default" for WARD_NONE),

@@ -1299,7 +1299,8 @@ static void report_truth(const struct lsession *s, uint64_t now)
 static int finish(struct lsession *s)
 {
 	struct prof_provenance *v = &s->p->prov;
-	char *buf = NULL, *why = NULL;
+	char *buf = NULL, why[1024];
+	struct rc_diags d;
 	struct utsname u;
 	size_t len = 0;
 	FILE *f;
@@ -1330,10 +1331,11 @@ static int finish(struct lsession *s)
 	err = profile_write_yaml(s->p, f, s->o->mode, s->o->posture);
 	if (fclose(f) && !err)
 		err = -EIO;
-	if (!err && profile_check_yaml(s->o->output, buf, len, &why) == -EINVAL)
+	rc_diags_init(&d);
+	if (!err && profile_check_yaml(s->o->output, buf, len, &d) == -EINVAL)
 		cli_error("rulesc rejects the learned profile, written anyway: %s",
-			  why ? why : "(no diagnostic)");
-	free(why);
+			  d.n ? cli_diags_line(&d, why, sizeof(why)) : "(no diagnostic)");
+	rc_diags_free(&d);
 	if (!err)
 		err = strcmp(s->o->output, "-") ? rc_write_file(s->o->output, buf, len)
 						: (fwrite(buf, 1, len, stdout) == len ? 0 : -EIO);

@@ -19,6 +19,8 @@
 
 #include <jansson.h>
 
+struct rc_diags; /* rulesc.h: the errors of profile_read_*() */
+
 enum prof_abi {
 	PROF_ABI_X86_64 = 0,
 	PROF_ABI_I386 = 1, /* the compat ABI of 32-bit tasks */
@@ -140,13 +142,14 @@ int profile_write_yaml(const struct profile *p, FILE *f, const char *mode, const
  * `NAME.observed` list (optional). The Profile is authoritative: observations
  * of syscalls (x86_64), binaries, patterns or capabilities it does not list
  * are dropped, so a profile edited by hand stays as edited. Returns 0 and *ret,
- * or -EINVAL with *ret_error ("file:line:column: message", malloc'd) for
- * input that is not such a profile, or -ENOMEM. */
+ * or -EINVAL with an error in d at its place (file name:line:column and the
+ * source line; the YAML reader's codes, or invalid-profile) for input that is
+ * not such a profile, or -ENOMEM. */
 int profile_read_buffer(const char *name, const char *buf, size_t len, struct profile **ret,
-			char **ret_error);
+			struct rc_diags *d);
 /* The same for a file (at most RC_FILE_MAX bytes); I/O errors are -errno with
- * *ret_error "file: reason". */
-int profile_read_file(const char *path, struct profile **ret, char **ret_error);
+ * an error naming the file (code profile-unreadable, no line). */
+int profile_read_file(const char *path, struct profile **ret, struct rc_diags *d);
 
 /* ---- comparison ---------------------------------------------------------------- */
 

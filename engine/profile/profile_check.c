@@ -13,7 +13,7 @@
 #include "profile_check.h"
 #include "rulesc.h"
 
-int profile_check_yaml(const char *name, const char *buf, size_t len, char **ret_first_error)
+int profile_check_yaml(const char *name, const char *buf, size_t len, struct rc_diags *ret)
 {
 	struct rc_diags d;
 	struct rc_set *s = NULL;
@@ -27,18 +27,8 @@ int profile_check_yaml(const char *name, const char *buf, size_t len, char **ret
 		err = rc_compile(s, &d, &bundle, &blen);
 	if (!err && d.n_errors)
 		err = -EINVAL;
-	if (err == -EINVAL && ret_first_error) {
-		*ret_first_error = NULL;
-		rc_diags_sort(&d);
-		for (size_t i = 0; i < d.n; i++)
-			if (d.v[i].severity == RC_ERROR) {
-				if (asprintf(ret_first_error, "%s:%u:%u: %s (%s)", d.v[i].file,
-					     d.v[i].line, d.v[i].col, d.v[i].message,
-					     d.v[i].code) < 0)
-					*ret_first_error = NULL;
-				break;
-			}
-	}
+	if (err == -EINVAL)
+		rc_diags_move(ret, &d);
 	free(bundle);
 	rc_set_free(s);
 	rc_diags_free(&d);

@@ -6,9 +6,10 @@
 
 #include <stddef.h>
 
+struct rc_diags;
+
 /* 0 when rulesc loads buf without errors and compiles it; -EINVAL with
- * *ret_first_error (malloc'd "file:line:col: message (code)", may be NULL)
- * otherwise; -ENOMEM. */
-int profile_check_yaml(const char *name, const char *buf, size_t len, char **ret_first_error);
+ * rulesc's diagnostics in d (at their places in name) otherwise; -ENOMEM. */
+int profile_check_yaml(const char *name, const char *buf, size_t len, struct rc_diags *d);
 
 #endif

@@ -26,24 +26,28 @@
 struct rd {
 	const struct ysrc *src;
 	struct profile *p;
-	char *err; /* the first error, "file:line:col: message" */
+	struct rc_diags *d; /* gets the first error, at its place (code invalid-profile) */
+	bool failed;
 	int oom;
 };
 
 __attribute__((format(printf, 3, 4))) static int rerr(struct rd *r, const struct ynode *n,
 						      const char *fmt, ...)
 {
-	char msg[512];
+	struct rc_loc at = { .file = r->src->path,
+			     .src = r->src->buf,
+			     .src_len = r->src->len,
+			     .line = n ? n->line : 1,
+			     .col = n ? n->col : 1 };
 	va_list ap;
 
-	if (r->err || r->oom)
+	if (r->failed || r->oom)
 		return r->oom ? r->oom : -EINVAL;
+	r->failed = true;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc_vdiag(r->d, RC_ERROR, "invalid-profile", &at, NULL, fmt, ap);
 	va_end(ap);
-	if (asprintf(&r->err, "%s:%u:%u: %s", r->src->path, n ? n->line : 1, n ? n->col : 1, msg) <
-	    0) {
-		r->err = NULL;
+	if (r->d->oom) {
 		r->oom = -ENOMEM;
 		return -ENOMEM;
 	}
@@ -803,37 +807,23 @@ static int read_docs(struct rd *r)
 }
 
 int profile_read_buffer(const char *name, const char *buf, size_t len, struct profile **ret,
-			char **ret_error)
+			struct rc_diags *d)
 {
-	struct rc_diags d;
+	struct rc_diags yd;
 	struct ysrc *src = NULL;
-	struct rd r = { 0 };
+	struct rd r = { .d = d };
 	int err;
 
-	*ret_error = NULL;
-	rc_diags_init(&d);
-	err = ysrc_parse(name, buf, len, &d, &src);
-	if (err == -EINVAL) {
-		const struct rc_diag *first = NULL;
-
-		rc_diags_sort(&d);
-		for (size_t i = 0; i < d.n && !first; i++)
-			if (d.v[i].severity == RC_ERROR)
-				first = &d.v[i];
-		if (first && asprintf(ret_error, "%s:%u:%u: %s", first->file, first->line,
-				      first->col, first->message) < 0)
-			err = -ENOMEM;
-		if (!first && asprintf(ret_error, "%s: not a YAML profile", name) < 0)
-			err = -ENOMEM;
-	}
-	rc_diags_free(&d);
-	if (err) {
-		if (err == -ENOMEM) {
-			free(*ret_error);
-			*ret_error = NULL;
-		}
+	rc_diags_init(&yd);
+	err = ysrc_parse(name, buf, len, &yd, &src);
+	if (err == -EINVAL && !yd.n_errors)
+		rc_diag(&yd, RC_ERROR, "invalid-profile", &(const struct rc_loc){ .file = name },
+			NULL, "not a YAML profile");
+	if (err)
+		rc_diags_move(d, &yd); /* the YAML reader's, at their places */
+	rc_diags_free(&yd);
+	if (err)
 		return err;
-	}
 	r.src = src;
 	err = read_docs(&r);
 	if (r.oom)
@@ -841,35 +831,29 @@ int profile_read_buffer(const char *name, const char *buf, size_t len, struct pr
 	ysrc_free(src);
 	if (err) {
 		profile_free(r.p);
-		if (err == -ENOMEM)
-			free(r.err);
-		else
-			*ret_error = r.err;
 		return err;
 	}
-	free(r.err);
 	profile_sort(r.p);
 	*ret = r.p;
 	return 0;
 }
 
-int profile_read_file(const char *path, struct profile **ret, char **ret_error)
+int profile_read_file(const char *path, struct profile **ret, struct rc_diags *d)
 {
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	*ret_error = NULL;
 	err = rc_read_file(path, RC_FILE_MAX, &buf, &len);
 	if (err) {
-		if (asprintf(ret_error, "%s: %s", path,
-			     err == -EFBIG    ? "larger than a profile can be (4 MiB)"
-			     : err == -EINVAL ? "not a regular file"
-					      : strerror(-err)) < 0)
-			*ret_error = NULL;
+		rc_diag(d, RC_ERROR, "profile-unreadable", &(const struct rc_loc){ .file = path },
+			NULL, "%s",
+			err == -EFBIG	 ? "larger than a profile can be (4 MiB)"
+			: err == -EINVAL ? "not a regular file"
+					 : strerror(-err));
 		return err;
 	}
-	err = profile_read_buffer(path, (const char *)buf, len, ret, ret_error);
+	err = profile_read_buffer(path, (const char *)buf, len, ret, d);
 	free(buf);
 	return err;
 }

@@ -19,6 +19,9 @@
 
 enum sc_severity { SC_INFO, SC_WARNING, SC_ERROR };
 
+/* Not a struct rc_diag (the engine's one error type, rulesc/include/rulesc/diag.h):
+ * a finding has a third severity (SC_INFO, a note) and a JSON path (where) that
+ * `ward seccomp check -o json` and the .expected files of tests/data/seccomp carry. */
 struct sc_diag {
 	enum sc_severity severity;
 	const char *code; /* stable identifier, e.g. "unknown-syscall" (static) */

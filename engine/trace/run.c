@@ -32,6 +32,13 @@
 #define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
 
 #define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
+#define REASON_MAX  2048 /* one line of diagnostics */
+
+/* The reason of a failure in d for one line of message: the diagnostics
+ * joined (cli_diags_line()), or, when they point into policy's text, printed
+ * whole first (cli_print_diags()) and counted; err's text when d is empty. */
+static const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf,
+			      size_t size);
 
 /* flock(2) on SERVER_LOCK: the fd to keep open, or -EWOULDBLOCK when another
  * daemon holds it (the kernel drops the lock when its holder dies). */
@@ -133,19 +140,22 @@ static void warn_host_policies(const struct es_report *rep)
 static double enforce_reload(struct enforce_session *es)
 {
 	uint64_t t0 = clock_now_ns(CLOCK_MONOTONIC);
-	char why[ENFORCE_WHY_MAX];
+	char why[REASON_MAX];
 	struct es_report rep;
+	struct rc_diags d;
 	int err;
 
-	err = es_reload(es, &rep, why, sizeof(why));
-	if (!err && why[0])
-		cli_error("reload: %s", why);
+	rc_diags_init(&d);
+	err = es_reload(es, &rep, &d);
+	if (!err && d.n)
+		cli_error("reload: %s", cli_diags_line(&d, why, sizeof(why)));
 	if (err)
 		cli_error("reload rejected, generation %u stays in force: %s", rep.generation,
-			  why[0] ? why : strerror(-err));
+			  run_reason(&d, es_policy_path(es), err, why, sizeof(why)));
 	else
 		cli_info("reload: policy generation %u in force, %zu containers targeted",
 			 rep.generation, rep.targets);
+	rc_diags_free(&d);
 	if (!err)
 		warn_host_policies(&rep);
 	return (double)(clock_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
@@ -373,11 +383,26 @@ int run_start(bool verbose)
 	return 0;
 }
 
-void run_no_policy(const struct run_opts *o, const char *why, int err)
+static const char *run_reason(struct rc_diags *d, const char *policy, int err, char *buf,
+			      size_t size)
 {
+	if (cli_diags_located(d)) {
+		cli_print_diags(d, cli_json_errors, stderr);
+		(void)snprintf(buf, size, "%zu error%s above (rulesc check %s)", d->n_errors,
+			       d->n_errors == 1 ? "" : "s", policy ? policy : "");
+		return buf;
+	}
+	cli_diags_line(d, buf, size);
+	return buf[0] ? buf : strerror(-err);
+}
+
+void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err)
+{
+	char why[REASON_MAX];
+
 	cli_error("%s%s: no policy put in force: %s", o->policy ? "--policy " : "",
 		  o->policy ? o->policy : "the embedded default pack",
-		  why[0] ? why : strerror(-err));
+		  run_reason(d, o->policy, err, why, sizeof(why)));
 }
 
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
@@ -477,20 +502,24 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 				      .audit_only = o->audit_only };
 		const char *what = o->policy ? o->policy : "the embedded default pack";
 		uint64_t t0 = clock_now_ns(CLOCK_MONOTONIC);
-		char why[ENFORCE_WHY_MAX];
+		char why[REASON_MAX];
 		struct es_report rep;
+		struct rc_diags d;
 
-		err = es_start(&eo, o->loaded, s.cc, &es, &rep, why, sizeof(why));
+		rc_diags_init(&d);
+		err = es_start(&eo, o->loaded, s.cc, &es, &rep, &d);
 		o->loaded = NULL;
 		load_s = (double)(clock_now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 		if (err) {
 			/* A security tool never runs silently unprotected: only
 			 * --no-policy runs the trackers alone. */
-			run_no_policy(o, why, err);
+			run_no_policy(o, &d, err);
+			rc_diags_free(&d);
 			goto out_free_filter;
 		}
-		if (why[0])
-			cli_error("%s: %s", what, why);
+		if (d.n)
+			cli_error("%s: %s", what, cli_diags_line(&d, why, sizeof(why)));
+		rc_diags_free(&d);
 		if (rep.adopted)
 			cli_info("adopted the pinned enforcement state (generation %u)",
 				 rep.adopted);

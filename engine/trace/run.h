@@ -51,7 +51,9 @@ int run_start(bool verbose);
  * handed over to the enforcement session. 0, or -errno once said. */
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o);
 
-/* Says "a policy did not load": nothing of it is in force (why, or err's text). */
-void run_no_policy(const struct run_opts *o, const char *why, int err);
+struct rc_diags;
+/* Says "a policy did not load": nothing of it is in force (d's errors, or
+ * err's text; diagnostics in a policy's text are printed whole first). */
+void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err);
 
 #endif

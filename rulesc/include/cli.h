@@ -91,5 +91,14 @@ struct rc_diags;
 /* A check's diagnostics, sorted, on f: "FILE:LINE:COL: error: MESSAGE [code]" with
  * the source line, a caret and the hint, then the counts; or one JSON object. */
 void cli_print_diags(struct rc_diags *d, bool json, FILE *f);
+/* The diagnostics as one line in buf, for a message that says one (a reload
+ * rejected): each error's "FILE:LINE:COL: MESSAGE" ("FILE: MESSAGE" without a
+ * line, "MESSAGE" without a file), in the order added, joined by "; "; the
+ * warnings the same way when there is no error; "" when there is neither.
+ * Returns buf. */
+const char *cli_diags_line(const struct rc_diags *d, char *buf, size_t size);
+/* True when a diagnostic of d points into a file's text (a line): worth
+ * printing with cli_print_diags() rather than on one line. */
+bool cli_diags_located(const struct rc_diags *d);
 
 #endif

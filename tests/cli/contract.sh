@@ -229,6 +229,15 @@ done
 status 3 "ward server --policy (broken YAML)" "$WARD" server -d 1 --policy "$tmp/broken.yaml"
 status 3 "ward server --policy (broken bundle)" "$WARD" server -d 1 --policy "$tmp/broken.bundle"
 status 3 "ward server --policy (missing)" "$WARD" server -d 1 --policy "$tmp/none.yaml"
+# a policy's diagnostics at their places, then the one line of what it means; a missing
+# file on that one line (docs/architecture.md, Errors)
+run "$WARD" server -d 1 --policy "$tmp/broken.yaml"
+[ "$rc" -eq 3 ] && grep -q "^$tmp/broken.yaml:[0-9]*:[0-9]*: error: .*\[yaml-syntax\]$" "$tmp/err" &&
+	[ "$(tail -n 1 "$tmp/err")" = "ward: error: --policy $tmp/broken.yaml: no policy put in force: 1 error above (rulesc check $tmp/broken.yaml)" ] &&
+	pass || fail "ward server --policy (broken YAML) says: $(cat "$tmp/err")"
+run "$WARD" server -d 1 --policy "$tmp/none.yaml"
+[ "$(cat "$tmp/err")" = "ward: error: --policy $tmp/none.yaml: no policy put in force: $tmp/none.yaml: No such file or directory" ] &&
+	pass || fail "ward server --policy (missing) says: $(cat "$tmp/err")"
 status 3 "ward seccomp check (broken)" "$WARD" seccomp check "$tmp/broken-seccomp.json"
 status 3 "ward seccomp check (missing)" "$WARD" seccomp check "$tmp/none.json"
 status 3 "ward profile merge (broken)" "$WARD" profile merge "$tmp/profile.yaml" \

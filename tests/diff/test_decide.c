@@ -614,7 +614,7 @@ static int put_in_force(struct enforcer *e, const char *name, const struct ward_
 			int n_ids[N_CONTAINERS])
 {
 	struct enforce_target t[N_CONTAINERS];
-	char why[ENFORCE_WHY_MAX];
+	struct rc_diags d;
 	int err;
 
 	for (int c = 0; c < N_CONTAINERS; c++) {
@@ -632,12 +632,12 @@ static int put_in_force(struct enforcer *e, const char *name, const struct ward_
 		memcpy(t[c].pols.ids, ids[c], (size_t)n_ids[c] * sizeof(uint32_t));
 		t[c].pols.flags = ward_bundle_cg_flags(b, ids[c], (size_t)n_ids[c]);
 	}
-	err = enforcer_apply(e, b, t, N_CONTAINERS, false, why, sizeof(why));
-	if (err && err != -ENOENT) {
-		printf("set %s: putting it in force: %s\n", name, why);
-		return err;
-	}
-	return 0;
+	rc_diags_init(&d);
+	err = enforcer_apply(e, b, t, N_CONTAINERS, false, &d);
+	if (err && err != -ENOENT)
+		printf("set %s: putting it in force: %s\n", name, d.n ? d.v[0].message : "");
+	rc_diags_free(&d);
+	return err && err != -ENOENT ? err : 0;
 }
 
 static int run_set(struct enforcer *e, int prog_fd, const char *name, const char *yaml,
@@ -793,7 +793,8 @@ int main(int argc, char **argv)
 	struct decide_bpf *skel = NULL;
 	struct enforcer *e = NULL;
 	struct stats st = { 0 };
-	char pin_dir[128], why[ENFORCE_WHY_MAX];
+	char pin_dir[128];
+	struct rc_diags d;
 	int err, rc = 1, prog_fd, set = 0;
 
 	rng_state = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
@@ -809,11 +810,13 @@ int main(int argc, char **argv)
 		return skip("the kernel cannot be probed");
 	probe_verdict(pr, v);
 	(void)snprintf(pin_dir, sizeof(pin_dir), "%s/ward-difftest-%d", PROBE_BPFFS_DIR, getpid());
-	e = enforcer_open(v, pin_dir, why, sizeof(why));
-	if (!e) {
-		printf("FAIL: the enforcer does not load: %s\n", why);
+	rc_diags_init(&d);
+	e = enforcer_open(v, pin_dir, &d);
+	if (!e)
+		printf("FAIL: the enforcer does not load: %s\n", d.n ? d.v[0].message : "");
+	rc_diags_free(&d);
+	if (!e)
 		goto out;
-	}
 	skel = decide_bpf__open();
 	if (!skel)
 		goto out;

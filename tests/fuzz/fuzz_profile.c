@@ -5,12 +5,14 @@
  * to YAML that reads again into the same YAML, export to every format, and
  * differ from itself in nothing.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "profile/profile.h"
+#include "rulesc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -47,18 +49,26 @@ static void check_diff_empty(const struct profile *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct profile *p = NULL, *q = NULL;
-	char *err = NULL, *y1, *y2;
+	struct rc_diags d;
+	char *y1, *y2;
 	size_t l1, l2;
+	int err;
 
-	if (profile_read_buffer("fuzz.yaml", (const char *)data, size, &p, &err)) {
-		if (err && strncmp(err, "fuzz.yaml:", 10))
-			abort(); /* every error names the place */
-		free(err);
+	rc_diags_init(&d);
+	err = profile_read_buffer("fuzz.yaml", (const char *)data, size, &p, &d);
+	if (err) {
+		if (err != -ENOMEM && !d.n_errors)
+			abort(); /* a rejected profile says why */
+		for (size_t i = 0; i < d.n; i++)
+			if (strcmp(d.v[i].file, "fuzz.yaml") || !d.v[i].code[0])
+				abort(); /* every error names the place and has a code */
+		rc_diags_free(&d);
 		return 0;
 	}
 	y1 = render(p, &l1);
-	if (profile_read_buffer("fuzz.yaml", y1, l1, &q, &err)) {
-		fprintf(stderr, "written profile does not read back: %s\n%s\n", err, y1);
+	if (profile_read_buffer("fuzz.yaml", y1, l1, &q, &d)) {
+		fprintf(stderr, "written profile does not read back: %s\n%s\n",
+			d.n ? d.v[0].message : "", y1);
 		abort();
 	}
 	y2 = render(q, &l2);

@@ -218,12 +218,44 @@ static void test_cli_usage(void **state)
 	cli_prog = "ward";
 }
 
+/* One line of diagnostics: the errors with their locations, else the warnings;
+ * rc_diags_move() keeps order and counts. */
+static void test_cli_diags_line(void **state)
+{
+	struct rc_loc at = { .file = "p.yaml", .line = 3, .col = 7 }, whole = { .file = "k.pem" };
+	struct rc_diags d, more;
+	char buf[256], tiny[8];
+
+	(void)state;
+	rc_diags_init(&d);
+	rc_diags_init(&more);
+	assert_string_equal(cli_diags_line(&d, buf, sizeof(buf)), "");
+	assert_false(cli_diags_located(&d));
+	rc_diag(&d, RC_WARNING, "never-matches", &at, NULL, "never matches");
+	assert_string_equal(cli_diags_line(&d, buf, sizeof(buf)), "p.yaml:3:7: never matches");
+	rc_diag(&more, RC_ERROR, "unreadable", &whole, NULL, "%s", strerror(ENOENT));
+	rc_diag(&more, RC_ERROR, "kernel-refused", NULL, NULL, "exec: did not load");
+	rc_diags_move(&d, &more);
+	assert_int_equal(more.n, 0);
+	assert_int_equal(more.n_errors, 0);
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.n_errors, 2);
+	assert_int_equal(d.n_warnings, 1);
+	assert_int_equal(d.v[2].seq, 2);
+	assert_true(cli_diags_located(&d));
+	assert_string_equal(cli_diags_line(&d, buf, sizeof(buf)),
+			    "k.pem: No such file or directory; exec: did not load");
+	assert_string_equal(cli_diags_line(&d, tiny, sizeof(tiny)), "k.pem: ");
+	rc_diags_free(&d);
+	rc_diags_free(&more);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rc_parse_duration), cmocka_unit_test(test_cli_values),
 		cmocka_unit_test(test_cli_parse_format),  cmocka_unit_test(test_cli_getopt),
-		cmocka_unit_test(test_cli_usage),
+		cmocka_unit_test(test_cli_usage),	  cmocka_unit_test(test_cli_diags_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,43 +45,56 @@ static char *write_tmp(const char *text)
 
 static void test_load_yaml(void **state)
 {
-	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX];
+	char *path = write_tmp(yaml_ok);
+	struct rc_diags d;
 	struct policy *p = NULL;
 
 	(void)state;
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	rc_diags_init(&d);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
 	assert_true(p->compiled);
 	assert_int_equal(p->b->n_policies, 1);
 	assert_int_equal(p->b->n_rules, 1);
 	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	free(path);
 }
 
 static void test_load_bundle_and_key(void **state)
 {
-	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX],
-	     bpath[] = "/tmp/ward-test-bundle-XXXXXX";
+	char *path = write_tmp(yaml_ok), bpath[] = "/tmp/ward-test-bundle-XXXXXX";
+	struct rc_diags d;
 	struct policy *p = NULL, *q = NULL;
 	int fd;
 
 	(void)state;
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	rc_diags_init(&d);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
 	fd = mkstemp(bpath);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, p->buf, p->len), (ssize_t)p->len);
 	close(fd);
-	assert_int_equal(policy_load(bpath, NULL, &q, why, sizeof(why)), 0);
+	assert_int_equal(policy_load(bpath, NULL, &q, &d), 0);
 	assert_false(q->compiled);
 	assert_int_equal(q->b->n_rules, 1);
 	policy_free(q);
 	/* A trusted key accepts signed bundles only: YAML is refused up front. */
-	assert_int_equal(policy_load(path, bpath, &q, why, sizeof(why)), -EPERM);
-	assert_non_null(strstr(why, "signed bundles"));
+	assert_int_equal(policy_load(path, bpath, &q, &d), -EPERM);
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.v[0].code, "policy-not-signed");
+	assert_string_equal(d.v[0].file, path); /* the file, no line */
+	assert_int_equal(d.v[0].line, 0);
+	assert_non_null(strstr(d.v[0].message, "signed bundles"));
+	rc_diags_free(&d);
 	/* An unsigned bundle does not pass a key check (the key file is no key). */
-	assert_true(policy_load(bpath, path, &q, why, sizeof(why)) < 0);
-	assert_non_null(strstr(why, "signature"));
+	assert_true(policy_load(bpath, path, &q, &d) < 0);
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.v[0].code, "bundle-signature");
+	assert_string_equal(d.v[0].file, bpath);
+	assert_non_null(strstr(d.v[0].message, "signature"));
 	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	unlink(bpath);
 	free(path);
@@ -90,37 +103,66 @@ static void test_load_bundle_and_key(void **state)
 static void test_load_errors(void **state)
 {
 	char *path = write_tmp("apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: x}\n"
-			       "spec: {bogus: 1}\n"),
-	     why[ENFORCE_WHY_MAX];
+			       "spec: {bogus: 1}\n");
+	struct rc_diags d;
+	bool found = false;
 	struct policy *p = NULL;
 
 	(void)state;
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), -EINVAL);
-	assert_non_null(strstr(why, path)); /* file:line:col of the first error */
-	assert_int_equal(policy_load("/nonexistent/ward", NULL, &p, why, sizeof(why)), -ENOENT);
-	assert_non_null(strstr(why, "/nonexistent/ward"));
+	rc_diags_init(&d);
+	assert_int_equal(policy_load(path, NULL, &p, &d), -EINVAL);
+	/* the compiler's diagnostics, at their places, not flattened */
+	assert_true(d.n_errors >= 1);
+	for (size_t i = 0; i < d.n; i++) {
+		if (strcmp(d.v[i].code, "unknown-key"))
+			continue;
+		assert_string_equal(d.v[i].file, path);
+		assert_int_equal(d.v[i].line, 4);
+		assert_int_equal(d.v[i].col, 8);
+		assert_string_equal(d.v[i].text, "spec: {bogus: 1}");
+		found = true;
+	}
+	assert_true(found);
+	rc_diags_free(&d);
+	assert_int_equal(policy_load("/nonexistent/ward", NULL, &p, &d), -ENOENT);
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.v[0].code, "policy-unreadable");
+	assert_string_equal(d.v[0].file, "/nonexistent/ward");
+	assert_int_equal(d.v[0].line, 0);
+	rc_diags_free(&d);
+	/* a load that works says nothing */
+	unlink(path);
+	free(path);
+	path = write_tmp(yaml_ok);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
+	assert_int_equal(d.n, 0);
+	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	free(path);
 }
 
 static void test_select(void **state)
 {
-	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX];
+	char *path = write_tmp(yaml_ok);
 	struct container_info web = { .cgroup_id = 7 }, db = { .cgroup_id = 8 },
 			      host = { .host = true };
 	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	struct rc_diags d;
 	struct policy *p = NULL;
 
 	(void)state;
+	rc_diags_init(&d);
 	strcpy(web.name, "web-1");
 	strcpy(db.name, "db-1");
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
 	assert_int_equal(policy_select(p->b, &web, ids), 1);
 	assert_int_equal(ids[0], 1);
 	assert_int_equal(policy_select(p->b, &db, ids), 0);
 	assert_int_equal(policy_select(p->b, &host, ids), 0);
 	assert_int_equal(policy_host_count(p->b), 0);
 	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	free(path);
 }
@@ -136,24 +178,26 @@ static void test_host_policies(void **state)
 			       "  selector: {host: true}\n"
 			       "  mode: audit\n"
 			       "  defaults: {exec: alert}\n"
-			       "  rules: []\n"),
-	     why[ENFORCE_WHY_MAX];
+			       "  rules: []\n");
 	struct container_info host = { .host = true };
 	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	struct rc_diags d;
 	struct policy *p = NULL;
 
 	(void)state;
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	rc_diags_init(&d);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
 	assert_int_equal(policy_host_count(p->b), 1);
 	assert_int_equal(policy_select(p->b, &host, ids), 0);
 	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	free(path);
 }
 
 static void test_alert_render(void **state)
 {
-	char *path = write_tmp(yaml_ok), why[ENFORCE_WHY_MAX], *buf = NULL;
+	char *path = write_tmp(yaml_ok), *buf = NULL;
 	struct container_info ci = { .cgroup_id = 42, .labels = NULL };
 	struct ward_alert a = { .cgroup_id = 42,
 				.generation = 3,
@@ -165,6 +209,7 @@ static void test_alert_render(void **state)
 				.action = WARD_ACT_BLOCK,
 				.mode = WARD_MODE_ENFORCE,
 				.level = WARD_LEVEL_LSM };
+	struct rc_diags d;
 	struct policy *p = NULL;
 	json_error_t jerr;
 	json_t *o;
@@ -174,11 +219,12 @@ static void test_alert_render(void **state)
 	struct out *out;
 
 	(void)state;
+	rc_diags_init(&d);
 	strcpy(ci.name, "web-1");
 	strcpy(ci.id, "abc");
 	strcpy(a.comm, "sh");
 	strcpy(a.object, "/bin/sh");
-	assert_int_equal(policy_load(path, NULL, &p, why, sizeof(why)), 0);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
 	f = open_memstream(&buf, &len);
 	assert_non_null(f);
 	assert_int_equal(sink_stream_add(&ss, f, "test", OUT_JSON, true), 0);
@@ -204,6 +250,7 @@ static void test_alert_render(void **state)
 	json_decref(o);
 	free(buf);
 	policy_free(p);
+	rc_diags_free(&d);
 	unlink(path);
 	free(path);
 }

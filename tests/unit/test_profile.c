@@ -28,6 +28,22 @@
 #include "profile/profile.h"
 #include "profile/profile_check.h"
 #include "seccomp/seccomp_json.h"
+#include "rulesc.h"
+
+/* The first error of d (by place) as "file:line:col: message", what the
+ * .expected files of bad profiles hold; d is freed. */
+static char *first_error(struct rc_diags *d)
+{
+	char *s = NULL;
+
+	rc_diags_sort(d);
+	for (size_t i = 0; i < d->n && !s; i++)
+		if (d->v[i].severity == RC_ERROR)
+			assert_true(asprintf(&s, "%s:%u:%u: %s", d->v[i].file, d->v[i].line,
+					     d->v[i].col, d->v[i].message) > 0);
+	rc_diags_free(d);
+	return s ? s : strdup("?");
+}
 
 static const char *const runc_and_exit[] = {
 	"close",       "epoll_ctl", "execve",	 "fstatfs",	   "getdents64",
@@ -142,10 +158,12 @@ static void test_record(void **state)
 static void test_yaml_rulesc(void **state)
 {
 	struct profile *p = sample("web", "web-1");
-	char *err = NULL, *y;
+	struct rc_diags d;
+	char *y;
 	size_t len;
 
 	(void)state;
+	rc_diags_init(&d);
 	y = to_yaml(p, &len);
 	assert_non_null(strstr(y, "kind: Profile"));
 	assert_non_null(strstr(y, "libseccomp"));
@@ -153,14 +171,16 @@ static void test_yaml_rulesc(void **state)
 	assert_non_null(strstr(y, "{dirs: [\"/proc/\"], access: [read]}"));
 	assert_non_null(strstr(y, "\\\"covers\\\":\\\"/tmp/upload-1003.part\\\""));
 	assert_non_null(strstr(y, "\\\"inferred\\\":true"));
-	if (profile_check_yaml("web.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the profile: %s\n%s", err ? err : "?", y);
+	if (profile_check_yaml("web.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the profile: %s\n%s", first_error(&d), y);
 	free(y);
 	profile_free(p);
-	/* The checker does fail on a broken profile. */
-	assert_int_equal(profile_check_yaml("x.yaml", "kind: Profile\n", 14, &err), -EINVAL);
-	assert_non_null(err);
-	free(err);
+	/* The checker does fail on a broken profile, at its place. */
+	assert_int_equal(profile_check_yaml("x.yaml", "kind: Profile\n", 14, &d), -EINVAL);
+	assert_true(d.n_errors >= 1);
+	assert_string_equal(d.v[0].file, "x.yaml");
+	assert_true(d.v[0].line >= 1 && d.v[0].code[0]);
+	rc_diags_free(&d);
 }
 
 static void test_merge_diff(void **state)
@@ -292,15 +312,17 @@ static char *slurp(const char *path, size_t *ret_len)
 static void test_read_roundtrip(void **state)
 {
 	struct profile *p = sample("web", "web-1"), *q = NULL;
-	char *y1, *y2, *err = NULL;
+	char *y1, *y2;
+	struct rc_diags d;
 	size_t l1, l2;
 
 	(void)state;
+	rc_diags_init(&d);
 	assert_int_equal(profile_add_syscall(p, PROF_ABI_I386, "socketcall", 4), 0);
 	assert_int_equal(profile_finish(p, 3), 0);
 	y1 = to_yaml(p, &l1);
-	if (profile_read_buffer("web.yaml", y1, l1, &q, &err))
-		fail_msg("cannot read what was written: %s\n%s", err, y1);
+	if (profile_read_buffer("web.yaml", y1, l1, &q, &d))
+		fail_msg("cannot read what was written: %s\n%s", first_error(&d), y1);
 	y2 = to_yaml(q, &l2);
 	assert_string_equal(y1, y2);
 	assert_string_equal(q->mode, "audit");
@@ -350,10 +372,12 @@ static void test_read_roundtrip(void **state)
 static void test_read_authoritative(void **state)
 {
 	struct profile *p = sample("web", "web-1"), *q = NULL;
-	char *y, *cut, *err = NULL;
+	struct rc_diags d;
+	char *y, *cut;
 	size_t len;
 
 	(void)state;
+	rc_diags_init(&d);
 	y = to_yaml(p, &len);
 	cut = strstr(y, ", read,");
 	assert_non_null(cut);
@@ -361,8 +385,8 @@ static void test_read_authoritative(void **state)
 	cut = strstr(y, "  capabilities:\n");
 	assert_non_null(cut);
 	memmove(cut, strstr(cut, "  syscalls:"), strlen(strstr(cut, "  syscalls:")) + 1);
-	if (profile_read_buffer("web.yaml", y, strlen(y), &q, &err))
-		fail_msg("%s", err);
+	if (profile_read_buffer("web.yaml", y, strlen(y), &q, &d))
+		fail_msg("%s", first_error(&d));
 	assert_int_equal(q->n_sys, p->n_sys - 1);
 	for (size_t i = 0; i < q->n_sys; i++)
 		assert_string_not_equal(q->sys[i].name, "read");
@@ -385,6 +409,7 @@ static void test_read_cases(void **state)
 		size_t nl = strlen(name), len, got_len = 0;
 		char path[PATH_MAX * 2], *buf, *expected, *got = NULL, *err = NULL;
 		struct profile *p = NULL;
+		struct rc_diags d;
 		FILE *f;
 
 		if (name[0] < '0' || name[0] > '9' || nl < 5 || strcmp(name + nl - 5, ".yaml")) {
@@ -395,17 +420,22 @@ static void test_read_cases(void **state)
 		buf = slurp(path, &len);
 		f = open_memstream(&got, &got_len);
 		assert_non_null(f);
-		if (profile_read_buffer(name, buf, len, &p, &err) == 0) {
-			char *why = NULL;
-
+		rc_diags_init(&d);
+		if (profile_read_buffer(name, buf, len, &p, &d) == 0) {
 			assert_int_equal(profile_write_yaml(p, f, p->mode, p->posture), 0);
 			fflush(f);
-			if (profile_check_yaml(name, got, got_len, &why))
-				fail_msg("%s: rulesc rejects it written back: %s", name, why);
+			if (profile_check_yaml(name, got, got_len, &d))
+				fail_msg("%s: rulesc rejects it written back: %s", name,
+					 first_error(&d));
 		} else {
-			assert_non_null(err);
+			/* at its place, with the source line and a code */
+			assert_true(d.n_errors >= 1);
+			assert_string_equal(d.v[0].file, name);
+			assert_true(d.v[0].line >= 1 && d.v[0].text[0] && d.v[0].code[0]);
+			err = first_error(&d);
 			fprintf(f, "%s\n", err);
 		}
+		rc_diags_free(&d);
 		fclose(f);
 		snprintf(path, sizeof(path), "%s/%.*s.expected", data_dir, (int)(nl - 5), name);
 		expected = slurp(path, &len);
@@ -577,10 +607,12 @@ static void test_generalise_covers(void **state)
 static void test_generalise_escapes(void **state)
 {
 	struct profile *p = profile_new("t");
-	char path[64], *y, *err = NULL;
+	char path[64], *y;
+	struct rc_diags d;
 	size_t len;
 
 	(void)state;
+	rc_diags_init(&d);
 	assert_int_equal(profile_add_container(p, "c"), 0);
 	for (int i = 0; i < 4; i++) {
 		snprintf(path, sizeof(path), "/srv/log[%d]-%d.txt", 1, 100 + i);
@@ -590,8 +622,8 @@ static void test_generalise_escapes(void **state)
 	assert_int_equal(p->n_files, 1);
 	assert_string_equal(p->files[0].path, "/srv/log\\[*]-*.txt");
 	y = to_yaml(p, &len);
-	if (profile_check_yaml("t.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the escaped glob: %s\n%s", err ? err : "?", y);
+	if (profile_check_yaml("t.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the escaped glob: %s\n%s", first_error(&d), y);
 	free(y);
 	profile_free(p);
 }
@@ -604,11 +636,13 @@ static void test_partial(void **state)
 {
 	struct profile *a = sample("web", "web-1"), *whole = sample("web", "web-1"),
 		       *other = sample("web", "web-2"), *q = NULL, *q2 = NULL;
-	char *y, *y2, *err = NULL, *s;
+	char *y, *y2, *s;
+	struct rc_diags d;
 	size_t len, len2;
 	json_t *o;
 
 	(void)state;
+	rc_diags_init(&d);
 	assert_int_equal(profile_mark_partial(a, "web-1"), 0);
 	assert_int_equal(profile_mark_partial(a, "web-1"), 0);
 	assert_int_equal(a->prov.n_partial, 1);
@@ -618,10 +652,10 @@ static void test_partial(void **state)
 				  "start is missing\n"));
 	assert_non_null(strstr(y, "  description: \"learned by ward"));
 	assert_non_null(strstr(y, "{\\\"partial\\\":\\\"web-1\\\"}"));
-	if (profile_check_yaml("web.yaml", y, len, &err) != 0)
-		fail_msg("rulesc rejects the partial profile: %s\n%s", err ? err : "?", y);
-	if (profile_read_buffer("web.yaml", y, len, &q, &err))
-		fail_msg("cannot read the partial profile back: %s", err);
+	if (profile_check_yaml("web.yaml", y, len, &d) != 0)
+		fail_msg("rulesc rejects the partial profile: %s\n%s", first_error(&d), y);
+	if (profile_read_buffer("web.yaml", y, len, &q, &d))
+		fail_msg("cannot read the partial profile back: %s", first_error(&d));
 	assert_int_equal(q->prov.n_partial, 1);
 	assert_string_equal(q->prov.partial[0], "web-1");
 	y2 = to_yaml(q, &len2);
@@ -641,8 +675,8 @@ static void test_partial(void **state)
 	assert_int_equal(profile_merge(whole, a), 0);
 	assert_int_equal(whole->prov.n_partial, 0);
 	/* partial in both stays partial; a partial input marks a whole one */
-	if (profile_read_buffer("web.yaml", y, len, &q2, &err))
-		fail_msg("%s", err);
+	if (profile_read_buffer("web.yaml", y, len, &q2, &d))
+		fail_msg("%s", first_error(&d));
 	assert_int_equal(profile_merge(q2, a), 0);
 	assert_int_equal(q2->prov.n_partial, 1);
 	assert_int_equal(profile_merge(other, a), 0);
@@ -664,7 +698,8 @@ static void test_partial(void **state)
 static void test_limits(void **state)
 {
 	struct profile *p = profile_new("x"), *q = NULL;
-	char path[WARD_PATH_MAX + 2], *err = NULL;
+	char path[WARD_PATH_MAX + 2];
+	struct rc_diags d;
 
 	(void)state;
 	/* What rulesc cannot compile is refused when recorded. */
@@ -677,10 +712,15 @@ static void test_limits(void **state)
 		memcpy(path + 2 * i, "/a", 2);
 	path[2 * (WARD_PATH_DEPTH + 1)] = '\0';
 	assert_int_equal(profile_add_file(p, path, WARD_ACC_READ), -ENAMETOOLONG);
-	assert_int_equal(profile_read_file("/nonexistent/x.yaml", &q, &err), -ENOENT);
+	rc_diags_init(&d);
+	assert_int_equal(profile_read_file("/nonexistent/x.yaml", &q, &d), -ENOENT);
 	assert_null(q);
-	assert_non_null(strstr(err, "/nonexistent/x.yaml"));
-	free(err);
+	assert_int_equal(d.n_errors, 1);
+	assert_string_equal(d.v[0].code, "profile-unreadable");
+	assert_string_equal(d.v[0].file, "/nonexistent/x.yaml"); /* the file, no line */
+	assert_int_equal(d.v[0].line, 0);
+	assert_string_equal(d.v[0].message, strerror(ENOENT));
+	rc_diags_free(&d);
 	profile_free(p);
 }
 
