@@ -102,8 +102,10 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	if (!s || !daemon_alive(now))
 		return;
 	h = bpf_ringbuf_reserve(&ward_holds, sizeof(*h), 0);
-	if (!h) { /* not held: counted, the daemon reports it */
+	if (!h) { /* not held: counted, the daemon reports it, and targets the
+		   * cgroup at its next tick as any other (no longer new) */
 		count_drop(WARD_DROP_RINGBUF);
+		bpf_map_delete_elem(&ward_pending, &cgid);
 		return;
 	}
 	h->ts_ns = now;

@@ -1211,6 +1211,14 @@ int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns)
 	return bpf_map_update_elem(e->fd[SM_DAEMON], &zero, &mono_ns, 0) < 0 ? -errno : 0;
 }
 
+bool enforcer_is_new(const struct enforcer *e, uint64_t cgroup_id, uint64_t now_ns)
+{
+	uint64_t born;
+
+	return !bpf_map_lookup_elem(e->fd[SM_PENDING], &cgroup_id, &born) &&
+	       now_ns - born <= WARD_NEW_CGROUP_NS;
+}
+
 int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id)
 {
 	if (bpf_map_delete_elem(e->fd[SM_PENDING], &cgroup_id) < 0 && errno != ENOENT)

@@ -102,6 +102,9 @@ int enforcer_drops_fd(const struct enforcer *e);
  * gone, no exec is held); a cgroup classified, no longer new. */
 int enforcer_holds_fd(const struct enforcer *e);
 int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns);
+/* A cgroup made while the daemon runs whose first exec did not come yet (and
+ * not WARD_NEW_CGROUP_NS ago): its runtime is still setting it up. */
+bool enforcer_is_new(const struct enforcer *e, uint64_t cgroup_id, uint64_t now_ns);
 int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id);
 
 /* The words alerts, `ward status` and `ward doctor` use for the values of

@@ -80,6 +80,24 @@ static void fill_report(const struct enforce_session *es, struct es_report *rep)
 	rep->host_policies = es->cur ? policy_host_count(es->cur->b) : 0;
 }
 
+/* Leave the new cgroups but held out of the n targets t (retarget()); the
+ * targets that stay. */
+static size_t leave_new_out(const struct enforce_session *es, struct enforce_target *t, size_t n,
+			    uint64_t held)
+{
+	uint64_t now = clock_now_ns(CLOCK_MONOTONIC);
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].cgroup_id != held && enforcer_is_new(es->e, t[i].cgroup_id, now)) {
+			free(t[i].cgroup_dir);
+			continue;
+		}
+		t[kept++] = t[i];
+	}
+	return kept;
+}
+
 /* Resolve p's selectors and make it the live generation. */
 static int make_live(struct enforce_session *es, struct policy *p, struct rc_diags *d)
 {
@@ -89,6 +107,8 @@ static int make_live(struct enforce_session *es, struct policy *p, struct rc_dia
 	int err;
 
 	err = policy_targets(p->b, es->cc, es->cgroup2, &t, &n, &skipped);
+	if (!err && es->e)
+		n = leave_new_out(es, t, n, 0);
 	if (err) {
 		rc_diag(d, RC_ERROR, "targets-failed", NULL, NULL, "resolving selectors: %s",
 			strerror(-err));
@@ -181,8 +201,13 @@ out_free:
 
 /* Re-resolve and apply the targets; with report, remember them (1: the set
  * changed since the last report). A held exec's classification does not
- * report: the next tick does, as for any container that started. */
-static int retarget(struct enforce_session *es, bool report)
+ * report: the next tick does, as for any container that started.
+ *
+ * A new cgroup (enforcer_is_new()) is left out until its first exec, held in
+ * the kernel and classified with held set to its id: what its runtime does
+ * before the entrypoint runs (runc's exec fifo, mounts) is not the
+ * container's, as ward learn leaves it out of profiles too. */
+static int retarget(struct enforce_session *es, bool report, uint64_t held)
 {
 	struct enforce_target *t = NULL;
 	size_t n = 0, skipped = 0;
@@ -191,6 +216,7 @@ static int retarget(struct enforce_session *es, bool report)
 	err = policy_targets(es->cur->b, es->cc, es->cgroup2, &t, &n, &skipped);
 	if (err)
 		return err;
+	n = leave_new_out(es, t, n, held);
 	err = enforcer_set_targets(es->e, t, n);
 	es->skipped = skipped;
 	if (report)
@@ -205,7 +231,7 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 
 	(void)enforcer_heartbeat(es->e,
 				 clock_now_ns(CLOCK_MONOTONIC)); /* execs in new cgroups are held */
-	r = retarget(es, true);
+	r = retarget(es, true, 0);
 	fill_report(es, rep);
 	return r;
 }
@@ -305,7 +331,7 @@ int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_a
 	int n, err, ret = 0;
 	bool killed = false;
 
-	err = retarget(es, false); /* classify the new cgroup now */
+	err = retarget(es, false, h->cgroup_id); /* classify the new cgroup now */
 	if (err >= 0)
 		err = container_cache_lookup_at(es->cc, h->cgroup_id, h->ts_ns, &ci);
 	if (err < 0 || !ci || ci->host) /* not (yet) a container: it stays new */
