@@ -214,6 +214,19 @@ int cli_parse_duration(const char *cmd, const char *opt, const char *arg, int64_
 	return 0;
 }
 
+int cli_parse_size(const char *cmd, const char *opt, const char *arg, uint64_t min, uint64_t *ret)
+{
+	uint64_t v;
+
+	if (rc_parse_size(arg, &v) < 0 || v < min) {
+		cli_usage(cmd, "%s: '%s' is not a size of at least %llu bytes (such as 100M, 512k)",
+			  opt, arg, (unsigned long long)min);
+		return -EINVAL;
+	}
+	*ret = v;
+	return 0;
+}
+
 int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min, long max,
 		     long *ret)
 {

@@ -2096,3 +2096,39 @@ int rc_parse_duration(const char *s, int64_t *ret)
 	*ret = total;
 	return 0;
 }
+
+int rc_parse_size(const char *s, uint64_t *ret)
+{
+	uint64_t v = 0, mul = 1;
+	const char *c = s;
+
+	if (*c < '0' || *c > '9')
+		return -EINVAL;
+	for (; *c >= '0' && *c <= '9'; c++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*c - '0');
+	}
+	switch (*c) {
+	case '\0':
+		break;
+	case 'k':
+	case 'K':
+		mul = 1ULL << 10;
+		break;
+	case 'M':
+		mul = 1ULL << 20;
+		break;
+	case 'G':
+		mul = 1ULL << 30;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*c && c[1])
+		return -EINVAL;
+	if (v > UINT64_MAX / mul)
+		return -EINVAL;
+	*ret = v * mul;
+	return 0;
+}

@@ -38,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "metrics", required_argument, NULL, 'M' },
 	{ "metrics-containers", required_argument, NULL, 'm' },
 	{ "no-aggregate", no_argument, NULL, 'G' },
+	{ "output-max-size", required_argument, NULL, 'S' },
+	{ "output-keep", required_argument, NULL, 'R' },
 	{ "aggregate-window", required_argument, NULL, 'w' },
 	{ "aggregate-key", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
@@ -50,7 +52,12 @@ static const struct option long_opts[] = {
 	"  -c, --container NAME|ID   only this container (name, id or id prefix), filtered\n"  \
 	"                            in the kernel; it may start after ward\n"                 \
 	"  -o, --format FORMAT       table (default), json (one object per line) or csv\n"     \
-	"      --output FILE         write events to FILE instead of stdout\n"                 \
+	"      --output FILE         write events to FILE instead of stdout (emptied first;\n" \
+	"                            SIGHUP opens it again, for logrotate)\n"                  \
+	"      --output-max-size SIZE\n"                                                       \
+	"                            past SIZE (100M, 512k) FILE becomes FILE.1, FILE.1\n"     \
+	"                            FILE.2, ... and a new FILE begins (default: never)\n"     \
+	"      --output-keep N       rotated files kept (default 5)\n"                         \
 	"  -d, --duration D          stop after D: seconds, or 90s, 15m, 2h (default: until\n" \
 	"                            SIGINT/SIGTERM)\n"                                        \
 	"  -v, --verbose             print libbpf's debug messages\n"
@@ -158,6 +165,10 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->unpin_on_exit = c->unpin_on_exit;
 	o->verbose = c->verbose;
 	o->metrics = c->metrics;
+	if (c->set & CK_OUTPUT_MAX_SIZE)
+		o->output_opts.max_size = c->output_max_size;
+	if (c->set & CK_OUTPUT_KEEP)
+		o->output_opts.keep = (unsigned int)c->output_keep;
 	o->no_aggregate = c->no_aggregate;
 	if (c->set & CK_AGGREGATE_WINDOW)
 		o->aggregate_window_s = c->aggregate_window_s;
@@ -192,7 +203,8 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 				.enforce = true,
 				.metrics_containers = METRICS_SERIES_CAP,
 				.aggregate_window_s = AGG_WINDOW_S,
-				.aggregate_key = AGG_KEY_DEFAULT };
+				.aggregate_key = AGG_KEY_DEFAULT,
+				.output_opts = { .keep = FILE_KEEP_DEFAULT } };
 	if (!strcmp(cmd, "server")) {
 		c = apply_config(argc, argv, o);
 		if (c >= 0)
@@ -258,6 +270,17 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			if (strcmp(cmd, "server"))
 				return cli_usage(cmd, "--config is for 'ward server'");
 			break; /* read first (apply_config()) */
+		case 'S':
+			if (cli_parse_size(cmd, "--output-max-size", optarg, OUTPUT_SIZE_MIN,
+					   &o->output_opts.max_size) < 0)
+				return CLI_USAGE;
+			break;
+		case 'R':
+			if (cli_parse_number(cmd, "--output-keep", optarg, 1, OUTPUT_KEEP_MAX, &n) <
+			    0)
+				return CLI_USAGE;
+			o->output_opts.keep = (unsigned int)n;
+			break;
 		case 'G':
 		case 'w':
 		case 'k':
@@ -298,6 +321,8 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->output_opts.max_size && !o->output)
+		return cli_usage(cmd, "--output-max-size rotates --output FILE: give one");
 	if (o->metrics) {
 		char host[HTTP_ADDR_MAX];
 		uint16_t port;

@@ -30,7 +30,9 @@ enum kind {
 	K_FORMAT,
 	K_LISTEN,
 	K_COUNT,
-	K_AGG_KEY
+	K_AGG_KEY,
+	K_SIZE,
+	K_KEEP,
 };
 
 static const struct key {
@@ -59,6 +61,9 @@ static const struct key {
 	  offsetof(struct ward_config, aggregate_window_s) },
 	{ "aggregateKey", K_AGG_KEY, CK_AGGREGATE_KEY,
 	  offsetof(struct ward_config, aggregate_key) },
+	{ "outputMaxSize", K_SIZE, CK_OUTPUT_MAX_SIZE,
+	  offsetof(struct ward_config, output_max_size) },
+	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -108,6 +113,7 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	void *field = (char *)c + k->off;
 	char host[HTTP_ADDR_MAX], *end;
 	unsigned long long n;
+	uint64_t size;
 	const char *s;
 	uint16_t port;
 	int64_t secs;
@@ -165,14 +171,27 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 		*(char **)field = strdup(s);
 		return *(char **)field ? 0 : -ENOMEM;
 	case K_COUNT:
+	case K_KEEP:
 		errno = 0;
 		n = strtoull(s, &end, 10);
-		if (!v->plain || *end || errno || s[0] == '-' || n > METRICS_SERIES_MAX) {
-			bad(p, v, "bad-value", "a whole number, at most " METRICS_SERIES_MAX_S,
+		if (!v->plain || *end || errno || s[0] == '-' ||
+		    n > (k->kind == K_KEEP ? OUTPUT_KEEP_MAX : METRICS_SERIES_MAX) ||
+		    (k->kind == K_KEEP && !n)) {
+			bad(p, v, "bad-value",
+			    k->kind == K_KEEP ? "a whole number from 1 to 1000"
+					      : "a whole number, at most " METRICS_SERIES_MAX_S,
 			    "'%s' is not a count", s);
 			return -EINVAL;
 		}
 		*(size_t *)field = n;
+		return 0;
+	case K_SIZE:
+		if (rc_parse_size(s, &size) || size < OUTPUT_SIZE_MIN) {
+			bad(p, v, "bad-value", "bytes, or 512k, 100M, 1G; at least 4096",
+			    "'%s' is not a size", s);
+			return -EINVAL;
+		}
+		*(uint64_t *)field = size;
 		return 0;
 	case K_BOOL:
 		if (!v->plain || (strcmp(s, "true") && strcmp(s, "false"))) {

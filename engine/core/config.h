@@ -35,6 +35,8 @@ enum config_key {
 	CK_NO_AGGREGATE = 1 << 14,
 	CK_AGGREGATE_WINDOW = 1 << 15,
 	CK_AGGREGATE_KEY = 1 << 16,
+	CK_OUTPUT_MAX_SIZE = 1 << 17,
+	CK_OUTPUT_KEEP = 1 << 18,
 };
 
 struct ward_config {
@@ -47,6 +49,8 @@ struct ward_config {
 	unsigned int aggregate_key; /* enum agg_field bits */
 	int format;		    /* enum out_format */
 	size_t metrics_containers;
+	uint64_t output_max_size;
+	size_t output_keep;
 };
 
 /*

@@ -30,6 +30,10 @@ struct stream {
 	uint64_t last_table_writer;
 	struct chan_state *chans;
 	size_t n_chans;
+	/* a file of ours (sink_file_add()): reopened on SIGHUP, rotated by size */
+	char *path;
+	uint64_t max_size; /* 0: never rotated */
+	unsigned int keep;
 };
 
 const char *const out_format_names[] = {
@@ -360,6 +364,68 @@ static struct chan_state *chan_state(struct stream *st, const struct out *ch)
 	return &grown[st->n_chans++];
 }
 
+/* A new file begins: every channel writes its header again. */
+static void restart(struct stream *st)
+{
+	st->last_table_writer = 0;
+	for (size_t i = 0; i < st->n_chans; i++)
+		st->chans[i].need_header = st->fmt != OUT_JSON;
+}
+
+/* Open path for writing, appending (a file logrotate left or made) or from
+ * empty. 0 or -errno (the stream then has no file until the next reopen). */
+static int open_path(struct stream *st, bool append)
+{
+	st->f = fopen(st->path, append ? "ae" : "we");
+	if (!st->f)
+		return -errno;
+	restart(st);
+	return 0;
+}
+
+/* PATH -> PATH.1 -> ... -> PATH.keep (dropped), then a new PATH. */
+static int rotate(struct stream *st)
+{
+	size_t len = strlen(st->path) + 16;
+	char *from = malloc(len), *to = malloc(len);
+	int err = 0;
+
+	if (!from || !to) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (fclose(st->f) != 0)
+		err = -errno;
+	st->f = NULL;
+	for (unsigned int k = st->keep; k >= 1 && !err; k--) {
+		(void)snprintf(to, len, "%s.%u", st->path, k);
+		if (k > 1)
+			(void)snprintf(from, len, "%s.%u", st->path, k - 1);
+		else
+			(void)snprintf(from, len, "%s", st->path);
+		if (rename(from, to) < 0 && errno != ENOENT)
+			err = -errno;
+	}
+	if (!err)
+		err = open_path(st, false);
+out:
+	free(from);
+	free(to);
+	return err;
+}
+
+static int stream_reopen(struct sink *s)
+{
+	struct stream *st = (struct stream *)s;
+	int err = 0;
+
+	if (!st->path)
+		return 0;
+	if (st->f && fclose(st->f) != 0)
+		err = -errno;
+	return open_path(st, true) ?: err;
+}
+
 static int stream_row(struct sink *s, const struct out *ch, const union out_val *vals,
 		      uint64_t present)
 {
@@ -369,6 +435,8 @@ static int stream_row(struct sink *s, const struct out *ch, const union out_val 
 
 	if (!cs)
 		return -ENOMEM;
+	if (!st->f) /* a rotation or reopen failed: the next reopen may do */
+		return -EBADF;
 	if (st->fmt == OUT_JSON)
 		r = row_json(st, ch, vals, present);
 	else
@@ -376,6 +444,8 @@ static int stream_row(struct sink *s, const struct out *ch, const union out_val 
 	cs->wrote = true;
 	if (fflush(st->f) != 0 || ferror(st->f))
 		return -EIO;
+	if (!r && st->max_size && (uint64_t)ftell(st->f) >= st->max_size)
+		r = rotate(st);
 	return r;
 }
 
@@ -384,7 +454,7 @@ static void stream_interval(struct sink *s, const struct out *ch)
 	struct stream *st = (struct stream *)s;
 	struct chan_state *cs;
 
-	if (st->fmt != OUT_TABLE)
+	if (st->fmt != OUT_TABLE || !st->f)
 		return;
 	cs = chan_state(st, ch);
 	if (!cs || !cs->wrote)
@@ -397,6 +467,8 @@ static int stream_flush(struct sink *s)
 {
 	struct stream *st = (struct stream *)s;
 
+	if (!st->f)
+		return st->path ? -EBADF : 0;
 	return fflush(st->f) != 0 || ferror(st->f) ? -EIO : 0;
 }
 
@@ -405,9 +477,10 @@ static int stream_close(struct sink *s)
 	struct stream *st = (struct stream *)s;
 	int err = stream_flush(s);
 
-	if (st->own && fclose(st->f) != 0 && !err)
+	if (st->own && st->f && fclose(st->f) != 0 && !err)
 		err = -errno;
 	free(st->chans);
+	free(st->path);
 	free(st);
 	return err;
 }
@@ -417,6 +490,7 @@ static const struct sink_ops stream_ops = {
 	.interval = stream_interval,
 	.flush = stream_flush,
 	.close = stream_close,
+	.reopen = stream_reopen,
 };
 
 int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_format fmt, bool own)
@@ -435,4 +509,32 @@ int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_forma
 	st->own = own;
 	st->fmt = fmt;
 	return sinks_add(set, &st->base);
+}
+
+int sink_file_add(struct sinks *set, const char *path, enum out_format fmt,
+		  const struct file_opts *o)
+{
+	struct stream *st = calloc(1, sizeof(*st));
+	int err = -ENOMEM;
+
+	if (!st)
+		return -ENOMEM;
+	st->base.ops = &stream_ops;
+	st->base.kind = "file";
+	st->own = true;
+	st->fmt = fmt;
+	st->max_size = o->max_size;
+	st->keep = o->keep ? o->keep : 1;
+	st->path = strdup(path);
+	if (!st->path)
+		goto out_free;
+	st->base.name = st->path;
+	err = open_path(st, o->append);
+	if (err)
+		goto out_free;
+	return sinks_add(set, &st->base);
+out_free:
+	free(st->path);
+	free(st);
+	return err;
 }

@@ -61,6 +61,22 @@ extern const char *const out_format_names[];
  * fails). Every row is flushed. 0 or -errno. */
 int sink_stream_add(struct sinks *set, FILE *f, const char *name, enum out_format fmt, bool own);
 
+/* A file output (--output FILE): rotated past max_size bytes (0: never) into
+ * FILE.1 ... FILE.keep, opened again on SIGHUP (sinks_reopen()) for logrotate. */
+struct file_opts {
+	uint64_t max_size;
+	unsigned int keep; /* rotated files kept (at least 1 when rotating) */
+	bool append;	   /* keep what the file holds (default: start it empty) */
+};
+#define FILE_KEEP_DEFAULT 5
+#define OUTPUT_KEEP_MAX	  1000
+#define OUTPUT_SIZE_MIN	  4096 /* bytes: a rotated file holds a few rows at least */
+
+/* Add to set the writer of fmt on the file path (name and message: path). 0 or
+ * -errno (the file could not be opened). */
+int sink_file_add(struct sinks *set, const char *path, enum out_format fmt,
+		  const struct file_opts *o);
+
 /* Replace invalid UTF-8 sequences with U+FFFD; returns a malloc'd string. */
 char *out_utf8_sanitize(const char *s, size_t len);
 

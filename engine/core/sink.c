@@ -15,6 +15,21 @@ int sinks_add(struct sinks *set, struct sink *s)
 	return 0;
 }
 
+int sinks_reopen(struct sinks *set, const char **ret_failed)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		int r = set->v[i]->ops->reopen ? set->v[i]->ops->reopen(set->v[i]) : 0;
+
+		if (r < 0 && !err) {
+			err = r;
+			*ret_failed = set->v[i]->name;
+		}
+	}
+	return err;
+}
+
 int sinks_flush(struct sinks *set)
 {
 	int err = 0;

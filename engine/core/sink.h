@@ -45,6 +45,8 @@ struct sink_ops {
 	int (*flush)(struct sink *s);
 	/* Flush, release everything and free s; 0 or -errno. */
 	int (*close)(struct sink *s);
+	/* SIGHUP: open its file again (logrotate moved it); optional. 0 or -errno. */
+	int (*reopen)(struct sink *s);
 };
 
 struct sink_stats {
@@ -71,6 +73,9 @@ struct sinks {
 int sinks_add(struct sinks *set, struct sink *s);
 /* Flush every sink; the first error. */
 int sinks_flush(struct sinks *set);
+/* Reopen every sink that writes a file; the first error, *ret_failed the
+ * sink that failed first. */
+int sinks_reopen(struct sinks *set, const char **ret_failed);
 /* Close every sink; the first error, *ret_failed the sink that failed first. */
 int sinks_close(struct sinks *set, const char **ret_failed);
 

@@ -290,8 +290,17 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 		err = session_resolve(s) ?: trackers_err(l->ts, l->n);
 	if (err)
 		return err;
-	if (l->es && lifecycle_take_reload())
-		l->load_s = enforce_reload(l->es);
+	if (lifecycle_take_reload()) {
+		const char *failed = NULL;
+
+		err = sinks_reopen(&s->sinks, &failed);
+		if (err) {
+			cli_error("SIGHUP: cannot open %s again: %s", failed, strerror(-err));
+			return err;
+		}
+		if (l->es)
+			l->load_s = enforce_reload(l->es);
+	}
 	if (tick) {
 		(void)container_cache_gc(s->cc);
 		if (l->es)
@@ -410,7 +419,6 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 	struct tracker ts[MAX_TRACKERS];
 	struct session s = { 0 };
 	const char *failed = NULL;
-	FILE *f = stdout;
 	struct enforce_session *es = NULL;
 	struct exporter *x = NULL;
 	double load_s = 0;
@@ -422,16 +430,19 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 	if (err)
 		return err;
 	if (o->output) {
-		f = fopen(o->output, "we");
-		if (!f) {
-			err = -errno;
-			cli_error("--output %s: %s", o->output, strerror(errno));
+		err = sink_file_add(&s.sinks, o->output, o->fmt, &o->output_opts);
+		if (err == -ENOMEM)
+			return err;
+		if (err) {
+			cli_error("--output %s: %s", o->output, strerror(-err));
 			return err;
 		}
+		lifecycle_catch_reload(); /* SIGHUP reopens it (logrotate) */
+	} else {
+		err = sink_stream_add(&s.sinks, stdout, "stdout", o->fmt, false);
+		if (err)
+			return err;
 	}
-	err = sink_stream_add(&s.sinks, f, o->output ? o->output : "stdout", o->fmt, f != stdout);
-	if (err)
-		return err;
 	if (o->metrics) {
 		err = exporter_open(o->metrics, o->metrics_containers, &s.sinks, &x);
 		if (err) {

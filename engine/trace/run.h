@@ -40,7 +40,8 @@ struct run_opts {
 	size_t metrics_containers; /* per-container series at most */
 	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
 	int64_t aggregate_window_s;
-	unsigned int aggregate_key; /* enum agg_field bits */
+	unsigned int aggregate_key;   /* enum agg_field bits */
+	struct file_opts output_opts; /* --output-max-size, --output-keep */
 };
 
 /* What ward run, ward server and ward learn do first (lifecycle_start()):

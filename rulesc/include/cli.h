@@ -83,6 +83,8 @@ int cli_text_json_opts(const char *cmd, void (*help)(void), int argc, char **arg
  * after a usage error. */
 int cli_parse_duration(const char *cmd, const char *opt, const char *arg, int64_t min, int64_t max,
 		       int64_t *ret);
+/* A size in bytes (rc_parse_size()) of at least min; -EINVAL after a usage error. */
+int cli_parse_size(const char *cmd, const char *opt, const char *arg, uint64_t min, uint64_t *ret);
 /* A whole number in [min, max]; -EINVAL after a usage error. */
 int cli_parse_number(const char *cmd, const char *opt, const char *arg, long min, long max,
 		     long *ret);

@@ -61,6 +61,8 @@ int rc_read_file(const char *path, size_t max, uint8_t **ret_buf, size_t *ret_le
 /* A duration in seconds: "90", "90s", "15m", "24h", "7d" or sums such as
  * "1h30m" (a profile's provenance, the CLI's duration options); -EINVAL. */
 int rc_parse_duration(const char *s, int64_t *ret);
+/* A size in bytes: "1048576", "512k", "100M", "1G" (binary units); -EINVAL. */
+int rc_parse_size(const char *s, uint64_t *ret);
 
 /* ---- events and evaluation ------------------------------------------------- */
 

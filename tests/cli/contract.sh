@@ -201,6 +201,10 @@ usage run "ward run process --metrics 9464 (server only)" "$WARD" run process --
 usage server "ward server --aggregate-key bogus" "$WARD" server --aggregate-key bogus
 usage server "ward server --aggregate-key pid, (a trailing comma)" "$WARD" server --aggregate-key pid,
 usage server "ward server --aggregate-window 0" "$WARD" server --aggregate-window 0
+usage server "ward server --output-max-size 10 (under 4096)" "$WARD" server --output x --output-max-size 10
+usage server "ward server --output-max-size 1T" "$WARD" server --output x --output-max-size 1T
+usage server "ward server --output-max-size without --output" "$WARD" server --output-max-size 1M
+usage run "ward run process --output-keep 0" "$WARD" run process --output x --output-keep 0
 usage run "ward run process --no-aggregate (server only)" "$WARD" run process --no-aggregate
 # Every ward server option but --config and --help has a key in the configuration file
 # (camelCase of its long name) that ward reads and docs/config.md lists.

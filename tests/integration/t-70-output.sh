@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # CLI: --output FILE receives the events (stdout does not); --duration ends
 # ward on time with status 0; an unknown tracker or format is an error.
+# --output-max-size rotates the file into FILE.1 ... FILE.keep of whole
+# events; after logrotate's mv, SIGHUP opens FILE again and the events that
+# follow go there.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -41,4 +44,38 @@ assert_some "--output file holds the host execs" "$f" \
 	--arg b "$bb" --arg m "ward-out-$r"
 check "with --output, stdout carries no events" [ -z "$(events "$(ward_out dur)" 'true')" ]
 grep -q "ward-out-$r" "$(ward_out dur)" && fail "with --output, stdout names a marker"
+
+# ---- rotation ---------------------------------------------------------------------
+g=$TDIR/rot.json
+ward_start rot run process -o json --output "$g" --output-max-size 4096 --output-keep 2
+wait_file() { for ((i = 0; i < 50; i++)); do grep -q "$1" "$2"* 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+"$bb" echo "ward-rot-$r-first" >/dev/null
+wait_file "ward-rot-$r-first" "$g" || fail "ward run wrote no event to $g"
+for i in $(seq 1 60); do "$bb" echo "ward-rot-$r-$i" >/dev/null; done
+wait_file "ward-rot-$r-60" "$g" || fail "the last event did not come"
+ward_stop rot
+check "rotated into $g.1" [ -s "$g.1" ]
+check "  ... and $g.2" [ -s "$g.2" ]
+check "  ... no $g.3 (--output-keep 2)" [ ! -e "$g.3" ]
+for x in "$g" "$g.1" "$g.2"; do
+	check "  ... $(basename "$x") is at most 4096 bytes and a row" [ "$(stat -c %s "$x")" -le 5120 ]
+	check_schema "$x" process
+done
+check "  ... the newest events in $g" grep -q "ward-rot-$r-60" "$g"
+
+# ---- reopening on SIGHUP (logrotate) ----------------------------------------------
+h=$TDIR/hup.json
+ward_start hup run process -o json --output "$h"
+"$bb" echo "ward-hup-$r-before" >/dev/null
+wait_file "ward-hup-$r-before" "$h" || fail "ward run wrote no event to $h"
+mv "$h" "$h.1" || fail "mv $h"
+kill -HUP "${WARD_PID[hup]}"
+for ((i = 0; i < 50; i++)); do [ -e "$h" ] && break; sleep 0.1; done
+check "SIGHUP: $h opened again" [ -e "$h" ]
+"$bb" echo "ward-hup-$r-after" >/dev/null
+wait_file "ward-hup-$r-after" "$h" || fail "no event after SIGHUP"
+ward_stop hup
+check "  ... the event before it in the moved file" grep -q "ward-hup-$r-before" "$h.1"
+check "  ... the event after it in the new one" grep -q "ward-hup-$r-after" "$h"
+check "  ... and only there" bash -c "! grep -q 'ward-hup-$r-after' '$h.1'"
 echo "PASS"
