@@ -81,7 +81,7 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl
+	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog
 
 .PHONY: deps
 deps:

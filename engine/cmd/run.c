@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/http.h"
+#include "core/syslog.h"
 #include "metrics/metrics.h"
 #include "enforce/aggregate.h"
 #include "enforce/enforce.h"
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "no-aggregate", no_argument, NULL, 'G' },
 	{ "output-max-size", required_argument, NULL, 'S' },
 	{ "output-keep", required_argument, NULL, 'R' },
+	{ "syslog", required_argument, NULL, 'Y' },
 	{ "aggregate-window", required_argument, NULL, 'w' },
 	{ "aggregate-key", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
@@ -85,6 +87,8 @@ void help_server(void)
 	       "      --config FILE         start from this configuration file (default:\n"
 	       "                            " CONFIG_DEFAULT_PATH " when it exists;\n"
 	       "                            docs/config.md); options given here override it\n"
+	       "      --syslog TARGET       alerts also to syslog, RFC 5424: unix:/dev/log,\n"
+	       "                            udp:ADDR:PORT or tcp:ADDR:PORT (docs/outputs.md)\n"
 	       "      --metrics ADDR:PORT   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 	       "                            (PORT or :PORT alone: loopback; docs/outputs.md)\n"
 	       "      --metrics-containers N\n"
@@ -165,6 +169,7 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->unpin_on_exit = c->unpin_on_exit;
 	o->verbose = c->verbose;
 	o->metrics = c->metrics;
+	o->syslog = c->syslog;
 	if (c->set & CK_OUTPUT_MAX_SIZE)
 		o->output_opts.max_size = c->output_max_size;
 	if (c->set & CK_OUTPUT_KEEP)
@@ -270,6 +275,17 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			if (strcmp(cmd, "server"))
 				return cli_usage(cmd, "--config is for 'ward server'");
 			break; /* read first (apply_config()) */
+		case 'Y':
+			if (strcmp(cmd, "server"))
+				return cli_usage(
+					cmd, "--syslog is for 'ward server' (it carries alerts)");
+			if (syslog_parse_target(optarg, &(struct syslog_target){ 0 }))
+				return cli_usage(cmd,
+						 "--syslog '%s': not unix:PATH, udp:ADDR:PORT or "
+						 "tcp:ADDR:PORT (a numeric address)",
+						 optarg);
+			o->syslog = optarg;
+			break;
 		case 'S':
 			if (cli_parse_size(cmd, "--output-max-size", optarg, OUTPUT_SIZE_MIN,
 					   &o->output_opts.max_size) < 0)

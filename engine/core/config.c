@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "http.h"
+#include "syslog.h"
 #include "metrics/metrics.h"
 #include "enforce/aggregate.h"
 #include "output.h"
@@ -33,6 +34,7 @@ enum kind {
 	K_AGG_KEY,
 	K_SIZE,
 	K_KEEP,
+	K_SYSLOG,
 };
 
 static const struct key {
@@ -64,6 +66,7 @@ static const struct key {
 	{ "outputMaxSize", K_SIZE, CK_OUTPUT_MAX_SIZE,
 	  offsetof(struct ward_config, output_max_size) },
 	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep) },
+	{ "syslog", K_SYSLOG, CK_SYSLOG, offsetof(struct ward_config, syslog) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -159,6 +162,14 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	if (!s)
 		return -EINVAL;
 	switch (k->kind) {
+	case K_SYSLOG:
+		if (syslog_parse_target(s, &(struct syslog_target){ 0 })) {
+			bad(p, v, "bad-value", "unix:/dev/log, udp:ADDR:PORT or tcp:ADDR:PORT",
+			    "'%s' is not a syslog target", s);
+			return -EINVAL;
+		}
+		*(char **)field = strdup(s);
+		return *(char **)field ? 0 : -ENOMEM;
 	case K_LISTEN:
 		if (http_parse_listen(s, host, &port)) {
 			bad(p, v, "bad-value",
@@ -357,5 +368,6 @@ void config_free(struct ward_config *c)
 	free(c->container);
 	free(c->output);
 	free(c->metrics);
+	free(c->syslog);
 	memset(c, 0, sizeof(*c));
 }

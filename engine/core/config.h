@@ -37,11 +37,12 @@ enum config_key {
 	CK_AGGREGATE_KEY = 1 << 16,
 	CK_OUTPUT_MAX_SIZE = 1 << 17,
 	CK_OUTPUT_KEEP = 1 << 18,
+	CK_SYSLOG = 1 << 19,
 };
 
 struct ward_config {
 	unsigned int set; /* enum config_key */
-	char *policy, *trusted_key, *container, *output, *metrics;
+	char *policy, *trusted_key, *container, *output, *metrics, *syslog;
 	bool audit, no_policy, unpin_on_exit, verbose, no_aggregate;
 	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
 	size_t n_events;

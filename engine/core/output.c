@@ -149,15 +149,14 @@ static void format_time(uint64_t ns, bool rfc3339, char *buf, size_t size)
 	}
 }
 
-static int row_json(struct stream *st, const struct out *o, const union out_val *vals,
-		    uint64_t present)
+json_t *out_row_json(const struct out *o, const union out_val *vals, uint64_t present)
 {
 	json_t *obj = json_object(), *arr;
 	char tbuf[64];
 	int r = 0;
 
 	if (!obj)
-		return -ENOMEM;
+		return NULL;
 	json_object_set_new(obj, "schema", json_integer(SCHEMA_VERSION));
 	json_object_set_new(obj, "tracker", json_string(o->tracker));
 	for (size_t i = 0; i < o->n_cols && r == 0; i++) {
@@ -201,9 +200,24 @@ static int row_json(struct stream *st, const struct out *o, const union out_val 
 			break;
 		}
 	}
-	if (r == 0 && json_dumpf(obj, st->f, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
+	if (r) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static int row_json(struct stream *st, const struct out *o, const union out_val *vals,
+		    uint64_t present)
+{
+	json_t *obj = out_row_json(o, vals, present);
+	int r = 0;
+
+	if (!obj)
+		return -ENOMEM;
+	if (json_dumpf(obj, st->f, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
 		fputc('\n', st->f);
-	else if (r == 0)
+	else
 		r = -EIO;
 	json_decref(obj);
 	return r;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "attribution/container.h"
 
 enum out_format { OUT_TABLE, OUT_JSON, OUT_CSV };
@@ -76,6 +78,11 @@ struct file_opts {
  * -errno (the file could not be opened). */
 int sink_file_add(struct sinks *set, const char *path, enum out_format fmt,
 		  const struct file_opts *o);
+
+struct out;
+/* A row as the JSON object of -o json (docs/events.md, docs/alerts.md); NULL
+ * on ENOMEM. */
+json_t *out_row_json(const struct out *o, const union out_val *vals, uint64_t present);
 
 /* Replace invalid UTF-8 sequences with U+FFFD; returns a malloc'd string. */
 char *out_utf8_sanitize(const char *s, size_t len);

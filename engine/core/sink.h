@@ -51,7 +51,9 @@ struct sink_ops {
 
 struct sink_stats {
 	uint64_t rows;	   /* rows taken */
-	uint64_t failures; /* rows (or flushes) that failed */
+	uint64_t failures; /* rows (or flushes) that failed: the session ends */
+	uint64_t dropped;  /* rows a network output could not deliver (receiver down or
+			    * slow), counted and dropped: the session goes on */
 };
 
 struct sink {

@@ -147,13 +147,16 @@ static int make_families(struct exporter *x, size_t container_cap)
 	    "Rows each output took, by kind of output.", "output", NULL);
 	FAM(out_failures, "ward_output_failures_total", METRICS_COUNTER,
 	    "Rows or flushes each output failed to write.", "output", NULL);
+	FAM(out_dropped, "ward_output_dropped_total", METRICS_COUNTER,
+	    "Rows a network output could not deliver at once (receiver down or slow), dropped.",
+	    "output", NULL);
 	FAM(lost, "ward_metrics_lost_total", METRICS_COUNTER,
 	    "Metric updates lost to memory exhaustion (oom) or folded into a capped "
 	    "family's " METRICS_OTHER " series (folded).",
 	    "reason", NULL);
 	if (!x->events || !x->alerts || !x->container_alerts || !x->kernel_drops || !x->malformed ||
 	    !x->containers || !x->generation || !x->targets || !x->load_seconds || !x->level ||
-	    !x->audit_only || !x->out_rows || !x->out_failures || !x->lost)
+	    !x->audit_only || !x->out_rows || !x->out_failures || !x->out_dropped || !x->lost)
 		return -ENOMEM;
 	return 0;
 }
@@ -218,12 +221,14 @@ int exporter_publish(struct exporter *x, const struct sinks *set)
 	/* the sum over the outputs of each kind */
 	metrics_reset(x->out_rows);
 	metrics_reset(x->out_failures);
-	for (size_t i = 0; i < set->n && !err; i++)
-		err = metrics_add(x->out_rows, (const char *const[]){ set->v[i]->kind },
-				  (double)set->v[i]->stats.rows)
-			      ?: metrics_add(x->out_failures,
-					     (const char *const[]){ set->v[i]->kind },
-					     (double)set->v[i]->stats.failures);
+	metrics_reset(x->out_dropped);
+	for (size_t i = 0; i < set->n && !err; i++) {
+		const char *const kind[] = { set->v[i]->kind };
+
+		err = metrics_add(x->out_rows, kind, (double)set->v[i]->stats.rows) ?:
+		      metrics_add(x->out_failures, kind, (double)set->v[i]->stats.failures) ?:
+		      metrics_add(x->out_dropped, kind, (double)set->v[i]->stats.dropped);
+	}
 	if (!err)
 		err = metrics_set(x->lost, (const char *const[]){ "oom" },
 				  (double)metrics_lost(x->m))

@@ -23,7 +23,7 @@ struct exporter {
 	struct metrics_family *events, *alerts, *container_alerts;
 	/* set by the session at each tick */
 	struct metrics_family *kernel_drops, *malformed, *containers, *generation, *targets,
-		*load_seconds, *level, *audit_only, *out_rows, *out_failures, *lost;
+		*load_seconds, *level, *audit_only, *out_rows, *out_failures, *out_dropped, *lost;
 };
 
 /* Serve metrics on listen ("ADDR:PORT", see http_parse_listen()), with at

@@ -23,6 +23,7 @@
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
 #include "core/http.h"
+#include "core/syslog.h"
 #include "core/clock.h"
 #include "metrics/exporter.h"
 #include "lifecycle.h"
@@ -442,6 +443,13 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 		err = sink_stream_add(&s.sinks, stdout, "stdout", o->fmt, false);
 		if (err)
 			return err;
+	}
+	if (o->syslog) {
+		err = sink_syslog_add(&s.sinks, o->syslog);
+		if (err) {
+			cli_error("--syslog %s: %s", o->syslog, strerror(-err));
+			goto out_close_file;
+		}
 	}
 	if (o->metrics) {
 		err = exporter_open(o->metrics, o->metrics_containers, &s.sinks, &x);

@@ -37,6 +37,7 @@ struct run_opts {
 	unsigned int given;	   /* the policy options given on the command line (CK_*) */
 	bool verbose;		   /* -v: libbpf's debug messages */
 	const char *metrics;	   /* server --metrics ADDR:PORT */
+	const char *syslog;	   /* server --syslog TARGET: alerts to syslog */
 	size_t metrics_containers; /* per-container series at most */
 	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
 	int64_t aggregate_window_s;

@@ -204,6 +204,9 @@ usage server "ward server --aggregate-window 0" "$WARD" server --aggregate-windo
 usage server "ward server --output-max-size 10 (under 4096)" "$WARD" server --output x --output-max-size 10
 usage server "ward server --output-max-size 1T" "$WARD" server --output x --output-max-size 1T
 usage server "ward server --output-max-size without --output" "$WARD" server --output-max-size 1M
+usage server "ward server --syslog localhost:514" "$WARD" server --syslog localhost:514
+usage server "ward server --syslog udp:514 (no address)" "$WARD" server --syslog udp:514
+usage run "ward run process --syslog unix:/dev/log (server only)" "$WARD" run process --syslog unix:/dev/log
 usage run "ward run process --output-keep 0" "$WARD" run process --output x --output-keep 0
 usage run "ward run process --no-aggregate (server only)" "$WARD" run process --no-aggregate
 # Every ward server option but --config and --help has a key in the configuration file

@@ -137,6 +137,33 @@ wardit_cleanup() {
 	exit $rc
 }
 
+# service_start NAME READY START: run the command line START in the background
+# (evaluated with $port set to a random loopback port; its output in
+# $TDIR/NAME.log) until READY (evaluated too) says it is up; when it exits
+# first (the port was taken) again on another port. Sets port and SERVICE_PID;
+# the service is stopped at cleanup.
+service_start() {
+	local name=$1 ready=$2 start=$3 i j pid
+	for ((i = 0; i < 20; i++)); do
+		port=$((20000 + RANDOM % 20000))
+		eval "$start" >"$TDIR/$name.log" 2>&1 &
+		pid=$!
+		for ((j = 0; j < 50; j++)); do
+			if eval "$ready"; then
+				WARDIT_PIDS+=("$pid")
+				SERVICE_PID=$pid
+				echo "ok: $name on 127.0.0.1:$port"
+				return 0
+			fi
+			kill -0 $pid 2>/dev/null || break
+			sleep 0.2
+		done
+		kill $pid 2>/dev/null
+		wait $pid 2>/dev/null
+	done
+	fail "$name did not start: $(tail -n 5 "$TDIR/$name.log")"
+}
+
 # json_array ARG...: the ARGs as a JSON array of strings (any bytes but NUL).
 json_array() {
 	local arr='[]' a
@@ -280,15 +307,16 @@ ward_out() {
 # server_start [POLICY [ARG...]]: run `ward server` as the ward named "w", JSON
 # lines out (the file in $out), enforcing the policy file POLICY with its pins
 # removed on exit (and the further ARGs), or without POLICY the embedded
-# default pack.
+# default pack. Every alert as it comes (--no-aggregate): the tests count the
+# decisions of each action; t-85 tests the aggregation.
 # shellcheck disable=SC2120 # POLICY is optional
 server_start() {
 	if [ $# -gt 0 ]; then
 		local pol=$1
 		shift
-		ward_start w server -o json --policy "$pol" --unpin-on-exit "$@"
+		ward_start w server -o json --no-aggregate --policy "$pol" --unpin-on-exit "$@"
 	else
-		ward_start w server -o json
+		ward_start w server -o json --no-aggregate
 	fi
 	out=$(ward_out w)
 }

@@ -23,7 +23,8 @@ policy_write "$pol" it-agg audit "file: allow" "$A" <<YAML
 YAML
 ctr_start "$A"
 ctr_exec "$A" sh -c "echo s >/data/secret && echo o >/data/other" || fail "writing /data in $A"
-server_start "$pol"
+ward_start w server -o json --policy "$pol" --unpin-on-exit
+out=$(ward_out w)
 ward_in_force w
 secret='.tracker == "alert" and .rule == "no-secret"'
 other='.tracker == "alert" and .rule == "no-other"'

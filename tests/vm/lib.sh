@@ -81,6 +81,8 @@ vm_enforce_setup() { # PREFIX_A [PREFIX_B]
 	trap vm_enforce_cleanup EXIT
 }
 
+# The servers here run with --no-aggregate: the tests count the alerts of each action
+# (aggregation is tested on the host, tests/integration/t-85-aggregate.sh).
 # The alerts in ward's output ($out) that the jq FILTER selects, one per line; whether any.
 alerts() { grep '"tracker":"alert"' "$out" | jq -c "select($1)"; }
 has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
@@ -89,7 +91,7 @@ has_alert() { [ -n "$(alerts "$1" | head -n 1)" ]; }
 # stdout $out, stderr $err); returns once generation 1 is in force and, with TARGETS, once
 # that many containers are targeted.
 vm_ward_server() {
-	"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+	"$WARD" server -o json --no-aggregate --policy "$pol" >"$out" 2>"$err" &
 	ward_pid=$!
 	vm_wait_for 60 "policy in force" grep -q "generation 1 in force" "$err"
 	[ -z "${1:-}" ] || vm_wait_for 30 "$1 containers targeted" sh -c \
@@ -133,7 +135,7 @@ vm_busybox_rootfs() { # DIR
 vm_ward_default_pack() {
 	# One server at a time (/run/ward/server.lock): an earlier test's may still be exiting.
 	vm_wait_for 30 "no other ward process" sh -c '! pidof ward'
-	"$WARD" server -o json >"$out" 2>"$err" &
+	"$WARD" server -o json --no-aggregate >"$out" 2>"$err" &
 	ward_pid=$!
 	vm_wait_for 60 "the default pack in force, audit only" grep -q \
 		"generation 1 in force from the embedded default pack (audit only" "$err"

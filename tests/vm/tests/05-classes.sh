@@ -69,7 +69,7 @@ actions() { # ID
 	'
 }
 
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+"$WARD" server -o json --no-aggregate --policy "$pol" >"$out" 2>"$err" &
 ward_pid=$!
 vm_wait_for 60 "ward in force" grep -q "generation 1 in force" "$err"
 grep "generation 1 in force" "$err"

@@ -71,7 +71,7 @@ start_ctr "$B"
 tool() { runc exec "$1" /bin/sh -c "/data/echo ok-$token 2>/dev/null; echo rc=\$?"; }
 
 write_policy audit
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+"$WARD" server -o json --no-aggregate --policy "$pol" >"$out" 2>"$err" &
 ward_pid=$!
 vm_wait_for 60 "audit alert for $A" sh -c "runc exec $A /data/echo x >/dev/null 2>&1;
 	grep '\"tracker\":\"alert\"' $out | grep -q '\"object\":\"/data/echo\"'"
@@ -138,7 +138,7 @@ kill -KILL "$ward_pid"
 wait "$ward_pid" 2>/dev/null
 ward_pid=
 vm_assert_eq "$(tool "$A" | tail -n 1)" "rc=126" "enforcement survives SIGKILL of ward"
-"$WARD" server -o json --policy "$pol" --unpin-on-exit >"$out.2" 2>"$err.2" &
+"$WARD" server -o json --no-aggregate --policy "$pol" --unpin-on-exit >"$out.2" 2>"$err.2" &
 ward_pid=$!
 vm_wait_for 60 "restarted ward adopts generation 2" grep -q "adopted the pinned enforcement state (generation 2)" "$err.2"
 vm_wait_for 20 "restarted ward in force" grep -q "generation 3 in force" "$err.2"

@@ -137,7 +137,7 @@ write_policy audit
 # One server at a time (/run/ward/server.lock): an earlier test's may still be exiting.
 vm_wait_for 30 "no other ward process" sh -c '! pidof ward'
 t0=$(date +%s)
-"$WARD" server -o json --policy "$pol" >"$out" 2>"$err" &
+"$WARD" server -o json --no-aggregate --policy "$pol" >"$out" 2>"$err" &
 ward_pid=$!
 vm_wait_for 60 "ward in force" grep -q "generation 1 in force" "$err"
 vm_log "ward in force after $(($(date +%s) - t0)) s"

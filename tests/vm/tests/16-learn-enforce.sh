@@ -100,7 +100,7 @@ grep -qF '{paths: ["/bin/busybox"], access: [read, exec]}' "$prof" ||
 
 # ---- the profile in force ---------------------------------------------------------------
 t0=$(date +%s)
-"$WARD" server -o json --policy "$prof" >"$out" 2>"$err" &
+"$WARD" server -o json --no-aggregate --policy "$prof" >"$out" 2>"$err" &
 ward_pid=$!
 vm_wait_for 90 "the profile in force" grep -q "generation 1 in force" "$err"
 vm_log "profile in force after $(($(date +%s) - t0)) s"
