@@ -127,7 +127,8 @@ wardit_cleanup() {
 		done
 		ward_alive "$n" && kill -KILL "${WARD_PID[$n]}"
 	done
-	for id in "${WARDIT_PIDS[@]}"; do
+	for id in "${WARDIT_PIDS[@]}"; do # a service, or the shell that started it
+		pkill -P "$id" 2>/dev/null
 		kill "$id" 2>/dev/null && wait "$id" 2>/dev/null
 	done
 	for id in "${WARDIT_CTRS[@]}"; do
