@@ -57,8 +57,8 @@ static const struct option long_opts[] = {
 	"      --output FILE         write events to FILE instead of stdout (emptied first;\n" \
 	"                            SIGHUP opens it again, for logrotate)\n"                  \
 	"      --output-max-size SIZE\n"                                                       \
-	"                            past SIZE (100M, 512k) FILE becomes FILE.1, FILE.1\n"     \
-	"                            FILE.2, ... and a new FILE begins (default: never)\n"     \
+	"                            past SIZE (100M, 512k) FILE moves to FILE.1 (FILE.1\n"    \
+	"                            to FILE.2, ...) and a new FILE begins (default: never)\n" \
 	"      --output-keep N       rotated files kept (default 5)\n"                         \
 	"  -d, --duration D          stop after D: seconds, or 90s, 15m, 2h (default: until\n" \
 	"                            SIGINT/SIGTERM)\n"                                        \
@@ -78,8 +78,9 @@ void help_server(void)
 {
 	printf("Usage: ward server [OPTIONS]\n\n"
 	       "Puts a policy in force on the containers it selects and shows its alerts;\n"
-	       "SIGHUP loads the policy again. Without --policy: the default pack built into\n"
-	       "ward (policies/), audit only, removed from the kernel when ward exits.\n\n"
+	       "SIGHUP loads the policy again and opens --output FILE again. Without --policy:\n"
+	       "the default pack built into ward (policies/), audit only, removed from the\n"
+	       "kernel when ward exits.\n\n"
 	       "Options:\n" OPTIONS_HELP
 	       "  -E, --events LIST         also show these trackers' events: process, files,\n"
 	       "                            tcp, syscall or all, separated by commas (default:\n"
