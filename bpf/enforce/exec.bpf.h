@@ -116,6 +116,8 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	mask = exec_mask();
 	h->stdio_socket = !!(mask & WARD_EXEC_STDIO_SOCKET);
 	h->terminal = !!(mask & WARD_EXEC_TERMINAL);
+	h->pad = 0;
+	h->mntns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	if (bpf_probe_read_kernel_str(h->name, sizeof(h->name), name) < 0)
 		h->name[0] = '\0';

@@ -24,6 +24,7 @@ struct enforce_session {
 	uint64_t *cgids; /* the targeted cgroups of the last resolution, sorted */
 	size_t n_cgids;
 	size_t skipped;
+	uint32_t host_mntns; /* where runtimes run before they enter a container; 0: unknown */
 	char cgroup2[PATH_MAX];
 };
 
@@ -167,6 +168,7 @@ int es_start(const struct es_opts *o, struct policy *p, struct container_cache *
 			"bpffs is not mounted and mounting it failed: %s", strerror(-err));
 		goto out_free;
 	}
+	(void)probe_host_mntns(&es->host_mntns); /* 0 when unknown: every hold is classified */
 	err = probe_all(pr);
 	if (err) {
 		rc_diag(d, RC_ERROR, "probe-failed", NULL, NULL, "probing the kernel: %s",
@@ -328,9 +330,14 @@ int es_hold(struct enforce_session *es, const struct ward_hold *h, struct ward_a
 	const struct ward_match *m;
 	const char *object;
 	char name[WARD_ALERT_PATH];
-	int n, err, ret = 0;
+	int n, err = 0, ret = 0;
 	bool killed = false;
 
+	/* The runtime executing itself (runc's copy of its binary, from a memfd)
+	 * in the host's mount namespace: not the container's entrypoint. The
+	 * cgroup stays new and its next exec is held. */
+	if (es->host_mntns && h->mntns == es->host_mntns)
+		goto out_resume;
 	err = retarget(es, false, h->cgroup_id); /* classify the new cgroup now */
 	if (err >= 0)
 		err = container_cache_lookup_at(es->cc, h->cgroup_id, h->ts_ns, &ci);

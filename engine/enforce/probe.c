@@ -356,6 +356,16 @@ static int scan_cgroup_mounts(char *buf, size_t size, bool *ret_v1)
 	return ret;
 }
 
+int probe_host_mntns(uint32_t *ret)
+{
+	struct stat st;
+
+	if (stat("/proc/1/ns/mnt", &st) && stat("/proc/self/ns/mnt", &st))
+		return -errno;
+	*ret = (uint32_t)st.st_ino;
+	return 0;
+}
+
 int probe_cgroup2_dir(char *buf, size_t size)
 {
 	return scan_cgroup_mounts(buf, size, NULL);

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/utsname.h>
 
@@ -148,6 +149,10 @@ void probe_verifier_last_line(const char *log, char *buf, size_t size);
  * insns ...", which names the budget when that is the cause), "; "-joined,
  * into buf; "" if the log says nothing. */
 void probe_verifier_summary(const char *log, char *buf, size_t size);
+
+/* The mount namespace (inode) container runtimes start in: pid 1's, or where
+ * pid 1 is out of reach, ours. 0 or -errno. */
+int probe_host_mntns(uint32_t *ret);
 
 /* The first cgroup2 mount point in the mount table, into buf. 0 or -errno
  * (-ENOENT: none mounted, -ENAMETOOLONG: buf too small). */

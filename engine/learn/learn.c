@@ -67,9 +67,7 @@
 #define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
 #define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
-#define PRIVILEGED_PORTS_END 1024	      /* capabilities(7), CAP_NET_BIND_SERVICE */
-#define HOST_MNTNS	     "/proc/1/ns/mnt" /* the mount namespace runtimes start in */
-#define OWN_MNTNS	     "/proc/self/ns/mnt"
+#define PRIVILEGED_PORTS_END 1024 /* capabilities(7), CAP_NET_BIND_SERVICE */
 #define PROC_PREFIX	     "/proc/"
 #define FD_PREFIX	     "/dev/fd/"
 
@@ -996,7 +994,7 @@ static void progress(struct lsession *s, uint64_t now, bool final)
 static int load_learn(struct lsession *s)
 {
 	struct bpf_program *prog;
-	struct stat st;
+	uint32_t mntns;
 	int err;
 
 	s->lskel = learn_bpf__open();
@@ -1004,13 +1002,12 @@ static int load_learn(struct lsession *s)
 		return -errno;
 	s->lskel->rodata->filter_cgroups = true;
 	s->lskel->rodata->self_tgid = (__u32)getpid();
-	/* pid 1's, or where pid 1 is out of reach, ours */
-	if (stat(HOST_MNTNS, &st) && stat(OWN_MNTNS, &st)) {
-		err = -errno;
-		cli_error("%s: %s", OWN_MNTNS, strerror(errno));
+	err = probe_host_mntns(&mntns);
+	if (err) {
+		cli_error("/proc/self/ns/mnt: %s", strerror(-err));
 		return err;
 	}
-	s->lskel->rodata->host_mntns = (__u32)st.st_ino;
+	s->lskel->rodata->host_mntns = mntns;
 	s->lskel->rodata->at_fdcwd = AT_FDCWD;
 	sysops_fill_all((struct ward_sysop *)s->lskel->rodata->ward_sysops);
 	/* cap_capable is a recent tracepoint: without it the program stays

@@ -142,7 +142,8 @@ struct ward_hold {
 	__u8 have_exe;	   /* exe: the acting executable (BPF-LSM: the program calling exec) */
 	__u8 stdio_socket; /* its standard input, output or error is a socket */
 	__u8 terminal;	   /* it has a controlling terminal */
-	__u8 pad[5];
+	__u8 pad;
+	__u32 mntns; /* its mount namespace (inode): the host's is a runtime, not the container */
 	char comm[WARD_COMM_LEN];
 	char object[WARD_HOLD_PATH]; /* the resolved binary; "" when it could not be had */
 	char name[WARD_ALERT_PATH];  /* the name exec was called with, when absolute */
