@@ -19,7 +19,7 @@ WARDIT_ROOT=$(cd "$WARDIT_LIB_DIR/../.." && pwd)
 WARD=${WARD:-$WARDIT_ROOT/${BUILD:-build}/ward}
 T=$(basename "$0" .sh)
 
-declare -a WARDIT_CTRS=() WARDIT_PIDS=() # containers, and services a test started
+declare -a WARDIT_CTRS=() WARDIT_PIDS=() WARDIT_CGROUPS=() # what a test started or made
 declare -A WARD_PID=() WARD_LIVE=()
 WARDIT_OWN_DIR=
 
@@ -133,6 +133,9 @@ wardit_cleanup() {
 	done
 	for id in "${WARDIT_CTRS[@]}"; do
 		runc delete -f "$id" >/dev/null 2>&1
+	done
+	for id in "${WARDIT_CGROUPS[@]}"; do # cgroup directories, and their parents if empty
+		rmdir "$id" 2>/dev/null && rmdir "$(dirname "$id")" 2>/dev/null
 	done
 	[ -z "$WARDIT_OWN_DIR" ] || rm -rf "$WARDIT_OWN_DIR"
 	exit $rc

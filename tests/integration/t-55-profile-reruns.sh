@@ -104,8 +104,7 @@ check "  ... rt_sigsuspend is there as seen or for rare-path safety" jq -e \
 	"$TDIR/explain.json"
 
 stress-ng --cpu 0 --timeout 600s >/dev/null 2>&1 &
-load=$!
-trap 'kill $load 2>/dev/null' EXIT
+WARDIT_PIDS+=("$!") # stopped at cleanup
 sleep 1
 for w in "${WORKLOADS[@]}"; do
 	hung=0 failed=0
