@@ -61,7 +61,8 @@ for x in "$g" "$g.1" "$g.2"; do
 	check "  ... $(basename "$x") is at most 4096 bytes and a row" [ "$(stat -c %s "$x")" -le 5120 ]
 	check_schema "$x" process
 done
-check "  ... the newest events in $g" grep -q "ward-rot-$r-60" "$g"
+check "  ... the oldest file kept, $g.2, holds none of the newest events" \
+	bash -c "! grep -q 'ward-rot-$r-60' '$g.2'"
 
 # ---- reopening on SIGHUP (logrotate) ----------------------------------------------
 h=$TDIR/hup.json
