@@ -46,6 +46,8 @@ check "with --output, stdout carries no events" [ -z "$(events "$(ward_out dur)"
 grep -q "ward-out-$r" "$(ward_out dur)" && fail "with --output, stdout names a marker"
 
 # ---- rotation ---------------------------------------------------------------------
+# (which file holds which marker is not checked: the tracker sees every host exec, the
+# test's own polling too, and each may rotate the file)
 g=$TDIR/rot.json
 ward_start rot run process -o json --output "$g" --output-max-size 4096 --output-keep 2
 wait_file() { for ((i = 0; i < 50; i++)); do grep -q "$1" "$2"* 2>/dev/null && return 0; sleep 0.1; done; return 1; }
@@ -61,8 +63,6 @@ for x in "$g" "$g.1" "$g.2"; do
 	check "  ... $(basename "$x") is at most 4096 bytes and a row" [ "$(stat -c %s "$x")" -le 5120 ]
 	check_schema "$x" process
 done
-check "  ... the oldest file kept, $g.2, holds none of the newest events" \
-	bash -c "! grep -q 'ward-rot-$r-60' '$g.2'"
 
 # ---- reopening on SIGHUP (logrotate) ----------------------------------------------
 h=$TDIR/hup.json
