@@ -196,25 +196,22 @@ static struct series *series_of(struct metrics_family *f, const char *const *val
 
 	if (!key)
 		return NULL;
-	hash = hash_bytes(key, strlen(key));
-	s = find(f, key, hash);
-	if (s) {
-		free(key);
-		return s;
-	}
-	if (f->n >= f->max_series) {
-		free(key);
-		f->m->folded++;
-		key = join_key(f, other);
-		if (!key)
-			return NULL;
+	for (;;) {
 		hash = hash_bytes(key, strlen(key));
 		s = find(f, key, hash);
 		if (s) {
 			free(key);
 			return s;
 		}
+		if (f->n < f->max_series || values == other)
+			break;
+		/* past the cap: the folded series */
+		free(key);
+		f->m->folded++;
 		values = other;
+		key = join_key(f, other);
+		if (!key)
+			return NULL;
 	}
 	s = insert(f, key, hash, values);
 	if (!s)
@@ -222,7 +219,8 @@ static struct series *series_of(struct metrics_family *f, const char *const *val
 	return s;
 }
 
-int metrics_add(struct metrics_family *f, const char *const *values, double delta)
+/* The series of values updated: value, or value plus its current one. */
+static int update(struct metrics_family *f, const char *const *values, double value, bool add)
 {
 	struct series *s = series_of(f, values);
 
@@ -230,20 +228,18 @@ int metrics_add(struct metrics_family *f, const char *const *values, double delt
 		f->m->lost++;
 		return -ENOMEM;
 	}
-	s->value += delta;
+	s->value = add ? s->value + value : value;
 	return 0;
+}
+
+int metrics_add(struct metrics_family *f, const char *const *values, double delta)
+{
+	return update(f, values, delta, true);
 }
 
 int metrics_set(struct metrics_family *f, const char *const *values, double value)
 {
-	struct series *s = series_of(f, values);
-
-	if (!s) {
-		f->m->lost++;
-		return -ENOMEM;
-	}
-	s->value = value;
-	return 0;
+	return update(f, values, value, false);
 }
 
 void metrics_reset(struct metrics_family *f)
