@@ -14,6 +14,7 @@
 #include "core/config.h"
 #include "core/http.h"
 #include "core/syslog.h"
+#include "api/api.h"
 #include "metrics/metrics.h"
 #include "enforce/aggregate.h"
 #include "enforce/enforce.h"
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "output-max-size", required_argument, NULL, 'S' },
 	{ "output-keep", required_argument, NULL, 'R' },
 	{ "syslog", required_argument, NULL, 'Y' },
+	{ "api-socket", required_argument, NULL, 'a' },
 	{ "aggregate-window", required_argument, NULL, 'w' },
 	{ "aggregate-key", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
@@ -90,6 +92,8 @@ void help_server(void)
 	       "                            docs/config.md); options given here override it\n"
 	       "      --syslog TARGET       alerts also to syslog, RFC 5424: unix:/dev/log,\n"
 	       "                            udp:ADDR:PORT or tcp:ADDR:PORT (docs/outputs.md)\n"
+	       "      --api-socket PATH     serve the control API on this unix socket (default\n"
+	       "                            " API_SOCKET_DEFAULT "; docs/api.md)\n"
 	       "      --metrics ADDR:PORT   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 	       "                            (PORT or :PORT alone: loopback; docs/outputs.md)\n"
 	       "      --metrics-containers N\n"
@@ -171,6 +175,7 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->verbose = c->verbose;
 	o->metrics = c->metrics;
 	o->syslog = c->syslog;
+	o->api_socket = c->api_socket;
 	if (c->set & CK_OUTPUT_MAX_SIZE)
 		o->output_opts.max_size = c->output_max_size;
 	if (c->set & CK_OUTPUT_KEEP)
@@ -287,6 +292,17 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 						 optarg);
 			o->syslog = optarg;
 			break;
+		case 'a':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd, "--api-socket is for 'ward server'");
+			if (optarg[0] != '/' || strlen(optarg) >= API_PATH_MAX)
+				return cli_usage(
+					cmd,
+					"--api-socket '%s': an absolute path of at most %d "
+					"bytes is expected",
+					optarg, API_PATH_MAX - 1);
+			o->api_socket = optarg;
+			break;
 		case 'S':
 			if (cli_parse_size(cmd, "--output-max-size", optarg, OUTPUT_SIZE_MIN,
 					   &o->output_opts.max_size) < 0)
@@ -395,6 +411,7 @@ int cmd_server(int argc, char **argv)
 	if (r >= 0)
 		goto out;
 	o.status = true;
+	o.api = true;
 	if (!o.enforce && (o.policy || o.trusted_key || o.audit_only || o.unpin_on_exit)) {
 		r = cli_usage("server", "--no-policy excludes --policy, --trusted-key, --audit "
 					"and --unpin-on-exit");

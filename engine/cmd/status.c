@@ -48,43 +48,9 @@ int cmd_status(int argc, char **argv)
 	rc_diags_free(&d);
 
 	if (json) {
-		json_t *lv = json_object(), *cs = json_array(), *cnt = json_array();
-
-		root = json_pack("{s:i, s:I, s:o, s:o, s:o}", "schema", 1, "generation",
-				 (json_int_t)st.active.generation, "enforcement", lv, "containers",
-				 cs, "counters", cnt);
+		root = status_json(&st);
 		if (!root)
 			goto out_free;
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			json_object_set_new(lv, ward_res_name(r),
-					    json_string(ward_level_name(st.levels[r])));
-		json_object_set_new(root, "drops", json_object());
-		for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
-			json_object_set_new(json_object_get(root, "drops"), drop_reason_name(r),
-					    json_integer((json_int_t)st.drops[r]));
-		json_object_set_new(root, "enforcement_reasons", json_object());
-		for (int r = 0; r < WARD_RES_COUNT; r++)
-			if (st.reasons[r][0])
-				json_object_set_new(json_object_get(root, "enforcement_reasons"),
-						    ward_res_name(r), json_string(st.reasons[r]));
-		for (size_t i = 0; i < st.n_cg; i++)
-			json_array_append_new(
-				cs, json_pack("{s:I, s:s}", "cgroup_id", (json_int_t)st.cgids[i],
-					      "name", status_container_name(&st, st.cgids[i])));
-		for (size_t i = 0; i < st.n_rows; i++) {
-			const struct status_row *s = &st.rows[i];
-
-			json_array_append_new(
-				cnt,
-				json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "cgroup_id",
-					  (json_int_t)s->k.cgroup_id, "container",
-					  status_container_name(&st, s->k.cgroup_id), "policy",
-					  status_policy_name(&st, s->k.policy_id, b1, sizeof(b1)),
-					  "rule", status_rule_name(&st, s->k.rule, b2, sizeof(b2)),
-					  "matches", (json_int_t)s->v.matches, "blocks",
-					  (json_int_t)s->v.blocks, "would_block",
-					  (json_int_t)s->v.would_block));
-		}
 		json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		putchar('\n');
 	} else {

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "http.h"
 #include "syslog.h"
+#include "api/api.h"
 #include "metrics/metrics.h"
 #include "enforce/aggregate.h"
 #include "output.h"
@@ -35,6 +36,7 @@ enum kind {
 	K_SIZE,
 	K_KEEP,
 	K_SYSLOG,
+	K_SOCKET,
 };
 
 static const struct key {
@@ -67,6 +69,7 @@ static const struct key {
 	  offsetof(struct ward_config, output_max_size) },
 	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep) },
 	{ "syslog", K_SYSLOG, CK_SYSLOG, offsetof(struct ward_config, syslog) },
+	{ "apiSocket", K_SOCKET, CK_API_SOCKET, offsetof(struct ward_config, api_socket) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -166,6 +169,14 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 		if (syslog_parse_target(s, &(struct syslog_target){ 0 })) {
 			bad(p, v, "bad-value", "unix:/dev/log, udp:ADDR:PORT or tcp:ADDR:PORT",
 			    "'%s' is not a syslog target", s);
+			return -EINVAL;
+		}
+		*(char **)field = strdup(s);
+		return *(char **)field ? 0 : -ENOMEM;
+	case K_SOCKET:
+		if (s[0] != '/' || strlen(s) >= API_PATH_MAX) {
+			bad(p, v, "bad-value", "an absolute path of at most 107 bytes",
+			    "'%s' is not a unix socket path", s);
 			return -EINVAL;
 		}
 		*(char **)field = strdup(s);
@@ -369,5 +380,6 @@ void config_free(struct ward_config *c)
 	free(c->output);
 	free(c->metrics);
 	free(c->syslog);
+	free(c->api_socket);
 	memset(c, 0, sizeof(*c));
 }

@@ -106,7 +106,7 @@ static int json_set_str(json_t *obj, const char *key, const char *s)
 	return r ? -ENOMEM : 0;
 }
 
-static json_t *container_json(const struct container_info *ci)
+json_t *out_container_json(const struct container_info *ci)
 {
 	json_t *c = json_object(), *labels, *k8s;
 
@@ -185,7 +185,7 @@ json_t *out_row_json(const struct out *o, const union out_val *vals, uint64_t pr
 		case OUT_CONTAINER:
 			json_object_set_new(obj, "cgroup_id",
 					    json_integer((json_int_t)v->c->cgroup_id));
-			json_object_set_new(obj, "container", container_json(v->c));
+			json_object_set_new(obj, "container", out_container_json(v->c));
 			break;
 		case OUT_STRV:
 			arr = json_array();

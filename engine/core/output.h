@@ -84,6 +84,9 @@ struct out;
  * on ENOMEM. */
 json_t *out_row_json(const struct out *o, const union out_val *vals, uint64_t present);
 
+/* A container as the JSON object of -o json ("container"); NULL on ENOMEM. */
+json_t *out_container_json(const struct container_info *ci);
+
 /* Replace invalid UTF-8 sequences with U+FFFD; returns a malloc'd string. */
 char *out_utf8_sanitize(const char *s, size_t len);
 

@@ -24,7 +24,9 @@ struct enforce_session {
 	uint64_t *cgids; /* the targeted cgroups of the last resolution, sorted */
 	size_t n_cgids;
 	size_t skipped;
-	uint32_t host_mntns; /* where runtimes run before they enter a container; 0: unknown */
+	uint32_t host_mntns;   /* where runtimes run before they enter a container; 0: unknown */
+	struct es_mode *modes; /* modes set at run time (es_set_mode()), by policy name */
+	size_t n_modes;
 	char cgroup2[PATH_MAX];
 };
 
@@ -99,6 +101,38 @@ static size_t leave_new_out(const struct enforce_session *es, struct enforce_tar
 	return kept;
 }
 
+/* The mode set at run time for the policy named name, or -1. */
+static int mode_of(const struct enforce_session *es, const char *name)
+{
+	for (size_t i = 0; i < es->n_modes; i++)
+		if (!strcmp(es->modes[i].name, name))
+			return es->modes[i].mode;
+	return -1;
+}
+
+/* The modes set at run time into b (its own copy of the bundle's bytes):
+ * the policy's and every one of its rules', as the kernel and es_hold() see
+ * them. */
+static void apply_modes(const struct enforce_session *es, struct ward_bundle *b)
+{
+	/* the view's tables point into b->buf, which b owns */
+	struct wb_policy *pols =
+		(struct wb_policy *)(void *)(b->buf + ((const uint8_t *)b->policies - b->buf));
+	struct wb_rule *rules =
+		(struct wb_rule *)(void *)(b->buf + ((const uint8_t *)b->rules - b->buf));
+
+	for (size_t i = 0; i < b->n_policies && es->n_modes; i++) {
+		int m = mode_of(es, ward_bundle_str(b, pols[i].name_off));
+
+		if (m < 0)
+			continue;
+		pols[i].k.mode = (uint8_t)m;
+		for (size_t r = 0; r < b->n_rules; r++)
+			if (rules[r].k.policy_id == i + 1)
+				rules[r].k.mode = (uint8_t)m;
+	}
+}
+
 /* Resolve p's selectors and make it the live generation. */
 static int make_live(struct enforce_session *es, struct policy *p, struct rc_diags *d)
 {
@@ -107,6 +141,7 @@ static int make_live(struct enforce_session *es, struct policy *p, struct rc_dia
 	uint32_t before;
 	int err;
 
+	apply_modes(es, p->b);
 	err = policy_targets(p->b, es->cc, es->cgroup2, &t, &n, &skipped);
 	if (!err && es->e)
 		n = leave_new_out(es, t, n, 0);
@@ -238,18 +273,94 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 	return r;
 }
 
+int es_apply(struct enforce_session *es, struct policy *p, struct es_report *rep,
+	     struct rc_diags *d)
+{
+	int err = make_live(es, p, d);
+
+	if (err)
+		policy_free(p);
+	fill_report(es, rep); /* a rejected policy too: the generation that stays */
+	return err;
+}
+
 int es_reload(struct enforce_session *es, struct es_report *rep, struct rc_diags *d)
 {
 	struct policy *p = NULL;
 	int err;
 
 	err = policy_load(es->o.policy, es->o.trusted_key, &p, d);
+	if (err) {
+		fill_report(es, rep);
+		return err;
+	}
+	return es_apply(es, p, rep, d);
+}
+
+int es_set_mode(struct enforce_session *es, const char *name, uint8_t mode, struct es_report *rep,
+		struct rc_diags *d)
+{
+	const struct ward_bundle *b = es->cur->b;
+	struct es_mode *grown, was = { 0 };
+	struct policy *p = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < b->n_policies; i++)
+		if (!strcmp(ward_bundle_str(b, b->policies[i].name_off), name))
+			break;
+	if (i == b->n_policies) {
+		rc_diag(d, RC_ERROR, "unknown-policy", NULL, NULL,
+			"no policy named '%s' is in force", name);
+		return -ENOENT;
+	}
+	if (es->o.audit_only && mode != WARD_MODE_AUDIT) {
+		rc_diag(d, RC_ERROR, "audit-only", NULL, NULL,
+			"the server runs audit-only (--audit, or the default pack): no policy "
+			"may enforce");
+		return -EPERM;
+	}
+	for (i = 0; i < es->n_modes && strcmp(es->modes[i].name, name); i++)
+		;
+	if (i == es->n_modes) {
+		grown = realloc(es->modes, (es->n_modes + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		es->modes = grown;
+		es->modes[i].name = strdup(name);
+		if (!es->modes[i].name)
+			return -ENOMEM;
+		es->n_modes++;
+	} else {
+		was = es->modes[i];
+	}
+	es->modes[i].mode = mode;
+	err = policy_copy(es->cur, &p);
 	if (!err)
-		err = make_live(es, p, d);
-	if (err)
-		policy_free(p);
-	fill_report(es, rep); /* a rejected policy too: the generation that stays */
+		err = es_apply(es, p, rep, d);
+	if (err && was.name) {
+		es->modes[i] = was; /* the live generation keeps the mode it had */
+	} else if (err) {
+		free(es->modes[i].name);
+		es->n_modes--;
+	}
 	return err;
+}
+
+const struct es_mode *es_modes(const struct enforce_session *es, size_t *ret_n)
+{
+	*ret_n = es->n_modes;
+	return es->modes;
+}
+
+uint32_t es_generation(const struct enforce_session *es)
+{
+	return es->cur_gen;
+}
+
+bool es_audit_only(const struct enforce_session *es)
+{
+	return es->o.audit_only;
 }
 
 const char *es_policy_path(const struct enforce_session *es)
@@ -419,6 +530,9 @@ void es_free(struct enforce_session *es, bool unpin)
 	enforcer_free(es->e);
 	policy_free(es->cur);
 	policy_free(es->prev);
+	for (size_t i = 0; i < es->n_modes; i++)
+		free(es->modes[i].name);
+	free(es->modes);
 	free(es->cgids);
 	free(es);
 }

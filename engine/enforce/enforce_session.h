@@ -47,6 +47,27 @@ int es_tick(struct enforce_session *es, struct es_report *rep);
  * holds policy_load()'s diagnostics or the kernel's refusal. Success with a
  * warning in d: as for es_start(). */
 int es_reload(struct enforce_session *es, struct es_report *rep, struct rc_diags *d);
+/* Make p (taken: freed on failure too) the live generation, with the modes
+ * set at run time; on any error the live generation stays, d saying why. */
+int es_apply(struct enforce_session *es, struct policy *p, struct es_report *rep,
+	     struct rc_diags *d);
+
+/* A policy's mode set at run time (docs/api.md): it holds for the policy
+ * and all its rules from a new generation made of the live bundle, and
+ * for every generation after (reloads too) until set again. -ENOENT (no
+ * such policy in force) or -EPERM (audit-only server, mode enforce) with d
+ * saying so; another error leaves the live generation and the mode it had. */
+struct es_mode {
+	char *name;
+	uint8_t mode; /* enum ward_mode */
+};
+int es_set_mode(struct enforce_session *es, const char *name, uint8_t mode, struct es_report *rep,
+		struct rc_diags *d);
+/* The modes set at run time (*ret_n of them). */
+const struct es_mode *es_modes(const struct enforce_session *es, size_t *ret_n);
+uint32_t es_generation(const struct enforce_session *es);
+bool es_audit_only(const struct enforce_session *es);
+
 /* The policy path es loads (es_opts.policy): NULL for the embedded default. */
 const char *es_policy_path(const struct enforce_session *es);
 /* An exec held in a new cgroup (struct ward_hold, the container-start window

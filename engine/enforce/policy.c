@@ -22,6 +22,29 @@ void policy_free(struct policy *p)
 	free(p);
 }
 
+int policy_copy(const struct policy *p, struct policy **ret)
+{
+	struct policy *c = calloc(1, sizeof(*c));
+	const char *why;
+	int err = -ENOMEM;
+
+	if (!c)
+		return -ENOMEM;
+	c->len = p->len;
+	c->compiled = p->compiled;
+	c->buf = malloc(p->len);
+	if (c->buf) {
+		memcpy(c->buf, p->buf, p->len);
+		err = ward_bundle_open(c->buf, c->len, &c->b, &why);
+	}
+	if (err) {
+		policy_free(c);
+		return err;
+	}
+	*ret = c;
+	return 0;
+}
+
 /* YAML -> bundle bytes, as `rulesc compile` does it. On failure d gets the
  * compiler's diagnostics (warnings too: what `rulesc check` would say). */
 static int compile(const char *path, uint8_t **ret_buf, size_t *ret_len, struct rc_diags *d)

@@ -34,6 +34,8 @@ struct policy {
  */
 int policy_load(const char *path, const char *trusted_key, struct policy **ret, struct rc_diags *d);
 void policy_free(struct policy *p);
+/* A copy of p with a bundle view of its own. 0 or -errno. */
+int policy_copy(const struct policy *p, struct policy **ret);
 
 /* How many of b's policies select host processes (host: true), which no
  * cgroup is targeted for yet; -E2BIG when more than one cgroup may take. */

@@ -224,3 +224,45 @@ void status_free(struct enforce_status *s)
 	free(s->rows);
 	free(s->cgids);
 }
+
+json_t *status_json(const struct enforce_status *st)
+{
+	json_t *lv = json_object(), *cs = json_array(), *cnt = json_array(), *drops = json_object();
+	json_t *reasons = json_object();
+	char b1[32], b2[32];
+	/* the order `ward status -o json` always printed */
+	json_t *root =
+		json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "schema", 1, "generation",
+			  (json_int_t)st->active.generation, "enforcement", lv, "containers", cs,
+			  "counters", cnt, "drops", drops, "enforcement_reasons", reasons);
+
+	if (!root)
+		return NULL;
+	for (int r = 0; r < WARD_RES_COUNT; r++) {
+		json_object_set_new(lv, ward_res_name(r),
+				    json_string(ward_level_name(st->levels[r])));
+		if (st->reasons[r][0])
+			json_object_set_new(reasons, ward_res_name(r), json_string(st->reasons[r]));
+	}
+	for (unsigned int r = 0; r < WARD_DROP__MAX; r++)
+		json_object_set_new(drops, drop_reason_name(r),
+				    json_integer((json_int_t)st->drops[r]));
+	for (size_t i = 0; i < st->n_cg; i++)
+		json_array_append_new(cs,
+				      json_pack("{s:I, s:s}", "cgroup_id", (json_int_t)st->cgids[i],
+						"name", status_container_name(st, st->cgids[i])));
+	for (size_t i = 0; i < st->n_rows; i++) {
+		const struct status_row *s = &st->rows[i];
+
+		json_array_append_new(
+			cnt,
+			json_pack("{s:I, s:s, s:s, s:s, s:I, s:I, s:I}", "cgroup_id",
+				  (json_int_t)s->k.cgroup_id, "container",
+				  status_container_name(st, s->k.cgroup_id), "policy",
+				  status_policy_name(st, s->k.policy_id, b1, sizeof(b1)), "rule",
+				  status_rule_name(st, s->k.rule, b2, sizeof(b2)), "matches",
+				  (json_int_t)s->v.matches, "blocks", (json_int_t)s->v.blocks,
+				  "would_block", (json_int_t)s->v.would_block));
+	}
+	return root;
+}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "ward/common.h"
 #include "ward/enforce_abi.h"
 #include "attribution/container.h"
@@ -44,5 +46,9 @@ void status_free(struct enforce_status *s);
 const char *status_policy_name(const struct enforce_status *s, uint32_t id, char *buf, size_t size);
 const char *status_rule_name(const struct enforce_status *s, uint32_t rule, char *buf, size_t size);
 const char *status_container_name(const struct enforce_status *s, uint64_t cgid);
+
+/* What `ward status -o json` prints (docs/cli.md), also GET /v1/status. NULL
+ * on ENOMEM. */
+json_t *status_json(const struct enforce_status *st);
 
 #endif

@@ -77,8 +77,8 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 		   const struct lifecycle_hooks *h, void *ctx)
 {
 	uint64_t next_tick = start_ns + LIFECYCLE_TICK_NS;
-	struct epoll_event ev, evs[LIFECYCLE_MAX_RB];
-	int epfd, err = 0;
+	struct epoll_event ev, evs[LIFECYCLE_MAX_RB + 1];
+	int epfd, err = 0, other_fd = h->wake_fd ? h->wake_fd(ctx) : -1;
 
 	if (n > LIFECYCLE_MAX_RB)
 		return -E2BIG;
@@ -92,6 +92,12 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 			err = -errno;
 			goto out_close;
 		}
+	}
+	if (!err && other_fd >= 0) {
+		ev.events = EPOLLIN;
+		ev.data.u64 = n;
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, other_fd, &ev) < 0)
+			err = -errno;
 	}
 	while (!stop_requested && !err) {
 		uint64_t now = clock_now_ns(CLOCK_MONOTONIC), wake = next_tick;
@@ -108,7 +114,7 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 		/* records are submitted without a wakeup until a batch waits */
 		if (now + WARD_RB_POLL_MS * 1000000ULL < wake)
 			wake = now + WARD_RB_POLL_MS * 1000000ULL;
-		nev = epoll_wait(epfd, evs, LIFECYCLE_MAX_RB,
+		nev = epoll_wait(epfd, evs, LIFECYCLE_MAX_RB + 1,
 				 wake > now ? (int)((wake - now) / 1000000ULL) + 1 : 0);
 		if (nev < 0 && errno != EINTR) {
 			err = -errno;

@@ -42,6 +42,9 @@ struct lifecycle_hooks {
 	/* After every wakeup, once the ring buffers that had records were read;
 	 * tick: a tick is due. 0, or -errno to end the loop. */
 	int (*woke)(void *ctx, uint64_t now, bool tick);
+	/* Another descriptor whose readiness wakes the loop (the control API's
+	 * requests), or -1; NULL: none. Read once, before the loop starts. */
+	int (*wake_fd)(void *ctx);
 };
 
 /* Poll the n ring buffers (at most LIFECYCLE_MAX_RB) in one epoll loop from

@@ -25,6 +25,7 @@
 #include "core/http.h"
 #include "core/syslog.h"
 #include "core/clock.h"
+#include "api/control.h"
 #include "metrics/exporter.h"
 #include "lifecycle.h"
 #include "run.h"
@@ -185,6 +186,7 @@ struct run_loop {
 	uint64_t next_status, alerts_then, events_then; /* the status line on a terminal */
 	struct exporter *x;				/* --metrics, or NULL */
 	double load_s;					/* the last policy load took */
+	struct control *ctl;				/* the control API's, or NULL */
 };
 
 #define STATUS_NS (10 * 1000000000ULL)
@@ -281,11 +283,21 @@ static uint64_t run_next_wake(void *ctx)
 								: l->next_flush;
 }
 
+static int run_wake_fd(void *ctx)
+{
+	const struct run_loop *l = ctx;
+
+	return l->ctl ? api_fd(l->ctl->api) : -1;
+}
+
 static int run_woke(void *ctx, uint64_t now, bool tick)
 {
 	struct run_loop *l = ctx;
 	struct session *s = l->s;
 	int err = trackers_err(l->ts, l->n);
+
+	if (!err && l->ctl)
+		err = api_dispatch(l->ctl->api);
 
 	if (!err && s->pending.n && now >= s->pending.first_ns + PENDING_NS)
 		err = session_resolve(s) ?: trackers_err(l->ts, l->n);
@@ -326,10 +338,12 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 }
 
 static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
-			struct enforce_session *es, struct exporter *x, double load_s)
+			struct enforce_session *es, struct exporter *x, double load_s,
+			struct control *ctl)
 {
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
-						      .woke = run_woke };
+						      .woke = run_woke,
+						      .wake_fd = run_wake_fd };
 	uint64_t start = clock_now_ns(CLOCK_MONOTONIC);
 	struct run_loop l = { .ts = ts,
 			      .n = n,
@@ -337,7 +351,8 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 			      .es = es,
 			      .audit_only = o->audit_only,
 			      .x = x,
-			      .load_s = load_s };
+			      .load_s = load_s,
+			      .ctl = ctl };
 	struct ring_buffer *rbs[MAX_TRACKERS];
 	size_t n_rb = 0;
 	int err;
@@ -349,6 +364,12 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 	for (size_t i = 0; i < n; i++)
 		if (ts[i].rb)
 			rbs[n_rb++] = ts[i].rb;
+	if (ctl) { /* what the routes read and change from now on */
+		ctl->es = es;
+		ctl->ts = ts;
+		ctl->n_ts = n;
+		ctl->rep = &l.rep;
+	}
 	if (x && export_tick(&l) < 0) /* what is in force, before the first tick */
 		cli_error("metrics: %s", strerror(ENOMEM));
 	err = lifecycle_loop(rbs, n_rb, start,
@@ -369,6 +390,33 @@ static int session_loop(struct tracker *ts, size_t n, struct session *s, const s
 	if (!err)
 		err = trackers_err(ts, n);
 	session_pending_free(s);
+	return err;
+}
+
+/* The control API (ward server): on the default socket a second server
+ * (--no-policy beside another) goes without one, said; a socket given
+ * (--api-socket) must be served. Its sink takes alerts for followers. */
+static int open_api(const struct run_opts *o, struct control *ctl)
+{
+	const char *what;
+	int err = api_open(&(struct api_opts){ .socket_path = o->api_socket }, control_handle, ctl,
+			   &ctl->api, &what);
+
+	if (err == -EADDRINUSE && !o->api_socket) {
+		cli_error("the control API is not served: another ward server serves it on %s "
+			  "(give --api-socket PATH)",
+			  what);
+		return 0;
+	}
+	if (err) {
+		cli_error("control API on %s: %s", what, strerror(-err));
+		return err;
+	}
+	err = sink_api_add(&ctl->s->sinks, ctl);
+	if (err) {
+		api_free(ctl->api);
+		ctl->api = NULL;
+	}
 	return err;
 }
 
@@ -422,6 +470,7 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 	const char *failed = NULL;
 	struct enforce_session *es = NULL;
 	struct exporter *x = NULL;
+	struct control ctl = { .s = &s, .trusted_key = o->trusted_key };
 	double load_s = 0;
 	int lock_fd = -1;
 	size_t opened = 0;
@@ -459,6 +508,11 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 			goto out_close_file;
 		}
 		cli_info("metrics on http://%s/metrics", exporter_address(x));
+	}
+	if (o->api) {
+		err = open_api(o, &ctl);
+		if (err)
+			goto out_close_file;
 	}
 	s.mono_to_real_ns = clock_now_ns(CLOCK_REALTIME) - clock_now_ns(CLOCK_MONOTONIC);
 	s.cc = container_cache_new(NULL);
@@ -560,6 +614,7 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
 		warn_host_policies(&rep);
 		lifecycle_catch_reload();
+		ctl.policy_source = o->policy ? o->policy : "embedded default pack";
 	}
 trackers:
 	if (!es && !n) { /* the default pack stood aside and no event was asked for */
@@ -588,7 +643,7 @@ trackers:
 		}
 		n = opened;
 	}
-	err = session_loop(ts, n, &s, o, es, x, load_s);
+	err = session_loop(ts, n, &s, o, es, x, load_s, ctl.api ? &ctl : NULL);
 	if (err)
 		cli_error("event loop: %s", strerror(-err));
 
@@ -612,5 +667,7 @@ out_close_file:
 		cli_error("writing %s: %s", failed, strerror(-cerr));
 	}
 	exporter_free(x);
+	api_free(ctl.api);
+	control_free(&ctl);
 	return err;
 }

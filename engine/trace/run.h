@@ -38,6 +38,8 @@ struct run_opts {
 	bool verbose;		   /* -v: libbpf's debug messages */
 	const char *metrics;	   /* server --metrics ADDR:PORT */
 	const char *syslog;	   /* server --syslog TARGET: alerts to syslog */
+	bool api;		   /* server: serve the control API */
+	const char *api_socket;	   /* server --api-socket PATH; NULL: the default */
 	size_t metrics_containers; /* per-container series at most */
 	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
 	int64_t aggregate_window_s;

@@ -207,6 +207,9 @@ usage server "ward server --output-max-size without --output" "$WARD" server --o
 usage server "ward server --syslog localhost:514" "$WARD" server --syslog localhost:514
 usage server "ward server --syslog udp:514 (no address)" "$WARD" server --syslog udp:514
 usage run "ward run process --syslog unix:/dev/log (server only)" "$WARD" run process --syslog unix:/dev/log
+usage server "ward server --api-socket ward.sock (relative)" "$WARD" server --api-socket ward.sock
+usage server "ward server --api-socket (too long)" "$WARD" server --api-socket "/$(printf 'x%.0s' {1..120})"
+usage run "ward run process --api-socket /tmp/s (server only)" "$WARD" run process --api-socket /tmp/s
 usage run "ward run process --output-keep 0" "$WARD" run process --output x --output-keep 0
 usage run "ward run process --no-aggregate (server only)" "$WARD" run process --no-aggregate
 # Every ward server option but --config and --help has a key in the configuration file

@@ -42,7 +42,8 @@ static void test_every_key(void **state)
 			       "metricsContainers: 20\n"
 			       "noAggregate: true\n"
 			       "aggregateWindow: 1m\n"
-			       "aggregateKey: [container, pid]\n",
+			       "aggregateKey: [container, pid]\n"
+			       "apiSocket: /run/ward/api.sock\n",
 			       &c, &d),
 			 0);
 	assert_int_equal(d.n, 0);
@@ -62,11 +63,12 @@ static void test_every_key(void **state)
 	assert_true(c.no_aggregate);
 	assert_int_equal(c.aggregate_window_s, 60);
 	assert_int_equal(c.aggregate_key, AGG_CONTAINER | AGG_PID);
+	assert_string_equal(c.api_socket, "/run/ward/api.sock");
 	assert_int_equal(c.set, CK_POLICY | CK_TRUSTED_KEY | CK_AUDIT | CK_NO_POLICY |
 					CK_UNPIN_ON_EXIT | CK_EVENTS | CK_INTERVAL | CK_CONTAINER |
 					CK_FORMAT | CK_OUTPUT | CK_VERBOSE | CK_METRICS |
 					CK_METRICS_CONTAINERS | CK_DURATION | CK_NO_AGGREGATE |
-					CK_AGGREGATE_WINDOW | CK_AGGREGATE_KEY);
+					CK_AGGREGATE_WINDOW | CK_AGGREGATE_KEY | CK_API_SOCKET);
 	config_free(&c);
 	rc_diags_free(&d);
 
@@ -97,6 +99,7 @@ static void test_errors(void **state)
 		{ "bad-value", 8, 10,
 		  "ADDR:PORT with a numeric IPv4 or [IPv6] address; PORT alone: loopback" },
 		{ "bad-value", 9, 20, "a whole number, at most 100000" },
+		{ "bad-value", 10, 12, "an absolute path of at most 107 bytes" },
 	};
 	struct ward_config c;
 	struct rc_diags d;
@@ -110,7 +113,8 @@ static void test_errors(void **state)
 			       "policy: [a, b]\n"
 			       "verbose: true\n"
 			       "metrics: localhost:9464\n"
-			       "metricsContainers: -1\n",
+			       "metricsContainers: -1\n"
+			       "apiSocket: ward.sock\n",
 			       &c, &d),
 			 -EINVAL);
 	assert_int_equal(d.n_errors, sizeof(want) / sizeof(want[0]));

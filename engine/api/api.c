@@ -1,0 +1,684 @@
+// SPDX-License-Identifier: Apache-2.0
+/* The control API's transport: api.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "api.h"
+#include "core/output.h"
+
+#define API_TIMEOUT_S	 30   /* a client that sends nothing for this long is dropped */
+#define API_HEADERS_MAX	 8192 /* bytes of request headers */
+#define API_ADDRESS_MAX	 160
+#define API_CONTAINER_ID 64 /* a container id's length at most */
+
+/* A request on its way: made by the HTTP thread, answered by the session's. */
+struct call {
+	struct call *next;		 /* in waiting or done */
+	struct call *next_inflight;	 /* HTTP thread only */
+	struct evhttp_request *req;	 /* HTTP thread only; NULL once its connection closed */
+	struct evhttp_connection *evcon; /* to find it when the connection closes */
+	struct api_request rq;		 /* copies, owned by the call */
+	struct api_response rs;
+	struct evkeyvalq query;
+	char *path, *body, *content_type;
+	/* api_follow(): the stream's filter */
+	char container[API_CONTAINER_ID + 1];
+	unsigned int min_severity;
+};
+
+/* A follower of the alert stream: its chunks wait here for the HTTP thread. */
+struct follower {
+	struct follower *next;
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	char container[API_CONTAINER_ID + 1]; /* "": every container */
+	unsigned int min_severity;
+	char **queue; /* server-sent events, each malloc'd */
+	size_t n_queue;
+	bool gone; /* its connection closed: freed by the HTTP thread */
+};
+
+struct api {
+	api_handler_fn fn;
+	void *ctx;
+	struct event_base *base;
+	struct evhttp *http;
+	struct event *stop_ev, *done_ev;
+	int stop_pipe[2], done_pipe[2]; /* the HTTP thread's wakeups */
+	int efd;			/* the session's wakeup: requests wait */
+	pthread_t thread;
+	bool running;
+	char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char address[API_ADDRESS_MAX];
+	/* under lock: */
+	pthread_mutex_t lock;
+	struct call *waiting, **waiting_tail; /* for the session, in arrival order */
+	struct call *done, **done_tail;	      /* answered, for the HTTP thread */
+	struct follower *followers;
+	size_t n_followers;
+	uint64_t missed;
+	/* HTTP thread only: */
+	struct call *inflight; /* calls handed over and not answered yet */
+};
+
+json_t *api_error(const char *location, const char *fmt, ...)
+{
+	char msg[512], *m, *l = NULL;
+	va_list ap;
+	json_t *o;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* a request's bytes may be quoted in either: valid UTF-8 in JSON */
+	m = out_utf8_sanitize(msg, strlen(msg));
+	if (location)
+		l = out_utf8_sanitize(location, strlen(location));
+	o = m && (l || !location) ? json_pack("{s:s}", "error", m) : NULL;
+	if (o && l)
+		(void)json_object_set_new(o, "location", json_string(l));
+	free(m);
+	free(l);
+	return o;
+}
+
+static void wake(int fd)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	do
+		n = write(fd, &one, sizeof(one));
+	while (n < 0 && errno == EINTR);
+}
+
+static void drain(int fd)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void call_free(struct call *c)
+{
+	if (!c)
+		return;
+	evhttp_clear_headers(&c->query);
+	json_decref(c->rs.body);
+	free(c->path);
+	free(c->body);
+	free(c->content_type);
+	free(c);
+}
+
+static void follower_free(struct follower *f)
+{
+	for (size_t i = 0; i < f->n_queue; i++)
+		free(f->queue[i]);
+	free(f->queue);
+	free(f);
+}
+
+/* ---- the HTTP thread ---------------------------------------------------------------------- */
+
+static void send_json(struct evhttp_request *req, int status, json_t *body)
+{
+	struct evbuffer *out = evbuffer_new();
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+
+	if (!out || !text) {
+		free(text);
+		if (out)
+			evbuffer_free(out);
+		evhttp_send_error(req, 500, "Internal Server Error");
+		return;
+	}
+	evbuffer_add(out, text, strlen(text));
+	evbuffer_add(out, "\n", 1);
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+			  "application/json");
+	evhttp_send_reply(req, status, NULL, out);
+	evbuffer_free(out);
+}
+
+static void send_error(struct evhttp_request *req, int status, const char *location,
+		       const char *msg)
+{
+	json_t *body = api_error(location, "%s", msg);
+
+	send_json(req, status, body);
+	json_decref(body);
+}
+
+/* A connection closed: its calls are answered into the void, its follower goes. */
+static void on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct api *a = arg;
+
+	for (struct call *c = a->inflight; c; c = c->next_inflight)
+		if (c->evcon == evcon)
+			c->req = NULL;
+	pthread_mutex_lock(&a->lock);
+	for (struct follower *f = a->followers; f; f = f->next)
+		if (f->evcon == evcon)
+			f->gone = true;
+	pthread_mutex_unlock(&a->lock);
+}
+
+static enum api_method method_of(enum evhttp_cmd_type cmd)
+{
+	switch (cmd) {
+	case EVHTTP_REQ_GET:
+		return API_GET;
+	case EVHTTP_REQ_POST:
+		return API_POST;
+	case EVHTTP_REQ_PUT:
+		return API_PUT;
+	case EVHTTP_REQ_PATCH:
+		return API_PATCH;
+	case EVHTTP_REQ_DELETE:
+		return API_DELETE;
+	default:
+		return API_OTHER;
+	}
+}
+
+/* Only root talks to the daemon (the socket is 0600 too). */
+static bool peer_is_root(struct evhttp_connection *evcon)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	return bev &&
+	       getsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	       cred.uid == 0;
+}
+
+/* Copy what the session's thread needs; NULL (answered) when the request is bad. */
+static struct call *call_new(struct api *a, struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
+	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(req), "Content-Type");
+	size_t len = evbuffer_get_length(in), nq = 0;
+	struct call *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		goto out_oom;
+	TAILQ_INIT(&c->query);
+	c->req = req;
+	c->evcon = evhttp_request_get_connection(req);
+	c->path = evhttp_uridecode(raw && *raw ? raw : "/", 0, NULL);
+	c->body = malloc(len + 1);
+	c->content_type = strdup(ct ? ct : "");
+	if (!c->path || !c->body || !c->content_type)
+		goto out_oom;
+	if (evbuffer_remove(in, c->body, len) != (int)len) {
+		call_free(c);
+		send_error(req, 400, NULL, "cannot read the request body");
+		return NULL;
+	}
+	c->body[len] = '\0';
+	if (q && evhttp_parse_query_str(q, &c->query)) {
+		call_free(c);
+		send_error(req, 400, "query", "malformed query string");
+		return NULL;
+	}
+	for (struct evkeyval *kv = c->query.tqh_first; kv; kv = kv->next.tqe_next) {
+		if (nq == API_QUERY_MAX) {
+			call_free(c);
+			send_error(req, 400, "query", "too many query parameters");
+			return NULL;
+		}
+		c->rq.query[nq++] = (struct api_query){ kv->key, kv->value };
+	}
+	c->rq.n_query = nq;
+	c->rq.method = method_of(evhttp_request_get_command(req));
+	c->rq.path = c->path;
+	c->rq.body = c->body;
+	c->rq.body_len = len;
+	c->rq.content_type = c->content_type;
+	return c;
+out_oom:
+	call_free(c);
+	send_error(req, 500, NULL, "out of memory");
+	return NULL;
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct api *a = arg;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct call *c;
+
+	if (!peer_is_root(evcon)) {
+		send_error(req, 403, NULL, "only root may use ward's control API");
+		return;
+	}
+	c = call_new(a, req);
+	if (!c)
+		return;
+	evhttp_connection_set_closecb(evcon, on_close, a);
+	c->next_inflight = a->inflight;
+	a->inflight = c;
+	pthread_mutex_lock(&a->lock);
+	*a->waiting_tail = c;
+	a->waiting_tail = &c->next;
+	pthread_mutex_unlock(&a->lock);
+	wake(a->efd);
+}
+
+static void inflight_remove(struct api *a, struct call *c)
+{
+	for (struct call **p = &a->inflight; *p; p = &(*p)->next_inflight)
+		if (*p == c) {
+			*p = c->next_inflight;
+			return;
+		}
+}
+
+/* Start the stream of a call whose handler called api_follow(). */
+static void follow_start(struct api *a, struct call *c)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(c->req);
+	struct follower *f = calloc(1, sizeof(*f));
+	struct evbuffer *hello = evbuffer_new();
+
+	if (!f || !hello) {
+		free(f);
+		if (hello)
+			evbuffer_free(hello);
+		send_error(c->req, 500, NULL, "out of memory");
+		return;
+	}
+	f->req = c->req;
+	f->evcon = c->evcon;
+	memcpy(f->container, c->container, sizeof(f->container));
+	f->min_severity = c->min_severity;
+	evhttp_add_header(h, "Content-Type", "text/event-stream");
+	evhttp_add_header(h, "Cache-Control", "no-cache");
+	evhttp_send_reply_start(c->req, 200, "OK");
+	/* a comment, so the client sees the stream open at once */
+	evbuffer_add_printf(hello, ": ward alert stream\n\n");
+	evhttp_send_reply_chunk(c->req, hello);
+	evbuffer_free(hello);
+	pthread_mutex_lock(&a->lock);
+	f->next = a->followers;
+	a->followers = f;
+	a->n_followers++;
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* Send what followers have queued; forget those whose connection closed. */
+static void feed_followers(struct api *a)
+{
+	struct follower *gone = NULL;
+
+	pthread_mutex_lock(&a->lock);
+	for (struct follower **p = &a->followers; *p;) {
+		struct follower *f = *p;
+
+		if (f->gone) {
+			*p = f->next;
+			f->next = gone;
+			gone = f;
+			a->n_followers--;
+			continue;
+		}
+		for (size_t i = 0; i < f->n_queue; i++) {
+			struct evbuffer *b = evbuffer_new();
+
+			if (b && !evbuffer_add(b, f->queue[i], strlen(f->queue[i])))
+				evhttp_send_reply_chunk(f->req, b);
+			if (b)
+				evbuffer_free(b);
+			free(f->queue[i]);
+		}
+		f->n_queue = 0;
+		p = &f->next;
+	}
+	pthread_mutex_unlock(&a->lock);
+	while (gone) {
+		struct follower *next = gone->next;
+
+		follower_free(gone);
+		gone = next;
+	}
+}
+
+/* The session answered: send the answers, feed the streams. */
+static void on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct api *a = arg;
+	struct call *c;
+
+	(void)what;
+	drain(fd);
+	pthread_mutex_lock(&a->lock);
+	c = a->done;
+	a->done = NULL;
+	a->done_tail = &a->done;
+	pthread_mutex_unlock(&a->lock);
+	while (c) {
+		struct call *next = c->next;
+
+		inflight_remove(a, c);
+		if (c->req && c->rs.follow)
+			follow_start(a, c);
+		else if (c->req)
+			send_json(c->req, c->rs.status, c->rs.body);
+		call_free(c);
+		c = next;
+	}
+	feed_followers(a);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+	struct api *a = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopbreak(a->base);
+}
+
+static void *serve(void *arg)
+{
+	struct api *a = arg;
+
+	(void)event_base_dispatch(a->base);
+	return NULL;
+}
+
+/* ---- the session's thread ----------------------------------------------------------------- */
+
+int api_fd(const struct api *a)
+{
+	return a->efd;
+}
+
+const char *api_address(const struct api *a)
+{
+	return a->address;
+}
+
+int api_dispatch(struct api *a)
+{
+	struct call *c;
+
+	drain(a->efd);
+	pthread_mutex_lock(&a->lock);
+	c = a->waiting;
+	a->waiting = NULL;
+	a->waiting_tail = &a->waiting;
+	pthread_mutex_unlock(&a->lock);
+	if (!c)
+		return 0;
+	for (struct call *i = c; i; i = i->next) {
+		i->rs = (struct api_response){ .status = 500 };
+		a->fn(a->ctx, a, &i->rq, &i->rs);
+		if (!i->rs.follow && !i->rs.body)
+			i->rs = (struct api_response){ .status = 500,
+						       .body = api_error(NULL, "out of memory") };
+	}
+	pthread_mutex_lock(&a->lock);
+	*a->done_tail = c;
+	while (c->next)
+		c = c->next;
+	a->done_tail = &c->next;
+	pthread_mutex_unlock(&a->lock);
+	wake(a->done_pipe[1]);
+	return 0;
+}
+
+int api_follow(struct api *a, struct api_request *rq, const char *container,
+	       unsigned int min_severity)
+{
+	struct call *c = (struct call *)((char *)rq - offsetof(struct call, rq));
+
+	(void)a;
+	if (container && strlen(container) > API_CONTAINER_ID)
+		return -EINVAL;
+	snprintf(c->container, sizeof(c->container), "%s", container ? container : "");
+	c->min_severity = min_severity;
+	c->rs.follow = true;
+	return 0;
+}
+
+static bool follower_takes(const struct follower *f, const char *name, const char *id,
+			   unsigned int severity)
+{
+	if (severity < f->min_severity)
+		return false;
+	if (!f->container[0])
+		return true;
+	return (name && !strcmp(name, f->container)) ||
+	       (id && !strncmp(id, f->container, strlen(f->container)));
+}
+
+size_t api_publish(struct api *a, const char *type, const json_t *obj, const char *container_name,
+		   const char *container_id, unsigned int severity)
+{
+	char *data = json_dumps(obj, JSON_COMPACT), *ev = NULL;
+	size_t missed = 0;
+	bool any = false;
+
+	if (!data || asprintf(&ev, "event: %s\ndata: %s\n\n", type, data) < 0) {
+		free(data);
+		pthread_mutex_lock(&a->lock);
+		missed = a->n_followers;
+		a->missed += missed;
+		pthread_mutex_unlock(&a->lock);
+		return missed;
+	}
+	free(data);
+	pthread_mutex_lock(&a->lock);
+	for (struct follower *f = a->followers; f; f = f->next) {
+		char *copy;
+		char **grown;
+
+		if (f->gone ||
+		    (container_name && !follower_takes(f, container_name, container_id, severity)))
+			continue;
+		copy = f->n_queue < API_FOLLOW_QUEUE ? strdup(ev) : NULL;
+		grown = copy ? realloc(f->queue, (f->n_queue + 1) * sizeof(*grown)) : NULL;
+		if (!grown) {
+			free(copy);
+			a->missed++;
+			missed++;
+			continue;
+		}
+		f->queue = grown;
+		f->queue[f->n_queue++] = copy;
+		any = true;
+	}
+	pthread_mutex_unlock(&a->lock);
+	free(ev);
+	if (any)
+		wake(a->done_pipe[1]);
+	return missed;
+}
+
+size_t api_followers(struct api *a, uint64_t *ret_missed)
+{
+	size_t n;
+
+	pthread_mutex_lock(&a->lock);
+	n = a->n_followers;
+	*ret_missed = a->missed;
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
+/* ---- setup -------------------------------------------------------------------------------- */
+
+/* The unix socket at path, mode 0600 (its directory made 0700 if missing). */
+static int listen_unix(const char *path, int *ret_fd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[sizeof(sa.sun_path)];
+	char *slash;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, path);
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return -errno;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* a daemon listening there keeps it; a socket file a dead one left goes */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		close(fd);
+		return -EADDRINUSE;
+	}
+	if (errno != ECONNREFUSED && errno != ENOENT) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	(void)unlink(path);
+	if (fchmod(fd, 0600) < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(path, 0600) < 0 || listen(fd, 64) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*ret_fd = fd;
+	return 0;
+}
+
+int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret,
+	     const char **ret_what)
+{
+	const char *path = o->socket_path ? o->socket_path : API_SOCKET_DEFAULT;
+	struct api *a = calloc(1, sizeof(*a));
+	int err = -ENOMEM, fd = -1;
+
+	*ret_what = path;
+	if (!a)
+		return -ENOMEM;
+	a->fn = fn;
+	a->ctx = ctx;
+	a->efd = -1;
+	a->stop_pipe[0] = a->stop_pipe[1] = a->done_pipe[0] = a->done_pipe[1] = -1;
+	a->waiting_tail = &a->waiting;
+	a->done_tail = &a->done;
+	pthread_mutex_init(&a->lock, NULL);
+	a->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (a->efd < 0 || pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    pipe2(a->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		err = -errno;
+		goto out_free;
+	}
+	a->base = event_base_new();
+	a->http = a->base ? evhttp_new(a->base) : NULL;
+	if (!a->http)
+		goto out_free;
+	a->stop_ev = event_new(a->base, a->stop_pipe[0], EV_READ, on_stop, a);
+	a->done_ev = event_new(a->base, a->done_pipe[0], EV_READ | EV_PERSIST, on_done, a);
+	if (!a->stop_ev || !a->done_ev || event_add(a->stop_ev, NULL) ||
+	    event_add(a->done_ev, NULL))
+		goto out_free;
+	evhttp_set_timeout(a->http, API_TIMEOUT_S);
+	evhttp_set_max_headers_size(a->http, API_HEADERS_MAX);
+	evhttp_set_max_body_size(a->http, API_BODY_MAX);
+	evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						    EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE);
+	evhttp_set_gencb(a->http, on_request, a);
+	err = listen_unix(path, &fd);
+	if (err)
+		goto out_free;
+	if (!evhttp_accept_socket_with_handle(a->http, fd)) {
+		close(fd);
+		err = -EIO;
+		goto out_free;
+	}
+	snprintf(a->socket_path, sizeof(a->socket_path), "%s", path);
+	snprintf(a->address, sizeof(a->address), "unix:%s", path);
+	err = -pthread_create(&a->thread, NULL, serve, a);
+	if (err)
+		goto out_free;
+	a->running = true;
+	*ret = a;
+	return 0;
+out_free:
+	api_free(a);
+	return err;
+}
+
+void api_free(struct api *a)
+{
+	if (!a)
+		return;
+	if (a->running) {
+		wake(a->stop_pipe[1]);
+		pthread_join(a->thread, NULL);
+	}
+	if (a->http)
+		evhttp_free(a->http); /* closes connections: on_close() marks what they had */
+	while (a->inflight) {
+		struct call *c = a->inflight;
+
+		a->inflight = c->next_inflight;
+		call_free(c);
+	}
+	while (a->followers) {
+		struct follower *f = a->followers;
+
+		a->followers = f->next;
+		follower_free(f);
+	}
+	if (a->stop_ev)
+		event_free(a->stop_ev);
+	if (a->done_ev)
+		event_free(a->done_ev);
+	if (a->base)
+		event_base_free(a->base);
+	if (a->socket_path[0])
+		(void)unlink(a->socket_path);
+	for (int i = 0; i < 2; i++) {
+		if (a->stop_pipe[i] >= 0)
+			close(a->stop_pipe[i]);
+		if (a->done_pipe[i] >= 0)
+			close(a->done_pipe[i]);
+	}
+	if (a->efd >= 0)
+		close(a->efd);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}

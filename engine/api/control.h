@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What `ward server`'s control API answers (docs/api.md, docs/api.yaml): the
+ * routes, run in the session's thread on the session's state, and the sink
+ * that hands every alert to the API's followers and keeps the last ones.
+ */
+#ifndef WARD_CONTROL_H
+#define WARD_CONTROL_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "enforce/enforce_session.h"
+#include "trace/tracker.h"
+
+#define CONTROL_RECENT 256 /* alerts GET /v1/alerts returns without follow */
+
+/* The session's state the routes read and change; filled by the session. */
+struct control {
+	struct session *s;
+	struct enforce_session *es; /* NULL: no policy (--no-policy) */
+	const struct tracker *ts;
+	size_t n_ts;
+	struct es_report *rep; /* the policy's report, updated by changes */
+	const char *trusted_key;
+	const char *policy_source; /* what the live policy came from, for GET /v1/policy */
+	struct api *api;
+	json_t *recent[CONTROL_RECENT]; /* the last alerts, oldest first from next_recent */
+	size_t next_recent;
+};
+
+/* A route: what docs/api.yaml describes (a test compares the two). */
+struct control_route {
+	enum api_method method;
+	const char *pattern; /* "{name}" for one path segment */
+	void (*fn)(struct control *c, const char *arg, struct api_request *rq,
+		   struct api_response *rs); /* arg: the "{...}" segment */
+};
+extern const struct control_route control_routes[];
+extern const size_t control_n_routes;
+
+/* The api_handler_fn of the routes; ctx is a struct control. */
+void control_handle(void *ctx, struct api *a, struct api_request *rq, struct api_response *rs);
+
+struct sinks;
+/* Add to set the sink of alerts for c->api's followers and GET /v1/alerts. */
+int sink_api_add(struct sinks *set, struct control *c);
+
+/* Release what c keeps (the last alerts). */
+void control_free(struct control *c);
+
+#endif
