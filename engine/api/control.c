@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "control.h"
+#include "core/config.h"
 #include "core/sink.h"
 #include "enforce/policy.h"
 #include "enforce/probe.h"
@@ -43,18 +44,23 @@ static json_t *trackers_json(const struct control *c)
 {
 	json_t *arr = json_array();
 
-	for (size_t i = 0; arr && i < c->n_ts; i++) {
-		const struct tracker *t = &c->ts[i];
-		json_t *drops = json_object();
+	for (size_t i = 0; arr && c->n_ts && i < *c->n_ts; i++) {
+		const struct tracker *t = c->ts[i];
+		json_t *drops = json_object(), *o;
 
 		for (unsigned int r = 0; drops && t->drops.fd >= 0 && r < WARD_DROP__MAX; r++)
 			json_object_set_new(drops, drop_reason_name(r),
 					    json_integer((json_int_t)t->drops.seen[r]));
-		json_array_append_new(arr,
-				      json_pack("{s:s, s:I, s:I, s:I, s:o*}", "name", t->ops->name,
-						"records", (json_int_t)t->shown, "malformed",
-						(json_int_t)t->malformed, "pending",
-						(json_int_t)t->pending, "drops", drops));
+		o = json_pack("{s:s, s:I, s:I, s:I, s:o*}", "name", t->ops->name, "records",
+			      (json_int_t)t->shown, "malformed", (json_int_t)t->malformed,
+			      "pending", (json_int_t)t->pending, "drops", drops);
+		if (o && t->ops->flush && t->interval_ns)
+			json_object_set_new(
+				o, "interval",
+				json_integer((json_int_t)(t->interval_ns / 1000000000ULL)));
+		if (o && t->filter)
+			json_object_set_new(o, "container", json_string(cgfilter_query(t->filter)));
+		json_array_append_new(arr, o);
 	}
 	return arr;
 }
@@ -78,6 +84,120 @@ static json_t *outputs_json(const struct control *c)
 static void get_trackers(struct control *c, const char *arg, struct api_request *rq,
 			 struct api_response *rs)
 {
+	json_t *avail = json_array();
+
+	for (size_t i = 0; avail && i < TRACKER_COUNT; i++)
+		json_array_append_new(avail, json_string(tracker_at(i)->name));
+	answer(rs, 200, json_pack("{s:o, s:o*}", "trackers", trackers_json(c), "available", avail));
+}
+
+/* The JSON body of rq as an object, or NULL with rs answered (400). */
+static json_t *body_object(const struct api_request *rq, struct api_response *rs)
+{
+	json_error_t jerr;
+	json_t *in = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	char loc[64];
+
+	if (!in) {
+		snprintf(loc, sizeof(loc), BODY_NAME ":%d:%d", jerr.line, jerr.column);
+		answer(rs, 400, api_error(loc, "not JSON: %s", jerr.text));
+		return NULL;
+	}
+	if (!json_is_object(in)) {
+		json_decref(in);
+		answer(rs, 400, api_error(BODY_NAME, "a JSON object is expected"));
+		return NULL;
+	}
+	return in;
+}
+
+/* An error of plug/unplug as a status. */
+static int plug_status(int err)
+{
+	switch (err) {
+	case -EEXIST:
+	case -EPERM:
+	case -E2BIG:
+		return 409;
+	case -ENOENT:
+		return 404;
+	default:
+		return 500;
+	}
+}
+
+/* {"name": TRACKER, "interval": SECONDS or "90s", "container": NAME}: which
+ * key is wrong, or NULL with *ops, *interval and *container set. */
+static const char *tracker_request(json_t *in, const struct tracker_ops **ops, int64_t *interval,
+				   const char **container)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(in, key, v)
+	{
+		if (!strcmp(key, "name") && json_is_string(v))
+			*ops = tracker_find(json_string_value(v));
+		else if (!strcmp(key, "container") && json_is_string(v) && json_string_length(v) &&
+			 json_string_length(v) < CONTAINER_NAME_MAX)
+			*container = json_string_value(v);
+		else if (!strcmp(key, "interval") && json_is_integer(v))
+			*interval = json_integer_value(v);
+		else if (strcmp(key, "interval") || !json_is_string(v) ||
+			 rc_parse_duration(json_string_value(v), interval))
+			return key;
+	}
+	if (!*ops)
+		return "name";
+	if (*interval < 1 || *interval > INTERVAL_MAX_S)
+		return "interval";
+	return NULL;
+}
+
+static void post_tracker(struct control *c, const char *arg, struct api_request *rq,
+			 struct api_response *rs)
+{
+	json_t *in = body_object(rq, rs);
+	const struct tracker_ops *ops = NULL;
+	const char *container = NULL, *bad;
+	int64_t interval = c->interval_s;
+	char why[512];
+	int err;
+
+	if (!in)
+		return;
+	bad = tracker_request(in, &ops, &interval, &container);
+	if (bad) {
+		char loc[96];
+
+		snprintf(loc, sizeof(loc), BODY_NAME ".%s", bad);
+		answer(rs, 400,
+		       api_error(loc, "expected {\"name\": \"process|files|tcp|syscall\", "
+				      "\"interval\": 1 to 86400 seconds or \"90s\", \"container\": "
+				      "a name or id prefix}"));
+	} else if (!c->plug) {
+		answer(rs, 409, api_error(NULL, "this session takes no tracker"));
+	} else {
+		err = c->plug(c->owner, ops, interval, container, why, sizeof(why));
+		if (err)
+			answer(rs, plug_status(err), api_error(NULL, "%s", why));
+		else
+			answer(rs, 201, json_pack("{s:o}", "trackers", trackers_json(c)));
+	}
+	json_decref(in);
+}
+
+static void delete_tracker(struct control *c, const char *name, struct api_request *rq,
+			   struct api_response *rs)
+{
+	char why[512];
+	int err;
+
+	if (!c->unplug)
+		return answer(rs, 404, api_error(rq->path, "no %s tracker runs", name));
+	err = c->unplug(c->owner, name, why, sizeof(why));
+	if (err)
+		return answer(rs, plug_status(err), api_error(rq->path, "%s", why));
 	answer(rs, 200, json_pack("{s:o}", "trackers", trackers_json(c)));
 }
 
@@ -289,22 +409,18 @@ static void put_policy(struct control *c, const char *arg, struct api_request *r
 static void patch_policy(struct control *c, const char *name, struct api_request *rq,
 			 struct api_response *rs)
 {
-	json_error_t jerr;
-	json_t *in = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &jerr), *ev;
+	json_t *in = body_object(rq, rs), *ev;
 	const char *mode = in ? json_string_value(json_object_get(in, "mode")) : NULL;
 	uint8_t m = 0;
 	struct rc_diags d;
-	char loc[64];
 	int err;
 
-	if (!in) {
-		snprintf(loc, sizeof(loc), BODY_NAME ":%d:%d", jerr.line, jerr.column);
-		return answer(rs, 400, api_error(loc, "not JSON: %s", jerr.text));
-	}
+	if (!in)
+		return;
 	for (uint8_t i = 1; mode && i < WARD_MODE_MAX; i++)
 		if (!strcmp(rc_mode_names[i], mode))
 			m = i;
-	if (!json_is_object(in) || json_object_size(in) != 1 || !m) {
+	if (json_object_size(in) != 1 || !m) {
 		json_decref(in);
 		return answer(rs, 400,
 			      api_error(BODY_NAME ".mode",
@@ -491,6 +607,8 @@ const struct control_route control_routes[] = {
 	{ API_GET, "/v1/status", get_status },
 	{ API_GET, "/v1/containers", get_containers },
 	{ API_GET, "/v1/trackers", get_trackers },
+	{ API_POST, "/v1/trackers", post_tracker },
+	{ API_DELETE, "/v1/trackers/{name}", delete_tracker },
 	{ API_GET, "/v1/policy", get_policy },
 	{ API_PUT, "/v1/policy", put_policy },
 	{ API_PATCH, "/v1/policies/{name}", patch_policy },

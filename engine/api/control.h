@@ -21,8 +21,15 @@
 struct control {
 	struct session *s;
 	struct enforce_session *es; /* NULL: no policy (--no-policy) */
-	const struct tracker *ts;
-	size_t n_ts;
+	struct tracker *const *ts;  /* the trackers running, *n_ts of them */
+	const size_t *n_ts;
+	/* plug a tracker in (-EEXIST: it runs) or out (-ENOENT: it does not,
+	 * -EPERM: the alert stream), why saying what failed; owner is the session */
+	int (*plug)(void *owner, const struct tracker_ops *ops, int64_t interval_s,
+		    const char *container, char *why, size_t why_size);
+	int (*unplug)(void *owner, const char *name, char *why, size_t why_size);
+	void *owner;
+	int64_t interval_s;    /* the session's default interval */
 	struct es_report *rep; /* the policy's report, updated by changes */
 	const char *trusted_key;
 	const char *policy_source; /* what the live policy came from, for GET /v1/policy */

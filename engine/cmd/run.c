@@ -21,8 +21,6 @@
 #include "trace/run.h"
 #include "trace/tracker.h"
 
-#define MAX_INTERVAL_S 86400
-
 static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "container", required_argument, NULL, 'c' },
@@ -225,7 +223,7 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
 		switch (c) {
 		case 'i':
-			if (cli_parse_duration(cmd, "--interval", optarg, 1, MAX_INTERVAL_S,
+			if (cli_parse_duration(cmd, "--interval", optarg, 1, INTERVAL_MAX_S,
 					       &o->interval_s) < 0)
 				return CLI_USAGE;
 			break;
@@ -326,7 +324,7 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 				o->no_aggregate = true;
 			else if (c == 'w' &&
 				 cli_parse_duration(cmd, "--aggregate-window", optarg, 1,
-						    MAX_INTERVAL_S, &o->aggregate_window_s) < 0)
+						    INTERVAL_MAX_S, &o->aggregate_window_s) < 0)
 				return CLI_USAGE;
 			else if (c == 'k' && agg_parse_key(optarg, &o->aggregate_key))
 				return cli_usage(

@@ -17,8 +17,7 @@
 #include "trace/tracker.h"
 #include "rulesc.h"
 
-#define INTERVAL_MAX_S 86400	  /* as --interval */
-#define CONFIG_MAX     (1u << 20) /* bytes */
+#define CONFIG_MAX (1u << 20) /* bytes */
 
 _Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
 	       "room for every tracker");

@@ -13,6 +13,7 @@
 #include "rulesc.h"
 
 #define CONFIG_DEFAULT_PATH "/etc/ward/ward.yaml"
+#define INTERVAL_MAX_S	    86400 /* --interval, --aggregate-window: a day */
 
 struct tracker_ops;
 

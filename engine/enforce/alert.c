@@ -473,6 +473,7 @@ int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_sess
 	memset(t, 0, sizeof(*t));
 	t->ops = &alert_ops;
 	t->s = s;
+	t->filter = s->filter;
 	t->cgfilter_fd = -1;
 	if (!st)
 		return -ENOMEM;

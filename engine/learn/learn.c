@@ -1191,8 +1191,9 @@ static int learn_woke(void *ctx, uint64_t now, bool tick)
 static int run_loop(struct lsession *s)
 {
 	static const struct lifecycle_hooks hooks = { .woke = learn_woke };
-	int err = lifecycle_loop(&s->rb, 1, s->start_mono,
-				 s->o->duration_s ? s->end_mono : UINT64_MAX, &hooks, s);
+	struct lifecycle_rings rings = { .v = { s->rb }, .n = 1, .epfd = -1 };
+	int err = lifecycle_loop(&rings, s->start_mono, s->o->duration_s ? s->end_mono : UINT64_MAX,
+				 &hooks, s);
 
 	/* What is left in the ring buffers and the maps. */
 	if (!err && ring_buffer__consume(s->rb) < 0)

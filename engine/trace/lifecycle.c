@@ -73,32 +73,48 @@ bool lifecycle_take_reload(void)
 	return true;
 }
 
-int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, uint64_t end_ns,
+int lifecycle_rings_add(struct lifecycle_rings *r, struct ring_buffer *rb)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	if (r->n == LIFECYCLE_MAX_RB)
+		return -E2BIG;
+	if (r->epfd >= 0 && epoll_ctl(r->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rb), &ev) < 0)
+		return -errno;
+	r->v[r->n++] = rb;
+	return 0;
+}
+
+void lifecycle_rings_remove(struct lifecycle_rings *r, struct ring_buffer *rb)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->v[i] != rb)
+			continue;
+		if (r->epfd >= 0)
+			(void)epoll_ctl(r->epfd, EPOLL_CTL_DEL, ring_buffer__epoll_fd(rb), NULL);
+		r->v[i] = r->v[--r->n];
+		return;
+	}
+}
+
+int lifecycle_loop(struct lifecycle_rings *r, uint64_t start_ns, uint64_t end_ns,
 		   const struct lifecycle_hooks *h, void *ctx)
 {
 	uint64_t next_tick = start_ns + LIFECYCLE_TICK_NS;
-	struct epoll_event ev, evs[LIFECYCLE_MAX_RB + 1];
+	struct epoll_event ev = { .events = EPOLLIN }, evs[LIFECYCLE_MAX_RB + 1];
 	int epfd, err = 0, other_fd = h->wake_fd ? h->wake_fd(ctx) : -1;
 
-	if (n > LIFECYCLE_MAX_RB)
-		return -E2BIG;
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		return -errno;
-	for (size_t i = 0; i < n; i++) {
-		ev.events = EPOLLIN;
-		ev.data.u64 = i;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(rbs[i]), &ev) < 0) {
+	for (size_t i = 0; i < r->n && !err; i++)
+		if (epoll_ctl(epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(r->v[i]), &ev) < 0)
 			err = -errno;
-			goto out_close;
-		}
-	}
-	if (!err && other_fd >= 0) {
-		ev.events = EPOLLIN;
-		ev.data.u64 = n;
-		if (epoll_ctl(epfd, EPOLL_CTL_ADD, other_fd, &ev) < 0)
-			err = -errno;
-	}
+	if (!err && other_fd >= 0 && epoll_ctl(epfd, EPOLL_CTL_ADD, other_fd, &ev) < 0)
+		err = -errno;
+	if (err)
+		goto out_close;
+	r->epfd = epfd;
 	while (!stop_requested && !err) {
 		uint64_t now = clock_now_ns(CLOCK_MONOTONIC), wake = next_tick;
 		uint64_t other = h->next_wake ? h->next_wake(ctx) : UINT64_MAX;
@@ -122,8 +138,8 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 		}
 		/* every ring buffer, woken or not: a batch below WARD_RB_BATCH
 		 * wakes nobody (include/ward/common.h) */
-		for (size_t i = 0; i < n && !err; i++)
-			if (ring_buffer__consume(rbs[i]) < 0)
+		for (size_t i = 0; i < r->n && !err; i++)
+			if (ring_buffer__consume(r->v[i]) < 0)
 				err = -EIO;
 		if (err)
 			break;
@@ -133,6 +149,7 @@ int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, 
 			next_tick = now + LIFECYCLE_TICK_NS;
 		err = h->woke(ctx, now, tick);
 	}
+	r->epfd = -1;
 out_close:
 	close(epfd);
 	return err;

@@ -47,10 +47,22 @@ struct lifecycle_hooks {
 	int (*wake_fd)(void *ctx);
 };
 
-/* Poll the n ring buffers (at most LIFECYCLE_MAX_RB) in one epoll loop from
- * start_ns until a stop, end_ns (CLOCK_MONOTONIC; UINT64_MAX: none) or an
- * error. Draining what is left is the command's. Returns 0 or -errno. */
-int lifecycle_loop(struct ring_buffer *const *rbs, size_t n, uint64_t start_ns, uint64_t end_ns,
+/* The ring buffers a loop polls; trackers plugged in or out while it runs
+ * (the control API) join or leave it with lifecycle_rings_add/remove(). */
+struct lifecycle_rings {
+	struct ring_buffer *v[LIFECYCLE_MAX_RB];
+	size_t n;
+	int epfd; /* the running loop's, -1 outside it; set it to -1 first */
+};
+/* 0, -E2BIG when full, or -errno from epoll. */
+int lifecycle_rings_add(struct lifecycle_rings *r, struct ring_buffer *rb);
+/* Out of the set (and the loop's epoll); nothing if absent. */
+void lifecycle_rings_remove(struct lifecycle_rings *r, struct ring_buffer *rb);
+
+/* Poll the ring buffers of r in one epoll loop from start_ns until a stop,
+ * end_ns (CLOCK_MONOTONIC; UINT64_MAX: none) or an error. Draining what is
+ * left is the command's. Returns 0 or -errno. */
+int lifecycle_loop(struct lifecycle_rings *r, uint64_t start_ns, uint64_t end_ns,
 		   const struct lifecycle_hooks *h, void *ctx);
 
 /* One object's kernel drop counters (a per-CPU array of enum ward_drop, its

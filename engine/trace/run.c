@@ -96,29 +96,51 @@ static void report_drops(struct tracker *t, bool final)
 
 static void close_tracker(struct tracker *t)
 {
+	if (!t)
+		return;
 	ring_buffer__free(t->rb);
 	if (t->skel)
 		t->ops->destroy(t->skel);
 	out_free(t->out);
+	if (t->own_filter)
+		cgfilter_free(t->filter);
+	free(t);
 }
 
-static int open_tracker(struct tracker *t, const struct tracker_ops *ops, struct session *s)
+/* A tracker of ops on s showing the containers of filter (NULL: all), its
+ * tables every interval_ns; taken by close_tracker() (filter too when own).
+ * 0 or -errno, with what failed in why. */
+static int open_tracker(struct tracker **ret, const struct tracker_ops *ops, struct session *s,
+			struct cgfilter *filter, bool own, uint64_t interval_ns, char *why,
+			size_t why_size)
 {
+	struct tracker *t = calloc(1, sizeof(*t));
 	int err;
 
-	memset(t, 0, sizeof(*t));
+	if (!t) {
+		if (own)
+			cgfilter_free(filter);
+		return -ENOMEM;
+	}
 	t->ops = ops;
 	t->s = s;
+	t->filter = filter;
+	t->own_filter = own;
+	t->interval_ns = interval_ns;
+	t->next_flush = clock_now_ns(CLOCK_MONOTONIC) + interval_ns;
 	t->drops.fd = t->cgfilter_fd = -1;
 	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
-	if (!t->out)
-		return -ENOMEM;
-	err = ops->open(t);
-	if (err)
-		cli_error("%s tracker: cannot load or attach its BPF programs: %s "
-			  "(run 'ward doctor' to see what this kernel allows)",
-			  ops->name, strerror(-err));
-	return err;
+	err = t->out ? ops->open(t) : -ENOMEM;
+	if (err) {
+		snprintf(why, why_size,
+			 "%s tracker: cannot load or attach its BPF programs: %s "
+			 "(run 'ward doctor' to see what this kernel allows)",
+			 ops->name, strerror(-err));
+		close_tracker(t);
+		return err;
+	}
+	*ret = t;
+	return 0;
 }
 
 /* Never claim what is not done: host processes are not targeted yet. */
@@ -176,13 +198,13 @@ static void enforce_tick(struct enforce_session *es, struct es_report *rep)
 
 /* What the loop of a session follows: its trackers and their deadlines. */
 struct run_loop {
-	struct tracker *ts;
+	struct tracker *ts[MAX_TRACKERS];
 	size_t n;
+	struct lifecycle_rings rings; /* the trackers' ring buffers */
 	struct session *s;
 	struct enforce_session *es;
 	struct es_report rep; /* the policy's, as of the last tick */
 	bool audit_only;
-	uint64_t interval, next_flush;
 	uint64_t next_status, alerts_then, events_then; /* the status line on a terminal */
 	struct exporter *x;				/* --metrics, or NULL */
 	double load_s;					/* the last policy load took */
@@ -203,10 +225,10 @@ static void status_line(struct run_loop *l, uint64_t now)
 	struct tm tm;
 
 	for (size_t i = 0; i < l->n; i++) {
-		if (!strcmp(l->ts[i].ops->name, "alert"))
-			alerts += l->ts[i].shown;
+		if (!strcmp(l->ts[i]->ops->name, "alert"))
+			alerts += l->ts[i]->shown;
 		else
-			events += l->ts[i].shown;
+			events += l->ts[i]->shown;
 	}
 	(void)strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
 	if (l->es)
@@ -234,7 +256,7 @@ static int export_tick(struct run_loop *l)
 	int err = 0;
 
 	for (size_t i = 0; i < l->n && !err; i++) {
-		const struct tracker *t = &l->ts[i];
+		const struct tracker *t = l->ts[i];
 		const char *src = t->ops->name;
 
 		for (unsigned int r = 0; r < WARD_DROP__MAX && !err && t->drops.fd >= 0; r++)
@@ -265,11 +287,11 @@ static int export_tick(struct run_loop *l)
 	return exporter_publish(x, &l->s->sinks) ?: err;
 }
 
-static int trackers_err(const struct tracker *ts, size_t n)
+static int trackers_err(const struct run_loop *l)
 {
-	for (size_t i = 0; i < n; i++)
-		if (ts[i].err)
-			return ts[i].err;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ts[i]->err)
+			return l->ts[i]->err;
 	return 0;
 }
 
@@ -278,9 +300,12 @@ static uint64_t run_next_wake(void *ctx)
 {
 	const struct run_loop *l = ctx;
 	const struct pending *q = &l->s->pending;
+	uint64_t wake = q->n ? q->first_ns + PENDING_NS : UINT64_MAX;
 
-	return q->n && q->first_ns + PENDING_NS < l->next_flush ? q->first_ns + PENDING_NS
-								: l->next_flush;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ts[i]->ops->flush && l->ts[i]->next_flush < wake)
+			wake = l->ts[i]->next_flush;
+	return wake;
 }
 
 static int run_wake_fd(void *ctx)
@@ -294,13 +319,12 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 {
 	struct run_loop *l = ctx;
 	struct session *s = l->s;
-	int err = trackers_err(l->ts, l->n);
+	int err = trackers_err(l);
 
 	if (!err && l->ctl)
 		err = api_dispatch(l->ctl->api);
-
 	if (!err && s->pending.n && now >= s->pending.first_ns + PENDING_NS)
-		err = session_resolve(s) ?: trackers_err(l->ts, l->n);
+		err = session_resolve(s) ?: trackers_err(l);
 	if (err)
 		return err;
 	if (lifecycle_take_reload()) {
@@ -320,76 +344,136 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 			enforce_tick(l->es, &l->rep);
 		if (s->filter)
 			(void)cgfilter_refresh(s->filter, s->cc, now);
-		for (size_t i = 0; i < l->n; i++)
-			report_drops(&l->ts[i], false);
+		for (size_t i = 0; i < l->n; i++) {
+			if (l->ts[i]->own_filter)
+				(void)cgfilter_refresh(l->ts[i]->filter, s->cc, now);
+			report_drops(l->ts[i], false);
+		}
 		if (l->next_status && now >= l->next_status)
 			status_line(l, now);
 		if (l->x && export_tick(l) < 0)
 			cli_error("metrics: %s", strerror(ENOMEM));
 	}
-	if (now >= l->next_flush) {
-		l->next_flush += l->interval;
-		for (size_t i = 0; i < l->n && !err; i++)
-			if (l->ts[i].ops->flush)
-				err = l->ts[i].ops->flush(&l->ts[i], now + s->mono_to_real_ns,
-							  false);
+	for (size_t i = 0; i < l->n && !err; i++) {
+		struct tracker *t = l->ts[i];
+
+		if (!t->ops->flush || now < t->next_flush)
+			continue;
+		t->next_flush += t->interval_ns;
+		err = t->ops->flush(t, now + s->mono_to_real_ns, false);
 	}
 	return err;
 }
 
-static int session_loop(struct tracker *ts, size_t n, struct session *s, const struct run_opts *o,
-			struct enforce_session *es, struct exporter *x, double load_s,
-			struct control *ctl)
+/* The loop of l's trackers (l->ts, l->n opened) until a stop, o's duration or
+ * an error; what is left drained. 0 or -errno. */
+static int session_loop(struct run_loop *l, const struct run_opts *o)
 {
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
 						      .woke = run_woke,
 						      .wake_fd = run_wake_fd };
 	uint64_t start = clock_now_ns(CLOCK_MONOTONIC);
-	struct run_loop l = { .ts = ts,
-			      .n = n,
-			      .s = s,
-			      .es = es,
-			      .audit_only = o->audit_only,
-			      .x = x,
-			      .load_s = load_s,
-			      .ctl = ctl };
-	struct ring_buffer *rbs[MAX_TRACKERS];
-	size_t n_rb = 0;
-	int err;
+	struct session *s = l->s;
+	int err = 0;
 
-	l.interval = (uint64_t)o->interval_s * 1000000000ULL;
-	l.next_flush = start + l.interval;
 	if (o->status && isatty(STDERR_FILENO))
-		l.next_status = start + STATUS_NS;
-	for (size_t i = 0; i < n; i++)
-		if (ts[i].rb)
-			rbs[n_rb++] = ts[i].rb;
-	if (ctl) { /* what the routes read and change from now on */
-		ctl->es = es;
-		ctl->ts = ts;
-		ctl->n_ts = n;
-		ctl->rep = &l.rep;
-	}
-	if (x && export_tick(&l) < 0) /* what is in force, before the first tick */
+		l->next_status = start + STATUS_NS;
+	for (size_t i = 0; i < l->n && !err; i++)
+		if (l->ts[i]->rb)
+			err = lifecycle_rings_add(&l->rings, l->ts[i]->rb);
+	if (err)
+		return err;
+	if (l->x && export_tick(l) < 0) /* what is in force, before the first tick */
 		cli_error("metrics: %s", strerror(ENOMEM));
-	err = lifecycle_loop(rbs, n_rb, start,
+	err = lifecycle_loop(&l->rings, start,
 			     o->duration_s ? start + (uint64_t)o->duration_s * 1000000000ULL
 					   : UINT64_MAX,
-			     &hooks, &l);
+			     &hooks, l);
 	/* Drain what is left: events already in the ring buffers, the records
 	 * waiting for their container, then the partial last interval (and the
 	 * alerts aggregation still counts). */
-	for (size_t i = 0; i < n && !err; i++)
-		if (ts[i].rb && ring_buffer__consume(ts[i].rb) < 0)
+	for (size_t i = 0; i < l->n && !err; i++)
+		if (l->ts[i]->rb && ring_buffer__consume(l->ts[i]->rb) < 0)
 			err = -EIO;
 	if (!err)
-		err = session_resolve(s) ?: trackers_err(ts, n);
-	for (size_t i = 0; i < n && !err; i++)
-		if (ts[i].ops->flush)
-			err = ts[i].ops->flush(&ts[i], clock_now_ns(CLOCK_REALTIME), true);
+		err = session_resolve(s) ?: trackers_err(l);
+	for (size_t i = 0; i < l->n && !err; i++)
+		if (l->ts[i]->ops->flush)
+			err = l->ts[i]->ops->flush(l->ts[i], clock_now_ns(CLOCK_REALTIME), true);
 	if (!err)
-		err = trackers_err(ts, n);
+		err = trackers_err(l);
 	session_pending_free(s);
+	return err;
+}
+
+/* ---- trackers plugged in and out while the server runs (the control API) ---- */
+
+static int run_plug(void *owner, const struct tracker_ops *ops, int64_t interval_s,
+		    const char *container, char *why, size_t why_size)
+{
+	struct run_loop *l = owner;
+	struct cgfilter *f = l->s->filter;
+	struct tracker *t;
+	int err;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (l->ts[i]->ops == ops) {
+			snprintf(why, why_size, "the %s tracker runs already", ops->name);
+			return -EEXIST;
+		}
+	if (container) {
+		f = cgfilter_new(container);
+		if (!f)
+			return -ENOMEM;
+		(void)cgfilter_refresh(f, l->s->cc, clock_now_ns(CLOCK_MONOTONIC));
+	}
+	err = open_tracker(&t, ops, l->s, f, container != NULL,
+			   (uint64_t)interval_s * 1000000000ULL, why, why_size);
+	if (err)
+		return err;
+	err = t->rb ? lifecycle_rings_add(&l->rings, t->rb) : 0;
+	if (err) {
+		snprintf(why, why_size, "following its ring buffer: %s", strerror(-err));
+		close_tracker(t);
+		return err;
+	}
+	l->ts[l->n++] = t;
+	cli_info("api: %s tracker started%s%s", ops->name, container ? " for " : "",
+		 container ? container : "");
+	return 0;
+}
+
+static int run_unplug(void *owner, const char *name, char *why, size_t why_size)
+{
+	struct run_loop *l = owner;
+	struct tracker *t = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < l->n && strcmp(l->ts[i]->ops->name, name); i++)
+		;
+	if (i == l->n) {
+		snprintf(why, why_size, "no %s tracker runs", name);
+		return -ENOENT;
+	}
+	t = l->ts[i];
+	if (!strcmp(name, "alert")) {
+		snprintf(why, why_size, "the alert stream is the policy's: it stops with it");
+		return -EPERM;
+	}
+	/* what it has: its records in the ring buffer, those waiting for their
+	 * container (every tracker's: one scan), its last partial interval */
+	lifecycle_rings_remove(&l->rings, t->rb);
+	err = (t->rb && ring_buffer__consume(t->rb) < 0 ? -EIO : 0) ?: session_resolve(l->s);
+	if (!err && t->ops->flush)
+		err = t->ops->flush(t, clock_now_ns(CLOCK_REALTIME), true);
+	report_drops(t, true);
+	l->ts[i] = l->ts[--l->n];
+	close_tracker(t);
+	if (err)
+		snprintf(why, why_size, "its last records: %s", strerror(-err));
+	else
+		cli_info("api: %s tracker stopped", name);
 	return err;
 }
 
@@ -465,15 +549,14 @@ void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err)
 
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
 {
-	struct tracker ts[MAX_TRACKERS];
 	struct session s = { 0 };
+	struct run_loop l = { .s = &s, .audit_only = o->audit_only, .rings = { .epfd = -1 } };
 	const char *failed = NULL;
 	struct enforce_session *es = NULL;
 	struct exporter *x = NULL;
 	struct control ctl = { .s = &s, .trusted_key = o->trusted_key };
 	double load_s = 0;
 	int lock_fd = -1;
-	size_t opened = 0;
 	int err, cerr;
 
 	err = run_start(o->verbose);
@@ -622,36 +705,57 @@ trackers:
 		err = -EALREADY;
 		goto out_free_filter;
 	}
-	for (; opened < n; opened++) {
-		err = open_tracker(&ts[opened], ops[opened], &s);
+	for (size_t i = 0; i < n; i++) {
+		char why[256];
+
+		err = open_tracker(&l.ts[l.n], ops[i], &s, s.filter, false,
+				   (uint64_t)o->interval_s * 1000000000ULL, why, sizeof(why));
 		if (err) {
-			opened++;
+			cli_error("%s", why);
 			goto out_close_trackers;
 		}
+		l.n++;
 	}
 	if (es) {
-		err = alert_tracker_init(
-			&ts[opened], &s, es,
-			&(struct alert_opts){ .aggregate = !o->no_aggregate,
-					      .window_ns = (uint64_t)o->aggregate_window_s *
-							   1000000000ULL,
-					      .key = o->aggregate_key });
-		opened++;
+		struct tracker *t = calloc(1, sizeof(*t));
+
+		err = t ? alert_tracker_init(t, &s, es,
+					     &(struct alert_opts){
+						     .aggregate = !o->no_aggregate,
+						     .window_ns = (uint64_t)o->aggregate_window_s *
+								  1000000000ULL,
+						     .key = o->aggregate_key })
+			: -ENOMEM;
+		if (t)
+			l.ts[l.n++] = t; /* closed with the others, also when it failed */
 		if (err) {
 			cli_error("alert stream: %s", strerror(-err));
 			goto out_close_trackers;
 		}
-		n = opened;
 	}
-	err = session_loop(ts, n, &s, o, es, x, load_s, ctl.api ? &ctl : NULL);
+	l.es = es;
+	l.x = x;
+	l.load_s = load_s;
+	if (ctl.api) { /* what the routes read and change from now on */
+		l.ctl = &ctl;
+		ctl.es = es;
+		ctl.ts = l.ts;
+		ctl.n_ts = &l.n;
+		ctl.rep = &l.rep;
+		ctl.owner = &l;
+		ctl.plug = run_plug;
+		ctl.unplug = run_unplug;
+		ctl.interval_s = o->interval_s;
+	}
+	err = session_loop(&l, o);
 	if (err)
 		cli_error("event loop: %s", strerror(-err));
 
 out_close_trackers:
-	for (size_t i = 0; i < opened; i++) {
-		if (ts[i].drops.fd >= 0)
-			report_drops(&ts[i], true);
-		close_tracker(&ts[i]);
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.ts[i]->drops.fd >= 0)
+			report_drops(l.ts[i], true);
+		close_tracker(l.ts[i]);
 	}
 out_free_filter:
 	es_free(es, o->unpin_on_exit);

@@ -134,7 +134,7 @@ static int syscall_open(struct tracker *t)
 	ss->skel = syscall_bpf__open();
 	if (!ss->skel)
 		return -ENOMEM;
-	ss->skel->rodata->filter_cgroups = t->s->filter != NULL;
+	ss->skel->rodata->filter_cgroups = t->filter != NULL;
 	ss->skel->rodata->self_tgid = (__u32)getpid();
 	return tracker_load_attach(t, ss->skel->skeleton);
 }

@@ -26,6 +26,11 @@ const struct tracker_ops *tracker_find(const char *name)
 	return NULL;
 }
 
+const struct tracker_ops *tracker_at(size_t i)
+{
+	return trackers[i];
+}
+
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name)
 {
 	bool all = !strcmp(name, "all"), found = all;
@@ -59,8 +64,8 @@ int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk)
 	t->cgfilter_fd = bpf_object__find_map_fd_by_name(obj, "ward_cgfilter");
 	if (t->drops.fd < 0 || t->cgfilter_fd < 0)
 		return -ENOENT;
-	if (t->s->filter)
-		return cgfilter_add_map(t->s->filter, t->cgfilter_fd);
+	if (t->filter)
+		return cgfilter_add_map(t->filter, t->cgfilter_fd);
 	return 0;
 }
 
@@ -95,7 +100,7 @@ static void deliver(struct tracker *t, const void *data, size_t size,
 {
 	int err;
 
-	if (t->s->filter && !cgfilter_wants(t->s->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
+	if (t->filter && !cgfilter_wants(t->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
 	if (!err)
@@ -188,8 +193,8 @@ int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
 	free(unknown);
 	for (size_t i = 0; i < n && !err; i++) {
 		err = container_cache_settled(t->s->cc, ids[i], &ret[i]);
-		if (!err && t->s->filter &&
-		    !cgfilter_wants(t->s->filter, ret[i], clock_now_ns(CLOCK_MONOTONIC)))
+		if (!err && t->filter &&
+		    !cgfilter_wants(t->filter, ret[i], clock_now_ns(CLOCK_MONOTONIC)))
 			ret[i] = NULL;
 	}
 	return err;

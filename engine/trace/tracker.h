@@ -75,12 +75,19 @@ struct tracker {
 	size_t pending; /* of its records in s->pending: later ones queue behind them */
 	uint64_t shown; /* records it emitted */
 	int err;	/* first error of a ring-buffer callback */
+	/* the containers it shows: the session's --container, or its own when
+	 * plugged in with one (the control API); NULL: all */
+	struct cgfilter *filter;
+	bool own_filter;
+	uint64_t interval_ns, next_flush; /* interval trackers: CLOCK_MONOTONIC */
 };
 
 extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
 
 #define TRACKER_COUNT 4 /* process, files, tcp, syscall */
 const struct tracker_ops *tracker_find(const char *name);
+/* The i-th tracker (i < TRACKER_COUNT). */
+const struct tracker_ops *tracker_at(size_t i);
 /* Add the tracker named name ("all": every one) to list (*n entries, room for
  * TRACKER_COUNT) unless it is there; -ENOENT for an unknown name. */
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);

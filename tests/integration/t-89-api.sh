@@ -7,7 +7,8 @@
 # denied connect as a server-sent event; PATCH switches the policy to audit
 # (the connect goes through, alerted as would-block) and back to enforce
 # (blocked again), each a new generation and a "policy" event on the stream;
-# the follower sees none of B's alerts nor lower severities; a bad PUT answers 400 with the compiler's location in the body and leaves
+# the follower sees none of B's alerts nor lower severities; trackers plugged in (the
+# process tracker for A only, the files tracker every second) and out; a bad PUT answers 400 with the compiler's location in the body and leaves
 # the generation; a good PUT replaces the policy; unknown routes are 404,
 # wrong methods 405, bad input 400 with its location.
 . "$(dirname "$0")/lib.sh"
@@ -155,6 +156,41 @@ sleep 1
 sse | jq -se --arg b "$B" 'map(select(.container.name? == $b or .policy? == "it-api2")) == []' \
 	>/dev/null || fail "the follower of A's high alerts got others: $(cat "$TDIR/follow.sse")"
 echo "ok: the follower's filters (container, min_severity) hold"
+
+# trackers plugged in and out: the process tracker for A only, then the files tracker
+api POST /v1/trackers -d "{\"name\": \"process\", \"container\": \"$A\"}" >/dev/null
+expect 201 "POST the process tracker for A" \
+	'.trackers | map(select(.name == "process"))[0].container == $a' --arg a "$A"
+r=$RANDOM
+wait_event w 20 '.tracker == "process" and .event == "exec" and .container.name == $a and
+	(.argv | index($m)) != null' --arg a "$A" --arg m "api-$r" -- ctr_exec "$A" echo "api-$r"
+ctr_exec "$B" echo "api-b-$r" >/dev/null
+sleep 1
+assert_none "the process tracker plugged for A shows no event of B" "$out" \
+	'.tracker == "process" and .container.name == $b' --arg b "$B"
+api POST /v1/trackers -d '{"name": "process"}' >/dev/null
+expect 409 "POST a tracker that runs" '.error | test("runs already")'
+api POST /v1/trackers -d '{"name": "files", "interval": "1s"}' >/dev/null
+expect 201 "POST the files tracker, 1 s interval" \
+	'.trackers | map(select(.name == "files"))[0].interval == 1'
+wait_event w 20 '.tracker == "files" and .container.name == $a and .filename == $f' \
+	--arg a "$A" --arg f "/tmp/api-$r" -- ctr_exec "$A" sh -c "echo x > /tmp/api-$r"
+echo "ok: the plugged trackers' events reach the output"
+api DELETE /v1/trackers/process >/dev/null
+expect 200 "DELETE the process tracker" '.trackers | map(.name) | index("process") == null'
+n=$(event_count "$out" '.tracker == "process"')
+ctr_exec "$A" echo "api-after-$r" >/dev/null
+sleep 1
+[ "$(event_count "$out" '.tracker == "process"')" = "$n" ] ||
+	fail "process events after the tracker was deleted"
+echo "ok: no process event once it is stopped"
+api DELETE /v1/trackers/process >/dev/null
+expect 404 "DELETE a tracker that does not run" '.location == "/v1/trackers/process"'
+api DELETE /v1/trackers/alert >/dev/null
+expect 409 "DELETE the alert stream" '.error | test("policy")'
+api GET /v1/trackers >/dev/null
+expect 200 "trackers" '(.trackers | map(.name) | sort) == ["alert", "files"] and
+	.available == ["process", "files", "tcp", "syscall"]'
 
 api GET /v1/nothing >/dev/null
 expect 404 "unknown route" '.location == "/v1/nothing"'

@@ -118,6 +118,24 @@ static void test_answers(void **state)
 	check(API_GET, "/v1/alerts", "", "min_severity", "high", 200, NULL);
 	check(API_GET, "/v1/policy", "", NULL, NULL, 200, NULL);
 	check(API_GET, "/v1/trackers", "", NULL, NULL, 200, NULL);
+	check(API_POST, "/v1/trackers", "[]", NULL, NULL, 400, "body");
+	check(API_POST, "/v1/trackers", "{\"name\": \"nope\"}", NULL, NULL, 400, "body.name");
+	check(API_POST, "/v1/trackers", "{\"interval\": 3}", NULL, NULL, 400, "body.name");
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"interval\": 0}", NULL, NULL, 400,
+	      "body.interval");
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"interval\": \"2x\"}", NULL, NULL,
+	      400, "body.interval");
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"interval\": \"2d\"}", NULL, NULL,
+	      400, "body.interval");
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"pid\": 1}", NULL, NULL, 400,
+	      "body.pid");
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"container\": \"\"}", NULL, NULL,
+	      400, "body.container");
+	/* well formed, but this session takes none */
+	check(API_POST, "/v1/trackers", "{\"name\": \"files\", \"interval\": \"90s\"}", NULL, NULL,
+	      409, NULL);
+	check(API_DELETE, "/v1/trackers/process", "", NULL, NULL, 404, "/v1/trackers/process");
+	check(API_GET, "/v1/trackers/process", "", NULL, NULL, 405, NULL);
 }
 
 int main(void)
