@@ -81,11 +81,15 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog
+	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
+	    nginx wrk bpftrace auditd
+# Services of those packages that must not run on their own (scripts/deps.sh): the nginx
+# benchmark starts nginx and auditd itself.
+DEB_NO_SERVICE := nginx auditd
 
 .PHONY: deps
 deps:
-	@scripts/deps.sh $(DEB_PKGS)
+	@scripts/deps.sh $(addprefix --no-service ,$(DEB_NO_SERVICE)) $(DEB_PKGS)
 
 # ---- BPF ------------------------------------------------------------------
 # One object per tracker (bpf/trace/) and one for learning (bpf/learn/). Enforcement: one
