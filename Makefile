@@ -8,6 +8,7 @@
 #                   contract, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
+#                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
 #
 # Quiet: one "  CC       build/obj/engine/enforce/alert.o" line per step; V=1 prints the commands.
@@ -378,7 +379,7 @@ test: deps
 bench: deps
 	$(Q)$(SUBMAKE) build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks \
 		$(BUILD)/static/bench_loop
-	@tests/bench/run.sh
+	@BENCH='$(BENCH)' tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -52,6 +52,7 @@ wardit_dump() {
 }
 
 fail() {
+	set +e # from a script under set -e too (tests/bench/nginx.sh)
 	wardit_dump
 	echo "FAIL: $*"
 	exit 1
