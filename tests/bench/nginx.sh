@@ -19,8 +19,8 @@
 #             and write accounting is not practical in audit (one record per call, no
 #             aggregation), so it is not asked for
 # Prints one line per mode and round, then per mode the median ratio to baseline and
-# its range for requests/s (the sum over the 6 wrk) and p99 latency (the mean of the 6
-# wrk's p99). Fails when a wrk saw a non-2xx answer or a socket error, or when the
+# its range for requests/s (the sum over the 6 wrk) and p99 latency (the median of the 6
+# wrk's p99: one wrk stalled by the noisy machine's scheduler does not decide it). Fails when a wrk saw a non-2xx answer or a socket error, or when the
 # enforce policy alerted (the containers' normal work must be allowed).
 #
 # Audit contexts are given to a task when it is forked, and only while auditing has ever
@@ -169,8 +169,14 @@ containers_stop() {
 	done
 }
 
+# stats "V V V ...": "MEDIAN MIN MAX" of numbers separated by spaces or newlines
+stats() {
+	tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 }
+		END { printf "%.3f %.3f %.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
+}
+
 # load SECONDS: one wrk per container for SECONDS at once; sets rps (requests/s summed),
-# p99 (us, the mean of the 6 wrk's p99) and errors (non-2xx answers and socket errors).
+# p99 (us, the median of the 6 wrk's p99) and errors (non-2xx answers and socket errors).
 load() {
 	local i pids=()
 	for ((i = 0; i < NCTR; i++)); do
@@ -181,14 +187,14 @@ load() {
 	for i in "${pids[@]}"; do
 		wait "$i" || fail "wrk failed: $(cat "$TDIR"/wrk.*)"
 	done
-	read -r rps p99 errors < <(awk '
+	read -r rps errors < <(awk -v nctr="$NCTR" '
 		/^Requests\/sec:/ { rps += $2; n++ }
-		$1 == "99%" { v = $2; m = v ~ /us$/ ? 1 : v ~ /ms$/ ? 1000 : 1000000
-			      sub(/[a-z]+$/, "", v); p99 += v * m }
 		/Non-2xx or 3xx responses:/ { err += $NF }
 		/Socket errors:/ { gsub(/[^0-9 ]/, ""); for (i = 1; i <= NF; i++) err += $i }
-		END { if (n) printf "%.0f %.0f %d\n", rps, p99 / n, err; else print "0 0 1" }' \
-		"$TDIR"/wrk.*)
+		END { printf "%.0f %d\n", rps, n == nctr ? err : err + 1 }' "$TDIR"/wrk.*)
+	read -r p99 _ < <(stats "$(awk '$1 == "99%" {
+		v = $2; m = v ~ /us$/ ? 1 : v ~ /ms$/ ? 1000 : 1000000; sub(/[a-z]+$/, "", v)
+		print v * m }' "$TDIR"/wrk.*)")
 }
 
 # ---- the watchers ----------------------------------------------------------------------
@@ -446,18 +452,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		pr=$(echo "scale=4; $w_p99 / $b_p99" | bc)
 		rps_ratios[$m]+="$rr "
 		p99_ratios[$m]+="$pr "
-		printf '  round %d %-8s: baseline %6d req/s p99 %6d us, %-8s %6d req/s p99 %6d us: x%.3f req/s, x%.3f p99%s\n' \
+		printf '  round %d %-8s: baseline %6d req/s p99 %6.0f us, %-8s %6d req/s p99 %6.0f us: x%.3f req/s, x%.3f p99%s\n' \
 			"$r" "$m" "$b_rps" "$b_p99" "$m" "$w_rps" "$w_p99" "$rr" "$pr" "${said:+, $said}"
 		[ "$m" != enforce ] || [[ "$said" = "0 alerts" ]] ||
 			fail "the enforce policy alerted on nginx's work: $(head -n 3 "$TDIR/alerts.json")"
 	done
 done
 
-# stats "R R R ...": "MEDIAN MIN MAX"
-stats() {
-	tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 }
-		END { printf "%.3f %.3f %.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
-}
 echo "nginx in $NCTR containers, ratio to the baseline of the same round (median, min-max of $ROUNDS rounds):"
 for m in "${MODES[@]}"; do
 	read -r rmed rmin rmax < <(stats "${rps_ratios[$m]}")
