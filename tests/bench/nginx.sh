@@ -235,7 +235,6 @@ enforce_policy() {
 		done
 		printf '    - {name: history, file: {names: [.bash_history, .ash_history], access: [truncate, unlink]}, action: block}\n'
 		printf '    - {name: release-agent, file: {names: [release_agent], access: [write]}, action: block}\n'
-		printf '    - {name: logs-writable, file: {dirs: [/data/, /tmp/], access: [write, create]}, action: allow}\n'
 		for t in /etc/ /usr/ /bin/ /sbin/ /lib/ /lib64/ /srv/www/; do
 			printf '    - {name: "ro-%d", file: {dirs: [%s], readOnly: true}, action: block}\n' "$((++i))" "$t"
 		done
