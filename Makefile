@@ -8,6 +8,7 @@
 #                   contract, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
+#                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
 #
 # Quiet: one "  CC       build/obj/engine/enforce/alert.o" line per step; V=1 prints the commands.
@@ -81,11 +82,15 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog
+	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
+	    nginx wrk bpftrace auditd
+# Services of those packages that must not run on their own (scripts/deps.sh): the nginx
+# benchmark starts nginx and auditd itself.
+DEB_NO_SERVICE := nginx auditd
 
 .PHONY: deps
 deps:
-	@scripts/deps.sh $(DEB_PKGS)
+	@scripts/deps.sh $(addprefix --no-service ,$(DEB_NO_SERVICE)) $(DEB_PKGS)
 
 # ---- BPF ------------------------------------------------------------------
 # One object per tracker (bpf/trace/) and one for learning (bpf/learn/). Enforcement: one
@@ -374,7 +379,7 @@ test: deps
 bench: deps
 	$(Q)$(SUBMAKE) build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks \
 		$(BUILD)/static/bench_loop
-	@tests/bench/run.sh
+	@BENCH='$(BENCH)' tests/bench/run.sh
 
 clean:
 	rm -rf $(BUILD)

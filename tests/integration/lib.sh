@@ -52,6 +52,7 @@ wardit_dump() {
 }
 
 fail() {
+	set +e # from a script under set -e too (tests/bench/nginx.sh)
 	wardit_dump
 	echo "FAIL: $*"
 	exit 1
@@ -298,7 +299,11 @@ ctr_cgroup_id() {
 ward_start() {
 	local n=$1
 	shift
-	"$WARD" "$@" >"$TDIR/$n.out" 2>"$TDIR/$n.err" </dev/null &
+	# emptied here, not by the background job's redirections, which may come after the
+	# caller reads them: a ward started again under the same NAME
+	: >"$TDIR/$n.out"
+	: >"$TDIR/$n.err"
+	"$WARD" "$@" >>"$TDIR/$n.out" 2>>"$TDIR/$n.err" </dev/null &
 	WARD_PID[$n]=$!
 	WARD_LIVE[$n]=1
 	echo "ward[$n] pid ${WARD_PID[$n]}: $WARD $*"
