@@ -107,6 +107,14 @@ struct {
 	__type(value, struct ward_active);
 } ward_active __weak SEC(".maps");
 
+/* The syscalls each slot's generation decides (struct ward_sysbits). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, WARD_ENF_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ward_sysbits);
+} ward_sysbits __weak SEC(".maps");
+
 /* New cgroups, by id: when they were created (enforce_abi.h, the
  * container-start window). */
 struct {

@@ -22,6 +22,27 @@ struct {
 	__type(value, __u8);
 } ward_sys_seen SEC(".maps");
 
+/* Whether the live generation decides syscall nr at all (ward_sysbits):
+ * most calls of every task end here. The slot read first, then its bits: a
+ * call racing a switch is decided as the generation it then reads says. */
+static __always_inline bool sys_decided(long nr)
+{
+	const struct ward_active *a;
+	const struct ward_sysbits *b;
+	__u32 zero = 0, slot;
+
+	a = bpf_map_lookup_elem(&ward_active, &zero);
+	if (!a || !a->generation)
+		return false;
+	slot = a->slot & (WARD_ENF_SLOTS - 1);
+	b = bpf_map_lookup_elem(&ward_sysbits, &slot);
+	if (!b)
+		return true;
+	if (nr >= WARD_SYSBITS)
+		return b->high;
+	return b->bits[ward_bound((__u64)nr / 64, WARD_SYSBITS / 64 - 1)] >> (nr % 64) & 1;
+}
+
 /*
  * The first call of a syscall by a container under a generation alerts, later
  * ones are counted only (a loop of a forbidden call must not flood the ring
@@ -36,7 +57,7 @@ int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
 	struct ward_scratch *s;
 	__u8 one = 1;
 
-	if (id < 0 || (task->thread_info.status & TS_COMPAT))
+	if (id < 0 || (task->thread_info.status & TS_COMPAT) || !sys_decided(id))
 		return 0;
 	s = cpu_request(WARD_CLS_SYSCALL, WARD_OP_SYSCALL, WARD_DOM_SYSCALL, 1);
 	if (!s)

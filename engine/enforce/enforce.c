@@ -55,14 +55,15 @@ enum shared_map {
 	SM_PENDING,
 	SM_HOLDS,
 	SM_DAEMON,
+	SM_SYSBITS,
 	SM__COUNT,
 };
 
 static const char *const shared_maps[SM__COUNT] = {
-	"ward_policies", "ward_rules",	 "ward_objects",  "ward_cidrs",
-	"ward_cands",	 "ward_globs",	 "ward_portsets", "ward_cgroups",
-	"ward_active",	 "ward_levels",	 "ward_counters", "ward_alerts",
-	"ward_drops",	 "ward_pending", "ward_holds",	  "ward_daemon",
+	"ward_policies", "ward_rules",	  "ward_objects", "ward_cidrs",	  "ward_cands",
+	"ward_globs",	 "ward_portsets", "ward_cgroups", "ward_active",  "ward_levels",
+	"ward_counters", "ward_alerts",	  "ward_drops",	  "ward_pending", "ward_holds",
+	"ward_daemon",	 "ward_sysbits",
 };
 
 /* One generation's inner maps (fds owned, -1 when absent). */
@@ -871,6 +872,31 @@ static int write_policies(int fd, const struct ward_bundle *b, bool audit_only)
 	return err;
 }
 
+/* The syscalls b decides (struct ward_sysbits): those its syscall rules name,
+ * every one when a policy's syscall default is not allow. */
+static void sysbits(const struct ward_bundle *b, struct ward_sysbits *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	for (size_t i = 0; i < b->n_policies; i++) {
+		uint8_t def = b->policies[i].k.defaults[WARD_CLS_SYSCALL];
+
+		if (def != WARD_ACT_NONE && def != WARD_ACT_ALLOW) {
+			memset(ret, 0xff, sizeof(*ret));
+			return;
+		}
+	}
+	for (size_t o = 0; o < b->n_objects; o++) {
+		const struct ward_obj_key *k = &b->objects[o].key;
+
+		if (k->domain != WARD_DOM_SYSCALL)
+			continue;
+		if (k->hash >= WARD_SYSBITS)
+			ret->high = 1;
+		else
+			ret->bits[k->hash / 64] |= 1ULL << (k->hash % 64);
+	}
+}
+
 static int build_gen(struct gen *g, const struct ward_bundle *b, const struct enforce_target *t,
 		     size_t n, bool audit_only)
 {
@@ -971,6 +997,7 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 		   size_t n, bool audit_only, struct rc_diags *d)
 {
 	struct ward_active live, next;
+	struct ward_sysbits bits;
 	struct gen g;
 	uint32_t zero = 0;
 	int err;
@@ -993,6 +1020,13 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 		goto out_close;
 	}
 	/* The inactive slot: no program reads it until ward_active says so. */
+	sysbits(b, &bits);
+	if (bpf_map_update_elem(e->fd[SM_SYSBITS], &g.slot, &bits, 0) < 0) {
+		err = -errno;
+		rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL,
+			"installing generation %u: %s", g.generation, strerror(-err));
+		goto out_close;
+	}
 	for (int i = 0; i < TBL__COUNT; i++) {
 		if (bpf_map_update_elem(e->fd[i], &g.slot, &g.fd[i], 0) < 0) {
 			err = -errno;

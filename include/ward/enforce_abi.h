@@ -59,6 +59,16 @@ struct ward_active {
 	__u32 generation; /* 1, 2, ...: bumped by every switch; 0 = no policy */
 };
 
+/* Value of ward_sysbits, one per slot of the outer maps: the syscall
+ * numbers a syscall rule of the slot's generation names (bit nr), or all of
+ * them when a policy's syscall default is not allow. The syscall hook decides
+ * only those: the other calls of every task cost it two map lookups. */
+#define WARD_SYSBITS 512
+struct ward_sysbits {
+	__u64 bits[WARD_SYSBITS / 64];
+	__u64 high; /* nonzero: numbers from WARD_SYSBITS on are decided too */
+};
+
 /* Per-CPU counters (ward_counters), one per deciding rule (or policy
  * default) and container of one generation. */
 struct ward_counter_key {
