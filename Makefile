@@ -85,11 +85,15 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
-	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog
+	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
+	    nodejs npm
+# The tests' OTLP receiver decodes with npm's OpenTelemetry packages (tests/receivers/otlp).
+NPM_DIRS := tests/receivers/otlp
 
 .PHONY: deps
 deps:
 	@scripts/deps.sh $(DEB_PKGS)
+	@scripts/deps-npm.sh $(NPM_DIRS)
 
 # ---- BPF ------------------------------------------------------------------
 # One object per tracker (bpf/trace/) and one for learning (bpf/learn/). Enforcement: one

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "http.h"
+#include "http_client.h"
 #include "syslog.h"
 #include "metrics/metrics.h"
 #include "enforce/aggregate.h"
@@ -35,6 +36,7 @@ enum kind {
 	K_SIZE,
 	K_KEEP,
 	K_SYSLOG,
+	K_URL,
 };
 
 static const struct key {
@@ -67,6 +69,10 @@ static const struct key {
 	  offsetof(struct ward_config, output_max_size) },
 	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep) },
 	{ "syslog", K_SYSLOG, CK_SYSLOG, offsetof(struct ward_config, syslog) },
+	{ "webhook", K_URL, CK_WEBHOOK, offsetof(struct ward_config, webhook) },
+	{ "webhookTokenFile", K_STR, CK_WEBHOOK_TOKEN_FILE,
+	  offsetof(struct ward_config, webhook_token_file) },
+	{ "otlp", K_URL, CK_OTLP, offsetof(struct ward_config, otlp) },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -115,6 +121,7 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 {
 	void *field = (char *)c + k->off;
 	char host[HTTP_ADDR_MAX], *end;
+	struct http_url url;
 	unsigned long long n;
 	uint64_t size;
 	const char *s;
@@ -168,8 +175,16 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 			    "'%s' is not a syslog target", s);
 			return -EINVAL;
 		}
-		*(char **)field = strdup(s);
-		return *(char **)field ? 0 : -ENOMEM;
+		break;
+	case K_URL:
+		if (http_url_parse(s, &url) || (url.tls && !http_client_tls())) {
+			bad(p, v, "bad-value",
+			    url.tls ? "http://: this static ward has no TLS (build/ward has)"
+				    : "http[s]://HOST[:PORT][/PATH]; a token goes in a file",
+			    "'%s' is not a URL ward can post to", s);
+			return -EINVAL;
+		}
+		break;
 	case K_LISTEN:
 		if (http_parse_listen(s, host, &port)) {
 			bad(p, v, "bad-value",
@@ -177,10 +192,9 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 			    "'%s' is not an address to listen on", s);
 			return -EINVAL;
 		}
-		/* fall through */
+		break;
 	case K_STR:
-		*(char **)field = strdup(s);
-		return *(char **)field ? 0 : -ENOMEM;
+		break;
 	case K_COUNT:
 	case K_KEEP:
 		errno = 0;
@@ -236,6 +250,9 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	default:
 		return -EINVAL;
 	}
+	/* a string, checked above */
+	*(char **)field = strdup(s);
+	return *(char **)field ? 0 : -ENOMEM;
 }
 
 static int parse_doc(struct parse *p, const struct ynode *doc, struct ward_config *c)
@@ -369,5 +386,8 @@ void config_free(struct ward_config *c)
 	free(c->output);
 	free(c->metrics);
 	free(c->syslog);
+	free(c->webhook);
+	free(c->webhook_token_file);
+	free(c->otlp);
 	memset(c, 0, sizeof(*c));
 }

@@ -38,11 +38,15 @@ enum config_key {
 	CK_OUTPUT_MAX_SIZE = 1 << 17,
 	CK_OUTPUT_KEEP = 1 << 18,
 	CK_SYSLOG = 1 << 19,
+	CK_WEBHOOK = 1 << 20,
+	CK_WEBHOOK_TOKEN_FILE = 1 << 21,
+	CK_OTLP = 1 << 22,
 };
 
 struct ward_config {
 	unsigned int set; /* enum config_key */
-	char *policy, *trusted_key, *container, *output, *metrics, *syslog;
+	char *policy, *trusted_key, *container, *output, *metrics, *syslog, *webhook,
+		*webhook_token_file, *otlp;
 	bool audit, no_policy, unpin_on_exit, verbose, no_aggregate;
 	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
 	size_t n_events;

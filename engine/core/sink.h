@@ -84,6 +84,7 @@ struct sink {
 	const char *kind; /* a bounded label for metrics: "stdout", "file", "metrics", ... */
 	struct sink_filter filter;
 	struct sink_stats stats;
+	bool delivery; /* a delivery thread's: stats.queued, delivered, errors are its */
 };
 
 /* Whether f lets the row through. */

@@ -23,6 +23,7 @@
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
 #include "core/http.h"
+#include "core/post.h"
 #include "core/syslog.h"
 #include "core/clock.h"
 #include "metrics/exporter.h"
@@ -448,6 +449,26 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 		err = sink_syslog_add(&s.sinks, o->syslog);
 		if (err) {
 			cli_error("--syslog %s: %s", o->syslog, strerror(-err));
+			goto out_close_file;
+		}
+	}
+	if (o->webhook) {
+		err = sink_webhook_add(&s.sinks,
+				       &(struct post_output){ .url = o->webhook,
+							      .token_file = o->webhook_token_file,
+							      .d = DELIVER_OPTS_DEFAULT });
+		if (err) {
+			cli_error("--webhook %s: %s%s", o->webhook,
+				  o->webhook_token_file && err != -ENOMEM ? "the token file: " : "",
+				  err == -EINVAL ? "not one token on one line" : strerror(-err));
+			goto out_close_file;
+		}
+	}
+	if (o->otlp) {
+		err = sink_otlp_add(&s.sinks, &(struct post_output){ .url = o->otlp,
+								     .d = DELIVER_OPTS_DEFAULT });
+		if (err) {
+			cli_error("--otlp %s: %s", o->otlp, strerror(-err));
 			goto out_close_file;
 		}
 	}
