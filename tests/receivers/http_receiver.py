@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """A webhook receiver for ward's tests (unit: tests/unit/test_deliver.c,
 integration: t-87-webhook.sh, t-89-outputs.sh). Listens on a free loopback
-port (written to --port-file once listening) and appends each POST as one JSON
+port (or --port; written to --port-file once listening) and appends each POST as one JSON
 line to --out: {"path", "headers", "body"} (body parsed as JSON when it is,
 else a string), before it answers. --status 503,503,400 answers the first
 requests so (then 200); --delay S waits S seconds before answering;
@@ -20,6 +20,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
     ap.add_argument("--port-file", required=True)
+    ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--status", default="")
     ap.add_argument("--delay", type=float, default=0)
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
@@ -50,7 +51,7 @@ def main():
         def log_message(self, fmt, *args):
             pass
 
-    srv = HTTPServer(("127.0.0.1", 0), Handler)
+    srv = HTTPServer(("127.0.0.1", a.port), Handler)
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])

@@ -7,7 +7,7 @@
 // protobuf (application/x-protobuf) or OTLP JSON. A JSON request must survive
 // fromObject/toObject unchanged: a field name the definitions do not have, a
 // wrong type, a 64-bit integer not as a decimal string, is answered 400.
-// Listens on a free loopback port (written to --port-file) and appends one
+// Listens on a free loopback port (or --port; written to --port-file) and appends one
 // JSON line per log record to --out: the resource's and the record's
 // attributes as objects, time, severity and body.
 'use strict';
@@ -25,6 +25,7 @@ function arg(name) {
 }
 const out = arg('--out');
 const portFile = arg('--port-file');
+const port = process.argv.includes('--port') ? Number(arg('--port')) : 0;
 
 // Keys sorted, so that two objects compare whatever their order.
 function canon(v) {
@@ -100,7 +101,7 @@ const server = http.createServer((req, res) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(port, '127.0.0.1', () => {
   fs.writeFileSync(`${portFile}.tmp`, String(server.address().port));
   fs.renameSync(`${portFile}.tmp`, portFile);
 });
