@@ -202,6 +202,8 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->webhook = c->webhook;
 	o->webhook_token_file = c->webhook_token_file;
 	o->otlp = c->otlp;
+	o->outputs = c->outputs;
+	o->n_outputs = c->n_outputs;
 	if (c->set & CK_OUTPUT_MAX_SIZE)
 		o->output_opts.max_size = c->output_max_size;
 	if (c->set & CK_OUTPUT_KEEP)
@@ -221,8 +223,8 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 		o->fmt = (enum out_format)c->format;
 	if (c->set & CK_EVENTS) {
 		o->events_given = true;
-		o->n_events = c->n_events;
-		memcpy(o->events, c->events, sizeof(o->events));
+		o->n_events = c->events.n;
+		memcpy(o->events, c->events.v, sizeof(o->events));
 	}
 	return -1;
 }

@@ -109,10 +109,7 @@ static int post_add(struct sinks *set, const char *kind, const struct post_outpu
 	s->base.name = o->url;
 	s->base.kind = kind;
 	s->base.delivery = true;
-	if (o->filter)
-		s->base.filter = *o->filter;
-	else
-		s->base.filter.alerts_only = true;
+	s->base.filter.alerts_only = true;
 	s->encode = encode;
 	err = http_url_parse(o->url, &u);
 	if (!err && o->token_file)

@@ -4,7 +4,7 @@
  * asynchronous delivery of deliver.h: the webhook (a JSON array of the rows'
  * objects, exactly as -o json renders each: docs/alerts.md) and OTLP/HTTP
  * logs (an ExportLogsServiceRequest in OTLP's JSON encoding, otlp.c). Alerts
- * only unless the output's filter names trackers.
+ * only, unless the caller sets the sink's filter otherwise.
  */
 #ifndef WARD_POST_H
 #define WARD_POST_H
@@ -18,7 +18,6 @@
 struct post_output {
 	const char *url;	/* http[s]://HOST[:PORT]/PATH (http_url_parse()) */
 	const char *token_file; /* its contents go as "Authorization: Bearer TOKEN"; or NULL */
-	const struct sink_filter *filter; /* NULL: alerts only */
 	struct deliver_opts d;
 };
 

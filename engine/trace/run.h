@@ -40,7 +40,10 @@ struct run_opts {
 	const char *syslog;	/* server --syslog TARGET: alerts to syslog */
 	const char *webhook;	/* server --webhook URL */
 	const char *webhook_token_file;
-	const char *otlp;	   /* server --otlp URL */
+	const char *otlp; /* server --otlp URL */
+	/* server: the configuration's outputs list (cfg's) */
+	const struct config_output *outputs;
+	size_t n_outputs;
 	size_t metrics_containers; /* per-container series at most */
 	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
 	int64_t aggregate_window_s;

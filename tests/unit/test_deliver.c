@@ -27,6 +27,7 @@
 #include "core/clock.h"
 #include "core/deliver.h"
 #include "core/post.h"
+#include "rulesc.h"
 
 static char receiver[PATH_MAX]; /* tests/receivers/http_receiver.py */
 
@@ -527,6 +528,35 @@ static void test_encoders(void **state)
 	out_free(ch);
 }
 
+/* Filters: alerts by minimum severity, events by tracker or none. */
+static void test_filter(void **state)
+{
+	static const struct out_col acols[] = { { "severity", OUT_STR, 0, 0 } };
+	static const struct out_col ecols[] = { { "pid", OUT_U64, 0, 0 } };
+	struct sinks set = { 0 };
+	struct out *alert = out_new(&set, "alert", OUT_ALERT, acols, 1);
+	struct out *tcp = out_new(&set, "tcp", OUT_EVENT, ecols, 1);
+	union out_val high = { .s = "high" }, low = { .s = "low" }, pid = { .u = 1 };
+	struct sink_filter all = { 0 }, alerts = { .alerts_only = true },
+			   process = { .trackers = { "process" }, .n_trackers = 1 },
+			   tcp_high = { .trackers = { "process", "tcp" },
+					.n_trackers = 2,
+					.min_severity = WARD_SEV_HIGH };
+
+	(void)state;
+	assert_true(sink_filter_pass(&all, alert, &low, OUT_ALL));
+	assert_true(sink_filter_pass(&all, tcp, &pid, OUT_ALL));
+	assert_true(sink_filter_pass(&alerts, alert, &low, OUT_ALL));
+	assert_false(sink_filter_pass(&alerts, tcp, &pid, OUT_ALL));
+	assert_false(sink_filter_pass(&process, tcp, &pid, OUT_ALL));
+	assert_true(sink_filter_pass(&tcp_high, tcp, &pid, OUT_ALL));
+	assert_true(sink_filter_pass(&tcp_high, alert, &high, OUT_ALL));
+	assert_false(sink_filter_pass(&tcp_high, alert, &low, OUT_ALL));
+	assert_false(sink_filter_pass(&tcp_high, alert, &high, 0)); /* no severity: info */
+	out_free(alert);
+	out_free(tcp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -535,7 +565,7 @@ int main(void)
 		cmocka_unit_test(test_retry),	    cmocka_unit_test(test_refused_request),
 		cmocka_unit_test(test_no_receiver), cmocka_unit_test(test_slow_receiver),
 		cmocka_unit_test(test_timeout),	    cmocka_unit_test(test_https),
-		cmocka_unit_test(test_encoders),
+		cmocka_unit_test(test_encoders),    cmocka_unit_test(test_filter),
 	};
 	char self[] = __FILE__;
 
