@@ -34,6 +34,7 @@ struct deliver {
 	uint64_t drain_until; /* once stopping: CLOCK_MONOTONIC */
 	/* the delivery thread's */
 	struct rec *batch;
+	bool down; /* the last batch failed for good: one attempt per batch until one passes */
 };
 
 static void count(uint64_t *field, uint64_t n)
@@ -127,7 +128,7 @@ static void send_batch(struct deliver *d, const struct rec *b, size_t n)
 			break;
 		}
 		count(&d->stats->errors, 1);
-		if (!retryable(err, status) || attempt == d->o.retries)
+		if (!retryable(err, status) || attempt >= (d->down ? 0 : d->o.retries))
 			break;
 		pthread_mutex_lock(&d->lock);
 		until = clock_now_ns(CLOCK_MONOTONIC) + deliver_backoff_ms(&d->o, attempt + 1) * MS;
@@ -136,6 +137,7 @@ static void send_batch(struct deliver *d, const struct rec *b, size_t n)
 		pthread_mutex_unlock(&d->lock);
 	}
 	free(body);
+	d->down = !ok;
 	resolve(d, n, ok);
 }
 

@@ -7,7 +7,10 @@
  * into one body (prefix, records separated by sep, suffix) and POSTs it
  * (http_client.h) within timeout_ms, retrying a failed attempt (no
  * connection, a timeout, 408, 429, 5xx) up to retries times after an
- * exponential backoff. What does not fit in the queue, and a batch that
+ * exponential backoff; once a batch failed for good, the next ones get one
+ * attempt each until one passes, so a receiver that is gone does not hold
+ * the queue for the retries of every batch. What does not fit in the queue,
+ * and a batch that
  * fails for good (its retries spent, or a 4xx answer), is dropped and
  * counted: records in stats->dropped, failed attempts in stats->errors.
  * Every record is delivered or dropped, never lost silently.

@@ -302,7 +302,7 @@ static void test_refused_request(void **state)
 }
 
 /* Nobody listening: every attempt fails, the records are dropped and
- * counted, and the pipeline's pushes never waited. */
+ * counted; once a batch failed for good, the next gets one attempt. */
 static void test_no_receiver(void **state)
 {
 	struct sink_stats st = { 0 };
@@ -318,10 +318,15 @@ static void test_no_receiver(void **state)
 	o.retries = 2;
 	assert_int_equal(deliver_open(&u, NULL, &json_array_fmt, &o, &st, &d), 0);
 	push_n(d, 0, 10);
-	deliver_close(d);
-	assert_int_equal(st.delivered, 0);
+	usleep(600000);
 	assert_int_equal(st.dropped, 10);
 	assert_int_equal(st.errors, 3); /* one batch, three attempts */
+	/* the receiver is down: the next batch gets one attempt */
+	push_n(d, 10, 10);
+	deliver_close(d);
+	assert_int_equal(st.delivered, 0);
+	assert_int_equal(st.dropped, 20);
+	assert_int_equal(st.errors, 4);
 	assert_int_equal(st.queued, 0);
 }
 
