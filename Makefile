@@ -62,7 +62,7 @@ DEFAULT_PACK := $(BUILD)/gen/default.bundle
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
 	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
 	      -isystem $(BUILD)/bpf/trace -isystem $(BUILD)/bpf/learn -isystem $(BUILD)/enforce \
-	      -Iinclude -Iengine -Irulesc/include -fno-strict-aliasing
+	      -Iinclude -Iengine -Irulesc/include -fno-strict-aliasing -DWARD_TLS
 # rulesc/include/ holds librulesc's public headers (rulesc.h, which re-exports
 # rulesc/include/rulesc/*.h, and cli.h), all the engine sees of the compiler; the
 # compiler's internal headers in rulesc/ are for its own sources and the tests
@@ -70,7 +70,11 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(
 rulesc_internal = $(if $(filter engine/%,$<),,-Irulesc)
 # libevent (evhttp) serves metrics: Debian's libmicrohttpd needs GnuTLS, which cannot be
 # linked statically (p11-kit has no static library); libevent can (engine/core/http.h).
-ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_core -lpthread
+# The network outputs (webhook, OTLP) post with libevent's HTTP client too, not libcurl
+# (Debian's cannot be linked statically); https through libevent_openssl (WARD_TLS), in
+# every build but the static one: static OpenSSL would take it past 4 MB.
+ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_openssl \
+	       -levent_core -lssl -lcrypto -lpthread
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
 # engine, which only verifies, needs no OpenSSL (static libcrypto alone is 4.3 MB).
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
@@ -83,14 +87,17 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd
+	    nginx wrk bpftrace auditd nodejs npm
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
+# The tests' OTLP receiver decodes with npm's OpenTelemetry packages (tests/receivers/otlp).
+NPM_DIRS := tests/receivers/otlp
 
 .PHONY: deps
 deps:
 	@scripts/deps.sh $(addprefix --no-service ,$(DEB_NO_SERVICE)) $(DEB_PKGS)
+	@scripts/deps-npm.sh $(NPM_DIRS)
 
 # ---- BPF ------------------------------------------------------------------
 # One object per tracker (bpf/trace/) and one for learning (bpf/learn/). Enforcement: one
@@ -215,7 +222,7 @@ run: deps
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
 	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a \
 	       -l:libevent_extra.a -l:libevent_core.a -lpthread
-STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections
+STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections -UWARD_TLS
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))
 

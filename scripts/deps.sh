@@ -16,10 +16,14 @@ while [ "${1:-}" = --no-service ]; do
 	no_service+=("$2")
 	shift 2
 done
+# What the installed packages provide counts as installed (a nodejs that provides
+# npm): one dpkg-query for all of them.
+provided=" $(dpkg-query -W -f='${db:Status-Status} ${Provides}\n' 2>/dev/null |
+	sed -n 's/^installed //p' | tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | tr '\n' ' ') "
 missing=()
 for pkg in "$@"; do
 	status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
-	[ "$status" = installed ] || missing+=("$pkg")
+	[ "$status" = installed ] || [[ $provided == *" $pkg "* ]] || missing+=("$pkg")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -13,6 +13,7 @@
 #include "cmd/cmd.h"
 #include "core/config.h"
 #include "core/http.h"
+#include "core/http_client.h"
 #include "core/syslog.h"
 #include "api/api.h"
 #include "metrics/metrics.h"
@@ -42,6 +43,9 @@ static const struct option long_opts[] = {
 	{ "output-keep", required_argument, NULL, 'R' },
 	{ "syslog", required_argument, NULL, 'Y' },
 	{ "api-socket", required_argument, NULL, 'a' },
+	{ "webhook", required_argument, NULL, 'W' },
+	{ "webhook-token-file", required_argument, NULL, 'T' },
+	{ "otlp", required_argument, NULL, 'L' },
 	{ "aggregate-window", required_argument, NULL, 'w' },
 	{ "aggregate-key", required_argument, NULL, 'k' },
 	{ "help", no_argument, NULL, 'h' },
@@ -92,6 +96,12 @@ void help_server(void)
 	       "                            udp:ADDR:PORT or tcp:ADDR:PORT (docs/outputs.md)\n"
 	       "      --api-socket PATH     serve the control API on this unix socket (default\n"
 	       "                            " API_SOCKET_DEFAULT "; docs/api.md)\n"
+	       "      --webhook URL         alerts also POSTed to URL (http:// or https://) in\n"
+	       "                            JSON batches (docs/outputs.md)\n"
+	       "      --webhook-token-file FILE\n"
+	       "                            send \"Authorization: Bearer\" and FILE's token\n"
+	       "      --otlp URL            alerts also as OTLP/HTTP logs (JSON) to URL, e.g.\n"
+	       "                            http://127.0.0.1:4318/v1/logs (docs/outputs.md)\n"
 	       "      --metrics ADDR:PORT   serve Prometheus metrics on http://ADDR:PORT/metrics\n"
 	       "                            (PORT or :PORT alone: loopback; docs/outputs.md)\n"
 	       "      --metrics-containers N\n"
@@ -136,6 +146,24 @@ static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
 	return 0;
 }
 
+/* --webhook, --otlp: a URL this build can post to; 0, or -1 once said. */
+static int check_url(const char *cmd, const char *opt, const char *url)
+{
+	struct http_url u;
+
+	if (http_url_parse(url, &u))
+		return cli_usage(cmd,
+				 "%s '%s': not http[s]://HOST[:PORT][/PATH] (no user:password@: "
+				 "a token goes in a file)",
+				 opt, url),
+		       -1;
+	if (u.tls && !http_client_tls())
+		return cli_usage(cmd, "%s '%s': this static ward has no TLS (build/ward has)", opt,
+				 url),
+		       -1;
+	return 0;
+}
+
 /* The configuration file (--config FILE, or /etc/ward/ward.yaml when it exists)
  * as the server's starting options, which the command line then overrides: -1
  * to go on, or the exit status (the file's diagnostics said). */
@@ -174,6 +202,11 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->metrics = c->metrics;
 	o->syslog = c->syslog;
 	o->api_socket = c->api_socket;
+	o->webhook = c->webhook;
+	o->webhook_token_file = c->webhook_token_file;
+	o->otlp = c->otlp;
+	o->outputs = c->outputs;
+	o->n_outputs = c->n_outputs;
 	if (c->set & CK_OUTPUT_MAX_SIZE)
 		o->output_opts.max_size = c->output_max_size;
 	if (c->set & CK_OUTPUT_KEEP)
@@ -193,8 +226,8 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 		o->fmt = (enum out_format)c->format;
 	if (c->set & CK_EVENTS) {
 		o->events_given = true;
-		o->n_events = c->n_events;
-		memcpy(o->events, c->events, sizeof(o->events));
+		o->n_events = c->events.n;
+		memcpy(o->events, c->events.v, sizeof(o->events));
 	}
 	return -1;
 }
@@ -301,6 +334,24 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 					optarg, API_PATH_MAX - 1);
 			o->api_socket = optarg;
 			break;
+		case 'W':
+		case 'T':
+		case 'L':
+			if (strcmp(cmd, "server"))
+				return cli_usage(cmd,
+						 "--%s is for 'ward server' (it carries alerts)",
+						 c == 'W'   ? "webhook"
+						 : c == 'T' ? "webhook-token-file"
+							    : "otlp");
+			if (c == 'T')
+				o->webhook_token_file = optarg;
+			else if (check_url(cmd, c == 'W' ? "--webhook" : "--otlp", optarg))
+				return CLI_USAGE;
+			else if (c == 'W')
+				o->webhook = optarg;
+			else
+				o->otlp = optarg;
+			break;
 		case 'S':
 			if (cli_parse_size(cmd, "--output-max-size", optarg, OUTPUT_SIZE_MIN,
 					   &o->output_opts.max_size) < 0)
@@ -352,6 +403,8 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 	}
 	if (optind < argc)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+	if (o->webhook_token_file && !o->webhook)
+		return cli_usage(cmd, "--webhook-token-file goes with --webhook URL: give one");
 	if (o->output_opts.max_size && !o->output)
 		return cli_usage(cmd, "--output-max-size rotates --output FILE: give one");
 	if (o->metrics) {

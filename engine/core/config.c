@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "config.h"
 #include "http.h"
+#include "http_client.h"
 #include "syslog.h"
 #include "api/api.h"
 #include "metrics/metrics.h"
@@ -19,7 +20,7 @@
 
 #define CONFIG_MAX (1u << 20) /* bytes */
 
-_Static_assert(sizeof(((struct ward_config *)0)->events) / sizeof(void *) == TRACKER_COUNT,
+_Static_assert(sizeof(((struct tracker_list *)0)->v) / sizeof(void *) == TRACKER_COUNT,
 	       "room for every tracker");
 
 enum kind {
@@ -36,42 +37,104 @@ enum kind {
 	K_KEEP,
 	K_SYSLOG,
 	K_SOCKET,
+	K_URL,
+	K_OUTPUTS,
+	K_OUTPUT_TYPE,
+	K_SEVERITY,
 };
 
-static const struct key {
+struct key {
 	const char *name; /* camelCase of the option's long name */
 	enum kind kind;
 	unsigned int bit;
-	size_t off; /* of the field in struct ward_config */
-} keys[] = {
-	{ "policy", K_STR, CK_POLICY, offsetof(struct ward_config, policy) },
-	{ "trustedKey", K_STR, CK_TRUSTED_KEY, offsetof(struct ward_config, trusted_key) },
-	{ "audit", K_BOOL, CK_AUDIT, offsetof(struct ward_config, audit) },
-	{ "noPolicy", K_BOOL, CK_NO_POLICY, offsetof(struct ward_config, no_policy) },
-	{ "unpinOnExit", K_BOOL, CK_UNPIN_ON_EXIT, offsetof(struct ward_config, unpin_on_exit) },
-	{ "events", K_EVENTS, CK_EVENTS, offsetof(struct ward_config, events) },
-	{ "interval", K_INTERVAL, CK_INTERVAL, offsetof(struct ward_config, interval_s) },
-	{ "duration", K_DURATION, CK_DURATION, offsetof(struct ward_config, duration_s) },
-	{ "container", K_STR, CK_CONTAINER, offsetof(struct ward_config, container) },
-	{ "format", K_FORMAT, CK_FORMAT, offsetof(struct ward_config, format) },
-	{ "output", K_STR, CK_OUTPUT, offsetof(struct ward_config, output) },
-	{ "verbose", K_BOOL, CK_VERBOSE, offsetof(struct ward_config, verbose) },
-	{ "metrics", K_LISTEN, CK_METRICS, offsetof(struct ward_config, metrics) },
+	size_t off;	    /* of the field in struct ward_config (struct config_output) */
+	unsigned int types; /* an output's key: the types that have it (1 << CO_*) */
+};
+
+static const struct key keys[] = {
+	{ "policy", K_STR, CK_POLICY, offsetof(struct ward_config, policy), 0 },
+	{ "trustedKey", K_STR, CK_TRUSTED_KEY, offsetof(struct ward_config, trusted_key), 0 },
+	{ "audit", K_BOOL, CK_AUDIT, offsetof(struct ward_config, audit), 0 },
+	{ "noPolicy", K_BOOL, CK_NO_POLICY, offsetof(struct ward_config, no_policy), 0 },
+	{ "unpinOnExit", K_BOOL, CK_UNPIN_ON_EXIT, offsetof(struct ward_config, unpin_on_exit), 0 },
+	{ "events", K_EVENTS, CK_EVENTS, offsetof(struct ward_config, events), 0 },
+	{ "interval", K_INTERVAL, CK_INTERVAL, offsetof(struct ward_config, interval_s), 0 },
+	{ "duration", K_DURATION, CK_DURATION, offsetof(struct ward_config, duration_s), 0 },
+	{ "container", K_STR, CK_CONTAINER, offsetof(struct ward_config, container), 0 },
+	{ "format", K_FORMAT, CK_FORMAT, offsetof(struct ward_config, format), 0 },
+	{ "output", K_STR, CK_OUTPUT, offsetof(struct ward_config, output), 0 },
+	{ "verbose", K_BOOL, CK_VERBOSE, offsetof(struct ward_config, verbose), 0 },
+	{ "metrics", K_LISTEN, CK_METRICS, offsetof(struct ward_config, metrics), 0 },
 	{ "metricsContainers", K_COUNT, CK_METRICS_CONTAINERS,
-	  offsetof(struct ward_config, metrics_containers) },
-	{ "noAggregate", K_BOOL, CK_NO_AGGREGATE, offsetof(struct ward_config, no_aggregate) },
+	  offsetof(struct ward_config, metrics_containers), 0 },
+	{ "noAggregate", K_BOOL, CK_NO_AGGREGATE, offsetof(struct ward_config, no_aggregate), 0 },
 	{ "aggregateWindow", K_INTERVAL, CK_AGGREGATE_WINDOW,
-	  offsetof(struct ward_config, aggregate_window_s) },
-	{ "aggregateKey", K_AGG_KEY, CK_AGGREGATE_KEY,
-	  offsetof(struct ward_config, aggregate_key) },
+	  offsetof(struct ward_config, aggregate_window_s), 0 },
+	{ "aggregateKey", K_AGG_KEY, CK_AGGREGATE_KEY, offsetof(struct ward_config, aggregate_key),
+	  0 },
 	{ "outputMaxSize", K_SIZE, CK_OUTPUT_MAX_SIZE,
-	  offsetof(struct ward_config, output_max_size) },
-	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep) },
-	{ "syslog", K_SYSLOG, CK_SYSLOG, offsetof(struct ward_config, syslog) },
-	{ "apiSocket", K_SOCKET, CK_API_SOCKET, offsetof(struct ward_config, api_socket) },
+	  offsetof(struct ward_config, output_max_size), 0 },
+	{ "outputKeep", K_KEEP, CK_OUTPUT_KEEP, offsetof(struct ward_config, output_keep), 0 },
+	{ "syslog", K_SYSLOG, CK_SYSLOG, offsetof(struct ward_config, syslog), 0 },
+	{ "webhook", K_URL, CK_WEBHOOK, offsetof(struct ward_config, webhook), 0 },
+	{ "webhookTokenFile", K_STR, CK_WEBHOOK_TOKEN_FILE,
+	  offsetof(struct ward_config, webhook_token_file), 0 },
+	{ "otlp", K_URL, CK_OTLP, offsetof(struct ward_config, otlp), 0 },
+	{ "outputs", K_OUTPUTS, CK_OUTPUTS, offsetof(struct ward_config, outputs), 0 },
+	{ "apiSocket", K_SOCKET, CK_API_SOCKET, offsetof(struct ward_config, api_socket), 0 },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+const char *const config_output_names[CO__N] = {
+	[CO_STDOUT] = "stdout",	  [CO_FILE] = "file", [CO_SYSLOG] = "syslog",
+	[CO_WEBHOOK] = "webhook", [CO_OTLP] = "otlp",
+};
+
+#define T(x)	   (1u << CO_##x)
+#define ALL_TYPES  (T(STDOUT) | T(FILE) | T(SYSLOG) | T(WEBHOOK) | T(OTLP))
+#define ROWS_TYPES (T(STDOUT) | T(FILE) | T(WEBHOOK) | T(OTLP)) /* events too */
+#define OFF(f)	   offsetof(struct config_output, f)
+
+/* The keys of an entry of the outputs list, "type" first. */
+enum out_key {
+	OK_TYPE,
+	OK_PATH,
+	OK_FORMAT,
+	OK_MAX_SIZE,
+	OK_KEEP,
+	OK_TARGET,
+	OK_URL,
+	OK_TOKEN_FILE,
+	OK_ALERTS_ONLY,
+	OK_EVENTS,
+	OK_MIN_SEVERITY
+};
+static const struct key out_keys[] = {
+	[OK_TYPE] = { "type", K_OUTPUT_TYPE, 0, OFF(type), ALL_TYPES },
+	[OK_PATH] = { "path", K_STR, 0, OFF(path), T(FILE) },
+	[OK_FORMAT] = { "format", K_FORMAT, 0, OFF(format), T(STDOUT) | T(FILE) },
+	[OK_MAX_SIZE] = { "maxSize", K_SIZE, 0, OFF(max_size), T(FILE) },
+	[OK_KEEP] = { "keep", K_KEEP, 0, OFF(keep), T(FILE) },
+	[OK_TARGET] = { "target", K_SYSLOG, 0, OFF(target), T(SYSLOG) },
+	[OK_URL] = { "url", K_URL, 0, OFF(url), T(WEBHOOK) | T(OTLP) },
+	[OK_TOKEN_FILE] = { "tokenFile", K_STR, 0, OFF(token_file), T(WEBHOOK) | T(OTLP) },
+	[OK_ALERTS_ONLY] = { "alertsOnly", K_BOOL, 0, OFF(alerts_only), ROWS_TYPES },
+	[OK_EVENTS] = { "events", K_EVENTS, 0, OFF(events), ROWS_TYPES },
+	[OK_MIN_SEVERITY] = { "minSeverity", K_SEVERITY, 0, OFF(min_severity), ALL_TYPES },
+};
+
+#define N_OUT_KEYS (sizeof(out_keys) / sizeof(out_keys[0]))
+
+/* The key each type must have (OK_TYPE: none besides its type). */
+static const enum out_key required[CO__N] = {
+	[CO_FILE] = OK_PATH, [CO_SYSLOG] = OK_TARGET, [CO_WEBHOOK] = OK_URL, [CO_OTLP] = OK_URL
+};
+
+bool config_output_has_format(const struct config_output *o)
+{
+	return o->set & (1u << OK_FORMAT);
+}
 
 struct parse {
 	const struct ysrc *src;
@@ -100,11 +163,11 @@ static const char *scalar(struct parse *p, const struct ynode *v, const char *ke
 	return NULL;
 }
 
-static int add_event(struct parse *p, struct ward_config *c, const struct ynode *v)
+static int add_event(struct parse *p, struct tracker_list *l, const struct ynode *v)
 {
 	if (!scalar(p, v, "events"))
 		return -EINVAL;
-	if (tracker_list_add(c->events, &c->n_events, v->str) < 0) {
+	if (tracker_list_add(l->v, &l->n, v->str) < 0) {
 		bad(p, v, "unknown-tracker", "process, files, tcp, syscall or all",
 		    "no tracker '%s'", v->str);
 		return -EINVAL;
@@ -112,11 +175,13 @@ static int add_event(struct parse *p, struct ward_config *c, const struct ynode 
 	return 0;
 }
 
-static int set_value(struct parse *p, struct ward_config *c, const struct key *k,
-		     const struct ynode *v)
+static int parse_outputs(struct parse *p, struct ward_config *c, const struct ynode *v);
+
+static int set_value(struct parse *p, void *obj, const struct key *k, const struct ynode *v)
 {
-	void *field = (char *)c + k->off;
+	void *field = (char *)obj + k->off;
 	char host[HTTP_ADDR_MAX], *end;
+	struct http_url url;
 	unsigned long long n;
 	uint64_t size;
 	const char *s;
@@ -157,9 +222,11 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 			return -EINVAL;
 		}
 		for (size_t i = 0; i < v->n && !err; i++)
-			err = add_event(p, c, v->kids[i]);
+			err = add_event(p, field, v->kids[i]);
 		return err;
 	}
+	if (k->kind == K_OUTPUTS)
+		return parse_outputs(p, obj, v);
 	s = scalar(p, v, k->name);
 	if (!s)
 		return -EINVAL;
@@ -170,16 +237,23 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 			    "'%s' is not a syslog target", s);
 			return -EINVAL;
 		}
-		*(char **)field = strdup(s);
-		return *(char **)field ? 0 : -ENOMEM;
+		break;
+	case K_URL:
+		if (http_url_parse(s, &url) || (url.tls && !http_client_tls())) {
+			bad(p, v, "bad-value",
+			    url.tls ? "http://: this static ward has no TLS (build/ward has)"
+				    : "http[s]://HOST[:PORT][/PATH]; a token goes in a file",
+			    "'%s' is not a URL ward can post to", s);
+			return -EINVAL;
+		}
+		break;
 	case K_SOCKET:
 		if (s[0] != '/' || strlen(s) >= API_PATH_MAX) {
 			bad(p, v, "bad-value", "an absolute path of at most 107 bytes",
 			    "'%s' is not a unix socket path", s);
 			return -EINVAL;
 		}
-		*(char **)field = strdup(s);
-		return *(char **)field ? 0 : -ENOMEM;
+		break;
 	case K_LISTEN:
 		if (http_parse_listen(s, host, &port)) {
 			bad(p, v, "bad-value",
@@ -187,10 +261,9 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 			    "'%s' is not an address to listen on", s);
 			return -EINVAL;
 		}
-		/* fall through */
+		break;
 	case K_STR:
-		*(char **)field = strdup(s);
-		return *(char **)field ? 0 : -ENOMEM;
+		break;
 	case K_COUNT:
 	case K_KEEP:
 		errno = 0;
@@ -234,6 +307,27 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 		}
 		*(int64_t *)field = secs;
 		return 0;
+	case K_OUTPUT_TYPE:
+		for (int t = 0; t < CO__N; t++) {
+			if (!strcmp(s, config_output_names[t])) {
+				*(enum config_output_type *)field = (enum config_output_type)t;
+				return 0;
+			}
+		}
+		bad(p, v, "bad-value", "stdout, file, syslog, webhook or otlp",
+		    "'%s' is not a type of output", s);
+		return -EINVAL;
+	case K_SEVERITY: {
+		int sev = rc_vocab_find(rc_severity_names, WARD_SEV_MAX, s);
+
+		if (sev < 0) {
+			bad(p, v, "bad-value", "info, low, medium, high or critical",
+			    "'%s' is not a severity", s);
+			return -EINVAL;
+		}
+		*(unsigned int *)field = (unsigned int)sev;
+		return 0;
+	}
 	case K_FORMAT:
 		for (int f = 0; out_format_names[f]; f++) {
 			if (!strcmp(s, out_format_names[f])) {
@@ -246,34 +340,34 @@ static int set_value(struct parse *p, struct ward_config *c, const struct key *k
 	default:
 		return -EINVAL;
 	}
+	/* a string, checked above */
+	*(char **)field = strdup(s);
+	return *(char **)field ? 0 : -ENOMEM;
 }
 
-static int parse_doc(struct parse *p, const struct ynode *doc, struct ward_config *c)
+/* The keys of mapping m (checked to be one) into obj, from table (n keys);
+ * *set gets bit k->bit (an output's: 1 << its index) of each key set. An
+ * output's entry (type: its type) takes only the keys of its type. */
+static int parse_map(struct parse *p, const struct ynode *m, void *obj, const struct key *table,
+		     size_t n, unsigned int *set, const enum config_output_type *type)
 {
-	const char *names[N_KEYS];
+	const char *names[N_KEYS > N_OUT_KEYS ? N_KEYS : N_OUT_KEYS];
 	int err = 0;
 
-	for (size_t i = 0; i < N_KEYS; i++)
-		names[i] = keys[i].name;
-	if (doc->type == YN_SCALAR && !doc->len)
-		return 0; /* an empty file: nothing set */
-	if (doc->type != YN_MAP) {
-		bad(p, doc, "bad-type", "one key per option: 'format: json'",
-		    "the configuration is a mapping of options");
-		return -EINVAL;
-	}
-	for (size_t i = 0; i + 1 < doc->n; i += 2) {
-		const struct ynode *key = doc->kids[i], *val = doc->kids[i + 1];
+	for (size_t i = 0; i < n; i++)
+		names[i] = table[i].name;
+	for (size_t i = 0; i + 1 < m->n; i += 2) {
+		const struct ynode *key = m->kids[i], *val = m->kids[i + 1];
 		const struct key *k = NULL;
 		char hint[96] = "";
 		const char *near;
 		int r;
 
-		for (size_t j = 0; j < N_KEYS && !k; j++)
-			if (!strcmp(keys[j].name, key->str))
-				k = &keys[j];
+		for (size_t j = 0; j < n && !k; j++)
+			if (!strcmp(table[j].name, key->str))
+				k = &table[j];
 		if (!k) {
-			near = rc_suggest(key->str, names, N_KEYS);
+			near = rc_suggest(key->str, names, n);
 			if (near)
 				(void)snprintf(hint, sizeof(hint), "did you mean '%s'?", near);
 			bad(p, key, "unknown-key", hint[0] ? hint : "keys: docs/config.md",
@@ -281,15 +375,97 @@ static int parse_doc(struct parse *p, const struct ynode *doc, struct ward_confi
 			err = -EINVAL;
 			continue;
 		}
-		r = set_value(p, c, k, val);
+		if (type && !(k->types & (1u << *type))) {
+			bad(p, key, "unknown-key", "the keys of each type: docs/config.md",
+			    "a %s output has no '%s'", config_output_names[*type], key->str);
+			err = -EINVAL;
+			continue;
+		}
+		if (type && k == &table[OK_TYPE]) /* already read */
+			continue;
+		r = set_value(p, obj, k, val);
 		if (r == -ENOMEM)
 			return r;
 		if (r)
 			err = r;
 		else
-			c->set |= k->bit;
+			*set |= type ? 1u << (k - table) : k->bit;
 	}
 	return err;
+}
+
+/* One entry of outputs: a mapping with a type and that type's keys. */
+static int parse_output(struct parse *p, const struct ynode *m, struct config_output *o)
+{
+	const struct ynode *type = NULL;
+	enum out_key req;
+	int err;
+
+	if (m->type != YN_MAP) {
+		bad(p, m, "bad-type", "- {type: syslog, target: unix:/dev/log}",
+		    "an output is a mapping with a type");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i + 1 < m->n && !type; i += 2)
+		if (!strcmp(m->kids[i]->str, "type"))
+			type = m->kids[i + 1];
+	if (!type) {
+		bad(p, m, "missing-key", "stdout, file, syslog, webhook or otlp",
+		    "an output without a type");
+		return -EINVAL;
+	}
+	err = set_value(p, o, &out_keys[0], type);
+	if (err)
+		return err;
+	o->set = 1u << OK_TYPE;
+	err = parse_map(p, m, o, out_keys, N_OUT_KEYS, &o->set, &o->type);
+	if (err)
+		return err;
+	req = required[o->type];
+	if (req && !(o->set & (1u << req))) {
+		bad(p, m, "missing-key", NULL, "a %s output needs '%s'",
+		    config_output_names[o->type], out_keys[req].name);
+		return -EINVAL;
+	}
+	if (o->alerts_only && o->events.n) {
+		bad(p, m, "bad-value", "one of them", "'alertsOnly' and 'events' contradict");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_outputs(struct parse *p, struct ward_config *c, const struct ynode *v)
+{
+	int err = 0;
+
+	if (v->type != YN_SEQ || !v->n) {
+		bad(p, v, "bad-type", "outputs: [{type: stdout}, {type: webhook, url: ...}]",
+		    "'outputs' takes a list of outputs");
+		return -EINVAL;
+	}
+	c->outputs = calloc(v->n, sizeof(*c->outputs));
+	if (!c->outputs)
+		return -ENOMEM;
+	c->n_outputs = v->n;
+	for (size_t i = 0; i < v->n && err != -ENOMEM; i++) {
+		int r = parse_output(p, v->kids[i], &c->outputs[i]);
+
+		if (r)
+			err = r;
+	}
+	return err;
+}
+
+static int parse_doc(struct parse *p, const struct ynode *doc, struct ward_config *c)
+{
+	if (doc->type == YN_SCALAR && !doc->len)
+		return 0; /* an empty file: nothing set */
+	if (doc->type != YN_MAP) {
+		bad(p, doc, "bad-type", "one key per option: 'format: json'",
+		    "the configuration is a mapping of options");
+		return -EINVAL;
+	}
+	return parse_map(p, doc, c, keys, N_KEYS, &c->set, NULL);
 }
 
 /* The parsed file (or -EINVAL, -ENOMEM from the parser) into *ret. */
@@ -380,5 +556,15 @@ void config_free(struct ward_config *c)
 	free(c->metrics);
 	free(c->syslog);
 	free(c->api_socket);
+	free(c->webhook);
+	free(c->webhook_token_file);
+	free(c->otlp);
+	for (size_t i = 0; i < c->n_outputs; i++) {
+		free(c->outputs[i].path);
+		free(c->outputs[i].target);
+		free(c->outputs[i].url);
+		free(c->outputs[i].token_file);
+	}
+	free(c->outputs);
 	memset(c, 0, sizeof(*c));
 }

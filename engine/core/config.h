@@ -39,15 +39,44 @@ enum config_key {
 	CK_OUTPUT_MAX_SIZE = 1 << 17,
 	CK_OUTPUT_KEEP = 1 << 18,
 	CK_SYSLOG = 1 << 19,
-	CK_API_SOCKET = 1 << 20,
+	CK_WEBHOOK = 1 << 20,
+	CK_WEBHOOK_TOKEN_FILE = 1 << 21,
+	CK_OTLP = 1 << 22,
+	CK_OUTPUTS = 1 << 23,
+	CK_API_SOCKET = 1 << 24,
+};
+
+/* The trackers an events list names, once each, in order. */
+struct tracker_list {
+	const struct tracker_ops *v[4]; /* TRACKER_COUNT */
+	size_t n;
+};
+
+/* One entry of the outputs list (docs/config.md, "Outputs"). */
+enum config_output_type { CO_STDOUT, CO_FILE, CO_SYSLOG, CO_WEBHOOK, CO_OTLP, CO__N };
+struct config_output {
+	enum config_output_type type;
+	char *path;		/* file */
+	char *target;		/* syslog */
+	char *url, *token_file; /* webhook, otlp */
+	int format;		/* stdout, file: enum out_format, when set */
+	uint64_t max_size;	/* file */
+	size_t keep;		/* file */
+	/* its filter */
+	bool alerts_only;
+	struct tracker_list events;
+	unsigned int min_severity; /* enum ward_severity */
+	unsigned int set;	   /* the keys the entry has (bit i: out_keys[i] in config.c) */
 };
 
 struct ward_config {
 	unsigned int set; /* enum config_key */
-	char *policy, *trusted_key, *container, *output, *metrics, *syslog, *api_socket;
+	char *policy, *trusted_key, *container, *output, *metrics, *syslog, *webhook,
+		*webhook_token_file, *otlp, *api_socket;
 	bool audit, no_policy, unpin_on_exit, verbose, no_aggregate;
-	const struct tracker_ops *events[4]; /* TRACKER_COUNT */
-	size_t n_events;
+	struct tracker_list events;
+	struct config_output *outputs;
+	size_t n_outputs;
 	int64_t interval_s, duration_s, aggregate_window_s;
 	unsigned int aggregate_key; /* enum agg_field bits */
 	int format;		    /* enum out_format */
@@ -66,5 +95,10 @@ int config_load(const char *path, struct ward_config *ret, struct rc_diags *d);
 int config_parse(const char *name, const char *buf, size_t len, struct ward_config *ret,
 		 struct rc_diags *d);
 void config_free(struct ward_config *c);
+
+/* The names of the output types, indexed by enum config_output_type. */
+extern const char *const config_output_names[CO__N];
+/* Whether entry o set its format (a stdout or file output). */
+bool config_output_has_format(const struct config_output *o);
 
 #endif

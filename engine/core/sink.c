@@ -2,7 +2,9 @@
 /* Channels and the fan-out of their rows to a session's sinks. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "rulesc.h"
 #include "sink.h"
 
 int sinks_add(struct sinks *set, struct sink *s)
@@ -92,8 +94,11 @@ int out_row(struct out *o, const union out_val *vals, uint64_t present)
 
 	for (size_t i = 0; i < o->sinks->n; i++) {
 		struct sink *s = o->sinks->v[i];
-		int r = s->ops->row(s, o, vals, present);
+		int r;
 
+		if (!sink_filter_pass(&s->filter, o, vals, present))
+			continue;
+		r = s->ops->row(s, o, vals, present);
 		s->stats.rows++;
 		if (r < 0) {
 			s->stats.failures++;
@@ -109,4 +114,45 @@ void out_interval(struct out *o)
 	for (size_t i = 0; i < o->sinks->n; i++)
 		if (o->sinks->v[i]->ops->interval)
 			o->sinks->v[i]->ops->interval(o->sinks->v[i], o);
+}
+
+int out_col_find(const struct out *ch, const char *name)
+{
+	for (size_t i = 0; i < ch->n_cols; i++)
+		if (!strcmp(ch->cols[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+const char *out_row_str(const struct out *ch, const union out_val *vals, uint64_t present,
+			const char *name)
+{
+	int i = out_col_find(ch, name);
+
+	if (i < 0 || !(present & (1ULL << i)))
+		return NULL;
+	if (ch->cols[i].type == OUT_CONTAINER)
+		return vals[i].c ? container_display_name(vals[i].c) : NULL;
+	return ch->cols[i].type == OUT_STR ? vals[i].s : NULL;
+}
+
+bool sink_filter_pass(const struct sink_filter *f, const struct out *ch, const union out_val *vals,
+		      uint64_t present)
+{
+	const char *sev;
+	int rank;
+
+	if (ch->kind == OUT_ALERT) {
+		if (!f->min_severity)
+			return true;
+		sev = out_row_str(ch, vals, present, "severity");
+		rank = sev ? rc_vocab_find(rc_severity_names, WARD_SEV_MAX, sev) : -1;
+		return rank >= (int)f->min_severity;
+	}
+	if (f->alerts_only)
+		return false;
+	for (size_t i = 0; i < f->n_trackers; i++)
+		if (!strcmp(f->trackers[i], ch->tracker))
+			return true;
+	return !f->n_trackers;
 }

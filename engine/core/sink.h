@@ -54,17 +54,45 @@ struct sink_stats {
 	uint64_t failures; /* rows (or flushes) that failed: the session ends */
 	uint64_t dropped;  /* rows a network output could not deliver (receiver down or
 			    * slow), counted and dropped: the session goes on */
+	/* A network output with a delivery thread (deliver.h): updated with
+	 * atomics, read with sink_stat(). */
+	uint64_t queued;    /* rows waiting or in flight (a gauge) */
+	uint64_t delivered; /* rows the receiver took */
+	uint64_t errors;    /* delivery attempts that failed (retried or not) */
+};
+
+/* A field of a sink's stats, which a delivery thread may be updating. */
+static inline uint64_t sink_stat(const uint64_t *field)
+{
+	return __atomic_load_n(field, __ATOMIC_RELAXED);
+}
+
+/* Which rows a sink takes (docs/outputs.md, "Filters"); all zero: every row. */
+#define SINK_FILTER_TRACKERS 4
+struct sink_filter {
+	bool alerts_only; /* no events at all */
+	/* events of these trackers only (names borrowed); none named: every tracker's */
+	const char *trackers[SINK_FILTER_TRACKERS];
+	size_t n_trackers;
+	unsigned int min_severity; /* alerts of a lower rule severity are left out
+				    * (enum ward_severity; an alert without one is info) */
 };
 
 struct sink {
 	const struct sink_ops *ops;
 	const char *name; /* for messages: "stdout", a file name, ... */
 	const char *kind; /* a bounded label for metrics: "stdout", "file", "metrics", ... */
+	struct sink_filter filter;
 	struct sink_stats stats;
+	bool delivery; /* a delivery thread's: stats.queued, delivered, errors are its */
 };
 
+/* Whether f lets the row through. */
+bool sink_filter_pass(const struct sink_filter *f, const struct out *ch, const union out_val *vals,
+		      uint64_t present);
+
 /* The sinks of a session (at most SINKS_MAX). */
-#define SINKS_MAX 8
+#define SINKS_MAX 16
 struct sinks {
 	struct sink *v[SINKS_MAX];
 	size_t n;
@@ -90,5 +118,11 @@ void out_free(struct out *o);
 int out_row(struct out *o, const union out_val *vals, uint64_t present);
 /* Interval trackers: the rows that follow are a new batch. */
 void out_interval(struct out *o);
+/* The index of ch's column name, or -1. */
+int out_col_find(const struct out *ch, const char *name);
+/* The value of a row's string column name (a container column: the
+ * container's display name); NULL when the row has none. */
+const char *out_row_str(const struct out *ch, const union out_val *vals, uint64_t present,
+			const char *name);
 
 #endif

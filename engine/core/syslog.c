@@ -179,19 +179,6 @@ static void send_msg(struct syslog_sink *s, const char *msg, size_t len)
 	}
 }
 
-static const char *col_str(const struct out *ch, const union out_val *vals, uint64_t present,
-			   const char *name)
-{
-	for (size_t i = 0; i < ch->n_cols; i++) {
-		if (strcmp(ch->cols[i].name, name) || !(present & (1ULL << i)))
-			continue;
-		if (ch->cols[i].type == OUT_CONTAINER)
-			return vals[i].c ? container_display_name(vals[i].c) : NULL;
-		return ch->cols[i].type == OUT_STR ? vals[i].s : NULL;
-	}
-	return NULL;
-}
-
 static int syslog_row(struct sink *base, const struct out *ch, const union out_val *vals,
 		      uint64_t present)
 {
@@ -202,8 +189,6 @@ static int syslog_row(struct sink *base, const struct out *ch, const union out_v
 	size_t k = 0;
 	int len;
 
-	if (ch->kind != OUT_ALERT) /* alerts only */
-		return 0;
 	obj = out_row_json(ch, vals, present);
 	if (!obj)
 		return -ENOMEM;
@@ -213,7 +198,7 @@ static int syslog_row(struct sink *base, const struct out *ch, const union out_v
 	if (!json)
 		return -ENOMEM;
 	for (size_t i = 0; sd_cols[i]; i++) {
-		const char *v = col_str(ch, vals, present, sd_cols[i]);
+		const char *v = out_row_str(ch, vals, present, sd_cols[i]);
 
 		if (v) {
 			sd[k++] = sd_cols[i];
@@ -221,13 +206,13 @@ static int syslog_row(struct sink *base, const struct out *ch, const union out_v
 		}
 	}
 	sd[k++] = "container";
-	sd[k++] = col_str(ch, vals, present, "container_name") ?: "-";
+	sd[k++] = out_row_str(ch, vals, present, "container_name") ?: "-";
 	/* room before the message for TCP's "LEN " (RFC 6587 octet counting) */
 	frame = s->buf + 16;
 	len = syslog_format(frame, SYSLOG_MSG_MAX,
 			    SYSLOG_FACILITY_AUTH * 8 +
-				    severity_of(col_str(ch, vals, present, "severity"),
-						col_str(ch, vals, present, "action")),
+				    severity_of(out_row_str(ch, vals, present, "severity"),
+						out_row_str(ch, vals, present, "action")),
 			    time, s->host, (unsigned int)getpid(), sd, json);
 	free(json);
 	if (len < 0) { /* longer than a receiver takes: dropped, counted */
@@ -277,6 +262,7 @@ int sink_syslog_add(struct sinks *set, const char *target)
 	s->base.ops = &syslog_ops;
 	s->base.name = target;
 	s->base.kind = "syslog";
+	s->base.filter.alerts_only = true; /* its messages are alerts' */
 	s->fd = -1;
 	if (syslog_parse_target(target, &s->t)) {
 		free(s);

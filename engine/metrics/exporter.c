@@ -150,13 +150,22 @@ static int make_families(struct exporter *x, size_t container_cap)
 	FAM(out_dropped, "ward_output_dropped_total", METRICS_COUNTER,
 	    "Rows a network output could not deliver at once (receiver down or slow), dropped.",
 	    "output", NULL);
+	FAM(out_queued, "ward_output_queue_depth", METRICS_GAUGE,
+	    "Rows a network output holds, waiting or in flight.", "output", NULL);
+	FAM(out_delivered, "ward_output_delivered_total", METRICS_COUNTER,
+	    "Rows a network output delivered (the receiver answered 2xx).", "output", NULL);
+	FAM(out_errors, "ward_output_delivery_errors_total", METRICS_COUNTER,
+	    "Delivery attempts of a network output that failed (no connection, a timeout, "
+	    "a non-2xx answer), retried or not.",
+	    "output", NULL);
 	FAM(lost, "ward_metrics_lost_total", METRICS_COUNTER,
 	    "Metric updates lost to memory exhaustion (oom) or folded into a capped "
 	    "family's " METRICS_OTHER " series (folded).",
 	    "reason", NULL);
 	if (!x->events || !x->alerts || !x->container_alerts || !x->kernel_drops || !x->malformed ||
 	    !x->containers || !x->generation || !x->targets || !x->load_seconds || !x->level ||
-	    !x->audit_only || !x->out_rows || !x->out_failures || !x->out_dropped || !x->lost)
+	    !x->audit_only || !x->out_rows || !x->out_failures || !x->out_dropped || !x->lost ||
+	    !x->out_queued || !x->out_delivered || !x->out_errors)
 		return -ENOMEM;
 	return 0;
 }
@@ -218,16 +227,22 @@ int exporter_publish(struct exporter *x, const struct sinks *set)
 {
 	int err = 0;
 
-	/* the sum over the outputs of each kind */
-	metrics_reset(x->out_rows);
-	metrics_reset(x->out_failures);
-	metrics_reset(x->out_dropped);
+	struct metrics_family *fams[] = { x->out_rows,	 x->out_failures,  x->out_dropped,
+					  x->out_queued, x->out_delivered, x->out_errors };
+
+	/* the sum over the outputs of each kind; the delivery threads' fields
+	 * only for the network outputs that have them */
+	for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]); f++)
+		metrics_reset(fams[f]);
 	for (size_t i = 0; i < set->n && !err; i++) {
+		const struct sink_stats *st = &set->v[i]->stats;
+		const uint64_t *vals[] = { &st->rows,	&st->failures,	&st->dropped,
+					   &st->queued, &st->delivered, &st->errors };
 		const char *const kind[] = { set->v[i]->kind };
 
-		err = metrics_add(x->out_rows, kind, (double)set->v[i]->stats.rows) ?:
-		      metrics_add(x->out_failures, kind, (double)set->v[i]->stats.failures) ?:
-		      metrics_add(x->out_dropped, kind, (double)set->v[i]->stats.dropped);
+		for (size_t f = 0; f < sizeof(fams) / sizeof(fams[0]) && !err; f++)
+			if (f < 3 || set->v[i]->delivery)
+				err = metrics_add(fams[f], kind, (double)sink_stat(vals[f]));
 	}
 	if (!err)
 		err = metrics_set(x->lost, (const char *const[]){ "oom" },

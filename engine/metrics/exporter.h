@@ -23,7 +23,8 @@ struct exporter {
 	struct metrics_family *events, *alerts, *container_alerts;
 	/* set by the session at each tick */
 	struct metrics_family *kernel_drops, *malformed, *containers, *generation, *targets,
-		*load_seconds, *level, *audit_only, *out_rows, *out_failures, *out_dropped, *lost;
+		*load_seconds, *level, *audit_only, *out_rows, *out_failures, *out_dropped, *lost,
+		*out_queued, *out_delivered, *out_errors;
 };
 
 /* Serve metrics on listen ("ADDR:PORT", see http_parse_listen()), with at

@@ -23,6 +23,7 @@
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
 #include "core/http.h"
+#include "core/post.h"
 #include "core/syslog.h"
 #include "core/clock.h"
 #include "api/control.h"
@@ -547,6 +548,115 @@ void run_no_policy(const struct run_opts *o, struct rc_diags *d, int err)
 		  run_reason(d, o->policy, err, why, sizeof(why)));
 }
 
+/* Why a POSTing output could not start. */
+static const char *post_why(int err, bool token)
+{
+	if (err == -EINVAL && token)
+		return "the token file is not one token on one line";
+	return strerror(-err);
+}
+
+/* An entry of the configuration's outputs list, with its filter. 0, or -errno
+ * once said. */
+static int add_listed(struct sinks *set, const struct config_output *co, const struct run_opts *o)
+{
+	struct sink_filter f = { .alerts_only = co->alerts_only, .min_severity = co->min_severity };
+	enum out_format fmt = config_output_has_format(co) ? (enum out_format)co->format : o->fmt;
+	struct post_output po = { .url = co->url,
+				  .token_file = co->token_file,
+				  .d = DELIVER_OPTS_DEFAULT };
+	const char *name = co->url;
+	int err = 0;
+
+	for (size_t i = 0; i < co->events.n; i++)
+		f.trackers[f.n_trackers++] = co->events.v[i]->name;
+	switch (co->type) {
+	case CO_STDOUT:
+		name = "stdout";
+		err = sink_stream_add(set, stdout, name, fmt, false);
+		break;
+	case CO_FILE:
+		name = co->path;
+		err = sink_file_add(set, co->path, fmt,
+				    &(struct file_opts){ .max_size = co->max_size,
+							 .keep = co->keep ? (unsigned int)co->keep
+									  : FILE_KEEP_DEFAULT });
+		lifecycle_catch_reload(); /* SIGHUP reopens it (logrotate) */
+		break;
+	case CO_SYSLOG:
+		name = co->target;
+		f.alerts_only = true;
+		err = sink_syslog_add(set, co->target);
+		break;
+	case CO_WEBHOOK:
+	case CO_OTLP:
+		f.alerts_only = !f.n_trackers; /* alerts, and the events named */
+		err = (co->type == CO_WEBHOOK ? sink_webhook_add : sink_otlp_add)(set, &po);
+		break;
+	case CO__N:
+		return -EINVAL;
+	}
+	if (err) {
+		cli_error("outputs: the %s output %s: %s", config_output_names[co->type], name,
+			  post_why(err, co->token_file));
+		return err;
+	}
+	set->v[set->n - 1]->filter = f; /* the sink just added */
+	return 0;
+}
+
+/*
+ * The session's sinks (docs/outputs.md): the stream on stdout, unless
+ * --output FILE or the configuration's outputs list says where rows go;
+ * --syslog, --webhook, --otlp; the outputs list. 0, or -errno once said.
+ */
+static int add_sinks(struct sinks *set, const struct run_opts *o)
+{
+	int err = 0;
+
+	if (o->output) {
+		err = sink_file_add(set, o->output, o->fmt, &o->output_opts);
+		if (err) {
+			cli_error("--output %s: %s", o->output, strerror(-err));
+			return err;
+		}
+		lifecycle_catch_reload(); /* SIGHUP reopens it (logrotate) */
+	} else if (!o->n_outputs) {
+		err = sink_stream_add(set, stdout, "stdout", o->fmt, false);
+		if (err)
+			return err;
+	}
+	if (o->syslog) {
+		err = sink_syslog_add(set, o->syslog);
+		if (err) {
+			cli_error("--syslog %s: %s", o->syslog, strerror(-err));
+			return err;
+		}
+	}
+	if (o->webhook) {
+		err = sink_webhook_add(set,
+				       &(struct post_output){ .url = o->webhook,
+							      .token_file = o->webhook_token_file,
+							      .d = DELIVER_OPTS_DEFAULT });
+		if (err) {
+			cli_error("--webhook %s: %s", o->webhook,
+				  post_why(err, o->webhook_token_file));
+			return err;
+		}
+	}
+	if (o->otlp) {
+		err = sink_otlp_add(
+			set, &(struct post_output){ .url = o->otlp, .d = DELIVER_OPTS_DEFAULT });
+		if (err) {
+			cli_error("--otlp %s: %s", o->otlp, strerror(-err));
+			return err;
+		}
+	}
+	for (size_t i = 0; i < o->n_outputs && !err; i++)
+		err = add_listed(set, &o->outputs[i], o);
+	return err;
+}
+
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o)
 {
 	struct session s = { 0 };
@@ -562,27 +672,9 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 	err = run_start(o->verbose);
 	if (err)
 		return err;
-	if (o->output) {
-		err = sink_file_add(&s.sinks, o->output, o->fmt, &o->output_opts);
-		if (err == -ENOMEM)
-			return err;
-		if (err) {
-			cli_error("--output %s: %s", o->output, strerror(-err));
-			return err;
-		}
-		lifecycle_catch_reload(); /* SIGHUP reopens it (logrotate) */
-	} else {
-		err = sink_stream_add(&s.sinks, stdout, "stdout", o->fmt, false);
-		if (err)
-			return err;
-	}
-	if (o->syslog) {
-		err = sink_syslog_add(&s.sinks, o->syslog);
-		if (err) {
-			cli_error("--syslog %s: %s", o->syslog, strerror(-err));
-			goto out_close_file;
-		}
-	}
+	err = add_sinks(&s.sinks, o);
+	if (err)
+		goto out_close_file;
 	if (o->metrics) {
 		err = exporter_open(o->metrics, o->metrics_containers, &s.sinks, &x);
 		if (err) {

@@ -33,11 +33,17 @@ struct run_opts {
 	const struct tracker_ops *events[TRACKER_COUNT];
 	size_t n_events;
 	bool events_given;
-	struct ward_config cfg;	   /* server: the configuration file the options start from */
-	unsigned int given;	   /* the policy options given on the command line (CK_*) */
-	bool verbose;		   /* -v: libbpf's debug messages */
-	const char *metrics;	   /* server --metrics ADDR:PORT */
-	const char *syslog;	   /* server --syslog TARGET: alerts to syslog */
+	struct ward_config cfg; /* server: the configuration file the options start from */
+	unsigned int given;	/* the policy options given on the command line (CK_*) */
+	bool verbose;		/* -v: libbpf's debug messages */
+	const char *metrics;	/* server --metrics ADDR:PORT */
+	const char *syslog;	/* server --syslog TARGET: alerts to syslog */
+	const char *webhook;	/* server --webhook URL */
+	const char *webhook_token_file;
+	const char *otlp; /* server --otlp URL */
+	/* server: the configuration's outputs list (cfg's) */
+	const struct config_output *outputs;
+	size_t n_outputs;
 	bool api;		   /* server: serve the control API */
 	const char *api_socket;	   /* server --api-socket PATH; NULL: the default */
 	size_t metrics_containers; /* per-container series at most */

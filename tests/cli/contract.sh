@@ -257,6 +257,7 @@ status 3 "ward profile export (broken)" "$WARD" profile export -o oci-seccomp "$
 status 3 "ward profile explain (broken)" "$WARD" profile explain "$tmp/broken-profile.yaml"
 status 3 "ward profile explain (missing)" "$WARD" profile explain "$tmp/none.yaml"
 printf 'format: json\nintervl: 5s\n' >"$tmp/broken-config.yaml"
+status 0 "ward config check examples/ward.yaml" "$WARD" config check examples/ward.yaml
 status 3 "ward config check (broken)" "$WARD" config check "$tmp/broken-config.yaml"
 status 3 "ward config check (missing)" "$WARD" config check "$tmp/none.yaml"
 status 3 "ward server --config (broken)" "$WARD" server -d 1 --config "$tmp/broken-config.yaml"

@@ -169,6 +169,24 @@ service_start() {
 	fail "$name did not start: $(tail -n 5 "$TDIR/$name.log")"
 }
 
+# rsyslog_run: rsyslogd (for service_start, with its $port) receiving on UDP and
+# TCP $port of loopback, each message as "FACILITY SEVERITY APP-NAME MSGID SD MSG"
+# in $TDIR/syslog.out.
+rsyslog_run() {
+	mkdir -p "$TDIR/rs" || return 1
+	cat >"$TDIR/rsyslog.conf" <<CONF
+global(workDirectory="$TDIR/rs")
+module(load="imudp")
+input(type="imudp" address="127.0.0.1" port="$port")
+module(load="imtcp")
+input(type="imtcp" address="127.0.0.1" port="$port")
+template(name="t" type="string"
+	string="%syslogfacility-text% %syslogseverity-text% %app-name% %msgid% %structured-data% %msg%\\n")
+action(type="omfile" file="$TDIR/syslog.out" template="t")
+CONF
+	exec rsyslogd -n -f "$TDIR/rsyslog.conf" -i "$TDIR/rsyslog.pid"
+}
+
 # json_array ARG...: the ARGs as a JSON array of strings (any bytes but NUL).
 json_array() {
 	local arr='[]' a

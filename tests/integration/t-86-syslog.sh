@@ -13,22 +13,7 @@ command -v rsyslogd >/dev/null || skip "rsyslog not installed (make deps)"
 
 A=$(ctr_id a)
 ctr_start "$A"
-mkdir -p "$TDIR/rs" || fail "mkdir"
 
-# rsyslog on a free UDP and TCP port pair; its output in $TDIR/syslog.out.
-rsyslog_run() {
-	cat >"$TDIR/rsyslog.conf" <<CONF
-global(workDirectory="$TDIR/rs")
-module(load="imudp")
-input(type="imudp" address="127.0.0.1" port="$port")
-module(load="imtcp")
-input(type="imtcp" address="127.0.0.1" port="$port")
-template(name="t" type="string"
-	string="%syslogfacility-text% %syslogseverity-text% %app-name% %msgid% %structured-data% %msg%\\n")
-action(type="omfile" file="$TDIR/syslog.out" template="t")
-CONF
-	exec rsyslogd -n -f "$TDIR/rsyslog.conf" -i "$TDIR/rsyslog.pid"
-}
 # shellcheck disable=SC2016 # evaluated by service_start with its $port
 service_start rsyslogd 'ss -ltn "sport = :$port" | grep -q LISTEN' rsyslog_run
 rspid=$SERVICE_PID

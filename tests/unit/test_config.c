@@ -50,9 +50,9 @@ static void test_every_key(void **state)
 	assert_string_equal(c.policy, "/etc/ward/policies");
 	assert_string_equal(c.trusted_key, "/etc/ward/key.pem");
 	assert_true(c.audit && c.unpin_on_exit && c.verbose && !c.no_policy);
-	assert_int_equal(c.n_events, 2); /* once each, in order */
-	assert_ptr_equal(c.events[0], tracker_find("tcp"));
-	assert_ptr_equal(c.events[1], tracker_find("process"));
+	assert_int_equal(c.events.n, 2); /* once each, in order */
+	assert_ptr_equal(c.events.v[0], tracker_find("tcp"));
+	assert_ptr_equal(c.events.v[1], tracker_find("process"));
 	assert_int_equal(c.interval_s, 90);
 	assert_int_equal(c.duration_s, 7200);
 	assert_string_equal(c.container, "web");
@@ -73,7 +73,7 @@ static void test_every_key(void **state)
 	rc_diags_free(&d);
 
 	assert_int_equal(parse("events: [all]\n", &c, &d), 0);
-	assert_int_equal(c.n_events, TRACKER_COUNT);
+	assert_int_equal(c.events.n, TRACKER_COUNT);
 	config_free(&c);
 	rc_diags_free(&d);
 	/* the shipped file, every key commented out, sets nothing */
@@ -141,6 +141,91 @@ static void test_errors(void **state)
 	rc_diags_free(&d);
 }
 
+/* The outputs list: each type's keys, filters, and errors at their places. */
+static void test_outputs(void **state)
+{
+	static const struct {
+		const char *code;
+		uint32_t line, col;
+	} want[] = {
+		{ "unknown-key", 4, 5 }, /* maxSize of syslog */
+		{ "bad-value", 5, 11 },	 /* type webhok */
+		{ "missing-key", 6, 5 }, /* no type */
+		{ "missing-key", 7, 5 }, /* a file without a path */
+		{ "bad-value", 9, 10 },	 /* url */
+		{ "bad-value", 10, 18 }, /* minSeverity */
+		{ "bad-value", 11, 5 },	 /* alertsOnly and events */
+		{ "bad-type", 12, 5 },	 /* not a mapping */
+	};
+	const struct config_output *o;
+	struct ward_config c;
+	struct rc_diags d;
+
+	(void)state;
+	assert_int_equal(
+		parse("outputs:\n"
+		      "  - {type: stdout, alertsOnly: true}\n"
+		      "  - type: file\n"
+		      "    path: /var/log/ward.json\n"
+		      "    format: json\n"
+		      "    maxSize: 1M\n"
+		      "    keep: 3\n"
+		      "    events: [process, tcp]\n"
+		      "  - {type: syslog, target: 'udp:127.0.0.1:514', minSeverity: high}\n"
+		      "  - {type: webhook, url: 'https://h/x', tokenFile: /etc/ward/t}\n"
+		      "  - {type: otlp, url: 'http://127.0.0.1:4318/v1/logs'}\n",
+		      &c, &d),
+		0);
+	assert_int_equal(c.set, CK_OUTPUTS);
+	assert_int_equal(c.n_outputs, 5);
+	o = c.outputs;
+	assert_int_equal(o[0].type, CO_STDOUT);
+	assert_true(o[0].alerts_only);
+	assert_false(config_output_has_format(&o[0]));
+	assert_int_equal(o[1].type, CO_FILE);
+	assert_string_equal(o[1].path, "/var/log/ward.json");
+	assert_true(config_output_has_format(&o[1]));
+	assert_int_equal(o[1].format, OUT_JSON);
+	assert_int_equal(o[1].max_size, 1 << 20);
+	assert_int_equal(o[1].keep, 3);
+	assert_int_equal(o[1].events.n, 2);
+	assert_ptr_equal(o[1].events.v[1], tracker_find("tcp"));
+	assert_int_equal(o[2].type, CO_SYSLOG);
+	assert_string_equal(o[2].target, "udp:127.0.0.1:514");
+	assert_int_equal(o[2].min_severity, WARD_SEV_HIGH);
+	assert_int_equal(o[3].type, CO_WEBHOOK);
+	assert_string_equal(o[3].url, "https://h/x");
+	assert_string_equal(o[3].token_file, "/etc/ward/t");
+	assert_int_equal(o[4].type, CO_OTLP);
+	config_free(&c);
+	rc_diags_free(&d);
+
+	assert_int_equal(
+		parse("outputs:\n"
+		      "  - type: syslog\n"
+		      "    target: udp:127.0.0.1:514\n"
+		      "    maxSize: 1M\n"
+		      "  - type: webhok\n"
+		      "  - path: x\n"
+		      "  - type: file\n"
+		      "  - type: webhook\n"
+		      "    url: ftp://x\n"
+		      "    minSeverity: huge\n"
+		      "  - {type: otlp, url: 'http://h/', alertsOnly: true, events: [tcp]}\n"
+		      "  - stdout\n",
+		      &c, &d),
+		-EINVAL);
+	rc_diags_sort(&d);
+	assert_int_equal(d.n_errors, sizeof(want) / sizeof(want[0]));
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_string_equal(d.v[i].code, want[i].code);
+		assert_int_equal(d.v[i].line, want[i].line);
+		assert_int_equal(d.v[i].col, want[i].col);
+	}
+	assert_null(c.outputs);
+	rc_diags_free(&d);
+}
+
 static void test_missing(void **state)
 {
 	struct ward_config c;
@@ -158,6 +243,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_key),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_outputs),
 		cmocka_unit_test(test_missing),
 	};
 
