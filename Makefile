@@ -74,7 +74,7 @@ rulesc_internal = $(if $(filter engine/%,$<),,-Irulesc)
 # (Debian's cannot be linked statically); https through libevent_openssl (WARD_TLS), in
 # every build but the static one: static OpenSSL would take it past 4 MB.
 ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_openssl \
-	       -levent_core -lssl -lcrypto -lpthread
+	       -levent_core -lhttp_parser -lssl -lcrypto -lpthread
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
 # engine, which only verifies, needs no OpenSSL (static libcrypto alone is 4.3 MB).
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
@@ -83,7 +83,7 @@ RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 # Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
-	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libcmocka-dev \
+	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
@@ -204,9 +204,12 @@ $(BUILD)/ward: $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_MAIN)) $(BUILD)/libward.
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
+# Example plugins (docs/plugins.md), loaded into ward server through the API by the tests.
+PLUGIN_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard examples/plugins/*.bpf.c))
+
 .PHONY: all build
 all: build
-build: $(BUILD)/ward $(BUILD)/rulesc
+build: $(BUILD)/ward $(BUILD)/rulesc $(PLUGIN_OBJS)
 
 # The targets that install missing packages first build in a sub-make once
 # deps is done, so that with -j nothing compiles before the packages are in.
@@ -221,7 +224,7 @@ run: deps
 # ---- static ----------------------------------------------------------------
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
 	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a \
-	       -l:libevent_extra.a -l:libevent_core.a -lpthread
+	       -l:libevent_extra.a -l:libevent_core.a -l:libhttp_parser.a -lpthread
 STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections -UWARD_TLS
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))

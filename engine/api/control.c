@@ -14,6 +14,7 @@
 #include "enforce/policy.h"
 #include "enforce/probe.h"
 #include "enforce/status.h"
+#include "plugin/plugin.h"
 #include "rulesc.h"
 
 #define BODY_NAME "body" /* where a diagnostic in a request's body points */
@@ -46,8 +47,11 @@ static json_t *trackers_json(const struct control *c)
 
 	for (size_t i = 0; arr && c->n_ts && i < *c->n_ts; i++) {
 		const struct tracker *t = c->ts[i];
-		json_t *drops = json_object(), *o;
+		json_t *drops, *o;
 
+		if (plugin_of(t))
+			continue; /* GET /v1/plugins */
+		drops = json_object();
 		for (unsigned int r = 0; drops && t->drops.fd >= 0 && r < WARD_DROP__MAX; r++)
 			json_object_set_new(drops, drop_reason_name(r),
 					    json_integer((json_int_t)t->drops.seen[r]));
@@ -81,6 +85,75 @@ static json_t *outputs_json(const struct control *c)
 	return arr;
 }
 
+static json_t *plugins_json(const struct control *c)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && c->n_ts && i < *c->n_ts; i++) {
+		const struct plugin *p = plugin_of(c->ts[i]);
+
+		if (p)
+			json_array_append_new(
+				arr,
+				json_pack("{s:I, s:s, s:I, s:s, s:I, s:I, s:I}", "id",
+					  (json_int_t)plugin_id(p), "name", plugin_name(p), "size",
+					  (json_int_t)plugin_size(p), "sha256", plugin_sha256(p),
+					  "programs", (json_int_t)plugin_programs(p), "records",
+					  (json_int_t)c->ts[i]->shown, "malformed",
+					  (json_int_t)c->ts[i]->malformed));
+	}
+	return arr;
+}
+
+static void get_plugins(struct control *c, const char *arg, struct api_request *rq,
+			struct api_response *rs)
+{
+	answer(rs, 200, json_pack("{s:o}", "plugins", plugins_json(c)));
+}
+
+static void post_plugin(struct control *c, const char *arg, struct api_request *rq,
+			struct api_response *rs)
+{
+	const char *name = query(rq, "name");
+	char why[512];
+	int err;
+
+	if (!name)
+		return answer(rs, 400,
+			      api_error("name", "the plugin's name is expected: POST "
+						"/v1/plugins?name=NAME"));
+	if (!rq->body_len)
+		return answer(rs, 400,
+			      api_error(BODY_NAME, "a BPF object is expected in the body"));
+	if (!c->load_plugin)
+		return answer(rs, 409, api_error(NULL, "this session takes no plugin"));
+	err = c->load_plugin(c->owner, rq->body, rq->body_len, name, why, sizeof(why));
+	if (err)
+		return answer(rs,
+			      err == -EEXIST || err == -E2BIG ? 409
+			      : err == -ENOMEM		      ? 500
+							      : 400,
+			      api_error(BODY_NAME, "%s", why));
+	answer(rs, 201, json_pack("{s:o}", "plugins", plugins_json(c)));
+}
+
+static void delete_plugin(struct control *c, const char *arg, struct api_request *rq,
+			  struct api_response *rs)
+{
+	char why[512], *end;
+	unsigned long id = strtoul(arg, &end, 10);
+	int err;
+
+	if (*end || !*arg || arg[0] == '-' || id > UINT32_MAX)
+		return answer(rs, 400, api_error(rq->path, "a plugin's id is a number"));
+	if (!c->unload_plugin)
+		return answer(rs, 404, api_error(rq->path, "no plugin %lu is loaded", id));
+	err = c->unload_plugin(c->owner, (uint32_t)id, why, sizeof(why));
+	if (err)
+		return answer(rs, err == -ENOENT ? 404 : 500, api_error(rq->path, "%s", why));
+	answer(rs, 200, json_pack("{s:o}", "plugins", plugins_json(c)));
+}
+
 static void get_trackers(struct control *c, const char *arg, struct api_request *rq,
 			 struct api_response *rs)
 {
@@ -100,7 +173,8 @@ static json_t *body_object(const struct api_request *rq, struct api_response *rs
 
 	if (!in) {
 		snprintf(loc, sizeof(loc), BODY_NAME ":%d:%d", jerr.line, jerr.column);
-		answer(rs, 400, api_error(loc, "not JSON: %s", jerr.text));
+		answer(rs, 400,
+		       api_error(loc, "not JSON at byte %d: %s", jerr.position, jerr.text));
 		return NULL;
 	}
 	if (!json_is_object(in)) {
@@ -225,6 +299,7 @@ static void get_status(struct control *c, const char *arg, struct api_request *r
 	json_object_set_new(root, "audit_only", json_boolean(c->es && es_audit_only(c->es)));
 	json_object_set_new(root, "trackers", trackers_json(c));
 	json_object_set_new(root, "outputs", outputs_json(c));
+	json_object_set_new(root, "plugins", plugins_json(c));
 	followers = api_followers(c->api, &missed);
 	json_object_set_new(root, "followers", json_integer((json_int_t)followers));
 	json_object_set_new(root, "followers_missed", json_integer((json_int_t)missed));
@@ -613,6 +688,9 @@ const struct control_route control_routes[] = {
 	{ API_PUT, "/v1/policy", put_policy },
 	{ API_PATCH, "/v1/policies/{name}", patch_policy },
 	{ API_GET, "/v1/alerts", get_alerts },
+	{ API_GET, "/v1/plugins", get_plugins },
+	{ API_POST, "/v1/plugins", post_plugin },
+	{ API_DELETE, "/v1/plugins/{id}", delete_plugin },
 };
 const size_t control_n_routes = sizeof(control_routes) / sizeof(control_routes[0]);
 

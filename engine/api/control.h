@@ -28,6 +28,10 @@ struct control {
 	int (*plug)(void *owner, const struct tracker_ops *ops, int64_t interval_s,
 		    const char *container, char *why, size_t why_size);
 	int (*unplug)(void *owner, const char *name, char *why, size_t why_size);
+	/* load a plugin (a BPF object, docs/plugins.md) or unload one by id */
+	int (*load_plugin)(void *owner, const void *buf, size_t len, const char *name, char *why,
+			   size_t why_size);
+	int (*unload_plugin)(void *owner, uint32_t id, char *why, size_t why_size);
 	void *owner;
 	int64_t interval_s;    /* the session's default interval */
 	struct es_report *rep; /* the policy's report, updated by changes */

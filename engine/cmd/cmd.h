@@ -16,6 +16,7 @@ int cmd_status(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 int cmd_learn(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 void help_run(void);
 void help_server(void);
@@ -25,5 +26,6 @@ void help_status(void);
 void help_profile(void);
 void help_learn(void);
 void help_config(void);
+void help_ctl(void);
 
 #endif

@@ -25,6 +25,7 @@ static const struct cli_cmd cmds[] = {
 	{ "profile", cmd_profile, help_profile,
 	  "merge, diff, export and explain learned profiles" },
 	{ "config", cmd_config, help_config, "check the server's configuration file" },
+	{ "ctl", cmd_ctl, help_ctl, "drive a running server through its control API" },
 	{ "version", cmd_version, help_version, "print the version" },
 	{ "help", cmd_help, help_help, "show help for a command" },
 };

@@ -17,7 +17,7 @@
 #include "ward/common.h"
 
 #define LIFECYCLE_TICK_NS 1000000000ULL /* how often the loop's tick comes */
-#define LIFECYCLE_MAX_RB  8		/* ring buffers one loop polls */
+#define LIFECYCLE_MAX_RB  16		/* ring buffers one loop polls */
 
 /* libbpf's messages to stderr (its debug ones only when verbose), a stop on
  * SIGINT/SIGTERM whatever disposition the parent left, tracefs mounted

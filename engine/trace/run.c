@@ -27,12 +27,13 @@
 #include "core/syslog.h"
 #include "core/clock.h"
 #include "api/control.h"
+#include "plugin/plugin.h"
 #include "metrics/exporter.h"
 #include "lifecycle.h"
 #include "run.h"
 #include "tracker.h"
 
-#define MAX_TRACKERS (TRACKER_COUNT + 1) /* and the alert stream */
+#define MAX_TRACKERS (TRACKER_COUNT + 1 + 8) /* and the alert stream, and plugins */
 
 #define SERVER_LOCK ENFORCE_STATE_DIR "/server.lock"
 #define REASON_MAX  2048 /* one line of diagnostics */
@@ -418,10 +419,14 @@ static int run_plug(void *owner, const struct tracker_ops *ops, int64_t interval
 	int err;
 
 	for (size_t i = 0; i < l->n; i++)
-		if (l->ts[i]->ops == ops) {
+		if (!strcmp(l->ts[i]->ops->name, ops->name)) {
 			snprintf(why, why_size, "the %s tracker runs already", ops->name);
 			return -EEXIST;
 		}
+	if (l->n == MAX_TRACKERS) {
+		snprintf(why, why_size, "%d trackers and plugins run: no room", MAX_TRACKERS);
+		return -E2BIG;
+	}
 	if (container) {
 		f = cgfilter_new(container);
 		if (!f)
@@ -444,26 +449,14 @@ static int run_plug(void *owner, const struct tracker_ops *ops, int64_t interval
 	return 0;
 }
 
-static int run_unplug(void *owner, const char *name, char *why, size_t why_size)
+/* Stop l->ts[i] after what it has: its records in the ring buffer, those
+ * waiting for their container (every tracker's: one scan), its last partial
+ * interval. 0 or -errno with why (it is stopped all the same). */
+static int stop_tracker(struct run_loop *l, size_t i, char *why, size_t why_size)
 {
-	struct run_loop *l = owner;
-	struct tracker *t = NULL;
-	size_t i;
+	struct tracker *t = l->ts[i];
 	int err;
 
-	for (i = 0; i < l->n && strcmp(l->ts[i]->ops->name, name); i++)
-		;
-	if (i == l->n) {
-		snprintf(why, why_size, "no %s tracker runs", name);
-		return -ENOENT;
-	}
-	t = l->ts[i];
-	if (!strcmp(name, "alert")) {
-		snprintf(why, why_size, "the alert stream is the policy's: it stops with it");
-		return -EPERM;
-	}
-	/* what it has: its records in the ring buffer, those waiting for their
-	 * container (every tracker's: one scan), its last partial interval */
 	lifecycle_rings_remove(&l->rings, t->rb);
 	err = (t->rb && ring_buffer__consume(t->rb) < 0 ? -EIO : 0) ?: session_resolve(l->s);
 	if (!err && t->ops->flush)
@@ -473,8 +466,82 @@ static int run_unplug(void *owner, const char *name, char *why, size_t why_size)
 	close_tracker(t);
 	if (err)
 		snprintf(why, why_size, "its last records: %s", strerror(-err));
-	else
+	return err;
+}
+
+static int run_unplug(void *owner, const char *name, char *why, size_t why_size)
+{
+	struct run_loop *l = owner;
+	size_t i;
+	int err;
+
+	for (i = 0; i < l->n && (plugin_of(l->ts[i]) || strcmp(l->ts[i]->ops->name, name)); i++)
+		;
+	if (i == l->n) {
+		snprintf(why, why_size, "no %s tracker runs", name);
+		return -ENOENT;
+	}
+	if (!strcmp(name, "alert")) {
+		snprintf(why, why_size, "the alert stream is the policy's: it stops with it");
+		return -EPERM;
+	}
+	err = stop_tracker(l, i, why, why_size);
+	if (!err)
 		cli_info("api: %s tracker stopped", name);
+	return err;
+}
+
+static int run_load_plugin(void *owner, const void *buf, size_t len, const char *name, char *why,
+			   size_t why_size)
+{
+	struct run_loop *l = owner;
+	struct plugin *p;
+	struct tracker *t;
+	int err;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->ts[i]->ops->name, name)) {
+			snprintf(why, why_size, "'%s' runs already (a tracker or a plugin)", name);
+			return -EEXIST;
+		}
+	if (l->n == MAX_TRACKERS) {
+		snprintf(why, why_size, "%d trackers and plugins run: no room", MAX_TRACKERS);
+		return -E2BIG;
+	}
+	err = plugin_check(buf, len, name, &p, why, why_size);
+	if (err)
+		return err;
+	err = plugin_start(p, l->s, &t, why, why_size);
+	if (err)
+		return err;
+	err = lifecycle_rings_add(&l->rings, t->rb);
+	if (err) {
+		snprintf(why, why_size, "following its ring buffer: %s", strerror(-err));
+		close_tracker(t);
+		return err;
+	}
+	l->ts[l->n++] = t;
+	cli_info("api: plugin %s (id %u, %zu programs) loaded", name, plugin_id(plugin_of(t)),
+		 plugin_programs(plugin_of(t)));
+	return 0;
+}
+
+static int run_unload_plugin(void *owner, uint32_t id, char *why, size_t why_size)
+{
+	struct run_loop *l = owner;
+	char name[PLUGIN_NAME_MAX];
+	size_t i;
+	int err;
+
+	for (i = 0; i < l->n && (!plugin_of(l->ts[i]) || plugin_id(plugin_of(l->ts[i])) != id); i++)
+		;
+	if (i == l->n) {
+		snprintf(why, why_size, "no plugin %u is loaded", id);
+		return -ENOENT;
+	}
+	snprintf(name, sizeof(name), "%s", plugin_name(plugin_of(l->ts[i])));
+	err = stop_tracker(l, i, why, why_size);
+	cli_info("api: plugin %s (id %u) unloaded", name, id);
 	return err;
 }
 
@@ -837,6 +904,8 @@ trackers:
 		ctl.owner = &l;
 		ctl.plug = run_plug;
 		ctl.unplug = run_unplug;
+		ctl.load_plugin = run_load_plugin;
+		ctl.unload_plugin = run_unload_plugin;
 		ctl.interval_s = o->interval_s;
 	}
 	err = session_loop(&l, o);

@@ -204,22 +204,29 @@ int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_
 		   record_emit_fn emit)
 {
 	const struct ward_rec_hdr *h = data; /* read-only mapping: never written */
-	const struct container_info *ci;
-	int err;
 
 	if (size < rec_size) {
 		t->malformed++;
 		return 0;
 	}
-	err = container_cache_peek(t->s->cc, h->cgroup_id, h->ts_ns, &ci);
+	return tracker_record_of(t, data, size, h->cgroup_id, h->ts_ns, emit);
+}
+
+int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
+		      uint64_t ts_ns, record_emit_fn emit)
+{
+	const struct container_info *ci;
+	int err;
+
+	err = container_cache_peek(t->s->cc, cgroup_id, ts_ns, &ci);
 	if (err == -EAGAIN || (!err && t->pending)) {
-		err = pending_push(t, data, size, h->cgroup_id, emit);
+		err = pending_push(t, data, size, cgroup_id, emit);
 		if (err != -ENOSPC)
 			goto out;
 		/* full: attribute what waits, then this one, in order */
 		err = session_resolve(t->s);
 		if (!err)
-			err = container_cache_lookup_at(t->s->cc, h->cgroup_id, h->ts_ns, &ci);
+			err = container_cache_lookup_at(t->s->cc, cgroup_id, ts_ns, &ci);
 	}
 	if (!err)
 		deliver(t, data, size, ci, emit);

@@ -110,6 +110,10 @@ int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
  * in t->malformed, never printed; other errors go to t->err. Returns 0. */
 int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_size,
 		   record_emit_fn emit);
+/* The same for a record of any layout, from cgroup cgroup_id at ts_ns
+ * (CLOCK_MONOTONIC; 0: unknown). */
+int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
+		      uint64_t ts_ns, record_emit_fn emit);
 /* Attribute and emit every pending record (one scan); 0 or -errno. */
 int session_resolve(struct session *s);
 /* Drop what is still pending (teardown after an error). */

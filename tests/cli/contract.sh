@@ -137,7 +137,7 @@ fi
 chmod 644 "$tmp"/*
 
 # ---- every command is tested ----------------------------------------------------------------
-ward_cmds="server run doctor status seccomp learn profile config version help"
+ward_cmds="server run doctor status seccomp learn profile config ctl version help"
 rulesc_cmds="check compile dump sign verify explain test version help"
 trackers="process files tcp syscall"
 profile_subs="merge diff export explain"
@@ -183,6 +183,14 @@ usage "" "ward no-such-command" "$WARD" no-such-command
 usage "" "ward --no-such-option" "$WARD" --no-such-option
 usage "help" "ward help no-such-command" "$WARD" help no-such-command
 status 2 "ward (nothing)" "$WARD"
+usage ctl "ward ctl (nothing)" "$WARD" ctl
+usage ctl "ward ctl no-such-command" "$WARD" ctl no-such-command
+usage ctl "ward ctl policy mode web sometimes" "$WARD" ctl policy mode web sometimes
+usage ctl "ward ctl tracker start files --interval 2d" "$WARD" ctl tracker start files --interval 2d
+usage ctl "ward ctl plugin load x.o (no --name)" "$WARD" ctl plugin load x.o
+usage ctl "ward ctl plugin unload one" "$WARD" ctl plugin unload one
+status 1 "ward ctl status (no server there)" "$WARD" ctl --socket "$tmp/none.sock" status
+status 3 "ward ctl policy put (broken YAML)" "$WARD" ctl --socket "$tmp/none.sock" policy put "$tmp/broken.yaml"
 
 # ---- ward: durations ------------------------------------------------------------------------
 for bad in 5x 0 1.5 -1 1h30 "" 2y; do

@@ -394,6 +394,29 @@ ward_stop() {
 	echo "ward[$n] stopped, status $rc"
 }
 
+# ---- the control API --------------------------------------------------------------
+
+# api METHOD PATH [CURL-ARG...]: a request to the API on the socket $SOCK; the
+# status in $code, the body in $body.
+api() {
+	local m=$1 p=$2 resp
+	shift 2
+	resp=$(curl -sS --unix-socket "$SOCK" -X "$m" -w '\n%{http_code}' "$@" "http://ward$p") ||
+		fail "curl $m $p failed"
+	code=${resp##*$'\n'}
+	body=${resp%$'\n'*}
+}
+
+# expect STATUS DESC JQ-FILTER [JQ-OPTION...]: the last api answer had STATUS
+# and a body for which FILTER holds.
+expect() {
+	local want=$1 desc=$2 filter=$3
+	shift 3
+	[ "$code" = "$want" ] || fail "$desc: status $code, not $want: $body"
+	jq -e "$@" "$filter" <<<"$body" >/dev/null || fail "$desc: $filter does not hold: $body"
+	echo "ok: $desc"
+}
+
 # ---- events ---------------------------------------------------------------------
 
 # events FILE FILTER [JQ-OPTION...]: the JSON objects in FILE for which FILTER

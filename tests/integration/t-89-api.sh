@@ -31,24 +31,6 @@ ctr_start "$B"
 server_start "$pol" --api-socket "$SOCK"
 ward_in_force w
 
-# api METHOD PATH [CURL-ARG...]: the body on stdout, the status in $code.
-api() {
-	local m=$1 p=$2 resp
-	shift 2
-	resp=$(curl -sS --unix-socket "$SOCK" -X "$m" -w '\n%{http_code}' "$@" "http://ward$p") ||
-		fail "curl $m $p failed"
-	code=${resp##*$'\n'}
-	body=${resp%$'\n'*}
-	printf '%s\n' "$body"
-}
-expect() { # STATUS DESC JQ-FILTER [JQ-OPTION...]
-	local want=$1 desc=$2 filter=$3
-	shift 3
-	[ "$code" = "$want" ] || fail "$desc: status $code, not $want: $body"
-	jq -e "$@" "$filter" <<<"$body" >/dev/null || fail "$desc: $filter does not hold: $body"
-	echo "ok: $desc"
-}
-
 [ "$(stat -c %a "$SOCK")" = 600 ] || fail "the socket is not mode 0600: $(stat -c %a "$SOCK")"
 [ "$(stat -c %U "$SOCK")" = root ] || fail "the socket is not root's"
 if setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -57,14 +39,14 @@ if setpriv --reuid=65534 --regid=65534 --clear-groups \
 fi
 echo "ok: the socket is root's, mode 0600, refused to nobody"
 
-api GET /v1/status >/dev/null
+api GET /v1/status
 expect 200 "status" '.generation == 1 and .enforcement.network == "cgroup" and
 	(.trackers | map(.name) | index("alert")) != null and (.outputs | length) >= 1'
-api GET /v1/policy >/dev/null
+api GET /v1/policy
 expect 200 "policy" '.generation == 1 and .source == $p and (.sha256 | length) == 64 and
 	.policies == [{"name": "it-api", "mode": "enforce", "rules": 1,
 	               "origin": ($p + ":1")}]' --arg p "$pol"
-api GET /v1/containers >/dev/null
+api GET /v1/containers
 expect 200 "containers with their policies" \
 	'(.containers[] | select(.container.name == $a) | .policies) == ["it-api"] and
 	 (.containers[] | select(.container.name == $b) | .policies) == []' --arg a "$A" --arg b "$B"
@@ -79,7 +61,7 @@ for ((i = 0; i < 50; i++)); do
 	sleep 0.1
 done
 grep -q "ward alert stream" "$TDIR/follow.sse" || fail "the stream did not open"
-api GET /v1/status >/dev/null
+api GET /v1/status
 expect 200 "one follower" '.followers == 1'
 
 conn() { ctr_exec "$1" nc -w 1 127.0.0.1 "$port" </dev/null 2>&1; }
@@ -100,15 +82,15 @@ sse | jq -se --arg a "$A" 'map(select(.rule == "no-port")) | length >= 1 and all
 grep -q '^event: alert$' "$TDIR/follow.sse" || fail "no 'event: alert' line"
 echo "ok: the follower got A's blocked connect as an alert event"
 
-api PATCH /v1/policies/it-api -d '{"mode": "audit"}' >/dev/null
+api PATCH /v1/policies/it-api -d '{"mode": "audit"}'
 expect 200 "PATCH to audit" '.policy == "it-api" and .mode == "audit" and .generation == 2'
 msg=$(conn "$A")
 grep -q "Connection refused" <<<"$msg" || fail "A: connect blocked in audit mode: $msg"
 wait_event w 20 '.tracker == "alert" and .container.name == $a and .mode == "audit"' --arg a "$A"
 echo "ok: in audit mode A's connect goes through, alerted"
-api GET /v1/policy >/dev/null
+api GET /v1/policy
 expect 200 "policy in audit" '.generation == 2 and .policies[0].mode == "audit"'
-api PATCH /v1/policies/it-api -d '{"mode": "enforce"}' >/dev/null
+api PATCH /v1/policies/it-api -d '{"mode": "enforce"}'
 expect 200 "PATCH to enforce" '.mode == "enforce" and .generation == 3'
 msg=$(conn "$A")
 grep -q "Operation not permitted" <<<"$msg" || fail "A: not blocked again: $msg"
@@ -123,26 +105,27 @@ sse | jq -se 'map(select(has("tracker") | not)) | map(.mode) == ["audit", "enfor
 	fail "mode events wrong: $(cat "$TDIR/follow.sse")"
 echo "ok: both mode changes are on the stream"
 
-api PATCH /v1/policies/nope -d '{"mode": "audit"}' >/dev/null
+api PATCH /v1/policies/nope -d '{"mode": "audit"}'
 expect 404 "PATCH an unknown policy" '.error | test("no policy named .nope.")'
-api PATCH /v1/policies/it-api -d '{"mode": "sometimes"}' >/dev/null
+api PATCH /v1/policies/it-api -d '{"mode": "sometimes"}'
 expect 400 "PATCH a bad mode" '.location == "body.mode"'
-api PATCH /v1/policies/it-api -d '{"mode": ' >/dev/null
-expect 400 "PATCH bad JSON" '.location | startswith("body:1:")'
+api PATCH /v1/policies/it-api -d '{"mode": '
+expect 400 "PATCH bad JSON, its place and byte offset" \
+	'(.location | startswith("body:1:")) and (.error | test("at byte [0-9]+"))'
 
 printf 'apiVersion: ward.dev/v1\nkind: Policy\nmetadata: {name: x}\nspec:\n  selector: {containers: [a]}\n  bogus: 1\n' >"$TDIR/bad.yaml"
-api PUT /v1/policy --data-binary @"$TDIR/bad.yaml" >/dev/null
+api PUT /v1/policy --data-binary @"$TDIR/bad.yaml"
 expect 400 "PUT a bad policy" '.location == "body:6:3" and (.diagnostics[0].code == "unknown-key")'
-api GET /v1/policy >/dev/null
+api GET /v1/policy
 expect 200 "the generation stays" '.generation == 3'
 policy_write "$TDIR/new.yaml" it-api2 audit "network: allow" "$A" "$B" <<YAML
     - name: no-port
       network: {connect: {cidrs: [127.0.0.0/8], ports: [$port], protocols: [tcp]}}
       action: block
 YAML
-api PUT /v1/policy --data-binary @"$TDIR/new.yaml" >/dev/null
+api PUT /v1/policy --data-binary @"$TDIR/new.yaml"
 expect 200 "PUT a good policy" '.generation == 4 and .targets == 2'
-api GET /v1/policy >/dev/null
+api GET /v1/policy
 expect 200 "the new policy" '.source == "api" and .policies[0].name == "it-api2"'
 msg=$(conn "$A")
 grep -q "Connection refused" <<<"$msg" || fail "A: the new (audit) policy blocks: $msg"
@@ -158,7 +141,7 @@ sse | jq -se --arg b "$B" 'map(select(.container.name? == $b or .policy? == "it-
 echo "ok: the follower's filters (container, min_severity) hold"
 
 # trackers plugged in and out: the process tracker for A only, then the files tracker
-api POST /v1/trackers -d "{\"name\": \"process\", \"container\": \"$A\"}" >/dev/null
+api POST /v1/trackers -d "{\"name\": \"process\", \"container\": \"$A\"}"
 expect 201 "POST the process tracker for A" \
 	'.trackers | map(select(.name == "process"))[0].container == $a' --arg a "$A"
 r=$RANDOM
@@ -168,15 +151,15 @@ ctr_exec "$B" echo "api-b-$r" >/dev/null
 sleep 1
 assert_none "the process tracker plugged for A shows no event of B" "$out" \
 	'.tracker == "process" and .container.name == $b' --arg b "$B"
-api POST /v1/trackers -d '{"name": "process"}' >/dev/null
+api POST /v1/trackers -d '{"name": "process"}'
 expect 409 "POST a tracker that runs" '.error | test("runs already")'
-api POST /v1/trackers -d '{"name": "files", "interval": "1s"}' >/dev/null
+api POST /v1/trackers -d '{"name": "files", "interval": "1s"}'
 expect 201 "POST the files tracker, 1 s interval" \
 	'.trackers | map(select(.name == "files"))[0].interval == 1'
 wait_event w 20 '.tracker == "files" and .container.name == $a and .filename == $f' \
 	--arg a "$A" --arg f "/tmp/api-$r" -- ctr_exec "$A" sh -c "echo x > /tmp/api-$r"
 echo "ok: the plugged trackers' events reach the output"
-api DELETE /v1/trackers/process >/dev/null
+api DELETE /v1/trackers/process
 expect 200 "DELETE the process tracker" '.trackers | map(.name) | index("process") == null'
 n=$(event_count "$out" '.tracker == "process"')
 ctr_exec "$A" echo "api-after-$r" >/dev/null
@@ -184,21 +167,39 @@ sleep 1
 [ "$(event_count "$out" '.tracker == "process"')" = "$n" ] ||
 	fail "process events after the tracker was deleted"
 echo "ok: no process event once it is stopped"
-api DELETE /v1/trackers/process >/dev/null
+api DELETE /v1/trackers/process
 expect 404 "DELETE a tracker that does not run" '.location == "/v1/trackers/process"'
-api DELETE /v1/trackers/alert >/dev/null
+api DELETE /v1/trackers/alert
 expect 409 "DELETE the alert stream" '.error | test("policy")'
-api GET /v1/trackers >/dev/null
+api GET /v1/trackers
 expect 200 "trackers" '(.trackers | map(.name) | sort) == ["alert", "files"] and
 	.available == ["process", "files", "tcp", "syscall"]'
 
-api GET /v1/nothing >/dev/null
+# concurrent clients, and a body over the limit (16 MiB)
+pids=()
+for ((i = 0; i < 20; i++)); do
+	curl -s -o /dev/null -w '%{http_code}\n' --unix-socket "$SOCK" http://ward/v1/status \
+		>>"$TDIR/codes" &
+	pids+=("$!")
+done
+wait "${pids[@]}"
+[ "$(sort "$TDIR/codes" | uniq -c | xargs)" = "20 200" ] ||
+	fail "20 concurrent GETs: $(sort "$TDIR/codes" | uniq -c | xargs)"
+echo "ok: 20 concurrent clients served"
+head -c $((17 << 20)) /dev/zero >"$TDIR/big"
+api PUT /v1/policy --data-binary @"$TDIR/big"
+[ "$code" = 413 ] || fail "a 17 MiB body: status $code, not 413"
+echo "ok: a body over the limit is 413"
+api GET /v1/policy
+expect 200 "and nothing changed" '.source == "api" and .policies[0].name == "it-api2"'
+
+api GET /v1/nothing
 expect 404 "unknown route" '.location == "/v1/nothing"'
-api DELETE /v1/status >/dev/null
+api DELETE /v1/status
 expect 405 "wrong method" '.error | test("method")'
-api GET "/v1/alerts?min_severity=urgent" >/dev/null
+api GET "/v1/alerts?min_severity=urgent"
 expect 400 "bad severity" '.location == "min_severity"'
-api GET "/v1/alerts" >/dev/null
+api GET "/v1/alerts"
 expect 200 "the last alerts" '[.alerts[] | select(.rule == "no-port")] | length >= 2'
 
 ward_stop w

@@ -136,6 +136,13 @@ static void test_answers(void **state)
 	      409, NULL);
 	check(API_DELETE, "/v1/trackers/process", "", NULL, NULL, 404, "/v1/trackers/process");
 	check(API_GET, "/v1/trackers/process", "", NULL, NULL, 405, NULL);
+	check(API_GET, "/v1/plugins", "", NULL, NULL, 200, NULL);
+	check(API_POST, "/v1/plugins", "\177ELF", NULL, NULL, 400, "name");
+	check(API_POST, "/v1/plugins", "", "name", "execs", 400, "body");
+	check(API_POST, "/v1/plugins", "\177ELF", "name", "execs", 409, NULL);
+	check(API_DELETE, "/v1/plugins/x1", "", NULL, NULL, 400, "/v1/plugins/x1");
+	check(API_DELETE, "/v1/plugins/-1", "", NULL, NULL, 400, "/v1/plugins/-1");
+	check(API_DELETE, "/v1/plugins/7", "", NULL, NULL, 404, "/v1/plugins/7");
 }
 
 int main(void)
