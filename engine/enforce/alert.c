@@ -491,5 +491,7 @@ int alert_tracker_init(struct tracker *t, struct session *s, struct enforce_sess
 	t->rb = ring_buffer__new(enforcer_alerts_fd(es_enforcer(es)), on_alert, t, NULL);
 	if (!t->rb)
 		return -errno;
+	ring_fill_init(&t->fill[t->n_fill++], enforcer_alerts_fd(es_enforcer(es)), "alert");
+	ring_fill_init(&t->fill[t->n_fill++], enforcer_holds_fd(es_enforcer(es)), "hold");
 	return ring_buffer__add(t->rb, enforcer_holds_fd(es_enforcer(es)), on_hold, t);
 }

@@ -1233,6 +1233,11 @@ int enforcer_drops_fd(const struct enforcer *e)
 	return e->fd[SM_DROPS];
 }
 
+int enforcer_counters_fd(const struct enforcer *e)
+{
+	return e->fd[SM_COUNTERS];
+}
+
 int enforcer_holds_fd(const struct enforcer *e)
 {
 	return e->fd[SM_HOLDS];

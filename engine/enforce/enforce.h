@@ -97,6 +97,8 @@ enum ward_level enforcer_level(const struct enforcer *e, enum ward_res res);
 const char *enforcer_level_reason(const struct enforcer *e, enum ward_res res);
 int enforcer_alerts_fd(const struct enforcer *e);
 int enforcer_drops_fd(const struct enforcer *e);
+/* ward_counters (struct ward_counter_key -> per-CPU struct ward_counter_val). */
+int enforcer_counters_fd(const struct enforcer *e);
 /* The container-start window (include/ward/enforce_abi.h): the ring buffer of held
  * execs (struct ward_hold); the daemon's heartbeat (CLOCK_MONOTONIC ns; 0:
  * gone, no exec is held); a cgroup classified, no longer new. */

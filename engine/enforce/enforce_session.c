@@ -550,3 +550,26 @@ const struct ward_bundle *es_bundle(const struct enforce_session *es, uint32_t g
 		return es->prev->b;
 	return NULL;
 }
+
+int es_counter_class(const struct enforce_session *es, const struct ward_counter_key *k)
+{
+	const struct ward_bundle *b = es_bundle(es, k->generation);
+	const struct ward_policy_kern *p;
+	int cls = -ENOENT;
+
+	if (!b)
+		return -ENOENT;
+	if (k->rule != WARD_NONE)
+		return k->rule < b->n_rules ? b->rules[k->rule].k.cls : -ENOENT;
+	if (!k->policy_id || k->policy_id > b->n_policies)
+		return -ENOENT;
+	p = &b->policies[k->policy_id - 1].k;
+	for (int c = 0; c < WARD_CLS_MAX; c++) {
+		if (p->defaults[c] <= WARD_ACT_ALLOW)
+			continue;
+		if (cls >= 0)
+			return -E2BIG;
+		cls = c;
+	}
+	return cls;
+}

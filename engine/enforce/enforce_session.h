@@ -83,5 +83,11 @@ void es_free(struct enforce_session *es, bool unpin);
 struct enforcer *es_enforcer(const struct enforce_session *es);
 /* The bundle of a generation this session made live, NULL if unknown. */
 const struct ward_bundle *es_bundle(const struct enforce_session *es, uint32_t generation);
+/* The resource class (enum ward_class) of what a ward_counters entry counts:
+ * its rule's; for a policy's default (rule WARD_NONE), the one class whose
+ * default the policy does not allow (a default that allows is not counted).
+ * -ENOENT when its generation's bundle is unknown or names no such rule or
+ * policy, -E2BIG for a default of a policy that allows several classes not. */
+int es_counter_class(const struct enforce_session *es, const struct ward_counter_key *k);
 
 #endif

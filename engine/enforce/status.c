@@ -28,13 +28,13 @@ static int pinned(const char *name)
 	return bpf_obj_get(path);
 }
 
-static int read_counters(int fd, uint32_t gen, struct status_row **ret, size_t *ret_n)
+int status_counters(int fd, uint32_t gen, struct status_row **ret, size_t *ret_n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct ward_counter_key k, next, *prev = NULL;
 	struct ward_counter_val *vals;
 	struct status_row *rows = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	if (ncpu < 0)
 		return ncpu;
@@ -44,15 +44,20 @@ static int read_counters(int fd, uint32_t gen, struct status_row **ret, size_t *
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (k.generation != gen || bpf_map_lookup_elem(fd, &k, vals) < 0)
+		if ((gen && k.generation != gen) || bpf_map_lookup_elem(fd, &k, vals) < 0)
 			continue;
-		struct status_row *grown = realloc(rows, (n + 1) * sizeof(*rows));
-		if (!grown) {
-			free(rows);
-			free(vals);
-			return -ENOMEM;
+		if (n == cap) {
+			struct status_row *grown;
+
+			cap = cap ? 2 * cap : 64;
+			grown = realloc(rows, cap * sizeof(*rows));
+			if (!grown) {
+				free(rows);
+				free(vals);
+				return -ENOMEM;
+			}
+			rows = grown;
 		}
-		rows = grown;
 		rows[n] = (struct status_row){ .k = k };
 		for (int c = 0; c < ncpu; c++) {
 			rows[n].v.matches += vals[c].matches;
@@ -194,10 +199,12 @@ int status_read(struct enforce_status *ret, struct rc_diags *d)
 			strerror(errno));
 		goto out;
 	}
-	if (read_counters(fd_cnt, st.active.generation, &st.rows, &st.n_rows) < 0) {
-		err = -errno;
+	err = st.active.generation
+		      ? status_counters(fd_cnt, st.active.generation, &st.rows, &st.n_rows)
+		      : 0;
+	if (err) {
 		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_counters: %s",
-			strerror(errno));
+			strerror(-err));
 		goto out;
 	}
 	st.bundle = state_bundle(st.active.generation);

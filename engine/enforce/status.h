@@ -41,6 +41,11 @@ struct enforce_status {
 int status_read(struct enforce_status *ret, struct rc_diags *d);
 void status_free(struct enforce_status *s);
 
+/* The entries of the ward_counters map fd of generation gen (0: of every
+ * generation), summed over CPUs, into *ret (malloc'd; NULL when none).
+ * 0 or -errno. */
+int status_counters(int fd, uint32_t gen, struct status_row **ret, size_t *ret_n);
+
 /* Names for the report: a policy id, a rule index ("default" for WARD_NONE),
  * "#N" when the bundle does not name them; a cgroup's container, "?" if unknown. */
 const char *status_policy_name(const struct enforce_status *s, uint32_t id, char *buf, size_t size);

@@ -158,6 +158,23 @@ static int make_families(struct exporter *x, size_t container_cap)
 	    "Delivery attempts of a network output that failed (no connection, a timeout, "
 	    "a non-2xx answer), retried or not.",
 	    "output", NULL);
+	FAM(decisions, "ward_decisions_total", METRICS_COUNTER,
+	    "Policy decisions the kernel counted (a rule matched, or a policy's default that "
+	    "does not allow decided), by resource class and the level the class runs at.",
+	    "class", "level", NULL);
+	FAM(blocks, "ward_blocks_total", METRICS_COUNTER,
+	    "Decisions that blocked (rules and defaults in enforce mode), by resource class.",
+	    "class", NULL);
+	FAM(would_block, "ward_would_block_total", METRICS_COUNTER,
+	    "Decisions that would have blocked in enforce mode (audit mode: reported, "
+	    "allowed), by resource class.",
+	    "class", NULL);
+	FAM(rb_fill, "ward_ringbuf_fill_ratio", METRICS_GAUGE,
+	    "The fullest each ring buffer was seen since the last tick (0 to 1), each time the "
+	    "session read it.",
+	    "source", NULL);
+	FAM(rb_size, "ward_ringbuf_size_bytes", METRICS_GAUGE, "The data size of each ring buffer.",
+	    "source", NULL);
 	FAM(lost, "ward_metrics_lost_total", METRICS_COUNTER,
 	    "Metric updates lost to memory exhaustion (oom) or folded into a capped "
 	    "family's " METRICS_OTHER " series (folded).",
@@ -165,7 +182,8 @@ static int make_families(struct exporter *x, size_t container_cap)
 	if (!x->events || !x->alerts || !x->container_alerts || !x->kernel_drops || !x->malformed ||
 	    !x->containers || !x->generation || !x->targets || !x->load_seconds || !x->level ||
 	    !x->audit_only || !x->out_rows || !x->out_failures || !x->out_dropped || !x->lost ||
-	    !x->out_queued || !x->out_delivered || !x->out_errors)
+	    !x->out_queued || !x->out_delivered || !x->out_errors || !x->decisions || !x->blocks ||
+	    !x->would_block || !x->rb_fill || !x->rb_size)
 		return -ENOMEM;
 	return 0;
 }
@@ -254,10 +272,110 @@ int exporter_publish(struct exporter *x, const struct sinks *set)
 	return metrics_publish(x->m) ?: err;
 }
 
+struct exporter_seen {
+	struct ward_counter_key k; /* pad zeroed */
+	struct ward_counter_val last;
+	uint64_t hash;
+	uint64_t read; /* the last read that had it */
+	const char *cls, *level;
+};
+
+static uint64_t seen_hash(const void *ctx, size_t i)
+{
+	return ((const struct exporter *)ctx)->seen[i].hash;
+}
+
+static bool seen_match(const void *ctx, size_t i, const void *key)
+{
+	return !memcmp(&((const struct exporter *)ctx)->seen[i].k, key,
+		       sizeof(struct ward_counter_key));
+}
+
+/* What a counter grew by since it read last; all of it when it reads lower
+ * (deleted and made again). */
+static uint64_t grown(uint64_t now, uint64_t last)
+{
+	return now >= last ? now - last : now;
+}
+
+/* The entry of k, added (with its labels) when new; NULL on ENOMEM. */
+static struct exporter_seen *seen_entry(struct exporter *x, const struct exporter_counters *r,
+					const struct ward_counter_key *k, bool *ret_new)
+{
+	uint64_t h = hash_bytes(k, sizeof(*k));
+	size_t i = hindex_find(&x->seen_idx, h, seen_match, x, k);
+	struct exporter_seen *s;
+
+	*ret_new = !i;
+	if (i)
+		return &x->seen[i - 1];
+	if (x->n_seen == x->cap_seen) {
+		size_t cap = x->cap_seen ? 2 * x->cap_seen : 64;
+
+		s = realloc(x->seen, cap * sizeof(*s));
+		if (!s)
+			return NULL;
+		x->seen = s;
+		x->cap_seen = cap;
+	}
+	if (hindex_reserve(&x->seen_idx, x->n_seen, seen_hash, x))
+		return NULL;
+	s = &x->seen[x->n_seen];
+	*s = (struct exporter_seen){ .k = *k, .hash = h };
+	r->classify(r->ctx, k, &s->cls, &s->level);
+	hindex_put(&x->seen_idx, h, x->n_seen++);
+	return s;
+}
+
+int exporter_counter(struct exporter *x, const struct exporter_counters *r,
+		     const struct ward_counter_key *k, const struct ward_counter_val *v)
+{
+	struct ward_counter_key key = *k;
+	struct ward_counter_val d = { 0 };
+	struct exporter_seen *s;
+	bool is_new;
+
+	key.pad = 0;
+	s = seen_entry(x, r, &key, &is_new);
+	if (!s)
+		return -ENOMEM;
+	if (!is_new)
+		d = (struct ward_counter_val){ grown(v->matches, s->last.matches),
+					       grown(v->blocks, s->last.blocks),
+					       grown(v->would_block, s->last.would_block) };
+	else if (x->reads || key.generation > r->adopted)
+		d = *v;
+	s->last = *v;
+	s->read = x->reads;
+	if (!d.matches && !d.blocks && !d.would_block && !is_new)
+		return 0;
+	return metrics_add(x->decisions, (const char *const[]){ s->cls, s->level },
+			   (double)d.matches) ?:
+	       metrics_add(x->blocks, (const char *const[]){ s->cls }, (double)d.blocks) ?:
+	       metrics_add(x->would_block, (const char *const[]){ s->cls }, (double)d.would_block);
+}
+
+void exporter_counters_done(struct exporter *x, const struct exporter_counters *r)
+{
+	size_t n = 0;
+
+	/* pruned: of an old generation, and not in this read */
+	for (size_t i = 0; i < x->n_seen; i++)
+		if (x->seen[i].k.generation >= r->keep_from || x->seen[i].read == x->reads)
+			x->seen[n++] = x->seen[i];
+	if (n != x->n_seen) {
+		x->n_seen = n;
+		hindex_rebuild(&x->seen_idx, n, seen_hash, x);
+	}
+	x->reads++;
+}
+
 void exporter_free(struct exporter *x)
 {
 	if (!x)
 		return;
+	free(x->seen);
+	hindex_free(&x->seen_idx);
 	http_server_free(x->http);
 	metrics_free(x->m);
 	free(x);

@@ -384,12 +384,24 @@ char *metrics_page(struct metrics *m, size_t *ret_len)
 	return copy;
 }
 
-/* Fields 14 (utime), 15 (stime) and 22 (starttime) of /proc/self/stat, in
- * clock ticks. */
-static int proc_stat_times(unsigned long long *ret_cpu, unsigned long long *ret_start)
+int metrics_parse_stat(const char *stat, unsigned long long *ret_cpu, unsigned long long *ret_start)
 {
 	unsigned long long ut, st, start;
-	char buf[1024], *p;
+	const char *p = strrchr(stat, ')'); /* comm may hold spaces and parentheses */
+
+	if (!p || sscanf(p + 1,
+			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
+			 "%*d %*d %llu",
+			 &ut, &st, &start) != 3)
+		return -EINVAL;
+	*ret_cpu = ut + st;
+	*ret_start = start;
+	return 0;
+}
+
+static int proc_stat_times(unsigned long long *ret_cpu, unsigned long long *ret_start)
+{
+	char buf[1024];
 	FILE *f = fopen("/proc/self/stat", "re");
 	size_t n;
 
@@ -398,15 +410,7 @@ static int proc_stat_times(unsigned long long *ret_cpu, unsigned long long *ret_
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	p = strrchr(buf, ')'); /* comm may hold spaces and parentheses */
-	if (!p || sscanf(p + 2,
-			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d %*d "
-			 "%*d %*d %llu",
-			 &ut, &st, &start) != 3)
-		return -EINVAL;
-	*ret_cpu = ut + st;
-	*ret_start = start;
-	return 0;
+	return metrics_parse_stat(buf, ret_cpu, ret_start);
 }
 
 static int boot_time(unsigned long long *ret)

@@ -64,5 +64,9 @@ char *metrics_page(struct metrics *m, size_t *ret_len);
 /* The process's own metrics (CPU time, resident memory, open fds, start
  * time), read from /proc/self; 0 or -errno. */
 int metrics_update_process(struct metrics *m);
+/* Of a /proc/PID/stat line: user plus system CPU time (fields 14 and 15)
+ * and the start time after boot (field 22), in clock ticks. 0 or -EINVAL. */
+int metrics_parse_stat(const char *stat, unsigned long long *ret_cpu,
+		       unsigned long long *ret_start);
 
 #endif

@@ -136,6 +136,8 @@ int lifecycle_loop(struct lifecycle_rings *r, uint64_t start_ns, uint64_t end_ns
 			err = -errno;
 			break;
 		}
+		if (h->polling)
+			h->polling(ctx);
 		/* every ring buffer, woken or not: a batch below WARD_RB_BATCH
 		 * wakes nobody (include/ward/common.h) */
 		for (size_t i = 0; i < r->n && !err; i++)

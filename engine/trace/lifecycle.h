@@ -39,6 +39,9 @@ struct lifecycle_hooks {
 	/* The earliest CLOCK_MONOTONIC time to wake at besides the tick and
 	 * the end (UINT64_MAX: none); NULL: none. */
 	uint64_t (*next_wake)(void *ctx);
+	/* After every wakeup, before the ring buffers are read (what they
+	 * hold is at its most then); NULL: nothing. */
+	void (*polling)(void *ctx);
 	/* After every wakeup, once the ring buffers that had records were read;
 	 * tick: a tick is due. 0, or -errno to end the loop. */
 	int (*woke)(void *ctx, uint64_t now, bool tick);

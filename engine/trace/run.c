@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "enforce/enforce_session.h"
 #include "enforce/probe.h"
+#include "enforce/status.h"
 #include "core/http.h"
 #include "core/post.h"
 #include "core/syslog.h"
@@ -101,6 +102,8 @@ static void close_tracker(struct tracker *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	for (size_t i = 0; i < t->n_fill; i++)
+		ring_fill_close(&t->fill[i]);
 	if (t->skel)
 		t->ops->destroy(t->skel);
 	out_free(t->out);
@@ -252,10 +255,105 @@ static void status_line(struct run_loop *l, uint64_t now)
 }
 
 /* At each tick: what the metrics page shows besides the rows counted. */
-static int export_tick(struct run_loop *l)
+/* The level a resource class runs at (syscall rules only alert: none). */
+static const char *class_level(const struct enforce_session *es, int cls)
+{
+	return ward_level_name(enforcer_level(es_enforcer(es), (enum ward_res)cls));
+}
+
+/* The class and level labels of a ward_counters entry (exporter_counter()):
+ * its class and the level the class runs at; a policy default of several
+ * classes is class "default", level "mixed"; an entry of a generation whose
+ * bundle this daemon does not have (an earlier daemon's) is "unknown". */
+static void counter_labels(void *ctx, const struct ward_counter_key *k, const char **ret_class,
+			   const char **ret_level)
+{
+	const struct enforce_session *es = ctx;
+	int cls = es_counter_class(es, k);
+
+	if (cls == -E2BIG) {
+		*ret_class = "default";
+		*ret_level = "mixed";
+	} else if (cls < 0) {
+		*ret_class = *ret_level = "unknown";
+	} else {
+		*ret_class = rc_class_name((uint8_t)cls);
+		*ret_level = class_level(es, cls);
+	}
+}
+
+/* The decision families from ward_counters, read once. */
+static int export_counters(struct run_loop *l)
+{
+	const struct exporter_counters r = {
+		.adopted = l->rep.adopted,
+		.keep_from = l->rep.generation > 1 ? l->rep.generation - 1 : 0,
+		.classify = counter_labels,
+		.ctx = l->es,
+	};
+	struct exporter *x = l->x;
+	struct status_row *rows;
+	size_t n;
+	int err = 0;
+
+	/* every class's series from 0: its first decision is an increase */
+	for (int c = 0; c < WARD_CLS_MAX && !err; c++) {
+		const char *const cls[] = { rc_class_name((uint8_t)c), class_level(l->es, c) };
+
+		err = metrics_add(x->decisions, cls, 0) ?: metrics_add(x->blocks, cls, 0) ?:
+		      metrics_add(x->would_block, cls, 0);
+	}
+	if (err)
+		return err;
+	err = status_counters(enforcer_counters_fd(es_enforcer(l->es)), 0, &rows, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n && !err; i++)
+		err = exporter_counter(x, &r, &rows[i].k, &rows[i].v);
+	exporter_counters_done(x, &r);
+	free(rows);
+	return err;
+}
+
+/* The ring buffers' fill since the last tick, and their sizes. */
+static int export_rings(struct run_loop *l)
 {
 	struct exporter *x = l->x;
 	int err = 0;
+
+	metrics_reset(x->rb_fill);
+	metrics_reset(x->rb_size);
+	for (size_t i = 0; i < l->n && !err; i++)
+		for (size_t j = 0; j < l->ts[i]->n_fill && !err; j++) {
+			struct ring_fill *f = &l->ts[i]->fill[j];
+			const char *const src[] = { f->source };
+			double max;
+
+			if (ring_fill_take(f, &max) < 0)
+				continue; /* not mappable: no series */
+			err = metrics_set(x->rb_fill, src, max)
+				      ?: metrics_set(x->rb_size, src, (double)f->size);
+		}
+	return err;
+}
+
+/* Before the loop reads the ring buffers: how full they are, for the metrics. */
+static void run_polling(void *ctx)
+{
+	const struct run_loop *l = ctx;
+
+	if (!l->x)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		for (size_t j = 0; j < l->ts[i]->n_fill; j++)
+			(void)ring_fill_sample(&l->ts[i]->fill[j]);
+}
+
+/* Set the metrics of this tick and publish them; says what failed. */
+static void export_tick(struct run_loop *l)
+{
+	struct exporter *x = l->x;
+	int err = export_rings(l);
 
 	for (size_t i = 0; i < l->n && !err; i++) {
 		const struct tracker *t = l->ts[i];
@@ -285,8 +383,12 @@ static int export_tick(struct run_loop *l)
 				(const char *const[]){ ward_res_name(r),
 						       ward_level_name(enforcer_level(e, r)) },
 				1);
+		if (!err)
+			err = export_counters(l);
 	}
-	return exporter_publish(x, &l->s->sinks) ?: err;
+	err = exporter_publish(x, &l->s->sinks) ?: err;
+	if (err)
+		cli_error("metrics: %s", strerror(-err));
 }
 
 static int trackers_err(const struct run_loop *l)
@@ -353,8 +455,8 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 		}
 		if (l->next_status && now >= l->next_status)
 			status_line(l, now);
-		if (l->x && export_tick(l) < 0)
-			cli_error("metrics: %s", strerror(ENOMEM));
+		if (l->x)
+			export_tick(l);
 	}
 	for (size_t i = 0; i < l->n && !err; i++) {
 		struct tracker *t = l->ts[i];
@@ -372,6 +474,7 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 static int session_loop(struct run_loop *l, const struct run_opts *o)
 {
 	static const struct lifecycle_hooks hooks = { .next_wake = run_next_wake,
+						      .polling = run_polling,
 						      .woke = run_woke,
 						      .wake_fd = run_wake_fd };
 	uint64_t start = clock_now_ns(CLOCK_MONOTONIC);
@@ -385,8 +488,8 @@ static int session_loop(struct run_loop *l, const struct run_opts *o)
 			err = lifecycle_rings_add(&l->rings, l->ts[i]->rb);
 	if (err)
 		return err;
-	if (l->x && export_tick(l) < 0) /* what is in force, before the first tick */
-		cli_error("metrics: %s", strerror(ENOMEM));
+	if (l->x)
+		export_tick(l); /* what is in force, before the first tick */
 	err = lifecycle_loop(&l->rings, start,
 			     o->duration_s ? start + (uint64_t)o->duration_s * 1000000000ULL
 					   : UINT64_MAX,

@@ -83,7 +83,10 @@ int tracker_load_follow(struct tracker *t, struct bpf_object_skeleton *sk, struc
 	if (err)
 		return err;
 	t->rb = ring_buffer__new(bpf_map__fd(rb), on_record, t, NULL);
-	return t->rb ? 0 : -errno;
+	if (!t->rb)
+		return -errno;
+	ring_fill_init(&t->fill[t->n_fill++], bpf_map__fd(rb), t->ops->name);
+	return 0;
 }
 
 struct pending_rec {

@@ -17,9 +17,12 @@
 #include "attribution/filter.h"
 #include "core/sink.h"
 #include "lifecycle.h"
+#include "ringfill.h"
 
 struct tracker;
 struct pending_rec;
+
+#define TRACKER_RINGS 2 /* ring buffers one tracker follows at most */
 
 /* Records whose container only a scan of runtime state can tell, in arrival
  * order: attributed together by one scan off the ring-buffer callback
@@ -68,6 +71,8 @@ struct tracker {
 	struct out *out;
 	void *skel;
 	struct ring_buffer *rb;
+	struct ring_fill fill[TRACKER_RINGS]; /* of each ring rb follows */
+	size_t n_fill;
 	struct lifecycle_drops drops;
 	int cgfilter_fd;
 	uint64_t malformed; /* records user space could not decode */

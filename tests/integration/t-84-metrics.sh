@@ -5,8 +5,13 @@
 # passes `promtool check metrics`; with --metrics-containers 1 one container
 # has its own series and the other is folded into container="_other", the two
 # summing to the alerts seen; a real Prometheus scrapes ward and its query API
-# returns the counter. A second server asking for the same address exits 1;
-# a bad address is a usage error.
+# returns the counter. The kernel's decision counters by class, the ring
+# buffers' fill and size and the process families are there and sane. A
+# second server asking for the same address exits 1; a bad address is a
+# usage error. Then a policy that blocks a read in one container: the
+# blocked read moves ward_blocks_total{class="file"} at the level the file
+# class runs at; a server started again on that policy's pinned generation
+# does not count what the earlier one did, and counts its own block once.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 command -v promtool >/dev/null && command -v prometheus >/dev/null ||
@@ -19,9 +24,13 @@ ctr_start "$B"
 ward_start w server -o json --metrics 127.0.0.1:0 --metrics-containers 1
 out=$(ward_out w)
 ward_in_force w
-addr=$(sed -n 's|.*metrics on http://\([^/"]*\)/metrics.*|\1|p' "$TDIR/w.err")
-[ -n "$addr" ] || fail "ward server does not say where metrics are: $(cat "$TDIR/w.err")"
-echo "ok: metrics on $addr"
+# metrics_addr NAME: where ward NAME serves metrics, into addr.
+metrics_addr() {
+	addr=$(sed -n 's|.*metrics on http://\([^/"]*\)/metrics.*|\1|p' "$TDIR/$1.err")
+	[ -n "$addr" ] || fail "ward server does not say where metrics are: $(cat "$TDIR/$1.err")"
+	echo "ok: metrics on $addr"
+}
+metrics_addr w
 
 # scrape: the page, kept in $TDIR/scrape for the checks.
 scrape() {
@@ -44,6 +53,23 @@ check "one enforcement level per resource class" \
 	[ "$(grep -c '^ward_enforcement_level{' "$TDIR/scrape")" -eq 4 ]
 check "audit only (the default pack)" [ "$(metric 'ward_audit_only ')" -eq 1 ]
 check "the process's memory" [ "$(metric 'process_resident_memory_bytes ')" -gt 1000000 ]
+now=$(date +%s)
+check "the process's start time: within the last 10 minutes" \
+	awk -v t="$(metric 'process_start_time_seconds ')" -v now="$now" \
+	'BEGIN { exit !(t > now - 600 && t <= now + 1) }'
+check "the process's CPU time" awk -v t="$(metric 'process_cpu_seconds_total ')" \
+	'BEGIN { exit !(t > 0 && t < 600) }'
+check "the process's open fds" [ "$(metric 'process_open_fds ')" -gt 5 ]
+check "the alert ring buffer's size (8 MiB)" \
+	[ "$(metric 'ward_ringbuf_size_bytes\{source="alert"\}')" -eq 8388608 ]
+check "  ... and the held execs' (256 KiB)" \
+	[ "$(metric 'ward_ringbuf_size_bytes\{source="hold"\}')" -eq 262144 ]
+check "  ... their fill between 0 and 1" awk '
+	/^ward_ringbuf_fill_ratio\{/ { n++; if ($NF < 0 || $NF > 1) bad = 1 }
+	END { exit bad || n != 2 }' "$TDIR/scrape"
+check "a decisions series per class, from 0" \
+	[ "$(grep -c '^ward_decisions_total{class="[a-z]*",level="[a-z]*"}' "$TDIR/scrape")" -ge 5 ]
+check "nothing blocked (the default pack audits)" [ "$(metric 'ward_blocks_total\{')" -eq 0 ]
 
 for c in "$A" "$B"; do
 	wait_event w 30 '.tracker == "alert" and .container.name == $c' --arg c "$c" -- \
@@ -71,6 +97,8 @@ check "one container has a series of its own (the cap is 1)" \
 check "  ... the other is folded into _other" \
 	grep -q '^ward_container_alerts_total{container="_other"} [1-9]' "$TDIR/scrape"
 check "no tracker events without --events" [ "$(metric 'ward_events_total\{')" -eq 0 ]
+check "the kernel counted the two reads of /etc/shadow as file decisions" \
+	[ "$(metric 'ward_decisions_total\{class="file",')" -ge 2 ]
 records=$(jq -s '[.[] | select(.tracker == "alert")] | length' "$out")
 check "the JSON stream's $records records counted as stdout rows" \
 	[ "$(metric 'ward_output_rows_total\{output="stdout"\}')" -eq "$records" ]
@@ -115,4 +143,54 @@ for ((i = 0; i < 60; i++)); do
 done
 check "  ... and it moves with the next alert (got ${got:-nothing})" [ "${got:-0}" -gt "$alerts" ]
 ward_stop w
+
+# ---- blocks -----------------------------------------------------------------------
+pol=$TDIR/policy.yaml
+policy_write "$pol" it-metrics enforce "file: allow" "$A" <<YAML
+    - name: no-secret
+      file: {paths: [/data/secret], access: [read]}
+      action: block
+YAML
+ctr_exec "$A" sh -c "echo secret >/data/secret" || fail "writing /data/secret in $A"
+# block NAME: one read of /data/secret in A, blocked; the alert seen by ward NAME.
+block() {
+	ctr_exec "$A" sh -c "cat /data/secret >/dev/null 2>&1"
+	wait_event "$1" 30 '.tracker == "alert" and .object == "/data/secret" and .action == "block"'
+}
+# settled FILTER N: scrape until the series of FILTER sum to N (10 s at most).
+settled() {
+	for ((i = 0; i < 20; i++)); do
+		scrape && [ "$(metric "$1")" -eq "$2" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+ward_start b server -o json --policy "$pol" --metrics 127.0.0.1:0
+ward_in_force b
+metrics_addr b
+settled 'ward_policy_generation ' 1 || fail "no policy generation on the page"
+level=$(sed -n 's/^ward_enforcement_level{class="file",level="\([a-z]*\)"} 1$/\1/p' "$TDIR/scrape")
+echo "ok: the file class runs at level $level"
+block b
+check "a blocked read moves ward_blocks_total{class=\"file\"}" \
+	settled 'ward_blocks_total\{class="file"\}' 1
+check "  ... and ward_decisions_total{class=\"file\",level=\"$level\"}" \
+	[ "$(metric "ward_decisions_total\\{class=\"file\",level=\"$level\"\\}")" -eq 1 ]
+check "  ... nothing would have blocked" [ "$(metric 'ward_would_block_total\{')" -eq 0 ]
+check "  ... the page passes promtool check metrics" promtool check metrics <"$TDIR/scrape"
+ward_stop b # its generation stays pinned, in force
+
+ward_start c server -o json --policy "$pol" --metrics 127.0.0.1:0 --unpin-on-exit
+for ((i = 0; i < 300; i++)); do
+	grep -q "generation 2 in force" "$TDIR/c.err" && break
+	ward_alive c || fail "ward[c] exited: $(cat "$TDIR/c.err")"
+	sleep 0.1
+done
+metrics_addr c
+settled 'ward_policy_generation ' 2 || fail "generation 2 not on the page: $(cat "$TDIR/c.err")"
+check "a server on the pinned generation does not count the earlier one's block" \
+	[ "$(metric 'ward_blocks_total\{')" -eq 0 ]
+block c
+check "  ... and counts its own once" settled 'ward_blocks_total\{class="file"\}' 1
+ward_stop c
 echo "PASS"
