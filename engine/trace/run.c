@@ -959,6 +959,7 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 				  rep.skipped, WARD_MAX_POLICIES_PER_CGROUP);
 		warn_host_policies(&rep);
 		lifecycle_catch_reload();
+		l.rep = rep; /* what the first metrics page says, before the first tick */
 		ctl.policy_source = o->policy ? o->policy : "embedded default pack";
 	}
 trackers:

@@ -38,7 +38,7 @@ scrape() {
 }
 # metric FILTER: the sum of the values of the series whose line FILTER matches.
 metric() {
-	grep -E "^$1" "$TDIR/scrape" | awk '{ s += $NF } END { print s + 0 }'
+	grep -E "^$1" "$TDIR/scrape" | awk '{ s += $NF } END { printf "%.17g\n", s + 0 }'
 }
 
 check "the endpoint answers before any alert" scrape
@@ -71,9 +71,11 @@ check "a decisions series per class, from 0" \
 	[ "$(grep -c '^ward_decisions_total{class="[a-z]*",level="[a-z]*"}' "$TDIR/scrape")" -ge 5 ]
 check "nothing blocked (the default pack audits)" [ "$(metric 'ward_blocks_total\{')" -eq 0 ]
 
+# runc exec's setns needs CAP_SYS_ADMIN in the container: the default pack's
+# escape-capabilities rule alerts (the read-only busybox rootfs has no /etc/shadow)
 for c in "$A" "$B"; do
-	wait_event w 30 '.tracker == "alert" and .container.name == $c' --arg c "$c" -- \
-		ctr_exec "$c" /bin/sh -c "cat /etc/shadow >/dev/null"
+	wait_event w 30 '.tracker == "alert" and .container.name == $c and
+		.rule == "escape-capabilities"' --arg c "$c" -- ctr_exec "$c" /bin/true
 done
 # The alerts of runc exec trickle in: the page and the stream agree once settled.
 for ((i = 0; i < 20; i++)); do
@@ -97,8 +99,8 @@ check "one container has a series of its own (the cap is 1)" \
 check "  ... the other is folded into _other" \
 	grep -q '^ward_container_alerts_total{container="_other"} [1-9]' "$TDIR/scrape"
 check "no tracker events without --events" [ "$(metric 'ward_events_total\{')" -eq 0 ]
-check "the kernel counted the two reads of /etc/shadow as file decisions" \
-	[ "$(metric 'ward_decisions_total\{class="file",')" -ge 2 ]
+check "the kernel counted the capability alerts of both containers as decisions" \
+	[ "$(metric 'ward_decisions_total\{class="capabilities",')" -ge 2 ]
 records=$(jq -s '[.[] | select(.tracker == "alert")] | length' "$out")
 check "the JSON stream's $records records counted as stdout rows" \
 	[ "$(metric 'ward_output_rows_total\{output="stdout"\}')" -eq "$records" ]
