@@ -989,8 +989,12 @@ trackers:
 								  1000000000ULL,
 						     .key = o->aggregate_key })
 			: -ENOMEM;
-		if (t)
+		if (t) {
 			l.ts[l.n++] = t; /* closed with the others, also when it failed */
+			/* its aggregation windows close at the session's interval */
+			t->interval_ns = (uint64_t)o->interval_s * 1000000000ULL;
+			t->next_flush = clock_now_ns(CLOCK_MONOTONIC) + t->interval_ns;
+		}
 		if (err) {
 			cli_error("alert stream: %s", strerror(-err));
 			goto out_close_trackers;

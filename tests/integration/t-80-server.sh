@@ -43,6 +43,14 @@ check_alert_schema "$out"
 ward_start q server -o json
 wait_event q 30 '.tracker == "alert" and .container.name == $a' --arg a "$A" -- \
 	ctr_exec "$A" /bin/sh -c "cat /etc/shadow >/dev/null; echo ward-q-$r"
+# Idle, it sleeps: at most 5 % of a core over 5 s (a loop that never waits would take 100 %)
+ticks() { awk '{ print $14 + $15 }' "/proc/${WARD_PID[q]}/stat"; }
+t0=$(ticks)
+sleep 5
+used=$(($(ticks) - t0))
+hz=$(getconf CLK_TCK)
+check "the idle server used $used ticks of $((5 * hz)) in 5 s (at most 5 %)" \
+	[ $((used * 100)) -le $((5 * hz * 5)) ]
 ward_stop q
 assert_none "no tracker events without --events" "$(ward_out q)" '.tracker != "alert"'
 echo "PASS"
