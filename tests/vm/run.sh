@@ -11,8 +11,9 @@
 #   WARD_BIN         the static ward to test (default: $BUILD/static/ward)
 #   WARD_VM_CACHE    kernel cache, survives `make clean` (default: /var/cache/ward-vm, or
 #                    ~/.cache/ward-vm when not root)
-#   WARD_VM_TIMEOUT  hard limit for the whole boot in seconds (default: 1200; the
-#                    suite takes about 700 s under single-threaded TCG on a quiet 2-core machine)
+#   WARD_VM_TIMEOUT  hard limit for the whole boot in seconds (default: 1800; the
+#                    suite takes about 800 s under single-threaded TCG on a quiet 2-core machine,
+#                    900-1150 s beside the other suites of `make test`)
 #   WARD_VM_SKIP=1   record a skip instead of a failure when qemu or the kernel is unavailable
 #   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
 #   WARD_VM_SUITE    the directory of tests/vm/ to run (default: tests; bench: the BPF-LSM
@@ -36,7 +37,7 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	cache=${WARD_VM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ward-vm}
 fi
-vm_timeout=${WARD_VM_TIMEOUT:-1200}
+vm_timeout=${WARD_VM_TIMEOUT:-1800}
 suite=${WARD_VM_SUITE:-tests}
 kernel=${WARD_VM_KERNEL:-6.1}
 result_name=vm${WARD_VM_SUITE:+-$suite}${WARD_VM_KERNEL:+-$kernel}
