@@ -3,23 +3,22 @@
  * `ward learn`'s session (learn.h; its options and help: engine/cmd/learn.c):
  * record what containers do into a profile (docs/profiles.md).
  * The run lifecycle's start (trace/lifecycle.h: libbpf's
- * messages, SIGINT/SIGTERM, tracefs) -> load and attach learn.bpf.c first,
- * then the process, tcp and syscall trackers' objects, all sharing its
- * ward_cgfilter -> classify running containers (one that was running before
- * learning began makes the profile partial, or with --from-start ends
- * learning) -> poll the ring buffers in the lifecycle's loop, drain the
- * syscall counts every tick, show progress -> at the end (--duration,
- * SIGINT, SIGTERM) finish the profile, write it and say what it lacks and
- * how to learn more runs.
+ * messages, SIGINT/SIGTERM, tracefs) -> open learn.bpf.c as a tracker
+ * first, then the process, tcp and syscall trackers (trace/tracker.h), all
+ * sharing its ward_cgfilter -> classify running containers (one that was
+ * running before learning began makes the profile partial, or with
+ * --from-start ends learning) -> poll the trackers' ring buffers in the
+ * lifecycle's loop, drain the syscall counts every tick, show progress -> at
+ * the end (--duration, SIGINT, SIGTERM) finish the profile, write it and say
+ * what it lacks and how to learn more runs.
  *
- * Classification: a cgroup's first record looks it up in the container
- * cache without touching the filesystem; a cgroup only a scan can tell (never
- * seen, or young enough that its runtime may not have written its state
- * yet) keeps its records here, in order, and one scan after the wakeup that
- * brought them resolves the cgroups of all of them; one that still looks
- * like the host only because it is young (tentative) keeps them up to
- * HELD_MAX_NS, retried every tick, so a container's first exec is not lost. The verdict goes to the kernel so
- * other cgroups cost one map lookup per event from then on.
+ * Records reach this file attributed, through the session's pending queue
+ * like every tracker's: a cgroup only a scan can tell waits for one scan
+ * after the wakeup that brought it; one that still looks like the host only
+ * because it is young (tentative) waits up to HOLD_TENTATIVE_NS, so a
+ * container's first exec is not lost. Here each cgroup gets a verdict
+ * (learned or not), which goes to the kernel so other cgroups cost one map
+ * lookup per event from then on.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -56,23 +55,20 @@
 #include "trace/tracker.h"
 
 #include "learn.skel.h"
-#include "process.skel.h"
-#include "syscall.skel.h"
-#include "tcp.skel.h"
 
 #define NS_PER_S	     1000000000ULL
 #define LOG_EVERY_S	     10		     /* progress as a log line when not on a terminal */
 #define WINDOW_S	     60		     /* "new in the last minute" */
-#define HELD_MAX	     65536	     /* records waiting for a young cgroup to resolve */
-#define HELD_MAX_NS	     (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
+#define PENDING_LEARN	     65536	     /* records waiting for their cgroups */
+#define HOLD_TENTATIVE_NS    (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
 #define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define PRIVILEGED_PORTS_END 1024 /* capabilities(7), CAP_NET_BIND_SERVICE */
 #define PROC_PREFIX	     "/proc/"
 #define FD_PREFIX	     "/dev/fd/"
 
-enum verdict { V_NONE = 0, V_WANTED = WARD_CG_WANTED, V_UNWANTED = WARD_CG_UNWANTED, V_YOUNG };
-enum source { SRC_PROC, SRC_TCP, SRC_LEARN };
+enum verdict { V_NONE = 0, V_WANTED = WARD_CG_WANTED, V_UNWANTED = WARD_CG_UNWANTED };
+enum { T_LEARN, T_PROC, T_TCP, T_SYSCALL, T__COUNT }; /* the session's trackers */
 
 /* A sorted uint64 -> pointer map (cgroup verdicts, process executables). */
 struct u64map {
@@ -83,29 +79,13 @@ struct u64map {
 	size_t n, cap;
 };
 
-struct held {
-	uint64_t since_ns;
-	enum source src;
-	size_t size;
-	void *data;
-};
-
-struct held_sys {
-	struct ward_sysc_key key;
-	uint64_t count;
-	uint64_t since_ns;
-};
-
 struct lsession {
 	const struct learn_opts *o;
 	struct profile *p;
-	struct container_cache *cc;
-	struct learn_bpf *lskel;
-	struct process_bpf *pskel;
-	struct tcp_bpf *tskel;
-	struct syscall_bpf *sskel;
-	struct ring_buffer *rb;
-	int cgfilter_fd;
+	struct session sess;	  /* the trackers' attribution */
+	struct session_maps maps; /* learn.bpf.c's, shared by the trackers */
+	struct tracker *ts[T__COUNT];
+	struct lifecycle_rings rings;
 	struct u64map verdicts; /* cgroup id -> (uintptr_t)enum verdict */
 	struct u64map exes;	/* pid -> malloc'd executable path */
 	struct u64map execd_by; /* pid -> malloc'd parent of its last exec ("": outside) */
@@ -113,21 +93,13 @@ struct lsession {
 	size_t n_interps, cap_interps;
 	uint32_t *exited; /* pids whose exit record came: forgotten after each poll */
 	size_t n_exited, cap_exited;
-	struct held *held;
-	size_t n_held, cap_held;
-	struct held_sys *hsys;
-	size_t n_hsys, cap_hsys;
-	struct ward_sysc_key *keys;
-	uint64_t *vals;
-	int ncpu;
 	char **runtimes;
 	size_t n_runtimes;
 	size_t n_learned;
 	uint64_t events;
 	/* records that added nothing, per reason (said at the end) */
-	uint64_t skip_path, skip_port0, skip_sysnr, malformed, unresolved, held_full;
+	uint64_t skip_path, skip_port0, skip_sysnr, malformed, unresolved;
 	uint64_t start_mono, end_mono, last_new_mono;
-	bool scan_due; /* a record is held that only a scan can tell about */
 	int64_t start_real;
 	unsigned long long start_ticks; /* boot-clock ticks when learning began */
 	size_t items;
@@ -136,7 +108,6 @@ struct lsession {
 	bool cap_tracepoint;
 	uint64_t logged_s;	    /* when the last progress line was logged */
 	bool tty, converged_logged; /* converged_logged: the state the last line said */
-	int err;
 };
 
 /* ---- small helpers ---------------------------------------------------------------- */
@@ -401,11 +372,6 @@ static bool ran_before_learning(const struct lsession *s, const struct container
 
 /* ---- classification ------------------------------------------------------------------ */
 
-static int on_record(struct lsession *s, enum source src, const void *data, size_t size,
-		     bool replay);
-static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint64_t count,
-		       bool replay);
-
 static int note_runtime(struct lsession *s, const char *rt)
 {
 	char **v;
@@ -421,35 +387,6 @@ static int note_runtime(struct lsession *s, const char *rt)
 	return v[s->n_runtimes++] ? 0 : -ENOMEM;
 }
 
-/* Records held for a cgroup that now has a verdict, in arrival order. */
-static int release_held(struct lsession *s, uint64_t cgid)
-{
-	size_t w = 0;
-	int err = 0;
-
-	for (size_t i = 0; i < s->n_held; i++) {
-		struct held *h = &s->held[i];
-
-		if (err || ((const struct ward_rec_hdr *)h->data)->cgroup_id != cgid) {
-			s->held[w++] = *h;
-			continue;
-		}
-		err = on_record(s, h->src, h->data, h->size, true);
-		free(h->data);
-	}
-	s->n_held = w;
-	w = 0;
-	for (size_t i = 0; i < s->n_hsys; i++) {
-		if (err || s->hsys[i].key.cgroup_id != cgid) {
-			s->hsys[w++] = s->hsys[i];
-			continue;
-		}
-		err = on_syscalls(s, &s->hsys[i].key, s->hsys[i].count, true);
-	}
-	s->n_hsys = w;
-	return err;
-}
-
 static int set_verdict(struct lsession *s, uint64_t cgid, enum verdict v)
 {
 	uint8_t kv = (uint8_t)v;
@@ -459,7 +396,7 @@ static int set_verdict(struct lsession *s, uint64_t cgid, enum verdict v)
 	if (err)
 		return err;
 	/* A full kernel map costs only filtering in user space. */
-	(void)bpf_map_update_elem(s->cgfilter_fd, &cgid, &kv, BPF_ANY);
+	(void)bpf_map_update_elem(s->maps.cgfilter_fd, &cgid, &kv, BPF_ANY);
 	return 0;
 }
 
@@ -481,62 +418,26 @@ static int want_container(struct lsession *s, const struct container_info *ci)
 	return 0;
 }
 
-/* The verdict for a cgroup seen in a record stamped at when_ns. */
-static int classify(struct lsession *s, uint64_t cgid, uint64_t when_ns, enum verdict *ret)
+/* The verdict for an attributed record's cgroup: learned or not. A young
+ * cgroup that still looks like the host came when the session held it no
+ * longer (HOLD_TENTATIVE_NS, or the end): unresolved, no verdict yet. */
+static int classify(struct lsession *s, const struct container_info *ci, enum verdict *ret)
 {
-	uintptr_t v = (uintptr_t)map_get(&s->verdicts, cgid);
-	const struct container_info *ci;
-	int err;
+	uintptr_t v = (uintptr_t)map_get(&s->verdicts, ci->cgroup_id);
 
-	if (v) {
-		*ret = (enum verdict)v;
+	*ret = (enum verdict)v;
+	if (v)
 		return 0;
-	}
-	/* Only a scan can tell: held until resolve_held() after this wakeup. */
-	err = container_cache_peek(s->cc, cgid, when_ns, &ci);
-	if (err && err != -EAGAIN)
-		return err;
-	s->scan_due |= err == -EAGAIN;
-	if (err || (ci->host && ci->tentative)) {
-		*ret = V_YOUNG;
+	if (ci->host && ci->tentative) {
+		s->unresolved++;
 		return 0;
 	}
 	if (!learn_sel_matches(&s->o->sel, ci)) {
 		*ret = V_UNWANTED;
-		return set_verdict(s, cgid, V_UNWANTED);
+		return set_verdict(s, ci->cgroup_id, V_UNWANTED);
 	}
 	*ret = V_WANTED;
-	err = want_container(s, ci);
-	return err ? err : release_held(s, cgid);
-}
-
-static int hold(struct lsession *s, enum source src, const void *data, size_t size)
-{
-	struct held *h;
-
-	if (s->n_held >= HELD_MAX) {
-		s->held_full++;
-		return 0;
-	}
-	if (s->n_held == s->cap_held) {
-		size_t cap = s->cap_held ? s->cap_held * 2 : 256;
-		struct held *nv = realloc(s->held, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->held = nv;
-		s->cap_held = cap;
-	}
-	h = &s->held[s->n_held];
-	h->data = malloc(size);
-	if (!h->data)
-		return -ENOMEM;
-	memcpy(h->data, data, size);
-	h->size = size;
-	h->src = src;
-	h->since_ns = clock_now_ns(CLOCK_MONOTONIC);
-	s->n_held++;
-	return 0;
+	return want_container(s, ci);
 }
 
 /* ---- records -------------------------------------------------------------------------- */
@@ -679,8 +580,9 @@ static int flush_interps(struct lsession *s)
 	size_t n_exited = s->n_exited;
 	int err = 0;
 
-	if (ring_buffer__consume(s->rb) < 0)
-		return -EIO;
+	for (size_t i = 0; i < T__COUNT; i++)
+		if (s->ts[i]->rb && ring_buffer__consume(s->ts[i]->rb) < 0)
+			return -EIO;
 	for (size_t i = 0; i < s->n_interps && !err; i++)
 		err = count_result(s, on_interp(s, &s->interps[i]));
 	s->n_interps = 0;
@@ -707,196 +609,86 @@ static int on_proc(struct lsession *s, const struct ward_proc_event *e)
 	}
 }
 
-static int on_record(struct lsession *s, enum source src, const void *data, size_t size,
-		     bool replay)
+/* The record's cgroup is learned (counted); 0 when it is not. */
+static bool learned(struct lsession *s, const struct container_info *ci, int *ret_err)
 {
-	static const size_t sizes[] = { [SRC_PROC] = sizeof(struct ward_proc_event),
-					[SRC_TCP] = sizeof(struct ward_tcp_event),
-					[SRC_LEARN] = sizeof(struct ward_learn_event) };
-	const struct ward_rec_hdr *h = data;
 	enum verdict v;
+
+	*ret_err = classify(s, ci, &v);
+	if (*ret_err || v != V_WANTED)
+		return false;
+	s->events++;
+	return true;
+}
+
+/* The trackers' emit: each record, attributed, into the profile. An error
+ * ends learning (the tracker keeps it: tracker_err()). */
+static int emit_proc(struct tracker *t, const void *rec, size_t size,
+		     const struct container_info *ci)
+{
+	struct lsession *s = t->consumer;
 	int err;
 
-	if (size < sizes[src]) {
-		s->malformed++;
-		return 0;
-	}
-	err = classify(s, h->cgroup_id, h->ts_ns, &v);
-	if (err)
+	(void)size;
+	return learned(s, ci, &err) ? count_result(s, on_proc(s, rec)) : err;
+}
+
+static int emit_tcp(struct tracker *t, const void *rec, size_t size,
+		    const struct container_info *ci)
+{
+	struct lsession *s = t->consumer;
+	int err;
+
+	(void)size;
+	return learned(s, ci, &err) ? count_result(s, learn_apply_tcp(s->p, rec)) : err;
+}
+
+static int emit_learn(struct tracker *t, const void *rec, size_t size,
+		      const struct container_info *ci)
+{
+	const struct ward_learn_event *e = rec;
+	struct lsession *s = t->consumer;
+	int err;
+
+	(void)size;
+	if (!learned(s, ci, &err))
 		return err;
-	if (v == V_YOUNG)
-		return replay ? 0 : hold(s, src, data, sizes[src]);
-	if (v != V_WANTED)
-		return 0;
-	s->events++;
-	switch (src) {
-	case SRC_PROC:
-		return count_result(s, on_proc(s, data));
-	case SRC_TCP:
-		return count_result(s, learn_apply_tcp(s->p, data));
-	default:
-		if (((const struct ward_learn_event *)data)->type == LEARN_EV_EXEC)
-			return defer_interp(s, data);
-		return count_result(s, learn_apply_event(s->p, data));
-	}
+	if (e->type == LEARN_EV_EXEC)
+		return defer_interp(s, e);
+	return count_result(s, learn_apply_event(s->p, e));
 }
 
-static int rb_record(struct lsession *s, enum source src, void *data, size_t size)
+static int emit_syscalls(struct tracker *t, const void *rec, size_t size,
+			 const struct container_info *ci)
 {
-	int err = on_record(s, src, data, size, false);
-
-	if (err && !s->err)
-		s->err = err;
-	return 0;
-}
-
-static int rb_proc(void *ctx, void *data, size_t size)
-{
-	return rb_record(ctx, SRC_PROC, data, size);
-}
-
-static int rb_tcp(void *ctx, void *data, size_t size)
-{
-	return rb_record(ctx, SRC_TCP, data, size);
-}
-
-static int rb_learn(void *ctx, void *data, size_t size)
-{
-	return rb_record(ctx, SRC_LEARN, data, size);
-}
-
-/* ---- syscall counts --------------------------------------------------------------------- */
-
-static int on_syscalls(struct lsession *s, const struct ward_sysc_key *key, uint64_t count,
-		       bool replay)
-{
-	bool i386 = key->abi == SYSCALL_ABI_I386;
+	const struct syscall_count *c = rec;
+	bool i386 = c->key.abi == SYSCALL_ABI_I386;
+	struct lsession *s = t->consumer;
 	enum verdict v;
 	char *name;
-	int err = classify(s, key->cgroup_id, 0, &v);
+	int err = classify(s, ci, &v);
 
-	if (err)
+	(void)size;
+	if (err || v != V_WANTED)
 		return err;
-	if (v == V_YOUNG && !replay) {
-		if (s->n_hsys == s->cap_hsys) {
-			size_t cap = s->cap_hsys ? s->cap_hsys * 2 : 256;
-			struct held_sys *nv = realloc(s->hsys, cap * sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			s->hsys = nv;
-			s->cap_hsys = cap;
-		}
-		s->hsys[s->n_hsys++] =
-			(struct held_sys){ *key, count, clock_now_ns(CLOCK_MONOTONIC) };
-		return 0;
-	}
-	if (v != V_WANTED)
-		return 0;
 	name = seccomp_syscall_resolve_num_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64,
-						(int)key->nr);
+						(int)c->key.nr);
 	if (!name) {
 		s->skip_sysnr++; /* a number this libseccomp has no name for */
 		return 0;
 	}
-	err = profile_add_syscall(s->p, i386 ? PROF_ABI_I386 : PROF_ABI_X86_64, name, count);
+	err = profile_add_syscall(s->p, i386 ? PROF_ABI_I386 : PROF_ABI_X86_64, name, c->count);
 	free(name);
 	return err;
 }
 
-static int drain_syscalls(struct lsession *s)
+/* The first error a tracker kept. */
+static int trackers_err(const struct lsession *s)
 {
-	int n = tracker_drain(bpf_map__fd(s->sskel->maps.ward_sysc), s->keys, sizeof(*s->keys),
-			      s->vals, (size_t)s->ncpu * sizeof(*s->vals), SYSCALL_MAX_ENTRIES);
-	int err = 0;
-
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n && !err; i++) {
-		uint64_t count = 0;
-
-		for (int c = 0; c < s->ncpu; c++)
-			count += s->vals[(size_t)i * (size_t)s->ncpu + (size_t)c];
-		err = on_syscalls(s, &s->keys[i], count, false);
-	}
-	return err;
-}
-
-/* Held records whose cgroup resolved (processed now, in arrival order), that
- * wait on (again held), or that waited too long (dropped). */
-static int retry_held(struct lsession *s, bool final)
-{
-	uint64_t now = clock_now_ns(CLOCK_MONOTONIC);
-	struct held *list = s->held;
-	struct held_sys *slist = s->hsys;
-	size_t n = s->n_held, ns = s->n_hsys;
-	int err = 0;
-
-	s->held = NULL;
-	s->hsys = NULL;
-	s->n_held = s->cap_held = s->n_hsys = s->cap_hsys = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct ward_rec_hdr *hdr = list[i].data;
-		enum verdict v = V_UNWANTED;
-
-		if (!err)
-			err = classify(s, hdr->cgroup_id, hdr->ts_ns, &v);
-		if (!err && v == V_YOUNG && !final && now - list[i].since_ns < HELD_MAX_NS) {
-			size_t before = s->n_held;
-
-			err = hold(s, list[i].src, list[i].data, list[i].size);
-			if (s->n_held > before)
-				s->held[before].since_ns = list[i].since_ns;
-		} else if (!err && v == V_YOUNG) {
-			s->unresolved++;
-		} else if (!err && v == V_WANTED) {
-			err = on_record(s, list[i].src, list[i].data, list[i].size, true);
-		}
-		free(list[i].data);
-	}
-	free(list);
-	for (size_t i = 0; i < ns; i++) {
-		enum verdict v = V_UNWANTED;
-
-		if (!err)
-			err = classify(s, slist[i].key.cgroup_id, 0, &v);
-		if (!err && v == V_YOUNG && !final && now - slist[i].since_ns < HELD_MAX_NS) {
-			size_t before = s->n_hsys;
-
-			err = on_syscalls(s, &slist[i].key, slist[i].count, false);
-			if (s->n_hsys > before)
-				s->hsys[before].since_ns = slist[i].since_ns;
-		} else if (!err && v == V_YOUNG) {
-			s->unresolved++;
-		} else if (!err && v == V_WANTED) {
-			err = on_syscalls(s, &slist[i].key, slist[i].count, true);
-		}
-	}
-	free(slist);
-	return err;
-}
-
-/* The cgroups of every held record resolved by one scan, then the records
- * retried (retry_held()); nothing to do when none is held. */
-static int resolve_held(struct lsession *s, bool final)
-{
-	size_t n = 0;
-	uint64_t *ids;
-	int err;
-
-	if (!s->n_held && !s->n_hsys)
-		return 0;
-	ids = malloc((s->n_held + s->n_hsys) * sizeof(*ids));
-	if (!ids)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->n_held; i++)
-		ids[n++] = ((const struct ward_rec_hdr *)s->held[i].data)->cgroup_id;
-	for (size_t i = 0; i < s->n_hsys; i++)
-		ids[n++] = s->hsys[i].key.cgroup_id;
-	err = container_cache_resolve(s->cc, ids, n);
-	free(ids);
-	s->scan_due = false;
-	return err ?: retry_held(s, final) ?: flush_interps(s);
+	for (size_t i = 0; i < T__COUNT; i++)
+		if (s->ts[i] && s->ts[i]->err)
+			return s->ts[i]->err;
+	return 0;
 }
 
 /* ---- progress -------------------------------------------------------------------------- */
@@ -991,76 +783,90 @@ static void progress(struct lsession *s, uint64_t now, bool final)
 
 /* ---- loading ----------------------------------------------------------------------------- */
 
-static int load_learn(struct lsession *s)
+static int learn_open(struct tracker *t)
 {
+	struct learn_bpf *skel = learn_bpf__open();
 	struct bpf_program *prog;
 	uint32_t mntns;
 	int err;
 
-	s->lskel = learn_bpf__open();
-	if (!s->lskel)
+	if (!skel)
 		return -errno;
-	s->lskel->rodata->filter_cgroups = true;
-	s->lskel->rodata->self_tgid = (__u32)getpid();
+	t->skel = skel;
+	skel->rodata->filter_cgroups = true;
+	skel->rodata->self_tgid = (__u32)getpid();
 	err = probe_host_mntns(&mntns);
-	if (err) {
-		cli_error("/proc/self/ns/mnt: %s", strerror(-err));
+	if (err)
 		return err;
-	}
-	s->lskel->rodata->host_mntns = mntns;
-	s->lskel->rodata->at_fdcwd = AT_FDCWD;
-	sysops_fill_all((struct ward_sysop *)s->lskel->rodata->ward_sysops);
+	skel->rodata->host_mntns = mntns;
+	skel->rodata->at_fdcwd = AT_FDCWD;
+	sysops_fill_all((struct ward_sysop *)skel->rodata->ward_sysops);
 	/* cap_capable is a recent tracepoint: without it the program stays
 	 * unloaded and capabilities are inferred. */
-	for (prog = bpf_object__next_program(s->lskel->obj, NULL); prog;
-	     prog = bpf_object__next_program(s->lskel->obj, prog)) {
+	for (prog = bpf_object__next_program(skel->obj, NULL); prog;
+	     prog = bpf_object__next_program(skel->obj, prog)) {
 		if (probe_tracepoint_exists(bpf_program__section_name(prog)))
 			continue;
 		bpf_program__set_autoload(prog, false);
-		if (s->o->verbose)
+		if (lifecycle_verbose())
 			cli_info("no tracepoint %s on this kernel",
 				 bpf_program__section_name(prog));
 	}
-	s->cap_tracepoint = bpf_program__autoload(s->lskel->progs.learn_capable);
-	err = learn_bpf__load(s->lskel);
-	if (!err)
-		err = learn_bpf__attach(s->lskel);
-	s->cgfilter_fd = err ? -1 : bpf_map__fd(s->lskel->maps.ward_cgfilter);
-	return err;
+	return tracker_load_follow(t, skel->skeleton, skel->maps.ward_learn_rb);
 }
 
-/* The trackers' objects, filtered through learn's ward_cgfilter. */
-static int load_trackers(struct lsession *s)
+static void learn_destroy(void *skel)
 {
-	__u32 self = (__u32)getpid();
-	int err;
+	learn_bpf__destroy(skel);
+}
 
-	s->pskel = process_bpf__open();
-	s->tskel = tcp_bpf__open();
-	s->sskel = syscall_bpf__open();
-	if (!s->pskel || !s->tskel || !s->sskel)
-		return -errno ? -errno : -ENOMEM;
-	s->pskel->rodata->filter_cgroups = s->tskel->rodata->filter_cgroups = true;
-	s->sskel->rodata->filter_cgroups = true;
-	s->pskel->rodata->self_tgid = s->tskel->rodata->self_tgid = self;
-	s->sskel->rodata->self_tgid = self;
-	s->sskel->rodata->skip_outsiders = true;
-	err = bpf_map__reuse_fd(s->sskel->maps.ward_sysc_outsider,
-				bpf_map__fd(s->lskel->maps.learn_outsider)) ?:
-	      bpf_map__reuse_fd(s->pskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
-	      bpf_map__reuse_fd(s->tskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
-	      bpf_map__reuse_fd(s->sskel->maps.ward_cgfilter, s->cgfilter_fd) ?:
-	      process_bpf__load(s->pskel) ?: tcp_bpf__load(s->tskel) ?:
-	      syscall_bpf__load(s->sskel) ?: process_bpf__attach(s->pskel) ?:
-	      tcp_bpf__attach(s->tskel) ?: syscall_bpf__attach(s->sskel);
-	if (err)
-		return err;
-	s->rb = ring_buffer__new(bpf_map__fd(s->lskel->maps.ward_learn_rb), rb_learn, s, NULL);
-	if (!s->rb)
-		return -errno;
-	return ring_buffer__add(s->rb, bpf_map__fd(s->pskel->maps.ward_proc_rb), rb_proc, s)
-		       ?: ring_buffer__add(s->rb, bpf_map__fd(s->tskel->maps.ward_tcp_rb), rb_tcp,
-					   s);
+/* learn.bpf.c as a tracker of its own: what the trackers do not see (file
+ * accesses by operation, capabilities, binds, the interpreters of scripts). */
+static const struct tracker_ops learn_tracker = {
+	.name = "learn",
+	.open = learn_open,
+	.rec_size = sizeof(struct ward_learn_event),
+	.destroy = learn_destroy,
+};
+
+/* learn.bpf.c, then the trackers filtered by its classification, each
+ * record to its emit; 0 or -errno, with what failed in why. */
+static int open_trackers(struct lsession *s, char *why, size_t why_size)
+{
+	static const struct {
+		const struct tracker_ops *ops;
+		record_emit_fn emit;
+	} want[T__COUNT] = {
+		[T_LEARN] = { &learn_tracker, emit_learn },
+		[T_PROC] = { &process_tracker, emit_proc },
+		[T_TCP] = { &tcp_tracker, emit_tcp },
+		[T_SYSCALL] = { &syscall_tracker, emit_syscalls },
+	};
+	struct learn_bpf *skel;
+	int err = 0;
+
+	for (size_t i = 0; i < T__COUNT && !err; i++) {
+		struct tracker *t;
+
+		err = tracker_open(&s->ts[i], want[i].ops, &s->sess, NULL, false, 0, why, why_size);
+		if (err)
+			return err;
+		t = s->ts[i];
+		t->emit = want[i].emit;
+		t->consumer = s;
+		err = t->rb ? lifecycle_rings_add(&s->rings, t->rb) : 0;
+		if (err)
+			snprintf(why, why_size, "%s: its ring buffer: %s", t->ops->name,
+				 strerror(-err));
+		if (i == T_LEARN) { /* the others share its classification */
+			skel = t->skel;
+			s->cap_tracepoint = bpf_program__autoload(skel->progs.learn_capable);
+			s->maps.cgfilter_fd = t->cgfilter_fd;
+			s->maps.outsider_fd = bpf_map__fd(skel->maps.learn_outsider);
+			s->sess.maps = &s->maps;
+		}
+	}
+	return err;
 }
 
 /* Said once, at the end: what the kernel could not report. */
@@ -1074,43 +880,25 @@ static void say_drops(const void *ctx, unsigned int r, uint64_t delta, uint64_t 
 
 static void report_drops(struct lsession *s)
 {
-	const struct {
-		const char *name;
-		struct bpf_map *map;
-	} objs[] = {
-		{ "learn", s->lskel ? s->lskel->maps.ward_drops : NULL },
-		{ "process", s->pskel ? s->pskel->maps.ward_drops : NULL },
-		{ "tcp", s->tskel ? s->tskel->maps.ward_drops : NULL },
-		{ "syscall", s->sskel ? s->sskel->maps.ward_drops : NULL },
-	};
-
-	for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-		struct lifecycle_drops d = { .fd = objs[i].map ? bpf_map__fd(objs[i].map) : -1 };
-
-		if (d.fd >= 0)
-			(void)lifecycle_drops(&d, true, say_drops, objs[i].name);
-	}
+	for (size_t i = 0; i < T__COUNT; i++)
+		if (s->ts[i]) {
+			(void)lifecycle_drops(&s->ts[i]->drops, true, say_drops,
+					      s->ts[i]->ops->name);
+			s->malformed += s->ts[i]->malformed;
+		}
 }
 
 static void session_free(struct lsession *s)
 {
-	ring_buffer__free(s->rb);
-	syscall_bpf__destroy(s->sskel);
-	tcp_bpf__destroy(s->tskel);
-	process_bpf__destroy(s->pskel);
-	learn_bpf__destroy(s->lskel);
-	container_cache_free(s->cc);
+	for (size_t i = 0; i < T__COUNT; i++)
+		tracker_close(s->ts[i]);
+	session_pending_free(&s->sess);
+	container_cache_free(s->sess.cc);
 	map_free_strs(&s->exes);
 	map_free_strs(&s->execd_by);
 	free(s->interps);
 	free(s->exited);
 	free(s->verdicts.v);
-	for (size_t i = 0; i < s->n_held; i++)
-		free(s->held[i].data);
-	free(s->held);
-	free(s->hsys);
-	free(s->keys);
-	free(s->vals);
 	for (size_t i = 0; i < s->n_runtimes; i++)
 		free(s->runtimes[i]);
 	free(s->runtimes);
@@ -1138,13 +926,13 @@ static void warn_running(const struct container_info *ci)
  */
 static int classify_running(struct lsession *s)
 {
-	int err = container_cache_scan(s->cc);
+	int err = container_cache_scan(s->sess.cc);
 	size_t refused = 0;
 
 	if (err)
 		return err;
-	for (size_t i = 0; i < container_cache_count(s->cc); i++) {
-		const struct container_info *ci = container_cache_at(s->cc, i);
+	for (size_t i = 0; i < container_cache_count(s->sess.cc); i++) {
+		const struct container_info *ci = container_cache_at(s->sess.cc, i);
 
 		if (map_get(&s->verdicts, ci->cgroup_id) || !learn_sel_matches(&s->o->sel, ci))
 			continue;
@@ -1167,39 +955,44 @@ static int classify_running(struct lsession *s)
 	return refused ? -EEXIST : 0;
 }
 
-/* After every wakeup: the interpreters of scripts, and held records with one
- * scan when a record came that only a scan can tell about (its container
- * may be gone soon: a short-lived one is learned only while its state
- * exists); every tick held records again, the syscall counts, container gc
- * and progress. */
+/* After every wakeup: the records waiting for their cgroups (with one scan:
+ * a short-lived container is learned only while its state exists), the
+ * interpreters of scripts; every tick the syscall counts, container gc and
+ * progress. */
 static int learn_woke(void *ctx, uint64_t now, bool tick)
 {
 	struct lsession *s = ctx;
-	int err = s->err ?: flush_interps(s);
+	int err = trackers_err(s) ?: session_resolve_due(&s->sess, now) ?: trackers_err(s)
+				  ?: flush_interps(s);
 
-	if (!err && !tick && s->scan_due)
-		err = resolve_held(s, false);
 	if (err || !tick)
 		return err;
-	err = drain_syscalls(s) ?: resolve_held(s, false);
-	(void)container_cache_gc(s->cc);
+	err = syscall_counts(s->ts[T_SYSCALL]);
+	(void)container_cache_gc(s->sess.cc);
 	track_new(s, now);
 	progress(s, now, false);
 	return err;
 }
 
+static uint64_t learn_next_wake(void *ctx)
+{
+	const struct lsession *s = ctx;
+
+	return session_resolve_at(&s->sess);
+}
+
 static int run_loop(struct lsession *s)
 {
-	static const struct lifecycle_hooks hooks = { .woke = learn_woke };
-	struct lifecycle_rings rings = { .v = { s->rb }, .n = 1, .epfd = -1 };
-	int err = lifecycle_loop(&rings, s->start_mono, s->o->duration_s ? s->end_mono : UINT64_MAX,
-				 &hooks, s);
+	static const struct lifecycle_hooks hooks = { .woke = learn_woke,
+						      .next_wake = learn_next_wake };
+	int err = lifecycle_loop(&s->rings, s->start_mono,
+				 s->o->duration_s ? s->end_mono : UINT64_MAX, &hooks, s);
 
-	/* What is left in the ring buffers and the maps. */
-	if (!err && ring_buffer__consume(s->rb) < 0)
-		err = -EIO;
+	/* What is left in the ring buffers and the maps, every record
+	 * attributed now. */
 	if (!err)
-		err = s->err ?: drain_syscalls(s) ?: flush_interps(s) ?: resolve_held(s, true);
+		err = flush_interps(s) ?: syscall_counts(s->ts[T_SYSCALL]) ?:
+		      session_resolve(&s->sess, true) ?: trackers_err(s) ?: flush_interps(s);
 	track_new(s, clock_now_ns(CLOCK_MONOTONIC));
 	progress(s, clock_now_ns(CLOCK_MONOTONIC), true);
 	return err;
@@ -1242,9 +1035,8 @@ static void report_skipped(const struct lsession *s)
 		{ s->skip_sysnr, "were syscall numbers this libseccomp has no name for" },
 		{ s->malformed, "were undecodable (objects of another ward build?)" },
 		{ s->unresolved, "came from cgroups that did not resolve to a container within "
-				 "10 s (not a container's, or its runtime wrote no state)" },
-		{ s->held_full, "came while the queue of records waiting for their cgroups was "
-				"full" },
+				 "10 s (not a container's, or its runtime wrote no state) or "
+				 "while the queue of records waiting for their cgroups was full" },
 	};
 	char buf[1024];
 	size_t o = 0;
@@ -1345,8 +1137,15 @@ static int finish(struct lsession *s)
 
 int learn_run(const struct learn_opts *o)
 {
-	struct lsession s = { .o = o, .cgfilter_fd = -1 };
-	char name[LEARN_NAME_MAX + 1];
+	struct lsession s = {
+		.o = o,
+		.sess = { .hold_tentative_ns = HOLD_TENTATIVE_NS,
+			  .pending_max = PENDING_LEARN,
+			  .rb_wake_each = true,
+			  .resolve_each_wakeup = true },
+		.rings = { .epfd = -1 },
+	};
+	char name[LEARN_NAME_MAX + 1], why[256];
 	int err;
 
 	err = run_start(o->verbose);
@@ -1357,26 +1156,15 @@ int learn_run(const struct learn_opts *o)
 					     : o->sel.images[0],
 			    name, sizeof(name));
 	s.p = profile_new(name[0] ? name : "learned");
-	s.cc = container_cache_new(NULL);
-	s.ncpu = libbpf_num_possible_cpus();
-	if (!s.p || !s.cc || s.ncpu < 0) {
-		err = s.ncpu < 0 ? s.ncpu : -errno;
+	s.sess.cc = container_cache_new(NULL);
+	if (!s.p || !s.sess.cc) {
+		err = -errno;
 		cli_error("setting up: %s", strerror(-err));
 		goto out;
 	}
-	s.keys = calloc(SYSCALL_MAX_ENTRIES, sizeof(*s.keys));
-	s.vals = calloc((size_t)SYSCALL_MAX_ENTRIES * (size_t)s.ncpu, sizeof(*s.vals));
-	if (!s.keys || !s.vals) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = load_learn(&s);
-	if (!err)
-		err = load_trackers(&s);
+	err = open_trackers(&s, why, sizeof(why));
 	if (err) {
-		cli_error("cannot load or attach the learning programs: %s (run 'ward doctor' to "
-			  "see what this kernel allows)",
-			  strerror(-err));
+		cli_error("cannot learn: %s", why);
 		goto out;
 	}
 	if (!s.cap_tracepoint)

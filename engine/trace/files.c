@@ -177,7 +177,7 @@ static int files_open(struct tracker *t)
 	fs->skel = files_bpf__open();
 	if (!fs->skel)
 		return -ENOMEM;
-	fs->skel->rodata->filter_cgroups = t->filter != NULL;
+	fs->skel->rodata->filter_cgroups = tracker_filters(t);
 	fs->skel->rodata->self_tgid = (__u32)getpid();
 	return tracker_load_attach(t, fs->skel->skeleton);
 }

@@ -152,8 +152,8 @@ static int process_open(struct tracker *t)
 	if (!skel)
 		return -errno;
 	t->skel = skel;
-	skel->rodata->filter_cgroups = t->filter != NULL;
-	skel->rodata->rb_batch = true; /* include/ward/common.h */
+	skel->rodata->filter_cgroups = tracker_filters(t);
+	skel->rodata->rb_batch = !t->s->rb_wake_each; /* bpf/lib/common.bpf.h */
 	skel->rodata->self_tgid = (__u32)getpid();
 	return tracker_load_follow(t, skel->skeleton, skel->maps.ward_proc_rb);
 }

@@ -97,57 +97,6 @@ static void report_drops(struct tracker *t, bool final)
 	(void)lifecycle_drops(&t->drops, final, say_drops, t);
 }
 
-static void close_tracker(struct tracker *t)
-{
-	if (!t)
-		return;
-	ring_buffer__free(t->rb);
-	for (size_t i = 0; i < t->n_fill; i++)
-		ring_fill_close(&t->fill[i]);
-	if (t->skel)
-		t->ops->destroy(t->skel);
-	out_free(t->out);
-	if (t->own_filter)
-		cgfilter_free(t->filter);
-	free(t);
-}
-
-/* A tracker of ops on s showing the containers of filter (NULL: all), its
- * tables every interval_ns; taken by close_tracker() (filter too when own).
- * 0 or -errno, with what failed in why. */
-static int open_tracker(struct tracker **ret, const struct tracker_ops *ops, struct session *s,
-			struct cgfilter *filter, bool own, uint64_t interval_ns, char *why,
-			size_t why_size)
-{
-	struct tracker *t = calloc(1, sizeof(*t));
-	int err;
-
-	if (!t) {
-		if (own)
-			cgfilter_free(filter);
-		return -ENOMEM;
-	}
-	t->ops = ops;
-	t->s = s;
-	t->filter = filter;
-	t->own_filter = own;
-	t->interval_ns = interval_ns;
-	t->next_flush = clock_now_ns(CLOCK_MONOTONIC) + interval_ns;
-	t->drops.fd = t->cgfilter_fd = -1;
-	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
-	err = t->out ? ops->open(t) : -ENOMEM;
-	if (err) {
-		snprintf(why, why_size,
-			 "%s tracker: cannot load or attach its BPF programs: %s "
-			 "(run 'ward doctor' to see what this kernel allows)",
-			 ops->name, strerror(-err));
-		close_tracker(t);
-		return err;
-	}
-	*ret = t;
-	return 0;
-}
-
 /* Never claim what is not done: host processes are not targeted yet. */
 static void warn_host_policies(const struct es_report *rep)
 {
@@ -403,8 +352,7 @@ static int trackers_err(const struct run_loop *l)
 static uint64_t run_next_wake(void *ctx)
 {
 	const struct run_loop *l = ctx;
-	const struct pending *q = &l->s->pending;
-	uint64_t wake = q->n ? q->first_ns + PENDING_NS : UINT64_MAX;
+	uint64_t wake = session_resolve_at(l->s);
 
 	for (size_t i = 0; i < l->n; i++)
 		if (l->ts[i]->ops->flush && l->ts[i]->next_flush < wake)
@@ -427,8 +375,8 @@ static int run_woke(void *ctx, uint64_t now, bool tick)
 
 	if (!err && l->ctl)
 		err = api_dispatch(l->ctl->api);
-	if (!err && s->pending.n && now >= s->pending.first_ns + PENDING_NS)
-		err = session_resolve(s) ?: trackers_err(l);
+	if (!err)
+		err = session_resolve_due(s, now) ?: trackers_err(l);
 	if (err)
 		return err;
 	if (lifecycle_take_reload()) {
@@ -501,7 +449,7 @@ static int session_loop(struct run_loop *l, const struct run_opts *o)
 		if (l->ts[i]->rb && ring_buffer__consume(l->ts[i]->rb) < 0)
 			err = -EIO;
 	if (!err)
-		err = session_resolve(s) ?: trackers_err(l);
+		err = session_resolve(s, true) ?: trackers_err(l);
 	for (size_t i = 0; i < l->n && !err; i++)
 		if (l->ts[i]->ops->flush)
 			err = l->ts[i]->ops->flush(l->ts[i], clock_now_ns(CLOCK_REALTIME), true);
@@ -536,14 +484,14 @@ static int run_plug(void *owner, const struct tracker_ops *ops, int64_t interval
 			return -ENOMEM;
 		(void)cgfilter_refresh(f, l->s->cc, clock_now_ns(CLOCK_MONOTONIC));
 	}
-	err = open_tracker(&t, ops, l->s, f, container != NULL,
+	err = tracker_open(&t, ops, l->s, f, container != NULL,
 			   (uint64_t)interval_s * 1000000000ULL, why, why_size);
 	if (err)
 		return err;
 	err = t->rb ? lifecycle_rings_add(&l->rings, t->rb) : 0;
 	if (err) {
 		snprintf(why, why_size, "following its ring buffer: %s", strerror(-err));
-		close_tracker(t);
+		tracker_close(t);
 		return err;
 	}
 	l->ts[l->n++] = t;
@@ -561,12 +509,12 @@ static int stop_tracker(struct run_loop *l, size_t i, char *why, size_t why_size
 	int err;
 
 	lifecycle_rings_remove(&l->rings, t->rb);
-	err = (t->rb && ring_buffer__consume(t->rb) < 0 ? -EIO : 0) ?: session_resolve(l->s);
+	err = (t->rb && ring_buffer__consume(t->rb) < 0 ? -EIO : 0) ?: session_resolve(l->s, true);
 	if (!err && t->ops->flush)
 		err = t->ops->flush(t, clock_now_ns(CLOCK_REALTIME), true);
 	report_drops(t, true);
 	l->ts[i] = l->ts[--l->n];
-	close_tracker(t);
+	tracker_close(t);
 	if (err)
 		snprintf(why, why_size, "its last records: %s", strerror(-err));
 	return err;
@@ -620,7 +568,7 @@ static int run_load_plugin(void *owner, const void *buf, size_t len, const char 
 	err = lifecycle_rings_add(&l->rings, t->rb);
 	if (err) {
 		snprintf(why, why_size, "following its ring buffer: %s", strerror(-err));
-		close_tracker(t);
+		tracker_close(t);
 		return err;
 	}
 	l->ts[l->n++] = t;
@@ -971,7 +919,7 @@ trackers:
 	for (size_t i = 0; i < n; i++) {
 		char why[256];
 
-		err = open_tracker(&l.ts[l.n], ops[i], &s, s.filter, false,
+		err = tracker_open(&l.ts[l.n], ops[i], &s, s.filter, false,
 				   (uint64_t)o->interval_s * 1000000000ULL, why, sizeof(why));
 		if (err) {
 			cli_error("%s", why);
@@ -1024,7 +972,7 @@ out_close_trackers:
 	for (size_t i = 0; i < l.n; i++) {
 		if (l.ts[i]->drops.fd >= 0)
 			report_drops(l.ts[i], true);
-		close_tracker(l.ts[i]);
+		tracker_close(l.ts[i]);
 	}
 out_free_filter:
 	es_free(es, o->unpin_on_exit);

@@ -56,11 +56,38 @@ static uint64_t cgroup_of(const void *key, const void *val)
 	return ((const struct ward_sysc_key *)key)->cgroup_id;
 }
 
+/* The i-th drained entry's count, summed over the CPUs. */
+static uint64_t entry_count(const struct syscall_state *ss, int i)
+{
+	const uint64_t *vals = ss->tb.vals; /* n x ncpu */
+	uint64_t count = 0;
+
+	for (int c = 0; c < ss->ncpu; c++)
+		count += vals[(size_t)i * (size_t)ss->ncpu + (size_t)c];
+	return count;
+}
+
+int syscall_counts(struct tracker *t)
+{
+	struct syscall_state *ss = t->skel;
+	const struct ward_sysc_key *keys = ss->tb.keys;
+	int n = tracker_drain(bpf_map__fd(ss->skel->maps.ward_sysc), ss->tb.keys, ss->tb.key_size,
+			      ss->tb.vals, ss->tb.val_size, ss->tb.max);
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct syscall_count c = { keys[i], entry_count(ss, i) };
+
+		(void)tracker_record_of(t, &c, sizeof(c), c.key.cgroup_id, 0, t->emit);
+	}
+	return t->err;
+}
+
 static int syscall_flush(struct tracker *t, uint64_t now_real_ns, bool final)
 {
 	struct syscall_state *ss = t->skel;
 	const struct ward_sysc_key *keys = ss->tb.keys;
-	const uint64_t *vals = ss->tb.vals; /* n x ncpu */
 	struct row *rows;
 	size_t nrows = 0;
 	int n, err = 0;
@@ -78,8 +105,7 @@ static int syscall_flush(struct tracker *t, uint64_t now_real_ns, bool final)
 		if (!r->ci)
 			continue;
 		r->key = keys[i];
-		for (int c = 0; c < ss->ncpu; c++)
-			r->count += vals[(size_t)i * ss->ncpu + c];
+		r->count = entry_count(ss, i);
 		nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
@@ -134,8 +160,9 @@ static int syscall_open(struct tracker *t)
 	ss->skel = syscall_bpf__open();
 	if (!ss->skel)
 		return -ENOMEM;
-	ss->skel->rodata->filter_cgroups = t->filter != NULL;
+	ss->skel->rodata->filter_cgroups = tracker_filters(t);
 	ss->skel->rodata->self_tgid = (__u32)getpid();
+	ss->skel->rodata->skip_outsiders = t->s->maps != NULL;
 	return tracker_load_attach(t, ss->skel->skeleton);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* What every tracker shares: loading, drop counters, container resolution. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,12 +50,89 @@ int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *nam
 	return found ? 0 : -ENOENT;
 }
 
+void tracker_close(struct tracker *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	for (size_t i = 0; i < t->n_fill; i++)
+		ring_fill_close(&t->fill[i]);
+	if (t->skel)
+		t->ops->destroy(t->skel);
+	out_free(t->out);
+	if (t->own_filter)
+		cgfilter_free(t->filter);
+	free(t);
+}
+
+int tracker_open(struct tracker **ret, const struct tracker_ops *ops, struct session *s,
+		 struct cgfilter *filter, bool own, uint64_t interval_ns, char *why,
+		 size_t why_size)
+{
+	struct tracker *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t) {
+		if (own)
+			cgfilter_free(filter);
+		return -ENOMEM;
+	}
+	t->ops = ops;
+	t->s = s;
+	t->emit = ops->emit;
+	t->filter = filter;
+	t->own_filter = own;
+	t->interval_ns = interval_ns;
+	t->next_flush = clock_now_ns(CLOCK_MONOTONIC) + interval_ns;
+	t->drops.fd = t->cgfilter_fd = -1;
+	t->out = out_new(&s->sinks, ops->name, OUT_EVENT, ops->cols, ops->n_cols);
+	err = t->out ? ops->open(t) : -ENOMEM;
+	if (err) {
+		snprintf(why, why_size,
+			 "%s tracker: cannot load or attach its BPF programs: %s "
+			 "(run 'ward doctor' to see what this kernel allows)",
+			 ops->name, strerror(-err));
+		tracker_close(t);
+		return err;
+	}
+	*ret = t;
+	return 0;
+}
+
+bool tracker_filters(const struct tracker *t)
+{
+	return t->filter || t->s->maps;
+}
+
+/* The session's shared maps instead of the object's own, where it has them. */
+static int reuse_maps(const struct session_maps *m, struct bpf_object *obj)
+{
+	const struct {
+		const char *name;
+		int fd;
+	} shared[] = {
+		{ "ward_cgfilter", m->cgfilter_fd },
+		{ "ward_sysc_outsider", m->outsider_fd },
+	};
+
+	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, shared[i].name);
+		int err = map ? bpf_map__reuse_fd(map, shared[i].fd) : 0;
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk)
 {
 	struct bpf_object *obj = *sk->obj;
 	int err;
 
-	err = bpf_object__load_skeleton(sk);
+	err = t->s->maps ? reuse_maps(t->s->maps, obj) : 0;
+	if (!err)
+		err = bpf_object__load_skeleton(sk);
 	if (err)
 		return err;
 	err = bpf_object__attach_skeleton(sk);
@@ -73,7 +151,7 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracker *t = ctx;
 
-	return tracker_record(t, data, size, t->ops->rec_size, t->ops->emit);
+	return tracker_record(t, data, size, t->ops->rec_size, t->emit);
 }
 
 int tracker_load_follow(struct tracker *t, struct bpf_object_skeleton *sk, struct bpf_map *rb)
@@ -93,6 +171,7 @@ struct pending_rec {
 	struct tracker *t;
 	record_emit_fn emit;
 	uint64_t cgroup_id;
+	uint64_t since_ns; /* CLOCK_MONOTONIC when it was queued */
 	size_t size;
 	unsigned char data[];
 };
@@ -114,13 +193,14 @@ static void deliver(struct tracker *t, const void *data, size_t size,
 		t->err = err;
 }
 
+/* Queue a record; scan: only a scan can attribute it. */
 static int pending_push(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
-			record_emit_fn emit)
+			record_emit_fn emit, bool scan)
 {
 	struct pending *q = &t->s->pending;
 	struct pending_rec *p, **grown;
 
-	if (q->n >= PENDING_MAX)
+	if (q->n >= (t->s->pending_max ? t->s->pending_max : PENDING_MAX))
 		return -ENOSPC;
 	p = malloc(sizeof(*p) + size);
 	if (!p)
@@ -131,10 +211,15 @@ static int pending_push(struct tracker *t, const void *data, size_t size, uint64
 		return -ENOMEM;
 	}
 	q->v = grown;
-	*p = (struct pending_rec){ .t = t, .emit = emit, .cgroup_id = cgroup_id, .size = size };
+	*p = (struct pending_rec){ .t = t,
+				   .emit = emit,
+				   .cgroup_id = cgroup_id,
+				   .since_ns = clock_now_ns(CLOCK_MONOTONIC),
+				   .size = size };
 	memcpy(p->data, data, size);
-	if (!q->n)
-		q->first_ns = clock_now_ns(CLOCK_MONOTONIC);
+	if (!q->n || p->since_ns + PENDING_NS < q->due_ns)
+		q->due_ns = p->since_ns + PENDING_NS;
+	q->scan_due |= scan;
 	q->v[q->n++] = p;
 	t->pending++;
 	return 0;
@@ -152,31 +237,82 @@ void session_pending_free(struct session *s)
 	*q = (struct pending){ 0 };
 }
 
-int session_resolve(struct session *s)
+/* A record of a young cgroup that looks like the host, which the session
+ * holds a while longer for its runtime's state. */
+static bool held(const struct session *s, const struct container_info *ci, uint64_t since_ns)
+{
+	return ci->host && ci->tentative &&
+	       clock_now_ns(CLOCK_MONOTONIC) - since_ns < s->hold_tentative_ns;
+}
+
+/* One scan for the cgroups of every pending record. */
+static int pending_scan(struct session *s)
 {
 	struct pending *q = &s->pending;
-	const struct container_info *ci;
-	uint64_t *ids;
+	uint64_t *ids = malloc(q->n * sizeof(*ids));
 	int err;
 
-	if (!q->n)
-		return 0;
-	ids = malloc(q->n * sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
 	for (size_t i = 0; i < q->n; i++)
 		ids[i] = q->v[i]->cgroup_id;
 	err = container_cache_resolve(s->cc, ids, q->n);
 	free(ids);
-	for (size_t i = 0; i < q->n && !err; i++) {
+	return err;
+}
+
+int session_resolve(struct session *s, bool final)
+{
+	struct pending *q = &s->pending;
+	uint64_t now = clock_now_ns(CLOCK_MONOTONIC);
+	const struct container_info *ci;
+	bool scan = q->scan_due || final || (q->held && now >= q->retry_ns);
+	size_t kept = 0;
+	int err;
+
+	if (!q->n)
+		return 0;
+	/* Records queued behind others only to keep their order need none,
+	 * unless the cache forgot their cgroup since (container_cache_gc()). */
+	for (size_t i = 0; i < q->n && !scan; i++)
+		scan = container_cache_settled(s->cc, q->v[i]->cgroup_id, &ci) == -ENOENT;
+	err = scan ? pending_scan(s) : 0;
+	for (size_t i = 0; i < q->n; i++) {
 		struct pending_rec *p = q->v[i];
 
-		err = container_cache_settled(s->cc, p->cgroup_id, &ci);
+		if (!err)
+			err = container_cache_settled(s->cc, p->cgroup_id, &ci);
+		if (!err && !final && held(s, ci, p->since_ns)) {
+			q->v[kept++] = p;
+			continue;
+		}
 		if (!err)
 			deliver(p->t, p->data, p->size, ci, p->emit);
+		p->t->pending--;
+		free(p);
 	}
-	session_pending_free(s);
+	q->n = q->held = kept;
+	q->scan_due = false;
+	if (scan)
+		q->retry_ns = now + HOLD_RETRY_NS;
+	q->due_ns = q->retry_ns;
+	if (!kept)
+		session_pending_free(s);
 	return err;
+}
+
+uint64_t session_resolve_at(const struct session *s)
+{
+	return s->pending.n ? s->pending.due_ns : UINT64_MAX;
+}
+
+int session_resolve_due(struct session *s, uint64_t now)
+{
+	const struct pending *q = &s->pending;
+
+	if (now >= session_resolve_at(s) || (s->resolve_each_wakeup && q->n > q->held))
+		return session_resolve(s, false);
+	return 0;
 }
 
 int tracker_containers(struct tracker *t, const uint64_t *ids, size_t n,
@@ -222,12 +358,14 @@ int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t
 	int err;
 
 	err = container_cache_peek(t->s->cc, cgroup_id, ts_ns, &ci);
-	if (err == -EAGAIN || (!err && t->pending)) {
-		err = pending_push(t, data, size, cgroup_id, emit);
+	if (err == -EAGAIN ||
+	    (!err && (t->pending || (t->s->hold_tentative_ns && ci->host && ci->tentative)))) {
+		err = pending_push(t, data, size, cgroup_id, emit, err == -EAGAIN);
 		if (err != -ENOSPC)
 			goto out;
-		/* full: attribute what waits, then this one, in order */
-		err = session_resolve(t->s);
+		/* full: attribute what waits, then this one, in order (what
+		 * the session holds still waits: this one cannot) */
+		err = session_resolve(t->s, false);
 		if (!err)
 			err = container_cache_lookup_at(t->s->cc, cgroup_id, ts_ns, &ci);
 	}

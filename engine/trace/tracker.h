@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "ward/common.h"
+#include "ward/syscall.h"
 #include "attribution/container.h"
 #include "attribution/filter.h"
 #include "core/sink.h"
@@ -30,17 +31,42 @@ struct pending_rec;
 struct pending {
 	struct pending_rec **v;
 	size_t n;
-	uint64_t first_ns; /* CLOCK_MONOTONIC when the oldest was queued */
+	uint64_t due_ns;   /* CLOCK_MONOTONIC when it is resolved at the latest */
+	size_t held;	   /* of v, those the last session_resolve() kept */
+	uint64_t retry_ns; /* when those are looked for again (a scan) */
+	bool scan_due;	   /* a record came that only a scan can attribute */
 };
-#define PENDING_MAX 4096      /* records; a full queue is resolved at once */
-#define PENDING_NS  100000000 /* the longest a record waits for its container */
+#define PENDING_MAX   4096	 /* records; a full queue is resolved at once */
+#define PENDING_NS    100000000	 /* the longest a record waits for its container */
+#define HOLD_RETRY_NS 1000000000 /* how often held records are looked for again */
+
+/* Kernel maps every tracker of a session shares instead of its own (ward
+ * learn: the classification learn.bpf.c's programs consult too). */
+struct session_maps {
+	int cgfilter_fd; /* ward_cgfilter: the kernel filters by it, user space fills it */
+	int outsider_fd; /* ward_sysc_outsider: syscalls of these processes are not counted */
+};
 
 struct session {
 	struct container_cache *cc;
 	struct cgfilter *filter; /* NULL without --container */
 	struct sinks sinks;	 /* where every channel's rows go */
 	struct pending pending;
-	uint64_t mono_to_real_ns; /* add to CLOCK_MONOTONIC stamps for wall time */
+	uint64_t mono_to_real_ns;	 /* add to CLOCK_MONOTONIC stamps for wall time */
+	const struct session_maps *maps; /* NULL: each tracker has its own */
+	/* How long a record of a young cgroup that looks like the host (its
+	 * runtime may not have written its state yet: container_info.tentative)
+	 * waits for it, retried at each session_resolve(); 0: attributed to the
+	 * host at once. The first exec of a container then is not the host's. */
+	uint64_t hold_tentative_ns;
+	size_t pending_max; /* 0: PENDING_MAX */
+	/* every record wakes the loop (the command orders records across
+	 * ring buffers: ward learn); false: batched (docs/benchmarks.md) */
+	bool rb_wake_each;
+	/* records are attributed after the wakeup that brought them, not
+	 * batched for PENDING_NS (a short-lived container is attributed only
+	 * while its runtime's state exists) */
+	bool resolve_each_wakeup;
 };
 
 /* Render one record (size bytes) attributed to ci on t->out; -EPROTO when it
@@ -68,6 +94,10 @@ struct tracker_ops {
 struct tracker {
 	const struct tracker_ops *ops;
 	struct session *s;
+	/* where its records go once attributed: ops->emit (rendered to the
+	 * session's sinks) unless the command consumes them (ward learn) */
+	record_emit_fn emit;
+	void *consumer; /* the command's, for its emit */
 	struct out *out;
 	void *skel;
 	struct ring_buffer *rb;
@@ -89,6 +119,16 @@ struct tracker {
 
 extern const struct tracker_ops process_tracker, files_tracker, tcp_tracker, syscall_tracker;
 
+/* One count of the syscall tracker's table, as a record. */
+struct syscall_count {
+	struct ward_sysc_key key;
+	uint64_t count;
+};
+/* For a command that consumes the syscall tracker's counts (ward learn):
+ * drain its table, each entry one struct syscall_count through
+ * tracker_record_of() to t->emit. 0 or -errno. */
+int syscall_counts(struct tracker *t);
+
 #define TRACKER_COUNT 4 /* process, files, tcp, syscall */
 const struct tracker_ops *tracker_find(const char *name);
 /* The i-th tracker (i < TRACKER_COUNT). */
@@ -97,7 +137,20 @@ const struct tracker_ops *tracker_at(size_t i);
  * TRACKER_COUNT) unless it is there; -ENOENT for an unknown name. */
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);
 
-/* Load and attach an opened skeleton; finds the common maps. */
+/* A tracker of ops on s showing the containers of filter (NULL: all), its
+ * tables every interval_ns (0: the command drains them); taken by
+ * tracker_close() (filter too when own). 0 or -errno, with what failed in
+ * why. */
+int tracker_open(struct tracker **ret, const struct tracker_ops *ops, struct session *s,
+		 struct cgfilter *filter, bool own, uint64_t interval_ns, char *why,
+		 size_t why_size);
+void tracker_close(struct tracker *t);
+/* The kernel filters its records by cgroup: a container filter, or the
+ * session's shared classification. */
+bool tracker_filters(const struct tracker *t);
+
+/* Load and attach an opened skeleton (the session's shared maps reused);
+ * finds the common maps. */
 int tracker_load_attach(struct tracker *t, struct bpf_object_skeleton *sk);
 /* tracker_load_attach(), then t->rb follows the ring buffer rb: its records
  * go to tracker_record() with t->ops->rec_size and t->ops->emit. */
@@ -119,8 +172,15 @@ int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_
  * (CLOCK_MONOTONIC; 0: unknown). */
 int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
 		      uint64_t ts_ns, record_emit_fn emit);
-/* Attribute and emit every pending record (one scan); 0 or -errno. */
-int session_resolve(struct session *s);
+/* Attribute and emit every pending record (one scan), but those the session
+ * holds for a young cgroup (hold_tentative_ns) unless final; 0 or -errno. */
+int session_resolve(struct session *s, bool final);
+/* When session_resolve_due() will resolve at the latest (UINT64_MAX:
+ * nothing waits). */
+uint64_t session_resolve_at(const struct session *s);
+/* session_resolve() when due at now: the oldest record waited PENDING_NS, or
+ * (resolve_each_wakeup) records came since the last one. 0 or -errno. */
+int session_resolve_due(struct session *s, uint64_t now);
 /* Drop what is still pending (teardown after an error). */
 void session_pending_free(struct session *s);
 

@@ -24,6 +24,7 @@
 
 #include "attribution/container.h"
 #include "attribution/runtime.h"
+#include "trace/tracker.h"
 
 /* Ids in tests/data/containers/node. */
 #define DOCKER_ID	"d0c4ad548c5b83fa61d8e3bd86ad42a7ffea9b7c86e3f9d8095c1577d3e1270b"
@@ -538,6 +539,109 @@ static void test_peek_resolve(void **state)
 	env_free(e);
 }
 
+/* What a tracker's records reached its emit with, in order. */
+static struct emitted {
+	uint64_t cgroup_id[8];
+	char id[8][128];
+	bool host[8];
+	size_t n;
+} emitted;
+
+static int record_emit(struct tracker *t, const void *rec, size_t size,
+		       const struct container_info *ci)
+{
+	const struct ward_rec_hdr *h = rec;
+
+	(void)t;
+	assert_int_equal(size, sizeof(*h));
+	assert_true(emitted.n < 8);
+	emitted.cgroup_id[emitted.n] = h->cgroup_id;
+	snprintf(emitted.id[emitted.n], sizeof(emitted.id[0]), "%s", ci->id);
+	emitted.host[emitted.n++] = ci->host;
+	return 0;
+}
+
+static void record(struct tracker *t, uint64_t cgroup_id)
+{
+	struct ward_rec_hdr h = { .cgroup_id = cgroup_id, .ts_ns = mono_ns() };
+
+	assert_int_equal(tracker_record_of(t, &h, sizeof(h), h.cgroup_id, h.ts_ns, record_emit), 0);
+	assert_int_equal(t->err, 0);
+}
+
+/* The session's pending queue: records wait for one scan, in order; with
+ * hold_tentative_ns (ward learn), a young cgroup that looks like the host
+ * keeps its records until its runtime's state appears, or until the end. */
+static void test_session_pending(void **state)
+{
+	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
+	struct session s = { .cc = e->c };
+	struct tracker t = { .s = &s };
+	char path[PATH_MAX];
+	uint64_t young, known;
+
+	(void)state;
+	mkdir_p(e->cg, "/known");
+	mkdir_p(e->cg, "/young");
+	write_runc_state(e, "known");
+	known = cg_ino(e, "/known");
+	young = cg_ino(e, "/young");
+	memset(&emitted, 0, sizeof(emitted));
+
+	/* ward run/server: unknown cgroups wait for one scan, later records
+	 * queue behind them; the young one is the host's at once. */
+	record(&t, young);
+	record(&t, known);
+	assert_int_equal(emitted.n, 0);
+	assert_int_equal(s.pending.n, 2);
+	assert_int_equal(session_resolve(&s, false), 0);
+	assert_int_equal(emitted.n, 2);
+	assert_true(emitted.cgroup_id[0] == young && emitted.host[0]);
+	assert_true(emitted.cgroup_id[1] == known && !strcmp(emitted.id[1], "known"));
+	assert_int_equal(s.pending.n, 0);
+	assert_int_equal(t.pending, 0);
+
+	/* ward learn: the young one is held; a known one is not held up. */
+	s.hold_tentative_ns = 10ULL * 1000000000ULL;
+	s.resolve_each_wakeup = true;
+	memset(&emitted, 0, sizeof(emitted));
+	record(&t, young);
+	assert_int_equal(s.pending.n, 1);
+	assert_int_equal(session_resolve_due(&s, mono_ns()), 0);
+	assert_int_equal(emitted.n, 0);
+	assert_int_equal(s.pending.held, 1);
+	record(&t, known); /* queued behind the held one, then let through */
+	assert_int_equal(session_resolve_due(&s, mono_ns()), 0);
+	assert_int_equal(emitted.n, 1);
+	assert_true(emitted.cgroup_id[0] == known);
+	assert_true(session_resolve_at(&s) != UINT64_MAX);
+
+	/* One queued behind it whose cgroup the cache forgot meanwhile (gc):
+	 * scanned again, no error; a cgroup new to the cache again, it is
+	 * held like the young one. */
+	record(&t, known);
+	snprintf(path, sizeof(path), "%s/known", e->cg);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(container_cache_gc(e->c), 0);
+	assert_int_equal(session_resolve_due(&s, mono_ns()), 0);
+	assert_int_equal(emitted.n, 1);
+	assert_int_equal(s.pending.held, 2);
+
+	/* The runtime writes its state: the end (one scan) gives the records
+	 * their container, in order; the gone cgroup's is the host's. */
+	write_runc_state(e, "young");
+	assert_int_equal(session_resolve(&s, true), 0);
+	assert_int_equal(emitted.n, 3);
+	assert_true(emitted.cgroup_id[1] == young && !emitted.host[1]);
+	assert_string_equal(emitted.id[1], "young");
+	assert_true(emitted.cgroup_id[2] == known && emitted.host[2]);
+	assert_int_equal(s.pending.n, 0);
+	assert_int_equal(t.pending, 0);
+	assert_true(session_resolve_at(&s) == UINT64_MAX);
+	session_pending_free(&s);
+	env_free(e);
+}
+
 static void test_gc(void **state)
 {
 	struct env *e = env_new(NULL, NODE_MOUNT, NULL);
@@ -932,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_mountinfo),
 		cmocka_unit_test(test_new_errors),
 		cmocka_unit_test(test_peek_resolve),
+		cmocka_unit_test(test_session_pending),
 	};
 	char self[] = __FILE__;
 
