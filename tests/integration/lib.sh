@@ -348,6 +348,33 @@ server_start() {
 	out=$(ward_out w)
 }
 
+# poll SECONDS CMD...: run CMD every 0.1 s until it succeeds or SECONDS pass; its last status.
+poll() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 1; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# secret_policy FILE NAME SELECTOR: policy NAME in audit mode for the containers named
+# SELECTOR, alerting (severity high) on reads of /data/secret, in FILE (the outputs' tests).
+secret_policy() {
+	policy_write "$1" "$2" audit "file: allow" "$3" <<YAML
+    - name: no-secret
+      file: {paths: [/data/secret], access: [read]}
+      action: block
+      severity: high
+YAML
+}
+
+# secret_write ID: the /data/secret secret_policy's rule is about, in container ID.
+secret_write() {
+	ctr_exec "$1" sh -c "echo s >/data/secret" || fail "writing /data/secret in $1"
+}
+
 # ward_in_force NAME: wait (30 s at most) until ward server NAME has its first policy
 # generation in force.
 ward_in_force() {

@@ -50,7 +50,8 @@ grep -q "ward-out-$r" "$(ward_out dur)" && fail "with --output, stdout names a m
 # test's own polling too, and each may rotate the file)
 g=$TDIR/rot.json
 ward_start rot run process -o json --output "$g" --output-max-size 4096 --output-keep 2
-wait_file() { for ((i = 0; i < 50; i++)); do grep -q "$1" "$2"* 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+in_files() { grep -q "$1" "$2"* 2>/dev/null; } # TEXT FILE: in FILE or its rotated ones
+wait_file() { poll 5 in_files "$1" "$2"; }
 "$bb" echo "ward-rot-$r-first" >/dev/null
 wait_file "ward-rot-$r-first" "$g" || fail "ward run wrote no event to $g"
 for i in $(seq 1 60); do "$bb" echo "ward-rot-$r-$i" >/dev/null; done
@@ -61,7 +62,8 @@ check "  ... and $g.2" [ -s "$g.2" ]
 check "  ... no $g.3 (--output-keep 2)" [ ! -e "$g.3" ]
 for x in "$g" "$g.1" "$g.2"; do
 	check "  ... $(basename "$x") is at most 4096 bytes and a row" [ "$(stat -c %s "$x")" -le 5120 ]
-	check_schema "$x" process
+	# a row that reaches the size rotates after it: the new file may stay empty
+	[ "$x" = "$g" ] && [ ! -s "$x" ] || check_schema "$x" process
 done
 
 # ---- reopening on SIGHUP (logrotate) ----------------------------------------------
@@ -71,7 +73,7 @@ ward_start hup run process -o json --output "$h"
 wait_file "ward-hup-$r-before" "$h" || fail "ward run wrote no event to $h"
 mv "$h" "$h.1" || fail "mv $h"
 kill -HUP "${WARD_PID[hup]}"
-for ((i = 0; i < 50; i++)); do [ -e "$h" ] && break; sleep 0.1; done
+poll 5 test -e "$h"
 check "SIGHUP: $h opened again" [ -e "$h" ]
 "$bb" echo "ward-hup-$r-after" >/dev/null
 wait_file "ward-hup-$r-after" "$h" || fail "no event after SIGHUP"

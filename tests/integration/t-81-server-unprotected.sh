@@ -38,10 +38,7 @@ rc=0
 check "--no-policy with --policy is refused" [ "$rc" -ne 0 ]
 
 ward_start srv server -d 30
-for _ in $(seq 100); do
-	grep -q "in force" "$TDIR/srv.err" && break
-	sleep 0.1
-done
+poll 10 grep -q "in force" "$TDIR/srv.err"
 cat "$TDIR/srv.err"
 check "the default pack in force within 10 s" grep -q "policy generation 1 in force" "$TDIR/srv.err"
 check "the start-up line names each class's level" \

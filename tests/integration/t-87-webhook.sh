@@ -15,14 +15,9 @@ command -v python3 >/dev/null || skip "python3 not installed (make deps)"
 A=$(ctr_id a)
 N=20000
 pol=$TDIR/policy.yaml
-policy_write "$pol" it-hook audit "file: allow" "$A" <<YAML
-    - name: no-secret
-      file: {paths: [/data/secret], access: [read]}
-      action: block
-      severity: high
-YAML
+secret_policy "$pol" it-hook "$A"
 ctr_start "$A"
-ctr_exec "$A" sh -c "echo s >/data/secret" || fail "writing /data in $A"
+secret_write "$A"
 echo "tok-$RANDOM$RANDOM" >"$TDIR/token"
 
 hook_run() {
@@ -40,10 +35,7 @@ out=$(ward_out w)
 ward_in_force w
 secret='.tracker == "alert" and .rule == "no-secret"'
 wait_event w 30 "$secret" -- ctr_exec "$A" sh -c ": </data/secret"
-for ((i = 0; i < 50; i++)); do
-	[ -s "$TDIR/hook.jsonl" ] && break
-	sleep 0.1
-done
+poll 5 test -s "$TDIR/hook.jsonl"
 req=$(head -n 1 "$TDIR/hook.jsonl")
 [ -n "$req" ] || fail "the webhook got nothing in 5 s"
 check "POST to the URL's path" jq -e '.path == "/hooks/ward"' <<<"$req"

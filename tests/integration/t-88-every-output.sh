@@ -16,14 +16,9 @@ rcv=$WARDIT_ROOT/tests/receivers
 
 A=$(ctr_id a)
 pol=$TDIR/policy.yaml
-policy_write "$pol" it-every audit "file: allow" "$A" <<YAML
-    - name: no-secret
-      file: {paths: [/data/secret], access: [read]}
-      action: block
-      severity: high
-YAML
+secret_policy "$pol" it-every "$A"
 ctr_start "$A"
-ctr_exec "$A" sh -c "echo s >/data/secret" || fail "writing /data in $A"
+secret_write "$A"
 
 # shellcheck disable=SC2016 # evaluated by service_start with its $port
 service_start rsyslogd 'ss -ltn "sport = :$port" | grep -q LISTEN' rsyslog_run
@@ -74,10 +69,7 @@ got() {
 		jq -e --argjson a "$alert" 'select(. == $a)' &&
 		jq -e --argjson a "$alert" 'select(. == $a)' "$TDIR/ward.json"
 } >/dev/null 2>&1
-for ((i = 0; i < 100; i++)); do
-	got && break
-	sleep 0.1
-done
+poll 10 got
 check "the file: the same alert" jq -e --argjson a "$alert" 'select(. == $a)' "$TDIR/ward.json"
 check "syslog: the same alert as the message" bash -c "grep ' ward alert ' '$TDIR/syslog.out' |
 	sed 's/^[^]]*] //' | jq -e --argjson a '$alert' 'select(. == \$a)'"

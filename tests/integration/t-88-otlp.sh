@@ -18,17 +18,12 @@ rcv=$WARDIT_ROOT/tests/receivers/otlp
 r=$RANDOM$RANDOM
 K=$(ctr_id k)
 pol=$TDIR/policy.yaml
-policy_write "$pol" it-otlp audit "file: allow" "wardctr-$r" <<YAML
-    - name: no-secret
-      file: {paths: [/data/secret], access: [read]}
-      action: block
-      severity: high
-YAML
+secret_policy "$pol" it-otlp "wardctr-$r"
 CTR_ANNOTATIONS=$(jq -nc --arg r "$r" '{
 	"io.kubernetes.pod.name": "wardpod-\($r)",
 	"io.kubernetes.pod.namespace": "wardns-\($r)",
 	"io.kubernetes.container.name": "wardctr-\($r)"}') ctr_start "$K"
-ctr_exec "$K" sh -c "echo s >/data/secret" || fail "writing /data in $K"
+secret_write "$K"
 
 otlp_run() {
 	exec node "$rcv/otlp_receiver.js" --port "$port" --out "$TDIR/otlp.jsonl" \
@@ -43,10 +38,7 @@ out=$(ward_out w)
 ward_in_force w
 secret='.tracker == "alert" and .rule == "no-secret"'
 wait_event w 30 "$secret" -- ctr_exec "$K" sh -c ": </data/secret"
-for ((i = 0; i < 50; i++)); do
-	[ -s "$TDIR/otlp.jsonl" ] && break
-	sleep 0.1
-done
+poll 5 test -s "$TDIR/otlp.jsonl"
 rec=$(head -n 1 "$TDIR/otlp.jsonl")
 [ -n "$rec" ] || fail "the OTLP receiver got nothing in 5 s"
 check "the receiver decoded it (no error)" jq -e 'has("error") | not' <<<"$rec"

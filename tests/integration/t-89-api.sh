@@ -56,11 +56,7 @@ curl -sS -N --unix-socket "$SOCK" "http://ward/v1/alerts?follow=true&container=$
 	>"$TDIR/follow.sse" 2>"$TDIR/follow.err" &
 FOLLOW=$!
 WARDIT_PIDS+=("$FOLLOW")
-for ((i = 0; i < 50; i++)); do
-	grep -q "ward alert stream" "$TDIR/follow.sse" && break
-	sleep 0.1
-done
-grep -q "ward alert stream" "$TDIR/follow.sse" || fail "the stream did not open"
+poll 5 grep -q "ward alert stream" "$TDIR/follow.sse" || fail "the stream did not open"
 api GET /v1/status
 expect 200 "one follower" '.followers == 1'
 
@@ -71,10 +67,8 @@ conn "$B" >/dev/null
 wait_event w 20 '.tracker == "alert" and .container.name == $a' --arg a "$A"
 # follower events: "data: {json}" lines after "event: alert"
 sse() { sed -n 's/^data: //p' "$TDIR/follow.sse"; }
-for ((i = 0; i < 50; i++)); do
-	[ -n "$(sse | jq -c 'select(.rule == "no-port")')" ] && break
-	sleep 0.1
-done
+sse_has() { [ -n "$(sse | jq -c "select($1)")" ]; }
+poll 5 sse_has '.rule == "no-port"'
 sse | jq -se --arg a "$A" 'map(select(.rule == "no-port")) | length >= 1 and all(
 	.container.name == $a and .action == "block" and .mode == "enforce" and
 	.severity == "high")' >/dev/null ||
@@ -95,10 +89,8 @@ expect 200 "PATCH to enforce" '.mode == "enforce" and .generation == 3'
 msg=$(conn "$A")
 grep -q "Operation not permitted" <<<"$msg" || fail "A: not blocked again: $msg"
 echo "ok: enforce again, blocked"
-for ((i = 0; i < 50; i++)); do
-	[ "$(grep -c '^event: policy$' "$TDIR/follow.sse")" -ge 2 ] && break
-	sleep 0.1
-done
+policy_events() { [ "$(grep -c '^event: policy$' "$TDIR/follow.sse")" -ge "$1" ]; }
+poll 5 policy_events 2
 [ "$(grep -c '^event: policy$' "$TDIR/follow.sse")" -eq 2 ] ||
 	fail "the stream does not record the two mode changes: $(cat "$TDIR/follow.sse")"
 sse | jq -se 'map(select(has("tracker") | not)) | map(.mode) == ["audit", "enforce"]' >/dev/null ||

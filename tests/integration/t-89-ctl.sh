@@ -50,10 +50,8 @@ grep -q "Connection refused" <<<"$(conn)" || fail "blocked in audit mode"
 ctl policy mode it-ctl enforce >/dev/null || fail "ctl policy mode enforce"
 grep -q "Operation not permitted" <<<"$(conn)" || fail "not blocked again"
 echo "ok: mode switched both ways, the connect follows"
-for ((i = 0; i < 50; i++)); do
-	[ "$(jq -s 'map(select(.rule == "no-port")) | length' "$TDIR/follow.jsonl")" -ge 3 ] && break
-	sleep 0.1
-done
+followed() { [ "$(jq -s 'map(select(.rule == "no-port")) | length' "$TDIR/follow.jsonl")" -ge 3 ]; }
+poll 5 followed
 jq -se 'map(select(.rule == "no-port") | .mode) == ["enforce", "audit", "enforce"] and
 	(map(select(has("tracker") | not) | .mode) == ["audit", "enforce"])' \
 	"$TDIR/follow.jsonl" >/dev/null || fail "ctl alerts -f: $(cat "$TDIR/follow.jsonl")"

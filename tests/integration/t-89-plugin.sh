@@ -19,11 +19,7 @@ PLUGIN=$BDIR/examples/plugins/execs.bpf.o
 ctr_start "$A"
 ward_start w server --no-policy --events process -o json --api-socket "$SOCK"
 out=$(ward_out w)
-for ((i = 0; i < 100; i++)); do
-	[ -S "$SOCK" ] && break
-	sleep 0.1
-done
-[ -S "$SOCK" ] || fail "no API socket after 10 s: $(cat "$TDIR/w.err")"
+poll 10 test -S "$SOCK" || fail "no API socket after 10 s: $(cat "$TDIR/w.err")"
 
 api POST "/v1/plugins?name=execs" --data-binary @"$PLUGIN"
 expect 201 "POST the execs plugin" '.plugins == [{"id": 1, "name": "execs", "size": $s,

@@ -60,10 +60,8 @@ for c in "$A" "$B"; do
 	ctr_exec "$c" sh -c 'syslogd -n -O /tmp/messages </dev/null >/dev/null 2>&1 &' ||
 		fail "syslogd in $c"
 done
-for ((i = 0; i < 50; i++)); do
-	ctr_exec "$A" test -S /dev/log && ctr_exec "$B" test -S /dev/log && break
-	sleep 0.1
-done
+both_logs() { ctr_exec "$A" test -S /dev/log && ctr_exec "$B" test -S /dev/log; }
+poll 5 both_logs
 rc=0
 ctr_exec "$A" logger -t t95 hello >/dev/null 2>&1 || rc=$?
 [ "$rc" -eq 137 ] || fail "A: logger (unix connect to /dev/log) exited $rc, want 137"
