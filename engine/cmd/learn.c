@@ -42,10 +42,20 @@ void help_learn(void)
 	       LEARN_DEFAULT_CONVERGE_S, LEARN_DEFAULT_THRESHOLD);
 }
 
-/* -1 to go on, or the exit status (help printed, or a usage error said). */
-static int parse_learn(int argc, char **argv, struct learn_opts *o)
+/* --mode and --posture: the first of each is the default. */
+static const char *const modes[] = { "audit", "enforce", NULL };
+static const char *const postures[] = { "alert", "block", NULL };
+
+static bool one_of(const char *const *words, const char *s)
 {
-	static const struct option opts[] = {
+	while (*words && strcmp(*words, s))
+		words++;
+	return *words;
+}
+
+const struct cli_opts learn_options = {
+	":c:i:d:n:vh",
+	(const struct option[]){
 		{ "container", required_argument, NULL, 'c' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -59,12 +69,24 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
+	},
+	(const struct cli_arg[]){
+		{ "output", &cli_files },
+		{ "mode", &(const struct cli_values){ .words = modes } },
+		{ "posture", &(const struct cli_values){ .words = postures } },
+		{},
+	},
+	NULL,
+};
+
+/* -1 to go on, or the exit status (help printed, or a usage error said). */
+static int parse_learn(int argc, char **argv, struct learn_opts *o)
+{
 	char clean[LEARN_NAME_MAX + 1];
 	int c;
 
-	optind = 1;
-	while ((c = cli_getopt("learn", argc, argv, ":c:i:d:n:vh", opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts("learn", argc, argv, &learn_options)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'i':
@@ -98,13 +120,13 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 			o->name = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce"))
+			if (!one_of(modes, optarg))
 				return cli_usage("learn", "--mode: audit or enforce, not '%s'",
 						 optarg);
 			o->mode = optarg;
 			break;
 		case 'p':
-			if (strcmp(optarg, "alert") && strcmp(optarg, "block"))
+			if (!one_of(postures, optarg))
 				return cli_usage("learn", "--posture: alert or block, not '%s'",
 						 optarg);
 			o->posture = optarg;
@@ -138,8 +160,8 @@ int cmd_learn(int argc, char **argv)
 	struct learn_opts o = {
 		.converge_s = LEARN_DEFAULT_CONVERGE_S,
 		.threshold = LEARN_DEFAULT_THRESHOLD,
-		.mode = "audit",
-		.posture = "alert",
+		.mode = modes[0],
+		.posture = postures[0],
 	};
 	int r = parse_learn(argc, argv, &o);
 

@@ -137,8 +137,8 @@ fi
 chmod 644 "$tmp"/*
 
 # ---- every command is tested ----------------------------------------------------------------
-ward_cmds="server run doctor status seccomp learn profile config ctl version help"
-rulesc_cmds="check compile dump sign verify explain test version help"
+ward_cmds="server run doctor status seccomp learn profile config ctl completion version help"
+rulesc_cmds="check compile dump sign verify explain test completion version help"
 trackers="process files tcp syscall"
 profile_subs="merge diff export explain"
 seccomp_subs="check"
@@ -191,6 +191,18 @@ usage ctl "ward ctl plugin load x.o (no --name)" "$WARD" ctl plugin load x.o
 usage ctl "ward ctl plugin unload one" "$WARD" ctl plugin unload one
 status 1 "ward ctl status (no server there)" "$WARD" ctl --socket "$tmp/none.sock" status
 status 3 "ward ctl policy put (broken YAML)" "$WARD" ctl --socket "$tmp/none.sock" policy put "$tmp/broken.yaml"
+
+# the shell completion scripts (their content: tests/cli/completion.sh)
+for bin in "$WARD" "$RULESC"; do
+	prog=$(basename "$bin")
+	for sh in bash zsh; do
+		status 0 "$prog completion $sh" "$bin" completion "$sh"
+		grep -q "_${prog}_opts" "$tmp/out" && pass || fail "$prog completion $sh: no script on stdout"
+	done
+	usage completion "$prog completion fish" "$bin" completion fish
+	usage completion "$prog completion (nothing)" "$bin" completion
+	usage completion "$prog completion bash zsh" "$bin" completion bash zsh
+done
 
 # ---- ward: durations ------------------------------------------------------------------------
 for bad in 5x 0 1.5 -1 1h30 "" 2y; do
