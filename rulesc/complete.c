@@ -4,12 +4,13 @@
  * written from the command tables the parsers use (struct cli_cmd, struct
  * cli_opts), so the shells offer exactly the commands and options the binary
  * takes. The script holds the tables as shell functions, keyed by the command
- * path ("profile export") and the option ("profile export --format"):
+ * path ("profile export") and the option ("profile export --format"), that set
+ * the variable _PROG_r (no subshell: completing forks nothing but compgen):
  *   _PROG_subs PATH       the subcommands of PATH
  *   _PROG_opts PATH       its options; _PROG_valopts PATH those that take a value
  *   _PROG_values KEY      the words a value (KEY "PATH OPTION") or an operand (KEY
  *                         "PATH") completes to
- *   _PROG_files KEY       true when it completes to file names
+ *   _PROG_files KEY       true when it completes to file names (sets nothing)
  * and a walker, one per shell, that finds the path of the words typed so far.
  */
 #include <stdio.h>
@@ -98,7 +99,8 @@ static void print_opts(FILE *f, const struct cli_opts *o, bool values_only)
 }
 
 /* One part of the tables for command c at path, then for its subcommands. */
-static void walk(FILE *f, enum part part, const struct cli_cmd *c, const char *path)
+static void walk(FILE *f, const char *prog, enum part part, const struct cli_cmd *c,
+		 const char *path)
 {
 	const struct cli_opts *o = c->opts;
 	char sub[256];
@@ -107,7 +109,7 @@ static void walk(FILE *f, enum part part, const struct cli_cmd *c, const char *p
 	case PART_SUBS:
 		if (!c->subs)
 			break;
-		fprintf(f, "\t'%s') echo '", path);
+		fprintf(f, "\t'%s') _%s_r='", path, prog);
 		for (const struct cli_cmd *s = c->subs; s->name; s++)
 			fprintf(f, "%s%s", s == c->subs ? "" : " ", s->name);
 		fprintf(f, "' ;;\n");
@@ -116,7 +118,7 @@ static void walk(FILE *f, enum part part, const struct cli_cmd *c, const char *p
 	case PART_VALOPTS:
 		if (!o)
 			break;
-		fprintf(f, "\t'%s') echo '", path);
+		fprintf(f, "\t'%s') _%s_r='", path, prog);
 		print_opts(f, o, part == PART_VALOPTS);
 		fprintf(f, "' ;;\n");
 		break;
@@ -133,7 +135,7 @@ static void walk(FILE *f, enum part part, const struct cli_cmd *c, const char *p
 				fprintf(f, " return 0 ;;\n");
 				continue;
 			}
-			fprintf(f, " echo '");
+			fprintf(f, " _%s_r='", prog);
 			print_words(f, v);
 			fprintf(f, "' ;;\n");
 		}
@@ -144,14 +146,14 @@ static void walk(FILE *f, enum part part, const struct cli_cmd *c, const char *p
 			fprintf(f, " return 0 ;;\n");
 			break;
 		}
-		fprintf(f, " echo '");
+		fprintf(f, " _%s_r='", prog);
 		print_words(f, o->operands);
 		fprintf(f, "' ;;\n");
 		break;
 	}
 	for (const struct cli_cmd *s = c->subs; s && s->name; s++) {
 		snprintf(sub, sizeof(sub), "%s%s%s", path, path[0] ? " " : "", s->name);
-		walk(f, part, s, sub);
+		walk(f, prog, part, s, sub);
 	}
 }
 
@@ -167,8 +169,11 @@ static void print_tables(FILE *f, const char *prog, const struct cli_cmd *root)
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		fprintf(f, "_%s_%s() {\n\tcase $1 in\n", prog, parts[i].fn);
-		walk(f, parts[i].part, root, "");
-		fprintf(f, "\tesac\n%s}\n", parts[i].part == PART_FILES ? "\treturn 1\n" : "");
+		walk(f, prog, parts[i].part, root, "");
+		if (parts[i].part == PART_FILES)
+			fprintf(f, "\tesac\n\treturn 1\n}\n");
+		else
+			fprintf(f, "\t*) _%s_r= ;;\n\tesac\n}\n", prog);
 	}
 }
 
@@ -179,27 +184,33 @@ static void print_tables(FILE *f, const char *prog, const struct cli_cmd *root)
  * a subcommand, or an operand. 1: the program, 2: the index of the first word
  * after its name, 3: of the current one, 4: the array of the words.
  */
-#define WALKER                                                                             \
-	"\tlocal p= w i key\n"                                                             \
-	"\tfor ((i = %2$s; i < %3$s; i++)); do\n"                                          \
-	"\t\tw=${%4$s[i]}\n"                                                               \
-	"\t\tif [[ $w == -* ]]; then\n"                                                    \
-	"\t\t\t[[ \" $(_%1$s_valopts \"$p\") \" == *\" $w \"* ]] && ((i++))\n"             \
-	"\t\telif [[ \" $(_%1$s_subs \"$p\") \" == *\" $w \"* ]]; then\n"                  \
-	"\t\t\tp=${p:+$p }$w\n"                                                            \
-	"\t\tfi\n"                                                                         \
-	"\tdone\n"                                                                         \
-	"\tif [[ $prev == -* && \" $(_%1$s_valopts \"$p\") \" == *\" $prev \"* ]]; then\n" \
-	"\t\tkey=${p:+$p }$prev\n"                                                         \
-	"\telif [[ $cur == -* ]]; then\n"                                                  \
-	"\t\t_%1$s_words \"$(_%1$s_opts \"$p\")\"\n"                                       \
-	"\t\treturn\n"                                                                     \
-	"\telif [[ -n $(_%1$s_subs \"$p\") ]]; then\n"                                     \
-	"\t\t_%1$s_words \"$(_%1$s_subs \"$p\")\"\n"                                       \
-	"\t\treturn\n"                                                                     \
-	"\telse\n"                                                                         \
-	"\t\tkey=$p\n"                                                                     \
-	"\tfi\n"                                                                           \
+#define WALKER                                                              \
+	"\tlocal _%1$s_r p= w i key\n"                                      \
+	"\tfor ((i = %2$s; i < %3$s; i++)); do\n"                           \
+	"\t\tw=${%4$s[i]}\n"                                                \
+	"\t\tif [[ $w == -* ]]; then\n"                                     \
+	"\t\t\t_%1$s_valopts \"$p\"\n"                                      \
+	"\t\t\t[[ \" $_%1$s_r \" == *\" $w \"* ]] && ((i++))\n"             \
+	"\t\telse\n"                                                        \
+	"\t\t\t_%1$s_subs \"$p\"\n"                                         \
+	"\t\t\t[[ \" $_%1$s_r \" == *\" $w \"* ]] && p=${p:+$p }$w\n"       \
+	"\t\tfi\n"                                                          \
+	"\tdone\n"                                                          \
+	"\t_%1$s_valopts \"$p\"\n"                                          \
+	"\tif [[ $prev == -* && \" $_%1$s_r \" == *\" $prev \"* ]]; then\n" \
+	"\t\tkey=${p:+$p }$prev\n"                                          \
+	"\telif [[ $cur == -* ]]; then\n"                                   \
+	"\t\t_%1$s_opts \"$p\"\n"                                           \
+	"\t\t_%1$s_words \"$_%1$s_r\"\n"                                    \
+	"\t\treturn\n"                                                      \
+	"\telse\n"                                                          \
+	"\t\t_%1$s_subs \"$p\"\n"                                           \
+	"\t\tif [[ -n $_%1$s_r ]]; then\n"                                  \
+	"\t\t\t_%1$s_words \"$_%1$s_r\"\n"                                  \
+	"\t\t\treturn\n"                                                    \
+	"\t\tfi\n"                                                          \
+	"\t\tkey=$p\n"                                                      \
+	"\tfi\n"                                                            \
 	"\tif _%1$s_files \"$key\"; then\n"
 
 static void print_bash(FILE *f, const char *prog, const struct cli_cmd *root)
@@ -219,7 +230,8 @@ static void print_bash(FILE *f, const char *prog, const struct cli_cmd *root)
 		"\tCOMPREPLY=()\n" WALKER "\t\tcompopt -o filenames 2>/dev/null\n"
 		"\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
 		"\telse\n"
-		"\t\t_%1$s_words \"$(_%1$s_values \"$key\")\"\n"
+		"\t\t_%1$s_values \"$key\"\n"
+		"\t\t_%1$s_words \"$_%1$s_r\"\n"
 		"\tfi\n"
 		"}\n"
 		"complete -F _%1$s %1$s\n",
@@ -241,7 +253,8 @@ static void print_zsh(FILE *f, const char *prog, const struct cli_cmd *root)
 		"_%1$s_main() {\n"
 		"\tlocal cur=${words[CURRENT]} prev=${words[CURRENT-1]}\n" WALKER "\t\t_files\n"
 		"\telse\n"
-		"\t\t_%1$s_words \"$(_%1$s_values \"$key\")\"\n"
+		"\t\t_%1$s_values \"$key\"\n"
+		"\t\t_%1$s_words \"$_%1$s_r\"\n"
 		"\tfi\n"
 		"}\n"
 		"_%1$s_main \"$@\"\n",
