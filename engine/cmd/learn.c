@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `ward learn`: its options and help, then the learning session (learn/learn.h). */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cmd/cmd.h"
 #include "learn/learn.h"
+#include "rulesc.h"
 
 void help_learn(void)
 {
@@ -163,8 +165,13 @@ int cmd_learn(int argc, char **argv)
 		.mode = modes[0],
 		.posture = postures[0],
 	};
-	int r = parse_learn(argc, argv, &o);
+	int r = parse_learn(argc, argv, &o), err;
 
+	/* a profile that cannot be written is said before learning, not after it */
+	if (r < 0 && strcmp(o.output, "-") && (err = rc_can_write_file(o.output))) {
+		cli_error("learn: --output %s: cannot be written: %s", o.output, strerror(-err));
+		r = CLI_FAILURE;
+	}
 	if (r < 0)
 		r = learn_run(&o) ? CLI_FAILURE : CLI_OK;
 	learn_sel_clear(&o.sel);
