@@ -6,7 +6,7 @@
 #   make deps       install every Debian package the build and tests need (idempotent)
 #   make run        deps, build, then run 'ward server' on its defaults (as root)
 #   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, rulesc, CLI
-#                   contract, integration (root), VM tests
+#                   contract, man pages and shell completion, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
