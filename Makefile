@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # ward: one entry point.
-#   make            build/ward and build/rulesc (= make build; installs nothing)
+#   make            build/ward and build/rulesc, their man pages and shell completion
+#                   (= make build; installs nothing)
 #   make deps       install every Debian package the build and tests need (idempotent)
 #   make run        deps, build, then run 'ward server' on its defaults (as root)
 #   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, rulesc, CLI
-#                   contract, integration (root), VM tests
+#                   contract, man pages and shell completion, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
@@ -87,7 +88,7 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd nodejs npm
+	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -207,9 +208,36 @@ $(BUILD)/ward: $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_MAIN)) $(BUILD)/libward.
 # Example plugins (docs/plugins.md), loaded into ward server through the API by the tests.
 PLUGIN_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard examples/plugins/*.bpf.c))
 
+# ---- man pages and shell completion ---------------------------------------------
+# The man pages from docs/man/NAME.SECTION.scd (scdoc); the completion scripts written
+# by the binaries themselves from their parsers' option tables (PROG completion bash|zsh).
+# Both are what make install puts in place.
+MAN_PAGES := $(BUILD)/man/ward.8 $(BUILD)/man/rulesc.1 $(BUILD)/man/ward.yaml.5 \
+	     $(BUILD)/man/ward-policy.5
+COMPLETIONS := $(BUILD)/completion/ward.bash $(BUILD)/completion/rulesc.bash \
+	       $(BUILD)/completion/_ward $(BUILD)/completion/_rulesc
+
+$(BUILD)/man/%: docs/man/%.scd
+	$(call msg,SCDOC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)scdoc <$< >$@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/completion/%.bash: $(BUILD)/%
+	$(call msg,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$< completion bash >$@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/completion/_%: $(BUILD)/%
+	$(call msg,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$< completion zsh >$@.tmp
+	@mv $@.tmp $@
+
 .PHONY: all build
 all: build
-build: $(BUILD)/ward $(BUILD)/rulesc $(PLUGIN_OBJS)
+build: $(BUILD)/ward $(BUILD)/rulesc $(PLUGIN_OBJS) $(MAN_PAGES) $(COMPLETIONS)
 
 # The targets that install missing packages first build in a sub-make once
 # deps is done, so that with -j nothing compiles before the packages are in.
@@ -350,9 +378,10 @@ test-fuzz: $(FUZZ_BINS)
 test-rulesc: $(BUILD)/rulesc
 	@tests/rulesc/run.sh
 
-# The CLI contract (docs/cli.md) for every subcommand of both binaries; no root needed.
+# The CLI contract (docs/cli.md) for every subcommand of both binaries, then the man pages
+# and the shell completion against the parsers; no root needed.
 test-cli: build
-	@tests/cli/contract.sh
+	@tests/cli/contract.sh; rc=$$?; tests/cli/man-completion.sh || rc=1; exit $$rc
 
 # examples/prometheus (promtool check/test rules) and examples/grafana against the metric
 # families engine/metrics/ registers; no build, no root.

@@ -478,6 +478,29 @@ int rc_write_file(const char *path, const void *buf, size_t len)
 	return r;
 }
 
+int rc_can_write_file(const char *path)
+{
+	struct stat st;
+	char *tmp = NULL;
+	int fd, r = 0;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+	} else {
+		if (close(fd) < 0)
+			r = -errno;
+		if (unlink(tmp) < 0 && !r)
+			r = -errno;
+	}
+	free(tmp);
+	return r;
+}
+
 int rc_read_file(const char *path, size_t max, uint8_t **ret_buf, size_t *ret_len)
 {
 	struct stat st;

@@ -74,41 +74,86 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
-const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, size_t n, const char *name)
+const struct cli_values cli_files = { .files = true };
+const struct cli_values cli_text_json_values = {
+	.words = (const char *const[]){ "text", "json", NULL },
+};
+const struct cli_opts cli_help_opts = {
+	.shorts = ":h",
+	.longs = (const struct option[]){ { "help", no_argument, NULL, 'h' }, {} },
+};
+static const struct option text_json_longs[] = {
+	{ "format", required_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{},
+};
+static const struct cli_arg text_json_args[] = { { "format", &cli_text_json_values }, {} };
+const struct cli_opts cli_text_json_cmd_opts = {
+	.shorts = ":o:h",
+	.longs = text_json_longs,
+	.args = text_json_args,
+};
+const struct cli_opts cli_text_json_file_opts = { ":o:h", text_json_longs, text_json_args,
+						  &cli_files };
+
+const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(cmds[i].name, name) == 0)
-			return &cmds[i];
+	for (; cmds->name; cmds++)
+		if (strcmp(cmds->name, name) == 0)
+			return cmds;
 	return NULL;
 }
 
-void cli_list_cmds(FILE *f, const struct cli_cmd *cmds, size_t n)
+void cli_list_cmds(FILE *f, const struct cli_cmd *cmds)
 {
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	for (; cmds->name; cmds++)
+		fprintf(f, "  %-10s %s\n", cmds->name, cmds->summary);
 }
 
-int cli_help_cmd(const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f), int argc,
-		 char **argv)
+int cli_help_cmd(const struct cli_cmd *cmds, void (*usage)(FILE *f), int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, {} };
 	const struct cli_cmd *c;
 	int o;
 
-	optind = 1;
-	while ((o = cli_getopt("help", argc, argv, ":h", opts)) != -1)
-		return cli_help_or_usage(o, cli_find_cmd(cmds, n, "help")->help);
+	optind = 0;
+	while ((o = cli_getopts("help", argc, argv, cli_find_cmd(cmds, "help")->opts)) != -1)
+		return cli_help_or_usage(o, cli_find_cmd(cmds, "help")->help);
 	if (optind >= argc) {
 		usage(stdout);
 		return CLI_OK;
 	}
 	if (argc - optind > 1)
 		return cli_usage("help", "unexpected argument '%s'", argv[optind + 1]);
-	c = cli_find_cmd(cmds, n, argv[optind]);
+	c = cli_find_cmd(cmds, argv[optind]);
 	if (!c)
 		return cli_usage("help", "unknown command '%s'", argv[optind]);
 	c->help();
 	return CLI_OK;
+}
+
+int cli_dispatch(const char *cmd, const struct cli_cmd *subs, void (*help)(void), int argc,
+		 char **argv)
+{
+	const struct cli_cmd *c;
+	char list[256];
+	size_t o = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		help();
+		return CLI_OK;
+	}
+	for (c = subs; c->name && o < sizeof(list); c++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+				      c == subs	      ? ""
+				      : (c + 1)->name ? ", "
+						      : " or ",
+				      c->name);
+	if (argc < 2 || argv[1][0] == '-')
+		return cli_usage(cmd, "which subcommand? (%s)", list);
+	c = cli_find_cmd(subs, argv[1]);
+	if (!c)
+		return cli_usage(cmd, "unknown subcommand '%s' (%s)", argv[1], list);
+	return c->fn(argc - 1, argv + 1);
 }
 
 int cli_getopt(const char *cmd, int argc, char **argv, const char *optstring,
@@ -133,6 +178,11 @@ int cli_getopt(const char *cmd, int argc, char **argv, const char *optstring,
 	else
 		cli_usage(cmd, "unknown option '%.*s'", (int)strcspn(el, "="), el);
 	return '?';
+}
+
+int cli_getopts(const char *cmd, int argc, char **argv, const struct cli_opts *o)
+{
+	return cli_getopt(cmd, argc, argv, o->shorts, o->longs);
 }
 
 int cli_help_or_usage(int c, void (*help)(void))
@@ -164,8 +214,7 @@ int cli_parse_format(const char *cmd, const char *arg, const char *const *names)
 
 int cli_parse_text_json(const char *cmd, const char *arg, bool *json)
 {
-	static const char *const names[] = { "text", "json", NULL };
-	int f = cli_parse_format(cmd, arg, names);
+	int f = cli_parse_format(cmd, arg, cli_text_json_values.words);
 
 	if (f < 0)
 		return f;
@@ -175,15 +224,10 @@ int cli_parse_text_json(const char *cmd, const char *arg, bool *json)
 
 int cli_text_json_opts(const char *cmd, void (*help)(void), int argc, char **argv, bool *json)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	int c;
 
-	optind = 1;
-	while ((c = cli_getopt(cmd, argc, argv, ":o:h", opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts(cmd, argc, argv, &cli_text_json_cmd_opts)) != -1) {
 		switch (c) {
 		case 'o':
 			if (cli_parse_text_json(cmd, optarg, json) < 0)

@@ -29,6 +29,11 @@
 		"help", no_argument, NULL, 'h'                                          \
 	}
 #define COMMON_SHORT ":o:jh"
+#define COMMON_ARGS                          \
+	{ "format", &cli_text_json_values }, \
+	{                                    \
+		NULL                         \
+	}
 
 static bool json_out;
 
@@ -95,10 +100,15 @@ static int build(char **paths, int n, struct rc_diags *d, struct rc_set **ret_se
 
 /* ---- check, compile ---------------------------------------------------------------- */
 
-static const struct option check_opts[] = {
-	{ "werror", no_argument, NULL, 'W' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts check_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		{ "werror", no_argument, NULL, 'W' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_check(void)
@@ -117,7 +127,7 @@ static int cmd_check(int argc, char **argv)
 	size_t len;
 	int c, r;
 
-	while ((c = cli_getopt("check", argc, argv, COMMON_SHORT, check_opts)) != -1) {
+	while ((c = cli_getopts("check", argc, argv, &check_opts)) != -1) {
 		if (c == 'W') {
 			werror = true;
 			continue;
@@ -141,10 +151,15 @@ static int cmd_check(int argc, char **argv)
 	return r;
 }
 
-static const struct option compile_opts[] = {
-	{ "output", required_argument, NULL, 'O' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts compile_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		{ "output", required_argument, NULL, 'O' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ { "output", &cli_files }, COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_compile(void)
@@ -163,7 +178,7 @@ static int cmd_compile(int argc, char **argv)
 	size_t len;
 	int c, r;
 
-	while ((c = cli_getopt("compile", argc, argv, COMMON_SHORT, compile_opts)) != -1) {
+	while ((c = cli_getopts("compile", argc, argv, &compile_opts)) != -1) {
 		if (c == 'O') {
 			out = optarg;
 			continue;
@@ -549,9 +564,14 @@ static int open_bundle(const char *path, struct ward_bundle **ret)
 	return 0;
 }
 
-static const struct option dump_opts[] = {
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts dump_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_dump(void)
@@ -565,7 +585,7 @@ static int cmd_dump(int argc, char **argv)
 	struct ward_bundle *b;
 	int c, r;
 
-	while ((c = cli_getopt("dump", argc, argv, COMMON_SHORT, dump_opts)) != -1) {
+	while ((c = cli_getopts("dump", argc, argv, &dump_opts)) != -1) {
 		r = common_opt("dump", c);
 		if (r >= 0)
 			return r;
@@ -585,17 +605,27 @@ static int cmd_dump(int argc, char **argv)
 
 /* ---- sign, verify ------------------------------------------------------------------ */
 
-static const struct option sign_opts[] = {
-	{ "key", required_argument, NULL, 'k' },
-	{ "output", required_argument, NULL, 'O' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts sign_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		{ "key", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'O' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ { "key", &cli_files }, { "output", &cli_files }, COMMON_ARGS },
+	&cli_files,
 };
 
-static const struct option verify_opts[] = {
-	{ "pub", required_argument, NULL, 'p' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts verify_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		{ "pub", required_argument, NULL, 'p' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ { "pub", &cli_files }, COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_sign(void)
@@ -638,8 +668,7 @@ static int cmd_sign_verify(int argc, char **argv, bool sign)
 	size_t len, signed_len;
 	int c, r;
 
-	while ((c = cli_getopt(name, argc, argv, COMMON_SHORT, sign ? sign_opts : verify_opts)) !=
-	       -1) {
+	while ((c = cli_getopts(name, argc, argv, sign ? &sign_opts : &verify_opts)) != -1) {
 		if (c == 'k' || c == 'p')
 			key = optarg;
 		else if (c == 'O')
@@ -827,15 +856,20 @@ static json_t *match_json(const struct ward_bundle *b, const struct ward_match *
 			 "message", r && r->msg_off ? ward_bundle_str(b, r->msg_off) : NULL);
 }
 
-static const struct option explain_opts[] = {
-	{ "bundle", required_argument, NULL, 'b' },
-	{ "container", required_argument, NULL, 'c' },
-	{ "image", required_argument, NULL, 'i' },
-	{ "label", required_argument, NULL, 'l' },
-	{ "host", no_argument, NULL, 'H' },
-	{ "parent", required_argument, NULL, 'p' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts explain_opts = {
+	COMMON_SHORT "b:c:i:l:Hp:",
+	(const struct option[]){
+		{ "bundle", required_argument, NULL, 'b' },
+		{ "container", required_argument, NULL, 'c' },
+		{ "image", required_argument, NULL, 'i' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "host", no_argument, NULL, 'H' },
+		{ "parent", required_argument, NULL, 'p' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ { "bundle", &cli_files }, COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_explain(void)
@@ -946,8 +980,7 @@ static int cmd_explain(int argc, char **argv)
 	struct rc_event ev;
 	int c, r, nsel, first_verb;
 
-	while ((c = cli_getopt("explain", argc, argv, COMMON_SHORT "b:c:i:l:Hp:", explain_opts)) !=
-	       -1) {
+	while ((c = cli_getopts("explain", argc, argv, &explain_opts)) != -1) {
 		switch (c) {
 		case 'b':
 			bundle = optarg;
@@ -1050,10 +1083,15 @@ static int cmd_explain(int argc, char **argv)
 	return r;
 }
 
-static const struct option test_opts[] = {
-	{ "bundle", required_argument, NULL, 'b' },
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts test_opts = {
+	COMMON_SHORT "b:",
+	(const struct option[]){
+		{ "bundle", required_argument, NULL, 'b' },
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ { "bundle", &cli_files }, COMMON_ARGS },
+	&cli_files,
 };
 
 static void help_test(void)
@@ -1073,7 +1111,7 @@ static int cmd_test(int argc, char **argv)
 	size_t n = 0;
 	int c, r, failed;
 
-	while ((c = cli_getopt("test", argc, argv, COMMON_SHORT "b:", test_opts)) != -1) {
+	while ((c = cli_getopts("test", argc, argv, &test_opts)) != -1) {
 		if (c == 'b') {
 			bundle = optarg;
 			continue;
@@ -1134,9 +1172,14 @@ static int cmd_test(int argc, char **argv)
 
 /* ---- version, help, dispatch --------------------------------------------------------- */
 
-static const struct option common_opts[] = {
-	COMMON_OPTS,
-	{ NULL, 0, NULL, 0 },
+static const struct cli_opts common_opts = {
+	COMMON_SHORT,
+	(const struct option[]){
+		COMMON_OPTS,
+		{},
+	},
+	(const struct cli_arg[]){ COMMON_ARGS },
+	NULL,
 };
 
 static void help_version(void)
@@ -1149,7 +1192,7 @@ static int cmd_version(int argc, char **argv)
 {
 	int c, r;
 
-	while ((c = cli_getopt("version", argc, argv, COMMON_SHORT, common_opts)) != -1) {
+	while ((c = cli_getopts("version", argc, argv, &common_opts)) != -1) {
 		r = common_opt("version", c);
 		if (r >= 0)
 			return r;
@@ -1167,73 +1210,120 @@ static int cmd_version(int argc, char **argv)
 }
 
 static int cmd_help(int argc, char **argv);
+static int cmd_completion(int argc, char **argv);
+static const char *cmd_word(size_t i);
 
 static void help_help(void)
 {
 	printf("Usage: rulesc help [COMMAND]\nList the commands, or show one command's help.\n");
 }
 
-static const struct cli_cmd cmds[] = {
-	{ "check", cmd_check, help_check, "check policies and report diagnostics" },
-	{ "compile", cmd_compile, help_compile, "compile policies into a bundle" },
-	{ "dump", cmd_dump, help_dump, "print a bundle readably" },
-	{ "sign", cmd_sign, help_sign, "sign a bundle (Ed25519)" },
-	{ "verify", cmd_verify, help_verify, "verify a bundle's signature" },
-	{ "explain", cmd_explain, help_explain, "show which rule decides an event" },
-	{ "test", cmd_test, help_test, "run PolicyTest cases" },
-	{ "version", cmd_version, help_version, "print the version" },
-	{ "help", cmd_help, help_help, "show help for a command" },
+static const struct cli_opts help_opts = {
+	":h",
+	(const struct option[]){ { "help", no_argument, NULL, 'h' }, {} },
+	NULL,
+	&(const struct cli_values){ .word = cmd_word },
 };
 
-#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+static const struct cli_cmd cmds[] = {
+	{ "check", cmd_check, help_check, "check policies and report diagnostics", &check_opts,
+	  NULL },
+	{ "compile", cmd_compile, help_compile, "compile policies into a bundle", &compile_opts,
+	  NULL },
+	{ "dump", cmd_dump, help_dump, "print a bundle readably", &dump_opts, NULL },
+	{ "sign", cmd_sign, help_sign, "sign a bundle (Ed25519)", &sign_opts, NULL },
+	{ "verify", cmd_verify, help_verify, "verify a bundle's signature", &verify_opts, NULL },
+	{ "explain", cmd_explain, help_explain, "show which rule decides an event", &explain_opts,
+	  NULL },
+	{ "test", cmd_test, help_test, "run PolicyTest cases", &test_opts, NULL },
+	{ "completion", cmd_completion, cli_completion_help,
+	  "print the shell completion script (bash or zsh)", &cli_completion_opts, NULL },
+	{ "version", cmd_version, help_version, "print the version", &common_opts, NULL },
+	{ "help", cmd_help, help_help, "show help for a command", &help_opts, NULL },
+	{},
+};
+
+/* The program itself: its options (before the command) and commands. */
+static const struct cli_cmd root = {
+	"rulesc",
+	NULL,
+	NULL,
+	NULL,
+	&(const struct cli_opts){
+		"+:jhV",
+		(const struct option[]){
+			{ "json", no_argument, NULL, 'j' },
+			{ "help", no_argument, NULL, 'h' },
+			{ "version", no_argument, NULL, 'V' },
+			{},
+		},
+		NULL,
+		NULL,
+	},
+	cmds,
+};
+
+static const char *cmd_word(size_t i)
+{
+	return i < sizeof(cmds) / sizeof(cmds[0]) ? cmds[i].name : NULL;
+}
 
 static const struct cli_cmd *find_cmd(const char *name)
 {
-	return cli_find_cmd(cmds, N_CMDS, name);
+	return cli_find_cmd(cmds, name);
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: rulesc [--json] COMMAND [ARGS]\n\nCommands:\n");
-	cli_list_cmds(f, cmds, N_CMDS);
-	fprintf(f,
-		"\n'rulesc COMMAND --help' describes a command; every command but help takes\n"
-		"-o text|json (--json: json for all). Exit status: 0 success, 1 runtime failure\n"
-		"(or a failed test case), 2 usage error, 3 bad input (policy errors, an invalid\n"
-		"or badly signed bundle); docs/cli.md.\n");
+	cli_list_cmds(f, cmds);
+	fprintf(f, "\n'rulesc COMMAND --help' describes a command; every command but help and\n"
+		   "completion takes -o text|json (--json: json for all). Exit status: 0 success,\n"
+		   "1 runtime failure (or a failed test case), 2 usage error, 3 bad input (policy\n"
+		   "errors, an invalid or badly signed bundle); docs/cli.md.\n");
 }
 
 static int cmd_help(int argc, char **argv)
 {
-	return cli_help_cmd(cmds, N_CMDS, usage, argc, argv);
+	return cli_help_cmd(cmds, usage, argc, argv);
+}
+
+static int cmd_completion(int argc, char **argv)
+{
+	return cli_completion_cmd(&root, argc, argv);
 }
 
 int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
-	int i = 1;
+	int o;
 
 	cli_prog = "rulesc";
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
+	optind = 0;
+	while ((o = cli_getopts(NULL, argc, argv, root.opts)) != -1) {
+		switch (o) {
+		case 'j':
 			json_out = cli_json_errors = true;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			break;
+		case 'h':
 			usage(stdout);
 			return CLI_OK;
-		} else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
-			optind = 1;
+		case 'V':
+			optind = 0;
 			return cmd_version(1, argv);
-		} else {
-			return cli_usage(NULL, "unknown option '%s'", argv[i]);
+		default:
+			return CLI_USAGE;
 		}
 	}
-	if (i >= argc) {
+	if (optind >= argc) {
 		usage(stderr);
 		return CLI_USAGE;
 	}
-	c = find_cmd(argv[i]);
+	c = find_cmd(argv[optind]);
 	if (!c)
-		return cli_usage(NULL, "unknown command '%s'", argv[i]);
-	optind = 1;
-	return c->fn(argc - i, argv + i);
+		return cli_usage(NULL, "unknown command '%s'", argv[optind]);
+	argv += optind;
+	argc -= optind;
+	optind = 0;
+	return c->fn(argc, argv);
 }

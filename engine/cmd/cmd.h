@@ -8,6 +8,8 @@
 #ifndef WARD_CMD_H
 #define WARD_CMD_H
 
+#include "cli.h"
+
 int cmd_run(int argc, char **argv);
 int cmd_server(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
@@ -27,5 +29,11 @@ void help_profile(void);
 void help_learn(void);
 void help_config(void);
 void help_ctl(void);
+
+/* Their option tables (struct cli_opts: what each parser takes, what the shell
+ * completion offers) and the subcommand tables of those that have subcommands. */
+extern const struct cli_opts server_options, run_options, doctor_options, learn_options,
+	ctl_options;
+extern const struct cli_cmd seccomp_cmds[], profile_cmds[], config_cmds[], ctl_cmds[];
 
 #endif

@@ -51,15 +51,13 @@ static int config_check(int argc, char **argv)
 	return r;
 }
 
+const struct cli_cmd config_cmds[] = {
+	{ "check", config_check, help_config, "check the configuration file",
+	  &cli_text_json_file_opts, NULL },
+	{},
+};
+
 int cmd_config(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help_config();
-		return CLI_OK;
-	}
-	if (argc < 2)
-		return cli_usage("config", "which subcommand? (check)");
-	if (!strcmp(argv[1], "check"))
-		return config_check(argc - 1, argv + 1);
-	return cli_usage("config", "unknown subcommand '%s' (check)", argv[1]);
+	return cli_dispatch("config", config_cmds, help_config, argc, argv);
 }

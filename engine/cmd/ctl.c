@@ -19,6 +19,7 @@
 #include "enforce/policy.h"
 #include "plugin/plugin.h"
 #include "rulesc.h"
+#include "trace/tracker.h"
 
 struct ctl {
 	const char *sock;
@@ -269,36 +270,88 @@ static int add_query(char *path, size_t size, const char *key, const char *value
 	return r;
 }
 
-static int ctl_tracker(const struct ctl *c, int argc, char **argv)
+/* The options before the command. */
+static struct ctl ctl = { .sock = API_SOCKET_DEFAULT };
+
+/* The options of a command (help_ctl() for --help), then exactly n operands, or
+ * the usage error synopsis; -1 to go on, or the exit status. */
+static int ctl_args(int argc, char **argv, const struct cli_opts *opts, int n, const char *synopsis)
 {
-	static const struct option opts[] = {
+	int o;
+
+	optind = 0;
+	while ((o = cli_getopts("ctl", argc, argv, opts)) != -1)
+		return cli_help_or_usage(o, help_ctl);
+	if (argc - optind != n)
+		return cli_usage("ctl", "%s", synopsis);
+	return -1;
+}
+
+/* A command that only asks: GET path, its answer shown by show. */
+static int ctl_get(int argc, char **argv, const char *path, void (*show)(json_t *b))
+{
+	char synopsis[64];
+	int rc;
+
+	snprintf(synopsis, sizeof(synopsis), "%s takes no argument", argv[0]);
+	rc = ctl_args(argc, argv, &cli_help_opts, 0, synopsis);
+	return rc >= 0 ? rc : call(&ctl, "GET", path, NULL, 0, NULL, show);
+}
+
+static int ctl_status(int argc, char **argv)
+{
+	return ctl_get(argc, argv, "/v1/status", show_status);
+}
+
+static int ctl_containers(int argc, char **argv)
+{
+	return ctl_get(argc, argv, "/v1/containers", show_containers);
+}
+
+static int ctl_tracker_list(int argc, char **argv)
+{
+	return ctl_get(argc, argv, "/v1/trackers", show_trackers);
+}
+
+static int ctl_policy_show(int argc, char **argv)
+{
+	return ctl_get(argc, argv, "/v1/policy", show_policy);
+}
+
+static int ctl_plugin_list(int argc, char **argv)
+{
+	return ctl_get(argc, argv, "/v1/plugins", show_plugins);
+}
+
+static const struct cli_opts tracker_name_opts = {
+	":h",
+	(const struct option[]){ { "help", no_argument, NULL, 'h' }, {} },
+	NULL,
+	&(const struct cli_values){ .word = tracker_name_at },
+};
+
+static const struct cli_opts tracker_start_opts = {
+	":i:c:h",
+	(const struct option[]){
 		{ "interval", required_argument, NULL, 'i' },
 		{ "container", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
-	const char *verb = argc > 1 ? argv[1] : "", *container = NULL;
+	},
+	NULL,
+	&(const struct cli_values){ .word = tracker_name_at },
+};
+
+static int ctl_tracker_start(int argc, char **argv)
+{
+	const char *container = NULL;
 	int64_t interval = 0;
-	char path[256];
+	char *text;
 	json_t *body;
 	int o, rc;
 
-	if (!strcmp(verb, "list") && argc == 2)
-		return call(c, "GET", "/v1/trackers", NULL, 0, NULL, show_trackers);
-	if (!strcmp(verb, "stop") && argc == 3) {
-		char *enc = evhttp_uriencode(argv[2], -1, 0);
-
-		if (!enc)
-			return CLI_FAILURE;
-		snprintf(path, sizeof(path), "/v1/trackers/%s", enc);
-		free(enc);
-		return call(c, "DELETE", path, NULL, 0, NULL, show_trackers);
-	}
-	if (strcmp(verb, "start") || argc < 3)
-		return cli_usage("ctl", "tracker list | start NAME [--interval D] [--container C] "
-					"| stop NAME");
-	optind = 3;
-	while ((o = cli_getopt("ctl", argc, argv, ":i:c:h", opts)) != -1) {
+	optind = 0;
+	while ((o = cli_getopts("ctl", argc, argv, &tracker_start_opts)) != -1) {
 		if (o == 'i' &&
 		    cli_parse_duration("ctl", "--interval", optarg, 1, 86400, &interval) < 0)
 			return CLI_USAGE;
@@ -307,80 +360,111 @@ static int ctl_tracker(const struct ctl *c, int argc, char **argv)
 		else if (o != 'i')
 			return cli_help_or_usage(o, help_ctl);
 	}
-	if (optind < argc)
-		return cli_usage("ctl", "unexpected argument '%s'", argv[optind]);
-	body = json_pack("{s:s}", "name", argv[2]);
+	if (argc - optind != 1)
+		return cli_usage("ctl", "tracker start NAME [--interval D] [--container C]");
+	body = json_pack("{s:s}", "name", argv[optind]);
 	if (body && interval)
 		json_object_set_new(body, "interval", json_integer(interval));
 	if (body && container)
 		json_object_set_new(body, "container", json_string(container));
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-
+	text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (!text)
 		return CLI_FAILURE;
-	rc = call(c, "POST", "/v1/trackers", text, strlen(text), "application/json", show_trackers);
+	rc = call(&ctl, "POST", "/v1/trackers", text, strlen(text), "application/json",
+		  show_trackers);
 	free(text);
 	return rc;
 }
 
-static int ctl_policy(const struct ctl *c, int argc, char **argv)
+static int ctl_tracker_stop(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "";
+	char path[256], *enc;
+	int rc = ctl_args(argc, argv, &tracker_name_opts, 1, "tracker stop NAME");
+
+	if (rc >= 0)
+		return rc;
+	enc = evhttp_uriencode(argv[optind], -1, 0);
+	if (!enc)
+		return CLI_FAILURE;
+	snprintf(path, sizeof(path), "/v1/trackers/%s", enc);
+	free(enc);
+	return call(&ctl, "DELETE", path, NULL, 0, NULL, show_trackers);
+}
+
+static const struct cli_opts file_opts = {
+	":h",
+	(const struct option[]){ { "help", no_argument, NULL, 'h' }, {} },
+	NULL,
+	&cli_files,
+};
+
+static int ctl_policy_put(int argc, char **argv)
+{
 	struct policy *p = NULL;
 	struct rc_diags d;
-	char path[256], *text, *enc;
-	int rc;
+	int rc = ctl_args(argc, argv, &file_opts, 1, "policy put DIR|FILE|BUNDLE");
 
-	if (!strcmp(verb, "show") && argc == 2)
-		return call(c, "GET", "/v1/policy", NULL, 0, NULL, show_policy);
-	if (!strcmp(verb, "put") && argc == 3) {
-		/* compiled here, so its diagnostics name its files; a bundle as it is */
-		rc_diags_init(&d);
-		rc = policy_load(argv[2], NULL, &p, &d);
-		if (rc) {
-			cli_print_diags(&d, cli_json_errors, stderr);
-			rc_diags_free(&d);
-			return rc == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
-		}
-		rc_diags_free(&d);
-		rc = call(c, "PUT", "/v1/policy", p->buf, p->len, "application/octet-stream",
-			  show_put);
-		policy_free(p);
+	if (rc >= 0)
 		return rc;
+	/* compiled here, so its diagnostics name its files; a bundle as it is */
+	rc_diags_init(&d);
+	rc = policy_load(argv[optind], NULL, &p, &d);
+	if (rc) {
+		cli_print_diags(&d, cli_json_errors, stderr);
+		rc_diags_free(&d);
+		return rc == -ENOMEM ? CLI_FAILURE : CLI_INPUT;
 	}
-	if (strcmp(verb, "mode") || argc != 4 ||
-	    (strcmp(argv[3], "audit") && strcmp(argv[3], "enforce")))
-		return cli_usage("ctl", "policy show | put DIR|FILE|BUNDLE | mode NAME "
-					"audit|enforce");
-	enc = evhttp_uriencode(argv[2], -1, 0);
-	if (!enc || asprintf(&text, "{\"mode\": \"%s\"}", argv[3]) < 0) {
+	rc_diags_free(&d);
+	rc = call(&ctl, "PUT", "/v1/policy", p->buf, p->len, "application/octet-stream", show_put);
+	policy_free(p);
+	return rc;
+}
+
+static int ctl_policy_mode(int argc, char **argv)
+{
+	char path[256], *text, *enc;
+	int rc = ctl_args(argc, argv, &cli_help_opts, 2, "policy mode NAME audit|enforce");
+
+	if (rc >= 0)
+		return rc;
+	if (strcmp(argv[optind + 1], "audit") && strcmp(argv[optind + 1], "enforce"))
+		return cli_usage("ctl", "policy mode NAME audit|enforce, not '%s'",
+				 argv[optind + 1]);
+	enc = evhttp_uriencode(argv[optind], -1, 0);
+	if (!enc || asprintf(&text, "{\"mode\": \"%s\"}", argv[optind + 1]) < 0) {
 		free(enc);
 		return CLI_FAILURE;
 	}
 	snprintf(path, sizeof(path), "/v1/policies/%s", enc);
-	rc = call(c, "PATCH", path, text, strlen(text), "application/json", show_mode);
+	rc = call(&ctl, "PATCH", path, text, strlen(text), "application/json", show_mode);
 	free(enc);
 	free(text);
 	return rc;
 }
 
-static int ctl_alerts(struct ctl *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
+static const struct cli_opts alerts_opts = {
+	":fc:s:h",
+	(const struct option[]){
 		{ "follow", no_argument, NULL, 'f' },
 		{ "container", required_argument, NULL, 'c' },
 		{ "min-severity", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
+	},
+	NULL,
+	NULL,
+};
+
+static int ctl_alerts(int argc, char **argv)
+{
 	char path[512] = "/v1/alerts";
 	bool follow = false;
 	struct api_answer a;
 	int o, err;
 
-	optind = 1;
-	while ((o = cli_getopt("ctl", argc, argv, ":fc:s:h", opts)) != -1) {
+	optind = 0;
+	while ((o = cli_getopts("ctl", argc, argv, &alerts_opts)) != -1) {
 		if (o == 'f')
 			follow = true;
 		else if ((o == 'c' && add_query(path, sizeof(path), "container", optarg)) ||
@@ -392,106 +476,149 @@ static int ctl_alerts(struct ctl *c, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage("ctl", "unexpected argument '%s'", argv[optind]);
 	if (!follow)
-		return call(c, "GET", path, NULL, 0, NULL, show_alerts);
+		return call(&ctl, "GET", path, NULL, 0, NULL, show_alerts);
 	if (add_query(path, sizeof(path), "follow", "true"))
 		return CLI_FAILURE;
-	err = api_stream(c->sock, path, on_event, c, &a);
+	err = api_stream(ctl.sock, path, on_event, &ctl, &a);
 	if (err < 0)
-		return unreachable(c, err);
-	err = a.status >= 400 ? refused(c, &a) : CLI_OK;
+		return unreachable(&ctl, err);
+	err = a.status >= 400 ? refused(&ctl, &a) : CLI_OK;
 	api_answer_free(&a);
 	return err;
 }
 
-static int ctl_plugin(const struct ctl *c, int argc, char **argv)
-{
-	static const struct option opts[] = {
+static const struct cli_opts plugin_load_opts = {
+	":n:h",
+	(const struct option[]){
 		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
-	const char *verb = argc > 1 ? argv[1] : "", *name = NULL;
+	},
+	NULL,
+	&cli_files,
+};
+
+static int ctl_plugin_load(int argc, char **argv)
+{
+	const char *name = NULL;
 	char path[128];
 	uint8_t *buf;
 	size_t len;
 	int o, rc;
 
-	if (!strcmp(verb, "list") && argc == 2)
-		return call(c, "GET", "/v1/plugins", NULL, 0, NULL, show_plugins);
-	if (!strcmp(verb, "unload") && argc == 3 &&
-	    strspn(argv[2], "0123456789") == strlen(argv[2]) && strlen(argv[2]) < 11) {
-		snprintf(path, sizeof(path), "/v1/plugins/%s", argv[2]);
-		return call(c, "DELETE", path, NULL, 0, NULL, show_plugins);
-	}
-	if (strcmp(verb, "load") || argc < 3)
-		return cli_usage("ctl", "plugin list | load FILE --name NAME | unload ID");
-	optind = 3;
-	while ((o = cli_getopt("ctl", argc, argv, ":n:h", opts)) != -1) {
+	optind = 0;
+	while ((o = cli_getopts("ctl", argc, argv, &plugin_load_opts)) != -1) {
 		if (o == 'n')
 			name = optarg;
 		else
 			return cli_help_or_usage(o, help_ctl);
 	}
-	if (!name || optind < argc)
+	if (!name || argc - optind != 1)
 		return cli_usage("ctl", "plugin load FILE --name NAME");
-	rc = rc_read_file(argv[2], PLUGIN_SIZE_MAX, &buf, &len);
+	rc = rc_read_file(argv[optind], PLUGIN_SIZE_MAX, &buf, &len);
 	if (rc) {
-		cli_error("ctl: %s: %s", argv[2], strerror(-rc));
+		cli_error("ctl: %s: %s", argv[optind], strerror(-rc));
 		return CLI_INPUT;
 	}
 	snprintf(path, sizeof(path), "/v1/plugins");
 	rc = add_query(path, sizeof(path), "name", name)
 		     ? cli_usage("ctl", "--name '%s' is too long", name)
-		     : call(c, "POST", path, buf, len, "application/octet-stream", show_plugins);
+		     : call(&ctl, "POST", path, buf, len, "application/octet-stream", show_plugins);
 	free(buf);
 	return rc;
 }
 
-int cmd_ctl(int argc, char **argv)
+static int ctl_plugin_unload(int argc, char **argv)
 {
-	static const struct option opts[] = {
+	char path[128];
+	int rc = ctl_args(argc, argv, &cli_help_opts, 1, "plugin unload ID");
+
+	if (rc >= 0)
+		return rc;
+	if (strspn(argv[optind], "0123456789") != strlen(argv[optind]) ||
+	    strlen(argv[optind]) >= 11)
+		return cli_usage("ctl", "plugin unload ID: a number, not '%s'", argv[optind]);
+	snprintf(path, sizeof(path), "/v1/plugins/%s", argv[optind]);
+	return call(&ctl, "DELETE", path, NULL, 0, NULL, show_plugins);
+}
+
+static const struct cli_cmd tracker_cmds[] = {
+	{ "list", ctl_tracker_list, help_ctl, "the trackers running", &cli_help_opts, NULL },
+	{ "start", ctl_tracker_start, help_ctl, "start one", &tracker_start_opts, NULL },
+	{ "stop", ctl_tracker_stop, help_ctl, "stop one", &tracker_name_opts, NULL },
+	{},
+};
+
+static const struct cli_cmd policy_cmds[] = {
+	{ "show", ctl_policy_show, help_ctl, "the policy in force", &cli_help_opts, NULL },
+	{ "put", ctl_policy_put, help_ctl, "replace it", &file_opts, NULL },
+	{ "mode", ctl_policy_mode, help_ctl, "switch one policy", &cli_help_opts, NULL },
+	{},
+};
+
+static const struct cli_cmd plugin_cmds[] = {
+	{ "list", ctl_plugin_list, help_ctl, "the BPF plugins loaded", &cli_help_opts, NULL },
+	{ "load", ctl_plugin_load, help_ctl, "load one", &plugin_load_opts, NULL },
+	{ "unload", ctl_plugin_unload, help_ctl, "unload one", &cli_help_opts, NULL },
+	{},
+};
+
+static int ctl_tracker(int argc, char **argv)
+{
+	return cli_dispatch("ctl", tracker_cmds, help_ctl, argc, argv);
+}
+
+static int ctl_policy(int argc, char **argv)
+{
+	return cli_dispatch("ctl", policy_cmds, help_ctl, argc, argv);
+}
+
+static int ctl_plugin(int argc, char **argv)
+{
+	return cli_dispatch("ctl", plugin_cmds, help_ctl, argc, argv);
+}
+
+const struct cli_cmd ctl_cmds[] = {
+	{ "status", ctl_status, help_ctl, "the server's state", &cli_help_opts, NULL },
+	{ "containers", ctl_containers, help_ctl, "containers and the policies selecting each",
+	  &cli_help_opts, NULL },
+	{ "tracker", ctl_tracker, help_ctl, "the trackers", &cli_help_opts, tracker_cmds },
+	{ "policy", ctl_policy, help_ctl, "the policy", &cli_help_opts, policy_cmds },
+	{ "alerts", ctl_alerts, help_ctl, "the last alerts, or follow them", &alerts_opts, NULL },
+	{ "plugin", ctl_plugin, help_ctl, "the BPF plugins", &cli_help_opts, plugin_cmds },
+	{},
+};
+
+const struct cli_opts ctl_options = {
+	"+:o:h",
+	(const struct option[]){
 		{ "socket", required_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
-	struct ctl c = { .sock = API_SOCKET_DEFAULT };
-	const char *verb;
+	},
+	(const struct cli_arg[]){
+		{ "socket", &cli_files },
+		{ "format", &cli_text_json_values },
+		{},
+	},
+	NULL,
+};
+
+int cmd_ctl(int argc, char **argv)
+{
 	int o;
 
-	optind = 1;
+	optind = 0;
 	/* its options come before the command, whose own follow it */
-	while ((o = cli_getopt("ctl", argc, argv, "+:o:h", opts)) != -1) {
+	while ((o = cli_getopts("ctl", argc, argv, &ctl_options)) != -1) {
 		if (o == 'S')
-			c.sock = optarg;
-		else if (o == 'o' && cli_parse_text_json("ctl", optarg, &c.json) < 0)
+			ctl.sock = optarg;
+		else if (o == 'o' && cli_parse_text_json("ctl", optarg, &ctl.json) < 0)
 			return CLI_USAGE;
 		else if (o != 'o')
 			return cli_help_or_usage(o, help_ctl);
 	}
-	if (optind >= argc)
-		return cli_usage("ctl", "which command? (status, containers, tracker, policy, "
-					"alerts, plugin)");
-	verb = argv[optind];
-	argc -= optind;
-	argv += optind;
-	if (!strcmp(verb, "status") && argc == 1)
-		return call(&c, "GET", "/v1/status", NULL, 0, NULL, show_status);
-	if (!strcmp(verb, "containers") && argc == 1)
-		return call(&c, "GET", "/v1/containers", NULL, 0, NULL, show_containers);
-	if (!strcmp(verb, "tracker"))
-		return ctl_tracker(&c, argc, argv);
-	if (!strcmp(verb, "policy"))
-		return ctl_policy(&c, argc, argv);
-	if (!strcmp(verb, "alerts"))
-		return ctl_alerts(&c, argc, argv);
-	if (!strcmp(verb, "plugin"))
-		return ctl_plugin(&c, argc, argv);
-	return cli_usage("ctl",
-			 "unknown command '%s'%s (status, containers, tracker, policy, "
-			 "alerts, plugin)",
-			 verb,
-			 argc > 1 && (!strcmp(verb, "status") || !strcmp(verb, "containers"))
-				 ? " with arguments"
-				 : "");
+	/* argv[optind] is the command: cli_dispatch() reads it as argv[1] */
+	return cli_dispatch("ctl", ctl_cmds, help_ctl, argc - optind + 1, argv + optind - 1);
 }

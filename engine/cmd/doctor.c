@@ -180,14 +180,20 @@ out_free_root:
 	return ret;
 }
 
-int cmd_doctor(int argc, char **argv)
-{
-	static const struct option options[] = {
+const struct cli_opts doctor_options = {
+	":o:h",
+	(const struct option[]){
 		{ "format", required_argument, NULL, 'o' },
 		{ "fix", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
+		{},
+	},
+	(const struct cli_arg[]){ { "format", &cli_text_json_values }, {} },
+	NULL,
+};
+
+int cmd_doctor(int argc, char **argv)
+{
 	bool json = false;
 	int fixed[ARRAY_SIZE(fixes)] = { 0 };
 	struct probe_results results;
@@ -197,8 +203,8 @@ int cmd_doctor(int argc, char **argv)
 	bool fix = false;
 	int opt, err;
 
-	optind = 1;
-	while ((opt = cli_getopt("doctor", argc, argv, ":o:h", options)) != -1) {
+	optind = 0;
+	while ((opt = cli_getopts("doctor", argc, argv, &doctor_options)) != -1) {
 		switch (opt) {
 		case 'o':
 			if (cli_parse_text_json("doctor", optarg, &json) < 0)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `ward learn`: its options and help, then the learning session (learn/learn.h). */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "cmd/cmd.h"
 #include "learn/learn.h"
+#include "rulesc.h"
 
 void help_learn(void)
 {
@@ -42,10 +44,20 @@ void help_learn(void)
 	       LEARN_DEFAULT_CONVERGE_S, LEARN_DEFAULT_THRESHOLD);
 }
 
-/* -1 to go on, or the exit status (help printed, or a usage error said). */
-static int parse_learn(int argc, char **argv, struct learn_opts *o)
+/* --mode and --posture: the first of each is the default. */
+static const char *const modes[] = { "audit", "enforce", NULL };
+static const char *const postures[] = { "alert", "block", NULL };
+
+static bool one_of(const char *const *words, const char *s)
 {
-	static const struct option opts[] = {
+	while (*words && strcmp(*words, s))
+		words++;
+	return *words;
+}
+
+const struct cli_opts learn_options = {
+	":c:i:d:n:vh",
+	(const struct option[]){
 		{ "container", required_argument, NULL, 'c' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -59,12 +71,24 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
+	},
+	(const struct cli_arg[]){
+		{ "output", &cli_files },
+		{ "mode", &(const struct cli_values){ .words = modes } },
+		{ "posture", &(const struct cli_values){ .words = postures } },
+		{},
+	},
+	NULL,
+};
+
+/* -1 to go on, or the exit status (help printed, or a usage error said). */
+static int parse_learn(int argc, char **argv, struct learn_opts *o)
+{
 	char clean[LEARN_NAME_MAX + 1];
 	int c;
 
-	optind = 1;
-	while ((c = cli_getopt("learn", argc, argv, ":c:i:d:n:vh", opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts("learn", argc, argv, &learn_options)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'i':
@@ -98,13 +122,13 @@ static int parse_learn(int argc, char **argv, struct learn_opts *o)
 			o->name = optarg;
 			break;
 		case 'm':
-			if (strcmp(optarg, "audit") && strcmp(optarg, "enforce"))
+			if (!one_of(modes, optarg))
 				return cli_usage("learn", "--mode: audit or enforce, not '%s'",
 						 optarg);
 			o->mode = optarg;
 			break;
 		case 'p':
-			if (strcmp(optarg, "alert") && strcmp(optarg, "block"))
+			if (!one_of(postures, optarg))
 				return cli_usage("learn", "--posture: alert or block, not '%s'",
 						 optarg);
 			o->posture = optarg;
@@ -138,11 +162,16 @@ int cmd_learn(int argc, char **argv)
 	struct learn_opts o = {
 		.converge_s = LEARN_DEFAULT_CONVERGE_S,
 		.threshold = LEARN_DEFAULT_THRESHOLD,
-		.mode = "audit",
-		.posture = "alert",
+		.mode = modes[0],
+		.posture = postures[0],
 	};
-	int r = parse_learn(argc, argv, &o);
+	int r = parse_learn(argc, argv, &o), err;
 
+	/* a profile that cannot be written is said before learning, not after it */
+	if (r < 0 && strcmp(o.output, "-") && (err = rc_can_write_file(o.output))) {
+		cli_error("learn: --output %s: cannot be written: %s", o.output, strerror(-err));
+		r = CLI_FAILURE;
+	}
 	if (r < 0)
 		r = learn_run(&o) ? CLI_FAILURE : CLI_OK;
 	learn_sel_clear(&o.sel);

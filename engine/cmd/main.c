@@ -10,32 +10,76 @@
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
+static int cmd_completion(int argc, char **argv);
 static void help_version(void);
 static void help_help(void);
 
-static const struct cli_cmd cmds[] = {
-	{ "server", cmd_server, help_server,
-	  "process, files and tcp trackers plus a policy (the default pack unless --policy)" },
-	{ "run", cmd_run, help_run, "run one tracker: process, files, tcp or syscall" },
-	{ "doctor", cmd_doctor, help_doctor, "check what this kernel and host allow ward to do" },
-	{ "status", cmd_status, help_status,
-	  "what the kernel enforces now: generation, levels, counters" },
-	{ "seccomp", cmd_seccomp, help_seccomp, "check a seccomp profile (OCI or Docker JSON)" },
-	{ "learn", cmd_learn, help_learn, "record what containers do into a profile" },
-	{ "profile", cmd_profile, help_profile,
-	  "merge, diff, export and explain learned profiles" },
-	{ "config", cmd_config, help_config, "check the server's configuration file" },
-	{ "ctl", cmd_ctl, help_ctl, "drive a running server through its control API" },
-	{ "version", cmd_version, help_version, "print the version" },
-	{ "help", cmd_help, help_help, "show help for a command" },
+static const char *cmd_word(size_t i);
+
+static const struct cli_opts help_opts = {
+	":h",
+	(const struct option[]){ { "help", no_argument, NULL, 'h' }, {} },
+	NULL,
+	&(const struct cli_values){ .word = cmd_word },
 };
 
-#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+static const struct cli_cmd cmds[] = {
+	{ "server", cmd_server, help_server,
+	  "process, files and tcp trackers plus a policy (the default pack unless --policy)",
+	  &server_options, NULL },
+	{ "run", cmd_run, help_run, "run one tracker: process, files, tcp or syscall", &run_options,
+	  NULL },
+	{ "doctor", cmd_doctor, help_doctor, "check what this kernel and host allow ward to do",
+	  &doctor_options, NULL },
+	{ "status", cmd_status, help_status,
+	  "what the kernel enforces now: generation, levels, counters", &cli_text_json_cmd_opts,
+	  NULL },
+	{ "seccomp", cmd_seccomp, help_seccomp, "check a seccomp profile (OCI, Docker or SPO JSON)",
+	  &cli_help_opts, seccomp_cmds },
+	{ "learn", cmd_learn, help_learn, "record what containers do into a profile",
+	  &learn_options, NULL },
+	{ "profile", cmd_profile, help_profile, "merge, diff, export and explain learned profiles",
+	  &cli_help_opts, profile_cmds },
+	{ "config", cmd_config, help_config, "check the server's configuration file",
+	  &cli_help_opts, config_cmds },
+	{ "ctl", cmd_ctl, help_ctl, "drive a running server through its control API", &ctl_options,
+	  ctl_cmds },
+	{ "completion", cmd_completion, cli_completion_help,
+	  "print the shell completion script (bash or zsh)", &cli_completion_opts, NULL },
+	{ "version", cmd_version, help_version, "print the version", &cli_text_json_cmd_opts,
+	  NULL },
+	{ "help", cmd_help, help_help, "show help for a command", &help_opts, NULL },
+	{},
+};
+
+/* The program itself: its options and commands. */
+static const struct cli_cmd root = {
+	"ward",
+	NULL,
+	NULL,
+	NULL,
+	&(const struct cli_opts){
+		"+:hV",
+		(const struct option[]){
+			{ "help", no_argument, NULL, 'h' },
+			{ "version", no_argument, NULL, 'V' },
+			{},
+		},
+		NULL,
+		NULL,
+	},
+	cmds,
+};
+
+static const char *cmd_word(size_t i)
+{
+	return i < sizeof(cmds) / sizeof(cmds[0]) ? cmds[i].name : NULL;
+}
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: ward COMMAND [OPTIONS]\n\nCommands:\n");
-	cli_list_cmds(f, cmds, N_CMDS);
+	cli_list_cmds(f, cmds);
 	fprintf(f,
 		"\nRun 'ward help COMMAND' or 'ward COMMAND --help' for a command's options.\n"
 		"Exit status: 0 success, 1 runtime failure, 2 usage error, 3 bad input (a policy,\n"
@@ -80,27 +124,34 @@ static void help_help(void)
 
 static int cmd_help(int argc, char **argv)
 {
-	return cli_help_cmd(cmds, N_CMDS, usage, argc, argv);
+	return cli_help_cmd(cmds, usage, argc, argv);
+}
+
+static int cmd_completion(int argc, char **argv)
+{
+	return cli_completion_cmd(&root, argc, argv);
 }
 
 int main(int argc, char **argv)
 {
 	const struct cli_cmd *c;
+	int o;
 
-	if (argc < 2) {
-		usage(stderr);
-		return CLI_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+	optind = 0;
+	while ((o = cli_getopts(NULL, argc, argv, root.opts)) != -1) {
+		if (o == 'V')
+			return cmd_version(1, argv);
+		if (o != 'h')
+			return CLI_USAGE;
 		usage(stdout);
 		return CLI_OK;
 	}
-	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version"))
-		return cmd_version(1, argv);
-	if (argv[1][0] == '-')
-		return cli_usage(NULL, "unknown option '%s'", argv[1]);
-	c = cli_find_cmd(cmds, N_CMDS, argv[1]);
+	if (optind >= argc) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	c = cli_find_cmd(cmds, argv[optind]);
 	if (!c)
-		return cli_usage(NULL, "unknown command '%s'", argv[1]);
-	return c->fn(argc - 1, argv + 1);
+		return cli_usage(NULL, "unknown command '%s'", argv[optind]);
+	return c->fn(argc - optind, argv + optind);
 }

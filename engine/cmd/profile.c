@@ -108,20 +108,26 @@ static int write_profile(const struct profile *p, const char *path)
 	return err;
 }
 
-static int merge_cmd(int argc, char **argv)
-{
-	static const struct option opts[] = {
+static const struct cli_opts merge_opts = {
+	":n:h",
+	(const struct option[]){
 		{ "output", required_argument, NULL, 'O' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
+	},
+	(const struct cli_arg[]){ { "output", &cli_files }, {} },
+	&cli_files,
+};
+
+static int merge_cmd(int argc, char **argv)
+{
 	const char *out = NULL, *name = NULL;
 	struct profile *dst = NULL;
 	int c, err = 0, rc;
 
-	optind = 1;
-	while ((c = cli_getopt("profile merge", argc, argv, ":n:h", opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts("profile merge", argc, argv, &merge_opts)) != -1) {
 		switch (c) {
 		case 'O':
 			out = optarg;
@@ -236,15 +242,30 @@ out_free:
 	return rc;
 }
 
-static int export_cmd(int argc, char **argv)
+static const char *export_word(size_t i)
 {
-	static const struct option opts[] = {
+	return profile_export_name((enum prof_export)i);
+}
+
+static const struct cli_opts export_opts = {
+	":o:h",
+	(const struct option[]){
 		{ "format", required_argument, NULL, 'o' },
 		{ "complain", no_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
-	};
+	},
+	(const struct cli_arg[]){
+		{ "format", &(const struct cli_values){ .word = export_word } },
+		{ "output", &cli_files },
+		{},
+	},
+	&cli_files,
+};
+
+static int export_cmd(int argc, char **argv)
+{
 	const char *fmt = NULL, *out = "-";
 	struct profile *p = NULL;
 	enum prof_export e;
@@ -253,8 +274,8 @@ static int export_cmd(int argc, char **argv)
 	int c, err;
 	json_t *o;
 
-	optind = 1;
-	while ((c = cli_getopt("profile export", argc, argv, ":o:h", opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts("profile export", argc, argv, &export_opts)) != -1) {
 		switch (c) {
 		case 'o':
 			fmt = optarg;
@@ -378,25 +399,18 @@ static int explain_cmd(int argc, char **argv)
 	return rc;
 }
 
+const struct cli_cmd profile_cmds[] = {
+	{ "merge", merge_cmd, help_profile, "the union of learned profiles", &merge_opts, NULL },
+	{ "diff", diff_cmd, help_profile, "what one profile has that another has not",
+	  &cli_text_json_file_opts, NULL },
+	{ "export", export_cmd, help_profile, "a runtime profile: seccomp or capabilities",
+	  &export_opts, NULL },
+	{ "explain", explain_cmd, help_profile, "why each syscall is in the profile",
+	  &cli_text_json_file_opts, NULL },
+	{},
+};
+
 int cmd_profile(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(int, char **);
-	} subs[] = { { "merge", merge_cmd },
-		     { "diff", diff_cmd },
-		     { "export", export_cmd },
-		     { "explain", explain_cmd } };
-
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help_profile();
-		return CLI_OK;
-	}
-	if (argc < 2)
-		return cli_usage("profile", "which subcommand? (merge, diff, export or explain)");
-	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
-			return subs[i].fn(argc - 1, argv + 1);
-	return cli_usage("profile", "unknown subcommand '%s' (merge, diff, export or explain)",
-			 argv[1]);
+	return cli_dispatch("profile", profile_cmds, help_profile, argc, argv);
 }

@@ -22,34 +22,74 @@
 #include "trace/run.h"
 #include "trace/tracker.h"
 
-static const struct option long_opts[] = {
-	{ "interval", required_argument, NULL, 'i' },
-	{ "container", required_argument, NULL, 'c' },
-	{ "format", required_argument, NULL, 'o' },
-	{ "output", required_argument, NULL, 'O' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "policy", required_argument, NULL, 'P' },
-	{ "trusted-key", required_argument, NULL, 'K' },
-	{ "unpin-on-exit", no_argument, NULL, 'U' },
-	{ "audit", no_argument, NULL, 'A' },
-	{ "no-policy", no_argument, NULL, 'N' },
-	{ "events", required_argument, NULL, 'E' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "metrics", required_argument, NULL, 'M' },
-	{ "metrics-containers", required_argument, NULL, 'm' },
-	{ "no-aggregate", no_argument, NULL, 'G' },
-	{ "output-max-size", required_argument, NULL, 'S' },
-	{ "output-keep", required_argument, NULL, 'R' },
-	{ "syslog", required_argument, NULL, 'Y' },
-	{ "api-socket", required_argument, NULL, 'a' },
-	{ "webhook", required_argument, NULL, 'W' },
-	{ "webhook-token-file", required_argument, NULL, 'T' },
-	{ "otlp", required_argument, NULL, 'L' },
-	{ "aggregate-window", required_argument, NULL, 'w' },
-	{ "aggregate-key", required_argument, NULL, 'k' },
-	{ "help", no_argument, NULL, 'h' },
-	{},
+/* The trackers by name (ward run TRACKER) and "all" (--events). */
+static const char *events_word(size_t i)
+{
+	return i == TRACKER_COUNT ? "all" : tracker_name_at(i);
+}
+
+/* The options of ward run, which ward server takes too. */
+#define RUN_SHORTS ":i:c:o:d:vh"
+#define RUN_LONGS                                                    \
+	{ "interval", required_argument, NULL, 'i' },                \
+		{ "container", required_argument, NULL, 'c' },       \
+		{ "format", required_argument, NULL, 'o' },          \
+		{ "output", required_argument, NULL, 'O' },          \
+		{ "output-max-size", required_argument, NULL, 'S' }, \
+		{ "output-keep", required_argument, NULL, 'R' },     \
+		{ "duration", required_argument, NULL, 'd' },        \
+		{ "verbose", no_argument, NULL, 'v' },               \
+	{                                                            \
+		"help", no_argument, NULL, 'h'                       \
+	}
+#define RUN_ARGS                                                               \
+	{ "format", &(const struct cli_values){ .words = out_format_names } }, \
+	{                                                                      \
+		"output", &cli_files                                           \
+	}
+
+const struct cli_opts run_options = {
+	RUN_SHORTS,
+	(const struct option[]){ RUN_LONGS, {} },
+	(const struct cli_arg[]){ RUN_ARGS, {} },
+	&(const struct cli_values){ .word = tracker_name_at },
+};
+
+const struct cli_opts server_options = {
+	RUN_SHORTS "P:E:",
+	(const struct option[]){
+		RUN_LONGS,
+		{ "policy", required_argument, NULL, 'P' },
+		{ "trusted-key", required_argument, NULL, 'K' },
+		{ "unpin-on-exit", no_argument, NULL, 'U' },
+		{ "audit", no_argument, NULL, 'A' },
+		{ "no-policy", no_argument, NULL, 'N' },
+		{ "events", required_argument, NULL, 'E' },
+		{ "config", required_argument, NULL, 'C' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "metrics-containers", required_argument, NULL, 'm' },
+		{ "no-aggregate", no_argument, NULL, 'G' },
+		{ "syslog", required_argument, NULL, 'Y' },
+		{ "api-socket", required_argument, NULL, 'a' },
+		{ "webhook", required_argument, NULL, 'W' },
+		{ "webhook-token-file", required_argument, NULL, 'T' },
+		{ "otlp", required_argument, NULL, 'L' },
+		{ "aggregate-window", required_argument, NULL, 'w' },
+		{ "aggregate-key", required_argument, NULL, 'k' },
+		{},
+	},
+	(const struct cli_arg[]){
+		RUN_ARGS,
+		{ "policy", &cli_files },
+		{ "trusted-key", &cli_files },
+		{ "events", &(const struct cli_values){ .word = events_word } },
+		{ "config", &cli_files },
+		{ "api-socket", &cli_files },
+		{ "webhook-token-file", &cli_files },
+		{ "aggregate-key", &(const struct cli_values){ .words = agg_field_names } },
+		{},
+	},
+	NULL,
 };
 
 #define OPTIONS_HELP                                                                           \
@@ -71,10 +111,8 @@ static const struct option long_opts[] = {
 void help_run(void)
 {
 	printf("Usage: ward run TRACKER [OPTIONS]\n\nTrackers:\n");
-	for (const char *const *name =
-		     (const char *const[]){ "process", "files", "tcp", "syscall", NULL };
-	     *name; name++)
-		printf("  %-9s %s\n", *name, tracker_find(*name)->summary);
+	for (size_t i = 0; tracker_name_at(i); i++)
+		printf("  %-9s %s\n", tracker_name_at(i), tracker_at(i)->summary);
 	printf("\nOptions:\n" OPTIONS_HELP);
 }
 
@@ -129,8 +167,6 @@ static int parse_events(const char *cmd, const char *arg, struct run_opts *o)
 {
 	char buf[128], *save = NULL, *name;
 
-	if (strcmp(cmd, "server"))
-		return cli_usage(cmd, "--events is for 'ward server' (ward run TRACKER names one)");
 	if (snprintf(buf, sizeof(buf), "%s", arg) >= (int)sizeof(buf))
 		return cli_usage(cmd, "--events: too long");
 	o->events_given = true;
@@ -234,8 +270,8 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 
 /* The options of run and server: -1 to go on (operands from optind), or the exit
  * status (help printed, or a usage error said). */
-static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv,
-		      struct run_opts *o)
+static int parse_opts(const char *cmd, const struct cli_opts *opts, void (*help)(void), int argc,
+		      char **argv, struct run_opts *o)
 {
 	long n;
 	int c, f;
@@ -252,8 +288,8 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 		if (c >= 0)
 			return c;
 	}
-	optind = 1;
-	while ((c = cli_getopt(cmd, argc, argv, ":i:c:o:d:vhP:E:", long_opts)) != -1) {
+	optind = 0;
+	while ((c = cli_getopts(cmd, argc, argv, opts)) != -1) {
 		switch (c) {
 		case 'i':
 			if (cli_parse_duration(cmd, "--interval", optarg, 1, INTERVAL_MAX_S,
@@ -309,13 +345,8 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 				return c;
 			break;
 		case 'C':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--config is for 'ward server'");
 			break; /* read first (apply_config()) */
 		case 'Y':
-			if (strcmp(cmd, "server"))
-				return cli_usage(
-					cmd, "--syslog is for 'ward server' (it carries alerts)");
 			if (syslog_parse_target(optarg, &(struct syslog_target){ 0 }))
 				return cli_usage(cmd,
 						 "--syslog '%s': not unix:PATH, udp:ADDR:PORT or "
@@ -324,8 +355,6 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 			o->syslog = optarg;
 			break;
 		case 'a':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--api-socket is for 'ward server'");
 			if (optarg[0] != '/' || strlen(optarg) >= API_PATH_MAX)
 				return cli_usage(
 					cmd,
@@ -337,12 +366,6 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 		case 'W':
 		case 'T':
 		case 'L':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd,
-						 "--%s is for 'ward server' (it carries alerts)",
-						 c == 'W'   ? "webhook"
-						 : c == 'T' ? "webhook-token-file"
-							    : "otlp");
 			if (c == 'T')
 				o->webhook_token_file = optarg;
 			else if (check_url(cmd, c == 'W' ? "--webhook" : "--otlp", optarg))
@@ -366,11 +389,6 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 		case 'G':
 		case 'w':
 		case 'k':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--%s is for 'ward server'",
-						 c == 'G'   ? "no-aggregate"
-						 : c == 'w' ? "aggregate-window"
-							    : "aggregate-key");
 			if (c == 'G')
 				o->no_aggregate = true;
 			else if (c == 'w' &&
@@ -385,13 +403,9 @@ static int parse_opts(const char *cmd, void (*help)(void), int argc, char **argv
 					optarg);
 			break;
 		case 'M':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--metrics is for 'ward server'");
 			o->metrics = optarg;
 			break;
 		case 'm':
-			if (strcmp(cmd, "server"))
-				return cli_usage(cmd, "--metrics-containers is for 'ward server'");
 			if (cli_parse_number(cmd, "--metrics-containers", optarg, 0,
 					     METRICS_SERIES_MAX, &n) < 0)
 				return CLI_USAGE;
@@ -443,12 +457,9 @@ int cmd_run(int argc, char **argv)
 	if (!ops)
 		return cli_usage("run", "unknown tracker '%s' (process, files, tcp or syscall)",
 				 argv[1]);
-	r = parse_opts("run", help_run, argc - 1, argv + 1, &o);
+	r = parse_opts("run", &run_options, help_run, argc - 1, argv + 1, &o);
 	if (r >= 0)
 		return r;
-	if (o.policy || o.trusted_key || o.unpin_on_exit || o.audit_only || !o.enforce)
-		return cli_usage("run", "--policy, --trusted-key, --audit, --no-policy and "
-					"--unpin-on-exit belong to 'ward server'");
 	o.enforce = false;
 	return run_trackers(&ops, 1, &o) ? CLI_FAILURE : CLI_OK;
 }
@@ -458,7 +469,7 @@ int cmd_server(int argc, char **argv)
 	struct run_opts o;
 	int r;
 
-	r = parse_opts("server", help_server, argc, argv, &o);
+	r = parse_opts("server", &server_options, help_server, argc, argv, &o);
 	if (r >= 0)
 		goto out;
 	o.status = true;

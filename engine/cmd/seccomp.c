@@ -133,15 +133,13 @@ static int seccomp_check_cmd(int argc, char **argv)
 	return c;
 }
 
+const struct cli_cmd seccomp_cmds[] = {
+	{ "check", seccomp_check_cmd, help_seccomp, "check a seccomp profile",
+	  &cli_text_json_file_opts, NULL },
+	{},
+};
+
 int cmd_seccomp(int argc, char **argv)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		help_seccomp();
-		return CLI_OK;
-	}
-	if (argc < 2)
-		return cli_usage("seccomp", "which subcommand? (check)");
-	if (strcmp(argv[1], "check") == 0)
-		return seccomp_check_cmd(argc - 1, argv + 1);
-	return cli_usage("seccomp", "unknown subcommand '%s' (check)", argv[1]);
+	return cli_dispatch("seccomp", seccomp_cmds, help_seccomp, argc, argv);
 }

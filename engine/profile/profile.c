@@ -1275,6 +1275,10 @@ static bool has_abi(const struct profile *p, uint32_t abi)
 	return false;
 }
 
+/* What the ENOSYS rule of a seccomp export holds (its comment; a SeccompProfile's
+ * annotation). */
+#define ENOSYS_COMMENT "newer than the recording kernel: ENOSYS"
+
 /* The names to allow: every observed syscall name (ABIs united: the OCI
  * format has no per-architecture rules), sorted, unique. */
 static json_t *allowed_names(const struct profile *p)
@@ -1313,8 +1317,12 @@ static json_t *newer_names(const struct profile *p, json_t *allowed)
 	return a;
 }
 
-/* complain: what the profile does not allow is logged (SCMP_ACT_LOG) and runs. */
-static json_t *seccomp_spec(const struct profile *p, bool comment, bool complain)
+/* The seccomp profile. complain: what the profile does not allow is logged
+ * (SCMP_ACT_LOG) and runs. k8s: the spec of a SeccompProfile, which has only
+ * the fields of the SPO v1beta1 type: no comments (the stamp goes in the
+ * resource's annotations), no defaultErrnoRet (SCMP_ACT_ERRNO's errno is
+ * EPERM without it, as in runc). */
+static json_t *seccomp_spec(const struct profile *p, bool k8s, bool complain)
 {
 	json_t *names = allowed_names(p), *newer = names ? newer_names(p, names) : NULL;
 	json_t *arches = json_array(), *sys = json_array(), *o = NULL;
@@ -1327,17 +1335,17 @@ static json_t *seccomp_spec(const struct profile *p, bool comment, bool complain
 	for (size_t i = 0; i < n_arch; i++)
 		if (sc_arch_to_oci(list[i], buf, sizeof(buf)) || add_str(arches, buf))
 			goto out;
-	if (json_array_append_new(sys, json_pack("{s:O, s:s, s:s?}", "names", names, "action",
-						 "SCMP_ACT_ALLOW", "comment", comment ? st : NULL)))
+	if (json_array_append_new(sys, json_pack("{s:O, s:s, s:s*}", "names", names, "action",
+						 "SCMP_ACT_ALLOW", "comment", k8s ? NULL : st)))
 		goto out;
 	if (json_array_size(newer) &&
-	    json_array_append_new(
-		    sys, json_pack("{s:O, s:s, s:i, s:s?}", "names", newer, "action",
-				   "SCMP_ACT_ERRNO", "errnoRet", ENOSYS, "comment",
-				   comment ? "newer than the recording kernel: ENOSYS" : NULL)))
+	    json_array_append_new(sys, json_pack("{s:O, s:s, s:i, s:s*}", "names", newer, "action",
+						 "SCMP_ACT_ERRNO", "errnoRet", ENOSYS, "comment",
+						 k8s ? NULL : ENOSYS_COMMENT)))
 		goto out;
-	o = complain
-		    ? json_pack("{s:s, s:O, s:O}", "defaultAction", "SCMP_ACT_LOG", "architectures",
+	o = complain || k8s
+		    ? json_pack("{s:s, s:O, s:O}", "defaultAction",
+				complain ? "SCMP_ACT_LOG" : "SCMP_ACT_ERRNO", "architectures",
 				arches, "syscalls", sys)
 		    : json_pack("{s:s, s:i, s:O, s:O}", "defaultAction", "SCMP_ACT_ERRNO",
 				"defaultErrnoRet", EPERM, "architectures", arches, "syscalls", sys);
@@ -1348,6 +1356,17 @@ out:
 	json_decref(sys);
 	free(st);
 	return o;
+}
+
+/* A Kubernetes object name from a profile's: '_' (which policy names allow) is '-'. */
+static char *k8s_name(const char *name)
+{
+	char *n = strdup(name);
+
+	for (char *c = n; c && *c; c++)
+		if (*c == '_')
+			*c = '-';
+	return n;
 }
 
 static json_t *cap_list(const struct profile *p, bool prefix)
@@ -1369,7 +1388,7 @@ static json_t *cap_list(const struct profile *p, bool prefix)
 
 json_t *profile_export(const struct profile *p, enum prof_export e, unsigned int how)
 {
-	char *st = stamp(p), *flag;
+	char *st = stamp(p), *flag, *name;
 	json_t *o = NULL, *spec, *caps, *flags;
 
 	if (!st) {
@@ -1379,15 +1398,22 @@ json_t *profile_export(const struct profile *p, enum prof_export e, unsigned int
 	switch (e) {
 	case PROF_EXPORT_OCI_SECCOMP:
 	case PROF_EXPORT_DOCKER_SECCOMP:
-		o = seccomp_spec(p, true, how & PROF_EXPORT_COMPLAIN);
+		o = seccomp_spec(p, false, how & PROF_EXPORT_COMPLAIN);
 		break;
 	case PROF_EXPORT_K8S_SECCOMP:
-		spec = seccomp_spec(p, false, how & PROF_EXPORT_COMPLAIN);
-		if (spec)
-			o = json_pack("{s:s, s:s, s:{s:s, s:{s:s}}, s:o}", "apiVersion",
+		spec = seccomp_spec(p, true, how & PROF_EXPORT_COMPLAIN);
+		name = k8s_name(p->name);
+		if (spec && name)
+			o = json_pack("{s:s, s:s, s:{s:s, s:{s:s, s:s*}}, s:O}", "apiVersion",
 				      "security-profiles-operator.x-k8s.io/v1beta1", "kind",
-				      "SeccompProfile", "metadata", "name", p->name, "annotations",
-				      "ward.dev/provenance", st, "spec", spec);
+				      "SeccompProfile", "metadata", "name", name, "annotations",
+				      "ward.dev/provenance", st, "ward.dev/enosys",
+				      json_array_size(json_object_get(spec, "syscalls")) > 1
+					      ? ENOSYS_COMMENT
+					      : NULL,
+				      "spec", spec);
+		json_decref(spec);
+		free(name);
 		break;
 	case PROF_EXPORT_OCI_CAPS:
 		caps = cap_list(p, true);
@@ -1396,11 +1422,11 @@ json_t *profile_export(const struct profile *p, enum prof_export e, unsigned int
 				      "permitted", caps, "comment", st);
 		json_decref(caps);
 		break;
-	case PROF_EXPORT_K8S_CAPS:
+	case PROF_EXPORT_K8S_CAPS: /* a securityContext's content: no room for the stamp */
 		caps = cap_list(p, false);
 		if (caps)
-			o = json_pack("{s:{s:[s], s:o}, s:s}", "capabilities", "drop", "ALL", "add",
-				      caps, "comment", st);
+			o = json_pack("{s:{s:[s], s:o}}", "capabilities", "drop", "ALL", "add",
+				      caps);
 		break;
 	case PROF_EXPORT_DOCKER_CAPS:
 		caps = cap_list(p, false);

@@ -11,6 +11,12 @@
  * the host's architecture, "includes"/"excludes" are evaluated for the host's
  * architecture, the running kernel and Docker's default capability set (a
  * container started without --cap-add).
+ *
+ * A security-profiles-operator SeccompProfile resource (kind: SeccompProfile)
+ * is checked as its spec, whose fields are those of the SPO v1beta1 type only
+ * (api/seccompprofile/v1beta1 of kubernetes-sigs/security-profiles-operator):
+ * another key is an error, as kubectl apply refuses it (strict field
+ * validation) and the API server drops it. Its findings' paths start "spec.".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -638,7 +644,9 @@ struct rule {
 struct ctx {
 	struct sc_report *r;
 	const char *where; /* set before cdiag(): a JSON path, "" for none */
-	char wbuf[SC_WHERE_MAX];
+	char wbuf[SC_WHERE_MAX + sizeof("spec.")];
+	char rel[SC_WHERE_MAX]; /* where, below the profile (without "spec.") */
+	bool spo;		/* a SeccompProfile resource: the profile is its spec */
 	int oom;
 	/* the profile as read */
 	uint32_t def_act;
@@ -762,14 +770,17 @@ cdiag(struct ctx *c, enum sc_severity sev, const char *code, const char *hint, c
 	va_end(ap);
 }
 
-/* Point the next diagnostics at a JSON path. */
+/* Point the next diagnostics at a JSON path below the profile (in a
+ * SeccompProfile resource: below its spec). */
 __attribute__((format(printf, 2, 3))) static void at(struct ctx *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->wbuf, sizeof(c->wbuf), fmt, ap);
+	vsnprintf(c->rel, sizeof(c->rel), fmt, ap);
 	va_end(ap);
+	snprintf(c->wbuf, sizeof(c->wbuf), "%s%s%s", c->spo ? "spec" : "",
+		 c->spo && c->rel[0] ? "." : "", c->rel);
 	c->where = c->wbuf;
 }
 
@@ -904,12 +915,12 @@ static bool is_allow(uint32_t act)
 }
 
 /* Action and errno (errnoRet; runc's default is EPERM) of the object at base
- * ("" for the top) that has `akey` and `ekey`. desc receives e.g.
+ * ("" for the top) that has `akey` and `ekey` (NULL: no errno key). desc receives e.g.
  * "SCMP_ACT_ERRNO(EPERM)". */
 static int parse_action(struct ctx *c, json_t *obj, const char *base, const char *akey,
 			const char *ekey, uint32_t *ret, char *desc, size_t size)
 {
-	json_t *a = get(obj, akey), *e = get(obj, ekey);
+	json_t *a = get(obj, akey), *e = ekey ? get(obj, ekey) : NULL;
 	json_int_t eno = EPERM;
 	char what[32];
 	size_t i;
@@ -976,7 +987,8 @@ static bool plain_key(const char *k)
 	return i > 0 && i <= SC_NAME_MAX;
 }
 
-/* Unknown keys of the object at base (not c->wbuf). */
+/* Unknown keys of the object at base (not c->wbuf): runtimes ignore them, the
+ * Kubernetes API refuses them in a SeccompProfile. */
 static void check_keys(struct ctx *c, json_t *obj, const char *const *keys, size_t n,
 		       const char *base, const char *what)
 {
@@ -992,8 +1004,15 @@ static void check_keys(struct ctx *c, json_t *obj, const char *const *keys, size
 			at_key(c, base, k);
 		else
 			at(c, "%s", base);
-		cdiag(c, SC_WARNING, "unknown-key", "runtimes ignore it; check the spelling",
-		      "unknown key '%.*s' in %s", clip(k), k, what);
+		if (c->spo)
+			cdiag(c, SC_ERROR, "unknown-key",
+			      "not a field of the SeccompProfile v1beta1 type: kubectl apply "
+			      "refuses it and the API server drops it",
+			      "unknown key '%.*s' in %s", clip(k), k, what);
+		else
+			cdiag(c, SC_WARNING, "unknown-key",
+			      "runtimes ignore it; check the spelling", "unknown key '%.*s' in %s",
+			      clip(k), k, what);
 	}
 }
 
@@ -1138,8 +1157,10 @@ static int docker_filter(struct ctx *c, json_t *obj, bool include, const char *h
 
 static int parse_rule(struct ctx *c, json_t *e, size_t idx, const char *host_arch, struct rule *ru)
 {
-	static const char *const keys[] = { "names", "name",	"action",   "errnoRet",
-					    "args",  "comment", "includes", "excludes" };
+	static const char *const keys[] = { "names", "action",	"errnoRet", "args",
+					    "name",  "comment", "includes", "excludes" };
+	/* a SeccompProfile's syscalls have the first four only */
+	size_t n_keys = c->spo ? 4 : ARRAY_SIZE(keys);
 	static const char names_hint[] = "a list, even of one: \"names\": [\"read\"]";
 	json_t *names, *name, *args, *n;
 	char base[40], what[40];
@@ -1157,9 +1178,9 @@ static int parse_rule(struct ctx *c, json_t *e, size_t idx, const char *host_arc
 			   "{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"}");
 		return -EINVAL;
 	}
-	check_keys(c, e, keys, ARRAY_SIZE(keys), base, "a syscalls entry");
+	check_keys(c, e, keys, n_keys, base, "a syscalls entry");
 	names = get(e, "names");
-	name = get(e, "name");
+	name = c->spo ? NULL : get(e, "name");
 	if (names && name) {
 		ru->unreadable = true;
 		at(c, "%s", base);
@@ -1213,8 +1234,8 @@ static int parse_rule(struct ctx *c, json_t *e, size_t idx, const char *host_arc
 	args = get(e, "args");
 	if (args && parse_args(c, args, ru, base) < 0)
 		return -EINVAL;
-	inc = docker_filter(c, get(e, "includes"), true, host_arch, base);
-	exc = docker_filter(c, get(e, "excludes"), false, host_arch, base);
+	inc = docker_filter(c, c->spo ? NULL : get(e, "includes"), true, host_arch, base);
+	exc = docker_filter(c, c->spo ? NULL : get(e, "excludes"), false, host_arch, base);
 	if (inc < 0 || exc < 0)
 		return -EINVAL;
 	ru->applies = inc && exc;
@@ -1283,7 +1304,8 @@ static void add_arch(struct ctx *c, json_t *e, uint32_t *ret, size_t *n)
 		      json_string_value(e));
 		return;
 	}
-	snprintf(c->arch_where[*n], sizeof(c->arch_where[*n]), "%s", c->where);
+	snprintf(c->arch_where[*n], sizeof(c->arch_where[*n]), "%.*s",
+		 (int)sizeof(c->arch_where[*n]) - 1, c->rel);
 	ret[(*n)++] = a;
 }
 
@@ -1292,7 +1314,7 @@ static void add_arch(struct ctx *c, json_t *e, uint32_t *ret, size_t *n)
  * when none is left. */
 static int parse_arches(struct ctx *c, json_t *root, uint32_t *ret, size_t *ret_n)
 {
-	json_t *list = get(root, "architectures"), *map = get(root, "archMap");
+	json_t *list = get(root, "architectures"), *map = c->spo ? NULL : get(root, "archMap");
 	uint32_t native = seccomp_arch_native();
 	const char *native_name = arch_by_num(native) ? arch_by_num(native)->name : "unknown";
 	bool found = false;
@@ -2213,19 +2235,78 @@ static int locate(struct ctx *c, const char *buf, size_t len)
 
 /* ---- checking -------------------------------------------------------------------- */
 
+#define SPO_API_VERSION "security-profiles-operator.x-k8s.io/v1beta1"
+
+/* A Kubernetes object name (a DNS-1123 subdomain): lower-case letters, digits, '-'
+ * and '.', starting and ending with a letter or digit, at most 253 bytes. */
+static bool k8s_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 253 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.") != n)
+		return false;
+	return s[0] != '-' && s[0] != '.' && s[n - 1] != '-' && s[n - 1] != '.';
+}
+
+/* A SeccompProfile resource: its apiVersion, name and keys checked, its spec
+ * returned (c->spo set: the profile's paths are below "spec"); NULL when it
+ * has none to check. */
+static json_t *spo_spec(struct ctx *c, json_t *root)
+{
+	static const char *const keys[] = { "apiVersion", "kind", "metadata", "spec", "status" };
+	json_t *v = get(root, "apiVersion"), *md = get(root, "metadata"), *spec = get(root, "spec");
+	const char *k, *name = json_string_value(json_object_get(md, "name"));
+
+	json_object_foreach(root, k, v)
+	{
+		if (in_list(keys, ARRAY_SIZE(keys), k))
+			continue;
+		at(c, "%s", plain_key(k) ? k : "");
+		cdiag(c, SC_ERROR, "unknown-key", "a resource has apiVersion, kind, metadata, spec",
+		      "unknown key '%.*s' in the SeccompProfile", clip(k), k);
+	}
+	v = get(root, "apiVersion");
+	at(c, "%s", v ? "apiVersion" : "");
+	if (!json_is_string(v) || strcmp(json_string_value(v), SPO_API_VERSION))
+		cdiag(c, SC_ERROR, "api-version", "apiVersion: " SPO_API_VERSION,
+		      "a SeccompProfile of %s is checked, not of %.*s", SPO_API_VERSION,
+		      json_is_string(v) ? clip(json_string_value(v)) : 4,
+		      json_is_string(v) ? json_string_value(v) : "none");
+	at(c, "%s", name ? "metadata.name" : md ? "metadata" : "");
+	if (!name || !k8s_name(name))
+		cdiag(c, SC_ERROR, "bad-name",
+		      "lower-case letters, digits, '-' and '.', starting and ending with a "
+		      "letter or digit",
+		      "metadata.name must be a Kubernetes object name (DNS-1123 subdomain)");
+	if (!json_is_object(spec)) {
+		at(c, "%s", spec ? "spec" : "");
+		if (spec)
+			wrong_type(c, spec, "'spec'", "an object", "{\"defaultAction\": ...}");
+		else
+			cdiag(c, SC_ERROR, "missing-key", "{\"defaultAction\": ...}", "no 'spec'");
+		return NULL;
+	}
+	c->spo = true;
+	return spec;
+}
+
 int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 {
 	static const char *const top_keys[] = {
 		"defaultAction", "defaultErrnoRet", "architectures",	"archMap",
 		"flags",	 "listenerPath",    "listenerMetadata", "syscalls"
 	};
+	/* SeccompProfileSpec (SPO v1beta1, with its SpecBase's "disabled") */
+	static const char *const spo_keys[] = { "defaultAction",    "architectures", "listenerPath",
+						"listenerMetadata", "syscalls",	     "flags",
+						"baseProfileName",  "disabled" };
 	struct sc_report *r = calloc(1, sizeof(*r));
 	struct ctx *c = calloc(1, sizeof(*c));
 	uint32_t arches[SC_MAX_ARCHES];
 	const struct arch_name *host = arch_by_num(seccomp_arch_native());
 	size_t n_arches = 0, n_built = 0;
 	json_error_t jerr;
-	json_t *root = NULL, *sys;
+	json_t *root = NULL, *prof, *sys;
 	char desc[64];
 	int err = 0;
 
@@ -2253,9 +2334,20 @@ int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 			   "a seccomp profile is a JSON object");
 		goto out;
 	}
-	check_keys(c, root, top_keys, ARRAY_SIZE(top_keys), "", "the profile");
-	if (parse_action(c, root, "", "defaultAction", "defaultErrnoRet", &c->def_act, desc,
-			 sizeof(desc)) < 0)
+	prof = root;
+	if (json_is_string(get(root, "kind")) &&
+	    !strcmp(json_string_value(get(root, "kind")), "SeccompProfile")) {
+		prof = spo_spec(c, root);
+		if (!prof)
+			goto out_locate;
+		check_keys(c, prof, spo_keys, ARRAY_SIZE(spo_keys), "",
+			   "the SeccompProfile's spec");
+	} else {
+		check_keys(c, prof, top_keys, ARRAY_SIZE(top_keys), "", "the profile");
+	}
+	/* what a SeccompProfile does not have, the API server drops: not read */
+	if (parse_action(c, prof, "", "defaultAction", c->spo ? NULL : "defaultErrnoRet",
+			 &c->def_act, desc, sizeof(desc)) < 0)
 		goto out_locate;
 	if (c->def_act == SCMP_ACT_NOTIFY) {
 		at(c, "defaultAction");
@@ -2266,10 +2358,10 @@ int sc_check_buffer(const char *buf, size_t len, struct sc_report **ret)
 	r->default_action = strdup(desc);
 	if (!r->default_action)
 		goto out_oom;
-	if (parse_arches(c, root, arches, &n_arches) < 0 && c->oom)
+	if (parse_arches(c, prof, arches, &n_arches) < 0 && c->oom)
 		goto out_oom;
 
-	sys = get(root, "syscalls");
+	sys = get(prof, "syscalls");
 	if (sys && !json_is_array(sys)) {
 		at(c, "syscalls");
 		wrong_type(c, sys, "'syscalls'", "an array of rules",

@@ -32,6 +32,11 @@ const struct tracker_ops *tracker_at(size_t i)
 	return trackers[i];
 }
 
+const char *tracker_name_at(size_t i)
+{
+	return i < TRACKER_COUNT ? trackers[i]->name : NULL;
+}
+
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name)
 {
 	bool all = !strcmp(name, "all"), found = all;

@@ -133,6 +133,8 @@ int syscall_counts(struct tracker *t);
 const struct tracker_ops *tracker_find(const char *name);
 /* The i-th tracker (i < TRACKER_COUNT). */
 const struct tracker_ops *tracker_at(size_t i);
+/* The i-th tracker's name, NULL past the last (shell completion). */
+const char *tracker_name_at(size_t i);
 /* Add the tracker named name ("all": every one) to list (*n entries, room for
  * TRACKER_COUNT) unless it is there; -ENOENT for an unknown name. */
 int tracker_list_add(const struct tracker_ops **list, size_t *n, const char *name);

@@ -39,27 +39,84 @@ __attribute__((format(printf, 1, 2))) void cli_info(const char *fmt, ...);
  */
 __attribute__((format(printf, 2, 3))) int cli_usage(const char *cmd, const char *fmt, ...);
 
-/* A command of a binary's table (bpftool's dispatch): its entry, help and one-line summary. */
+/*
+ * What a value completes to in the shells (`PROG completion bash|zsh`): file names,
+ * these words (NULL-terminated), or the words word(0), word(1), ... until NULL.
+ */
+struct cli_values {
+	bool files;
+	const char *const *words;
+	const char *(*word)(size_t i);
+};
+
+/* The value of the long option opt ("format"). */
+struct cli_arg {
+	const char *opt;
+	const struct cli_values *values;
+};
+
+/*
+ * A command's options as its parser takes them: getopt's optstring (a letter is
+ * the short form of the long option whose val it is), getopt_long()'s table, what
+ * their values complete to (NULL, or ending with { NULL }; an option with a value
+ * not listed completes to nothing) and what its operands complete to (NULL: none).
+ * The parser, the shell completion and the tests read the same table.
+ */
+struct cli_opts {
+	const char *shorts;
+	const struct option *longs;
+	const struct cli_arg *args;
+	const struct cli_values *operands;
+};
+
+/* File names; text|json; bash|zsh. */
+extern const struct cli_values cli_files, cli_text_json_values;
+/* --help alone; -o/--format text|json and --help (cli_text_json_opts()), without
+ * operands and with files as operands. */
+extern const struct cli_opts cli_help_opts, cli_text_json_cmd_opts, cli_text_json_file_opts;
+
+/*
+ * A command of a binary's table (bpftool's dispatch): its entry, help, one-line
+ * summary, options, and subcommands (NULL, or a table ending with { NULL }, which
+ * cli_dispatch() runs). Tables end with { NULL }.
+ */
 struct cli_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	void (*help)(void);
 	const char *summary;
+	const struct cli_opts *opts;
+	const struct cli_cmd *subs;
 };
 
-/* The command of cmds[0..n) named name, NULL if none. */
-const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, size_t n, const char *name);
+/* The command of cmds named name, NULL if none. */
+const struct cli_cmd *cli_find_cmd(const struct cli_cmd *cmds, const char *name);
 /* One line a command: "  NAME     SUMMARY". */
-void cli_list_cmds(FILE *f, const struct cli_cmd *cmds, size_t n);
+void cli_list_cmds(FILE *f, const struct cli_cmd *cmds);
 /* `<prog> help [COMMAND]` over cmds (which holds "help"): usage(stdout) without a
  * COMMAND, else its help. The exit status. */
-int cli_help_cmd(const struct cli_cmd *cmds, size_t n, void (*usage)(FILE *f), int argc,
+int cli_help_cmd(const struct cli_cmd *cmds, void (*usage)(FILE *f), int argc, char **argv);
+/* The subcommand argv[1] of command cmd ("profile") among subs, run with argv + 1;
+ * -h/--help prints help(); none or an unknown one is a usage error naming subs. */
+int cli_dispatch(const char *cmd, const struct cli_cmd *subs, void (*help)(void), int argc,
 		 char **argv);
+/* `PROG completion bash|zsh` (rulesc/complete.c): its options (the shells as
+ * operands), its help, and the command: the completion script of the binary whose
+ * root (its name, top-level options and commands) is root, on stdout. */
+extern const struct cli_values cli_shells;
+extern const struct cli_opts cli_completion_opts;
+void cli_completion_help(void);
+int cli_completion_cmd(const struct cli_cmd *root, int argc, char **argv);
 
-/* getopt_long() for cmd, whose optstring starts with ':': an unknown option or
- * a missing value is reported with cli_usage() and returned as '?'. */
+/* getopt_long() for cmd, whose optstring starts with ':' (or "+:"): an unknown
+ * option or a missing value is reported with cli_usage() and returned as '?'.
+ * A parse starts with optind = 0: glibc's getopt then starts afresh, where 1
+ * would keep the ordering of a parse before (main's "+", which stops at the
+ * first operand). */
 int cli_getopt(const char *cmd, int argc, char **argv, const char *optstring,
 	       const struct option *longopts);
+/* cli_getopt() over a command's table. */
+int cli_getopts(const char *cmd, int argc, char **argv, const struct cli_opts *o);
 
 /* What an option of a command's getopt loop that the loop does not take itself
  * ends in: --help (c 'h') prints help() for CLI_OK, anything else ('?', said by

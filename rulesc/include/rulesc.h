@@ -55,6 +55,9 @@ int rc_compile(const struct rc_set *s, struct rc_diags *d, uint8_t **ret_buf, si
 /* Write buf to path atomically (temporary file in the same directory, then
  * rename), mode 0644. 0 or -errno. */
 int rc_write_file(const char *path, const void *buf, size_t len);
+/* Whether rc_write_file() can write path: a file of its temporary name made in
+ * path's directory and removed again. 0, -EISDIR for a directory, or -errno. */
+int rc_can_write_file(const char *path);
 /* Read a whole file of at most max bytes. 0 or -errno (-EFBIG when larger). */
 int rc_read_file(const char *path, size_t max, uint8_t **ret_buf, size_t *ret_len);
 

@@ -123,6 +123,19 @@ spec: {selector: {containers: [web-1]}, mode: enforce, posture: block,
                     containers: [web-1]},
        syscalls: [{names: [read, write]}]}
 YAML
+# what ward learn writes for a container runc started: the syscalls runc needs are in
+cat >"$tmp/runc-profile.yaml" <<'YAML'
+apiVersion: ward.dev/v1
+kind: Profile
+metadata: {name: web_1}
+spec: {selector: {containers: [web-1]}, mode: enforce, posture: block,
+       provenance: {learnedAt: "2025-06-01T00:00:00Z", duration: 90s, events: 30,
+                    containers: [web-1]},
+       capabilities: [{names: [CAP_NET_BIND_SERVICE]}],
+       syscalls: [{names: [read, write, exit, exit_group, rt_sigreturn, close, epoll_ctl, execve,
+                           fstatfs, getdents64, getpid, openat, futex, madvise, mmap, munmap,
+                           nanosleep, rt_sigprocmask, sched_yield, sigaltstack, tgkill]}]}
+YAML
 printf 'apiVersion: ward.dev/v1\nkind: Profile\nmetadata: {name: x}\nspec: [\n' >"$tmp/broken-profile.yaml"
 printf 'WARDBNDL this is not a bundle' >"$tmp/broken.bundle"
 printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [' >"$tmp/broken-seccomp.json"
@@ -137,8 +150,8 @@ fi
 chmod 644 "$tmp"/*
 
 # ---- every command is tested ----------------------------------------------------------------
-ward_cmds="server run doctor status seccomp learn profile config ctl version help"
-rulesc_cmds="check compile dump sign verify explain test version help"
+ward_cmds="server run doctor status seccomp learn profile config ctl completion version help"
+rulesc_cmds="check compile dump sign verify explain test completion version help"
 trackers="process files tcp syscall"
 profile_subs="merge diff export explain"
 seccomp_subs="check"
@@ -191,6 +204,18 @@ usage ctl "ward ctl plugin load x.o (no --name)" "$WARD" ctl plugin load x.o
 usage ctl "ward ctl plugin unload one" "$WARD" ctl plugin unload one
 status 1 "ward ctl status (no server there)" "$WARD" ctl --socket "$tmp/none.sock" status
 status 3 "ward ctl policy put (broken YAML)" "$WARD" ctl --socket "$tmp/none.sock" policy put "$tmp/broken.yaml"
+
+# the shell completion scripts (their content: tests/cli/completion.sh)
+for bin in "$WARD" "$RULESC"; do
+	prog=$(basename "$bin")
+	for sh in bash zsh; do
+		status 0 "$prog completion $sh" "$bin" completion "$sh"
+		grep -q "_${prog}_opts" "$tmp/out" && pass || fail "$prog completion $sh: no script on stdout"
+	done
+	usage completion "$prog completion fish" "$bin" completion fish
+	usage completion "$prog completion (nothing)" "$bin" completion
+	usage completion "$prog completion bash zsh" "$bin" completion bash zsh
+done
 
 # ---- ward: durations ------------------------------------------------------------------------
 for bad in 5x 0 1.5 -1 1h30 "" 2y; do
@@ -285,6 +310,22 @@ json 0 'type == "object"' "ward profile diff -o json" "$WARD" profile diff -o js
 json 0 'type == "array"' "ward profile explain -o json" "$WARD" profile explain -o json "$tmp/profile.yaml"
 json 0 '.defaultAction != null' "ward profile export -o oci-seccomp" "$WARD" profile export -o oci-seccomp "$tmp/profile.yaml"
 json 0 '.capabilities != null or type == "object"' "ward profile export --format oci-caps" "$WARD" profile export --format oci-caps "$tmp/profile.yaml"
+# every seccomp export passes ward seccomp check: no error, no key its consumer does not know
+for fmt in oci-seccomp docker-seccomp k8s-seccomp; do
+	for complain in "" --complain; do
+		status 0 "ward profile export -o $fmt $complain" "$WARD" profile export -o "$fmt" $complain \
+			"$tmp/runc-profile.yaml" --output "$tmp/export.json"
+		json 0 '.errors == 0 and ([.diagnostics[] | select(.code == "unknown-key")] | length == 0)' \
+			"ward seccomp check of -o $fmt $complain" "$WARD" seccomp check -o json "$tmp/export.json"
+	done
+done
+# k8s-caps is a securityContext's content, nothing else
+json 0 'keys == ["capabilities"] and .capabilities == {"drop": ["ALL"], "add": ["NET_BIND_SERVICE"]}' \
+	"ward profile export -o k8s-caps" "$WARD" profile export -o k8s-caps "$tmp/runc-profile.yaml"
+# ward learn checks that it can write its profile before it learns (or touches the kernel)
+run "$WARD" learn --container web-1 --output "$tmp/no-such-dir/web.yaml"
+[ "$rc" -eq 1 ] && [ "$(cat "$tmp/err")" = "ward: error: learn: --output $tmp/no-such-dir/web.yaml: cannot be written: No such file or directory" ] &&
+	pass || fail "ward learn --output (no such directory): exit $rc: $(cat "$tmp/err")"
 status 0 "ward profile merge --output -" "$WARD" profile merge "$tmp/profile.yaml" "$tmp/profile.yaml" --output -
 grep -q '^kind: Profile' "$tmp/out" && pass || fail "ward profile merge --output -: no profile on stdout"
 usage "profile merge" "ward profile merge without --output" "$WARD" profile merge "$tmp/profile.yaml" "$tmp/profile.yaml"
