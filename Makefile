@@ -73,9 +73,10 @@ rulesc_internal = $(if $(filter engine/%,$<),,-Irulesc)
 # linked statically (p11-kit has no static library); libevent can (engine/core/http.h).
 # The network outputs (webhook, OTLP) post with libevent's HTTP client too, not libcurl
 # (Debian's cannot be linked statically); https through libevent_openssl (WARD_TLS), in
-# every build but the static one: static OpenSSL would take it past 4 MB.
+# every build but the static one: static OpenSSL would take it past 4 MB. The control API's
+# TCP listener is TLS with mbed TLS in every build (engine/core/tls.h): 0.6 MB static.
 ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -levent_openssl \
-	       -levent_core -lhttp_parser -lssl -lcrypto -lpthread
+	       -levent_core -lhttp_parser -lssl -lcrypto -lmbedtls -lmbedx509 -lmbedcrypto -lpthread
 # OpenSSL signs (rulesc sign, PEM private keys); libsodium hashes and verifies, so the
 # engine, which only verifies, needs no OpenSSL (static libcrypto alone is 4.3 MB).
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
@@ -84,7 +85,7 @@ RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 # Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
-	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libcmocka-dev \
+	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libmbedtls-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
@@ -252,7 +253,8 @@ run: deps
 # ---- static ----------------------------------------------------------------
 STATIC_LIBS := -Wl,-Bstatic -l:libbpf.a -l:libelf.a -l:libjansson.a -l:libseccomp.a \
 	       -l:libcap.a -l:libz.a -l:libzstd.a -l:libyaml.a -l:libsodium.a \
-	       -l:libevent_extra.a -l:libevent_core.a -l:libhttp_parser.a -lpthread
+	       -l:libevent_extra.a -l:libevent_core.a -l:libhttp_parser.a -l:libmbedtls.a \
+	       -l:libmbedx509.a -l:libmbedcrypto.a -lpthread
 STATIC_CFLAGS := -Os -g0 -ffunction-sections -fdata-sections -UWARD_TLS
 STATIC_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
 STATIC_RULESC_OBJS := $(patsubst %.c,$(BUILD)/static/%.o,$(RULESC_LIB_SRCS))

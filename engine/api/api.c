@@ -21,7 +21,10 @@
 #include <event2/keyvalq_struct.h>
 
 #include "api.h"
+#include "core/http.h"
 #include "core/output.h"
+#include "core/post.h"
+#include "core/tls.h"
 
 #define API_TIMEOUT_S	 30   /* a client that sends nothing for this long is dropped */
 #define API_HEADERS_MAX	 8192 /* bytes of request headers */
@@ -60,6 +63,9 @@ struct api {
 	void *ctx;
 	struct event_base *base;
 	struct evhttp *http;
+	struct evhttp *tcp;	/* the TLS listener's, or NULL */
+	struct tls_server *tls; /* its certificate and key */
+	char *bearer;		/* "Bearer TOKEN", what its clients must send */
 	struct event *stop_ev, *done_ev;
 	int stop_pipe[2], done_pipe[2]; /* the HTTP thread's wakeups */
 	int efd;			/* the session's wakeup: requests wait */
@@ -139,8 +145,23 @@ static void follower_free(struct follower *f)
 
 /* ---- the HTTP thread ---------------------------------------------------------------------- */
 
+/* What evhttp queued on bev goes out: the TLS listener's filter (core/tls.h)
+ * encrypts only when flushed, since evhttp enables writing after it queued a
+ * reply; a plain socket's bufferevent writes anyway. */
+static void push(struct bufferevent *bev)
+{
+	if (bev)
+		(void)bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
+}
+
+static struct bufferevent *bev_of(struct evhttp_request *req)
+{
+	return evhttp_connection_get_bufferevent(evhttp_request_get_connection(req));
+}
+
 static void send_json(struct evhttp_request *req, int status, json_t *body)
 {
+	struct bufferevent *bev = bev_of(req);
 	struct evbuffer *out = evbuffer_new();
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
@@ -149,6 +170,7 @@ static void send_json(struct evhttp_request *req, int status, json_t *body)
 		if (out)
 			evbuffer_free(out);
 		evhttp_send_error(req, 500, "Internal Server Error");
+		push(bev);
 		return;
 	}
 	evbuffer_add(out, text, strlen(text));
@@ -158,6 +180,7 @@ static void send_json(struct evhttp_request *req, int status, json_t *body)
 			  "application/json");
 	evhttp_send_reply(req, status, NULL, out);
 	evbuffer_free(out);
+	push(bev);
 }
 
 static void send_error(struct evhttp_request *req, int status, const char *location,
@@ -267,17 +290,12 @@ out_oom:
 	return NULL;
 }
 
-static void on_request(struct evhttp_request *req, void *arg)
+/* An authenticated request to the session. */
+static void queue_request(struct api *a, struct evhttp_request *req)
 {
-	struct api *a = arg;
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	struct call *c;
+	struct call *c = call_new(a, req);
 
-	if (!peer_is_root(evcon)) {
-		send_error(req, 403, NULL, "only root may use ward's control API");
-		return;
-	}
-	c = call_new(a, req);
 	if (!c)
 		return;
 	evhttp_connection_set_closecb(evcon, on_close, a);
@@ -288,6 +306,51 @@ static void on_request(struct evhttp_request *req, void *arg)
 	a->waiting_tail = &c->next;
 	pthread_mutex_unlock(&a->lock);
 	wake(a->efd);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	if (!peer_is_root(evhttp_request_get_connection(req))) {
+		send_error(req, 403, NULL, "only root may use ward's control API");
+		return;
+	}
+	queue_request(arg, req);
+}
+
+/* The same length and bytes, in a time that tells nothing of where they differ. */
+static bool same_secret(const char *given, const char *want)
+{
+	size_t g = strlen(given), n = strlen(want);
+	unsigned char diff = g != n;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)((i < g ? given[i] : 0) ^ want[i]);
+	return !diff;
+}
+
+/* The TCP listener's requests: TLS (below evhttp), then the bearer token. */
+static void on_tcp_request(struct evhttp_request *req, void *arg)
+{
+	struct api *a = arg;
+	const char *auth =
+		evhttp_find_header(evhttp_request_get_input_headers(req), "Authorization");
+
+	if (!auth || !same_secret(auth, a->bearer)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "WWW-Authenticate",
+				  "Bearer realm=\"ward\"");
+		send_error(req, 401, "Authorization",
+			   auth ? "the bearer token is not this server's"
+				: "an \"Authorization: Bearer TOKEN\" header is required");
+		return;
+	}
+	queue_request(a, req);
+}
+
+static struct bufferevent *tls_bev(struct event_base *base, void *arg)
+{
+	const struct api *a = arg;
+
+	return tls_server_bufferevent(a->tls, base);
 }
 
 static void inflight_remove(struct api *a, struct call *c)
@@ -323,6 +386,7 @@ static void follow_start(struct api *a, struct call *c)
 	/* a comment, so the client sees the stream open at once */
 	evbuffer_add_printf(hello, ": ward alert stream\n\n");
 	evhttp_send_reply_chunk(c->req, hello);
+	push(bev_of(c->req));
 	evbuffer_free(hello);
 	pthread_mutex_lock(&a->lock);
 	f->next = a->followers;
@@ -350,8 +414,10 @@ static void feed_followers(struct api *a)
 		for (size_t i = 0; i < f->n_queue; i++) {
 			struct evbuffer *b = evbuffer_new();
 
-			if (b && !evbuffer_add(b, f->queue[i], strlen(f->queue[i])))
+			if (b && !evbuffer_add(b, f->queue[i], strlen(f->queue[i]))) {
 				evhttp_send_reply_chunk(f->req, b);
+				push(bev_of(f->req));
+			}
 			if (b)
 				evbuffer_free(b);
 			free(f->queue[i]);
@@ -582,14 +648,98 @@ static int listen_unix(const char *path, int *ret_fd)
 	return 0;
 }
 
-int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret,
-	     const char **ret_what)
+/* Limits and methods both listeners share. */
+static void http_limits(struct evhttp *http)
+{
+	evhttp_set_timeout(http, API_TIMEOUT_S);
+	evhttp_set_max_headers_size(http, API_HEADERS_MAX);
+	evhttp_set_max_body_size(http, API_BODY_MAX);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+						 EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE);
+}
+
+/* The token clients of the TCP listener present: the file's first line, at
+ * least API_TOKEN_MIN characters, the file readable by its owner only. */
+static int read_bearer(const char *path, char **ret, char *why, size_t why_size)
+{
+	struct stat st;
+	int err;
+
+	if (stat(path, &st) < 0) {
+		err = -errno;
+		snprintf(why, why_size, "%s: %s", path, strerror(errno));
+		return err;
+	}
+	if (st.st_mode & 077) {
+		snprintf(why, why_size, "%s: readable by others (mode %04o): chmod 600 it", path,
+			 (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	err = post_token_read(path, ret);
+	if (!err && strlen(*ret) < strlen("Bearer ") + API_TOKEN_MIN) {
+		free(*ret);
+		err = -EINVAL;
+	}
+	if (err)
+		snprintf(why, why_size,
+			 "%s: one token of at least %d printable characters without spaces is "
+			 "expected on its first line",
+			 path, API_TOKEN_MIN);
+	return err;
+}
+
+/* The TCP listener, TLS only, for clients with the token. */
+static int open_tcp(struct api *a, const struct api_opts *o, char *why, size_t why_size)
+{
+	char host[HTTP_ADDR_MAX];
+	struct evhttp_bound_socket *bound;
+	uint16_t port;
+	int err;
+
+	if (!o->tls_cert || !o->tls_key || !o->token_file) {
+		snprintf(why, why_size,
+			 "%s: a TCP listener needs a TLS certificate, its key and a token file",
+			 o->listen);
+		return -EINVAL;
+	}
+	if (http_parse_listen(o->listen, host, &port)) {
+		snprintf(why, why_size, "%s: not HOST:PORT", o->listen);
+		return -EINVAL;
+	}
+	err = read_bearer(o->token_file, &a->bearer, why, why_size)
+		      ?: tls_server_new(o->tls_cert, o->tls_key, &a->tls, why, why_size);
+	if (err)
+		return err;
+	a->tcp = evhttp_new(a->base);
+	if (!a->tcp)
+		return -ENOMEM;
+	http_limits(a->tcp);
+	evhttp_set_bevcb(a->tcp, tls_bev, a);
+	evhttp_set_gencb(a->tcp, on_tcp_request, a);
+	errno = 0;
+	bound = evhttp_bind_socket_with_handle(a->tcp, host, port);
+	if (!bound) {
+		err = errno ? -errno : -EADDRNOTAVAIL;
+		snprintf(why, why_size, "%s: %s", o->listen, strerror(-err));
+		return err;
+	}
+	err = http_bound_address(evhttp_bound_socket_get_fd(bound), host, sizeof(host));
+	if (err)
+		snprintf(why, why_size, "%s: %s", o->listen, strerror(-err));
+	else
+		snprintf(a->address + strlen(a->address), sizeof(a->address) - strlen(a->address),
+			 ", https://%s", host);
+	return err;
+}
+
+int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret, char *why,
+	     size_t why_size)
 {
 	const char *path = o->socket_path ? o->socket_path : API_SOCKET_DEFAULT;
 	struct api *a = calloc(1, sizeof(*a));
 	int err = -ENOMEM, fd = -1;
 
-	*ret_what = path;
+	snprintf(why, why_size, "%s: out of memory", path);
 	if (!a)
 		return -ENOMEM;
 	a->fn = fn;
@@ -614,15 +764,13 @@ int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api 
 	if (!a->stop_ev || !a->done_ev || event_add(a->stop_ev, NULL) ||
 	    event_add(a->done_ev, NULL))
 		goto out_free;
-	evhttp_set_timeout(a->http, API_TIMEOUT_S);
-	evhttp_set_max_headers_size(a->http, API_HEADERS_MAX);
-	evhttp_set_max_body_size(a->http, API_BODY_MAX);
-	evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-						    EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE);
+	http_limits(a->http);
 	evhttp_set_gencb(a->http, on_request, a);
 	err = listen_unix(path, &fd);
-	if (err)
+	if (err) {
+		snprintf(why, why_size, "%s: %s", path, strerror(-err));
 		goto out_free;
+	}
 	if (!evhttp_accept_socket_with_handle(a->http, fd)) {
 		close(fd);
 		err = -EIO;
@@ -630,6 +778,9 @@ int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api 
 	}
 	snprintf(a->socket_path, sizeof(a->socket_path), "%s", path);
 	snprintf(a->address, sizeof(a->address), "unix:%s", path);
+	err = o->listen ? open_tcp(a, o, why, why_size) : 0;
+	if (err)
+		goto out_free;
 	err = -pthread_create(&a->thread, NULL, serve, a);
 	if (err)
 		goto out_free;
@@ -651,6 +802,10 @@ void api_free(struct api *a)
 	}
 	if (a->http)
 		evhttp_free(a->http); /* closes connections: on_close() marks what they had */
+	if (a->tcp)
+		evhttp_free(a->tcp);
+	tls_server_free(a->tls);
+	free(a->bearer);
 	while (a->inflight) {
 		struct call *c = a->inflight;
 

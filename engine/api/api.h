@@ -2,7 +2,8 @@
 /*
  * The control API's transport (docs/api.md, docs/api.yaml): HTTP/1.1 on a
  * thread of its own (libevent's evhttp), on a unix socket (mode 0600, root
- * peers only). A request is
+ * peers only) and, when asked, on a TCP port in TLS only, whose clients
+ * present a bearer token (core/tls.h). A request is
  * copied into a struct api_request and handed to the session's thread, which
  * answers it between two reads of the ring buffers (api_dispatch()): the
  * handlers see the session's state without locks, and the HTTP thread never
@@ -23,9 +24,15 @@
 #define API_BODY_MAX	   (16u << 20) /* bytes of a request body (a bundle, a plugin) */
 #define API_QUERY_MAX	   8	       /* query parameters a request may carry */
 #define API_FOLLOW_QUEUE   1024	       /* events a follower may lag behind */
+#define API_TOKEN_MIN	   16	       /* characters of a bearer token at least */
 
 struct api_opts {
 	const char *socket_path; /* NULL: API_SOCKET_DEFAULT */
+	/* the TCP listener ("HOST:PORT", http_parse_listen()), NULL: none; it
+	 * needs all three files */
+	const char *listen;
+	const char *tls_cert, *tls_key; /* PEM: the certificate chain, its key */
+	const char *token_file;		/* the token clients send, not readable by others */
 };
 
 enum api_method { API_GET, API_POST, API_PUT, API_PATCH, API_DELETE, API_OTHER };
@@ -60,10 +67,11 @@ typedef void (*api_handler_fn)(void *ctx, struct api *a, struct api_request *rq,
 			       struct api_response *rs);
 
 /* Listen as o says; requests go to fn(ctx) from api_dispatch(). 0 or -errno,
- * *ret_what naming what failed (the socket). */
-int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret,
-	     const char **ret_what);
-/* Where it listens, for messages: "unix:/run/ward/ward.sock". */
+ * with what failed in why (the socket, the file and its reason). */
+int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret, char *why,
+	     size_t why_size);
+/* Where it listens, for messages: "unix:/run/ward/ward.sock" and
+ * "https://127.0.0.1:9443" with a TCP listener. */
 const char *api_address(const struct api *a);
 /* Readable (epoll) while requests wait for api_dispatch(). */
 int api_fd(const struct api *a);

@@ -71,6 +71,10 @@ const struct cli_opts server_options = {
 		{ "no-aggregate", no_argument, NULL, 'G' },
 		{ "syslog", required_argument, NULL, 'Y' },
 		{ "api-socket", required_argument, NULL, 'a' },
+		{ "api", required_argument, NULL, 'Q' },
+		{ "api-tls-cert", required_argument, NULL, 'X' },
+		{ "api-tls-key", required_argument, NULL, 'Z' },
+		{ "api-token-file", required_argument, NULL, 'z' },
 		{ "webhook", required_argument, NULL, 'W' },
 		{ "webhook-token-file", required_argument, NULL, 'T' },
 		{ "otlp", required_argument, NULL, 'L' },
@@ -85,6 +89,9 @@ const struct cli_opts server_options = {
 		{ "events", &(const struct cli_values){ .word = events_word } },
 		{ "config", &cli_files },
 		{ "api-socket", &cli_files },
+		{ "api-tls-cert", &cli_files },
+		{ "api-tls-key", &cli_files },
+		{ "api-token-file", &cli_files },
 		{ "webhook-token-file", &cli_files },
 		{ "aggregate-key", &(const struct cli_values){ .words = agg_field_names } },
 		{},
@@ -134,6 +141,12 @@ void help_server(void)
 	       "                            udp:ADDR:PORT or tcp:ADDR:PORT (docs/outputs.md)\n"
 	       "      --api-socket PATH     serve the control API on this unix socket (default\n"
 	       "                            " API_SOCKET_DEFAULT "; docs/api.md)\n"
+	       "      --api ADDR:PORT       also serve it on TCP, in TLS only, to clients that\n"
+	       "                            send the token: needs the next three options\n"
+	       "      --api-tls-cert FILE   the TCP listener's certificate chain (PEM)\n"
+	       "      --api-tls-key FILE    its private key (PEM, unencrypted)\n"
+	       "      --api-token-file FILE the token its clients send as \"Authorization:\n"
+	       "                            Bearer\" (mode 0600, 16 characters at least)\n"
 	       "      --webhook URL         alerts also POSTed to URL (http:// or https://) in\n"
 	       "                            JSON batches (docs/outputs.md)\n"
 	       "      --webhook-token-file FILE\n"
@@ -238,6 +251,10 @@ static int apply_config(int argc, char **argv, struct run_opts *o)
 	o->metrics = c->metrics;
 	o->syslog = c->syslog;
 	o->api_socket = c->api_socket;
+	o->api_listen = c->api;
+	o->api_tls_cert = c->api_tls_cert;
+	o->api_tls_key = c->api_tls_key;
+	o->api_token_file = c->api_token_file;
 	o->webhook = c->webhook;
 	o->webhook_token_file = c->webhook_token_file;
 	o->otlp = c->otlp;
@@ -405,6 +422,18 @@ static int parse_opts(const char *cmd, const struct cli_opts *opts, void (*help)
 		case 'M':
 			o->metrics = optarg;
 			break;
+		case 'Q':
+			o->api_listen = optarg;
+			break;
+		case 'X':
+			o->api_tls_cert = optarg;
+			break;
+		case 'Z':
+			o->api_tls_key = optarg;
+			break;
+		case 'z':
+			o->api_token_file = optarg;
+			break;
 		case 'm':
 			if (cli_parse_number(cmd, "--metrics-containers", optarg, 0,
 					     METRICS_SERIES_MAX, &n) < 0)
@@ -419,6 +448,15 @@ static int parse_opts(const char *cmd, const struct cli_opts *opts, void (*help)
 		return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
 	if (o->webhook_token_file && !o->webhook)
 		return cli_usage(cmd, "--webhook-token-file goes with --webhook URL: give one");
+	if (o->api_listen && (!o->api_tls_cert || !o->api_tls_key || !o->api_token_file))
+		return cli_usage(cmd,
+				 "--api %s: the control API goes on TCP in TLS only, for "
+				 "clients with a token: give --api-tls-cert, --api-tls-key "
+				 "and --api-token-file",
+				 o->api_listen);
+	if (!o->api_listen && (o->api_tls_cert || o->api_tls_key || o->api_token_file))
+		return cli_usage(cmd, "--api-tls-cert, --api-tls-key and --api-token-file are "
+				      "for --api ADDR:PORT: give it");
 	if (o->output_opts.max_size && !o->output)
 		return cli_usage(cmd, "--output-max-size rotates --output FILE: give one");
 	if (o->metrics) {
@@ -430,6 +468,16 @@ static int parse_opts(const char *cmd, const struct cli_opts *opts, void (*help)
 					 "--metrics '%s': not ADDR:PORT (a numeric IPv4 or "
 					 "[IPv6] address and a port; PORT alone: loopback)",
 					 o->metrics);
+	}
+	if (o->api_listen) {
+		char host[HTTP_ADDR_MAX];
+		uint16_t port;
+
+		if (http_parse_listen(o->api_listen, host, &port))
+			return cli_usage(cmd,
+					 "--api '%s': not ADDR:PORT (a numeric IPv4 or [IPv6] "
+					 "address and a port; PORT alone: loopback)",
+					 o->api_listen);
 	}
 	if ((o->given & CK_NO_POLICY) && o->given != CK_NO_POLICY)
 		return cli_usage(cmd, "--no-policy excludes --policy, --trusted-key, --audit and "

@@ -82,6 +82,11 @@ static const struct key keys[] = {
 	{ "otlp", K_URL, CK_OTLP, offsetof(struct ward_config, otlp), 0 },
 	{ "outputs", K_OUTPUTS, CK_OUTPUTS, offsetof(struct ward_config, outputs), 0 },
 	{ "apiSocket", K_SOCKET, CK_API_SOCKET, offsetof(struct ward_config, api_socket), 0 },
+	{ "api", K_LISTEN, CK_API, offsetof(struct ward_config, api), 0 },
+	{ "apiTlsCert", K_STR, CK_API_TLS_CERT, offsetof(struct ward_config, api_tls_cert), 0 },
+	{ "apiTlsKey", K_STR, CK_API_TLS_KEY, offsetof(struct ward_config, api_tls_key), 0 },
+	{ "apiTokenFile", K_STR, CK_API_TOKEN_FILE, offsetof(struct ward_config, api_token_file),
+	  0 },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -556,6 +561,10 @@ void config_free(struct ward_config *c)
 	free(c->metrics);
 	free(c->syslog);
 	free(c->api_socket);
+	free(c->api);
+	free(c->api_tls_cert);
+	free(c->api_tls_key);
+	free(c->api_token_file);
 	free(c->webhook);
 	free(c->webhook_token_file);
 	free(c->otlp);

@@ -44,6 +44,10 @@ enum config_key {
 	CK_OTLP = 1 << 22,
 	CK_OUTPUTS = 1 << 23,
 	CK_API_SOCKET = 1 << 24,
+	CK_API = 1 << 25,
+	CK_API_TLS_CERT = 1 << 26,
+	CK_API_TLS_KEY = 1 << 27,
+	CK_API_TOKEN_FILE = 1 << 28,
 };
 
 /* The trackers an events list names, once each, in order. */
@@ -72,7 +76,8 @@ struct config_output {
 struct ward_config {
 	unsigned int set; /* enum config_key */
 	char *policy, *trusted_key, *container, *output, *metrics, *syslog, *webhook,
-		*webhook_token_file, *otlp, *api_socket;
+		*webhook_token_file, *otlp, *api_socket, *api, *api_tls_cert, *api_tls_key,
+		*api_token_file;
 	bool audit, no_policy, unpin_on_exit, verbose, no_aggregate;
 	struct tracker_list events;
 	struct config_output *outputs;

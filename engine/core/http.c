@@ -121,13 +121,32 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(s->base);
 }
 
+int http_bound_address(int fd, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char name[INET6_ADDRSTRLEN];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) < 0)
+		return -errno;
+	if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
+
+		inet_ntop(AF_INET6, &a->sin6_addr, name, sizeof(name));
+		snprintf(buf, size, "[%s]:%u", name, ntohs(a->sin6_port));
+	} else {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
+
+		inet_ntop(AF_INET, &a->sin_addr, name, sizeof(name));
+		snprintf(buf, size, "%s:%u", name, ntohs(a->sin_port));
+	}
+	return 0;
+}
+
 int http_server_open(const char *host, uint16_t port, struct http_server **ret)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
 	struct evhttp_bound_socket *bound;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char name[INET6_ADDRSTRLEN];
 	int err = -ENOMEM;
 
 	if (!s)
@@ -153,21 +172,9 @@ int http_server_open(const char *host, uint16_t port, struct http_server **ret)
 		err = errno ? -errno : -EADDRNOTAVAIL;
 		goto out_free;
 	}
-	if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss, &sl) < 0) {
-		err = -errno;
+	err = http_bound_address(evhttp_bound_socket_get_fd(bound), s->address, sizeof(s->address));
+	if (err)
 		goto out_free;
-	}
-	if (ss.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)&ss;
-
-		inet_ntop(AF_INET6, &a->sin6_addr, name, sizeof(name));
-		snprintf(s->address, sizeof(s->address), "[%s]:%u", name, ntohs(a->sin6_port));
-	} else {
-		const struct sockaddr_in *a = (const struct sockaddr_in *)&ss;
-
-		inet_ntop(AF_INET, &a->sin_addr, name, sizeof(name));
-		snprintf(s->address, sizeof(s->address), "%s:%u", name, ntohs(a->sin_port));
-	}
 	*ret = s;
 	return 0;
 out_free:

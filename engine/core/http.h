@@ -24,6 +24,9 @@ typedef char *(*http_get_fn)(void *arg, size_t *ret_len, const char **ret_type);
 
 struct http_server;
 
+/* Where the bound socket fd listens: "HOST:PORT" (a bracketed IPv6 host). 0
+ * or -errno. */
+int http_bound_address(int fd, char *buf, size_t size);
 /* Listen on host:port (port 0: any free one). 0 or -errno. */
 int http_server_open(const char *host, uint16_t port, struct http_server **ret);
 /* Answer GET path with fn(arg); before http_server_start(). 0 or -errno. */

@@ -45,6 +45,9 @@ int lifecycle_start(bool v)
 	libbpf_set_print(libbpf_print);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A client of the API or the metrics that goes away while it is
+	 * answered is an error of that write (EPIPE), not the daemon's end. */
+	signal(SIGPIPE, SIG_IGN);
 	return probe_mount_tracefs();
 }
 

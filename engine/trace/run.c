@@ -601,20 +601,28 @@ static int run_unload_plugin(void *owner, uint32_t id, char *why, size_t why_siz
  * (--api-socket) must be served. Its sink takes alerts for followers. */
 static int open_api(const struct run_opts *o, struct control *ctl)
 {
-	const char *what;
-	int err = api_open(&(struct api_opts){ .socket_path = o->api_socket }, control_handle, ctl,
-			   &ctl->api, &what);
+	const struct api_opts ao = {
+		.socket_path = o->api_socket,
+		.listen = o->api_listen,
+		.tls_cert = o->api_tls_cert,
+		.tls_key = o->api_tls_key,
+		.token_file = o->api_token_file,
+	};
+	char why[512];
+	int err = api_open(&ao, control_handle, ctl, &ctl->api, why, sizeof(why));
 
-	if (err == -EADDRINUSE && !o->api_socket) {
-		cli_error("the control API is not served: another ward server serves it on %s "
-			  "(give --api-socket PATH)",
-			  what);
+	if (err == -EADDRINUSE && !o->api_socket && !o->api_listen) {
+		cli_error("the control API is not served: another ward server serves it (%s); "
+			  "give --api-socket PATH",
+			  why);
 		return 0;
 	}
 	if (err) {
-		cli_error("control API on %s: %s", what, strerror(-err));
+		cli_error("control API: %s", why);
 		return err;
 	}
+	if (o->api_listen)
+		cli_info("control API on %s", api_address(ctl->api));
 	err = sink_api_add(&ctl->s->sinks, ctl);
 	if (err) {
 		api_free(ctl->api);

@@ -44,8 +44,10 @@ struct run_opts {
 	/* server: the configuration's outputs list (cfg's) */
 	const struct config_output *outputs;
 	size_t n_outputs;
-	bool api;		   /* server: serve the control API */
-	const char *api_socket;	   /* server --api-socket PATH; NULL: the default */
+	bool api;		/* server: serve the control API */
+	const char *api_socket; /* server --api-socket PATH; NULL: the default */
+	/* server --api ADDR:PORT (NULL: no TCP listener) and its TLS and token */
+	const char *api_listen, *api_tls_cert, *api_tls_key, *api_token_file;
 	size_t metrics_containers; /* per-container series at most */
 	bool no_aggregate;	   /* server --no-aggregate: every alert as it comes */
 	int64_t aggregate_window_s;
