@@ -80,14 +80,15 @@ ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -l
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 
 # ---- dependencies ---------------------------------------------------------
-# Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
+# Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers,
+# systemd (the unit: systemd-analyze, a user manager).
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd nodejs npm
+	    nginx wrk bpftrace auditd nodejs npm systemd
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -254,6 +255,58 @@ $(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(BUILD)/static/librulesc.a
 static: deps
 	$(Q)$(SUBMAKE) $(BUILD)/static/ward
 	@ls -l $(BUILD)/static/ward | awk '{printf "static ward: %d bytes\n", $$5}'
+
+# ---- install, uninstall ---------------------------------------------------------
+# ward goes to sbin: most of what it does needs root and its manual is ward(8), as Debian
+# installs bpftool and auditd; rulesc to bin: policy authors compile and test without root.
+# The default pack is compiled into ward; its YAML is installed for users to copy and
+# extend. examples/ward.yaml is documentation, not /etc/ward/ward.yaml: its outputs point
+# at receivers a new machine does not have (docs/install.md).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DOCDIR  ?= $(DATADIR)/doc/ward
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+# The ward binary installed.
+INSTALL_WARD ?= $(BUILD)/ward
+# Man pages (build/man/NAME.SECTION) and shell completions (build/completion/NAME.bash,
+# zsh's build/completion/_NAME) are built by their own rules, which set these two lists;
+# empty, make install installs none.
+MAN_PAGES   ?=
+COMPLETIONS ?=
+
+# What make install copies where, as SOURCE:DESTINATION (DESTDIR comes on top); make
+# uninstall removes the destinations, and the unit (written from its .in) besides.
+PACK_FILES  := $(wildcard policies/*.yaml policies/*/*.yaml)
+INSTALL_BIN  = $(INSTALL_WARD):$(SBINDIR)/ward $(BUILD)/rulesc:$(BINDIR)/rulesc
+INSTALL_DATA = $(foreach f,$(PACK_FILES),$(f):$(DATADIR)/ward/$(f)) \
+	examples/ward.yaml:$(DOCDIR)/examples/ward.yaml \
+	$(foreach m,$(MAN_PAGES),$(m):$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	$(foreach c,$(filter %.bash,$(COMPLETIONS)),\
+		$(c):$(DATADIR)/bash-completion/completions/$(basename $(notdir $(c)))) \
+	$(foreach c,$(filter-out %.bash,$(COMPLETIONS)),$(c):$(DATADIR)/zsh/vendor-completions/$(notdir $(c)))
+# The directories that are ward's own: uninstall removes them, deepest first, when empty.
+INSTALL_DIRS = $(DATADIR)/ward $(patsubst %/,$(DATADIR)/ward/%,$(sort $(dir $(PACK_FILES)))) \
+	$(DOCDIR) $(DOCDIR)/examples
+
+.PHONY: install uninstall
+install: $(INSTALL_WARD) $(BUILD)/rulesc $(MAN_PAGES) $(COMPLETIONS)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)set -e; \
+	for p in $(INSTALL_BIN); do install -D -m 755 "$${p%%:*}" "$(DESTDIR)$${p#*:}"; done; \
+	for p in $(INSTALL_DATA); do install -D -m 644 "$${p%%:*}" "$(DESTDIR)$${p#*:}"; done; \
+	install -d "$(DESTDIR)$(UNITDIR)"; \
+	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/ward.service.in >"$(DESTDIR)$(UNITDIR)/ward.service"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/ward.service"
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)for p in $(INSTALL_BIN) $(INSTALL_DATA) :$(UNITDIR)/ward.service; do \
+		rm -f "$(DESTDIR)$${p#*:}"; done; \
+	for d in $$(printf '%s\n' $(INSTALL_DIRS) | sort -r); do [ ! -d "$(DESTDIR)$$d" ] || \
+		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; done
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
