@@ -80,15 +80,16 @@ ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -l
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 
 # ---- dependencies ---------------------------------------------------------
-# Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers,
-# systemd (the unit: systemd-analyze, a user manager).
+# Build: compilers, libraries. make deb: dpkg-dev (dpkg-shlibdeps). Tests: runc/crun
+# containers, qemu VM, cmocka, fuzzers, systemd (the unit: systemd-analyze, a user manager),
+# debootstrap (the package's clean root).
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd nodejs npm systemd
+	    nginx wrk bpftrace auditd nodejs npm dpkg-dev systemd debootstrap
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -256,7 +257,7 @@ static: deps
 	$(Q)$(SUBMAKE) $(BUILD)/static/ward
 	@ls -l $(BUILD)/static/ward | awk '{printf "static ward: %d bytes\n", $$5}'
 
-# ---- install, uninstall ---------------------------------------------------------
+# ---- install, uninstall, the Debian package -----------------------------------
 # ward goes to sbin: most of what it does needs root and its manual is ward(8), as Debian
 # installs bpftool and auditd; rulesc to bin: policy authors compile and test without root.
 # The default pack is compiled into ward; its YAML is installed for users to copy and
@@ -269,7 +270,7 @@ DATADIR ?= $(PREFIX)/share
 MANDIR  ?= $(DATADIR)/man
 DOCDIR  ?= $(DATADIR)/doc/ward
 UNITDIR ?= $(PREFIX)/lib/systemd/system
-# The ward binary installed.
+# The ward binary installed (make deb: the static one).
 INSTALL_WARD ?= $(BUILD)/ward
 # Man pages (build/man/NAME.SECTION) and shell completions (build/completion/NAME.bash,
 # zsh's build/completion/_NAME) are built by their own rules, which set these two lists;
@@ -291,7 +292,7 @@ INSTALL_DATA = $(foreach f,$(PACK_FILES),$(f):$(DATADIR)/ward/$(f)) \
 INSTALL_DIRS = $(DATADIR)/ward $(patsubst %/,$(DATADIR)/ward/%,$(sort $(dir $(PACK_FILES)))) \
 	$(DOCDIR) $(DOCDIR)/examples
 
-.PHONY: install uninstall
+.PHONY: install uninstall deb
 install: $(INSTALL_WARD) $(BUILD)/rulesc $(MAN_PAGES) $(COMPLETIONS)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)set -e; \
@@ -307,6 +308,17 @@ uninstall:
 		rm -f "$(DESTDIR)$${p#*:}"; done; \
 	for d in $$(printf '%s\n' $(INSTALL_DIRS) | sort -r); do [ ! -d "$(DESTDIR)$$d" ] || \
 		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; done
+
+# The package: make install's files under /usr (the unit in /lib/systemd/system, where
+# bookworm's packages keep theirs) with the static ward, then scripts/deb.sh (the control
+# files, deploy/debian/). Its version is the packaged ward's (VERSION when it was built).
+DEB_ROOT := $(BUILD)/deb/root
+deb: deps
+	$(Q)$(SUBMAKE) $(BUILD)/static/ward $(BUILD)/rulesc $(MAN_PAGES) $(COMPLETIONS)
+	@rm -rf $(DEB_ROOT)
+	$(Q)$(SUBMAKE) install DESTDIR=$(DEB_ROOT) PREFIX=/usr UNITDIR=/lib/systemd/system \
+		INSTALL_WARD=$(BUILD)/static/ward
+	$(Q)scripts/deb.sh $(DEB_ROOT) $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
