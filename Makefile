@@ -10,6 +10,9 @@
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
+#   make install    build/ward, build/rulesc, the pack's YAML, the unit, man pages and
+#                   completions under PREFIX (/usr/local), DESTDIR; make uninstall
+#   make deb        deps, then build/ward_VERSION_ARCH.deb (the static ward; docs/install.md)
 #
 # Quiet: one "  CC       build/obj/engine/enforce/alert.o" line per step; V=1 prints the commands.
 # CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
