@@ -19,8 +19,10 @@
 [ -n "${WARD_INSTALL_NS:-}" ] || WARD_INSTALL_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 . "$(dirname "$0")/lib.sh"
 wardit_setup
-build=${BUILD:-build}
-case $build in /*) ;; *) build=$WARDIT_ROOT/$build ;; esac
+command -v systemd-analyze >/dev/null && [ -x /lib/systemd/systemd ] ||
+	skip "systemd not installed (make deps)"
+build=${BUILD:-build} # for make; the files are in $b
+case $build in /*) b=$build ;; *) b=$WARDIT_ROOT/$build ;; esac
 
 # The levels root gets (doctor takes 8 s: meanwhile, the install).
 "$WARD" doctor -o json >"$TDIR/doctor.json" &
@@ -37,13 +39,13 @@ p=usr/local
 	echo "$p/lib/systemd/system/ward.service"
 	echo "$p/share/doc/ward/examples/ward.yaml"
 	(cd "$WARDIT_ROOT" && find policies -name '*.yaml') | sed "s|^|$p/share/ward/|"
-	for f in "$build"/man/*.[0-9]; do
+	for f in "$b"/man/*.[0-9]; do
 		[ -f "$f" ] && echo "$p/share/man/man${f##*.}/${f##*/}"
 	done
-	for f in "$build"/completion/*.bash; do
+	for f in "$b"/completion/*.bash; do
 		[ -f "$f" ] && echo "$p/share/bash-completion/completions/$(basename "$f" .bash)"
 	done
-	for f in "$build"/completion/_*; do
+	for f in "$b"/completion/_*; do
 		[ -f "$f" ] && echo "$p/share/zsh/vendor-completions/${f##*/}"
 	done
 } | sort >"$TDIR/want"
@@ -55,7 +57,7 @@ check "the installed ward is the build's" cmp "$dest/$p/sbin/ward" "$WARD"
 "$dest/$p/bin/rulesc" --version >/dev/null || fail "the installed rulesc does not run"
 (cd "$dest/$p/share/ward" && "$dest/$p/bin/rulesc" compile --output "$TDIR/pack.bundle" policies) ||
 	fail "the installed pack does not compile"
-check "the installed pack compiles to the bundle ward embeds" cmp "$TDIR/pack.bundle" "$build/gen/default.bundle"
+check "the installed pack compiles to the bundle ward embeds" cmp "$TDIR/pack.bundle" "$b/gen/default.bundle"
 unit=/$p/lib/systemd/system/ward.service
 grep -qx "ExecStart=/$p/sbin/ward server" "$dest$unit" || fail "ExecStart of $unit: $(grep ExecStart "$dest$unit")"
 ! grep -n "@[A-Z]*@" "$dest$unit" || fail "$unit: a placeholder is left"

@@ -66,6 +66,7 @@ if [ ! -f "$tarball" ]; then
 			skip "no cached root in $cache, and $mirror is out of reach: $(tail -n 1 "$TDIR/debootstrap.log")"
 		fail "debootstrap failed: $(tail -n 5 "$TDIR/debootstrap.log")"
 	fi
+	rm -f "$cache/$suite"-minbase-*.tar.zst # of other Depends
 	tar -C "$tmp/root" --numeric-owner -I 'zstd -T0' -cf "$tmp/root.tar.zst" . &&
 		mv "$tmp/root.tar.zst" "$tarball"
 	rm -rf "$tmp"
