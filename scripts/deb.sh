@@ -23,12 +23,12 @@ die() {
 }
 
 # git describe's forms: v1.2 -> 1.2; v1.2-3-gabc[-dirty] -> 1.2+3.gabc[.dirty]; a commit
-# with no tag before it, abc[-dirty] -> 0~gitN.gabc[.dirty], N its number of commits, so
+# with no tag before it, abc[-dirty] -> 0~gitN.gabc[.dirty], N the commits up to abc, so
 # that later builds sort later.
 deb_version() {
 	local v=$1 n
 	if [[ $v =~ ^([0-9a-f]{7,40})(-dirty)?$ ]]; then
-		n=$(git rev-list --count HEAD) || return 1
+		n=$(git rev-list --count "${BASH_REMATCH[1]}") || return 1
 		v="0~git$n.g${BASH_REMATCH[1]}${BASH_REMATCH[2]:+.dirty}"
 	else
 		v=${v#v}
@@ -45,7 +45,7 @@ version=${version#ward }
 debver=$(deb_version "$version") || die "no Debian version can be made of '$version'"
 arch=$(dpkg --print-architecture)
 maintainer=$(git log -1 --format='%an <%ae>' 2>/dev/null) || true
-[ -n "$maintainer" ] || die "no maintainer: the package's comes from git's last commit"
+[ -n "$maintainer" ] || die "no maintainer: the package's is the author of git's last commit"
 
 # Policy: binaries without debug symbols, man pages compressed, the copyright file.
 dynamic=()
@@ -75,7 +75,7 @@ while read -r cmd; do
 	[ -e "$root$cmd" ] && continue
 	pkg=$(dpkg -S "$cmd" 2>/dev/null | sed -n '1s/: .*//p')
 	[ -n "$pkg" ] || die "the unit runs $cmd, which no installed package provides"
-	[[ ", $depends, " == *", $pkg, "* ]] || depends+=${depends:+, }$pkg
+	[[ $depends =~ (^|, )$pkg( |,|$) ]] || depends+=${depends:+, }$pkg
 done < <(sed -n 's/^Exec[A-Za-z]*=[-@:+!]*\([^ ]*\).*/\1/p' "$unit" | sort -u)
 
 sed -e "s|@VERSION@|$debver|" -e "s|@ARCH@|$arch|" -e "s|@MAINTAINER@|$maintainer|" \
