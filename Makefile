@@ -11,6 +11,9 @@
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
+#   make install    build/ward, build/rulesc, the pack's YAML, the unit, man pages and
+#                   completions under PREFIX (/usr/local), DESTDIR; make uninstall
+#   make deb        deps, then build/ward_VERSION_ARCH.deb (the static ward; docs/install.md)
 #
 # Quiet: one "  CC       build/obj/engine/enforce/alert.o" line per step; V=1 prints the commands.
 # CC is honoured (make CC=clang); the fuzz targets need clang and use CLANG.
@@ -82,14 +85,17 @@ ENGINE_LIBS := -lbpf -lelf -lz -lzstd -ljansson -lseccomp -lcap -levent_extra -l
 RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 
 # ---- dependencies ---------------------------------------------------------
-# Build: compilers, libraries. Tests: runc/crun containers, qemu VM, cmocka, fuzzers.
+# Build: compilers, libraries. make deb: dpkg-dev (dpkg-shlibdeps). Tests: runc/crun
+# containers, qemu VM, cmocka, fuzzers, systemd (the unit: systemd-analyze, a user manager),
+# debootstrap (the package's clean root).
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
-	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libmbedtls-dev libcmocka-dev \
+	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libmbedtls-dev \
+	    libcmocka-dev \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh
+	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh dpkg-dev systemd debootstrap
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -284,6 +290,66 @@ $(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(BUILD)/static/librulesc.a
 static: deps
 	$(Q)$(SUBMAKE) $(BUILD)/static/ward
 	@ls -l $(BUILD)/static/ward | awk '{printf "static ward: %d bytes\n", $$5}'
+
+# ---- install, uninstall, the Debian package -----------------------------------
+# ward goes to sbin: most of what it does needs root and its manual is ward(8), as Debian
+# installs bpftool and auditd; rulesc to bin: policy authors compile and test without root.
+# The default pack is compiled into ward; its YAML is installed for users to copy and
+# extend. examples/ward.yaml is documentation, not /etc/ward/ward.yaml: its outputs point
+# at receivers a new machine does not have (docs/install.md).
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR  ?= $(DATADIR)/man
+DOCDIR  ?= $(DATADIR)/doc/ward
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+# The ward binary installed (make deb: the static one).
+INSTALL_WARD ?= $(BUILD)/ward
+# Man pages (MAN_PAGES: build/man/NAME.SECTION) and shell completions (COMPLETIONS:
+# build/completion/NAME.bash, zsh's build/completion/_NAME) come from their rules above.
+
+# What make install copies where, as SOURCE:DESTINATION (DESTDIR comes on top); make
+# uninstall removes the destinations, and the unit (written from its .in) besides.
+PACK_FILES  := $(wildcard policies/*.yaml policies/*/*.yaml)
+INSTALL_BIN  = $(INSTALL_WARD):$(SBINDIR)/ward $(BUILD)/rulesc:$(BINDIR)/rulesc
+INSTALL_DATA = $(foreach f,$(PACK_FILES),$(f):$(DATADIR)/ward/$(f)) \
+	examples/ward.yaml:$(DOCDIR)/examples/ward.yaml \
+	$(foreach m,$(MAN_PAGES),$(m):$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m))) \
+	$(foreach c,$(filter %.bash,$(COMPLETIONS)),\
+		$(c):$(DATADIR)/bash-completion/completions/$(basename $(notdir $(c)))) \
+	$(foreach c,$(filter-out %.bash,$(COMPLETIONS)),$(c):$(DATADIR)/zsh/vendor-completions/$(notdir $(c)))
+# The directories that are ward's own: uninstall removes them, deepest first, when empty.
+INSTALL_DIRS = $(DATADIR)/ward $(patsubst %/,$(DATADIR)/ward/%,$(sort $(dir $(PACK_FILES)))) \
+	$(DOCDIR) $(DOCDIR)/examples
+
+.PHONY: install uninstall deb
+install: $(INSTALL_WARD) $(BUILD)/rulesc $(MAN_PAGES) $(COMPLETIONS)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)set -e; \
+	for p in $(INSTALL_BIN); do install -D -m 755 "$${p%%:*}" "$(DESTDIR)$${p#*:}"; done; \
+	for p in $(INSTALL_DATA); do install -D -m 644 "$${p%%:*}" "$(DESTDIR)$${p#*:}"; done; \
+	install -d "$(DESTDIR)$(UNITDIR)"; \
+	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/ward.service.in >"$(DESTDIR)$(UNITDIR)/ward.service"; \
+	chmod 644 "$(DESTDIR)$(UNITDIR)/ward.service"
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)for p in $(INSTALL_BIN) $(INSTALL_DATA) :$(UNITDIR)/ward.service; do \
+		rm -f "$(DESTDIR)$${p#*:}"; done; \
+	for d in $$(printf '%s\n' $(INSTALL_DIRS) | sort -r); do [ ! -d "$(DESTDIR)$$d" ] || \
+		rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; done
+
+# The package: make install's files under /usr (the unit in /lib/systemd/system, where
+# bookworm's packages keep theirs) with the static ward, then scripts/deb.sh (the control
+# files, deploy/debian/). Its version is the packaged ward's (VERSION when it was built).
+DEB_ROOT := $(BUILD)/deb/root
+deb: deps
+	$(Q)$(SUBMAKE) $(BUILD)/static/ward $(BUILD)/rulesc $(MAN_PAGES) $(COMPLETIONS)
+	@rm -rf $(DEB_ROOT)
+	$(Q)$(SUBMAKE) install DESTDIR=$(DEB_ROOT) PREFIX=/usr UNITDIR=/lib/systemd/system \
+		INSTALL_WARD=$(BUILD)/static/ward
+	$(Q)scripts/deb.sh $(DEB_ROOT) $(BUILD)
 
 # ---- tests -----------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
