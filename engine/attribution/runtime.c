@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "rulesc/match.h"
 #include "runtime.h"
 
 struct rt_set {
@@ -392,6 +393,7 @@ static void copy_label(char *dst, size_t size, const struct rt_record *r, const 
 
 void rt_record_finalize(struct rt_record *r)
 {
+	char norm[CONTAINER_IMAGE_MAX];
 	const char *manager, *image;
 	size_t i;
 
@@ -411,6 +413,10 @@ void rt_record_finalize(struct rt_record *r)
 
 	image = label_first(r, image_keys, valid_image);
 	claim_str(r->image, sizeof(r->image), &r->image_rank, image, RT_RANK_GUESS, valid_image);
+	/* One spelling for every runtime (docker writes "nginx", containerd
+	 * "docker.io/library/nginx:latest"), the one selectors are compiled to. */
+	if (r->image[0] && rc_image_normalize(r->image, norm, sizeof(norm)) == 0)
+		strcpy(r->image, norm);
 
 	if (r->k8s_container[0])
 		strcpy(r->name, r->k8s_container);

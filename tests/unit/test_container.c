@@ -195,8 +195,9 @@ static const struct expect {
 } node_expect[] = {
 	{ "/web1", "web1", "web1", "docker.io/library/nginx:1.25", "runc", "", "", "", 2,
 	  "com.example.tier", "frontend" },
-	{ "/system.slice/docker-" DOCKER_ID ".scope", DOCKER_ID, "shop-db", "postgres:16", "docker",
-	  "", "", "", 2, "com.docker.compose.project", "shop" },
+	{ "/system.slice/docker-" DOCKER_ID ".scope", DOCKER_ID, "shop-db",
+	  "docker.io/library/postgres:16", "docker", "", "", "", 2, "com.docker.compose.project",
+	  "shop" },
 	{ POD_DIR "/cri-containerd-" CTRD_ID ".scope", CTRD_ID, "api",
 	  "registry.example.com/shop/api:2.1", "containerd", "api-7d9f8-xk2lp", "prod", "api", 7,
 	  "io.kubernetes.cri.sandbox-uid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" },
@@ -367,7 +368,7 @@ static void test_runc_hybrid(void **state)
 	assert_string_equal(ci->id, "wardc-test1");
 	assert_string_equal(ci->runtime, "runc");
 	assert_string_equal(ci->name, "nginx");
-	assert_string_equal(ci->image, "busybox:1.36");
+	assert_string_equal(ci->image, "docker.io/library/busybox:1.36");
 	assert_string_equal(ci->k8s_pod, "web-0");
 	assert_string_equal(ci->k8s_namespace, "shop");
 	assert_string_equal(ci->k8s_container, "nginx");
@@ -640,7 +641,7 @@ static void test_malformed_tree(void **state)
 	/* The storage list's good entry among garbage ones. */
 	ci = lookup(e, "/okpod");
 	assert_string_equal(ci->name, "ok-name");
-	assert_string_equal(ci->image, "img:1");
+	assert_string_equal(ci->image, "docker.io/library/img:1");
 	assert_string_equal(ci->runtime, "crun");
 	ci = lookup(e, "/badname");
 	assert_string_equal(ci->name, "badname");
@@ -742,7 +743,7 @@ static void test_merge_ranks(void **state)
 		assert_non_null(r);
 		assert_string_equal(r->runtime, "docker");
 		assert_string_equal(r->name, "db");
-		assert_string_equal(r->image, "postgres:16");
+		assert_string_equal(r->image, "docker.io/library/postgres:16");
 		assert_string_equal(r->cgroup_path, "/system.slice/docker-ctr1.scope");
 		assert_int_equal(r->n_labels, 2);
 		assert_string_equal(r->labels[0].key, "a");
