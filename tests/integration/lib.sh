@@ -518,7 +518,7 @@ def container_ok:
 		(.image | str) and (.runtime | str) and (.labels | type == "object") and
 		((has("kubernetes") | not) or
 		 (.kubernetes | type == "object" and (.pod | str) and (.namespace | str) and
-		  (.container | str)))
+		  (.container | str) and (.pod_uid | str) and (.labels | type == "object")))
 	else false end;
 def common_ok:
 	.schema == 1 and
