@@ -133,13 +133,13 @@ static bool is_image_id(const char *s)
 	return true;
 }
 
-static int image_put(char *buf, size_t size, size_t *o, const char *s, size_t len)
+int rc_buf_append(char *buf, size_t size, size_t *pos, const char *s, size_t len)
 {
-	if (*o + len >= size)
+	if (*pos + len >= size)
 		return -ENAMETOOLONG;
-	memcpy(buf + *o, s, len);
-	*o += len;
-	buf[*o] = '\0';
+	memcpy(buf + *pos, s, len);
+	*pos += len;
+	buf[*pos] = '\0';
 	return 0;
 }
 
@@ -147,11 +147,11 @@ static int image_put(char *buf, size_t size, size_t *o, const char *s, size_t le
  * "library/", unless a leading '*' stands for any namespace. */
 static int image_hub(char *buf, size_t size, size_t *o, const char *path)
 {
-	if (image_put(buf, size, o, IMAGE_DEFAULT_DOMAIN "/", strlen(IMAGE_DEFAULT_DOMAIN) + 1))
+	if (rc_buf_append(buf, size, o, IMAGE_DEFAULT_DOMAIN "/", strlen(IMAGE_DEFAULT_DOMAIN) + 1))
 		return -ENAMETOOLONG;
 	if (memchr(path, '/', strcspn(path, "@")) || path[0] == '*')
 		return 0;
-	return image_put(buf, size, o, IMAGE_OFFICIAL_REPO, strlen(IMAGE_OFFICIAL_REPO));
+	return rc_buf_append(buf, size, o, IMAGE_OFFICIAL_REPO, strlen(IMAGE_OFFICIAL_REPO));
 }
 
 int rc_image_normalize(const char *in, char *buf, size_t size)
@@ -179,7 +179,7 @@ int rc_image_normalize(const char *in, char *buf, size_t size)
 	} else {
 		for (size_t i = 0; slash && i < first_len; i++)
 			if (in[i] == '*' || in[i] == '?' || in[i] == '[') {
-				ret = image_put(buf, size, &o, in, strlen(in));
+				ret = rc_buf_append(buf, size, &o, in, strlen(in));
 				return ret ? ret : RC_IMAGE_AS_WRITTEN;
 			}
 		if (image_hub(buf, size, &o, in))
@@ -190,9 +190,10 @@ int rc_image_normalize(const char *in, char *buf, size_t size)
 	last = last ? last + 1 : in;
 	tagged = memchr(last, ':', (size_t)(in + name_len - last)) || in[name_len] == '@' ||
 		 !in[0] || (name_len && in[name_len - 1] == '*') || is_image_id(in);
-	if (image_put(buf, size, &o, rest, (size_t)(in + name_len - rest)) ||
-	    (!tagged && image_put(buf, size, &o, IMAGE_DEFAULT_TAG, strlen(IMAGE_DEFAULT_TAG))) ||
-	    image_put(buf, size, &o, in + name_len, strlen(in + name_len)))
+	if (rc_buf_append(buf, size, &o, rest, (size_t)(in + name_len - rest)) ||
+	    (!tagged &&
+	     rc_buf_append(buf, size, &o, IMAGE_DEFAULT_TAG, strlen(IMAGE_DEFAULT_TAG))) ||
+	    rc_buf_append(buf, size, &o, in + name_len, strlen(in + name_len)))
 		goto out_long;
 	return 0;
 out_long:

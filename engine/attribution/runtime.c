@@ -818,16 +818,6 @@ int rt_cgroup_shape(const char *path, char ret_id[CONTAINER_ID_MAX], const char 
 	return 1;
 }
 
-static int append(char *buf, size_t size, size_t *pos, const char *s, size_t len)
-{
-	if (*pos + len >= size)
-		return -EINVAL;
-	memcpy(buf + *pos, s, len);
-	*pos += len;
-	buf[*pos] = '\0';
-	return 0;
-}
-
 /* systemd's unit name -> path rule: "a-b-c.slice" is "/a.slice/a-b.slice/a-b-c.slice". */
 static int expand_slice(const char *slice, size_t slen, char *buf, size_t size, size_t *pos)
 {
@@ -845,11 +835,12 @@ static int expand_slice(const char *slice, size_t slen, char *buf, size_t size, 
 			continue;
 		if (slice[i + 1] == '-')
 			return -EINVAL;
-		if (append(buf, size, pos, "/", 1) || append(buf, size, pos, slice, i) ||
-		    append(buf, size, pos, SLICE_SUFFIX, strlen(SLICE_SUFFIX)))
+		if (rc_buf_append(buf, size, pos, "/", 1) ||
+		    rc_buf_append(buf, size, pos, slice, i) ||
+		    rc_buf_append(buf, size, pos, SLICE_SUFFIX, strlen(SLICE_SUFFIX)))
 			return -EINVAL;
 	}
-	if (append(buf, size, pos, "/", 1) || append(buf, size, pos, slice, slen))
+	if (rc_buf_append(buf, size, pos, "/", 1) || rc_buf_append(buf, size, pos, slice, slen))
 		return -EINVAL;
 	return 0;
 }
@@ -881,10 +872,11 @@ int rt_cgroups_path(const char *spec, char *buf, size_t size)
 		slen = strlen(slice);
 	}
 	if (!name[0] || strchr(name, '/') || memchr(prefix, '/', plen) ||
-	    expand_slice(slice, slen, buf, size, &pos) || append(buf, size, &pos, "/", 1) ||
-	    (plen && (append(buf, size, &pos, prefix, plen) || append(buf, size, &pos, "-", 1))) ||
-	    append(buf, size, &pos, name, strlen(name)) ||
-	    append(buf, size, &pos, SCOPE_SUFFIX, strlen(SCOPE_SUFFIX)) ||
+	    expand_slice(slice, slen, buf, size, &pos) || rc_buf_append(buf, size, &pos, "/", 1) ||
+	    (plen && (rc_buf_append(buf, size, &pos, prefix, plen) ||
+		      rc_buf_append(buf, size, &pos, "-", 1))) ||
+	    rc_buf_append(buf, size, &pos, name, strlen(name)) ||
+	    rc_buf_append(buf, size, &pos, SCOPE_SUFFIX, strlen(SCOPE_SUFFIX)) ||
 	    !rt_valid_cgroup_path(buf)) {
 		buf[0] = '\0';
 		return -EINVAL;

@@ -32,6 +32,10 @@ int rc_glob_check(const char *pat, const char **ret_why);
  * -EINVAL/-ENAMETOOLONG/-ENOMEM with *ret_why set. */
 int rc_path_normalize(const char *in, bool dir, char **ret, const char **ret_why);
 
+/* Append s[0, len) to the NUL-terminated buf of size bytes at *pos (advanced):
+ * 0, or -ENAMETOOLONG when it would not fit (buf unchanged). */
+int rc_buf_append(char *buf, size_t size, size_t *pos, const char *s, size_t len);
+
 /*
  * An image reference in the one spelling containerd and Kubernetes write
  * (docs/rules.md, "Image references"): a Docker Hub name gets its registry
