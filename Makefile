@@ -6,8 +6,10 @@
 #   make deps       install every Debian package the build and tests need (idempotent)
 #   make run        deps, build, then run 'ward server' on its defaults (as root)
 #   make test       deps, then unit, ASan+UBSan unit, fuzz corpus replay, rulesc, CLI
-#                   contract, man pages and shell completion, integration (root), VM tests
+#                   contract, man pages and shell completion, examples, Kubernetes
+#                   manifests, integration (root), VM tests
 #   make static     deps, then build/static/ward, one statically linked binary
+#   make image      deps, then build/image: ward's OCI image (no registry; docs/kubernetes.md)
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
 #                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
@@ -22,6 +24,10 @@
 #   bpf/lib/vmlinux.h
 #                   x86_64 kernel types for CO-RE: the build must not depend on the
 #                   build host's BTF (or need one); regenerate: scripts/gen-vmlinux.sh
+#   deploy/kubernetes/crd.yaml, configmap.yaml
+#                   made by scripts/k8s-manifests.py (make k8s-manifests), checked in so
+#                   kubectl apply -k deploy/kubernetes needs no build; test-kubernetes
+#                   fails when they differ from what it makes
 #   tests/data/rulesc/*.expected, *.dump and tests/data/seccomp/*.expected
 #                   expected outputs the tool under test wrote (UPDATE=1 tests/rulesc/run.sh,
 #                   UPDATE=1 build/tests/test_seccomp) and a person reviewed: the tests'
@@ -43,6 +49,10 @@ BPFTOOL ?= bpftool
 ARCH    := x86
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1.0)
+# The sources that compile WARD_VERSION in; they are rebuilt when VERSION changes (a commit,
+# an edit), so `ward --version` of every binary, and the image's label read from it, is the
+# version of the tree it was built from.
+VERSION_STAMP := $(BUILD)/gen/version
 
 V ?= 0
 ifeq ($(V),1)
@@ -95,7 +105,8 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libclang-rt-14-dev \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
-	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh dpkg-dev systemd debootstrap
+	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh dpkg-dev systemd debootstrap \
+	    umoci skopeo
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -159,6 +170,10 @@ $(BUILD)/enforce/%.skel.h: $(BUILD)/enforce/%.bpf.o scripts/skel-compress.sh
 $(BUILD)/obj/rulesc $(BUILD)/tests $(BUILD)/static $(BUILD)/asan $(BUILD)/fuzz $(BUILD)/gen:
 	@mkdir -p $@
 
+.PHONY: FORCE
+$(VERSION_STAMP): FORCE | $(BUILD)/gen
+	@[ "$$(cat $@ 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' >$@
+
 # ---- rulesc (no libbpf) ---------------------------------------------------
 RULESC_LIB_SRCS := $(filter-out rulesc/main.c,$(wildcard rulesc/*.c))
 RULESC_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RULESC_LIB_SRCS))
@@ -201,6 +216,10 @@ $(BUILD)/obj/engine/%.o: engine/%.c $(BPF_SKELS)
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+VERSION_SRCS := $(shell grep -l WARD_VERSION $(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
+$(foreach d,obj static asan fuzz/obj,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(VERSION_SRCS))): \
+	$(VERSION_STAMP)
 
 $(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
 	$(call msg,AR,$@)
@@ -351,6 +370,41 @@ deb: deps
 		INSTALL_WARD=$(BUILD)/static/ward
 	$(Q)scripts/deb.sh $(DEB_ROOT) $(BUILD)
 
+# ---- the OCI image -------------------------------------------------------------
+# $(IMAGE): an OCI image layout tagged with the version the binary reports, holding the
+# static ward and the default pack's sources; $(IMAGE).tar the same as an oci-archive,
+# $(IMAGE).spdx.json its SBOM (also in the image), naming the Debian packages of the
+# static libraries linked (STATIC_LIBS, and glibc's libc.a). umoci, no registry, no daemon.
+IMAGE := $(BUILD)/image
+$(IMAGE)/index.json: $(BUILD)/static/ward $(wildcard policies/*.yaml) scripts/image.sh \
+		scripts/image-sbom.py
+	$(call msg,IMAGE,$(IMAGE))
+	$(Q)scripts/image.sh $(BUILD)/static/ward policies $(IMAGE) $(CC) \
+		$(patsubst -l:%,%,$(filter -l:%,$(STATIC_LIBS))) libc.a >/dev/null
+
+.PHONY: image
+image: deps
+	$(Q)$(SUBMAKE) $(IMAGE)/index.json
+	@echo "image: oci:$(IMAGE):$$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' \
+		$(IMAGE)/index.json), $(IMAGE).tar (oci-archive), $(IMAGE).spdx.json (SBOM)"
+
+# ---- Kubernetes ------------------------------------------------------------------
+# deploy/kubernetes/crd.yaml (the CustomResourceDefinitions of ward's documents) and
+# configmap.yaml (ward.yaml and policies/*.yaml as ConfigMaps) are generated and checked in;
+# tests/kubernetes/check.py fails when they differ from what this makes.
+K8S_DIR := deploy/kubernetes
+K8S_POLICIES := $(sort $(wildcard policies/*.yaml))
+$(K8S_DIR)/crd.yaml: scripts/k8s-manifests.py
+	$(call msg,GEN,$@)
+	$(Q)scripts/k8s-manifests.py crd >$@.tmp && mv $@.tmp $@
+$(K8S_DIR)/configmap.yaml: scripts/k8s-manifests.py $(K8S_DIR)/config/ward.yaml $(K8S_POLICIES)
+	$(call msg,GEN,$@)
+	$(Q)scripts/k8s-manifests.py configmap $(K8S_DIR)/config/ward.yaml $(K8S_POLICIES) >$@.tmp && \
+		mv $@.tmp $@
+
+.PHONY: k8s-manifests
+k8s-manifests: $(K8S_DIR)/crd.yaml $(K8S_DIR)/configmap.yaml
+
 # ---- tests -----------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -421,6 +475,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c \
 		$(ENGINE_LIBS) $(RULESC_LIBS)
 
 .PHONY: fuzz test test-unit test-asan test-fuzz test-rulesc test-cli test-examples test-diff \
+	test-kubernetes \
 	test-integration test-vm test-vm-main test-vm-matrix \
 	bench clean \
 	format format-check
@@ -456,7 +511,13 @@ test-cli: build
 test-examples:
 	@tests/examples/check.sh
 
-test-integration: build
+# t-07-image runs the image's binary: it needs $(IMAGE).
+# deploy/kubernetes/ without a cluster: manifests, generated files, the CRD schemas against
+# rulesc (tests/kubernetes/check.py); no root, about 2 s.
+test-kubernetes: $(BUILD)/rulesc
+	@python3 tests/kubernetes/check.py
+
+test-integration: build $(IMAGE)/index.json
 	@tests/integration/run.sh
 
 # 12,000 cases (the default pack and generated policies) against the kernel.
@@ -484,7 +545,7 @@ test: deps
 	@$(SUBMAKE) -k build $(VM_DEPS); rc=$$?; \
 	$(SUBMAKE) test-vm-main >$(BUILD)/vm/main.log 2>&1 & vm=$$!; \
 	$(SUBMAKE) -k format-check test-unit test-asan test-fuzz test-rulesc test-cli \
-		test-examples test-diff test-integration test-vm-matrix || rc=1; \
+		test-examples test-kubernetes test-diff test-integration test-vm-matrix || rc=1; \
 	wait $$vm || rc=1; cat $(BUILD)/vm/main.log; \
 	tests/summary.sh $(BUILD)/test-results || rc=1; exit $$rc
 

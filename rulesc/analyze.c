@@ -4,7 +4,9 @@
  * ones, conflicting actions on the same object, allow rules that change
  * nothing, selectors that cannot match.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -205,6 +207,26 @@ static void check_selector(const struct rc_policy *p, struct rc_diags *d)
 				break;
 			}
 		}
+	}
+	for (size_t i = 0; i < p->sel.n_images; i++) {
+		const char *img = p->sel.images[i];
+		size_t size = strlen(img) + RC_IMAGE_GROWTH + 1;
+		char *norm = malloc(size);
+
+		if (!norm) {
+			d->oom = -ENOMEM;
+			return;
+		}
+		if (rc_image_normalize(img, norm, size) == RC_IMAGE_AS_WRITTEN)
+			rc_diag(d, RC_WARNING, "one-spelling", &p->sel.loc,
+				"name the registry (docker.io/NAMESPACE/... for Docker Hub) or "
+				"start the pattern with '*' for any registry",
+				"policy '%s': image pattern '%s' can only match one spelling: a "
+				"wildcard in its first component leaves open whether it is a "
+				"registry, so it is matched as written against normalised "
+				"references (docker.io/library/nginx:1.25)",
+				p->name, img);
+		free(norm);
 	}
 	for (size_t i = 0; i < p->sel.n_labels; i++) {
 		const char *k = p->sel.labels[i].key;

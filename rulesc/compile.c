@@ -663,8 +663,19 @@ static void emit_policy(struct comp *c, const struct rc_policy *p, uint32_t id)
 			s->type = WB_SEL_CONTAINER;
 			s->key_off = str_off(c, p->sel.containers[i]);
 		} else if (i < p->sel.n_containers + p->sel.n_images) {
+			const char *img = p->sel.images[i - p->sel.n_containers];
+			size_t size = strlen(img) + RC_IMAGE_GROWTH + 1;
+			char *norm = malloc(size);
+
+			/* matched against references in their normal form (ward_bundle_select) */
+			if (!norm || rc_image_normalize(img, norm, size) < 0) {
+				c->err = norm ? -ENAMETOOLONG : -ENOMEM;
+				free(norm);
+				return;
+			}
 			s->type = WB_SEL_IMAGE;
-			s->key_off = str_off(c, p->sel.images[i - p->sel.n_containers]);
+			s->key_off = str_off(c, norm);
+			free(norm);
 		} else {
 			const struct rc_label *l =
 				&p->sel.labels[i - p->sel.n_containers - p->sel.n_images];

@@ -62,15 +62,30 @@ static bool sel_match(const struct ward_bundle *b, const struct wb_policy *p,
 int ward_bundle_select(const struct ward_bundle *b, const struct rc_container *c,
 		       uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP])
 {
+	struct rc_container nc = *c;
+	char *image = NULL;
 	int n = 0;
 
+	/* The selectors' images are in their normal form (compile.c): so is this one. */
+	if (c->image) {
+		size_t size = strlen(c->image) + RC_IMAGE_GROWTH + 1;
+
+		image = malloc(size);
+		if (!image)
+			return -ENOMEM;
+		rc_image_normalize(c->image, image, size);
+		nc.image = image;
+	}
 	for (size_t i = 0; i < b->n_policies; i++) {
-		if (!sel_match(b, &b->policies[i], c))
+		if (!sel_match(b, &b->policies[i], &nc))
 			continue;
-		if (n == WARD_MAX_POLICIES_PER_CGROUP)
-			return -E2BIG;
+		if (n == WARD_MAX_POLICIES_PER_CGROUP) {
+			n = -E2BIG;
+			break;
+		}
 		ids[n++] = (uint32_t)(i + 1);
 	}
+	free(image);
 	return n;
 }
 

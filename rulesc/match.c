@@ -113,6 +113,94 @@ bool rc_has_glob(const char *s)
 	return false;
 }
 
+/* ---- image references -------------------------------------------------------- */
+
+#define IMAGE_DEFAULT_DOMAIN "docker.io"
+#define IMAGE_LEGACY_DOMAIN  "index.docker.io"
+#define IMAGE_OFFICIAL_REPO  "library/"
+#define IMAGE_DEFAULT_TAG    ":latest"
+#define IMAGE_ID_HEX	     64
+
+static bool is_image_id(const char *s)
+{
+	if (!strncmp(s, "sha256:", 7))
+		s += 7;
+	if (strlen(s) != IMAGE_ID_HEX)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+int rc_buf_append(char *buf, size_t size, size_t *pos, const char *s, size_t len)
+{
+	if (*pos + len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf + *pos, s, len);
+	*pos += len;
+	buf[*pos] = '\0';
+	return 0;
+}
+
+/* Docker Hub's registry before path; an official image (one component) is in
+ * "library/", unless a leading '*' stands for any namespace. */
+static int image_hub(char *buf, size_t size, size_t *o, const char *path)
+{
+	if (rc_buf_append(buf, size, o, IMAGE_DEFAULT_DOMAIN "/", strlen(IMAGE_DEFAULT_DOMAIN) + 1))
+		return -ENAMETOOLONG;
+	if (memchr(path, '/', strcspn(path, "@")) || path[0] == '*')
+		return 0;
+	return rc_buf_append(buf, size, o, IMAGE_OFFICIAL_REPO, strlen(IMAGE_OFFICIAL_REPO));
+}
+
+int rc_image_normalize(const char *in, char *buf, size_t size)
+{
+	size_t name_len = strcspn(in, "@"), first_len = strcspn(in, "/@"), o = 0;
+	const char *last, *rest = in;
+	bool slash = in[first_len] == '/', domain, tagged;
+	int ret;
+
+	if (!size)
+		return -ENAMETOOLONG;
+	buf[0] = '\0';
+	if (!in[0] || in[0] == '*' || is_image_id(in)) {
+		/* nothing to decide: no name, every registry, or no name at all */
+	} else if (slash && (memchr(in, '.', first_len) || memchr(in, ':', first_len) ||
+			     (first_len == 9 && !memcmp(in, "localhost", 9)))) {
+		domain = first_len == strlen(IMAGE_LEGACY_DOMAIN) &&
+			 !memcmp(in, IMAGE_LEGACY_DOMAIN, first_len);
+		if (domain || (first_len == strlen(IMAGE_DEFAULT_DOMAIN) &&
+			       !memcmp(in, IMAGE_DEFAULT_DOMAIN, first_len))) {
+			rest = in + first_len + 1;
+			if (image_hub(buf, size, &o, rest))
+				goto out_long;
+		}
+	} else {
+		for (size_t i = 0; slash && i < first_len; i++)
+			if (in[i] == '*' || in[i] == '?' || in[i] == '[') {
+				ret = rc_buf_append(buf, size, &o, in, strlen(in));
+				return ret ? ret : RC_IMAGE_AS_WRITTEN;
+			}
+		if (image_hub(buf, size, &o, in))
+			goto out_long;
+	}
+	/* The tag: in the last component of the name; none and no digest is "latest". */
+	last = memrchr(in, '/', name_len);
+	last = last ? last + 1 : in;
+	tagged = memchr(last, ':', (size_t)(in + name_len - last)) || in[name_len] == '@' ||
+		 !in[0] || (name_len && in[name_len - 1] == '*') || is_image_id(in);
+	if (rc_buf_append(buf, size, &o, rest, (size_t)(in + name_len - rest)) ||
+	    (!tagged &&
+	     rc_buf_append(buf, size, &o, IMAGE_DEFAULT_TAG, strlen(IMAGE_DEFAULT_TAG))) ||
+	    rc_buf_append(buf, size, &o, in + name_len, strlen(in + name_len)))
+		goto out_long;
+	return 0;
+out_long:
+	buf[0] = '\0';
+	return -ENAMETOOLONG;
+}
+
 int rc_glob_check(const char *pat, const char **ret_why)
 {
 	for (size_t i = 0; pat[i]; i++) {

@@ -1621,7 +1621,11 @@ static bool parse_tests(struct pctx *c, const struct ynode *spec)
 enum doc_kind { DOC_POLICY, DOC_LIST, DOC_MACRO, DOC_PROFILE, DOC_TEST };
 static const char *const kind_doc_names[] = { "Policy", "List", "Macro", "Profile", "PolicyTest" };
 static const char *const doc_keys[] = { "apiVersion", "kind", "metadata", "spec" };
-static const char *const meta_keys[] = { "name", "description", "override" };
+static const char *const meta_keys[] = { "name", "description", "override", "labels",
+					 "annotations" };
+/* In a cluster (deploy/kubernetes/crd.yaml) metadata holds only Kubernetes' fields: the
+ * description is this annotation there. */
+#define DESCRIPTION_ANNOTATION "ward.dev/description"
 static const char *const override_names[] = { "", "replace", "append" };
 
 struct doc {
@@ -1631,7 +1635,22 @@ struct doc {
 	char *name;
 	int override; /* 0 none, 1 replace, 2 append */
 	const struct ynode *name_node, *spec, *meta;
+	const struct ynode *desc; /* metadata.description or its annotation, or NULL */
 };
+
+/* metadata.labels or .annotations: Kubernetes' string maps, kept for the cluster's sake. */
+static bool check_string_map(struct pctx *c, const struct ynode *n, const char *what,
+			     const char *value)
+{
+	bool ok = true;
+
+	if (!want(c, n, YN_MAP, what))
+		return false;
+	for (size_t i = 0; i + 1 < n->n; i += 2)
+		if (!get_str(c, n->kids[i + 1], value))
+			ok = false;
+	return ok;
+}
 
 static bool parse_header(struct pctx *c, const struct ynode *root, struct doc *doc)
 {
@@ -1672,8 +1691,24 @@ static bool parse_header(struct pctx *c, const struct ynode *root, struct doc *d
 	doc->name = get_name(c, doc->name_node, "name");
 	if (!doc->name)
 		return false;
-	if ((v = ynode_get(meta, "description")) && !get_str(c, v, "description"))
+	if ((v = ynode_get(meta, "labels")) && !check_string_map(c, v, "labels", "a label"))
 		return false;
+	if ((v = ynode_get(meta, "annotations")) &&
+	    !check_string_map(c, v, "annotations", "an annotation"))
+		return false;
+	doc->desc = ynode_get(meta, "description");
+	if (doc->desc && !get_str(c, doc->desc, "description"))
+		return false;
+	if ((v = ynode_get(ynode_get(meta, "annotations"), DESCRIPTION_ANNOTATION))) {
+		if (doc->desc) {
+			perr(c, v, "conflicting-keys",
+			     "keep one: the annotation where the document goes to a cluster",
+			     "metadata.description and the " DESCRIPTION_ANNOTATION
+			     " annotation both describe the document");
+			return false;
+		}
+		doc->desc = v;
+	}
 	if ((v = ynode_get(meta, "override"))) {
 		doc->override =
 			get_enum(c, v, override_names, ARRAY_SIZE(override_names), "override");
@@ -1809,7 +1844,7 @@ static void parse_policy_doc(struct pctx *c, const struct doc *doc)
 {
 	struct rc_policy *old = find_policy(c->s, doc->name), p = { 0 };
 	size_t errors = c->d->n_errors;
-	const struct ynode *desc = ynode_get(doc->meta, "description");
+	const struct ynode *desc = doc->desc;
 	bool ok;
 
 	if (!check_override(c, doc, old != NULL, old ? &old->loc : NULL))

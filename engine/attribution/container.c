@@ -189,6 +189,47 @@ static void labels_free(struct container_label *labels, size_t n)
 	free(labels);
 }
 
+static bool labels_equal(const struct container_label *a, size_t n_a,
+			 const struct container_label *b, size_t n_b)
+{
+	size_t i;
+
+	if (n_a != n_b)
+		return false;
+	for (i = 0; i < n_a; i++)
+		if (strcmp(a[i].key, b[i].key) || strcmp(a[i].value, b[i].value))
+			return false;
+	return true;
+}
+
+/* Replace *dst (n_dst) with a copy of src unless they are equal already. */
+static int labels_copy(struct container_label **dst, size_t *n_dst,
+		       const struct container_label *src, size_t n)
+{
+	struct container_label *labels = NULL;
+	size_t i;
+
+	if (labels_equal(*dst, *n_dst, src, n))
+		return 0;
+	if (n) {
+		labels = calloc(n, sizeof(*labels));
+		if (!labels)
+			return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		labels[i].key = strdup(src[i].key);
+		labels[i].value = strdup(src[i].value);
+		if (!labels[i].key || !labels[i].value) {
+			labels_free(labels, i + 1);
+			return -ENOMEM;
+		}
+	}
+	labels_free(*dst, *n_dst);
+	*dst = labels;
+	*n_dst = n;
+	return 0;
+}
+
 struct container_info *container_info_dup(const struct container_info *ci)
 {
 	struct container_info *d = malloc(sizeof(*d));
@@ -196,30 +237,16 @@ struct container_info *container_info_dup(const struct container_info *ci)
 	if (!d)
 		return NULL;
 	*d = *ci;
-	d->labels = NULL;
-	d->n_labels = 0;
+	d->labels = d->k8s_labels = NULL;
+	d->n_labels = d->n_k8s_labels = 0;
 	d->cgroup_path = strdup(ci->cgroup_path ? ci->cgroup_path : "");
-	if (!d->cgroup_path)
-		goto out_free;
-	if (ci->n_labels) {
-		d->labels = calloc(ci->n_labels, sizeof(*d->labels));
-		if (!d->labels)
-			goto out_free;
-	}
-	for (; d->n_labels < ci->n_labels; d->n_labels++) {
-		const struct container_label *l = &ci->labels[d->n_labels];
-
-		d->labels[d->n_labels].key = strdup(l->key);
-		d->labels[d->n_labels].value = strdup(l->value);
-		if (!d->labels[d->n_labels].key || !d->labels[d->n_labels].value) {
-			d->n_labels++;
-			goto out_free;
-		}
+	if (!d->cgroup_path ||
+	    labels_copy(&d->labels, &d->n_labels, ci->labels, ci->n_labels) < 0 ||
+	    labels_copy(&d->k8s_labels, &d->n_k8s_labels, ci->k8s_labels, ci->n_k8s_labels) < 0) {
+		container_info_free(d);
+		return NULL;
 	}
 	return d;
-out_free:
-	container_info_free(d);
-	return NULL;
 }
 
 void container_info_free(struct container_info *ci)
@@ -227,6 +254,7 @@ void container_info_free(struct container_info *ci)
 	if (!ci)
 		return;
 	labels_free(ci->labels, ci->n_labels);
+	labels_free(ci->k8s_labels, ci->n_k8s_labels);
 	free(ci->cgroup_path);
 	free(ci);
 }
@@ -236,6 +264,7 @@ static void centry_free(struct centry *e)
 	if (!e)
 		return;
 	labels_free(e->info.labels, e->info.n_labels);
+	labels_free(e->info.k8s_labels, e->info.n_k8s_labels);
 	free(e->info.cgroup_path);
 	free(e);
 }
@@ -270,43 +299,6 @@ static int table_rebuild(struct container_cache *c, size_t n_slots,
 
 /* ---- entries ---------------------------------------------------------------- */
 
-static bool labels_equal(const struct container_info *ci, const struct rt_record *r)
-{
-	size_t i;
-
-	if (ci->n_labels != r->n_labels)
-		return false;
-	for (i = 0; i < r->n_labels; i++)
-		if (strcmp(ci->labels[i].key, r->labels[i].key) ||
-		    strcmp(ci->labels[i].value, r->labels[i].value))
-			return false;
-	return true;
-}
-
-static int labels_copy(struct container_info *ci, const struct rt_record *r)
-{
-	struct container_label *labels = NULL;
-	size_t i;
-
-	if (r->n_labels) {
-		labels = calloc(r->n_labels, sizeof(*labels));
-		if (!labels)
-			return -ENOMEM;
-	}
-	for (i = 0; i < r->n_labels; i++) {
-		labels[i].key = strdup(r->labels[i].key);
-		labels[i].value = strdup(r->labels[i].value);
-		if (!labels[i].key || !labels[i].value) {
-			labels_free(labels, i + 1);
-			return -ENOMEM;
-		}
-	}
-	labels_free(ci->labels, ci->n_labels);
-	ci->labels = labels;
-	ci->n_labels = r->n_labels;
-	return 0;
-}
-
 /* Point an entry at a record (NULL: host) and a cgroup path. */
 static int centry_fill(struct centry *e, const struct rt_record *r, const char *path)
 {
@@ -324,9 +316,11 @@ static int centry_fill(struct centry *e, const struct rt_record *r, const char *
 	if (!r) {
 		ci->id[0] = ci->name[0] = ci->image[0] = ci->runtime[0] = '\0';
 		ci->k8s_pod[0] = ci->k8s_namespace[0] = ci->k8s_container[0] = '\0';
+		ci->k8s_pod_uid[0] = '\0';
 		labels_free(ci->labels, ci->n_labels);
-		ci->labels = NULL;
-		ci->n_labels = 0;
+		labels_free(ci->k8s_labels, ci->n_k8s_labels);
+		ci->labels = ci->k8s_labels = NULL;
+		ci->n_labels = ci->n_k8s_labels = 0;
 		return 0;
 	}
 	/* Same sizes on both sides (CONTAINER_*_MAX). */
@@ -337,7 +331,10 @@ static int centry_fill(struct centry *e, const struct rt_record *r, const char *
 	strcpy(ci->k8s_pod, r->k8s_pod);
 	strcpy(ci->k8s_namespace, r->k8s_namespace);
 	strcpy(ci->k8s_container, r->k8s_container);
-	return labels_equal(ci, r) ? 0 : labels_copy(ci, r);
+	strcpy(ci->k8s_pod_uid, r->k8s_pod_uid);
+	return labels_copy(&ci->labels, &ci->n_labels, r->labels, r->n_labels)
+		       ?: labels_copy(&ci->k8s_labels, &ci->n_k8s_labels, r->pod_labels,
+				      r->n_pod_labels);
 }
 
 static struct centry *centry_add(struct container_cache *c, uint64_t id)
@@ -649,8 +646,7 @@ static int collect(struct container_cache *c, struct rt_set *set)
 		if (ret < 0)
 			return ret;
 	}
-	rt_set_finalize(set);
-	return 0;
+	return rt_set_finalize(set);
 }
 
 /* ---- cgroup walk ---------------------------------------------------------- */

@@ -16,10 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONTAINER_ID_MAX      128
-#define CONTAINER_NAME_MAX    256
-#define CONTAINER_IMAGE_MAX   512
-#define CONTAINER_RUNTIME_MAX 32
+#define CONTAINER_ID_MAX	128
+#define CONTAINER_NAME_MAX	256
+#define CONTAINER_IMAGE_MAX	512
+#define CONTAINER_RUNTIME_MAX	32
+#define CONTAINER_LABEL_KEY_MAX 256 /* longer label keys are dropped */
 
 struct container_label {
 	char *key;
@@ -47,12 +48,16 @@ struct container_info {
 	char runtime[CONTAINER_RUNTIME_MAX];
 	char *cgroup_path; /* relative to the cgroup2 mount, e.g. "/abc";
 					      * "" for a host id whose cgroup was not found */
-	/* Kubernetes identity from OCI annotations, "" when absent. */
+	/* Kubernetes identity from the CRI annotations, "" when absent. */
 	char k8s_pod[CONTAINER_NAME_MAX];
 	char k8s_namespace[CONTAINER_NAME_MAX];
 	char k8s_container[CONTAINER_NAME_MAX];
+	char k8s_pod_uid[CONTAINER_NAME_MAX];
 	struct container_label *labels; /* labels and annotations, sorted by key */
 	size_t n_labels;
+	/* The pod's labels from its sandbox's state (cri-o), sorted by key. */
+	struct container_label *k8s_labels;
+	size_t n_k8s_labels;
 };
 
 /* Where to look; NULL fields take the system defaults. Tests point these

@@ -11,7 +11,12 @@
  *                      {"labels": ["<annotation>=<value>", "bundle=<dir>"],
  *                       "cgroups": {"path", "parent", "scope_prefix", "name", "Systemd"}}}
  *   crun status       {"pid", "cgroup-path": <path below the mount>, "bundle", ...}
- *   OCI config.json   {"annotations": {...}, "linux": {"cgroupsPath"}}
+ *   OCI config.json   {"annotations": {...}, "linux": {"cgroupsPath"}}; from CRI:
+ *                     containerd's io.kubernetes.cri.{sandbox-name,sandbox-namespace,
+ *                     sandbox-uid,sandbox-id,container-name,container-type,image-name},
+ *                     cri-o's io.kubernetes.{pod.name,pod.namespace,pod.uid,container.name},
+ *                     io.kubernetes.cri-o.{SandboxID,ContainerType,ImageName} and, on a
+ *                     sandbox, io.kubernetes.cri-o.Labels: "<JSON: the pod's labels>"
  *   docker config.v2  {"ID", "Name": "/<name>", "Config": {"Image", "Labels": {...}}}
  *   containers.json   [{"id", "names": [...], "metadata": "<JSON: {\"image-name\"}>"}]
  */
@@ -22,6 +27,7 @@
 
 #include <jansson.h>
 
+#include "rulesc/match.h"
 #include "runtime.h"
 
 struct rt_set {
@@ -46,6 +52,28 @@ static const char *const k8s_container_keys[] = {
 	"io.kubernetes.cri.container-name",
 	NULL,
 };
+static const char *const k8s_pod_uid_keys[] = {
+	"io.kubernetes.pod.uid",
+	"io.kubernetes.cri.sandbox-uid",
+	NULL,
+};
+/* The pod sandbox a CRI container belongs to, and the sandbox's own mark. */
+static const char *const sandbox_id_keys[] = {
+	"io.kubernetes.cri.sandbox-id",
+	"io.kubernetes.cri-o.SandboxID",
+	NULL,
+};
+static const char *const container_type_keys[] = {
+	"io.kubernetes.cri.container-type",
+	"io.kubernetes.cri-o.ContainerType",
+	NULL,
+};
+#define CONTAINER_TYPE_SANDBOX "sandbox"
+/* cri-o: the pod's labels, JSON in a string, on the sandbox's config.json; the
+ * ones kubelet adds for itself (io.kubernetes.pod.name, ...) are the sandbox's
+ * own labels, not the pod's. */
+#define CRIO_LABELS_KEY	  "io.kubernetes.cri-o.Labels"
+#define KUBELET_POD_LABEL "io.kubernetes.pod."
 static const char *const image_keys[] = {
 	"io.kubernetes.cri.image-name",
 	"io.kubernetes.cri-o.ImageName",
@@ -150,15 +178,19 @@ struct rt_set *rt_set_new(void)
 	return calloc(1, sizeof(struct rt_set));
 }
 
+static void labels_free(struct container_label *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
 static void rec_free(struct rt_record *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->n_labels; i++) {
-		free(r->labels[i].key);
-		free(r->labels[i].value);
-	}
-	free(r->labels);
+	labels_free(r->labels, r->n_labels);
+	labels_free(r->pod_labels, r->n_pod_labels);
 	free(r->cgroup_path);
 	free(r);
 }
@@ -280,40 +312,51 @@ static int claim_path(struct rt_record *r, const char *path, int rank)
 	return 0;
 }
 
-/* Add a label unless the key is present already, too long, or the record is full. */
-static int add_label(struct rt_record *r, const char *key, const char *value)
+/* Add a label to v unless the key is present already, too long, or v is full. */
+static int labels_add(struct container_label **v, size_t *n, size_t *cap, const char *key,
+		      const char *value)
 {
 	struct container_label *labels;
-	char *k, *v;
+	char *k, *val;
 	size_t i;
 
 	if (!key[0] || strlen(key) > RT_LABEL_KEY_MAX || strlen(value) > RT_LABEL_VALUE_MAX)
 		return 0;
-	for (i = 0; i < r->n_labels; i++)
-		if (!strcmp(r->labels[i].key, key))
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].key, key))
 			return 0;
-	if (r->n_labels >= RT_LABELS_MAX)
+	if (*n >= RT_LABELS_MAX)
 		return 0;
-	if (r->n_labels == r->cap_labels) {
-		size_t cap = r->cap_labels ? r->cap_labels * 2 : 8;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 8;
 
-		labels = reallocarray(r->labels, cap, sizeof(*labels));
+		labels = reallocarray(*v, c, sizeof(*labels));
 		if (!labels)
 			return -ENOMEM;
-		r->labels = labels;
-		r->cap_labels = cap;
+		*v = labels;
+		*cap = c;
 	}
 	k = strdup(key);
-	v = strdup(value);
-	if (!k || !v) {
+	val = strdup(value);
+	if (!k || !val) {
 		free(k);
-		free(v);
+		free(val);
 		return -ENOMEM;
 	}
-	r->labels[r->n_labels].key = k;
-	r->labels[r->n_labels].value = v;
-	r->n_labels++;
+	(*v)[*n].key = k;
+	(*v)[*n].value = val;
+	(*n)++;
 	return 0;
+}
+
+static int add_label(struct rt_record *r, const char *key, const char *value)
+{
+	return labels_add(&r->labels, &r->n_labels, &r->cap_labels, key, value);
+}
+
+static int add_pod_label(struct rt_record *r, const char *key, const char *value)
+{
+	return labels_add(&r->pod_labels, &r->n_pod_labels, &r->cap_pod_labels, key, value);
 }
 
 int rt_set_merge(struct rt_set *dst, const struct rt_set *src)
@@ -337,6 +380,11 @@ int rt_set_merge(struct rt_set *dst, const struct rt_set *src)
 			return ret;
 		for (j = 0; j < s->n_labels; j++) {
 			ret = add_label(d, s->labels[j].key, s->labels[j].value);
+			if (ret < 0)
+				return ret;
+		}
+		for (j = 0; j < s->n_pod_labels; j++) {
+			ret = add_pod_label(d, s->pod_labels[j].key, s->pod_labels[j].value);
 			if (ret < 0)
 				return ret;
 		}
@@ -392,11 +440,14 @@ static void copy_label(char *dst, size_t size, const struct rt_record *r, const 
 
 void rt_record_finalize(struct rt_record *r)
 {
-	const char *manager, *image;
+	char norm[CONTAINER_IMAGE_MAX];
+	const char *manager, *image, *sandbox;
 	size_t i;
 
 	if (r->n_labels)
 		qsort(r->labels, r->n_labels, sizeof(*r->labels), label_cmp);
+	if (r->n_pod_labels)
+		qsort(r->pod_labels, r->n_pod_labels, sizeof(*r->pod_labels), label_cmp);
 
 	manager = label_get(r, MANAGER_KEY);
 	for (i = 0; manager && i < sizeof(managers) / sizeof(managers[0]); i++)
@@ -408,9 +459,17 @@ void rt_record_finalize(struct rt_record *r)
 	copy_label(r->k8s_pod, sizeof(r->k8s_pod), r, k8s_pod_keys);
 	copy_label(r->k8s_namespace, sizeof(r->k8s_namespace), r, k8s_namespace_keys);
 	copy_label(r->k8s_container, sizeof(r->k8s_container), r, k8s_container_keys);
+	copy_label(r->k8s_pod_uid, sizeof(r->k8s_pod_uid), r, k8s_pod_uid_keys);
+	sandbox = label_first(r, sandbox_id_keys, rt_valid_id);
+	if (sandbox)
+		strcpy(r->sandbox_id, sandbox); /* a valid id fits */
 
 	image = label_first(r, image_keys, valid_image);
 	claim_str(r->image, sizeof(r->image), &r->image_rank, image, RT_RANK_GUESS, valid_image);
+	/* One spelling for every runtime (docker writes "nginx", containerd
+	 * "docker.io/library/nginx:latest"), the one selectors are compiled to. */
+	if (r->image[0] && rc_image_normalize(r->image, norm, sizeof(norm)) == 0)
+		strcpy(r->image, norm);
 
 	if (r->k8s_container[0])
 		strcpy(r->name, r->k8s_container);
@@ -418,12 +477,28 @@ void rt_record_finalize(struct rt_record *r)
 		strcpy(r->name, r->id); /* an id is a valid name */
 }
 
-void rt_set_finalize(struct rt_set *s)
+int rt_set_finalize(struct rt_set *s)
 {
-	size_t i;
+	const struct rt_record *sb;
+	struct rt_record *r;
+	size_t i, j;
+	int ret;
 
 	for (i = 0; i < s->n; i++)
 		rt_record_finalize(s->recs[i]);
+	/* A CRI container has its pod's labels from the sandbox's state. */
+	for (i = 0; i < s->n; i++) {
+		r = s->recs[i];
+		if (!r->sandbox_id[0] || !strcmp(r->sandbox_id, r->id) || r->n_pod_labels)
+			continue;
+		sb = rt_set_find(s, r->uid, r->sandbox_id);
+		for (j = 0; sb && j < sb->n_pod_labels; j++) {
+			ret = add_pod_label(r, sb->pod_labels[j].key, sb->pod_labels[j].value);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
 }
 
 /* ---- parsers ------------------------------------------------------------ */
@@ -547,9 +622,41 @@ static int parse_crun_status(struct rt_set *s, const struct rt_ctx *ctx, json_t 
 	return claim_path(r, path, RT_RANK_RUNTIME);
 }
 
+/* A CRI pod sandbox's config.json: the pod's labels, where the runtime records them. */
+static int parse_sandbox_labels(struct rt_record *r, json_t *annotations)
+{
+	const char *type = NULL, *text, *key;
+	json_t *labels, *v;
+	int ret = 0;
+
+	for (size_t i = 0; !type && container_type_keys[i]; i++)
+		type = obj_str(annotations, container_type_keys[i]);
+	text = obj_str(annotations, CRIO_LABELS_KEY);
+	if (!type || strcmp(type, CONTAINER_TYPE_SANDBOX) || !text)
+		return 0;
+	labels = json_loads(text, 0, NULL);
+	if (json_is_object(labels)) {
+		json_object_foreach(labels, key, v)
+		{
+			if (!json_is_string(v))
+				continue;
+			/* kubelet's pod name, namespace and uid: the sandbox's identity */
+			if (!strncmp(key, KUBELET_POD_LABEL, strlen(KUBELET_POD_LABEL)))
+				ret = add_label(r, key, json_string_value(v));
+			else
+				ret = add_pod_label(r, key, json_string_value(v));
+			if (ret < 0)
+				break;
+		}
+	}
+	json_decref(labels);
+	return ret;
+}
+
 static int parse_oci_config(struct rt_set *s, const struct rt_ctx *ctx, json_t *root)
 {
 	const char *spec = obj_str(json_object_get(root, "linux"), "cgroupsPath");
+	json_t *annotations = json_object_get(root, "annotations");
 	char path[RT_CGROUP_PATH_MAX];
 	struct rt_record *r;
 	int ret;
@@ -562,7 +669,7 @@ static int parse_oci_config(struct rt_set *s, const struct rt_ctx *ctx, json_t *
 		if (ret < 0)
 			return ret;
 	}
-	return add_label_object(r, json_object_get(root, "annotations"));
+	return add_label_object(r, annotations) ?: parse_sandbox_labels(r, annotations);
 }
 
 static int parse_docker_config(struct rt_set *s, const struct rt_ctx *ctx, json_t *root)
@@ -711,16 +818,6 @@ int rt_cgroup_shape(const char *path, char ret_id[CONTAINER_ID_MAX], const char 
 	return 1;
 }
 
-static int append(char *buf, size_t size, size_t *pos, const char *s, size_t len)
-{
-	if (*pos + len >= size)
-		return -EINVAL;
-	memcpy(buf + *pos, s, len);
-	*pos += len;
-	buf[*pos] = '\0';
-	return 0;
-}
-
 /* systemd's unit name -> path rule: "a-b-c.slice" is "/a.slice/a-b.slice/a-b-c.slice". */
 static int expand_slice(const char *slice, size_t slen, char *buf, size_t size, size_t *pos)
 {
@@ -738,11 +835,12 @@ static int expand_slice(const char *slice, size_t slen, char *buf, size_t size, 
 			continue;
 		if (slice[i + 1] == '-')
 			return -EINVAL;
-		if (append(buf, size, pos, "/", 1) || append(buf, size, pos, slice, i) ||
-		    append(buf, size, pos, SLICE_SUFFIX, strlen(SLICE_SUFFIX)))
+		if (rc_buf_append(buf, size, pos, "/", 1) ||
+		    rc_buf_append(buf, size, pos, slice, i) ||
+		    rc_buf_append(buf, size, pos, SLICE_SUFFIX, strlen(SLICE_SUFFIX)))
 			return -EINVAL;
 	}
-	if (append(buf, size, pos, "/", 1) || append(buf, size, pos, slice, slen))
+	if (rc_buf_append(buf, size, pos, "/", 1) || rc_buf_append(buf, size, pos, slice, slen))
 		return -EINVAL;
 	return 0;
 }
@@ -774,10 +872,11 @@ int rt_cgroups_path(const char *spec, char *buf, size_t size)
 		slen = strlen(slice);
 	}
 	if (!name[0] || strchr(name, '/') || memchr(prefix, '/', plen) ||
-	    expand_slice(slice, slen, buf, size, &pos) || append(buf, size, &pos, "/", 1) ||
-	    (plen && (append(buf, size, &pos, prefix, plen) || append(buf, size, &pos, "-", 1))) ||
-	    append(buf, size, &pos, name, strlen(name)) ||
-	    append(buf, size, &pos, SCOPE_SUFFIX, strlen(SCOPE_SUFFIX)) ||
+	    expand_slice(slice, slen, buf, size, &pos) || rc_buf_append(buf, size, &pos, "/", 1) ||
+	    (plen && (rc_buf_append(buf, size, &pos, prefix, plen) ||
+		      rc_buf_append(buf, size, &pos, "-", 1))) ||
+	    rc_buf_append(buf, size, &pos, name, strlen(name)) ||
+	    rc_buf_append(buf, size, &pos, SCOPE_SUFFIX, strlen(SCOPE_SUFFIX)) ||
 	    !rt_valid_cgroup_path(buf)) {
 		buf[0] = '\0';
 		return -EINVAL;

@@ -21,8 +21,8 @@
 #define RT_FILE_MAX	   (4u << 20) /* largest state file read */
 #define RT_RECORDS_MAX	   65536      /* records per set */
 #define RT_LABELS_MAX	   256	      /* labels per record; more are dropped */
-#define RT_LABEL_KEY_MAX   256	      /* longer keys are dropped */
-#define RT_LABEL_VALUE_MAX 4096	      /* longer values are dropped */
+#define RT_LABEL_KEY_MAX   CONTAINER_LABEL_KEY_MAX
+#define RT_LABEL_VALUE_MAX 4096 /* longer values are dropped */
 #define RT_CGROUP_PATH_MAX 4096
 
 enum rt_format {
@@ -53,8 +53,15 @@ struct rt_record {
 	char k8s_pod[CONTAINER_NAME_MAX]; /* the k8s_* fields are set by rt_record_finalize() */
 	char k8s_namespace[CONTAINER_NAME_MAX];
 	char k8s_container[CONTAINER_NAME_MAX];
-	struct container_label *labels; /* sorted by key after rt_record_finalize() */
+	char k8s_pod_uid[CONTAINER_NAME_MAX];
+	char sandbox_id[CONTAINER_ID_MAX]; /* the CRI pod sandbox's container id, or "" */
+	struct container_label *labels;	   /* sorted by key after rt_record_finalize() */
 	size_t n_labels, cap_labels;
+	/* The pod's labels: a sandbox's own (cri-o records them in its
+	 * io.kubernetes.cri-o.Labels annotation); a container's are copied from its
+	 * sandbox by rt_set_finalize(). Sorted by key after finalizing. */
+	struct container_label *pod_labels;
+	size_t n_pod_labels, cap_pod_labels;
 	bool live; /* for container.c: its cgroup was found */
 };
 
@@ -79,8 +86,9 @@ struct rt_record *rt_set_find(const struct rt_set *s, uid_t uid, const char *id)
 struct rt_record *rt_set_get(struct rt_set *s, uid_t uid, const char *id);
 /* Add src's claims to dst. */
 int rt_set_merge(struct rt_set *dst, const struct rt_set *src);
-/* Sort labels and derive runtime, Kubernetes fields, image and name fallbacks. */
-void rt_set_finalize(struct rt_set *s);
+/* Sort labels and derive runtime, Kubernetes fields, image and name fallbacks;
+ * then give each CRI container the labels of its pod sandbox. 0 or -ENOMEM. */
+int rt_set_finalize(struct rt_set *s);
 void rt_record_finalize(struct rt_record *r);
 
 /* Parse one state file (untrusted bytes) into s. 0, -EINVAL, -EFBIG or -ENOMEM. */

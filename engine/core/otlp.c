@@ -66,6 +66,20 @@ static void image_name(const char *image, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)n, image);
 }
 
+/* The pod's labels as k8s.pod.label.<key> (OpenTelemetry's semantic conventions). */
+#define OTLP_POD_LABEL "k8s.pod.label."
+static int pod_label_attrs(json_t *attrs, const struct container_info *c)
+{
+	char key[sizeof(OTLP_POD_LABEL) + CONTAINER_LABEL_KEY_MAX];
+	int err = 0;
+
+	for (size_t i = 0; i < c->n_k8s_labels && !err; i++)
+		if (snprintf(key, sizeof(key), OTLP_POD_LABEL "%s", c->k8s_labels[i].key) <
+		    (int)sizeof(key))
+			err = add_attr(attrs, key, c->k8s_labels[i].value);
+	return err;
+}
+
 static int container_attrs(json_t *attrs, const struct container_info *c)
 {
 	char image[CONTAINER_IMAGE_MAX];
@@ -78,7 +92,8 @@ static int container_attrs(json_t *attrs, const struct container_info *c)
 		?: add_attr(attrs, "container.runtime", c->runtime)
 		?: add_attr(attrs, "k8s.pod.name", c->k8s_pod)
 		?: add_attr(attrs, "k8s.namespace.name", c->k8s_namespace)
-		?: add_attr(attrs, "k8s.container.name", c->k8s_container);
+		?: add_attr(attrs, "k8s.container.name", c->k8s_container)
+		?: add_attr(attrs, "k8s.pod.uid", c->k8s_pod_uid) ?: pod_label_attrs(attrs, c);
 }
 
 static void u64_str(uint64_t v, char buf[24])

@@ -128,6 +128,11 @@ json_t *out_container_json(const struct container_info *ci)
 		json_set_str(k8s, "pod", ci->k8s_pod);
 		json_set_str(k8s, "namespace", ci->k8s_namespace);
 		json_set_str(k8s, "container", ci->k8s_container);
+		json_set_str(k8s, "pod_uid", ci->k8s_pod_uid);
+		labels = json_object();
+		for (size_t i = 0; labels && i < ci->n_k8s_labels; i++)
+			json_set_str(labels, ci->k8s_labels[i].key, ci->k8s_labels[i].value);
+		json_object_set_new(k8s, "labels", labels);
 		json_object_set_new(c, "kubernetes", k8s);
 	}
 	return c;

@@ -203,31 +203,45 @@ int policy_host_count(const struct ward_bundle *b)
 	return ward_bundle_select(b, &host, ids);
 }
 
+static int label_key_cmp(const void *key, const void *label)
+{
+	return strcmp(key, ((const struct container_label *)label)->key);
+}
+
 int policy_select(const struct ward_bundle *b, const struct container_info *ci,
 		  uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP])
 {
+	size_t n_all = ci->n_labels + ci->n_k8s_labels, n_labels = 0;
 	const char **keys = NULL, **vals = NULL;
 	struct rc_container c = { .host = ci->host, .name = ci->name, .image = ci->image };
 	int n;
 
 	if (ci->host) /* host processes span many cgroups: not targeted here */
 		return 0;
-	if (ci->n_labels) {
-		keys = calloc(ci->n_labels, sizeof(*keys));
-		vals = calloc(ci->n_labels, sizeof(*vals));
+	if (n_all) {
+		keys = calloc(n_all, sizeof(*keys));
+		vals = calloc(n_all, sizeof(*vals));
 		if (!keys || !vals) {
 			free(keys);
 			free(vals);
 			return -ENOMEM;
 		}
-		for (size_t i = 0; i < ci->n_labels; i++) {
-			keys[i] = ci->labels[i].key;
-			vals[i] = ci->labels[i].value;
-		}
+	}
+	for (size_t i = 0; i < ci->n_labels; i++, n_labels++) {
+		keys[n_labels] = ci->labels[i].key;
+		vals[n_labels] = ci->labels[i].value;
+	}
+	/* then the pod's labels, where the container has no label of the name */
+	for (size_t i = 0; i < ci->n_k8s_labels; i++) {
+		if (ci->n_labels && bsearch(ci->k8s_labels[i].key, ci->labels, ci->n_labels,
+					    sizeof(*ci->labels), label_key_cmp))
+			continue;
+		keys[n_labels] = ci->k8s_labels[i].key;
+		vals[n_labels++] = ci->k8s_labels[i].value;
 	}
 	c.label_keys = keys;
 	c.label_values = vals;
-	c.n_labels = ci->n_labels;
+	c.n_labels = n_labels;
 	n = ward_bundle_select(b, &c, ids);
 	free(keys);
 	free(vals);

@@ -20,6 +20,7 @@
 
 #include "ward/bundle_maps.h"
 #include "learn_model.h"
+#include "rulesc/match.h"
 #include "seccomp/seccomp_json.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -66,9 +67,17 @@ bool learn_sel_matches(const struct learn_sel *s, const struct container_info *c
 		    (qlen >= ID_PREFIX_MIN && !strncmp(ci->id, q, qlen)))
 			return true;
 	}
-	for (size_t i = 0; i < s->n_images; i++)
-		if (ci->image[0] && !fnmatch(s->images[i], ci->image, 0))
+	for (size_t i = 0; i < s->n_images && ci->image[0]; i++) {
+		/* ci->image is in its normal form (attribution/runtime.c): so is the glob */
+		size_t size = strlen(s->images[i]) + RC_IMAGE_GROWTH + 1;
+		char *norm = malloc(size);
+		bool m = norm && rc_image_normalize(s->images[i], norm, size) >= 0 &&
+			 !fnmatch(norm, ci->image, 0);
+
+		free(norm);
+		if (m)
 			return true;
+	}
 	return false;
 }
 

@@ -127,8 +127,9 @@ struct ward_decision {
 	struct ward_match m[WARD_MAX_POLICIES_PER_CGROUP];
 };
 
-/* Policy ids whose selector matches the container, ascending. Returns the
- * count, or -E2BIG when more than WARD_MAX_POLICIES_PER_CGROUP match. */
+/* Policy ids whose selector matches the container (its image normalised with
+ * rc_image_normalize()), ascending. Returns the count, -E2BIG when more than
+ * WARD_MAX_POLICIES_PER_CGROUP match, or -ENOMEM. */
 int ward_bundle_select(const struct ward_bundle *b, const struct rc_container *c,
 		       uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP]);
 

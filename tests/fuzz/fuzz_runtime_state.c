@@ -31,8 +31,8 @@ static void fuzz_parse(enum rt_format format, const char *buf, size_t len)
 	const char *runtime;
 	size_t i;
 
-	if (s && merged && rt_parse(s, &ctx, buf, len) == 0 && rt_set_merge(merged, s) == 0) {
-		rt_set_finalize(merged);
+	if (s && merged && rt_parse(s, &ctx, buf, len) == 0 && rt_set_merge(merged, s) == 0 &&
+	    rt_set_finalize(merged) == 0) {
 		for (i = 0; i < rt_set_count(merged); i++) {
 			const struct rt_record *r = rt_set_at(merged, i);
 

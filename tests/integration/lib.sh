@@ -250,11 +250,23 @@ ctr_start() {
 # ctr_run ID [ARG...]: the same container in the foreground; returns its
 # process's exit status (137: killed), its output in $TDIR/ID.bundle/log.
 ctr_run() {
-	local id=$1 b rc=0
+	local id=$1
 	shift
 	ctr_bundle "$id" "$@"
-	b=$TDIR/$id.bundle
-	runc run --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || rc=$?
+	bundle_run "$id"
+}
+
+# bundle_run ID [ERRFILE]: run the OCI bundle $TDIR/ID.bundle (config.json and its
+# root) as container ID in the foreground, then remove it; returns its process's
+# exit status, its output in $TDIR/ID.bundle/log, its stderr there too or in ERRFILE.
+bundle_run() {
+	local id=$1 b=$TDIR/$1.bundle rc=0
+	[[ " ${WARDIT_CTRS[*]} " == *" $id "* ]] || WARDIT_CTRS+=("$id")
+	if [ $# -gt 1 ]; then
+		runc run --bundle "$b" "$id" </dev/null >"$b/log" 2>"$2" || rc=$?
+	else
+		runc run --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || rc=$?
+	fi
 	runc delete -f "$id" >/dev/null 2>&1
 	return "$rc"
 }
@@ -545,7 +557,7 @@ def container_ok:
 		(.image | str) and (.runtime | str) and (.labels | type == "object") and
 		((has("kubernetes") | not) or
 		 (.kubernetes | type == "object" and (.pod | str) and (.namespace | str) and
-		  (.container | str)))
+		  (.container | str) and (.pod_uid | str) and (.labels | type == "object")))
 	else false end;
 def common_ok:
 	.schema == 1 and

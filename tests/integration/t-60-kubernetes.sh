@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Container metadata from OCI annotations: Kubernetes pod, namespace and
-# container under container.kubernetes; annotations among container.labels. A
+# Container metadata from OCI annotations: Kubernetes pod, namespace, container
+# and pod uid under container.kubernetes (no pod labels: those come from a cri-o
+# sandbox's state, tests/unit/test_container.c); annotations among
+# container.labels. A
 # plain runc container (no annotations) has no kubernetes object and its name
 # is its runc id. --container ID matches the annotated container by its id.
 . "$(dirname "$0")/lib.sh"
@@ -14,6 +16,7 @@ ann=$(jq -nc --arg r "$r" '{
 	"io.kubernetes.pod.name": "wardpod-\($r)",
 	"io.kubernetes.pod.namespace": "wardns-\($r)",
 	"io.kubernetes.container.name": "wardctr-\($r)",
+	"io.kubernetes.pod.uid": "0f1e2d3c-4b5a-6978-8796-\($r)",
 	"ward.test/owner": "wardit-\($r)"}')
 
 CTR_ANNOTATIONS=$ann ctr_start "$K"
@@ -36,7 +39,8 @@ assert_some "annotated $K: kubernetes pod/namespace/container, annotations as la
 	"$bb_exec"' and .container.host == false and .container.id == $k and
 	.container.runtime == "runc" and
 	.container.kubernetes == {pod: "wardpod-\($r)", namespace: "wardns-\($r)",
-				  container: "wardctr-\($r)"} and
+				  container: "wardctr-\($r)",
+				  pod_uid: "0f1e2d3c-4b5a-6978-8796-\($r)", labels: {}} and
 	(.container.labels as $l | $ann | to_entries | all(.[]; $l[.key] == .value))' \
 	--arg m "ward-k8s-$r-$K" --arg k "$K" --arg r "$r" --argjson ann "$ann"
 assert_some "plain $P: name is the runc id, no kubernetes object" "$out" \

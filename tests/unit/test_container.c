@@ -31,6 +31,9 @@
 #define CTRD_ID		"c1b5a7ba240ec1c914a20822c7c5896311e38d0394149f015393021cfcf077b5"
 #define SANDBOX_ID	"c202b63cda513324555da0754beaf665d8b585aabf0ccf9520ba84527c9ec312"
 #define CRIO_ID		"e59d5128d60fc8700442dedc0ff1aee26728830447b2144dc9851f3f6b1c9695"
+#define CRIO_SANDBOX_ID "e661f18e8a1d0b627c2c875851c047c9191526c4d89a8b2dd646be63334764bd"
+#define CTRD_POD_UID	"0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+#define CRIO_POD_UID	"7a6b5c4d-3e2f-1a0b-9c8d-7e6f5a4b3c2d"
 #define PODMAN_ID	"9af1de1ee7d501603cd01aae382a0d01c4b986ea58f6c8f3826bddc5d0902160"
 #define SHAPE_DOCKER_ID "d0c4bb2ff58b6dce4e7d8f77825d84fee2b9c80a3fd12fb12d62e7582ee6db10"
 #define SHAPE_KUBE_ID	"6ba65d326f4725dc0fe3bf8f64c44918a7ea40d01a593fe7903039ba1724afd9"
@@ -180,6 +183,7 @@ static const char *const node_dirs[] = {
 	POD_DIR "/cri-containerd-" SANDBOX_ID ".scope",
 	POD2_DIR "/crio-" CRIO_ID ".scope",
 	POD2_DIR "/crio-conmon-" CRIO_ID ".scope",
+	POD2_DIR "/crio-" CRIO_SANDBOX_ID ".scope",
 	"/machine.slice/libpod-" PODMAN_ID ".scope/container",
 	"/system.slice/docker-" SHAPE_DOCKER_ID ".scope",
 	POD3_DIR "/" SHAPE_KUBE_ID,
@@ -193,30 +197,39 @@ static const struct expect {
 	const char *pod, *ns, *k8s_container;
 	size_t n_labels;
 	const char *label_key, *label_value; /* one label to check, or NULL */
+	const char *pod_uid;
+	size_t n_pod_labels; /* the pod's labels (cri-o's sandbox): app=cache among them */
 } node_expect[] = {
 	{ "/web1", "web1", "web1", "docker.io/library/nginx:1.25", "runc", "", "", "", 2,
-	  "com.example.tier", "frontend" },
-	{ "/system.slice/docker-" DOCKER_ID ".scope", DOCKER_ID, "shop-db", "postgres:16", "docker",
-	  "", "", "", 2, "com.docker.compose.project", "shop" },
+	  "com.example.tier", "frontend", NULL, 0 },
+	{ "/system.slice/docker-" DOCKER_ID ".scope", DOCKER_ID, "shop-db",
+	  "docker.io/library/postgres:16", "docker", "", "", "", 2, "com.docker.compose.project",
+	  "shop", NULL, 0 },
 	{ POD_DIR "/cri-containerd-" CTRD_ID ".scope", CTRD_ID, "api",
 	  "registry.example.com/shop/api:2.1", "containerd", "api-7d9f8-xk2lp", "prod", "api", 7,
-	  "io.kubernetes.cri.sandbox-uid", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" },
+	  "io.kubernetes.cri.sandbox-uid", CTRD_POD_UID, CTRD_POD_UID, 0 },
 	/* a sandbox without runc state: the cgroup from the OCI systemd cgroupsPath */
 	{ POD_DIR "/cri-containerd-" SANDBOX_ID ".scope", SANDBOX_ID, SANDBOX_ID, "", "containerd",
-	  "api-7d9f8-xk2lp", "prod", "", 5, "io.kubernetes.cri.container-type", "sandbox" },
+	  "api-7d9f8-xk2lp", "prod", "", 5, "io.kubernetes.cri.container-type", "sandbox",
+	  CTRD_POD_UID, 0 },
 	{ POD2_DIR "/crio-" CRIO_ID ".scope", CRIO_ID, "redis", "docker.io/library/redis:7.2",
-	  "cri-o", "cache-0", "prod", "redis", 31, "io.container.manager", "cri-o" },
+	  "cri-o", "cache-0", "prod", "redis", 31, "io.container.manager", "cri-o", CRIO_POD_UID,
+	  4 },
+	/* cri-o's pod sandbox: the pod's labels in its io.kubernetes.cri-o.Labels, kubelet's
+	 * io.kubernetes.pod.* among them its own labels */
+	{ POD2_DIR "/crio-" CRIO_SANDBOX_ID ".scope", CRIO_SANDBOX_ID, CRIO_SANDBOX_ID, "", "cri-o",
+	  "cache-0", "prod", "", 32, "io.kubernetes.pod.uid", CRIO_POD_UID, CRIO_POD_UID, 4 },
 	{ "/machine.slice/libpod-" PODMAN_ID ".scope", PODMAN_ID, "redis",
-	  "docker.io/library/redis:7.0", "podman", "", "", "", 6, "io.container.manager",
-	  "libpod" },
+	  "docker.io/library/redis:7.0", "podman", "", "", "", 6, "io.container.manager", "libpod",
+	  NULL, 0 },
 	/* nested below the podman container's cgroup */
 	{ "/machine.slice/libpod-" PODMAN_ID ".scope/container", PODMAN_ID, "redis",
-	  "docker.io/library/redis:7.0", "podman", "", "", "", 6, NULL, NULL },
+	  "docker.io/library/redis:7.0", "podman", "", "", "", 6, NULL, NULL, NULL, 0 },
 	/* no state at all: the cgroup path shape is all there is */
 	{ "/system.slice/docker-" SHAPE_DOCKER_ID ".scope", SHAPE_DOCKER_ID, SHAPE_DOCKER_ID, "",
-	  "docker", "", "", "", 0, NULL, NULL },
+	  "docker", "", "", "", 0, NULL, NULL, NULL, 0 },
 	{ POD3_DIR "/" SHAPE_KUBE_ID, SHAPE_KUBE_ID, SHAPE_KUBE_ID, "", "", "", "", "", 0, NULL,
-	  NULL },
+	  NULL, NULL, 0 },
 };
 
 static void test_node_layouts(void **state)
@@ -247,12 +260,23 @@ static void test_node_layouts(void **state)
 			assert_non_null(label(ci, x->label_key));
 			assert_string_equal(label(ci, x->label_key), x->label_value);
 		}
+		assert_string_equal(ci->k8s_pod_uid, x->pod_uid ? x->pod_uid : "");
+		assert_int_equal(ci->n_k8s_labels, x->n_pod_labels);
+		for (size_t j = 0; j < ci->n_k8s_labels; j++) {
+			assert_true(!j ||
+				    strcmp(ci->k8s_labels[j - 1].key, ci->k8s_labels[j].key) < 0);
+			assert_true(strncmp(ci->k8s_labels[j].key, "io.kubernetes.", 14));
+		}
+		if (x->n_pod_labels) {
+			assert_string_equal(ci->k8s_labels[0].key, "app");
+			assert_string_equal(ci->k8s_labels[0].value, "cache");
+		}
 	}
 
 	/* Every running container once, by its own cgroup; exited ones (runc
 	 * state or docker config left behind, storage entries) are not running. */
 	assert_int_equal(container_cache_scan(e->c), 0);
-	assert_int_equal(container_cache_count(e->c), 8);
+	assert_int_equal(container_cache_count(e->c), 9);
 	for (i = 0; i < container_cache_count(e->c); i++) {
 		ci = container_cache_at(e->c, i);
 		assert_non_null(ci);
@@ -368,7 +392,7 @@ static void test_runc_hybrid(void **state)
 	assert_string_equal(ci->id, "wardc-test1");
 	assert_string_equal(ci->runtime, "runc");
 	assert_string_equal(ci->name, "nginx");
-	assert_string_equal(ci->image, "busybox:1.36");
+	assert_string_equal(ci->image, "docker.io/library/busybox:1.36");
 	assert_string_equal(ci->k8s_pod, "web-0");
 	assert_string_equal(ci->k8s_namespace, "shop");
 	assert_string_equal(ci->k8s_container, "nginx");
@@ -744,7 +768,7 @@ static void test_malformed_tree(void **state)
 	/* The storage list's good entry among garbage ones. */
 	ci = lookup(e, "/okpod");
 	assert_string_equal(ci->name, "ok-name");
-	assert_string_equal(ci->image, "img:1");
+	assert_string_equal(ci->image, "docker.io/library/img:1");
 	assert_string_equal(ci->runtime, "crun");
 	ci = lookup(e, "/badname");
 	assert_string_equal(ci->name, "badname");
@@ -840,13 +864,13 @@ static void test_merge_ranks(void **state)
 		assert_int_equal(rt_set_merge(merged, parts[order ? 2 : 0]), 0);
 		assert_int_equal(rt_set_merge(merged, parts[1]), 0);
 		assert_int_equal(rt_set_merge(merged, parts[order ? 0 : 2]), 0);
-		rt_set_finalize(merged);
+		assert_int_equal(rt_set_finalize(merged), 0);
 		assert_int_equal(rt_set_count(merged), 1);
 		r = rt_set_find(merged, 0, "ctr1");
 		assert_non_null(r);
 		assert_string_equal(r->runtime, "docker");
 		assert_string_equal(r->name, "db");
-		assert_string_equal(r->image, "postgres:16");
+		assert_string_equal(r->image, "docker.io/library/postgres:16");
 		assert_string_equal(r->cgroup_path, "/system.slice/docker-ctr1.scope");
 		assert_int_equal(r->n_labels, 2);
 		assert_string_equal(r->labels[0].key, "a");

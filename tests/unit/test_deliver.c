@@ -450,7 +450,10 @@ static void test_encoders(void **state)
 				    .runtime = "runc",
 				    .cgroup_path = "",
 				    .k8s_pod = "web-7f9",
-				    .k8s_namespace = "shop" };
+				    .k8s_namespace = "shop",
+				    .k8s_pod_uid = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+				    .k8s_labels = &(struct container_label){ "app", "web" },
+				    .n_k8s_labels = 1 };
 	union out_val vals[] = { { .u = 1700000000123456789ULL },
 				 { .s = "block" },
 				 { .c = &c },
@@ -503,9 +506,13 @@ static void test_encoders(void **state)
 			found++, assert_string_equal(v, "shop");
 		else if (!strcmp(k, "ward.rule"))
 			found++, assert_string_equal(v, "no-shell");
+		else if (!strcmp(k, "k8s.pod.uid"))
+			found++, assert_string_equal(v, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+		else if (!strcmp(k, "k8s.pod.label.app"))
+			found++, assert_string_equal(v, "web");
 		assert_null(strstr(k, "k8s.container.name")); /* empty: left out */
 	}
-	assert_int_equal(found, 4);
+	assert_int_equal(found, 6);
 	/* a batch of two is one ExportLogsServiceRequest */
 	assert_int_equal(otlp_frame("node-1", &prefix, &suffix), 0);
 	assert_true(asprintf(&batch, "%s%s,%s%s", prefix, rec, rec, suffix) > 0);

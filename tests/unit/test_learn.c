@@ -67,8 +67,10 @@ static struct container_info ctr(const char *id, const char *name, const char *i
 
 static void test_selection(void **state)
 {
-	struct container_info web1 = ctr("0123456789abcdef", "web-1", "nginx:1.25");
-	struct container_info db = ctr("fedcba9876543210", "db", "postgres:16");
+	/* images in their normal form, as the container cache gives them */
+	struct container_info web1 =
+		ctr("0123456789abcdef", "web-1", "docker.io/library/nginx:1.25");
+	struct container_info db = ctr("fedcba9876543210", "db", "docker.io/library/postgres:16");
 	struct container_info host = { .host = true };
 	struct learn_sel s = { 0 };
 
@@ -90,6 +92,11 @@ static void test_selection(void **state)
 	assert_int_equal(learn_sel_add(&s, true, "nginx:*"), 0);
 	assert_true(learn_sel_matches(&s, &web1));
 	assert_false(learn_sel_matches(&s, &db));
+	learn_sel_clear(&s);
+	/* every spelling of the reference (rc_image_normalize) */
+	assert_int_equal(learn_sel_add(&s, true, "index.docker.io/library/postgres:16"), 0);
+	assert_true(learn_sel_matches(&s, &db));
+	assert_false(learn_sel_matches(&s, &web1));
 	learn_sel_clear(&s);
 	learn_sel_clear(&s);
 }

@@ -44,6 +44,11 @@ static struct container_label labels[] = {
 	{ "io.kubernetes.pod.name", "web-7d9" },
 };
 
+static struct container_label pod_labels[] = {
+	{ "app", "web" },
+	{ "team", "shop" },
+};
+
 static struct container_info web = {
 	.cgroup_id = 4242,
 	.host = false,
@@ -54,8 +59,11 @@ static struct container_info web = {
 	.k8s_pod = "web-7d9",
 	.k8s_namespace = "shop",
 	.k8s_container = "nginx",
+	.k8s_pod_uid = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
 	.labels = labels,
 	.n_labels = 2,
+	.k8s_labels = pod_labels,
+	.n_k8s_labels = 2,
 };
 
 static struct container_info host = { .cgroup_id = 1, .host = true };
@@ -118,7 +126,7 @@ static void test_exec_json(void **state)
 	struct capture c;
 	struct out *o;
 	json_error_t jerr;
-	json_t *j, *argv, *ctr;
+	json_t *j, *argv, *ctr, *k8s;
 
 	(void)state;
 	cap_open(&c, OUT_JSON);
@@ -149,9 +157,13 @@ static void test_exec_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(ctr, "image")), "nginx:1.25");
 	assert_string_equal(
 		json_string_value(json_object_get(json_object_get(ctr, "labels"), "app")), "web");
+	k8s = json_object_get(ctr, "kubernetes");
+	assert_string_equal(json_string_value(json_object_get(k8s, "namespace")), "shop");
+	assert_string_equal(json_string_value(json_object_get(k8s, "pod_uid")),
+			    "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	assert_int_equal(json_object_size(json_object_get(k8s, "labels")), 2);
 	assert_string_equal(
-		json_string_value(json_object_get(json_object_get(ctr, "kubernetes"), "namespace")),
-		"shop");
+		json_string_value(json_object_get(json_object_get(k8s, "labels"), "team")), "shop");
 	json_decref(j);
 	free(c.buf);
 }

@@ -195,6 +195,42 @@ static void test_host_policies(void **state)
 	free(path);
 }
 
+/* Label selectors see the container's labels and then its pod's (cri-o records
+ * the pod's in its sandbox's state): a container's own label of a name wins. */
+static void test_pod_labels(void **state)
+{
+	char *path = write_tmp("apiVersion: ward.dev/v1\n"
+			       "kind: Policy\n"
+			       "metadata: {name: cache}\n"
+			       "spec:\n"
+			       "  selector: {labels: {app: cache}}\n"
+			       "  mode: audit\n"
+			       "  defaults: {exec: alert}\n"
+			       "  rules: []\n");
+	struct container_label own[] = { { "app", "sidecar" } };
+	struct container_label pod[] = { { "app", "cache" }, { "tier", "backend" } };
+	struct container_info ci = { .cgroup_id = 7, .k8s_labels = pod, .n_k8s_labels = 2 };
+	uint32_t ids[WARD_MAX_POLICIES_PER_CGROUP];
+	struct rc_diags d;
+	struct policy *p = NULL;
+
+	(void)state;
+	strcpy(ci.name, "redis");
+	rc_diags_init(&d);
+	assert_int_equal(policy_load(path, NULL, &p, &d), 0);
+	assert_int_equal(policy_select(p->b, &ci, ids), 1);
+	ci.labels = own;
+	ci.n_labels = 1;
+	assert_int_equal(policy_select(p->b, &ci, ids), 0);
+	ci.n_k8s_labels = 0;
+	own[0].value = "cache";
+	assert_int_equal(policy_select(p->b, &ci, ids), 1);
+	policy_free(p);
+	rc_diags_free(&d);
+	unlink(path);
+	free(path);
+}
+
 static void test_alert_render(void **state)
 {
 	char *path = write_tmp(yaml_ok), *buf = NULL;
@@ -260,7 +296,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_yaml),     cmocka_unit_test(test_load_bundle_and_key),
 		cmocka_unit_test(test_load_errors),   cmocka_unit_test(test_select),
-		cmocka_unit_test(test_host_policies), cmocka_unit_test(test_alert_render),
+		cmocka_unit_test(test_host_policies), cmocka_unit_test(test_pod_labels),
+		cmocka_unit_test(test_alert_render),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

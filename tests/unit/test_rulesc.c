@@ -97,6 +97,69 @@ static void test_path_normalize(void **state)
 	assert_int_equal(rc_path_normalize(big, false, &out, &why), -ENAMETOOLONG);
 }
 
+/* Image references and selector globs in their one spelling (docs/rules.md). */
+static void test_image_normalize(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int ret;
+	} cases[] = {
+		{ "nginx", "docker.io/library/nginx:latest", 0 },
+		{ "nginx:1.25", "docker.io/library/nginx:1.25", 0 },
+		{ "library/nginx:1.25", "docker.io/library/nginx:1.25", 0 },
+		{ "docker.io/nginx:1.25", "docker.io/library/nginx:1.25", 0 },
+		{ "docker.io/library/nginx:1.25", "docker.io/library/nginx:1.25", 0 },
+		{ "index.docker.io/library/nginx", "docker.io/library/nginx:latest", 0 },
+		{ "index.docker.io/bitnami/redis:7", "docker.io/bitnami/redis:7", 0 },
+		{ "bitnami/redis", "docker.io/bitnami/redis:latest", 0 },
+		{ "quay.io/prometheus/node-exporter", "quay.io/prometheus/node-exporter:latest",
+		  0 },
+		{ "registry.example.com:5000/shop/api", "registry.example.com:5000/shop/api:latest",
+		  0 },
+		{ "localhost/app:dev", "localhost/app:dev", 0 },
+		{ "localhost:5000/app", "localhost:5000/app:latest", 0 },
+		/* digests are kept; a digest stands in for the tag */
+		{ "nginx@sha256:0123abcd", "docker.io/library/nginx@sha256:0123abcd", 0 },
+		{ "nginx:1.25@sha256:0123abcd", "docker.io/library/nginx:1.25@sha256:0123abcd", 0 },
+		/* image ids name no repository */
+		{ "sha256:21da1c3db6725e39f188dcd2dd08dfc219d3c51bb97078ffd012e745b5909c38",
+		  "sha256:21da1c3db6725e39f188dcd2dd08dfc219d3c51bb97078ffd012e745b5909c38", 0 },
+		{ "21da1c3db6725e39f188dcd2dd08dfc219d3c51bb97078ffd012e745b5909c38",
+		  "21da1c3db6725e39f188dcd2dd08dfc219d3c51bb97078ffd012e745b5909c38", 0 },
+		/* globs */
+		{ "nginx:*", "docker.io/library/nginx:*", 0 },
+		{ "ngin?", "docker.io/library/ngin?:latest", 0 },
+		{ "redis*", "docker.io/library/redis*", 0 },
+		{ "*", "*", 0 },
+		{ "*/nginx:*", "*/nginx:*", 0 },
+		{ "*nginx", "*nginx:latest", 0 },
+		{ "docker.io/*", "docker.io/*", 0 },
+		{ "docker.io/*/redis:7", "docker.io/*/redis:7", 0 },
+		{ "*.example.com/shop/*", "*.example.com/shop/*", 0 },
+		{ "registry.example.com/*", "registry.example.com/*", 0 },
+		{ "shop/*", "docker.io/shop/*", 0 },
+		/* registry or Docker Hub namespace? undecided: as written */
+		{ "shop*/api:2", "shop*/api:2", RC_IMAGE_AS_WRITTEN },
+		{ "[a-z]*/api", "[a-z]*/api", RC_IMAGE_AS_WRITTEN },
+		{ "", "", 0 },
+	};
+	char buf[128], tiny[8];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(rc_image_normalize(cases[i].in, buf, sizeof(buf)), cases[i].ret);
+		assert_string_equal(buf, cases[i].out);
+		/* the normal form is a fixed point */
+		assert_int_equal(rc_image_normalize(cases[i].out, buf, sizeof(buf)), cases[i].ret);
+		assert_string_equal(buf, cases[i].out);
+		/* RC_IMAGE_GROWTH is enough */
+		assert_true(strlen(cases[i].out) <= strlen(cases[i].in) + RC_IMAGE_GROWTH);
+	}
+	assert_int_equal(rc_image_normalize("nginx", tiny, sizeof(tiny)), -ENAMETOOLONG);
+	assert_string_equal(tiny, "");
+	assert_int_equal(rc_image_normalize("nginx", tiny, 0), -ENAMETOOLONG);
+}
+
 static void test_cidr(void **state)
 {
 	struct rc_cidr c;
@@ -505,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_hash),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_path_normalize),
+		cmocka_unit_test(test_image_normalize),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_eval),

@@ -32,6 +32,29 @@ int rc_glob_check(const char *pat, const char **ret_why);
  * -EINVAL/-ENAMETOOLONG/-ENOMEM with *ret_why set. */
 int rc_path_normalize(const char *in, bool dir, char **ret, const char **ret_why);
 
+/* Append s[0, len) to the NUL-terminated buf of size bytes at *pos (advanced):
+ * 0, or -ENAMETOOLONG when it would not fit (buf unchanged). */
+int rc_buf_append(char *buf, size_t size, size_t *pos, const char *s, size_t len);
+
+/*
+ * An image reference in the one spelling containerd and Kubernetes write
+ * (docs/rules.md, "Image references"): a Docker Hub name gets its registry
+ * and "library/" ("nginx:1.25" -> "docker.io/library/nginx:1.25"), a name
+ * without tag or digest gets ":latest", "index.docker.io" is "docker.io", a
+ * digest is kept; an image id ("sha256:HEX", 64 hex digits) is left as it is.
+ * An image selector glob is normalised the same way where its wildcards leave
+ * that decided: a glob starting with '*' stands for any registry and gets
+ * none, one ending with '*' for any tag. A glob whose first component,
+ * followed by '/', has a wildcard but no '.' or ':' may name a registry or a
+ * Docker Hub namespace: it is copied as written and the result is
+ * RC_IMAGE_AS_WRITTEN. Returns 0 or RC_IMAGE_AS_WRITTEN with the result in
+ * buf, or -ENAMETOOLONG (buf then holds ""); RC_IMAGE_GROWTH more bytes than
+ * strlen(in) + 1 are always enough.
+ */
+#define RC_IMAGE_AS_WRITTEN 1
+#define RC_IMAGE_GROWTH	    (sizeof("docker.io/library/:latest") - 1)
+int rc_image_normalize(const char *in, char *buf, size_t size);
+
 struct rc_cidr {
 	uint8_t addr[16]; /* IPv6, IPv4 as ::ffff:a.b.c.d */
 	uint8_t len;	  /* prefix length in the IPv6 space (IPv4 /n -> 96 + n) */
