@@ -61,7 +61,7 @@ out:
 	return r;
 }
 
-int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_pem, const char **ret_why)
+int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_path, const char **ret_why)
 {
 	uint8_t pk[crypto_sign_PUBLICKEYBYTES], id[32];
 	struct ward_bundle *b;
@@ -79,7 +79,7 @@ int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_pem, cons
 		*ret_why = "bundle is not signed";
 		goto out;
 	}
-	r = load_pubkey(pub_pem, pk, ret_why);
+	r = load_pubkey(pub_path, pk, ret_why);
 	if (r < 0)
 		goto out;
 	r = wb_sha256(pk, sizeof(pk), id);

@@ -5,13 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "default_pack.h"
 #include "policy.h"
 #include "rulesc.h"
-
-#define KEY_FILE_MAX (64u << 10)
 
 void policy_free(struct policy *p)
 {
@@ -120,8 +119,6 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 	const struct rc_loc at = { .file = path };
 	struct policy *p = calloc(1, sizeof(*p));
 	const char *reason = NULL;
-	uint8_t *key = NULL;
-	size_t key_len;
 	struct stat st;
 	int err;
 
@@ -157,22 +154,14 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 		p->compiled = true;
 	}
 	if (trusted_key) {
-		err = rc_read_file(trusted_key, KEY_FILE_MAX, &key, &key_len);
-		if (err) {
+		if (access(trusted_key, R_OK) < 0) {
+			err = -errno;
 			/* the option names the file: no location, the same words */
 			rc_diag(d, RC_ERROR, "key-unreadable", NULL, NULL, "--trusted-key %s: %s",
 				trusted_key, strerror(-err));
 			goto out_free;
 		}
-		/* PEM text: NUL-terminate the copy. */
-		uint8_t *z = realloc(key, key_len + 1);
-		if (!z) {
-			err = -ENOMEM;
-			goto out_free;
-		}
-		key = z;
-		key[key_len] = '\0';
-		err = ward_bundle_verify(p->buf, p->len, (const char *)key, &reason);
+		err = ward_bundle_verify(p->buf, p->len, trusted_key, &reason);
 		if (err) {
 			rc_diag(d, RC_ERROR, "bundle-signature", &at, NULL,
 				"signature not accepted: %s", reason ? reason : strerror(-err));
@@ -185,12 +174,10 @@ int policy_load(const char *path, const char *trusted_key, struct policy **ret, 
 			reason ? reason : strerror(-err));
 		goto out_free;
 	}
-	free(key);
 	*ret = p;
 	return 0;
 
 out_free:
-	free(key);
 	policy_free(p);
 	return err;
 }

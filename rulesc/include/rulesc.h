@@ -150,9 +150,10 @@ uint8_t ward_effective(uint8_t action, uint8_t mode);
  * -errno; *ret_why explains failures (bad key, wrong key type). */
 int ward_bundle_sign(const uint8_t *buf, size_t len, const char *key_pem, uint8_t **ret_buf,
 		     size_t *ret_len, const char **ret_why);
-/* 0 when buf is a well-formed bundle with a valid signature by pub_pem;
- * -EBADMSG for a missing or bad signature, other -errno otherwise. */
-int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_pem, const char **ret_why);
+/* 0 when buf is a well-formed bundle with a valid signature by the key of
+ * the PEM file pub_path (openssl pkey -pubout); -EBADMSG for a missing or bad
+ * signature, other -errno otherwise. */
+int ward_bundle_verify(const uint8_t *buf, size_t len, const char *pub_path, const char **ret_why);
 
 /* ---- policy tests --------------------------------------------------------------- */
 

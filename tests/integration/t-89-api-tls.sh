@@ -6,6 +6,9 @@
 # 1.2 or later only (plain HTTP and TLS 1.1 get no answer); a request without
 # the bearer token or with another answers 401 with WWW-Authenticate; with
 # it, the same routes as on the unix socket (status, a policy's mode switched).
+# The server runs a signed bundle with --trusted-key: PUT /v1/policy takes a bundle
+# signed by that key only (YAML, an unsigned bundle and another key's: 400, the
+# generation stays).
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 command -v openssl >/dev/null || skip "openssl not installed (make deps)"
@@ -23,6 +26,19 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 echo "tok-$RANDOM$RANDOM$RANDOM$RANDOM" >"$tok"
 chmod 600 "$tok"
 tls=(--api-tls-cert "$cert" --api-tls-key "$key" --api-token-file "$tok")
+RULESC=$(dirname "$WARD")/rulesc
+# signed POLICY-YAML KEY OUT: POLICY compiled and signed by KEY into OUT
+signed() {
+	"$RULESC" compile --output "$3.unsigned" "$1" >/dev/null 2>&1 &&
+		"$RULESC" sign --key "$2" --output "$3" "$3.unsigned" >/dev/null 2>&1 ||
+		fail "compiling and signing $1"
+}
+for k in sign other; do
+	openssl genpkey -algorithm ed25519 -out "$TDIR/$k.key" 2>/dev/null &&
+		openssl pkey -in "$TDIR/$k.key" -pubout -out "$TDIR/$k.pub" 2>/dev/null ||
+		fail "openssl could not make an ed25519 key"
+done
+signed "$pol" "$TDIR/sign.key" "$TDIR/p1.bundle"
 
 # refused: what is missing, what others can read, a key of another certificate
 rc=0
@@ -44,7 +60,8 @@ msg=$("$WARD" server --no-policy -d 5 --api-socket "$TDIR/x.sock" --api 127.0.0.
 echo "ok: refused without TLS and a token (2), a token others read, a foreign key (1)"
 
 ctr_start "$A"
-server_start "$pol" --api-socket "$TDIR/ward.sock" --api 127.0.0.1:0 "${tls[@]}"
+server_start "$TDIR/p1.bundle" --trusted-key "$TDIR/sign.pub" --api-socket "$TDIR/ward.sock" \
+	--api 127.0.0.1:0 "${tls[@]}"
 ward_in_force w
 poll 5 grep -q "control API on .*https://" "$TDIR/w.err" || fail "no https address said"
 url=$(grep -o "https://127.0.0.1:[0-9]*" "$TDIR/w.err" | head -n 1)
@@ -66,7 +83,21 @@ expect 401 "another token: 401" '.error | test("not this server")'
 tlsapi GET /v1/status "${bearer[@]}"
 expect 200 "the token: status" '.generation == 1'
 tlsapi PATCH /v1/policies/it-tls "${bearer[@]}" -d '{"mode": "enforce"}'
-expect 200 "  ... and a policy's mode switched" '.mode == "enforce"'
+expect 200 "  ... and a policy's mode switched" '.mode == "enforce" and .generation == 2'
+
+secret_policy "$TDIR/p2.yaml" it-tls2 "$A"
+signed "$TDIR/p2.yaml" "$TDIR/sign.key" "$TDIR/p2.bundle"
+signed "$TDIR/p2.yaml" "$TDIR/other.key" "$TDIR/p2-other.bundle"
+for body in p2.yaml p2.bundle.unsigned p2-other.bundle; do
+	tlsapi PUT /v1/policy "${bearer[@]}" --data-binary "@$TDIR/$body"
+	expect 400 "--trusted-key: PUT $body refused" '.error | test("policy rejected")'
+done
+tlsapi GET /v1/policy "${bearer[@]}"
+expect 200 "  ... generation 2 stays" '.generation == 2'
+tlsapi PUT /v1/policy "${bearer[@]}" --data-binary "@$TDIR/p2.bundle"
+expect 200 "  ... the bundle that key signed goes in force" '.generation == 3'
+tlsapi GET /v1/policy "${bearer[@]}"
+expect 200 "  ... signed by it" '.policies[0].name == "it-tls2" and (.signer_key_id | length) == 64'
 if curl -sS --max-time 5 "http://${url#https://}/v1/status" "${bearer[@]}" >/dev/null 2>&1; then
 	fail "plain HTTP on the TLS port got an answer"
 fi
