@@ -208,18 +208,11 @@ static int on_record(void *ctx, void *data, size_t size)
 		cg = field_u64(&p->fields[p->cgroup_field], data);
 	if (p->ts_field >= 0)
 		ts = field_u64(&p->fields[p->ts_field], data);
-	if (p->cgroup_field < 0) { /* no container: every record as it comes */
-		int err = emit(t, data, size, NULL);
-
-		if (!err)
-			t->shown++;
-		else if (err == -EPROTO)
-			t->malformed++;
-		else if (!t->err)
-			t->err = err;
-		return 0;
-	}
-	return tracker_record_of(t, data, size, cg, ts, emit);
+	if (p->cgroup_field < 0) /* no container: every record as it comes */
+		tracker_deliver(t, data, size, NULL, emit);
+	else
+		(void)tracker_record_of(t, data, size, cg, ts, emit);
+	return 0;
 }
 
 static void destroy(void *skel)

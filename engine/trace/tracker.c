@@ -181,13 +181,12 @@ struct pending_rec {
 	unsigned char data[];
 };
 
-/* --container, then the record to its channel. */
-static void deliver(struct tracker *t, const void *data, size_t size,
-		    const struct container_info *ci, record_emit_fn emit)
+void tracker_deliver(struct tracker *t, const void *data, size_t size,
+		     const struct container_info *ci, record_emit_fn emit)
 {
 	int err;
 
-	if (t->filter && !cgfilter_wants(t->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
+	if (ci && t->filter && !cgfilter_wants(t->filter, ci, clock_now_ns(CLOCK_MONOTONIC)))
 		return;
 	err = emit(t, data, size, ci);
 	if (!err)
@@ -292,7 +291,7 @@ int session_resolve(struct session *s, bool final)
 			continue;
 		}
 		if (!err)
-			deliver(p->t, p->data, p->size, ci, p->emit);
+			tracker_deliver(p->t, p->data, p->size, ci, p->emit);
 		p->t->pending--;
 		free(p);
 	}
@@ -375,7 +374,7 @@ int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t
 			err = container_cache_lookup_at(t->s->cc, cgroup_id, ts_ns, &ci);
 	}
 	if (!err)
-		deliver(t, data, size, ci, emit);
+		tracker_deliver(t, data, size, ci, emit);
 out:
 	if (err && !t->err)
 		t->err = err;

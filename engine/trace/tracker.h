@@ -174,6 +174,11 @@ int tracker_record(struct tracker *t, const void *data, size_t size, size_t rec_
  * (CLOCK_MONOTONIC; 0: unknown). */
 int tracker_record_of(struct tracker *t, const void *data, size_t size, uint64_t cgroup_id,
 		      uint64_t ts_ns, record_emit_fn emit);
+/* An attributed record (ci NULL: one of no container, shown whatever the
+ * filter) through the tracker's container filter to emit; counted in
+ * t->shown or t->malformed, another error kept in t->err. */
+void tracker_deliver(struct tracker *t, const void *data, size_t size,
+		     const struct container_info *ci, record_emit_fn emit);
 /* Attribute and emit every pending record (one scan), but those the session
  * holds for a young cgroup (hold_tentative_ns) unless final; 0 or -errno. */
 int session_resolve(struct session *s, bool final);
