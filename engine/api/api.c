@@ -61,16 +61,14 @@ struct follower {
 struct api {
 	api_handler_fn fn;
 	void *ctx;
-	struct event_base *base;
+	struct evloop loop; /* the HTTP thread */
 	struct evhttp *http;
 	struct evhttp *tcp;	/* the TLS listener's, or NULL */
 	struct tls_server *tls; /* its certificate and key */
 	char *bearer;		/* "Bearer TOKEN", what its clients must send */
-	struct event *stop_ev, *done_ev;
-	int stop_pipe[2], done_pipe[2]; /* the HTTP thread's wakeups */
-	int efd;			/* the session's wakeup: requests wait */
-	pthread_t thread;
-	bool running;
+	struct event *done_ev;
+	int done_pipe[2]; /* the HTTP thread's wakeup: answers wait */
+	int efd;	  /* the session's wakeup: requests wait */
 	char socket_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char address[API_ADDRESS_MAX];
 	/* under lock: */
@@ -461,23 +459,6 @@ static void on_done(evutil_socket_t fd, short what, void *arg)
 	feed_followers(a);
 }
 
-static void on_stop(evutil_socket_t fd, short what, void *arg)
-{
-	struct api *a = arg;
-
-	(void)fd;
-	(void)what;
-	event_base_loopbreak(a->base);
-}
-
-static void *serve(void *arg)
-{
-	struct api *a = arg;
-
-	(void)event_base_dispatch(a->base);
-	return NULL;
-}
-
 /* ---- the session's thread ----------------------------------------------------------------- */
 
 int api_fd(const struct api *a)
@@ -710,7 +691,7 @@ static int open_tcp(struct api *a, const struct api_opts *o, char *why, size_t w
 		      ?: tls_server_new(o->tls_cert, o->tls_key, &a->tls, why, why_size);
 	if (err)
 		return err;
-	a->tcp = evhttp_new(a->base);
+	a->tcp = evhttp_new(a->loop.base);
 	if (!a->tcp)
 		return -ENOMEM;
 	http_limits(a->tcp);
@@ -744,25 +725,20 @@ int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api 
 		return -ENOMEM;
 	a->fn = fn;
 	a->ctx = ctx;
-	a->efd = -1;
-	a->stop_pipe[0] = a->stop_pipe[1] = a->done_pipe[0] = a->done_pipe[1] = -1;
+	a->done_pipe[0] = a->done_pipe[1] = -1;
 	a->waiting_tail = &a->waiting;
 	a->done_tail = &a->done;
 	pthread_mutex_init(&a->lock, NULL);
+	err = evloop_open(&a->loop);
 	a->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (a->efd < 0 || pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    pipe2(a->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (!err && (a->efd < 0 || pipe2(a->done_pipe, O_CLOEXEC | O_NONBLOCK) < 0))
 		err = -errno;
+	if (err)
 		goto out_free;
-	}
-	a->base = event_base_new();
-	a->http = a->base ? evhttp_new(a->base) : NULL;
-	if (!a->http)
-		goto out_free;
-	a->stop_ev = event_new(a->base, a->stop_pipe[0], EV_READ, on_stop, a);
-	a->done_ev = event_new(a->base, a->done_pipe[0], EV_READ | EV_PERSIST, on_done, a);
-	if (!a->stop_ev || !a->done_ev || event_add(a->stop_ev, NULL) ||
-	    event_add(a->done_ev, NULL))
+	err = -ENOMEM;
+	a->http = evhttp_new(a->loop.base);
+	a->done_ev = event_new(a->loop.base, a->done_pipe[0], EV_READ | EV_PERSIST, on_done, a);
+	if (!a->http || !a->done_ev || event_add(a->done_ev, NULL))
 		goto out_free;
 	http_limits(a->http);
 	evhttp_set_gencb(a->http, on_request, a);
@@ -781,10 +757,9 @@ int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api 
 	err = o->listen ? open_tcp(a, o, why, why_size) : 0;
 	if (err)
 		goto out_free;
-	err = -pthread_create(&a->thread, NULL, serve, a);
+	err = evloop_start(&a->loop);
 	if (err)
 		goto out_free;
-	a->running = true;
 	*ret = a;
 	return 0;
 out_free:
@@ -796,10 +771,7 @@ void api_free(struct api *a)
 {
 	if (!a)
 		return;
-	if (a->running) {
-		wake(a->stop_pipe[1]);
-		pthread_join(a->thread, NULL);
-	}
+	evloop_stop(&a->loop);
 	if (a->http)
 		evhttp_free(a->http); /* closes connections: on_close() marks what they had */
 	if (a->tcp)
@@ -818,20 +790,14 @@ void api_free(struct api *a)
 		a->followers = f->next;
 		follower_free(f);
 	}
-	if (a->stop_ev)
-		event_free(a->stop_ev);
 	if (a->done_ev)
 		event_free(a->done_ev);
-	if (a->base)
-		event_base_free(a->base);
+	evloop_free(&a->loop);
 	if (a->socket_path[0])
 		(void)unlink(a->socket_path);
-	for (int i = 0; i < 2; i++) {
-		if (a->stop_pipe[i] >= 0)
-			close(a->stop_pipe[i]);
+	for (int i = 0; i < 2; i++)
 		if (a->done_pipe[i] >= 0)
 			close(a->done_pipe[i]);
-	}
 	if (a->efd >= 0)
 		close(a->efd);
 	pthread_mutex_destroy(&a->lock);

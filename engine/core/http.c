@@ -29,12 +29,8 @@ struct route {
 };
 
 struct http_server {
-	struct event_base *base;
+	struct evloop loop;
 	struct evhttp *http;
-	struct event *stop_ev;
-	int stop_pipe[2];
-	pthread_t thread;
-	bool running;
 	struct route routes[HTTP_ROUTES_MAX];
 	size_t n_routes;
 	char address[HTTP_ADDR_MAX + 8];
@@ -114,11 +110,68 @@ static void on_get(struct evhttp_request *req, void *arg)
 
 static void on_stop(evutil_socket_t fd, short what, void *arg)
 {
-	struct http_server *s = arg;
+	struct evloop *l = arg;
 
 	(void)fd;
 	(void)what;
-	event_base_loopbreak(s->base);
+	event_base_loopbreak(l->base);
+}
+
+int evloop_open(struct evloop *l)
+{
+	*l = (struct evloop){ .stop_pipe = { -1, -1 } };
+	l->base = event_base_new();
+	if (!l->base)
+		return -ENOMEM;
+	if (pipe2(l->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	l->stop_ev = event_new(l->base, l->stop_pipe[0], EV_READ, on_stop, l);
+	if (!l->stop_ev || event_add(l->stop_ev, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+static void *serve(void *arg)
+{
+	struct evloop *l = arg;
+
+	(void)event_base_dispatch(l->base);
+	return NULL;
+}
+
+int evloop_start(struct evloop *l)
+{
+	int err = pthread_create(&l->thread, NULL, serve, l);
+
+	if (err)
+		return -err;
+	l->running = true;
+	return 0;
+}
+
+void evloop_stop(struct evloop *l)
+{
+	ssize_t n;
+
+	if (!l->running)
+		return;
+	do
+		n = write(l->stop_pipe[1], "", 1);
+	while (n < 0 && errno == EINTR);
+	pthread_join(l->thread, NULL);
+	l->running = false;
+}
+
+void evloop_free(struct evloop *l)
+{
+	if (l->stop_ev)
+		event_free(l->stop_ev);
+	if (l->base)
+		event_base_free(l->base);
+	for (int i = 0; i < 2; i++)
+		if (l->stop_pipe[i] >= 0)
+			close(l->stop_pipe[i]);
+	*l = (struct evloop){ .stop_pipe = { -1, -1 } };
 }
 
 int http_bound_address(int fd, char *buf, size_t size)
@@ -151,17 +204,12 @@ int http_server_open(const char *host, uint16_t port, struct http_server **ret)
 
 	if (!s)
 		return -ENOMEM;
-	s->stop_pipe[0] = s->stop_pipe[1] = -1;
-	s->base = event_base_new();
-	s->http = s->base ? evhttp_new(s->base) : NULL;
+	err = evloop_open(&s->loop);
+	if (err)
+		goto out_free;
+	err = -ENOMEM;
+	s->http = evhttp_new(s->loop.base);
 	if (!s->http)
-		goto out_free;
-	if (pipe2(s->stop_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		err = -errno;
-		goto out_free;
-	}
-	s->stop_ev = event_new(s->base, s->stop_pipe[0], EV_READ, on_stop, s);
-	if (!s->stop_ev || event_add(s->stop_ev, NULL))
 		goto out_free;
 	evhttp_set_timeout(s->http, HTTP_TIMEOUT_S);
 	evhttp_set_max_headers_size(s->http, HTTP_HEADERS_MAX);
@@ -197,22 +245,9 @@ int http_server_get(struct http_server *s, const char *path, http_get_fn fn, voi
 	return 0;
 }
 
-static void *serve(void *arg)
-{
-	struct http_server *s = arg;
-
-	(void)event_base_dispatch(s->base);
-	return NULL;
-}
-
 int http_server_start(struct http_server *s)
 {
-	int err = pthread_create(&s->thread, NULL, serve, s);
-
-	if (err)
-		return -err;
-	s->running = true;
-	return 0;
+	return evloop_start(&s->loop);
 }
 
 const char *http_server_address(const struct http_server *s)
@@ -224,22 +259,9 @@ void http_server_free(struct http_server *s)
 {
 	if (!s)
 		return;
-	if (s->running) {
-		ssize_t n;
-
-		do
-			n = write(s->stop_pipe[1], "", 1);
-		while (n < 0 && errno == EINTR);
-		pthread_join(s->thread, NULL);
-	}
-	if (s->stop_ev)
-		event_free(s->stop_ev);
+	evloop_stop(&s->loop);
 	if (s->http)
 		evhttp_free(s->http);
-	if (s->base)
-		event_base_free(s->base);
-	for (int i = 0; i < 2; i++)
-		if (s->stop_pipe[i] >= 0)
-			close(s->stop_pipe[i]);
+	evloop_free(&s->loop);
 	free(s);
 }

@@ -9,10 +9,29 @@
 #ifndef WARD_HTTP_H
 #define WARD_HTTP_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define HTTP_ADDR_MAX 64
+
+/* An event loop on a thread of its own (the metrics server's, the control
+ * API's): evloop_open(), register events on base, evloop_start();
+ * evloop_stop() before freeing what uses base, then evloop_free(). */
+struct evloop {
+	struct event_base *base;
+	struct event *stop_ev;
+	int stop_pipe[2];
+	pthread_t thread;
+	bool running;
+};
+/* 0 or -errno; evloop_free() undoes even a failed one. */
+int evloop_open(struct evloop *l);
+int evloop_start(struct evloop *l);
+/* Break the loop and wait for its thread; nothing when it does not run. */
+void evloop_stop(struct evloop *l);
+void evloop_free(struct evloop *l);
 
 /* "PORT", ":PORT", "HOST:PORT" or "[V6]:PORT" into a numeric host and port;
  * no host means loopback (127.0.0.1). 0 or -EINVAL. */
