@@ -25,9 +25,14 @@ for s in $BENCH; do
 	[[ " trackers decision ${extras[*]} vm benign " == *" $s "* ]] ||
 		{ echo "bench: BENCH: unknown suite '$s' (trackers decision ${extras[*]} vm benign)" >&2; exit 2; }
 done
-# suite NAME: NAME is to run.
+# suite NAME: NAME is to run; then says how long the suite before it took (and lap "" at the end).
 suite() {
-	if [ -z "$BENCH" ]; then [ "$1" != benign ]; else [[ " $BENCH " == *" $1 "* ]]; fi
+	if [ -z "$BENCH" ]; then [ "$1" != benign ]; else [[ " $BENCH " == *" $1 "* ]]; fi || return 1
+	lap "$1"
+}
+lap() {
+	[ -z "${lap_name:-}" ] || echo "== $lap_name: $((SECONDS - lap_t)) s"
+	lap_name=$1 lap_t=$SECONDS
 }
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (loads BPF programs)" >&2; exit 1; }
@@ -83,3 +88,4 @@ for vm in vm:10-enforce-hooks benign:20-benign-10min; do
 	WARD_VM_SUITE=bench WARD_VM_VERBOSE=1 WARD_VM_TIMEOUT=${WARD_VM_TIMEOUT:-1200} \
 		WARD_BIN="$BUILD/static/ward" tests/vm/run.sh "${vm#*:}"
 done
+lap ""
