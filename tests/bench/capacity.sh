@@ -76,7 +76,7 @@ counts() {
 	rows=$(grep -c '"tracker":"' "$TDIR/rows.json" || true)
 	page=$(curl -sf "http://127.0.0.1:$mport/metrics") || fail "no metrics from ward on port $mport"
 	dropped=$(awk '/^ward_kernel_drops_total\{/ && /source="(process|tcp)"/ &&
-		/reason="(ringbuf_full|map_full)"/ { s += $NF } END { printf "%d\n", s }' <<<"$page")
+		/reason="(ringbuf_full|map_full)"/ { s += $NF } END { printf "%.0f\n", s }' <<<"$page")
 }
 
 # sweep ACTION SHARE RATE...: (SHARE: of a core ward is held to, 0: free) one container, one ward, a step per RATE; prints a line per

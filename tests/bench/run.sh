@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-N=${WARD_BENCH_N:-1000000}
+N=${WARD_BENCH_N:-500000}
 R=${WARD_BENCH_RUNS:-5}
 BENCH=${BENCH:-}
 
@@ -44,7 +44,7 @@ dd_median() {
 		local cpu
 		cpu=$( { TIMEFORMAT='%3U %3S'; time dd if=/dev/zero of=/dev/null bs=1 \
 			count="$N" status=none; } 2>&1 )
-		runs+=("$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1e9}')")
+		runs+=("$(echo "$cpu" | awk '{printf "%.0f", ($1 + $2) * 1e9}')") # mawk: %d stops at 2^31
 	done
 	printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((R + 1) / 2))p"
 }

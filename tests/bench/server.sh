@@ -13,14 +13,14 @@
 # system call's entry or exit of every task (docs/benchmarks.md says what removes it).
 #
 #   tests/bench/server.sh        (root; run by `make bench`; alone: make bench BENCH=server)
-# Environment: BUILD, WARD, BENCH_LOOP, WARD_BENCH_N (calls per loop, default 1000000),
+# Environment: BUILD, WARD, BENCH_LOOP, WARD_BENCH_N (calls per loop, default 500000),
 # WARD_BENCH_RUNS (rounds, default 5).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/integration/lib.sh
 . tests/integration/lib.sh
 BENCH_LOOP=${BENCH_LOOP:-${BUILD:-build}/static/bench_loop}
-N=${WARD_BENCH_N:-1000000}
+N=${WARD_BENCH_N:-500000}
 R=${WARD_BENCH_RUNS:-5}
 LOOPS=(getpid stat dd)
 

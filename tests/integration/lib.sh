@@ -117,6 +117,7 @@ wardit_setup() {
 
 wardit_cleanup() {
 	local rc=$? n id i
+	set +e # from a script under set -e too (the benchmarks)
 	trap - EXIT TERM INT
 	for n in "${!WARD_LIVE[@]}"; do
 		ward_alive "$n" && kill -INT "${WARD_PID[$n]}"
@@ -330,7 +331,7 @@ cpu_ticks() {
 	local stat
 	stat=$(cat "/proc/$1/stat") || return 1
 	stat=${stat##*) } # the command name may hold spaces
-	awk '{ print $12 + $13 }' <<<"$stat"
+	awk '{ printf "%.0f\n", $12 + $13 }' <<<"$stat"
 }
 
 # mem_kb PID FIELD: a kB field of /proc/PID/status (VmRSS, VmHWM, ...).
