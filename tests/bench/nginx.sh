@@ -455,9 +455,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		pr=$(echo "scale=4; $w_p99 / $b_p99" | bc)
 		rps_ratios[$m]+="$rr "
 		p99_ratios[$m]+="$pr "
-		[ -z "$ward" ] || said+="${said:+, }ward $core core, RSS $((rss / 1024)) MiB"
-		printf '  round %d %-8s: baseline %6d req/s p99 %6.0f us, %-8s %6d req/s p99 %6.0f us: x%.3f req/s, x%.3f p99%s\n' \
-			"$r" "$m" "$b_rps" "$b_p99" "$m" "$w_rps" "$w_p99" "$rr" "$pr" "${said:+, $said}"
+		use=
+		[ -z "$ward" ] || use=", ward $core core, RSS $((rss / 1024)) MiB"
+		printf '  round %d %-8s: baseline %6d req/s p99 %6.0f us, %-8s %6d req/s p99 %6.0f us: x%.3f req/s, x%.3f p99%s%s\n' \
+			"$r" "$m" "$b_rps" "$b_p99" "$m" "$w_rps" "$w_p99" "$rr" "$pr" "${said:+, $said}" "$use"
 		[ "$m" != enforce ] || [[ "$said" = "0 alerts" ]] ||
 			fail "the enforce policy alerted on nginx's work: $(head -n 3 "$TDIR/alerts.json")"
 	done
