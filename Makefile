@@ -11,7 +11,7 @@
 #   make static     deps, then build/static/ward, one statically linked binary
 #   make image      deps, then build/image: ward's OCI image (no registry; docs/kubernetes.md)
 #   make bench      deps, then benchmarks; figures go to docs/benchmarks.md by hand
-#                   (BENCH="nginx pipeline": only those suites, tests/bench/run.sh)
+#                   (BENCH="nginx capacity": only those suites, tests/bench/run.sh)
 #   make fuzz       build the libFuzzer targets (tests/fuzz/fuzz_*.c)
 #   make install    build/ward, build/rulesc, the pack's YAML, the unit, man pages and
 #                   completions under PREFIX (/usr/local), DESTDIR; make uninstall
@@ -551,7 +551,7 @@ test: deps
 
 bench: deps
 	$(Q)$(SUBMAKE) build $(BUILD)/tests/test_decide $(BUILD)/static/empty_hooks \
-		$(BUILD)/static/bench_loop
+		$(BUILD)/static/bench_loop $(BUILD)/static/ward
 	@BENCH='$(BENCH)' tests/bench/run.sh
 
 clean:

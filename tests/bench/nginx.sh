@@ -20,7 +20,9 @@
 #             aggregation), so it is not asked for
 # Prints one line per mode and round, then per mode the median ratio to baseline and
 # its range for requests/s (the sum over the 6 wrk) and p99 latency (the median of the 6
-# wrk's p99: one wrk stalled by the noisy machine's scheduler does not decide it). Fails when a wrk saw a non-2xx answer or a socket error, or when the
+# wrk's p99: one wrk stalled by the noisy machine's scheduler does not decide it), and for the
+# ward modes ward's CPU share during the load (user + system, /proc/PID/stat) and its VmRSS
+# at the load's end (issue 16, item 3). Fails when a wrk saw a non-2xx answer or a socket error, or when the
 # enforce policy alerted (the containers' normal work must be allowed).
 #
 # Audit contexts are given to a task when it is forked, and only while auditing has ever
@@ -167,12 +169,6 @@ containers_stop() {
 	for id in "${ids[@]}"; do
 		runc delete -f "$id" >/dev/null 2>&1 || true
 	done
-}
-
-# stats "V V V ...": "MEDIAN MIN MAX" of numbers separated by spaces or newlines
-stats() {
-	tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 }
-		END { printf "%.3f %.3f %.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
 }
 
 # load SECONDS: one wrk per container for SECONDS at once; sets rps (requests/s summed),
@@ -435,14 +431,22 @@ audit_backlog0=$(audit_status backlog_limit)
 containers_start
 printf 'bench nginx: %d containers, wrk -t1 -c%d -d%ds each, %d rounds, modes: %s\n' \
 	"$NCTR" "$CONNS" "$DURATION" "$ROUNDS" "${MODES[*]}"
-declare -A rps_ratios=() p99_ratios=()
+declare -A rps_ratios=() p99_ratios=() ward_cores=() ward_rss=()
+HZ=$(getconf CLK_TCK)
 for ((r = 1; r <= ROUNDS; r++)); do
 	for m in "${MODES[@]}"; do
 		load "$DURATION"
 		b_rps=$rps b_p99=$p99 b_err=$errors
 		watcher_start "$m"
+		ward=${WARD_LIVE[w]:+${WARD_PID[w]}} # the ward modes: its CPU and memory under the load
+		[ -z "$ward" ] || t0=$(cpu_ticks "$ward")
 		load "$DURATION"
 		w_rps=$rps w_p99=$p99 w_err=$errors
+		if [ -n "$ward" ]; then
+			core=$(printf '%.3f' "$(echo "($(cpu_ticks "$ward") - $t0) / $HZ / $DURATION" | bc -l)")
+			rss=$(mem_kb "$ward" VmRSS)
+			ward_cores[$m]+="$core " ward_rss[$m]+="$rss "
+		fi
 		watcher_stop "$m"
 		[ "$m" != auditd ] || containers_start
 		[ $((b_err + w_err)) -eq 0 ] ||
@@ -451,8 +455,10 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		pr=$(echo "scale=4; $w_p99 / $b_p99" | bc)
 		rps_ratios[$m]+="$rr "
 		p99_ratios[$m]+="$pr "
-		printf '  round %d %-8s: baseline %6d req/s p99 %6.0f us, %-8s %6d req/s p99 %6.0f us: x%.3f req/s, x%.3f p99%s\n' \
-			"$r" "$m" "$b_rps" "$b_p99" "$m" "$w_rps" "$w_p99" "$rr" "$pr" "${said:+, $said}"
+		use=
+		[ -z "$ward" ] || use=", ward $core core, RSS $((rss / 1024)) MiB"
+		printf '  round %d %-8s: baseline %6d req/s p99 %6.0f us, %-8s %6d req/s p99 %6.0f us: x%.3f req/s, x%.3f p99%s%s\n' \
+			"$r" "$m" "$b_rps" "$b_p99" "$m" "$w_rps" "$w_p99" "$rr" "$pr" "${said:+, $said}" "$use"
 		[ "$m" != enforce ] || [[ "$said" = "0 alerts" ]] ||
 			fail "the enforce policy alerted on nginx's work: $(head -n 3 "$TDIR/alerts.json")"
 	done
@@ -464,6 +470,14 @@ for m in "${MODES[@]}"; do
 	read -r pmed pmin pmax < <(stats "${p99_ratios[$m]}")
 	printf 'nginx %-8s: req/s x%s (%s-%s), p99 x%s (%s-%s)\n' "$m" "$rmed" "$rmin" "$rmax" \
 		"$pmed" "$pmin" "$pmax"
+done
+for m in "${MODES[@]}"; do
+	[ -n "${ward_cores[$m]:-}" ] || continue
+	read -r cmed cmin cmax < <(stats "${ward_cores[$m]}")
+	read -r kmed kmin kmax < <(stats "${ward_rss[$m]}")
+	printf 'nginx %-8s: ward under the load: %s core (%s-%s), RSS %.1f MiB (%.1f-%.1f)\n' "$m" \
+		"$cmed" "$cmin" "$cmax" "$(echo "$kmed / 1024" | bc -l)" "$(echo "$kmin / 1024" | bc -l)" \
+		"$(echo "$kmax / 1024" | bc -l)"
 done
 if [[ " ${MODES[*]} " == *" auditd "* ]] && [ "$audit_daemon_before" = 0 ]; then
 	echo "bench nginx: auditing was enabled on this boot: tasks forked from now on carry an audit context (syscall slow path) unless a never,task rule says otherwise"

@@ -1,20 +1,19 @@
 #!/bin/bash
 # ward benchmarks (make bench). Prints the figures recorded in docs/benchmarks.md.
-#  1. size of the static binary (target <= 4 MB)
-#  2. tracker overhead: CPU time per syscall added by each tracker, measured on
+#  1. tracker overhead: CPU time per syscall added by each tracker, measured on
 #     a dd loop doing N one-byte read+write pairs (2N syscalls), median of R
 #     runs. CPU time (user+sys of dd, where the BPF programs run) rather than
 #     wall time, so other load on the machine disturbs the figure less.
-#  3. the server's cost to processes outside containers and its start time
-#  4. one decision, warm (tests/diff/test_decide bench)
-# Extra suites (tests/bench/*.sh other than this file) run afterwards, then the BPF-LSM VM's.
-# BENCH (make bench BENCH=...): the suites to run, separated by spaces (default: all):
-# size, trackers, server, decision, the extra suites by name (enforce, nginx, pipeline,
-# rulesc) and vm.
+#  2. one decision, warm (tests/diff/test_decide bench)
+# The suites of tests/bench/*.sh other than this file run afterwards (capacity, enforce,
+# footprint, nginx, rulesc, server), then the BPF-LSM VM's enforcement benchmark (vm).
+# BENCH (make bench BENCH=...): the suites to run, separated by spaces (default: all but
+# benign): trackers, decision, the suites of tests/bench by name, vm, and benign (the default
+# pack for 10 minutes on benign workloads in the VM, 11 minutes alone).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-N=${WARD_BENCH_N:-1000000}
+N=${WARD_BENCH_N:-500000}
 R=${WARD_BENCH_RUNS:-5}
 BENCH=${BENCH:-}
 
@@ -23,19 +22,20 @@ for extra in tests/bench/*.sh; do
 	[ "$extra" = tests/bench/run.sh ] || extras+=("$(basename "$extra" .sh)")
 done
 for s in $BENCH; do
-	[[ " size trackers server decision ${extras[*]} vm " == *" $s "* ]] ||
-		{ echo "bench: BENCH: unknown suite '$s' (size trackers server decision ${extras[*]} vm)" >&2; exit 2; }
+	[[ " trackers decision ${extras[*]} vm benign " == *" $s "* ]] ||
+		{ echo "bench: BENCH: unknown suite '$s' (trackers decision ${extras[*]} vm benign)" >&2; exit 2; }
 done
-# suite NAME: NAME is to run.
-suite() { [ -z "$BENCH" ] || [[ " $BENCH " == *" $1 "* ]]; }
+# suite NAME: NAME is to run; then says how long the suite before it took (and lap "" at the end).
+suite() {
+	if [ -z "$BENCH" ]; then [ "$1" != benign ]; else [[ " $BENCH " == *" $1 "* ]]; fi || return 1
+	lap "$1"
+}
+lap() {
+	[ -z "${lap_name:-}" ] || echo "== $lap_name: $((SECONDS - lap_t)) s"
+	lap_name=$1 lap_t=$SECONDS
+}
 
 [ "$(id -u)" -eq 0 ] || { echo "bench: needs root (loads BPF programs)" >&2; exit 1; }
-if suite size; then
-	make --no-print-directory "$BUILD/static/ward" >/dev/null
-	size=$(stat -c %s "$BUILD/static/ward")
-	printf 'static ward: %d bytes (%.2f MiB), limit 4 MiB: %s\n' "$size" \
-		"$(echo "$size / 1048576" | bc -l)" "$([ "$size" -le 4194304 ] && echo ok || echo OVER)"
-fi
 
 # Median CPU time (user+sys) in ns of R runs of the dd loop.
 dd_median() {
@@ -44,7 +44,7 @@ dd_median() {
 		local cpu
 		cpu=$( { TIMEFORMAT='%3U %3S'; time dd if=/dev/zero of=/dev/null bs=1 \
 			count="$N" status=none; } 2>&1 )
-		runs+=("$(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1e9}')")
+		runs+=("$(echo "$cpu" | awk '{printf "%.0f", ($1 + $2) * 1e9}')") # mawk: %d stops at 2^31
 	done
 	printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(((R + 1) / 2))p"
 }
@@ -66,31 +66,6 @@ if suite trackers; then
 	done
 fi
 
-# The server with its default pack in force: what a process outside every
-# targeted container pays (one cgroup lookup per hook, the syscall rules'
-# tp_btf/sys_enter and the file rules' sys_exit without BPF-LSM among them).
-# Start time: until "policy generation 1 in force" (target <= 3 s on an idle host).
-if suite server; then
-	base=$(dd_median)
-	start=$(date +%s%N)
-	"$BUILD/ward" server -o json >/dev/null 2>"$BUILD/bench-server.err" &
-	pid=$!
-	for _ in $(seq 1000); do
-		grep -q "in force" "$BUILD/bench-server.err" && break
-		sleep 0.01
-	done
-	grep -q "in force" "$BUILD/bench-server.err" || { cat "$BUILD/bench-server.err" >&2; exit 1; }
-	started=$(date +%s%N)
-	printf 'server  : default pack in force %.2f s after start (target <= 3 s)\n' \
-		"$(echo "($started - $start) / 1000000000" | bc -l)"
-	t=$(dd_median)
-	kill -INT "$pid"
-	wait "$pid" || true
-	printf 'server  : baseline %.0f ns/syscall, default pack in force %.0f ns/syscall: %+.0f ns (%+.1f%%)\n' \
-		"$(echo "$base / (2 * $N)" | bc -l)" "$(echo "$t / (2 * $N)" | bc -l)" \
-		"$(echo "($t - $base) / (2 * $N)" | bc -l)" "$(echo "($t - $base) * 100 / $base" | bc -l)"
-fi
-
 # What one decision costs, warm, 10 and 10,000 rules: the kernel lookup run through
 # BPF_PROG_TEST_RUN (tests/diff/test_decide.c).
 if suite decision; then
@@ -105,10 +80,12 @@ for extra in "${extras[@]}"; do
 done
 
 # The BPF-LSM hooks cannot load on a host without BPF-LSM: the same enforcement benchmark
-# runs in the test VM (tests/vm/bench/), with the 10-minute benign-workload run (about 16
-# minutes in all: a longer hard limit than the test suite's).
-if suite vm; then
-	echo "== tests/vm/bench (BPF-LSM kernel, qemu)"
-	WARD_VM_SUITE=bench WARD_VM_VERBOSE=1 WARD_VM_TIMEOUT=${WARD_VM_TIMEOUT:-2400} \
-		WARD_BIN="$BUILD/static/ward" tests/vm/run.sh
-fi
+# runs in the test VM (tests/vm/bench/10-enforce-hooks.sh); benign is the 10-minute run of
+# the default pack on benign workloads there (tests/vm/bench/20-benign-10min.sh).
+for vm in vm:10-enforce-hooks benign:20-benign-10min; do
+	suite "${vm%%:*}" || continue
+	echo "== tests/vm/bench/${vm#*:}.sh (BPF-LSM kernel, qemu)"
+	WARD_VM_SUITE=bench WARD_VM_VERBOSE=1 WARD_VM_TIMEOUT=${WARD_VM_TIMEOUT:-1200} \
+		WARD_BIN="$BUILD/static/ward" tests/vm/run.sh "${vm#*:}"
+done
+lap ""

@@ -117,6 +117,7 @@ wardit_setup() {
 
 wardit_cleanup() {
 	local rc=$? n id i
+	set +e # from a script under set -e too (the benchmarks)
 	trap - EXIT TERM INT
 	for n in "${!WARD_LIVE[@]}"; do
 		ward_alive "$n" && kill -INT "${WARD_PID[$n]}"
@@ -321,6 +322,27 @@ ctr_cgroup_id() {
 	local pid
 	pid=$(ctr_pid "$1") || return 1
 	cgroup_id_of_pid "$pid"
+}
+
+# ---- processes and figures (the benchmarks) -------------------------------------
+
+# cpu_ticks PID: the CPU time PID has used, user + system, in clock ticks (getconf CLK_TCK).
+cpu_ticks() {
+	local stat
+	stat=$(cat "/proc/$1/stat") || return 1
+	stat=${stat##*) } # the command name may hold spaces
+	awk '{ printf "%.0f\n", $12 + $13 }' <<<"$stat"
+}
+
+# mem_kb PID FIELD: a kB field of /proc/PID/status (VmRSS, VmHWM, ...).
+mem_kb() {
+	awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"
+}
+
+# stats "V V V ...": "MEDIAN MIN MAX" of numbers separated by spaces or newlines
+stats() {
+	tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 }
+		END { printf "%.3f %.3f %.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'
 }
 
 # ---- ward ----------------------------------------------------------------------

@@ -4,7 +4,7 @@
 # of lsm/bprm_check_security, lsm/socket_connect and lsm/file_open per call, from the
 # kernel's BPF statistics, with 10 and with 10,000 rules, and as a ratio to an empty program
 # on the same hook (tests/bench/empty_hooks); fails when the cost grows with the rule count.
-# Run by `make bench` (WARD_VM_SUITE=bench tests/vm/run.sh). Under TCG the
+# Run by `make bench` (suite vm: WARD_VM_SUITE=bench tests/vm/run.sh 10-enforce-hooks). Under TCG the
 # absolute figures are those of an emulated CPU, where larger maps cost more in emulated cache
 # and TLB misses: flat here means within 2x from 10 to 10,000 rules (a scan would be ~1000x).
 # vm-binaries: bash bpftool jq runc bc
