@@ -37,6 +37,7 @@ report(const char *level, const char *cmd, const char *hint, const char *fmt, va
 	fprintf(stderr, "%s: %s%s%s\n", cli_prog, cmd ? cmd : "",
 		cmd				   ? ": "
 		: !hint && !strcmp(level, "error") ? "error: "
+		: !strcmp(level, "warning")	   ? "warning: "
 						   : "",
 		msg);
 	if (hint)
@@ -49,6 +50,15 @@ void cli_error(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	report("error", NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning", NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 

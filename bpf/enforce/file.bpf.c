@@ -111,33 +111,29 @@ static __always_inline void change_one(struct task_struct *t, struct pt_regs *re
 }
 
 /*
- * Without BPF-LSM, on the way out of every syscall of either ABI, what the
- * syscall-operation table (include/ward/sysops.h, the one learning reads) says it did:
- * opens decided on the file returned (open_after()), changes by name (unlink,
- * rmdir, rename, mkdir, mknod, link, symlink, chmod, chown, truncate and their
- * *at and f* forms) decided on the names passed, made absolute against the
- * dirfd or cwd as the container sees them: not resolved (a symlink or ".." in
- * a name is taken as written; docs/threat-model.md). A blocked one kills the
- * caller. Any other syscall pays one invocation and one read of the table;
- * only the syscalls of the table pay the targeting check.
+ * Without BPF-LSM, on the way out of a successful syscall nr of the ABI
+ * (compat) whose arguments are in regs, what the syscall-operation table
+ * (include/ward/sysops.h, the one learning reads) says it did: opens decided
+ * on the file returned (open_after()), changes by name (unlink, rmdir,
+ * rename, mkdir, mknod, link, symlink, chmod, chown, truncate and their *at
+ * and f* forms) decided on the names passed, made absolute against the dirfd
+ * or cwd as the container sees them: not resolved (a symlink or ".." in a
+ * name is taken as written; docs/threat-model.md). A blocked one kills the
+ * caller.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
+static __always_inline void file_exit(struct task_struct *t, struct pt_regs *regs, __u64 nr,
+				      long ret, bool compat)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	bool compat = t->thread_info.status & TS_COMPAT;
 	const volatile struct ward_sysop *op;
 
-	if (ret < 0)
-		return 0;
 	/* the table first: most syscalls are in none of its kinds, and it is
 	 * one read of this program's data, the targeting check two map lookups */
-	op = sysop_of(ward_sysops, regs, compat);
+	op = sysop_nr(ward_sysops, nr, compat);
 	if (!op ||
 	    (op->kind != WARD_SYSOP_OPEN && op->kind != WARD_SYSOP_PATH &&
 	     op->kind != WARD_SYSOP_FD) ||
 	    !ward_current_targeted())
-		return 0;
+		return;
 	if (op->kind == WARD_SYSOP_OPEN) {
 		open_after(t, ret, open_truncates(op, regs, compat));
 	} else if ((op->kind == WARD_SYSOP_PATH || op->kind == WARD_SYSOP_FD) && ret == 0) {
@@ -145,5 +141,31 @@ int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
 		if (op->n_paths > 1)
 			change_one(t, regs, compat, op, 1);
 	}
+}
+
+/* Every syscall's exit, of either ABI: where the kernel runs i386 or x32
+ * syscalls, which the syscalls:* tracepoints do not see. Every syscall pays
+ * one invocation and one read of the table. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ward_tp_file, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (ret >= 0)
+		file_exit(t, regs, BPF_CORE_READ(regs, orig_ax), ret,
+			  t->thread_info.status & TS_COMPAT);
+	return 0;
+}
+
+/* The exit of one x86_64 syscall of the table: attached by the engine to
+ * syscalls:sys_exit_NAME of each of them (enforce.c, attach_nr()) where the
+ * kernel runs no i386 or x32 syscalls, so the other syscalls pay nothing. */
+SEC("tp")
+int ward_tp_file_nr(struct syscall_trace_exit *ctx)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (ctx->ret >= 0)
+		file_exit(t, (struct pt_regs *)bpf_task_pt_regs(t), ctx->nr, ctx->ret, false);
 	return 0;
 }

@@ -108,38 +108,55 @@ int ward_tp_socket(struct trace_event_raw_sys_enter *ctx)
 
 /*
  * Unix sockets by path in a successful connect, bind, sendto or sendmsg
- * (x86_64 callers; which syscall is which and where its address is: the
- * syscall-operation table learning reads, include/ward/sysops.h), decided after the
- * syscall on the name the caller passed (relative against the cwd), not
- * resolved; a blocked one's caller is killed. Abstract names and other
- * families are not decided.
+ * (x86_64 and x32 callers; which syscall is which and where its address is:
+ * the syscall-operation table learning reads, include/ward/sysops.h), syscall
+ * nr with its arguments in regs, decided after the syscall on the name the
+ * caller passed (relative against the cwd), not resolved; a blocked one's
+ * caller is killed. Abstract names and other families are not decided.
  */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(ward_tp_unix, struct pt_regs *regs, long ret)
+static __always_inline void unix_exit(struct pt_regs *regs, __u64 nr)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
 	const volatile struct ward_sysop *op;
 	unsigned long addr;
 	__u16 family = 0;
 	bool bind;
 
-	if (ret < 0 || (t->thread_info.status & TS_COMPAT))
-		return 0;
-	op = sysop_of(ward_sysops, regs, false); /* before the targeting check: cheaper */
+	op = sysop_nr(ward_sysops, nr, false); /* before the targeting check: cheaper */
 	if (!op || op->kind < WARD_SYSOP_BIND || op->kind == WARD_SYSOP_GATE ||
 	    !ward_current_targeted())
-		return 0;
+		return;
 	bind = op->kind == WARD_SYSOP_BIND;
 	/* bind, connect: the address is argument 1; sendto, sendmsg: path[1] */
 	addr = sysop_arg(regs, false, op->kind >= WARD_SYSOP_SENDTO ? op->path[1] : 1);
 	if (op->kind == WARD_SYSOP_SENDMSG && /* msg_name: the msghdr's first field */
 	    bpf_probe_read_user(&addr, sizeof(addr), (void *)addr))
-		return 0;
+		return;
 	if (!addr || bpf_probe_read_user(&family, sizeof(family), (void *)addr) ||
 	    family != AF_UNIX)
-		return 0;
+		return;
 	ward_name_after(cpu_request(WARD_CLS_NET, bind ? WARD_OP_UNIX_BIND : WARD_OP_UNIX_CONNECT,
 				    bind ? WARD_DOM_UNIX_BIND : WARD_DOM_UNIX_CONNECT, 1),
 			addr + sizeof(family), 0, UNIX_PATH_MAX, tp_sock_kill);
+}
+
+/* Every syscall's exit: where the kernel runs x32 syscalls, which the
+ * syscalls:* tracepoints do not see. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(ward_tp_unix, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (ret >= 0 && !(t->thread_info.status & TS_COMPAT))
+		unix_exit(regs, BPF_CORE_READ(regs, orig_ax));
+	return 0;
+}
+
+/* The exit of one x86_64 syscall of the table that names a socket address:
+ * attached by the engine to syscalls:sys_exit_NAME of each (attach_nr()). */
+SEC("tp")
+int ward_tp_unix_nr(struct syscall_trace_exit *ctx)
+{
+	if (ctx->ret >= 0)
+		unix_exit((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), ctx->nr);
 	return 0;
 }

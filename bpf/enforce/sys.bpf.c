@@ -49,29 +49,49 @@ static __always_inline bool sys_decided(long nr)
  * buffer). Rules name x86_64 numbers: calls of 32-bit (compat) tasks are not
  * decided.
  */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
+static __always_inline void sys_enter(long id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct ward_sys_key k = {};
 	struct ward_scratch *s;
 	__u8 one = 1;
 
-	if (id < 0 || (task->thread_info.status & TS_COMPAT) || !sys_decided(id))
-		return 0;
+	if (id < 0 || !sys_decided(id))
+		return;
 	s = cpu_request(WARD_CLS_SYSCALL, WARD_OP_SYSCALL, WARD_DOM_SYSCALL, 1);
 	if (!s)
-		return 0;
+		return;
 	s->req.num = (__u32)id;
 	ward_number_key(&s->ko, (__u32)id);
 	if (ward_decide(s) == WARD_ACT_ALLOW)
-		return 0;
+		return;
 	k.cgroup_id = s->req.cgid;
 	k.generation = s->req.generation;
 	k.nr = (__u32)id;
 	if (bpf_map_update_elem(&ward_sys_seen, &k, &one, BPF_NOEXIST))
-		return 0; /* alerted already */
+		return; /* alerted already */
 	exe_walk(s);
 	ward_alert(s, WARD_LEVEL_NONE, true);
+}
+
+/* Every syscall's entry: attached only while a policy decides every syscall
+ * (a syscall default other than allow) or one without a tracepoint of its
+ * own (enforce.c, sync_sys()). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(ward_sys_enter, struct pt_regs *regs, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (!(task->thread_info.status & TS_COMPAT))
+		sys_enter(id);
+	return 0;
+}
+
+/* The entry of one syscall the live policies name: attached to
+ * syscalls:sys_enter_NAME of each (sync_sys()), so the others pay nothing.
+ * These tracepoints do not fire for compat calls. */
+SEC("tp")
+int ward_sys_nr(struct syscall_trace_enter *ctx)
+{
+	sys_enter(ctx->nr);
 	return 0;
 }

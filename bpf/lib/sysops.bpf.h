@@ -25,18 +25,23 @@ static __always_inline unsigned long sysop_arg(struct pt_regs *regs, bool compat
 	}
 }
 
-/* The table entry of the syscall that is exiting (x32 numbers share the
- * 64-bit ones), NULL outside the table. */
+/* The table entry of syscall nr of the ABI (x32 numbers share the 64-bit
+ * ones), NULL outside the table. */
 static __always_inline const volatile struct ward_sysop *
-sysop_of(const volatile struct ward_sysop *ops, struct pt_regs *regs, bool compat)
+sysop_nr(const volatile struct ward_sysop *ops, __u64 nr, bool compat)
 {
-	__u64 nr = BPF_CORE_READ(regs, orig_ax);
-
 	if (!compat)
 		nr &= ~0x40000000ull;
 	if (nr >= WARD_SYSOP_NR)
 		return NULL;
 	return &ops[(compat ? WARD_SYSOP_NR : 0) + nr];
+}
+
+/* The table entry of the syscall that is exiting. */
+static __always_inline const volatile struct ward_sysop *
+sysop_of(const volatile struct ward_sysop *ops, struct pt_regs *regs, bool compat)
+{
+	return sysop_nr(ops, BPF_CORE_READ(regs, orig_ax), compat);
 }
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <seccomp.h>
 
 #include "enforce.h"
 #include "rulesc.h"
@@ -80,6 +81,33 @@ struct cg_att {
 	struct bpf_link *links[CG_PROGS];
 };
 
+#define SYSOP_KIND(k) (1u << (k))
+
+/*
+ * The fallbacks that act after a syscall, each in two forms: one program on
+ * every syscall's exit (tp_btf/sys_exit), or one attached to the
+ * syscalls:sys_exit_NAME tracepoint of each x86_64 syscall of the table
+ * (include/ward/sysops.h) of its kinds, so the other syscalls pay nothing.
+ * Those tracepoints miss i386 and x32 calls: the second form is loaded only
+ * where the kernel runs neither (the unix one decides no i386 caller in
+ * either form), and every one of those syscalls has its tracepoint.
+ */
+static const struct exit_prog {
+	const char *every, *by_nr;
+	uint32_t kinds;
+	bool ia32; /* the every-exit form decides i386 callers */
+} exit_progs[] = {
+	{ "ward_tp_file", "ward_tp_file_nr",
+	  SYSOP_KIND(WARD_SYSOP_OPEN) | SYSOP_KIND(WARD_SYSOP_PATH) | SYSOP_KIND(WARD_SYSOP_FD),
+	  true },
+	{ "ward_tp_unix", "ward_tp_unix_nr",
+	  SYSOP_KIND(WARD_SYSOP_BIND) | SYSOP_KIND(WARD_SYSOP_CONNECT) |
+		  SYSOP_KIND(WARD_SYSOP_SENDTO) | SYSOP_KIND(WARD_SYSOP_SENDMSG),
+	  false },
+};
+
+#define EXIT_PROGS (sizeof(exit_progs) / sizeof(exit_progs[0]))
+
 struct enforcer {
 	struct exec_bpf *exec;
 	struct file_bpf *file;
@@ -97,7 +125,16 @@ struct enforcer {
 	bool use_cg;
 	struct cg_att *att;
 	size_t n_att;
-	bool pruned; /* cgroup pins of an earlier daemon checked */
+	bool pruned;		    /* cgroup pins of an earlier daemon checked */
+	bool by_nr[EXIT_PROGS];	    /* exit_progs[i] in its per-syscall form */
+	size_t n_by_nr[EXIT_PROGS]; /* syscalls it is attached to */
+	/* Syscall rules: ward_sys_nr on the entry of each syscall the live
+	 * policies name, or ward_sys_enter on every one (sync_sys()). */
+	struct bpf_link *sys_nr[WARD_SYSBITS];
+	struct bpf_link *sys_every;
+	/* The syscalls the kernel implements (__x64_sys_NAME text symbols of
+	 * /proc/kallsyms, "\n"-joined), once syscall_event() needs them. */
+	char *syscall_syms;
 	uint32_t adopted;
 	struct gen cur, prev;
 	int fd[SM__COUNT]; /* the shared maps, from their pins */
@@ -307,17 +344,162 @@ static bool exec_prepare(const struct probe_verdict *v)
 	       probe_tracepoint_exists("tp_btf/sched_prepare_exec");
 }
 
+/* ---- syscall tracepoints --------------------------------------------------------------------- */
+
+/* x86_64 syscalls whose kernel entry point (arch/x86/entry/syscalls/
+ * syscall_64.tbl), which names their tracepoints, is not sys_NAME. */
+static const struct {
+	const char *name, *entry;
+} syscall_entries[] = {
+	{ "stat", "newstat" },	 { "fstat", "newfstat" }, { "lstat", "newlstat" },
+	{ "uname", "newuname" }, { "umount2", "umount" }, { "sendfile", "sendfile64" },
+};
+
+/* The __x64_sys_* text symbols of /proc/kallsyms that are not weak: the
+ * syscalls the kernel has (one it was built without has a weak stub from
+ * kernel/sys_ni.c, or nothing if it is newer); "\n"-joined with one before
+ * each, NULL when unreadable. */
+static char *read_syscall_syms(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], sym[256], type;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+
+	if (!f)
+		return NULL;
+	out = open_memstream(&buf, &len);
+	if (!out) {
+		fclose(f);
+		return NULL;
+	}
+	(void)fputc('\n', out);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %c %255s", &type, sym) == 2 && (type == 'T' || type == 't') &&
+		    !strncmp(sym, "__x64_sys_", 10))
+			(void)fprintf(out, "%s\n", sym);
+	fclose(f);
+	if (fclose(out)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * The syscalls:sys_enter_ENTRY (exit: sys_exit_ENTRY) event of x86_64 syscall
+ * nr into buf: 0 when its tracepoint exists; 1 when this kernel has no such
+ * syscall (libseccomp has no name for it, or __x64_sys_ENTRY is not a text
+ * symbol of the kernel: a call fails with ENOSYS); -ENOENT when it has the
+ * syscall without a tracepoint of its own (or /proc/kallsyms cannot say).
+ */
+static int syscall_event(struct enforcer *e, int nr, bool exit, char *buf, size_t size)
+{
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+	char sec[PATH_MAX], func[NAME_MAX];
+	const char *entry = name;
+	int found;
+
+	if (!name)
+		return 1;
+	for (size_t i = 0; i < sizeof(syscall_entries) / sizeof(syscall_entries[0]); i++)
+		if (!strcmp(name, syscall_entries[i].name))
+			entry = syscall_entries[i].entry;
+	(void)snprintf(buf, size, "sys_%s_%s", exit ? "exit" : "enter", entry);
+	(void)snprintf(sec, sizeof(sec), "tp/syscalls/%s", buf);
+	found = snprintf(func, sizeof(func), "\n__x64_sys_%s\n", entry);
+	free(name);
+	if (probe_tracepoint_exists(sec))
+		return 0;
+	if (!e->syscall_syms)
+		e->syscall_syms = read_syscall_syms();
+	if (!e->syscall_syms || found <= 0 || (size_t)found >= sizeof(func))
+		return -ENOENT;
+	return strstr(e->syscall_syms, func) ? -ENOENT : 1;
+}
+
+/* Whether exit_progs[] entry x runs in its per-syscall form here (see
+ * there); ret: how many syscalls it is attached to then. */
+static bool exit_by_nr(struct enforcer *e, const struct exit_prog *x, const struct probe_verdict *v,
+		       const struct ward_sysop *ops, size_t *ret)
+{
+	char ev[NAME_MAX];
+
+	*ret = 0;
+	if (!v->trackers[PROBE_TRACKER_PROCESS].usable || v->x32_syscalls ||
+	    (x->ia32 && v->ia32_syscalls))
+		return false;
+	for (int nr = 0; nr < WARD_SYSOP_NR; nr++) {
+		int r;
+
+		if (!(x->kinds & SYSOP_KIND(ops[nr].kind)))
+			continue;
+		r = syscall_event(e, nr, true, ev, sizeof(ev));
+		if (r < 0)
+			return false;
+		*ret += r == 0;
+	}
+	return true;
+}
+
+/* Pin l as name in the pin directory, replacing an earlier daemon's pin of
+ * that name once l is in place. */
+static int pin_link(const struct enforcer *e, struct bpf_link *l, const char *name)
+{
+	char path[PATH_MAX];
+	int err = pin_path(e, path, sizeof(path), name);
+
+	if (!err && unlink(path) < 0 && errno != ENOENT)
+		err = -errno;
+	return err ? err : bpf_link__pin(l, path);
+}
+
+/* p on syscalls:EVENT of x86_64 syscall nr, pinned as link_PROG_NR; NULL
+ * and errno on failure. */
+static struct bpf_link *attach_syscall(const struct enforcer *e, struct bpf_program *p, int nr,
+				       const char *event)
+{
+	struct bpf_link *l = bpf_program__attach_tracepoint(p, "syscalls", event);
+	char name[NAME_MAX];
+	int err;
+
+	if (!l)
+		return NULL;
+	(void)snprintf(name, sizeof(name), "link_%s_%d", bpf_program__name(p), nr);
+	err = pin_link(e, l, name);
+	if (err) {
+		bpf_link__destroy(l);
+		errno = -err;
+		return NULL;
+	}
+	return l;
+}
+
+static void drop_link(struct bpf_link **l)
+{
+	if (!*l)
+		return;
+	(void)bpf_link__unpin(*l);
+	bpf_link__destroy(*l);
+	*l = NULL;
+}
+
 /* Whether program p of a class's object is loaded: its BPF-LSM variant
  * (lsm), or the fallback the probes allow. */
-static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct probe_verdict *v)
+static bool prog_wanted(const struct enforcer *e, const struct bpf_program *p, bool lsm,
+			const struct probe_verdict *v)
 {
 	enum bpf_prog_type type = bpf_program__type(p);
 	const char *name = bpf_program__name(p), *sec = bpf_program__section_name(p);
 
 	if (type == BPF_PROG_TYPE_LSM)
 		return lsm;
-	if (!strcmp(name, "ward_sys_enter")) /* syscall rules: the same on any kernel */
+	/* syscall rules: the same on any kernel, both forms (sync_sys()) */
+	if (!strcmp(name, "ward_sys_enter"))
 		return v->trackers[PROBE_TRACKER_SYSCALL].usable;
+	if (!strcmp(name, "ward_sys_nr"))
+		return v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (!strcmp(name, "ward_tp_applet")) /* the applet, after an exec decided before it */
 		return (lsm || exec_prepare(v)) && v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (!strcmp(name, "ward_cg_mkdir") || /* new cgroups, for either exec hook */
@@ -331,8 +513,12 @@ static bool prog_wanted(const struct bpf_program *p, bool lsm, const struct prob
 		return !exec_prepare(v) && v->trackers[PROBE_TRACKER_PROCESS].usable;
 	if (type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR || type == BPF_PROG_TYPE_CGROUP_SOCK)
 		return v->fallback[PROBE_RES_NETWORK] == PROBE_LEVEL_CGROUP;
-	if (!strncmp(sec, "tp_btf/", 7)) /* sys_exit, as the files tracker */
-		return v->trackers[PROBE_TRACKER_FILES].usable;
+	for (size_t i = 0; i < EXIT_PROGS; i++) {
+		if (!strcmp(name, exit_progs[i].by_nr))
+			return e->by_nr[i];
+		if (!strcmp(name, exit_progs[i].every)) /* tp_btf, as the files tracker */
+			return !e->by_nr[i] && v->trackers[PROBE_TRACKER_FILES].usable;
+	}
 	/* tracepoints, some recent (capability/cap_capable) */
 	return v->trackers[PROBE_TRACKER_PROCESS].usable && probe_tracepoint_exists(sec);
 }
@@ -441,7 +627,7 @@ static int obj_load(struct enforcer *e, enum enforce_obj o, bool lsm, const stru
 		return -errno;
 	bpf_object__for_each_program(p, obj)
 	{
-		bool on = prog_wanted(p, lsm, v);
+		bool on = prog_wanted(e, p, lsm, v);
 
 		err = bpf_program__set_autoload(p, on);
 		if (!err && on)
@@ -485,11 +671,36 @@ __attribute__((format(printf, 3, 4))) static void reasonf(char *buf, size_t size
 	va_end(ap);
 }
 
+/* How a fallback class's after-syscall program watches (exit_progs[]), for
+ * its reason; "" for the others. */
+static const char *exits_watched(const struct enforcer *e, enum enforce_obj o)
+{
+	static char buf[PROBE_LINE_MAX];
+	size_t i = o == ENF_OBJ_FILE ? 0 : 1;
+
+	if (o != ENF_OBJ_FILE && o != ENF_OBJ_NET)
+		return "";
+	if (!e->by_nr[i])
+		return "; after every syscall's exit (i386 or x32 syscalls may run here, which "
+		       "per-syscall tracepoints miss)";
+	(void)snprintf(buf, sizeof(buf), "; after the exit tracepoints of its %zu syscalls",
+		       e->n_by_nr[i]);
+	return buf;
+}
+
 /* Load every class: BPF-LSM where the kernel has it, else (or when a class's
  * BPF-LSM programs do not load) its fallbacks; set the levels and reasons. */
 static void load_all(struct enforcer *e, const struct probe_verdict *v, char *log)
 {
 	bool lsm = v->enforcement[PROBE_RES_EXEC] == PROBE_LEVEL_LSM;
+	struct ward_sysop *ops = calloc(WARD_SYSOP_NR, sizeof(*ops));
+
+	if (ops) { /* without it, every exit: correct, only dearer */
+		(void)sysops_fill(SCMP_ARCH_X86_64, ops, WARD_SYSOP_NR);
+		for (size_t i = 0; i < EXIT_PROGS; i++)
+			e->by_nr[i] = exit_by_nr(e, &exit_progs[i], v, ops, &e->n_by_nr[i]);
+		free(ops);
+	}
 
 	outer_print = libbpf_set_print(quiet_print);
 	for (int o = 0; o < ENF_OBJ_COUNT; o++) {
@@ -514,8 +725,9 @@ static void load_all(struct enforcer *e, const struct probe_verdict *v, char *lo
 			continue;
 		if (!err) {
 			e->level[res] = probe_to_level(v->fallback[res]);
-			reasonf(e->reason[res], sizeof(e->reason[res]), "%s%s%s", lsm_why,
-				lsm_why[0] ? "; falling back: " : "", v->fallback_reason[res]);
+			reasonf(e->reason[res], sizeof(e->reason[res]), "%s%s%s%s", lsm_why,
+				lsm_why[0] ? "; falling back: " : "", v->fallback_reason[res],
+				exits_watched(e, o));
 		} else {
 			e->level[res] = WARD_LEVEL_NONE;
 			if (err == -ENOENT && !lsm_why[0])
@@ -532,32 +744,105 @@ static void load_all(struct enforcer *e, const struct probe_verdict *v, char *lo
 	outer_print = NULL;
 }
 
-/* Attach every loaded non-cgroup program and pin its link, replacing the pin
- * of an earlier daemon only once the new link is in place. */
+static int push_link(struct enforcer *e, struct bpf_link *l)
+{
+	struct bpf_link **grown = realloc(e->links, (e->n_links + 1) * sizeof(*grown));
+
+	if (!grown) {
+		bpf_link__destroy(l);
+		return -ENOMEM;
+	}
+	e->links = grown;
+	e->links[e->n_links++] = l;
+	return 0;
+}
+
+/* Program p in its per-syscall form (exit_progs[] entry x) on the exit of
+ * each syscall of the table of its kinds. */
+static int attach_exits(struct enforcer *e, struct bpf_program *p, const struct exit_prog *x,
+			struct rc_diags *d)
+{
+	struct ward_sysop *ops = calloc(WARD_SYSOP_NR, sizeof(*ops));
+	char ev[NAME_MAX];
+	int err = 0;
+
+	if (!ops)
+		return -ENOMEM;
+	(void)sysops_fill(SCMP_ARCH_X86_64, ops, WARD_SYSOP_NR);
+	for (int nr = 0; nr < WARD_SYSOP_NR && !err; nr++) {
+		struct bpf_link *l;
+
+		if (!(x->kinds & SYSOP_KIND(ops[nr].kind)) ||
+		    syscall_event(e, nr, true, ev, sizeof(ev)))
+			continue; /* absent here: exit_by_nr() checked the others */
+		l = attach_syscall(e, p, nr, ev);
+		err = l ? push_link(e, l) : -errno;
+		if (err)
+			rc_diag(d, RC_ERROR, "attach-failed", NULL, NULL,
+				"attaching %s to syscalls:%s: %s", bpf_program__name(p), ev,
+				strerror(-err));
+	}
+	free(ops);
+	return err;
+}
+
+/* The link pins an earlier daemon left for programs this one does not run
+ * (a per-syscall form where it ran the other, a syscall no policy names). */
+static void prune_link_pins(const struct enforcer *e)
+{
+	DIR *d = opendir(e->pin_dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		bool ours = false;
+
+		if (strncmp(de->d_name, "link_", 5))
+			continue;
+		for (size_t i = 0; i < e->n_links && !ours; i++) {
+			const char *pin = bpf_link__pin_path(e->links[i]);
+			const char *base = pin ? strrchr(pin, '/') : NULL;
+
+			ours = base && !strcmp(base + 1, de->d_name);
+		}
+		if (!ours)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Attach every loaded program but the cgroup ones (per cgroup,
+ * sync_cgroup_links()) and the syscall rules' (per policy, sync_sys()), and
+ * pin its links, replacing the pins of an earlier daemon only once the new
+ * link is in place. */
 static int attach_pin(struct enforcer *e, struct rc_diags *d)
 {
 	struct bpf_program *p;
-	size_t n = 0;
 
-	for (int o = 0; o < ENF_OBJ_COUNT; o++)
-		if (e->obj[o])
-			bpf_object__for_each_program(p, e->obj[o]) n++;
-	e->links = calloc(n ? n : 1, sizeof(*e->links));
-	if (!e->links)
-		return -ENOMEM;
 	for (int o = 0; o < ENF_OBJ_COUNT; o++) {
-		if (!e->obj[o])
+		if (!e->obj[o] || o == ENF_OBJ_SYS)
 			continue;
 		bpf_object__for_each_program(p, e->obj[o])
 		{
 			enum bpf_prog_type type = bpf_program__type(p);
-			char path[PATH_MAX], name[NAME_MAX];
+			const struct exit_prog *x = NULL;
+			char name[NAME_MAX];
 			struct bpf_link *l;
 			int err;
 
 			if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
 			    type == BPF_PROG_TYPE_CGROUP_SOCK)
 				continue;
+			for (size_t i = 0; i < EXIT_PROGS && !x; i++)
+				if (!strcmp(bpf_program__name(p), exit_progs[i].by_nr))
+					x = &exit_progs[i];
+			if (x) {
+				err = attach_exits(e, p, x, d);
+				if (err)
+					return err;
+				continue;
+			}
 			l = bpf_program__attach(p);
 			if (!l) {
 				err = -errno;
@@ -565,19 +850,86 @@ static int attach_pin(struct enforcer *e, struct rc_diags *d)
 					"attaching %s: %s", bpf_program__name(p), strerror(-err));
 				return err;
 			}
-			e->links[e->n_links++] = l;
+			err = push_link(e, l);
 			(void)snprintf(name, sizeof(name), "link_%s", bpf_program__name(p));
-			err = pin_path(e, path, sizeof(path), name);
-			if (!err && unlink(path) < 0 && errno != ENOENT)
-				err = -errno;
 			if (!err)
-				err = bpf_link__pin(l, path);
+				err = pin_link(e, l, name);
 			if (err) {
 				rc_diag(d, RC_ERROR, "pin-failed", NULL, NULL, "pinning %s: %s",
-					path, strerror(-err));
+					name, strerror(-err));
 				return err;
 			}
 		}
+	}
+	prune_link_pins(e);
+	return 0;
+}
+
+/*
+ * The syscall rules of the generation about to go live (its sysbits b):
+ * ward_sys_nr on the entry of each syscall they name, or ward_sys_enter on
+ * every syscall's entry when they decide every one (a syscall default other
+ * than allow) or name one without a tracepoint of its own; a syscall this
+ * kernel does not have is not watched (a warning in d: its calls fail with
+ * ENOSYS). Before the switch (detach false) it only attaches, so no call the
+ * new generation decides goes unseen; after it (detach true) it detaches
+ * what the live one no longer needs. Either program reads the live
+ * generation's bits, so one attached more than needed decides nothing more.
+ */
+static int sync_sys(struct enforcer *e, const struct ward_sysbits *b, bool detach,
+		    struct rc_diags *d)
+{
+	bool want_every = b->high, named[WARD_SYSBITS] = { false };
+	char ev[NAME_MAX], absent[PROBE_LINE_MAX] = "";
+	struct bpf_program *every, *by_nr;
+
+	if (!e->obj[ENF_OBJ_SYS])
+		return 0;
+	every = e->sys->progs.ward_sys_enter;
+	by_nr = e->sys->progs.ward_sys_nr;
+	for (int nr = 0; nr < WARD_SYSBITS; nr++) {
+		int r;
+
+		if (!(b->bits[nr / 64] >> (nr % 64) & 1))
+			continue;
+		r = syscall_event(e, nr, false, ev, sizeof(ev));
+		named[nr] = r == 0;
+		want_every |= r < 0 || !bpf_program__autoload(by_nr);
+		if (r > 0 && !detach)
+			(void)snprintf(absent + strlen(absent), sizeof(absent) - strlen(absent),
+				       "%s%.32s", absent[0] ? ", " : "", ev + strlen("sys_enter_"));
+	}
+	want_every &= bpf_program__autoload(every);
+	if (detach) {
+		if (!want_every)
+			drop_link(&e->sys_every);
+		for (int nr = 0; nr < WARD_SYSBITS; nr++)
+			if (want_every || !named[nr])
+				drop_link(&e->sys_nr[nr]);
+		return 0;
+	}
+	if (absent[0] && !want_every)
+		rc_diag(d, RC_WARNING, "syscall-absent", NULL, NULL,
+			"syscall rules name %s, which this kernel does not have (a call fails "
+			"with ENOSYS): not watched",
+			absent);
+	if (want_every && !e->sys_every) {
+		struct bpf_link *l = bpf_program__attach(every);
+		int err = l ? pin_link(e, l, "link_ward_sys_enter") : -errno;
+
+		if (err) {
+			bpf_link__destroy(l);
+			return err;
+		}
+		e->sys_every = l;
+	}
+	for (int nr = 0; nr < WARD_SYSBITS && !want_every; nr++) {
+		if (!named[nr] || e->sys_nr[nr])
+			continue;
+		(void)syscall_event(e, nr, false, ev, sizeof(ev));
+		e->sys_nr[nr] = attach_syscall(e, by_nr, nr, ev);
+		if (!e->sys_nr[nr])
+			return -errno;
 	}
 	return 0;
 }
@@ -764,6 +1116,10 @@ void enforcer_free(struct enforcer *e)
 	for (size_t i = 0; i < e->n_links; i++)
 		bpf_link__destroy(e->links[i]);
 	free(e->links);
+	free(e->syscall_syms);
+	bpf_link__destroy(e->sys_every);
+	for (int nr = 0; nr < WARD_SYSBITS; nr++)
+		bpf_link__destroy(e->sys_nr[nr]);
 	gen_close(&e->cur);
 	gen_close(&e->prev);
 	for (int i = 0; i < SM__COUNT; i++)
@@ -782,6 +1138,11 @@ int enforcer_unpin(struct enforcer *e)
 
 	for (size_t i = 0; i < e->n_links; i++)
 		(void)bpf_link__unpin(e->links[i]);
+	if (e->sys_every)
+		(void)bpf_link__unpin(e->sys_every);
+	for (int nr = 0; nr < WARD_SYSBITS; nr++)
+		if (e->sys_nr[nr])
+			(void)bpf_link__unpin(e->sys_nr[nr]);
 	for (size_t i = 0; i < e->n_att; i++)
 		for (int j = 0; j < CG_PROGS; j++)
 			if (e->att[i].links[j])
@@ -1027,6 +1388,12 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 			"installing generation %u: %s", g.generation, strerror(-err));
 		goto out_close;
 	}
+	err = sync_sys(e, &bits, false, d);
+	if (err) {
+		rc_diag(d, RC_ERROR, "attach-failed", NULL, NULL,
+			"attaching the syscall rules' program: %s", strerror(-err));
+		goto out_close;
+	}
 	for (int i = 0; i < TBL__COUNT; i++) {
 		if (bpf_map_update_elem(e->fd[i], &g.slot, &g.fd[i], 0) < 0) {
 			err = -errno;
@@ -1047,6 +1414,7 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 	e->prev = e->cur;
 	e->cur = g;
 	prune_counters(e, g.generation > 1 ? g.generation - 1 : 0);
+	(void)sync_sys(e, &bits, true, d);
 	return sync_cgroup_links(e, t, n);
 
 out_close:
@@ -1065,15 +1433,10 @@ static const struct enforce_target *find_target(const struct enforce_target *t, 
 	return NULL;
 }
 
-static void cg_detach(struct enforcer *e, struct cg_att *a)
+static void cg_detach(struct cg_att *a)
 {
-	for (int j = 0; j < CG_PROGS; j++) {
-		if (!a->links[j])
-			continue;
-		(void)bpf_link__unpin(a->links[j]);
-		bpf_link__destroy(a->links[j]);
-		a->links[j] = NULL;
-	}
+	for (int j = 0; j < CG_PROGS; j++)
+		drop_link(&a->links[j]);
 }
 
 static int cg_attach(struct enforcer *e, const struct enforce_target *t)
@@ -1085,7 +1448,7 @@ static int cg_attach(struct enforcer *e, const struct enforce_target *t)
 	if (fd < 0)
 		return -errno;
 	for (int j = 0; j < CG_PROGS && !err; j++) {
-		char path[PATH_MAX], name[NAME_MAX];
+		char name[NAME_MAX];
 
 		a.links[j] = bpf_program__attach_cgroup(e->cg_prog[j], fd);
 		if (!a.links[j]) {
@@ -1094,20 +1457,16 @@ static int cg_attach(struct enforcer *e, const struct enforce_target *t)
 		}
 		(void)snprintf(name, sizeof(name), "cg_%" PRIu64 "_%s", t->cgroup_id,
 			       bpf_program__name(e->cg_prog[j]));
-		err = pin_path(e, path, sizeof(path), name);
-		if (!err && unlink(path) < 0 && errno != ENOENT)
-			err = -errno;
-		if (!err)
-			err = bpf_link__pin(a.links[j], path);
+		err = pin_link(e, a.links[j], name);
 	}
 	close(fd);
 	if (err) {
-		cg_detach(e, &a);
+		cg_detach(&a);
 		return err;
 	}
 	grown = realloc(e->att, (e->n_att + 1) * sizeof(*e->att));
 	if (!grown) {
-		cg_detach(e, &a);
+		cg_detach(&a);
 		return -ENOMEM;
 	}
 	e->att = grown;
@@ -1148,7 +1507,7 @@ static int sync_cgroup_links(struct enforcer *e, const struct enforce_target *t,
 			i++;
 			continue;
 		}
-		cg_detach(e, &e->att[i]);
+		cg_detach(&e->att[i]);
 		e->att[i] = e->att[--e->n_att];
 	}
 	for (size_t i = 0; i < n; i++) {

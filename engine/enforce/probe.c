@@ -79,6 +79,7 @@ static const char *const probe_names[PROBE_COUNT] = {
 	[PROBE_SEND_SIGNAL] = "send_signal",
 	[PROBE_SECCOMP] = "seccomp",
 	[PROBE_PRIVILEGES] = "privileges",
+	[PROBE_COMPAT_SYSCALLS] = "compat_syscalls",
 };
 
 static const char *const status_names[] = {
@@ -948,6 +949,79 @@ static void probe_privileges(struct probe_check *c)
 		check_set(c, PROBE_OK, 0, "euid %u; effective %s", (unsigned int)geteuid(), have);
 }
 
+/* ---- i386 and x32 syscalls ------------------------------------------------------- */
+
+#define X32_SYSCALL_BIT 0x40000000L
+
+static void segv_exit(int sig)
+{
+	(void)sig;
+	_exit(2);
+}
+
+/* In a child: 0 when the call returned our pid, 1 when it failed with
+ * ENOSYS, 2 when the kernel refused the instruction (SIGSEGV), 3 otherwise
+ * (a seccomp filter of ours: not known). */
+static int compat_child(bool ia32)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return 3;
+	if (pid == 0) {
+		long ret = -ENOSYS;
+
+		(void)signal(SIGSEGV, segv_exit);
+#if defined(__x86_64__)
+		if (ia32) /* i386 getpid (20) through the 32-bit entry */
+			__asm__ volatile("int $0x80"
+					 : "=a"(ret)
+					 : "a"(20L)
+					 : "rcx", "r8", "r9", "r10", "r11", "memory");
+		else
+			ret = syscall(X32_SYSCALL_BIT | SYS_getpid) < 0 ? -errno : getpid();
+#endif
+		_exit(ret == getpid() ? 0 : ret == -ENOSYS ? 1 : 3);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return 3;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
+}
+
+/*
+ * Whether a process can make i386 or x32 syscalls, tried in a child: the
+ * syscalls:* tracepoints do not fire for them, so where they run the
+ * fallbacks watch every syscall's exit instead. Under a seccomp filter of
+ * ours a refusal may be the filter's: then they count as running.
+ */
+static void probe_compat_syscalls(struct probe_results *r)
+{
+	struct probe_check *c = &r->checks[PROBE_COMPAT_SYSCALLS];
+	bool filtered = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER;
+	int ia32 = 2, x32 = 1;
+
+#if defined(__x86_64__)
+	ia32 = compat_child(true);
+	x32 = compat_child(false);
+#endif
+	r->ia32_syscalls = ia32 != 2; /* only the CPU's refusal is the kernel's answer */
+	r->x32_syscalls = x32 == 0 || (x32 != 1 || filtered);
+	check_set(c, PROBE_OK, 0,
+		  "i386 syscalls: %s; x32 syscalls: %s%s: the file and unix-socket fallbacks "
+		  "watch %s",
+		  ia32 == 2   ? "off"
+		  : ia32 == 0 ? "run"
+			      : "not known (counted as running)",
+		  x32 == 0	     ? "run"
+		  : !r->x32_syscalls ? "off"
+				     : "not known (counted as running)",
+		  filtered ? " (ward runs under a seccomp filter)" : "",
+		  r->ia32_syscalls || r->x32_syscalls
+			  ? "every syscall's exit, since the syscalls:* tracepoints miss them"
+			  : "only their syscalls' own tracepoints");
+}
+
 /* ---- all of them ----------------------------------------------------------------- */
 
 int probe_all(struct probe_results *ret)
@@ -976,6 +1050,7 @@ int probe_all(struct probe_results *ret)
 	probe_send_signal(&r.checks[PROBE_SEND_SIGNAL]);
 	probe_seccomp(&r.checks[PROBE_SECCOMP]);
 	probe_privileges(&r.checks[PROBE_PRIVILEGES]);
+	probe_compat_syscalls(&r);
 	libbpf_set_print(old_print);
 	btf__free(btf);
 
@@ -1078,7 +1153,7 @@ static void enforcement_verdict(const struct probe_results *r, struct probe_verd
 						? "no %s: a tracepoint program kills the new "
 						  "program with bpf_send_signal(SIGKILL) (the "
 						  "exec completed)"
-						: "no %s: tp_btf/sys_exit programs kill the "
+						: "no %s: programs at the syscall's exit kill the "
 						  "process with bpf_send_signal(SIGKILL) after a "
 						  "blocked open or change (it completed); changes "
 						  "are decided on the names passed, not resolved",
@@ -1132,6 +1207,8 @@ void probe_verdict(const struct probe_results *r, struct probe_verdict *ret)
 		v.can_run |= v.trackers[t].usable;
 	}
 	enforcement_verdict(r, &v);
+	v.ia32_syscalls = r->ia32_syscalls;
+	v.x32_syscalls = r->x32_syscalls;
 
 	s->usable = v.trackers[PROBE_TRACKER_SYSCALL].usable && check_ok(r, PROBE_SECCOMP);
 	if (s->usable) {
@@ -1190,10 +1267,11 @@ json_t *probe_to_json(const struct probe_results *r, const struct probe_verdict 
 	json_t *root, *checks, *events, *trackers, *levels, *reasons;
 
 	/* "o" steals the reference, also when json_pack fails. */
-	root = json_pack("{s:i, s:s, s:[], s:[], s:{}, s:{}, s:{}, s:o, s:b}", "schema",
-			 PROBE_JSON_SCHEMA, "kernel", r->kernel, "checks", "tracepoints",
+	root = json_pack("{s:i, s:s, s:[], s:[], s:{}, s:{}, s:{}, s:o, s:{s:b, s:b}, s:b}",
+			 "schema", PROBE_JSON_SCHEMA, "kernel", r->kernel, "checks", "tracepoints",
 			 "trackers", "enforcement", "enforcement_reasons", "seccomp_profiles",
-			 usable_json(&v->seccomp_profiles), "can_run", v->can_run);
+			 usable_json(&v->seccomp_profiles), "compat_syscalls", "i386",
+			 v->ia32_syscalls, "x32", v->x32_syscalls, "can_run", v->can_run);
 	if (!root)
 		goto out_nomem;
 	checks = json_object_get(root, "checks");

@@ -50,6 +50,7 @@ enum probe_id {
 	PROBE_SEND_SIGNAL,
 	PROBE_SECCOMP,
 	PROBE_PRIVILEGES,
+	PROBE_COMPAT_SYSCALLS,
 	PROBE_COUNT
 };
 
@@ -80,7 +81,11 @@ struct probe_results {
 	bool bpf_in_lsm_list;
 	char lsm_list[PROBE_LSM_LIST_MAX]; /* active LSMs, e.g. "lockdown,capability,bpf" */
 	char tracefs_dir[PATH_MAX];	   /* "" when tracefs is not mounted */
-	char cgroup2_dir[PATH_MAX];	   /* "" when no cgroup2 is mounted */
+	/* The kernel runs i386 (int $0x80) or x32 syscalls, which the
+	 * syscalls:* tracepoints do not see; true where that is not known. */
+	bool ia32_syscalls;
+	bool x32_syscalls;
+	char cgroup2_dir[PATH_MAX]; /* "" when no cgroup2 is mounted */
 };
 
 enum probe_tracker {
@@ -117,7 +122,10 @@ struct probe_verdict {
 	enum probe_level fallback[PROBE_RES_COUNT];
 	char fallback_reason[PROBE_RES_COUNT][PROBE_DETAIL_MAX];
 	struct probe_usable seccomp_profiles; /* generating profiles from observed syscalls */
-	bool can_run;			      /* at least one tracker is usable */
+	/* Syscalls the syscalls:* tracepoints miss can be made (struct probe_results). */
+	bool ia32_syscalls;
+	bool x32_syscalls;
+	bool can_run; /* at least one tracker is usable */
 };
 
 const char *probe_name(enum probe_id id);

@@ -891,8 +891,10 @@ int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts
 			rc_diags_free(&d);
 			goto out_free_filter;
 		}
-		if (d.n)
+		if (d.n_errors)
 			cli_error("%s: %s", what, cli_diags_line(&d, why, sizeof(why)));
+		else if (d.n)
+			cli_warn("%s: %s", what, cli_diags_line(&d, why, sizeof(why)));
 		rc_diags_free(&d);
 		if (rep.adopted)
 			cli_info("adopted the pinned enforcement state (generation %u)",

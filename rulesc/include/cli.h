@@ -30,6 +30,8 @@ extern bool cli_json_errors;
 /* "<prog>: error: MESSAGE" on stderr (JSON: {"level": "error", "message"}). */
 __attribute__((format(printf, 1, 2))) void cli_error(const char *fmt, ...);
 /* "<prog>: MESSAGE" on stderr (JSON: {"level": "info", "message"}). */
+/* "<prog>: warning: MESSAGE" on stderr (JSON: {"level": "warning", "message"}). */
+__attribute__((format(printf, 1, 2))) void cli_warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void cli_info(const char *fmt, ...);
 
 /*

@@ -29,6 +29,7 @@ static void all_ok(struct probe_results *r)
 	(void)snprintf(r->lsm_list, sizeof(r->lsm_list), "lockdown,capability,bpf");
 	r->lsm_list_known = true;
 	r->bpf_in_lsm_list = true;
+	r->ia32_syscalls = true; /* Debian's kernels */
 	for (size_t i = 0; i < PROBE_COUNT; i++) {
 		r->checks[i].status = PROBE_OK;
 		(void)snprintf(r->checks[i].detail, sizeof(r->checks[i].detail), "ok");
@@ -207,9 +208,10 @@ static void test_verdict_missing_event(void **state)
 static void test_json_shape(void **state)
 {
 	static const char *const names[] = {
-		"btf",	   "bpf_syscall",      "ringbuf",     "tracefs", "bpffs",
-		"cgroup2", "tracepoint",       "raw_tp",      "tp_btf",	 "bpf_lsm",
-		"fentry",  "cgroup_sock_addr", "send_signal", "seccomp", "privileges",
+		"btf",	       "bpf_syscall", "ringbuf",    "tracefs",
+		"bpffs",       "cgroup2",     "tracepoint", "raw_tp",
+		"tp_btf",      "bpf_lsm",     "fentry",	    "cgroup_sock_addr",
+		"send_signal", "seccomp",     "privileges", "compat_syscalls",
 	};
 	struct probe_results r;
 	struct probe_verdict v;
@@ -236,6 +238,9 @@ static void test_json_shape(void **state)
 	assert_int_equal(json_integer_value(json_object_get(doc, "schema")), PROBE_JSON_SCHEMA);
 	assert_string_equal(json_string_value(json_object_get(doc, "kernel")), "6.1.0-test");
 	assert_true(json_is_true(json_object_get(doc, "can_run")));
+	c = json_object_get(doc, "compat_syscalls"); /* all_ok(): i386 runs, x32 does not */
+	assert_true(json_is_true(json_object_get(c, "i386")));
+	assert_true(json_is_false(json_object_get(c, "x32")));
 
 	checks = json_object_get(doc, "checks");
 	assert_true(json_is_array(checks));
