@@ -525,7 +525,8 @@ test-diff: $(BUILD)/tests/test_decide
 	@$(BUILD)/tests/test_decide 12000
 
 # The kernel matrix: the whole VM suite on Debian 12's 6.1, the verifier budget and one block
-# and one audit alert per class on Debian 13's 6.12 and unstable's newest (7.x).
+# and one audit alert per class on Debian 13's 6.12 and unstable's newest (7.x); and 6.1
+# without BPF-LSM (lsm=capability), where the fallbacks must see i386 syscalls.
 VM_MATRIX_SHORT := 02-verifier-budget 05-classes
 # The guest is single-threaded TCG (one core): the short runs of the other kernels go on the
 # other core meanwhile (their own kernel caches and apt state), their output after the suite's.
@@ -535,7 +536,7 @@ test-vm-main: $(VM_DEPS)
 	@tests/vm/run.sh
 test-vm-matrix: $(VM_DEPS)
 	@m=0; for k in 6.12 7; do WARD_VM_KERNEL=$$k tests/vm/run.sh $(VM_MATRIX_SHORT) || m=1; \
-	done; exit $$m
+	done; WARD_VM_SUITE=fallback WARD_VM_APPEND=lsm=capability tests/vm/run.sh || m=1; exit $$m
 
 # One line per suite in $(BUILD)/test-results, summed at the end. The whole VM suite (about 13
 # minutes of one core) runs beside the other suites, which use the other core; its output comes

@@ -3,7 +3,7 @@
 # written by the suite runners, print one line per suite and a total line.
 # Exit 1 if anything failed or a suite left no result file.
 dir=${1:-build/test-results}
-expected="format unit asan fuzz rulesc cli man examples kubernetes diff integration vm vm-6.12 vm-7"
+expected="format unit asan fuzz rulesc cli man examples kubernetes diff integration vm vm-6.12 vm-7 vm-fallback"
 tp=0 tf=0 ts=0 missing=0
 for suite in $expected; do
 	if [ ! -f "$dir/$suite" ]; then

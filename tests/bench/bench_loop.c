@@ -8,6 +8,9 @@
  *   bench_loop exec PATH N          fork, exec PATH, wait, N times
  *   bench_loop getpid N             the getpid system call, N times
  *   bench_loop stat PATH N          stat(PATH), N times
+ *   bench_loop open32 PATH N        open and close as open does, through the i386 syscall
+ *                                   entry (int $0x80, from this 64-bit process: what a
+ *                                   32-bit program's open is to the kernel)
  * Exit 0 when every action ran (a refused connect counts as run).
  *   bench_loop tally KIND ARGS...   the same actions (KIND: open, connect, exec), each
  *                                   one counted instead of stopping at the first
@@ -30,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -37,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { OPEN, CONNECT, EXEC, GETPID, STAT };
+enum kind { OPEN, CONNECT, EXEC, GETPID, STAT, OPEN32 };
 
 struct action {
 	enum kind kind;
@@ -49,9 +53,37 @@ struct action {
 static int usage(void)
 {
 	fprintf(stderr, "usage: bench_loop [tally] open PATH N | connect ADDR PORT N | exec PATH N"
-			" | getpid N | stat PATH N\n"
+			" | getpid N | stat PATH N | open32 PATH N\n"
 			"       bench_loop steps DIR open PATH | connect ADDR PORT | exec PATH\n");
 	return 2;
+}
+
+/* The i386 entry takes 32-bit pointers: a->path copied below 4 GiB. 0 or -1. */
+static int low_copy(struct action *a)
+{
+	size_t len = strlen(a->path) + 1;
+	char *low = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+			 -1, 0);
+
+	if (low == MAP_FAILED)
+		return -1;
+	memcpy(low, a->path, len);
+	a->path = low;
+	return 0;
+}
+
+/* i386 syscall nr (arch/x86/entry/syscalls/syscall_32.tbl) with three arguments; -errno. */
+static long sys32(long nr, long a, long b, long c)
+{
+	long ret = -ENOSYS;
+
+#if defined(__x86_64__)
+	__asm__ volatile("int $0x80"
+			 : "=a"(ret)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c)
+			 : "r8", "r9", "r10", "r11", "memory");
+#endif
+	return ret;
 }
 
 /* parse ARGS (KIND and its arguments, n of them) into a; 0 or -1 */
@@ -60,17 +92,18 @@ static int parse(char **args, int n, struct action *a)
 	static const struct {
 		const char *name;
 		int nargs;
-	} kinds[] = { [OPEN] = { "open", 1 },
-		      [CONNECT] = { "connect", 2 },
-		      [EXEC] = { "exec", 1 },
-		      [GETPID] = { "getpid", 0 },
-		      [STAT] = { "stat", 1 } };
+	} kinds[] = {
+		[OPEN] = { "open", 1 },	    [CONNECT] = { "connect", 2 }, [EXEC] = { "exec", 1 },
+		[GETPID] = { "getpid", 0 }, [STAT] = { "stat", 1 },	  [OPEN32] = { "open32", 1 }
+	};
 
 	for (unsigned int k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		if (n < 1 || strcmp(args[0], kinds[k].name) || n != kinds[k].nargs + 1)
 			continue;
 		a->kind = k;
 		a->path = args[1];
+		if (k == OPEN32)
+			return low_copy(a);
 		if (k != CONNECT)
 			return 0;
 		a->sa.sin_family = AF_INET;
@@ -121,6 +154,12 @@ static int act(const struct action *a)
 		return 0;
 	case STAT:
 		return stat(a->path, &st) < 0 ? errno : 0;
+	case OPEN32: /* i386 open 5, close 6 */
+		fd = (int)sys32(5, (long)(unsigned long)a->path, O_RDONLY, 0);
+		if (fd < 0)
+			return -fd;
+		(void)sys32(6, fd, 0, 0);
+		return 0;
 	}
 	return EINVAL;
 }

@@ -17,7 +17,8 @@
 #   WARD_VM_SKIP=1   record a skip instead of a failure when qemu or the kernel is unavailable
 #   WARD_VM_VERBOSE=1  show the guest output of every test, not only of failed ones
 #   WARD_VM_SUITE    the directory of tests/vm/ to run (default: tests; bench: the BPF-LSM
-#                    benchmarks of `make bench`)
+#                    benchmarks of `make bench`; fallback: the fallbacks, with WARD_VM_APPEND)
+#   WARD_VM_APPEND   more of the kernel command line (fallback: lsm=capability, no BPF-LSM)
 #   WARD_VM_KERNEL   the kernel of the matrix to boot, all Debian cloud kernels with BPF-LSM:
 #                    6.1 (default; bookworm, the machine's own apt sources), 6.12 (trixie),
 #                    7 (sid, the newest); the others come through a private apt sources list
@@ -283,7 +284,7 @@ for attempt in 1 2; do
 	# (docs/testing-vm.md, "Guest soft lockups")
 	timeout -k 5 "$vm_timeout" "$qemu" -accel tcg,thread=single -cpu max -smp 2 -m 1G -nographic \
 		-no-reboot -kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 ward_vm.verbose=${WARD_VM_VERBOSE:-0}" \
+		-append "console=ttyS0 quiet panic=-1 ward_vm.verbose=${WARD_VM_VERBOSE:-0} ${WARD_VM_APPEND:-}" \
 		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$console" |
 		sed -u -n 's/^WARD-VM-RESULT \([^ ]*\) \([A-Z]*\)/vm: \2 \1/p'
 	qrc=${PIPESTATUS[0]}
