@@ -121,7 +121,8 @@ hook_prog() { # LSM-NAME LSM-HOOK FALLBACK-NAME FALLBACK-HOOK
 # run time of lsm/mmap_file during the exec loop per exec, every executable mapping an exec
 # makes; 0 without it). The open hook's figures are
 # per run (with tp_btf/sys_exit: every syscall exit on the machine during the
-# open loop) and per open (all its run time in that loop / N).
+# open loop; with the open syscalls' own exits, every open on the machine) and per open
+# (all its run time in that loop / N).
 measure() {
 	local rules=$1 pol=$work/policy-$1.yaml i e c o de dc dof den dcn dofn
 	policy "$pol" "$rules"
@@ -145,6 +146,8 @@ measure() {
 		cgroup/connect4) || true
 	read -r o ohook < <(hook_prog ward_file_open lsm/file_open ward_tp_file \
 		tp_btf/sys_exit) || true
+	[ -n "${o:-}" ] || read -r o ohook < <(hook_prog - - ward_tp_file_nr \
+		syscalls/sys_exit_openat) || true
 	[ -n "${e:-}" ] && [ -n "${c:-}" ] && [ -n "${o:-}" ] ||
 		{ echo "bench enforce: enforcement programs of ward[$ward_pid] not all found" \
 			"(exec: ${e:-none}, connect: ${c:-none}, open: ${o:-none})" >&2; exit 1; }
@@ -183,7 +186,7 @@ workload() {
 # (tests/bench/empty_hooks, BPF-LSM where the kernel has it); prints "EXEC_NS CONNECT_NS
 # OPEN_NS PER_OPEN_NS" per run.
 measure_empty() {
-	local pid cg ids de dc dof den dcn dofn exec_empty
+	local pid cg ids de dc dof den dcn dofn exec_empty open_empty
 	pid=$(runc state "$id" | jq -r .pid)
 	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	coproc EMPTY { exec "$EMPTY_HOOKS" "$cg"; }
@@ -200,8 +203,10 @@ measure_empty() {
 	}
 	exec_empty=$(pick empty_bprm_check empty_tp_prepare)
 	[ "$ehook" = tp/sched/sched_process_exec ] && exec_empty=$(pick - empty_tp_exec)
+	open_empty=$(pick empty_file_open empty_tp_file)
+	[ "$ohook" = syscalls/sys_exit_openat ] && open_empty=$(pick - empty_tp_file_nr)
 	read -r de dc dof den dcn dofn _ < <(workload "$exec_empty" \
-		"$(pick empty_sock_connect empty_cg_connect4)" "$(pick empty_file_open empty_tp_file)")
+		"$(pick empty_sock_connect empty_cg_connect4)" "$open_empty")
 	kill -INT "$empty_pid"
 	wait "$empty_pid" || true
 	empty_pid=
