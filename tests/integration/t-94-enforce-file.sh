@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# File rules without BPF-LSM (the host kernel): opens are decided from
-# tp_btf/sys_exit on the file the open returned. Audit mode lets the read
+# File rules without BPF-LSM (the host kernel): opens are decided at the
+# syscall's exit on the file the open returned. Audit mode lets the read
 # happen and alerts with level "none"; after a SIGHUP reload into enforce mode
 # the reading process is killed (status 137, level "sigkill"), also through a
 # symlink (the alert names the resolved file); an open that creates a file is

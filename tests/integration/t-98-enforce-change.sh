@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# File changes by name without BPF-LSM (the host kernel): tp_btf/sys_exit decides a successful
+# File changes by name without BPF-LSM (the host kernel): the syscall's exit decides a successful
 # unlink, rename, mkdir, chmod, ... from the name the caller passed, made absolute against its
 # cwd as the container sees it. A readOnly rule on /data/ro/ in enforce mode: each change
 # there kills the caller (137, level "sigkill") and the alert names the object and the
