@@ -669,6 +669,21 @@ static int read_bearer(const char *path, char **ret, char *why, size_t why_size)
 	return err;
 }
 
+int api_check_files(const struct api_opts *o, char *why, size_t why_size)
+{
+	struct tls_server *tls = NULL;
+	char *bearer = NULL;
+	int err;
+
+	if (!o->listen)
+		return 0;
+	err = read_bearer(o->token_file, &bearer, why, why_size)
+		      ?: tls_server_new(o->tls_cert, o->tls_key, &tls, why, why_size);
+	free(bearer);
+	tls_server_free(tls);
+	return err;
+}
+
 /* The TCP listener, TLS only, for clients with the token. */
 static int open_tcp(struct api *a, const struct api_opts *o, char *why, size_t why_size)
 {

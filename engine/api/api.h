@@ -70,6 +70,10 @@ typedef void (*api_handler_fn)(void *ctx, struct api *a, struct api_request *rq,
  * with what failed in why (the socket, the file and its reason). */
 int api_open(const struct api_opts *o, api_handler_fn fn, void *ctx, struct api **ret, char *why,
 	     size_t why_size);
+/* Whether the TCP listener's files serve (the token file, the certificate and its
+ * key; none without o->listen), read and let go again: 0, or -errno with the file
+ * and what is wrong in why (bad input, before anything starts). */
+int api_check_files(const struct api_opts *o, char *why, size_t why_size);
 /* Where it listens, for messages: "unix:/run/ward/ward.sock" and
  * "https://127.0.0.1:9443" with a TCP listener. */
 const char *api_address(const struct api *a);

@@ -538,8 +538,18 @@ int cmd_server(int argc, char **argv)
 		o.audit_only = true;
 		o.unpin_on_exit = true;
 	}
-	/* A policy that does not load is bad input, said before anything touches the
-	 * kernel (or the files of a server already running). */
+	/* The API's TLS files and a policy that does not load are bad input, said
+	 * before anything touches the kernel (or the files of a server already running). */
+	if (o.api_listen) {
+		const struct api_opts ao = run_api_opts(&o);
+		char why[512];
+
+		if (api_check_files(&ao, why, sizeof(why))) {
+			cli_error("control API: %s", why);
+			r = CLI_INPUT;
+			goto out;
+		}
+	}
 	if (o.enforce) {
 		struct rc_diags d;
 

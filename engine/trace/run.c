@@ -599,15 +599,20 @@ static int run_unload_plugin(void *owner, uint32_t id, char *why, size_t why_siz
 /* The control API (ward server): on the default socket a second server
  * (--no-policy beside another) goes without one, said; a socket given
  * (--api-socket) must be served. Its sink takes alerts for followers. */
-static int open_api(const struct run_opts *o, struct control *ctl)
+struct api_opts run_api_opts(const struct run_opts *o)
 {
-	const struct api_opts ao = {
+	return (struct api_opts){
 		.socket_path = o->api_socket,
 		.listen = o->api_listen,
 		.tls_cert = o->api_tls_cert,
 		.tls_key = o->api_tls_key,
 		.token_file = o->api_token_file,
 	};
+}
+
+static int open_api(const struct run_opts *o, struct control *ctl)
+{
+	const struct api_opts ao = run_api_opts(o);
 	char why[512];
 	int err = api_open(&ao, control_handle, ctl, &ctl->api, why, sizeof(why));
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/api.h"
 #include "core/config.h"
 #include "core/output.h"
 #include "enforce/policy.h"
@@ -62,6 +63,8 @@ int run_start(bool verbose);
 /* Runs ops, with o->loaded in force when o->enforce; o->loaded is taken (NULL) once
  * handed over to the enforcement session. 0, or -errno once said. */
 int run_trackers(const struct tracker_ops *const *ops, size_t n, struct run_opts *o);
+/* The control API's options in o. */
+struct api_opts run_api_opts(const struct run_opts *o);
 
 struct rc_diags;
 /* Says "a policy did not load": nothing of it is in force (d's errors, or

@@ -272,6 +272,9 @@ done
 status 3 "ward server --policy (broken YAML)" "$WARD" server -d 1 --policy "$tmp/broken.yaml"
 status 3 "ward server --policy (broken bundle)" "$WARD" server -d 1 --policy "$tmp/broken.bundle"
 status 3 "ward server --policy (missing)" "$WARD" server -d 1 --policy "$tmp/none.yaml"
+status 3 "ward server --api with a missing token file" "$WARD" server -d 1 --no-policy \
+	--api 127.0.0.1:0 --api-tls-cert "$tmp/none.pem" --api-tls-key "$tmp/none.pem" \
+	--api-token-file "$tmp/none.token"
 # a policy's diagnostics at their places, then the one line of what it means; a missing
 # file on that one line (docs/architecture.md, Errors)
 run "$WARD" server -d 1 --policy "$tmp/broken.yaml"

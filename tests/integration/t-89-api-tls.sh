@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The control API's TCP listener (docs/api.md, "Over TCP"): refused without a
 # certificate, its key and a token file (exit 2), with a token file others can
-# read or a key that is not the certificate's (exit 1, said); served in TLS
+# read or a key that is not the certificate's (exit 3, bad input, said before
+# anything starts); served in TLS
 # 1.2 or later only (plain HTTP and TLS 1.1 get no answer); a request without
 # the bearer token or with another answers 401 with WWW-Authenticate; with
 # it, the same routes as on the unix socket (status, a policy's mode switched).
@@ -48,16 +49,16 @@ chmod 644 "$tok"
 rc=0
 msg=$("$WARD" server --no-policy -d 5 --api-socket "$TDIR/x.sock" --api 127.0.0.1:0 \
 	"${tls[@]}" 2>&1) || rc=$?
-[ $rc -eq 1 ] && grep -q "readable by others (mode 0644): chmod 600" <<<"$msg" ||
+[ $rc -eq 3 ] && grep -q "readable by others (mode 0644): chmod 600" <<<"$msg" ||
 	fail "a token others can read: status $rc: $msg"
 chmod 600 "$tok"
 rc=0
 msg=$("$WARD" server --no-policy -d 5 --api-socket "$TDIR/x.sock" --api 127.0.0.1:0 \
 	--api-tls-cert "$cert" --api-tls-key "$TDIR/other.pem" --api-token-file "$tok" 2>&1) ||
 	rc=$?
-[ $rc -eq 1 ] && grep -q "not the key of the certificate" <<<"$msg" ||
+[ $rc -eq 3 ] && grep -q "not the key of the certificate" <<<"$msg" ||
 	fail "another certificate's key: status $rc: $msg"
-echo "ok: refused without TLS and a token (2), a token others read, a foreign key (1)"
+echo "ok: refused without TLS and a token (2), a token others read, a foreign key (3)"
 
 ctr_start "$A"
 server_start "$TDIR/p1.bundle" --trusted-key "$TDIR/sign.pub" --api-socket "$TDIR/ward.sock" \
