@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * files tracker: per (process, file) counts and bytes of the read/write
- * syscall family, from one tp_btf/sys_exit hook: on x86 the syscall's
- * arguments are still in pt_regs at exit, so the fd and the result are both
- * at hand and no per-call state needs to be kept between entry and exit.
+ * syscall family, at the syscall's exit: on x86 the syscall's arguments are
+ * still in pt_regs then, so the fd and the result are both at hand and no
+ * per-call state needs to be kept between entry and exit. Either from the
+ * syscalls:sys_exit_NAME tracepoints of the family (handle_rw_exit, attached
+ * one by one by engine/trace/files.c), or where the kernel runs i386 or x32
+ * syscalls, which those miss, from every syscall's exit (handle_sys_exit).
  * User space drains ward_files once per interval.
  */
 #include "vmlinux.h"
@@ -111,29 +114,23 @@ static __always_inline int rw_kind(long nr, bool compat)
 	return -1;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+/* A successful read or write (kind 0, 1) of ret bytes on the fd in argument 0. */
+static __always_inline void rw_exit(struct task_struct *task, struct pt_regs *regs, int kind,
+				    long ret, bool compat)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid(), cgid;
 	struct ward_file_key key = {};
 	struct ward_file_stats *st;
 	struct inode *inode;
 	struct file *f;
-	bool compat;
 	long fd;
-	int kind;
 
-	if (ret < 0)
-		return 0;
-	compat = task->thread_info.status & TS_COMPAT;
-	kind = rw_kind(regs->orig_ax, compat);
 	if (kind < 0 || skip_current(&cgid))
-		return 0;
-	fd = compat ? (int)regs->bx : (long)regs->di;
+		return;
+	fd = compat ? (int)BPF_CORE_READ(regs, bx) : (long)BPF_CORE_READ(regs, di);
 	f = task_fd_file(task, fd);
 	if (!f)
-		return 0;
+		return;
 
 	inode = BPF_CORE_READ(f, f_inode);
 	key.ino = BPF_CORE_READ(inode, i_ino);
@@ -143,7 +140,7 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	if (!st)
 		st = new_stats(&key, f, BPF_CORE_READ(inode, i_mode));
 	if (!st)
-		return 0;
+		return;
 	if (kind) {
 		__sync_fetch_and_add(&st->writes, 1);
 		__sync_fetch_and_add(&st->write_bytes, ret);
@@ -151,5 +148,26 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		__sync_fetch_and_add(&st->reads, 1);
 		__sync_fetch_and_add(&st->read_bytes, ret);
 	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	bool compat = task->thread_info.status & TS_COMPAT;
+
+	if (ret >= 0)
+		rw_exit(task, regs, rw_kind(regs->orig_ax, compat), ret, compat);
+	return 0;
+}
+
+SEC("tp")
+int handle_rw_exit(struct syscall_trace_exit *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (ctx->ret >= 0)
+		rw_exit(task, (struct pt_regs *)bpf_task_pt_regs(task), rw_kind(ctx->nr, false),
+			ctx->ret, false);
 	return 0;
 }

@@ -989,15 +989,8 @@ static int compat_child(bool ia32)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
 }
 
-/*
- * Whether a process can make i386 or x32 syscalls, tried in a child: the
- * syscalls:* tracepoints do not fire for them, so where they run the
- * fallbacks watch every syscall's exit instead. Under a seccomp filter of
- * ours a refusal may be the filter's: then they count as running.
- */
-static void probe_compat_syscalls(struct probe_results *r)
+bool probe_compat_syscalls(bool *ia32_ret, bool *x32_ret, int *ia32_how, int *x32_how)
 {
-	struct probe_check *c = &r->checks[PROBE_COMPAT_SYSCALLS];
 	bool filtered = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER;
 	int ia32 = 2, x32 = 1;
 
@@ -1005,8 +998,22 @@ static void probe_compat_syscalls(struct probe_results *r)
 	ia32 = compat_child(true);
 	x32 = compat_child(false);
 #endif
-	r->ia32_syscalls = ia32 != 2; /* only the CPU's refusal is the kernel's answer */
-	r->x32_syscalls = x32 == 0 || (x32 != 1 || filtered);
+	*ia32_ret = ia32 != 2; /* only the CPU's refusal is the kernel's answer */
+	*x32_ret = x32 == 0 || (x32 != 1 || filtered);
+	if (ia32_how)
+		*ia32_how = ia32;
+	if (x32_how)
+		*x32_how = x32;
+	return filtered;
+}
+
+/* The compat_syscalls check: probe_compat_syscalls() and what follows from it. */
+static void check_compat_syscalls(struct probe_results *r)
+{
+	struct probe_check *c = &r->checks[PROBE_COMPAT_SYSCALLS];
+	int ia32, x32;
+	bool filtered = probe_compat_syscalls(&r->ia32_syscalls, &r->x32_syscalls, &ia32, &x32);
+
 	check_set(c, PROBE_OK, 0,
 		  "i386 syscalls: %s; x32 syscalls: %s%s: the file and unix-socket fallbacks "
 		  "watch %s",
@@ -1050,7 +1057,7 @@ int probe_all(struct probe_results *ret)
 	probe_send_signal(&r.checks[PROBE_SEND_SIGNAL]);
 	probe_seccomp(&r.checks[PROBE_SECCOMP]);
 	probe_privileges(&r.checks[PROBE_PRIVILEGES]);
-	probe_compat_syscalls(&r);
+	check_compat_syscalls(&r);
 	libbpf_set_print(old_print);
 	btf__free(btf);
 

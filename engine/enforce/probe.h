@@ -172,6 +172,16 @@ int probe_cgroup2_dir(char *buf, size_t size);
 int probe_mount_tracefs(void);
 int probe_mount_bpffs(void);
 
+/*
+ * Whether a process can make i386 (ia32) or x32 syscalls, which the syscalls:*
+ * tracepoints do not see, tried in a child (only SIGSEGV says the kernel runs
+ * no i386 syscalls; ENOSYS no x32 ones, unless a seccomp filter of ours could
+ * have answered: then they count as running). ia32_how, x32_how (may be NULL):
+ * 0 the call returned, 1 ENOSYS, 2 SIGSEGV, 3 otherwise. Returns whether ward
+ * runs under a seccomp filter.
+ */
+bool probe_compat_syscalls(bool *ia32, bool *x32, int *ia32_how, int *x32_how);
+
 /* Does the tracepoint a "tp/CATEGORY/NAME" or "tp_btf/NAME" program attaches
  * to exist (other sections: true)? Some are recent (capability/cap_capable,
  * sched/sched_prepare_exec). */

@@ -12,6 +12,7 @@
 #include "ward/files.h"
 #include "files.skel.h"
 #include "core/render.h"
+#include "enforce/probe.h"
 #include "tracker.h"
 
 enum {
@@ -44,9 +45,18 @@ static const struct out_col cols[C__COUNT] = {
 	[C_TRUNC] = { "filename_truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
 };
 
+/* The x86_64 read/write family, as rw_kind() in bpf/trace/files.bpf.c counts it. */
+static const char *const rw_syscalls[] = {
+	"read",	 "pread64",  "readv",  "preadv",  "preadv2",
+	"write", "pwrite64", "writev", "pwritev", "pwritev2",
+};
+
+#define RW_SYSCALLS (sizeof(rw_syscalls) / sizeof(rw_syscalls[0]))
+
 struct files_state {
 	struct files_bpf *skel;
-	struct tracker_table tb; /* struct ward_file_key -> struct ward_file_stats */
+	struct tracker_table tb;		/* struct ward_file_key -> struct ward_file_stats */
+	struct bpf_link *rw_links[RW_SYSCALLS]; /* handle_rw_exit's, when it runs */
 };
 
 struct row {
@@ -159,14 +169,40 @@ static void files_destroy(void *p)
 
 	if (!fs)
 		return;
+	for (size_t i = 0; i < RW_SYSCALLS; i++)
+		bpf_link__destroy(fs->rw_links[i]);
 	files_bpf__destroy(fs->skel);
 	tracker_table_free(&fs->tb);
 	free(fs);
 }
 
+/*
+ * Whether the read/write family's own exit tracepoints are enough: where the
+ * kernel runs i386 or x32 syscalls, which those do not see, handle_sys_exit
+ * watches every syscall's exit instead (as the enforcement fallbacks do,
+ * docs/enforcement.md "Only the syscalls that matter").
+ */
+static bool rw_by_syscall(void)
+{
+	char sec[64];
+	bool ia32, x32;
+
+	(void)probe_compat_syscalls(&ia32, &x32, NULL, NULL);
+	if (ia32 || x32)
+		return false;
+	for (size_t i = 0; i < RW_SYSCALLS; i++) {
+		(void)snprintf(sec, sizeof(sec), "tp/syscalls/sys_exit_%s", rw_syscalls[i]);
+		if (!probe_tracepoint_exists(sec))
+			return false;
+	}
+	return true;
+}
+
 static int files_open(struct tracker *t)
 {
 	struct files_state *fs = calloc(1, sizeof(*fs));
+	bool by_syscall = rw_by_syscall();
+	int err;
 
 	if (!fs)
 		return -ENOMEM;
@@ -179,7 +215,19 @@ static int files_open(struct tracker *t)
 		return -ENOMEM;
 	fs->skel->rodata->filter_cgroups = tracker_filters(t);
 	fs->skel->rodata->self_tgid = (__u32)getpid();
-	return tracker_load_attach(t, fs->skel->skeleton);
+	err = bpf_program__set_autoload(fs->skel->progs.handle_sys_exit, !by_syscall) ?:
+	      bpf_program__set_autoload(fs->skel->progs.handle_rw_exit, by_syscall) ?:
+	      tracker_load_attach(t, fs->skel->skeleton);
+	for (size_t i = 0; i < RW_SYSCALLS && !err && by_syscall; i++) {
+		char event[64];
+
+		(void)snprintf(event, sizeof(event), "sys_exit_%s", rw_syscalls[i]);
+		fs->rw_links[i] = bpf_program__attach_tracepoint(fs->skel->progs.handle_rw_exit,
+								 "syscalls", event);
+		if (!fs->rw_links[i])
+			err = -errno;
+	}
+	return err;
 }
 
 const struct tracker_ops files_tracker = {

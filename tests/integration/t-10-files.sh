@@ -3,8 +3,12 @@
 # files tracker, JSON: I/O in container A is attributed to A (never to B),
 # with the path as A sees it, exact byte counts and file types; a container
 # started after ward (B) is attributed without a restart; host I/O is host.
+# Where the kernel runs no i386 or x32 syscalls (`ward doctor`), the tracker's
+# program sits on the read/write family's own exit tracepoints
+# (handle_rw_exit), not on every syscall's exit (handle_sys_exit).
 . "$(dirname "$0")/lib.sh"
 wardit_setup
+command -v bpftool >/dev/null || fail "bpftool missing (make deps)"
 
 r=$RANDOM$RANDOM
 A=$(ctr_id a)
@@ -23,6 +27,16 @@ out=$(ward_out w)
 
 wait_event w 30 '.container.name == $n and .filename == $f' --arg n "$A" --arg f "$fa" \
 	-- ctr_exec "$A" dd if=/dev/zero of="$fa" bs=$na count=1
+
+compat=$("$WARD" doctor -o json | jq -r '.compat_syscalls | .i386 or .x32') ||
+	fail "ward doctor failed"
+want=handle_rw_exit
+[ "$compat" = false ] || want=handle_sys_exit
+ids=$(awk '$1 == "prog_id:" { print $2 }' /proc/"${WARD_PID[w]}"/fdinfo/* 2>/dev/null | jq -sc .)
+progs=$(bpftool prog show -j | jq -r --argjson ids "$ids" \
+	'[.[] | select(.id as $i | $ids | index($i)) | .name] | sort | join(" ")')
+[ "$progs" = "$want" ] || fail "compat syscalls $compat: want only $want loaded, have: $progs"
+echo "ok: compat syscalls $compat: the tracker runs $want"
 
 ctr_start "$B"
 cgb=$(ctr_cgroup_id "$B") || fail "cgroup id of $B"
