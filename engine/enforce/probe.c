@@ -989,6 +989,26 @@ static int compat_child(bool ia32)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
 }
 
+/* Whether the kernel was built with the x32 ABI (CONFIG_X86_X32_ABI: its
+ * dispatcher, x32_sys_call or before 6.9 x32_sys_call_table, in
+ * /proc/kallsyms): 1, 0, or -1 when that cannot be read. */
+static int kernel_has_x32(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], sym[256];
+	int found = 0;
+	size_t n = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*c %255s", sym) == 1 && ++n &&
+		    (!strcmp(sym, "x32_sys_call") || !strcmp(sym, "x32_sys_call_table")))
+			found = 1;
+	fclose(f);
+	return found || n ? found : -1;
+}
+
 bool probe_compat_syscalls(bool *ia32_ret, bool *x32_ret, int *ia32_how, int *x32_how)
 {
 	bool filtered = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == SECCOMP_MODE_FILTER;
@@ -997,9 +1017,13 @@ bool probe_compat_syscalls(bool *ia32_ret, bool *x32_ret, int *ia32_how, int *x3
 #if defined(__x86_64__)
 	ia32 = compat_child(true);
 	x32 = compat_child(false);
+	/* a filter of ours may have answered for the kernel: a kernel built
+	 * without the x32 ABI has none either way */
+	if (x32 != 0 && filtered && kernel_has_x32() == 0)
+		x32 = 4;
 #endif
 	*ia32_ret = ia32 != 2; /* only the CPU's refusal is the kernel's answer */
-	*x32_ret = x32 == 0 || (x32 != 1 || filtered);
+	*x32_ret = x32 == 0 || (x32 != 1 && x32 != 4) || (x32 == 1 && filtered);
 	if (ia32_how)
 		*ia32_how = ia32;
 	if (x32_how)
@@ -1021,6 +1045,7 @@ static void check_compat_syscalls(struct probe_results *r)
 		  : ia32 == 0 ? "run"
 			      : "not known (counted as running)",
 		  x32 == 0	     ? "run"
+		  : x32 == 4	     ? "off (the kernel has no x32 ABI)"
 		  : !r->x32_syscalls ? "off"
 				     : "not known (counted as running)",
 		  filtered ? " (ward runs under a seccomp filter)" : "",

@@ -176,9 +176,10 @@ int probe_mount_bpffs(void);
  * Whether a process can make i386 (ia32) or x32 syscalls, which the syscalls:*
  * tracepoints do not see, tried in a child (only SIGSEGV says the kernel runs
  * no i386 syscalls; ENOSYS no x32 ones, unless a seccomp filter of ours could
- * have answered: then they count as running). ia32_how, x32_how (may be NULL):
- * 0 the call returned, 1 ENOSYS, 2 SIGSEGV, 3 otherwise. Returns whether ward
- * runs under a seccomp filter.
+ * have answered: then they count as running, unless /proc/kallsyms shows a
+ * kernel built without the x32 ABI). ia32_how, x32_how (may be NULL): 0 the
+ * call returned, 1 ENOSYS, 2 SIGSEGV, 3 otherwise, 4 (x32) refused but the
+ * kernel has no x32 ABI. Returns whether ward runs under a seccomp filter.
  */
 bool probe_compat_syscalls(bool *ia32, bool *x32, int *ia32_how, int *x32_how);
 

@@ -9,7 +9,9 @@
 # BPF statistics: each program ran fewer times than 10 % of them, which the rest of a busy
 # machine's syscalls stay far below; a program on every syscall runs once for each). Where such syscalls run, the every-exit programs
 # are pinned instead, and status says why. The decisions themselves, in whichever form this
-# kernel gets, are the t-94 to t-99 enforcement tests'.
+# kernel gets, are the t-94 to t-99 enforcement tests'. Under a seccomp filter of its own (as
+# the systemd unit's, which refuses x32 calls) ward cannot ask the kernel about x32: it goes
+# by /proc/kallsyms then, and a kernel built without the x32 ABI still counts as having none.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 command -v bpftool >/dev/null || fail "bpftool missing (make deps)"
@@ -19,6 +21,36 @@ read -r file_level i386 x32 < <(jq -r \
 	'"\(.enforcement.file) \(.compat_syscalls.i386) \(.compat_syscalls.x32)"' "$TDIR/doctor.json")
 [ "$file_level" != lsm ] || skip "BPF-LSM decides files on this kernel: no fallback to measure"
 echo "doctor: file $file_level, i386 syscalls $i386, x32 syscalls $x32"
+
+# ward doctor under a filter that refuses every non-native call, as SystemCallArchitectures=native
+cat >"$TDIR/filtered.c" <<'C'
+#include <seccomp.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+	scmp_filter_ctx c = seccomp_init(SCMP_ACT_ALLOW);
+
+	if (!c || argc < 2 || seccomp_attr_set(c, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(1)) ||
+	    seccomp_load(c))
+		return 126;
+	execv(argv[1], argv + 1);
+	return 127;
+}
+C
+gcc -o "$TDIR/filtered" "$TDIR/filtered.c" -lseccomp 2>"$TDIR/gcc.err" ||
+	fail "cannot build the seccomp wrapper: $(cat "$TDIR/gcc.err")"
+"$TDIR/filtered" "$WARD" doctor -o json >"$TDIR/doctor-filtered.json" ||
+	fail "ward doctor under a seccomp filter failed"
+fx32=$(jq -r '.compat_syscalls.x32' "$TDIR/doctor-filtered.json")
+if grep -qE ' (x32_sys_call|x32_sys_call_table)$' /proc/kallsyms; then
+	want_x32=true # built with the x32 ABI: the filter hides whether it runs
+else
+	want_x32=false
+fi
+[ "$fx32" = "$want_x32" ] || fail "under a seccomp filter: x32 $fx32, want $want_x32 (kallsyms)"
+jq -r '.checks[] | select(.name == "compat_syscalls") | .detail' "$TDIR/doctor-filtered.json" |
+	grep -q "ward runs under a seccomp filter" || fail "the check does not say ward is filtered"
+echo "ok: under a seccomp filter, x32 syscalls $fx32, as /proc/kallsyms says"
 
 A=$(ctr_id a)
 ctr_start "$A"
