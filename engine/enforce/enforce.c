@@ -399,7 +399,7 @@ static int syscall_event(struct enforcer *e, int nr, bool exit, char *buf, size_
 	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
 	char sec[PATH_MAX], func[NAME_MAX];
 	const char *entry = name;
-	int found;
+	int len;
 
 	if (!name)
 		return 1;
@@ -408,14 +408,14 @@ static int syscall_event(struct enforcer *e, int nr, bool exit, char *buf, size_
 			entry = syscall_entries[i].entry;
 	(void)snprintf(buf, size, "sys_%s_%s", exit ? "exit" : "enter", entry);
 	(void)snprintf(sec, sizeof(sec), "tp/syscalls/%s", buf);
-	found = snprintf(func, sizeof(func), "\n__x64_sys_%s\n", entry);
+	len = snprintf(func, sizeof(func), "\n__x64_sys_%s\n", entry);
 	free(name);
 	if (probe_tracepoint_exists(sec))
 		return 0;
 	if (!e->syscall_syms)
 		e->syscall_syms = read_syscall_syms();
-	if (!e->syscall_syms || found <= 0 || (size_t)found >= sizeof(func))
-		return -ENOENT;
+	if (!e->syscall_syms || len <= 0 || (size_t)len >= sizeof(func))
+		return -ENOENT; /* not known: as present */
 	return strstr(e->syscall_syms, func) ? -ENOENT : 1;
 }
 
