@@ -125,9 +125,10 @@ struct enforcer {
 	bool use_cg;
 	struct cg_att *att;
 	size_t n_att;
-	bool pruned;		    /* cgroup pins of an earlier daemon checked */
-	bool by_nr[EXIT_PROGS];	    /* exit_progs[i] in its per-syscall form */
-	size_t n_by_nr[EXIT_PROGS]; /* syscalls it is attached to */
+	bool pruned;		/* cgroup pins of an earlier daemon checked */
+	bool by_nr[EXIT_PROGS]; /* exit_progs[i] in its per-syscall form */
+	/* then, the syscalls it is attached to (exit_by_nr()) */
+	uint64_t exit_nrs[EXIT_PROGS][WARD_SYSOP_NR / 64];
 	/* Syscall rules: ward_sys_nr on the entry of each syscall the live
 	 * policies name, or ward_sys_enter on every one (sync_sys()). */
 	struct bpf_link *sys_nr[WARD_SYSBITS];
@@ -420,13 +421,13 @@ static int syscall_event(struct enforcer *e, int nr, bool exit, char *buf, size_
 }
 
 /* Whether exit_progs[] entry x runs in its per-syscall form here (see
- * there); ret: how many syscalls it is attached to then. */
+ * there); nrs: the syscalls it is attached to then (a bit each). */
 static bool exit_by_nr(struct enforcer *e, const struct exit_prog *x, const struct probe_verdict *v,
-		       const struct ward_sysop *ops, size_t *ret)
+		       const struct ward_sysop *ops, uint64_t *nrs)
 {
 	char ev[NAME_MAX];
 
-	*ret = 0;
+	memset(nrs, 0, WARD_SYSOP_NR / 8);
 	if (!v->trackers[PROBE_TRACKER_PROCESS].usable || v->x32_syscalls ||
 	    (x->ia32 && v->ia32_syscalls))
 		return false;
@@ -438,7 +439,8 @@ static bool exit_by_nr(struct enforcer *e, const struct exit_prog *x, const stru
 		r = syscall_event(e, nr, true, ev, sizeof(ev));
 		if (r < 0)
 			return false;
-		*ret += r == 0;
+		if (r == 0) /* else absent here */
+			nrs[nr / 64] |= 1ULL << (nr % 64);
 	}
 	return true;
 }
@@ -677,14 +679,16 @@ static const char *exits_watched(const struct enforcer *e, enum enforce_obj o)
 {
 	static char buf[PROBE_LINE_MAX];
 	size_t i = o == ENF_OBJ_FILE ? 0 : 1;
+	int n = 0;
 
 	if (o != ENF_OBJ_FILE && o != ENF_OBJ_NET)
 		return "";
 	if (!e->by_nr[i])
 		return "; after every syscall's exit (i386 or x32 syscalls may run here, which "
 		       "per-syscall tracepoints miss)";
-	(void)snprintf(buf, sizeof(buf), "; after the exit tracepoints of its %zu syscalls",
-		       e->n_by_nr[i]);
+	for (size_t w = 0; w < WARD_SYSOP_NR / 64; w++)
+		n += __builtin_popcountll(e->exit_nrs[i][w]);
+	(void)snprintf(buf, sizeof(buf), "; after the exit tracepoints of its %d syscalls", n);
 	return buf;
 }
 
@@ -698,7 +702,7 @@ static void load_all(struct enforcer *e, const struct probe_verdict *v, char *lo
 	if (ops) { /* without it, every exit: correct, only dearer */
 		(void)sysops_fill(SCMP_ARCH_X86_64, ops, WARD_SYSOP_NR);
 		for (size_t i = 0; i < EXIT_PROGS; i++)
-			e->by_nr[i] = exit_by_nr(e, &exit_progs[i], v, ops, &e->n_by_nr[i]);
+			e->by_nr[i] = exit_by_nr(e, &exit_progs[i], v, ops, e->exit_nrs[i]);
 		free(ops);
 	}
 
@@ -759,22 +763,17 @@ static int push_link(struct enforcer *e, struct bpf_link *l)
 
 /* Program p in its per-syscall form (exit_progs[] entry x) on the exit of
  * each syscall of the table of its kinds. */
-static int attach_exits(struct enforcer *e, struct bpf_program *p, const struct exit_prog *x,
+static int attach_exits(struct enforcer *e, struct bpf_program *p, const uint64_t *nrs,
 			struct rc_diags *d)
 {
-	struct ward_sysop *ops = calloc(WARD_SYSOP_NR, sizeof(*ops));
 	char ev[NAME_MAX];
 	int err = 0;
 
-	if (!ops)
-		return -ENOMEM;
-	(void)sysops_fill(SCMP_ARCH_X86_64, ops, WARD_SYSOP_NR);
 	for (int nr = 0; nr < WARD_SYSOP_NR && !err; nr++) {
 		struct bpf_link *l;
 
-		if (!(x->kinds & SYSOP_KIND(ops[nr].kind)) ||
-		    syscall_event(e, nr, true, ev, sizeof(ev)))
-			continue; /* absent here: exit_by_nr() checked the others */
+		if (!(nrs[nr / 64] >> (nr % 64) & 1) || syscall_event(e, nr, true, ev, sizeof(ev)))
+			continue;
 		l = attach_syscall(e, p, nr, ev);
 		err = l ? push_link(e, l) : -errno;
 		if (err)
@@ -782,7 +781,6 @@ static int attach_exits(struct enforcer *e, struct bpf_program *p, const struct 
 				"attaching %s to syscalls:%s: %s", bpf_program__name(p), ev,
 				strerror(-err));
 	}
-	free(ops);
 	return err;
 }
 
@@ -826,7 +824,7 @@ static int attach_pin(struct enforcer *e, struct rc_diags *d)
 		bpf_object__for_each_program(p, e->obj[o])
 		{
 			enum bpf_prog_type type = bpf_program__type(p);
-			const struct exit_prog *x = NULL;
+			const uint64_t *nrs = NULL;
 			char name[NAME_MAX];
 			struct bpf_link *l;
 			int err;
@@ -834,11 +832,11 @@ static int attach_pin(struct enforcer *e, struct rc_diags *d)
 			if (!bpf_program__autoload(p) || type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ||
 			    type == BPF_PROG_TYPE_CGROUP_SOCK)
 				continue;
-			for (size_t i = 0; i < EXIT_PROGS && !x; i++)
+			for (size_t i = 0; i < EXIT_PROGS && !nrs; i++)
 				if (!strcmp(bpf_program__name(p), exit_progs[i].by_nr))
-					x = &exit_progs[i];
-			if (x) {
-				err = attach_exits(e, p, x, d);
+					nrs = e->exit_nrs[i];
+			if (nrs) {
+				err = attach_exits(e, p, nrs, d);
 				if (err)
 					return err;
 				continue;
