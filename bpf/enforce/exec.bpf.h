@@ -91,13 +91,11 @@ static __always_inline void exec_hold(const char *name, struct linux_binprm *bpr
 	struct ward_hold *h;
 	__u32 mask;
 
+	/* new until the daemon, having targeted it, forgets it (its tick,
+	 * WARD_NEW_CGROUP_NS after the mkdir): a slow daemon leaves no gap */
 	born = bpf_map_lookup_elem(&ward_pending, &cgid);
 	if (!born)
 		return;
-	if (now - *born > WARD_NEW_CGROUP_NS) {
-		bpf_map_delete_elem(&ward_pending, &cgid);
-		return;
-	}
 	s = cpu_scratch();
 	if (!s || !daemon_alive(now))
 		return;

@@ -1621,3 +1621,25 @@ int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id)
 		return -errno;
 	return 0;
 }
+
+int enforcer_sweep_new(const struct enforcer *e, uint64_t now_ns)
+{
+	uint64_t ids[WARD_PENDING_CGROUPS], id, born;
+	size_t n = 0;
+	int err = 0;
+
+	/* collected first: a hash iterated while its keys are deleted may
+	 * start over or skip */
+	for (int r = bpf_map_get_next_key(e->fd[SM_PENDING], NULL, &id);
+	     !r && n < WARD_PENDING_CGROUPS; r = bpf_map_get_next_key(e->fd[SM_PENDING], &id, &id))
+		if (!bpf_map_lookup_elem(e->fd[SM_PENDING], &id, &born) &&
+		    now_ns - born > WARD_NEW_CGROUP_NS)
+			ids[n++] = id;
+	for (size_t i = 0; i < n; i++) {
+		int r = enforcer_forget_new(e, ids[i]);
+
+		if (r && !err)
+			err = r;
+	}
+	return err;
+}

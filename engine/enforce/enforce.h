@@ -108,6 +108,10 @@ int enforcer_heartbeat(const struct enforcer *e, uint64_t mono_ns);
  * not WARD_NEW_CGROUP_NS ago): its runtime is still setting it up. */
 bool enforcer_is_new(const struct enforcer *e, uint64_t cgroup_id, uint64_t now_ns);
 int enforcer_forget_new(const struct enforcer *e, uint64_t cgroup_id);
+/* Forget the cgroups made more than WARD_NEW_CGROUP_NS before now_ns: called
+ * after they were targeted (the kernel holds execs in a cgroup for as long
+ * as it is recorded, so a daemon that is slow is never a gap). */
+int enforcer_sweep_new(const struct enforcer *e, uint64_t now_ns);
 
 /* The words alerts, `ward status` and `ward doctor` use for the values of
  * include/ward/enforce_abi.h's enums: ops and undecided reasons (NULL for a value

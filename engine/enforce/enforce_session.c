@@ -269,6 +269,10 @@ int es_tick(struct enforce_session *es, struct es_report *rep)
 	(void)enforcer_heartbeat(es->e,
 				 clock_now_ns(CLOCK_MONOTONIC)); /* execs in new cgroups are held */
 	r = retarget(es, true, 0);
+	/* the cgroups no longer new are targeted now (or are not containers):
+	 * their execs are no longer held */
+	if (r >= 0)
+		(void)enforcer_sweep_new(es->e, clock_now_ns(CLOCK_MONOTONIC));
 	fill_report(es, rep);
 	return r;
 }

@@ -132,15 +132,18 @@ enum ward_alert_flags {
 
 /*
  * The container-start window (docs/enforcement.md): a cgroup created while
- * the daemon runs is new (ward_pending) for WARD_NEW_CGROUP_NS; an exec in a
- * new cgroup that no policy targets yet is held: the task is stopped before
- * the new program's first instruction and one record goes to ward_holds; the
+ * the daemon runs is new (ward_pending) until the daemon forgets it, having
+ * classified it or WARD_NEW_CGROUP_NS after its mkdir; an exec in a new
+ * cgroup that no policy targets yet is held: the task is stopped before the
+ * new program's first instruction and one record goes to ward_holds; the
  * daemon classifies the cgroup, targets it, decides the exec as the kernel
  * would, kills or resumes the task. Only while the daemon's heartbeat
- * (ward_daemon, CLOCK_MONOTONIC ns, every tick) is fresh.
+ * (ward_daemon, CLOCK_MONOTONIC ns, every tick) is under WARD_HEARTBEAT_NS
+ * old: long enough for a daemon starved of CPU (16 s seen in a loaded VM),
+ * not a dead one.
  */
 #define WARD_NEW_CGROUP_NS   (10ULL * 1000000000ULL)
-#define WARD_HEARTBEAT_NS    (5ULL * 1000000000ULL)
+#define WARD_HEARTBEAT_NS    (30ULL * 1000000000ULL)
 #define WARD_HOLD_PATH	     4096
 #define WARD_PENDING_CGROUPS 4096
 

@@ -91,7 +91,8 @@ done
 sctl() { systemctl --user "$@"; }
 state() { sctl show -p ActiveState --value ward.service; }
 sctl start ward.service || fail "systemctl start ward: $(tail -n 5 "$TDIR/manager.log")"
-for ((i = 0; i < 100; i++)); do
+# 30 s, as ward_in_force: the doctor above verifies every object beside it
+for ((i = 0; i < 300; i++)); do
 	grep -q "generation 1 in force" "$TDIR/unit.err" && break
 	[ "$(state)" = active ] || fail "ward.service is $(state): $(cat "$TDIR/unit.err")"
 	sleep 0.1

@@ -6,7 +6,9 @@
 # entrypoint's exec in the new cgroup is held until ward has classified the container, so
 # every one is refused (killed: status 137, nothing printed) and alerted, none by luck. A
 # container that no policy selects, started the same way, runs its entrypoint (held, then
-# resumed).
+# resumed). A daemon that is slow rather than dead (stopped for 12 s, longer than a new
+# cgroup's 10 s, between a container's creation and its start) still holds its entrypoint and
+# kills it once it runs again.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -64,6 +66,29 @@ assert_count "one read alert per start" "$N" "$out" \
 	'.tracker == "alert" and .rule == "no-secret" and .level == "sigkill"'
 assert_none "no alert for the unselected container" "$out" \
 	'.tracker == "alert" and .container.name == $o' --arg o "$other"
+
+# stalled: the entrypoint's exec comes while ward is stopped, 12 s after the cgroup's mkdir
+# (the kernel does not age the cgroup out, the daemon does after targeting it) and with a
+# heartbeat 12 s old (a daemon starved of CPU, not a dead one)
+id=$prefix-stalled
+prepare "$id"
+ctr_bundle "$id" /data/echo ran
+b=$TDIR/$id.bundle
+runc create --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || fail "runc create $id: $(cat "$b/log")"
+kill -STOP "${WARD_PID[w]}"
+sleep 12
+rc=0
+runc start "$id" >/dev/null 2>&1 || rc=$?
+sleep 1 # the exec, held while ward is still stopped
+kill -CONT "${WARD_PID[w]}"
+[ "$rc" -eq 0 ] || fail "runc start $id: status $rc"
+poll 20 sh -c "[ \"\$(runc state '$id' | jq -r .status)\" = stopped ]" ||
+	fail "the stalled daemon's container is still $(runc state "$id" | jq -r .status)"
+grep -q ran "$b/log" && fail "the entrypoint held while ward was stopped ran"
+wait_event w 10 '.tracker == "alert" and .container.name == $c' --arg c "$id"
+assert_count "the entrypoint is killed once ward runs again" 1 "$out" \
+	'.tracker == "alert" and .rule == "no-tool" and .level == "sigkill" and
+	 .container.name == $c' --arg c "$id"
 ward_stop w
 check_alert_schema "$out"
 echo "PASS"
