@@ -6,8 +6,8 @@
  * Gates: a container's runtime works inside the container's cgroup before
  * the entrypoint runs (runc: re-executing itself, namespaces, mounts,
  * pivot_root, capabilities). None of that belongs in the profile, so
- *   - a cgroup that gets its first task while learning is marked unwanted in
- *     ward_cgfilter (every tracker skips it) and remembered in learn_gate
+ *   - a cgroup made, or getting its first task, while learning is marked
+ *     unwanted in ward_cgfilter (every tracker skips it) and remembered in learn_gate
  *     until a task in it executes a program outside the host's mount
  *     namespace (the entrypoint, in the container's own) or installs a
  *     seccomp filter (from then on the runtime's calls are what a filter must
@@ -501,13 +501,38 @@ static __always_inline void open_gate(__u64 cgid)
 	bpf_map_delete_elem(&learn_gate, &cgid);
 }
 
-/* A task moves into a cgroup of the unified hierarchy (id 0). */
+/* A cgroup with no verdict yet: unwanted, behind a gate (nothing when a
+ * verdict is there: a cgroup classified by user space, or gated already). */
+static __always_inline void gate_new(__u64 cgid)
+{
+	__u8 one = 1, unwanted = WARD_CG_UNWANTED;
+
+	if (!bpf_map_update_elem(&ward_cgfilter, &cgid, &unwanted, BPF_NOEXIST) &&
+	    bpf_map_update_elem(&learn_gate, &cgid, &one, BPF_ANY))
+		bpf_map_delete_elem(&ward_cgfilter, &cgid); /* no gate: leave it open */
+}
+
+/* A cgroup made while learning is gated before any task enters it: the
+ * attach tracepoint fires after the move, and a runtime's process moved in
+ * runs meanwhile (runc's re-executed init, every capability still held:
+ * CAP_SYS_ADMIN in the profile from its mmaps' overcommit check). */
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(learn_mkdir, struct cgroup *cgrp, const char *path)
+{
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	gate_new(BPF_CORE_READ(cgrp, kn, id));
+	return 0;
+}
+
+/* A task moves into a cgroup of the unified hierarchy (id 0): one made
+ * before learning began gets its gate at its first task. */
 SEC("tp_btf/cgroup_attach_task")
 int BPF_PROG(learn_attach, struct cgroup *dst, const char *path, struct task_struct *task,
 	     bool threadgroup)
 {
 	__u64 cgid = BPF_CORE_READ(dst, kn, id), from;
-	__u8 one = 1, outsider = SYSC_OUTSIDER, unwanted = WARD_CG_UNWANTED, *v;
+	__u8 outsider = SYSC_OUTSIDER, *v;
 	__u32 tgid = task->tgid;
 
 	if (BPF_CORE_READ(dst, root, hierarchy_id) != 0 || tgid == self_tgid)
@@ -520,9 +545,7 @@ int BPF_PROG(learn_attach, struct cgroup *dst, const char *path, struct task_str
 	v = bpf_map_lookup_elem(&ward_cgfilter, &from);
 	if (!v || *v != WARD_CG_WANTED)
 		bpf_map_update_elem(&learn_outsider, &tgid, &outsider, BPF_ANY);
-	if (!bpf_map_update_elem(&ward_cgfilter, &cgid, &unwanted, BPF_NOEXIST) &&
-	    bpf_map_update_elem(&learn_gate, &cgid, &one, BPF_ANY))
-		bpf_map_delete_elem(&ward_cgfilter, &cgid); /* no gate: leave it open */
+	gate_new(cgid);
 	return 0;
 }
 
