@@ -76,41 +76,23 @@ static __always_inline struct ward_file_stats *new_stats(struct ward_file_key *k
 	return bpf_map_lookup_elem(&ward_files, key);
 }
 
-/* Read/write syscalls by number (arch/x86/entry/syscalls/syscall_{64,32}.tbl).
- * Returns 0 for reads, 1 for writes, -1 for anything else. */
+/* The read/write family by number, filled by user space from its names
+ * (engine/trace/files.c, through libseccomp): [0: x86_64, 1: i386][0: read,
+ * 1: write], one bit per syscall number. */
+const volatile __u64 rw_nrs[2][2][FILES_RW_WORDS] = {};
+
+/* 0 for a read, 1 for a write, -1 for anything else. */
 static __always_inline int rw_kind(long nr, bool compat)
 {
-	if (!compat) {
-		switch (nr) {
-		case 0:
-		case 17:
-		case 19:
-		case 295:
-		case 327: /* read pread64 readv preadv preadv2 */
-			return 0;
-		case 1:
-		case 18:
-		case 20:
-		case 296:
-		case 328: /* write pwrite64 writev pwritev pwritev2 */
-			return 1;
-		}
+	__u64 w = (__u64)nr / 64;
+
+	if (nr < 0 || nr >= FILES_RW_WORDS * 64)
 		return -1;
-	}
-	switch (nr) {
-	case 3:
-	case 180:
-	case 145:
-	case 333:
-	case 378: /* read pread64 readv preadv preadv2 */
-		return 0;
-	case 4:
-	case 181:
-	case 146:
-	case 334:
-	case 379: /* write pwrite64 writev pwritev pwritev2 */
-		return 1;
-	}
+	/* the mask in asm: the compiler drops one it finds redundant */
+	asm volatile("%[w] &= %[m]" : [w] "+r"(w) : [m] "i"(FILES_RW_WORDS - 1));
+	for (int k = 0; k < 2; k++)
+		if ((rw_nrs[compat][k][w] >> (nr & 63)) & 1)
+			return k;
 	return -1;
 }
 

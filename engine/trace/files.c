@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <seccomp.h>
 
 #include "ward/files.h"
 #include "files.skel.h"
@@ -45,10 +46,14 @@ static const struct out_col cols[C__COUNT] = {
 	[C_TRUNC] = { "filename_truncated", OUT_BOOL, 0, OUT_F_NO_TABLE },
 };
 
-/* The x86_64 read/write family, as rw_kind() in bpf/trace/files.bpf.c counts it. */
-static const char *const rw_syscalls[] = {
-	"read",	 "pread64",  "readv",  "preadv",  "preadv2",
-	"write", "pwrite64", "writev", "pwritev", "pwritev2",
+/* The read/write family (rw_kind() in bpf/trace/files.bpf.c gets their
+ * numbers from here): the syscalls of each ABI by these names. */
+static const struct {
+	const char *name;
+	int write;
+} rw_syscalls[] = {
+	{ "read", 0 },	{ "pread64", 0 },  { "readv", 0 },  { "preadv", 0 },  { "preadv2", 0 },
+	{ "write", 1 }, { "pwrite64", 1 }, { "writev", 1 }, { "pwritev", 1 }, { "pwritev2", 1 },
 };
 
 #define RW_SYSCALLS (sizeof(rw_syscalls) / sizeof(rw_syscalls[0]))
@@ -191,11 +196,26 @@ static bool rw_by_syscall(void)
 	if (ia32 || x32)
 		return false;
 	for (size_t i = 0; i < RW_SYSCALLS; i++) {
-		(void)snprintf(sec, sizeof(sec), "tp/syscalls/sys_exit_%s", rw_syscalls[i]);
+		(void)snprintf(sec, sizeof(sec), "tp/syscalls/sys_exit_%s", rw_syscalls[i].name);
 		if (!probe_tracepoint_exists(sec))
 			return false;
 	}
 	return true;
+}
+
+/* The family's numbers, x86_64 and i386, into rw_nrs. */
+static void rw_fill(struct files_bpf *skel)
+{
+	static const uint32_t arch[2] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
+
+	for (int abi = 0; abi < 2; abi++)
+		for (size_t i = 0; i < RW_SYSCALLS; i++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch[abi], rw_syscalls[i].name);
+
+			if (nr >= 0 && nr < FILES_RW_WORDS * 64)
+				skel->rodata->rw_nrs[abi][rw_syscalls[i].write][nr / 64] |=
+					1ULL << (nr % 64);
+		}
 }
 
 static int files_open(struct tracker *t)
@@ -215,13 +235,14 @@ static int files_open(struct tracker *t)
 		return -ENOMEM;
 	fs->skel->rodata->filter_cgroups = tracker_filters(t);
 	fs->skel->rodata->self_tgid = (__u32)getpid();
+	rw_fill(fs->skel);
 	err = bpf_program__set_autoload(fs->skel->progs.handle_sys_exit, !by_syscall) ?:
 	      bpf_program__set_autoload(fs->skel->progs.handle_rw_exit, by_syscall) ?:
 	      tracker_load_attach(t, fs->skel->skeleton);
 	for (size_t i = 0; i < RW_SYSCALLS && !err && by_syscall; i++) {
 		char event[64];
 
-		(void)snprintf(event, sizeof(event), "sys_exit_%s", rw_syscalls[i]);
+		(void)snprintf(event, sizeof(event), "sys_exit_%s", rw_syscalls[i].name);
 		fs->rw_links[i] = bpf_program__attach_tracepoint(fs->skel->progs.handle_rw_exit,
 								 "syscalls", event);
 		if (!fs->rw_links[i])

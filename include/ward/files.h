@@ -6,6 +6,7 @@
 #include "ward/common.h"
 
 #define FILE_PATH_LEN	  256 /* tail of the path kept; longer paths are flagged */
+#define FILES_RW_WORDS	  8   /* the read/write family's numbers: below 512 (both ABIs) */
 #define FILES_MAX_ENTRIES 10240
 
 /* Key of ward_files: one file as used by one process. */
