@@ -140,10 +140,12 @@ enum ward_alert_flags {
  * would, kills or resumes the task. Only while the daemon's heartbeat
  * (ward_daemon, CLOCK_MONOTONIC ns, every tick) is under WARD_HEARTBEAT_NS
  * old: long enough for a daemon starved of CPU (16 s seen in a loaded VM),
- * not a dead one.
+ * not a dead one. The new-cgroup window is as long as a runtime may take
+ * from the mkdir to the entrypoint under load (10 s per container start
+ * seen in the same VM: a 10 s window let an entrypoint run undecided).
  */
-#define WARD_NEW_CGROUP_NS   (10ULL * 1000000000ULL)
-#define WARD_HEARTBEAT_NS    (30ULL * 1000000000ULL)
+#define WARD_NEW_CGROUP_NS   (30ULL * 1000000000ULL)
+#define WARD_HEARTBEAT_NS    (60ULL * 1000000000ULL)
 #define WARD_HOLD_PATH	     4096
 #define WARD_PENDING_CGROUPS 4096
 

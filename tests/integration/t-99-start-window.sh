@@ -6,8 +6,8 @@
 # entrypoint's exec in the new cgroup is held until ward has classified the container, so
 # every one is refused (killed: status 137, nothing printed) and alerted, none by luck. A
 # container that no policy selects, started the same way, runs its entrypoint (held, then
-# resumed). A daemon that is slow rather than dead (stopped for 12 s, longer than a new
-# cgroup's 10 s, between a container's creation and its start) still holds its entrypoint and
+# resumed). A daemon that is slow rather than dead (stopped for 35 s, longer than a new
+# cgroup's 30 s, between a container's creation and its start) still holds its entrypoint and
 # kills it once it runs again.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
@@ -67,16 +67,16 @@ assert_count "one read alert per start" "$N" "$out" \
 assert_none "no alert for the unselected container" "$out" \
 	'.tracker == "alert" and .container.name == $o' --arg o "$other"
 
-# stalled: the entrypoint's exec comes while ward is stopped, 12 s after the cgroup's mkdir
+# stalled: the entrypoint's exec comes while ward is stopped, 35 s after the cgroup's mkdir
 # (the kernel does not age the cgroup out, the daemon does after targeting it) and with a
-# heartbeat 12 s old (a daemon starved of CPU, not a dead one)
+# heartbeat 35 s old (a daemon starved of CPU, not a dead one)
 id=$prefix-stalled
 prepare "$id"
 ctr_bundle "$id" /data/echo ran
 b=$TDIR/$id.bundle
 runc create --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || fail "runc create $id: $(cat "$b/log")"
 kill -STOP "${WARD_PID[w]}"
-sleep 12
+sleep 35
 rc=0
 runc start "$id" >/dev/null 2>&1 || rc=$?
 sleep 1 # the exec, held while ward is still stopped
