@@ -156,23 +156,25 @@ static __always_inline void ward_req_init(struct ward_req *r, __u8 cls, __u8 op,
 }
 
 /* The policies of cgroup cgid in the live generation (NULL: not targeted);
- * *ret_active the live slot and generation. */
-static __always_inline const struct ward_cgroup_policies *
-ward_cg_pols(__u64 cgid, struct ward_active *ret_active)
+ * *ret_slot and *ret_gen the live slot and generation. Two direct lookups,
+ * both inlined by the verifier: the first thing every hook does. */
+static __always_inline const struct ward_cgroup_policies *ward_cg_pols(__u64 cgid, __u32 *ret_slot,
+								       __u32 *ret_gen)
 {
 	const struct ward_cgroup_policies *p;
 	const struct ward_active *a;
-	__u32 zero = 0, slot;
-	void *cg;
+	struct ward_cg_key k = { .cgid = cgid };
+	__u32 zero = 0;
 
 	a = bpf_map_lookup_elem(&ward_active, &zero);
-	if (!a || !a->generation)
+	if (!a)
 		return NULL;
-	slot = a->slot & (WARD_ENF_SLOTS - 1);
-	ret_active->slot = slot;
-	ret_active->generation = a->generation;
-	cg = bpf_map_lookup_elem(&ward_cgroups, &slot);
-	p = cg ? bpf_map_lookup_elem(cg, &cgid) : NULL;
+	k.slot = a->slot & (WARD_ENF_SLOTS - 1);
+	*ret_slot = k.slot;
+	*ret_gen = a->gen[k.slot];
+	if (!*ret_gen)
+		return NULL;
+	p = bpf_map_lookup_elem(&ward_cgroups, &k);
 	return p && p->count ? p : NULL;
 }
 
@@ -180,9 +182,9 @@ ward_cg_pols(__u64 cgid, struct ward_active *ret_active)
  * test of the programs on every syscall. */
 static __always_inline bool ward_current_targeted(void)
 {
-	struct ward_active a;
+	__u32 slot, gen;
 
-	return ward_cg_pols(bpf_get_current_cgroup_id(), &a) != NULL;
+	return ward_cg_pols(bpf_get_current_cgroup_id(), &slot, &gen) != NULL;
 }
 
 /* True when cgroup cgid is targeted by the live generation: r gets the
@@ -190,13 +192,13 @@ static __always_inline bool ward_current_targeted(void)
 static __always_inline bool ward_targeted_cg(struct ward_req *r, __u64 cgid)
 {
 	const struct ward_cgroup_policies *p;
-	struct ward_active a;
+	__u32 slot, gen;
 
-	p = ward_cg_pols(cgid, &a);
+	p = ward_cg_pols(cgid, &slot, &gen);
 	if (!p)
 		return false;
-	r->slot = a.slot;
-	r->generation = a.generation;
+	r->slot = slot;
+	r->generation = gen;
 	r->cgid = cgid;
 	r->pols = *p;
 	return true;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The enforcement maps. Every policy table is an ARRAY_OF_MAPS with
- * WARD_ENF_SLOTS slots; a generation is one set of inner maps, built aside by
- * the engine and made live by one update of ward_active (docs/enforcement.md).
+ * WARD_ENF_SLOTS slots; a generation is one set of inner maps and its
+ * cgroups' entries in ward_cgroups, built aside by the engine and made live
+ * by one update of ward_active (docs/enforcement.md).
  * Inner array templates carry BPF_F_INNER_MAP so each generation is sized to
  * its bundle. Layouts: include/ward/bundle_maps.h and include/ward/enforce_abi.h.
  * Every map is __weak: both halves of a class's object (lsm/, bpf/enforce/)
@@ -11,9 +12,7 @@
 #ifndef WARD_LSM_MAPS_BPF_H
 #define WARD_LSM_MAPS_BPF_H
 
-#define WARD_BPF
-#include "ward/bundle_maps.h"
-#include "ward/enforce_abi.h"
+#include "target.bpf.h"
 
 /* Inner map templates: the engine creates maps of the same type, key,
  * value and flags for every generation. Sizes rather than BTF types: clang
@@ -73,13 +72,6 @@ struct ward_in_portsets {
 	__uint(value_size, sizeof(struct ward_portset));
 };
 
-struct ward_in_cgroups {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, WARD_ENF_CGROUPS);
-	__uint(key_size, sizeof(__u64)); /* cgroup v2 id */
-	__uint(value_size, sizeof(struct ward_cgroup_policies));
-};
-
 #define WARD_OUTER(name, inner)                           \
 	struct {                                          \
 		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS); \
@@ -95,17 +87,6 @@ WARD_OUTER(ward_cidrs, ward_in_cidrs);
 WARD_OUTER(ward_cands, ward_in_cands);
 WARD_OUTER(ward_globs, ward_in_globs);
 WARD_OUTER(ward_portsets, ward_in_portsets);
-WARD_OUTER(ward_cgroups, ward_in_cgroups);
-
-/* The live slot: key 0 -> struct ward_active; no preallocation, so an
- * update swaps the whole element (a reader sees the old or the new one). */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u32);
-	__type(value, struct ward_active);
-} ward_active __weak SEC(".maps");
 
 /* The syscalls each slot's generation decides (struct ward_sysbits). */
 struct {

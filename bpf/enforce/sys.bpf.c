@@ -32,9 +32,11 @@ static __always_inline bool sys_decided(long nr)
 	__u32 zero = 0, slot;
 
 	a = bpf_map_lookup_elem(&ward_active, &zero);
-	if (!a || !a->generation)
+	if (!a)
 		return false;
 	slot = a->slot & (WARD_ENF_SLOTS - 1);
+	if (!a->gen[slot])
+		return false;
 	b = bpf_map_lookup_elem(&ward_sysbits, &slot);
 	if (!b)
 		return true;

@@ -54,8 +54,7 @@ int cmd_status(int argc, char **argv)
 		json_dumpf(root, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		putchar('\n');
 	} else {
-		printf("generation: %u%s\n", st.active.generation,
-		       st.active.generation ? "" : " (no policy)");
+		printf("generation: %u%s\n", st.generation, st.generation ? "" : " (no policy)");
 		printf("enforcement:");
 		for (int r = 0; r < WARD_RES_COUNT; r++)
 			printf(" %s=%s", ward_res_name(r), ward_level_name(st.levels[r]));

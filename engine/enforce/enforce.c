@@ -40,7 +40,6 @@ enum table {
 	TBL_CANDS,
 	TBL_GLOBS,
 	TBL_PORTSETS,
-	TBL_CGROUPS,
 	TBL__COUNT,
 };
 
@@ -48,7 +47,8 @@ enum table {
  * first object to load creates them, the others reuse the pins); the outer
  * maps first, in enum table order. */
 enum shared_map {
-	SM_ACTIVE = TBL__COUNT,
+	SM_CGROUPS = TBL__COUNT,
+	SM_ACTIVE,
 	SM_LEVELS,
 	SM_COUNTERS,
 	SM_ALERTS,
@@ -936,12 +936,7 @@ static int read_active(const struct enforcer *e, struct ward_active *ret)
 {
 	uint32_t zero = 0;
 
-	if (bpf_map_lookup_elem(e->fd[SM_ACTIVE], &zero, ret) == 0)
-		return 0;
-	if (errno != ENOENT)
-		return -errno;
-	*ret = (struct ward_active){ 0 };
-	return 0;
+	return bpf_map_lookup_elem(e->fd[SM_ACTIVE], &zero, ret) < 0 ? -errno : 0;
 }
 
 /* The live generation an earlier daemon left: its inner maps by id. */
@@ -950,15 +945,15 @@ static int adopt(struct enforcer *e)
 	struct ward_active a;
 	int err = read_active(e, &a);
 
-	if (err || !a.generation)
+	if (err || !ward_active_gen(&a))
 		return err;
-	e->adopted = a.generation;
-	e->cur.generation = a.generation;
-	e->cur.slot = a.slot;
+	e->adopted = ward_active_gen(&a);
+	e->cur.generation = e->adopted;
+	e->cur.slot = a.slot & (WARD_ENF_SLOTS - 1);
 	for (int t = 0; t < TBL__COUNT; t++) {
 		uint32_t id;
 
-		if (bpf_map_lookup_elem(e->fd[t], &a.slot, &id) < 0)
+		if (bpf_map_lookup_elem(e->fd[t], &e->cur.slot, &id) < 0)
 			return -errno;
 		e->cur.fd[t] = bpf_map_get_fd_by_id(id);
 		if (e->cur.fd[t] < 0)
@@ -1256,8 +1251,7 @@ static void sysbits(const struct ward_bundle *b, struct ward_sysbits *ret)
 	}
 }
 
-static int build_gen(struct gen *g, const struct ward_bundle *b, const struct enforce_target *t,
-		     size_t n, bool audit_only)
+static int build_gen(struct gen *g, const struct ward_bundle *b, bool audit_only)
 {
 	int err;
 
@@ -1287,9 +1281,6 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 		err = create_inner(g, TBL_PORTSETS, BPF_MAP_TYPE_ARRAY, "ward_g_port",
 				   sizeof(uint32_t), sizeof(struct ward_portset), b->n_portsets,
 				   BPF_F_INNER_MAP);
-	if (!err)
-		err = create_inner(g, TBL_CGROUPS, BPF_MAP_TYPE_HASH, "ward_g_cg", sizeof(uint64_t),
-				   sizeof(struct ward_cgroup_policies), WARD_ENF_CGROUPS, 0);
 	if (err)
 		return err;
 	/* audit_only: every policy and rule reports instead of blocking,
@@ -1328,9 +1319,46 @@ static int build_gen(struct gen *g, const struct ward_bundle *b, const struct en
 	if (!err)
 		err = fill(g->fd[TBL_PORTSETS], NULL, 0, b->bitmaps, sizeof(*b->bitmaps),
 			   b->n_portsets, true, 0);
-	for (size_t i = 0; i < n && !err; i++)
-		if (bpf_map_update_elem(g->fd[TBL_CGROUPS], &t[i].cgroup_id, &t[i].pols, 0) < 0)
+	return err;
+}
+
+static const struct enforce_target *find_target(const struct enforce_target *t, size_t n,
+						uint64_t cgid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (t[i].cgroup_id == cgid)
+			return &t[i];
+	return NULL;
+}
+
+/* Make slot's entries in ward_cgroups the targets t: what changed is
+ * written, cgroups no longer targeted (and a generation's before last, in a
+ * slot being reused) are removed. */
+static int sync_cgroups(struct enforcer *e, uint32_t slot, const struct enforce_target *t, size_t n)
+{
+	int fd = e->fd[SM_CGROUPS], err = 0;
+	struct ward_cg_key key, next, *prev = NULL;
+
+	if (n > WARD_ENF_CGROUPS)
+		return -E2BIG;
+	for (size_t i = 0; i < n; i++) {
+		struct ward_cg_key k = { .cgid = t[i].cgroup_id, .slot = slot };
+		struct ward_cgroup_policies old;
+
+		if (bpf_map_lookup_elem(fd, &k, &old) == 0 &&
+		    !memcmp(&old, &t[i].pols, sizeof(old)))
+			continue;
+		if (bpf_map_update_elem(fd, &k, &t[i].pols, 0) < 0 && !err)
 			err = -errno;
+	}
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (prev && prev->slot == slot && !find_target(t, n, prev->cgid))
+			(void)bpf_map_delete_elem(fd, prev);
+		key = next;
+		prev = &key;
+	}
+	if (prev && prev->slot == slot && !find_target(t, n, prev->cgid))
+		(void)bpf_map_delete_elem(fd, prev);
 	return err;
 }
 
@@ -1352,13 +1380,27 @@ static void prune_counters(struct enforcer *e, uint32_t keep_from)
 
 static int sync_cgroup_links(struct enforcer *e, const struct enforce_target *t, size_t n);
 
+/* Make slot, holding generation gen, live: the slot's generation first, then
+ * the slot, so each update changes only what no program reads yet, or the
+ * slot's low byte. */
+static int switch_slot(struct enforcer *e, struct ward_active a, uint32_t slot, uint32_t gen)
+{
+	uint32_t zero = 0;
+
+	a.gen[slot] = gen;
+	if (bpf_map_update_elem(e->fd[SM_ACTIVE], &zero, &a, 0) < 0)
+		return -errno;
+	a.slot = slot;
+	return bpf_map_update_elem(e->fd[SM_ACTIVE], &zero, &a, 0) < 0 ? -errno : 0;
+}
+
 int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct enforce_target *t,
 		   size_t n, bool audit_only, struct rc_diags *d)
 {
-	struct ward_active live, next;
+	struct ward_active live;
 	struct ward_sysbits bits;
+	uint32_t live_gen;
 	struct gen g;
-	uint32_t zero = 0;
 	int err;
 
 	gen_init(&g);
@@ -1368,11 +1410,12 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 			strerror(-err));
 		return err;
 	}
-	next.slot = live.generation ? (live.slot + 1) % WARD_ENF_SLOTS : 0;
-	next.generation = live.generation + 1;
-	g.slot = next.slot;
-	g.generation = next.generation;
-	err = build_gen(&g, b, t, n, audit_only);
+	live_gen = ward_active_gen(&live);
+	g.slot = live_gen ? (live.slot + 1) % WARD_ENF_SLOTS : 0;
+	g.generation = live_gen + 1;
+	err = build_gen(&g, b, audit_only);
+	if (!err)
+		err = sync_cgroups(e, g.slot, t, n);
 	if (err) {
 		rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL, "building generation %u: %s",
 			g.generation, strerror(-err));
@@ -1400,8 +1443,8 @@ int enforcer_apply(struct enforcer *e, const struct ward_bundle *b, const struct
 			goto out_close;
 		}
 	}
-	if (bpf_map_update_elem(e->fd[SM_ACTIVE], &zero, &next, 0) < 0) {
-		err = -errno;
+	err = switch_slot(e, live, g.slot, g.generation);
+	if (err) {
 		rc_diag(d, RC_ERROR, "generation-failed", NULL, NULL,
 			"switching to generation %u: %s", g.generation, strerror(-err));
 		goto out_close;
@@ -1421,15 +1464,6 @@ out_close:
 }
 
 /* ---- targets -------------------------------------------------------------------------------- */
-
-static const struct enforce_target *find_target(const struct enforce_target *t, size_t n,
-						uint64_t cgid)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].cgroup_id == cgid)
-			return &t[i];
-	return NULL;
-}
 
 static void cg_detach(struct cg_att *a)
 {
@@ -1529,35 +1563,13 @@ static int sync_cgroup_links(struct enforcer *e, const struct enforce_target *t,
 
 int enforcer_set_targets(struct enforcer *e, const struct enforce_target *t, size_t n)
 {
-	int fd = e->cur.fd[TBL_CGROUPS], err = 0;
-	uint64_t key, next, *prev = NULL;
+	int err, r;
 
-	if (fd < 0)
+	if (!e->cur.generation)
 		return -ENOENT;
-	for (size_t i = 0; i < n; i++) {
-		struct ward_cgroup_policies old;
-
-		if (bpf_map_lookup_elem(fd, &t[i].cgroup_id, &old) == 0 &&
-		    !memcmp(&old, &t[i].pols, sizeof(old)))
-			continue;
-		if (bpf_map_update_elem(fd, &t[i].cgroup_id, &t[i].pols, 0) < 0 && !err)
-			err = -errno;
-	}
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		if (prev && !find_target(t, n, *prev))
-			(void)bpf_map_delete_elem(fd, prev);
-		key = next;
-		prev = &key;
-	}
-	if (prev && !find_target(t, n, *prev))
-		(void)bpf_map_delete_elem(fd, prev);
-	{
-		int r = sync_cgroup_links(e, t, n);
-
-		if (r && !err)
-			err = r;
-	}
-	return err;
+	err = sync_cgroups(e, e->cur.slot, t, n);
+	r = sync_cgroup_links(e, t, n);
+	return err ? err : r;
 }
 
 uint32_t enforcer_generation(const struct enforcer *e)

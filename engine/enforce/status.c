@@ -147,10 +147,11 @@ static void read_reasons(char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX])
 
 int status_read(struct enforce_status *ret, struct rc_diags *d)
 {
-	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_inner = -1, fd_drops = -1;
+	int fd_active = -1, fd_levels = -1, fd_cg = -1, fd_cnt = -1, fd_drops = -1;
+	struct ward_cg_key key, *prev = NULL, cur;
 	struct enforce_status st = { 0 };
-	uint32_t zero = 0, inner_id;
-	uint64_t key, *prev = NULL;
+	struct ward_active active;
+	uint32_t zero = 0;
 	int err = -ENOMEM;
 
 	fd_active = pinned("ward_active");
@@ -172,7 +173,7 @@ int status_read(struct enforce_status *ret, struct rc_diags *d)
 			ENFORCE_PIN_DIR, strerror(errno));
 		goto out;
 	}
-	if (bpf_map_lookup_elem(fd_active, &zero, &st.active) < 0 && errno != ENOENT) {
+	if (bpf_map_lookup_elem(fd_active, &zero, &active) < 0) {
 		err = -errno;
 		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_active: %s",
 			strerror(errno));
@@ -180,18 +181,21 @@ int status_read(struct enforce_status *ret, struct rc_diags *d)
 	}
 	for (uint32_t r = 0; r < WARD_RES_COUNT; r++)
 		(void)bpf_map_lookup_elem(fd_levels, &r, &st.levels[r]);
-	if (st.active.generation && bpf_map_lookup_elem(fd_cg, &st.active.slot, &inner_id) == 0)
-		fd_inner = bpf_map_get_fd_by_id(inner_id);
-	while (fd_inner >= 0 && bpf_map_get_next_key(fd_inner, prev, &key) == 0) {
-		uint64_t *grown = realloc(st.cgids, (st.n_cg + 1) * sizeof(*st.cgids));
+	st.generation = ward_active_gen(&active);
+	while (st.generation && bpf_map_get_next_key(fd_cg, prev, &key) == 0) {
+		uint64_t *grown;
 
+		cur = key;
+		prev = &cur;
+		if (key.slot != (active.slot & (WARD_ENF_SLOTS - 1)))
+			continue;
+		grown = realloc(st.cgids, (st.n_cg + 1) * sizeof(*st.cgids));
 		if (!grown) {
 			err = -ENOMEM;
 			goto out;
 		}
 		st.cgids = grown;
-		st.cgids[st.n_cg++] = key;
-		prev = &st.cgids[st.n_cg - 1];
+		st.cgids[st.n_cg++] = key.cgid;
 	}
 	if (drops_read(fd_drops, st.drops) < 0) {
 		err = -errno;
@@ -199,15 +203,13 @@ int status_read(struct enforce_status *ret, struct rc_diags *d)
 			strerror(errno));
 		goto out;
 	}
-	err = st.active.generation
-		      ? status_counters(fd_cnt, st.active.generation, &st.rows, &st.n_rows)
-		      : 0;
+	err = st.generation ? status_counters(fd_cnt, st.generation, &st.rows, &st.n_rows) : 0;
 	if (err) {
 		rc_diag(d, RC_ERROR, "map-unreadable", NULL, NULL, "reading ward_counters: %s",
 			strerror(-err));
 		goto out;
 	}
-	st.bundle = state_bundle(st.active.generation);
+	st.bundle = state_bundle(st.generation);
 	st.cc = container_cache_new(NULL);
 	read_reasons(st.reasons);
 	*ret = st;
@@ -215,8 +217,8 @@ int status_read(struct enforce_status *ret, struct rc_diags *d)
 	err = 0;
 out:
 	status_free(&st);
-	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_inner, fd_drops, -2 };
-	     *fd != -2; fd++)
+	for (int *fd = (int[]){ fd_active, fd_levels, fd_cg, fd_cnt, fd_drops, -2 }; *fd != -2;
+	     fd++)
 		if (*fd >= 0)
 			close(*fd);
 	return err;
@@ -238,10 +240,9 @@ json_t *status_json(const struct enforce_status *st)
 	json_t *reasons = json_object();
 	char b1[32], b2[32];
 	/* the order `ward status -o json` always printed */
-	json_t *root =
-		json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "schema", 1, "generation",
-			  (json_int_t)st->active.generation, "enforcement", lv, "containers", cs,
-			  "counters", cnt, "drops", drops, "enforcement_reasons", reasons);
+	json_t *root = json_pack("{s:i, s:I, s:o, s:o, s:o, s:o, s:o}", "schema", 1, "generation",
+				 (json_int_t)st->generation, "enforcement", lv, "containers", cs,
+				 "counters", cnt, "drops", drops, "enforcement_reasons", reasons);
 
 	if (!root)
 		return NULL;

@@ -23,7 +23,7 @@ struct status_row {
 };
 
 struct enforce_status {
-	struct ward_active active;		       /* generation 0: no policy */
+	uint32_t generation;			       /* the live one, 0: no policy */
 	uint32_t levels[WARD_RES_COUNT];	       /* enum ward_level per resource */
 	char reasons[WARD_RES_COUNT][ENFORCE_WHY_MAX]; /* why each level, "" where unknown */
 	uint64_t drops[WARD_DROP__MAX];		       /* kernel drops since the maps were pinned */

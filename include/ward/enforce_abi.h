@@ -10,11 +10,12 @@
 
 #include "ward/common.h"
 
-#define WARD_ALERT_PATH	  256	/* bytes of object / exe kept in an alert */
-#define WARD_APPLET_MAX	  32	/* bytes of the name a program runs as (NUL included) */
-#define WARD_ENF_CGROUPS  4096	/* targeted cgroups per generation */
-#define WARD_ENF_COUNTERS 65536 /* (generation, policy, rule, cgroup) counters */
-#define WARD_ENF_SLOTS	  2	/* generations the outer maps hold */
+#define WARD_ALERT_PATH	    256	  /* bytes of object / exe kept in an alert */
+#define WARD_APPLET_MAX	    32	  /* bytes of the name a program runs as (NUL included) */
+#define WARD_ENF_CGROUPS    4096  /* targeted cgroups per generation */
+#define WARD_ENF_COUNTERS   65536 /* (generation, policy, rule, cgroup) counters */
+#define WARD_ENF_SLOTS	    2	  /* generations the outer maps hold */
+#define WARD_ENF_CG_ENTRIES (WARD_ENF_SLOTS * WARD_ENF_CGROUPS) /* ward_cgroups, both slots */
 
 /* Where an action was stopped (or not); strongest last. The values match
  * enum probe_level in engine/enforce/probe.h. */
@@ -50,13 +51,29 @@ enum ward_op {
 	WARD_OP__MAX = 12,
 };
 
-/* Value of ward_active (one key, 0): which slot of the outer maps is live.
- * Replaced as a whole by one map update (a hash map without preallocation
- * swaps the element under RCU), so a program reads slot and generation of
- * the same policy. */
+/* Value of ward_active (an array of one element, inlined by the verifier):
+ * which slot of the outer maps is live, and the generation each slot holds.
+ * The engine writes a slot's generation before it makes the slot live, and a
+ * switch changes only the slot's low byte (0 <-> 1): the array is updated in
+ * place, and no reader can see half of a change that matters to it. */
 struct ward_active {
-	__u32 slot;	  /* 0 or 1; WARD_ENF_SLOTS-1 at most */
-	__u32 generation; /* 1, 2, ...: bumped by every switch; 0 = no policy */
+	__u32 slot;		   /* 0 or 1; WARD_ENF_SLOTS-1 at most */
+	__u32 gen[WARD_ENF_SLOTS]; /* 1, 2, ...: bumped by every switch; 0 = no policy */
+};
+
+/* The live generation of a (0: no policy). */
+static inline __u32 ward_active_gen(const struct ward_active *a)
+{
+	return a->gen[a->slot & (WARD_ENF_SLOTS - 1)];
+}
+
+/* Key of ward_cgroups: the targeted cgroups of both slots in one hash (a
+ * direct lookup the verifier inlines, where a map of maps costs a helper call
+ * through the inner map's operations). */
+struct ward_cg_key {
+	__u64 cgid; /* cgroup v2 id */
+	__u32 slot;
+	__u32 pad;
 };
 
 /* Value of ward_sysbits, one per slot of the outer maps: the syscall
@@ -166,7 +183,8 @@ struct ward_hold {
 	char src_applet[WARD_APPLET_MAX]; /* the name the acting executable runs as, or "" */
 };
 
-_Static_assert(sizeof(struct ward_active) == 8, "ward_active layout");
+_Static_assert(sizeof(struct ward_active) == 4 + 4 * WARD_ENF_SLOTS, "ward_active layout");
+_Static_assert(sizeof(struct ward_cg_key) == 16, "ward_cg_key layout");
 _Static_assert(sizeof(struct ward_counter_key) == 24, "ward_counter_key layout");
 _Static_assert(sizeof(struct ward_counter_val) == 24, "ward_counter_val layout");
 _Static_assert(sizeof(struct ward_alert) ==
