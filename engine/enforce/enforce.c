@@ -356,32 +356,30 @@ static const struct {
 	{ "uname", "newuname" }, { "umount2", "umount" }, { "sendfile", "sendfile64" },
 };
 
+static int add_syscall_sym(char type, const char *name, bool in_module, void *ctx)
+{
+	(void)in_module;
+	if ((type == 'T' || type == 't') && !strncmp(name, "__x64_sys_", 10))
+		(void)fprintf(ctx, "%s\n", name);
+	return 0;
+}
+
 /* The __x64_sys_* text symbols of /proc/kallsyms that are not weak: the
  * syscalls the kernel has (one it was built without has a weak stub from
  * kernel/sys_ni.c, or nothing if it is newer); "\n"-joined with one before
  * each, NULL when unreadable. */
 static char *read_syscall_syms(void)
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512], sym[256], type;
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *out;
+	FILE *out = open_memstream(&buf, &len);
+	int r;
 
-	if (!f)
+	if (!out)
 		return NULL;
-	out = open_memstream(&buf, &len);
-	if (!out) {
-		fclose(f);
-		return NULL;
-	}
 	(void)fputc('\n', out);
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %c %255s", &type, sym) == 2 && (type == 'T' || type == 't') &&
-		    !strncmp(sym, "__x64_sys_", 10))
-			(void)fprintf(out, "%s\n", sym);
-	fclose(f);
-	if (fclose(out)) {
+	r = probe_kallsyms(add_syscall_sym, out);
+	if (fclose(out) || r < 0) {
 		free(buf);
 		return NULL;
 	}

@@ -989,24 +989,38 @@ static int compat_child(bool ia32)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 3;
 }
 
+int probe_kallsyms(int (*fn)(char type, const char *name, bool in_module, void *ctx), void *ctx)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], sym[256], type;
+	size_t n = 0;
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	while (!r && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %c %255s", &type, sym) == 2) {
+			n++;
+			r = fn(type, sym, strchr(line, '[') != NULL, ctx);
+		}
+	fclose(f);
+	return r || n ? r : -ENODATA;
+}
+
+static int is_x32_dispatcher(char type, const char *name, bool in_module, void *ctx)
+{
+	(void)type, (void)in_module, (void)ctx;
+	return !strcmp(name, "x32_sys_call") || !strcmp(name, "x32_sys_call_table");
+}
+
 /* Whether the kernel was built with the x32 ABI (CONFIG_X86_X32_ABI: its
  * dispatcher, x32_sys_call or before 6.9 x32_sys_call_table, in
  * /proc/kallsyms): 1, 0, or -1 when that cannot be read. */
 static int kernel_has_x32(void)
 {
-	FILE *f = fopen("/proc/kallsyms", "re");
-	char line[512], sym[256];
-	int found = 0;
-	size_t n = 0;
+	int r = probe_kallsyms(is_x32_dispatcher, NULL);
 
-	if (!f)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%*s %*c %255s", sym) == 1 && ++n &&
-		    (!strcmp(sym, "x32_sys_call") || !strcmp(sym, "x32_sys_call_table")))
-			found = 1;
-	fclose(f);
-	return found || n ? found : -1;
+	return r < 0 ? -1 : r;
 }
 
 bool probe_compat_syscalls(bool *ia32_ret, bool *x32_ret, int *ia32_how, int *x32_how)

@@ -183,6 +183,11 @@ int probe_mount_bpffs(void);
  */
 bool probe_compat_syscalls(bool *ia32, bool *x32, int *ia32_how, int *x32_how);
 
+/* The symbols of /proc/kallsyms, in its order: fn(type, name, in_module,
+ * ctx) for each until fn returns nonzero, which is returned; 0 after the last,
+ * -errno when the file cannot be read (-ENODATA: it lists nothing). */
+int probe_kallsyms(int (*fn)(char type, const char *name, bool in_module, void *ctx), void *ctx);
+
 /* Does the tracepoint a "tp/CATEGORY/NAME" or "tp_btf/NAME" program attaches
  * to exist (other sections: true)? Some are recent (capability/cap_capable,
  * sched/sched_prepare_exec). */

@@ -61,7 +61,6 @@
 #define WINDOW_S	     60		     /* "new in the last minute" */
 #define PENDING_LEARN	     65536	     /* records waiting for their cgroups */
 #define HOLD_TENTATIVE_NS    (10 * NS_PER_S) /* longer than a young cgroup stays tentative */
-#define KALLSYMS	     "/proc/kallsyms"
 #define UNPRIV_PORT_SYSCTL   "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 #define PRIVILEGED_PORTS_END 1024 /* capabilities(7), CAP_NET_BIND_SERVICE */
 #define PROC_PREFIX	     "/proc/"
@@ -197,9 +196,8 @@ void learn_sanitize_name(const char *in, char *out, size_t size)
 
 /* ---- the kernel's view ------------------------------------------------------------- */
 
-/* The highest syscall number per ABI this kernel implements, from the
- * __x64_sys_* and __ia32_[compat_]sys_* entry points it lists. */
-static void kernel_syscall_max(uint32_t ret[PROF_ABI__MAX])
+/* One symbol for kernel_syscall_max(): ctx is its uint32_t[PROF_ABI__MAX]. */
+static int syscall_max_sym(char type, const char *name, bool in_module, void *ctx)
 {
 	static const struct {
 		const char *prefix;
@@ -209,33 +207,30 @@ static void kernel_syscall_max(uint32_t ret[PROF_ABI__MAX])
 		{ "__ia32_sys_", PROF_ABI_I386, SCMP_ARCH_X86 },
 		{ "__ia32_compat_sys_", PROF_ABI_I386, SCMP_ARCH_X86 },
 	};
-	FILE *f = fopen(KALLSYMS, "re");
-	char line[512];
+	uint32_t *ret = ctx;
 
-	ret[PROF_ABI_X86_64] = ret[PROF_ABI_I386] = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *name = strrchr(line, ' '), *nl;
+	(void)type;
+	if (in_module) /* modules do not add syscalls */
+		return 0;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t pl = strlen(kinds[k].prefix);
+		int nr;
 
-		if (!name || strchr(line, '['))
-			continue; /* modules do not add syscalls */
-		name++;
-		nl = strchr(name, '\n');
-		if (nl)
-			*nl = '\0';
-		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			size_t pl = strlen(kinds[k].prefix);
-			int nr;
-
-			if (strncmp(name, kinds[k].prefix, pl))
-				continue;
-			nr = seccomp_syscall_resolve_name_arch(kinds[k].arch, name + pl);
-			if (nr >= 0 && (uint32_t)nr > ret[kinds[k].abi])
-				ret[kinds[k].abi] = (uint32_t)nr;
-		}
+		if (strncmp(name, kinds[k].prefix, pl))
+			continue;
+		nr = seccomp_syscall_resolve_name_arch(kinds[k].arch, name + pl);
+		if (nr >= 0 && (uint32_t)nr > ret[kinds[k].abi])
+			ret[kinds[k].abi] = (uint32_t)nr;
 	}
-	fclose(f);
+	return 0;
+}
+
+/* The highest syscall number per ABI this kernel implements, from the
+ * __x64_sys_* and __ia32_[compat_]sys_* entry points it lists. */
+static void kernel_syscall_max(uint32_t ret[PROF_ABI__MAX])
+{
+	ret[PROF_ABI_X86_64] = ret[PROF_ABI_I386] = 0;
+	(void)probe_kallsyms(syscall_max_sym, ret);
 }
 
 static uint16_t unprivileged_port_start(void)
