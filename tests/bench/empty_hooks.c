@@ -2,9 +2,10 @@
 /*
  * Attach the empty programs of tests/bench/empty.bpf.c (the BPF-LSM ones
  * where the kernel runs them, the tracepoint ones and cgroup/connect4 on
- * CGROUP_DIR otherwise), print "NAME ID" per attached program, and hold them
- * until SIGINT or SIGTERM. For tests/bench/enforce.sh: the cost of ward's
- * hooks as a ratio to an empty program on the same hook.
+ * CGROUP_DIR otherwise) and the exec decision's floor (fallback hook only,
+ * for CGROUP_DIR's tasks), print "NAME ID" per attached program, and hold
+ * them until SIGINT or SIGTERM. For tests/bench/enforce.sh: the cost of
+ * ward's hooks as a ratio to an empty program on the same hook.
  * Usage: empty_hooks CGROUP_DIR
  */
 #include <errno.h>
@@ -12,12 +13,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "empty.skel.h"
+#include "ward/bundle_maps.h"
+#include "ward/enforce_abi.h"
 
 /* sched_prepare_exec came with 6.10 */
 #define PREPARE_EXEC "/sys/kernel/tracing/events/sched/sched_prepare_exec"
@@ -40,7 +44,8 @@ static struct empty_bpf *load(bool lsm)
 		return NULL;
 	bpf_object__for_each_program(p, skel->obj) bpf_program__set_autoload(
 		p, (bpf_program__type(p) == BPF_PROG_TYPE_LSM) == lsm &&
-			   (strcmp(bpf_program__name(p), "empty_tp_prepare") ||
+			   ((strcmp(bpf_program__name(p), "empty_tp_prepare") &&
+			     strcmp(bpf_program__name(p), "floor_tp_prepare")) ||
 			    access(PREPARE_EXEC, F_OK) == 0));
 	if (empty_bpf__load(skel)) {
 		empty_bpf__destroy(skel);
@@ -52,7 +57,10 @@ static struct empty_bpf *load(bool lsm)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct bpf_link *links[8] = { 0 };
+	struct ward_cgroup_policies pols = { .count = 1, .ids = { 1 } };
+	struct bpf_link *links[9] = { 0 };
+	struct ward_cg_key key = { 0 };
+	struct stat st;
 	struct empty_bpf *skel;
 	struct bpf_program *p;
 	size_t n = 0;
@@ -73,8 +81,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cg = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cg < 0) {
+	if (cg < 0 || fstat(cg, &st) < 0) {
 		fprintf(stderr, "empty_hooks: %s: %s\n", argv[1], strerror(errno));
+		goto out;
+	}
+	/* the floor decides for CGROUP_DIR's tasks (a cgroup v2 id is its inode) */
+	key.cgid = st.st_ino;
+	if (bpf_map__update_elem(skel->maps.ward_cgroups, &key, sizeof(key), &pols, sizeof(pols),
+				 0)) {
+		fprintf(stderr, "empty_hooks: the floor's cgroup: %s\n", strerror(errno));
 		goto out;
 	}
 	bpf_object__for_each_program(p, skel->obj)

@@ -9,7 +9,9 @@
 # N fork+execs (the sched_prepare_exec fallback, sched_process_exec before 6.10, or
 # bprm_check_security with BPF-LSM), N TCP connects (cgroup/connect4, or socket_connect) and N file
 # opens (tp_btf/sys_exit, which runs on every syscall's exit, or file_open);
-# then the same with empty programs on the same hooks (tests/bench/empty_hooks).
+# then the same with empty programs on the same hooks (tests/bench/empty_hooks), and, on
+# the sched_prepare_exec fallback, the floor of an exec decision by path (the cgroup, the
+# live slot, the binary's dentry walk and one lookup of its path: tests/bench/empty.bpf.c).
 # The workload matches no rule, so every event does the full lookup. Fails when the
 # cost per call grows with the rule count (a linear scan): more than
 # FLAT_RATIO x the 10-rule figure plus FLAT_SLACK_NS.
@@ -184,9 +186,10 @@ workload() {
 
 # measure_empty: the same workload with empty programs on the same hooks
 # (tests/bench/empty_hooks, BPF-LSM where the kernel has it); prints "EXEC_NS CONNECT_NS
-# OPEN_NS PER_OPEN_NS" per run.
+# OPEN_NS PER_OPEN_NS FLOOR_NS" per run (FLOOR_NS: the floor of an exec decision on
+# tp_btf/sched_prepare_exec per exec, 0 where ward does not decide execs there).
 measure_empty() {
-	local pid cg ids de dc dof den dcn dofn exec_empty open_empty
+	local pid cg ids de dc dof den dcn dofn dfl exec_empty open_empty floor=
 	pid=$(runc state "$id" | jq -r .pid)
 	cg=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
 	coproc EMPTY { exec "$EMPTY_HOOKS" "$cg"; }
@@ -205,12 +208,13 @@ measure_empty() {
 	[ "$ehook" = tp/sched/sched_process_exec ] && exec_empty=$(pick - empty_tp_exec)
 	open_empty=$(pick empty_file_open empty_tp_file)
 	[ "$ohook" = syscalls/sys_exit_openat ] && open_empty=$(pick - empty_tp_file_nr)
-	read -r de dc dof den dcn dofn _ < <(workload "$exec_empty" \
-		"$(pick empty_sock_connect empty_cg_connect4)" "$open_empty")
+	[ "$ehook" = tp_btf/sched_prepare_exec ] && floor=$(pick - floor_tp_prepare)
+	read -r de dc dof den dcn dofn dfl < <(workload "$exec_empty" \
+		"$(pick empty_sock_connect empty_cg_connect4)" "$open_empty" "$floor")
 	kill -INT "$empty_pid"
 	wait "$empty_pid" || true
 	empty_pid=
-	echo "$((de / den)) $((dc / dcn)) $((dof / dofn)) $((dof / N))"
+	echo "$((de / den)) $((dc / dcn)) $((dof / dofn)) $((dof / N)) $((dfl / N))"
 }
 
 sysctl -q -w kernel.bpf_stats_enabled=1
@@ -218,7 +222,7 @@ sysctl -q -w kernel.bpf_stats_enabled=1
 measure 10 >"$work/r10"
 measure 10000 >"$work/r10k"
 measure_empty >"$work/rempty"
-read -r ee ce oe pe <"$work/rempty"
+read -r ee ce oe pe fe <"$work/rempty"
 read -r e10 c10 o10 en10 cn10 on10 ehook chook ohook p10 m10 <"$work/r10"
 read -r e10k c10k o10k en10k cn10k on10k _ _ _ p10k m10k <"$work/r10k"
 
@@ -247,6 +251,9 @@ printf '  %-36s %7d ns  ward: %sx, %sx\n' "open, per run" "$oe" "$(ratio "$o10" 
 	"$(ratio "$o10k" "$oe")"
 printf '  %-36s %7d ns  ward: %sx, %sx\n' "open, per open" "$pe" "$(ratio "$p10" "$pe")" \
 	"$(ratio "$p10k" "$pe")"
+[ "$fe" -eq 0 ] || printf '%s\n  %-36s %7d ns  ward: %sx, %sx\n' \
+	"floor of an exec decision there (cgroup, slot, the binary's walk and one lookup), ns per exec:" \
+	"exec" "$fe" "$(ratio "$e10" "$fe")" "$(ratio "$e10k" "$fe")"
 flat "$e10" "$e10k" || verdict="NOT FLAT (exec)"
 flat "$c10" "$c10k" || verdict="NOT FLAT (connect)"
 flat "$p10" "$p10k" || verdict="NOT FLAT (open)"
