@@ -411,6 +411,15 @@ secret_write() {
 
 # ward_in_force NAME: wait (30 s at most) until ward server NAME has its first policy
 # generation in force.
+# abi_seconds NAME: a window of include/ward/enforce_abi.h ("#define NAME (N * 1e9 ns)") in
+# seconds, so the tests that depend on it follow it; status 1 when it cannot be read.
+abi_seconds() {
+	local s
+	s=$(sed -n "s/^#define $1 *(\([0-9]*\)ULL \* 1000000000ULL)$/\1/p" \
+		"$WARDIT_ROOT/include/ward/enforce_abi.h")
+	[ -n "$s" ] && echo "$s"
+}
+
 ward_in_force() {
 	local i
 	for ((i = 0; i < 300; i++)); do

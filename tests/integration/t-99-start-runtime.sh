@@ -6,7 +6,8 @@
 # namespace in that cgroup (what a runtime is before it enters the container: runc
 # re-executing itself) executes that binary: its exec is held, found to be the runtime's and
 # resumed, so it runs and nothing is alerted; the cgroup is not targeted while it is new. Once
-# it is no longer new (30 s), ward targets it at a tick and the same exec is refused.
+# it is no longer new (WARD_NEW_CGROUP_NS, include/ward/enforce_abi.h), ward targets it at a
+# tick and the same exec is refused.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
 
@@ -41,8 +42,9 @@ assert_none "  ... and raises no alert" "$out" '.tracker == "alert" and .rule ==
 check "  ... the cgroup is not targeted while new" bash -c \
 	"! grep -q '1 containers targeted now' '$TDIR/w.err'"
 
-# No longer new after 30 s: targeted at a tick, the same exec is refused.
-for ((i = 0; i < 80; i++)); do
+# No longer new after WARD_NEW_CGROUP_NS: targeted at a tick, the same exec is refused.
+new_s=$(abi_seconds WARD_NEW_CGROUP_NS) || fail "cannot read WARD_NEW_CGROUP_NS from include/ward/enforce_abi.h"
+for ((i = 0; i < (new_s + 10) * 2; i++)); do
 	grep -q "1 containers targeted now" "$TDIR/w.err" && break
 	sleep 0.5
 done

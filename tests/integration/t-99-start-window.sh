@@ -6,11 +6,18 @@
 # entrypoint's exec in the new cgroup is held until ward has classified the container, so
 # every one is refused (killed: status 137, nothing printed) and alerted, none by luck. A
 # container that no policy selects, started the same way, runs its entrypoint (held, then
-# resumed). A daemon that is slow rather than dead (stopped for 35 s, longer than a new
-# cgroup's 30 s, between a container's creation and its start) still holds its entrypoint and
-# kills it once it runs again.
+# resumed). A daemon that is slow rather than dead (stopped between a container's creation
+# and its start for longer than a new cgroup stays new, shorter than the heartbeat window:
+# include/ward/enforce_abi.h) still holds its entrypoint and kills it once it runs again.
 . "$(dirname "$0")/lib.sh"
 wardit_setup
+
+# The stall falls between the two windows of include/ward/enforce_abi.h.
+new_s=$(abi_seconds WARD_NEW_CGROUP_NS) || fail "cannot read WARD_NEW_CGROUP_NS from include/ward/enforce_abi.h"
+heartbeat_s=$(abi_seconds WARD_HEARTBEAT_NS) || fail "cannot read WARD_HEARTBEAT_NS from include/ward/enforce_abi.h"
+stall_s=$((new_s + 5))
+[ "$stall_s" -lt "$heartbeat_s" ] ||
+	fail "no stall fits between WARD_NEW_CGROUP_NS ($new_s s) and WARD_HEARTBEAT_NS ($heartbeat_s s)"
 
 N=25
 prefix=$(ctr_id new)
@@ -67,16 +74,17 @@ assert_count "one read alert per start" "$N" "$out" \
 assert_none "no alert for the unselected container" "$out" \
 	'.tracker == "alert" and .container.name == $o' --arg o "$other"
 
-# stalled: the entrypoint's exec comes while ward is stopped, 35 s after the cgroup's mkdir
-# (the kernel does not age the cgroup out, the daemon does after targeting it) and with a
-# heartbeat 35 s old (a daemon starved of CPU, not a dead one)
+# stalled: the entrypoint's exec comes while ward is stopped, beyond the new-cgroup window
+# after the cgroup's mkdir (the kernel does not age the cgroup out, the daemon does after
+# targeting it) and with a heartbeat as old, inside its window (a daemon starved of CPU, not
+# a dead one)
 id=$prefix-stalled
 prepare "$id"
 ctr_bundle "$id" /data/echo ran
 b=$TDIR/$id.bundle
 runc create --bundle "$b" "$id" </dev/null >"$b/log" 2>&1 || fail "runc create $id: $(cat "$b/log")"
 kill -STOP "${WARD_PID[w]}"
-sleep 35
+sleep "$stall_s"
 rc=0
 runc start "$id" >/dev/null 2>&1 || rc=$?
 sleep 1 # the exec, held while ward is still stopped
