@@ -97,7 +97,7 @@ RULESC_LIBS := -lyaml -ljansson -lsodium -lcrypto -lseccomp -lcap
 # ---- dependencies ---------------------------------------------------------
 # Build: compilers, libraries. make deb: dpkg-dev (dpkg-shlibdeps). Tests: runc/crun
 # containers, qemu VM, cmocka, fuzzers, systemd (the unit: systemd-analyze, a user manager),
-# debootstrap (the package's clean root).
+# debootstrap (the package's clean root), lintian (the package's checks).
 DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    libbpf-dev libelf-dev zlib1g-dev libzstd-dev libseccomp-dev libyaml-dev \
 	    libcap-dev libssl-dev libsodium-dev libjansson-dev libevent-dev libhttp-parser-dev libmbedtls-dev \
@@ -106,7 +106,7 @@ DEB_PKGS := gcc make clang llvm clang-format bpftool pkg-config \
 	    runc crun busybox-static cpio qemu-system-x86 iproute2 python3 jq bc \
 	    openssl python3-jsonschema python3-yaml stress-ng zstd prometheus curl rsyslog \
 	    nginx wrk bpftrace auditd nodejs npm scdoc man-db zsh dpkg-dev systemd debootstrap \
-	    umoci skopeo
+	    lintian umoci skopeo
 # Services of those packages that must not run on their own (scripts/deps.sh): the nginx
 # benchmark starts nginx and auditd itself.
 DEB_NO_SERVICE := nginx auditd
@@ -217,7 +217,7 @@ $(BUILD)/obj/engine/%.o: engine/%.c $(BPF_SKELS)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-VERSION_SRCS := $(shell grep -l WARD_VERSION $(ENGINE_LIB_SRCS) $(ENGINE_MAIN))
+VERSION_SRCS := $(shell grep -l WARD_VERSION $(ENGINE_LIB_SRCS) $(ENGINE_MAIN) $(wildcard rulesc/*.c))
 $(foreach d,obj static asan fuzz/obj,$(patsubst %.c,$(BUILD)/$(d)/%.o,$(VERSION_SRCS))): \
 	$(VERSION_STAMP)
 

@@ -47,7 +47,9 @@ arch=$(dpkg --print-architecture)
 maintainer=$(git log -1 --format='%an <%ae>' 2>/dev/null) || true
 [ -n "$maintainer" ] || die "no maintainer: the package's is the author of git's last commit"
 
-# Policy: binaries without debug symbols, man pages compressed, the copyright file.
+# Policy: binaries without debug symbols, man pages compressed, the copyright file, the
+# changelog (a native package's: one entry for the commit built, dated as it) and the
+# overrides of lintian's checks that the static ward is meant to fail.
 dynamic=()
 while IFS= read -r -d '' f; do
 	readelf -h "$f" >/dev/null 2>&1 || continue
@@ -56,6 +58,11 @@ while IFS= read -r -d '' f; do
 done < <(find "$root" -type f -perm -u+x -print0)
 [ ! -d "$root/usr/share/man" ] || find "$root/usr/share/man" -type f ! -name '*.gz' -exec gzip -9n {} +
 install -D -m 644 "$deploy/debian/copyright" "$root/usr/share/doc/ward/copyright"
+install -D -m 644 "$deploy/debian/lintian-overrides" "$root/usr/share/lintian/overrides/ward"
+commit=$(git rev-parse --short=12 HEAD) || die "no git commit to name in the changelog"
+printf 'ward (%s) unstable; urgency=medium\n\n  * Built from git commit %s.\n\n -- %s  %s\n' \
+	"$debver" "$commit" "$maintainer" "$(git log -1 --format=%aD)" |
+	gzip -9n >"$root/usr/share/doc/ward/changelog.gz"
 
 # Depends: the shared libraries' packages. dpkg-shlibdeps reads a debian/control (a
 # scratch one) and takes the binaries' package root to be where DEBIAN/ is.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# make deb's package in a clean Debian root. The root is debootstrap's minbase of the
+# make deb's package: lintian finds no error or warning; then in a clean Debian root. The root is debootstrap's minbase of the
 # host's suite, from the host's apt source, plus the package's Depends (what apt would
 # install with it), cached as a tarball in /var/cache/ward-deb (WARD_DEB_CACHE) per suite
 # and Depends: the first run downloads it (about 80 s), the next unpack it (3 s). In the
@@ -34,6 +34,12 @@ case $deb in /*) ;; *) deb=$WARDIT_ROOT/$deb ;; esac
 echo "ok: make deb: $(basename "$deb") ($((SECONDS - t0)) s)"
 deps=$(dpkg-deb -f "$deb" Depends | sed 's/ *([^)]*)//g; s/ *|[^,]*//g; s/ //g')
 [ -n "$deps" ] || fail "the package has no Depends"
+# Debian's checks: no error or warning beyond the overrides deploy/debian/lintian-overrides
+# states (the static binary and what it embeds)
+command -v lintian >/dev/null || fail "lintian not installed (make deps)"
+lintian --fail-on error,warning "$deb" >"$TDIR/lintian.out" 2>"$TDIR/lintian.err" ||
+	fail "lintian: $(cat "$TDIR/lintian.out" "$TDIR/lintian.err")"
+echo "ok: lintian: no error or warning"
 
 # ---- the clean root --------------------------------------------------------------
 suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
