@@ -72,9 +72,14 @@ DEPFLAGS = -MMD -MP -MT $@ -MF $@.d
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	    -Wformat=2 -Wno-unused-parameter -Wvla -Wpointer-arith -Wcast-qual
 CFLAGS  ?= -O2 -g
+# Hardening of every C binary (Debian's dpkg-buildflags hardening=+all; PIE is gcc's
+# default here); the sanitizer builds undo FORTIFY, which their interceptors replace.
+HARDEN_CFLAGS := -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+		 -D_FORTIFY_SOURCE=2
+HARDEN_LDFLAGS := -Wl,-z,relro -Wl,-z,now
 DEFAULT_PACK := $(BUILD)/gen/default.bundle
-ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -DWARD_VERSION='"$(VERSION)"' \
-	      -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) $(HARDEN_CFLAGS) -D_GNU_SOURCE \
+	      -DWARD_VERSION='"$(VERSION)"' -DWARD_DEFAULT_PACK='"$(DEFAULT_PACK)"' \
 	      -isystem $(BUILD)/bpf/trace -isystem $(BUILD)/bpf/learn -isystem $(BUILD)/enforce \
 	      -Iinclude -Iengine -Irulesc/include -fno-strict-aliasing -DWARD_TLS
 # rulesc/include/ holds librulesc's public headers (rulesc.h, which re-exports
@@ -190,7 +195,7 @@ $(BUILD)/librulesc.a: $(RULESC_LIB_OBJS)
 
 $(BUILD)/rulesc: $(BUILD)/obj/rulesc/main.o $(BUILD)/librulesc.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(RULESC_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $^ -o $@ $(RULESC_LIBS)
 
 # ---- the default pack (policies/), compiled and embedded in ward ----------
 $(DEFAULT_PACK): $(wildcard policies/*.yaml) $(BUILD)/rulesc | $(BUILD)/gen
@@ -229,7 +234,7 @@ $(BUILD)/libward.a: $(ENGINE_LIB_OBJS)
 # The engine compiles and enforces policies: it links librulesc.
 $(BUILD)/ward: $(patsubst %.c,$(BUILD)/obj/%.o,$(ENGINE_MAIN)) $(BUILD)/libward.a $(BUILD)/librulesc.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(HARDEN_LDFLAGS) $^ -o $@ $(ENGINE_LIBS) $(RULESC_LIBS)
 
 # Example plugins (docs/plugins.md), loaded into ward server through the API by the tests.
 PLUGIN_OBJS := $(patsubst %.bpf.c,$(BUILD)/%.bpf.o,$(wildcard examples/plugins/*.bpf.c))
@@ -303,7 +308,7 @@ $(BUILD)/static/librulesc.a: $(STATIC_RULESC_OBJS)
 
 $(BUILD)/static/ward: $(STATIC_ENGINE_OBJS) $(BUILD)/static/librulesc.a
 	$(call msg,LD,$@)
-	$(Q)$(CC) -static -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
+	$(Q)$(CC) -static $(HARDEN_LDFLAGS) -Wl,--gc-sections -s $^ -o $@ $(STATIC_LIBS)
 
 .PHONY: static
 static: deps
@@ -409,7 +414,8 @@ k8s-manifests: $(K8S_DIR)/crd.yaml $(K8S_DIR)/configmap.yaml
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/%,$(UNIT_SRCS))
-ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	      -U_FORTIFY_SOURCE
 ASAN_ENGINE_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(ENGINE_LIB_SRCS))
 ASAN_RULESC_OBJS := $(patsubst %.c,$(BUILD)/asan/%.o,$(RULESC_LIB_SRCS))
 
@@ -460,7 +466,7 @@ $(BUILD)/static/bench_loop: tests/bench/bench_loop.c | $(BUILD)/static
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 # libFuzzer needs clang, whatever CC is; the flags (and warnings) are the build's.
-FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -g -O1 -U_FORTIFY_SOURCE
 FUZZ_OBJS_DIR := $(BUILD)/fuzz/obj
 
 $(FUZZ_OBJS_DIR)/%.o: %.c $(BPF_SKELS)

@@ -35,11 +35,13 @@ echo "ok: make deb: $(basename "$deb") ($((SECONDS - t0)) s)"
 deps=$(dpkg-deb -f "$deb" Depends | sed 's/ *([^)]*)//g; s/ *|[^,]*//g; s/ //g')
 [ -n "$deps" ] || fail "the package has no Depends"
 # Debian's checks: no error or warning beyond the overrides deploy/debian/lintian-overrides
-# states (the static binary and what it embeds)
+# states (the static binary and what it embeds), and no hardening flag missing (rulesc, the
+# dynamic binary, is where lintian can tell: informational tags)
 command -v lintian >/dev/null || fail "lintian not installed (make deps)"
-lintian --fail-on error,warning "$deb" >"$TDIR/lintian.out" 2>"$TDIR/lintian.err" ||
-	fail "lintian: $(cat "$TDIR/lintian.out" "$TDIR/lintian.err")"
-echo "ok: lintian: no error or warning"
+lintian --fail-on error,warning --display-info "$deb" >"$TDIR/lintian.out" \
+	2>"$TDIR/lintian.err" || fail "lintian: $(cat "$TDIR/lintian.out" "$TDIR/lintian.err")"
+! grep "hardening-" "$TDIR/lintian.out" || fail "lintian: a hardening flag is missing (above)"
+echo "ok: lintian: no error or warning, rulesc hardened"
 
 # ---- the clean root --------------------------------------------------------------
 suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
