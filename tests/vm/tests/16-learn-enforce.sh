@@ -31,6 +31,8 @@ srv_pid=$!
 # The bundle: busybox with the applets the job uses, a second binary (a copy of busybox, so the
 # LSM sees a file of its own; busybox runs the applet its name says) and a file the job never
 # reads. The job waits on a FIFO until ward has taken the container in (learned or targeted).
+# Its errors go to its standard output: runc copies a foreground container's stdout and
+# stderr through two pipes, so "exec=126" could land inside the shell's error line.
 b=$VM_TMP/bundle
 mkdir -p "$b/rootfs/bin" "$b/rootfs/usr/bin" "$b/rootfs/etc" "$b/rootfs/tmp"
 cp /bin/busybox "$b/rootfs/bin/busybox"
@@ -40,6 +42,7 @@ mkfifo "$b/rootfs/tmp/go"
 echo "learned data" >"$b/rootfs/etc/data.txt"
 echo "not in the profile" >"$b/rootfs/etc/secret.txt"
 cat >"$b/rootfs/job.sh" <<'EOF'
+exec 2>&1
 read -r go </tmp/go
 cat /etc/data.txt >/tmp/copy.txt
 echo through | nc -w 2 127.0.0.1 7101
